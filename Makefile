@@ -1,0 +1,34 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DB := $(shell mktemp -u /tmp/escalate-demo-XXXXXX.db)
+
+.PHONY: demo test bench schemas clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+## demo: set up and triage the bundled example on the offline engine, into a throwaway DB
+demo: $(VENV)/.installed
+	$(BIN)/escalate --db $(DEMO_DB) triage examples/login-outage.txt --customer "Acme Corp" --tier enterprise --contact Dana --engine offline
+	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+
+## test: set up and run the whole suite (no network: sockets are disabled)
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest
+
+## bench: speed benchmarks, written into README.md between the bench markers
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/run.py --write-readme
+
+## schemas: regenerate schemas/*.json from the Pydantic models
+schemas: $(VENV)/.installed
+	$(BIN)/python -m agent.schema_export
+
+clean:
+	rm -rf $(VENV) dist build

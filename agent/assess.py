@@ -1,0 +1,194 @@
+"""Deterministic judgement from signals: severity, type, impact, questions, summary.
+
+The offline engine is this module; the rules use it as the evidence baseline that a model's
+answer is compared with.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .policy import Policy
+from .rules import is_significant, route, strongest_floor
+from .schemas import EngineTriage, EscalationType, Impact, ImpactFactor, Severity, Tier, TriageQuestion
+from .signals import Cue, Signals, sentences
+
+UNKNOWN = "unknown"
+_GREETING = re.compile(r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten tag)\b[^.!?]{0,40}[,.!]?$", re.IGNORECASE)
+
+
+def assess_severity(sig: Signals, tier: Tier | None) -> tuple[Severity, str]:
+    """The severity the text supports, with the reason in words."""
+    floor = strongest_floor(sig, tier)
+    base, why = _base_severity(sig)
+    if floor and floor.severity.rank <= base.rank:
+        return floor.severity, floor.reason
+    return base, why
+
+
+def _base_severity(sig: Signals) -> tuple[Severity, str]:
+    major = sig.first("major", actual=True)
+    degraded = sig.first("degraded")
+    users = sig.users_affected
+    broad = users is not None and (users.value is None or users.value >= 50)
+    money = sig.money_at_risk is not None and (sig.money_at_risk.value or 0) >= 1_000
+    critical = sig.first("critical")
+    if major:
+        where = f'"{sig.quote(major)}"'
+        if sig.workaround is True and not broad:
+            return Severity.SEV3, f"a feature is broken but a workaround exists: {where}"
+        if broad or money or critical or is_significant(sig):
+            return Severity.SEV2, f"a major feature is broken with significant impact: {where}"
+        if degraded and not sig.has("outage_scope"):
+            return Severity.SEV3, f"a feature is degraded: {where}"
+        return Severity.SEV3, f"a feature is broken for a limited scope: {where}"
+    if degraded:
+        where = f'"{sig.quote(degraded)}"'
+        if broad and critical and sig.workaround is not True:
+            return Severity.SEV2, f"a business-critical feature is degraded for many users: {where}"
+        return Severity.SEV3, f"a feature is degraded: {where}"
+    minor = sig.first("minor")
+    if minor:
+        return Severity.SEV4, f'a minor, low-impact issue: "{sig.quote(minor)}"'
+    if sig.has("type_service") or sig.has("type_business") or sig.has("type_technical"):
+        return Severity.SEV3, "a problem with no outage, data loss or broken feature described"
+    return Severity.SEV4, "no sign of an outage, data loss, broken feature or degradation"
+
+
+def assess_type(sig: Signals) -> tuple[EscalationType, str]:
+    cue = sig.first("security_breach") or sig.first("security_concern", actual=True)
+    if cue:
+        return EscalationType.SECURITY, f'a security matter: "{sig.quote(cue)}"'
+    n = lambda kind: len(sig.cues.get(kind, ()))  # noqa: E731
+    scores = {
+        EscalationType.TECHNICAL: n("type_technical") + 2 * n("major") + 3 * (n("outage") + n("data_loss")),
+        EscalationType.SERVICE: 1.5 * n("type_service"),
+        EscalationType.BUSINESS: 1.2 * n("type_business"),
+        EscalationType.COMPLIANCE: 2 * n("regulatory"),
+    }
+    best = max(scores, key=lambda t: scores[t])  # ties keep the order above
+    if scores[best] == 0:
+        return EscalationType.TECHNICAL, "no type cue; technical by default"
+    kind = {
+        EscalationType.TECHNICAL: "type_technical",
+        EscalationType.SERVICE: "type_service",
+        EscalationType.BUSINESS: "type_business",
+        EscalationType.COMPLIANCE: "regulatory",
+    }[best]
+    words = list(dict.fromkeys(c.phrase.lower() for c in sig.cues.get(kind, ())))[:4]
+    return best, f"{best.value} cues dominate ({', '.join(repr(w) for w in words)})" if words else f"{best.value} cues dominate"
+
+
+def _factor(sig: Signals, assessment: str, cue: Cue | None) -> ImpactFactor:
+    return ImpactFactor(assessment=assessment, evidence=sig.quote(cue) if cue else UNKNOWN)
+
+
+def assess_impact(sig: Signals, tier: Tier, severity: Severity) -> Impact:
+    text_tier = sig.text_tier
+    tier_factor = ImpactFactor(
+        assessment=f"{tier.value} (account record)" + (" - enterprise accounts get higher priority" if tier is Tier.ENTERPRISE else ""),
+        evidence=sig.quote(text_tier[1]) if text_tier else UNKNOWN,
+    )
+    money = sig.money_at_risk
+    revenue = (
+        ImpactFactor(assessment=f"{money.evidence} at risk", evidence=money.evidence)
+        if money
+        else _factor(sig, "not stated; ask", None)
+    )
+    users = sig.users_affected
+    if users is None:
+        users_factor = _factor(sig, UNKNOWN, None)
+    elif users.value is None:
+        users_factor = ImpactFactor(assessment="all users", evidence=users.evidence)
+    else:
+        users_factor = ImpactFactor(assessment=f"{users.value:,.0f} {users.unit}", evidence=users.evidence)
+    critical = sig.first("critical")
+    level = "high" if severity.rank <= 2 else "medium" if critical or severity is Severity.SEV3 else "low"
+    criticality = _factor(sig, level + (f" ({critical.phrase.lower()} affected)" if critical else ""), critical)
+    public = sig.first("public")
+    public_factor = _factor(sig, f"yes: {public.phrase.lower()}" if public else "none mentioned", public)
+    reg = sig.first("regulatory") or sig.first("legal")
+    terms = sorted({c.phrase for c in sig.cues["regulatory"] + sig.cues["legal"]}, key=str.lower)
+    reg_factor = _factor(sig, ("yes: " + ", ".join(terms[:5])) if reg else "none mentioned", reg)
+    return Impact(
+        customer_tier=tier_factor,
+        revenue_at_risk=revenue,
+        users_affected=users_factor,
+        business_criticality=criticality,
+        public_exposure=public_factor,
+        regulatory=reg_factor,
+    )
+
+
+QUESTIONS = {
+    "what": ("What exactly is happening?", "Can you describe exactly what you see, including any error message and where it appears?"),
+    "when": ("When did it start?", "When did this start, and has anything changed on your side since then?"),
+    "who": ("Who is affected?", "How many users, teams or locations are affected, and is it everyone or only some?"),
+    "business_impact": ("What is the business impact?", "What is this stopping you from doing, and is there a cost or deadline attached?"),
+    "tried": ("What has been tried?", "What have you tried so far, and what happened when you did?"),
+    "workaround": ("Is there a workaround?", "Have you found any way to keep working in the meantime?"),
+}
+
+
+def triage_questions(sig: Signals, summary: str) -> list[TriageQuestion]:
+    users = sig.users_affected
+    money = sig.money_at_risk
+    critical = sig.first("critical")
+    answers: dict[str, str | None] = {
+        "what": summary if _describes_problem(sig) else None,
+        "when": _clause(sig, "started"),
+        "who": (users.evidence if users else None),
+        "business_impact": money.evidence if money else (sig.quote(critical) if critical else None),
+        "tried": _clause(sig, "tried"),
+        "workaround": (
+            f"No: {_clause(sig, 'workaround_no')}" if sig.workaround is False
+            else f"Yes: {_clause(sig, 'workaround_yes')}" if sig.workaround else None
+        ),
+    }
+    return [
+        TriageQuestion(key=key, question=q, answer=answers[key], follow_up=None if answers[key] else ask)
+        for key, (q, ask) in QUESTIONS.items()
+    ]
+
+
+def default_questions() -> list[TriageQuestion]:
+    return [TriageQuestion(key=k, question=q, follow_up=ask) for k, (q, ask) in QUESTIONS.items()]
+
+
+def _clause(sig: Signals, kind: str) -> str | None:
+    cue = sig.first(kind)
+    return sig.quote(cue, tight=True) if cue else None
+
+
+def _describes_problem(sig: Signals) -> bool:
+    return any(sig.has(k) for k in ("outage", "outage_scope", "data_loss", "security_breach", "security_concern", "major", "degraded", "minor"))
+
+
+def summarize(sig: Signals, limit: int = 140) -> str:
+    """One line naming the problem, in the customer's words where possible."""
+    order = ("security_breach", "data_loss", "outage_scope", "outage", "security_concern", "major", "degraded", "minor")
+    cue = next((sig.first(k, actual=True) for k in order if sig.first(k, actual=True)), None)
+    if cue:
+        line = sig.quote(cue, limit)
+    else:
+        parts = [p for p in sentences(sig.text) if not _GREETING.match(p)]
+        line = parts[0] if parts else sig.text.strip()
+    line = " ".join(line.split())
+    if len(line) > limit:
+        line = line[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return line[:1].upper() + line[1:]
+
+
+def assess(sig: Signals, *, tier: Tier, policy: Policy) -> EngineTriage:
+    severity, severity_why = assess_severity(sig, tier)
+    type_, type_why = assess_type(sig)
+    summary = summarize(sig)
+    return EngineTriage(
+        severity=severity,
+        type=type_,
+        rationale=f"{severity.value} because {severity_why}. Type {type_.value}: {type_why}.",
+        summary=summary,
+        impact=assess_impact(sig, tier, severity),
+        questions=triage_questions(sig, summary),
+        routing=route(policy, type_, severity),
+    )

@@ -1,0 +1,53 @@
+"""One Engine protocol, two engines. Only engines/claude.py imports `anthropic`."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..errors import UsageError
+from ..schemas import EngineTriage, ModelCall, Tier
+from ..signals import Signals
+
+ENGINE_CHOICES = ("auto", "anthropic", "offline")
+
+
+@dataclass(frozen=True)
+class TriageRequest:
+    complaint: str
+    customer: str
+    tier: Tier
+
+
+@dataclass
+class EngineResult:
+    answer: EngineTriage
+    engine: str
+    model: str | None = None
+    calls: list[ModelCall] = field(default_factory=list)
+
+
+class Engine(Protocol):
+    name: str
+    model: str | None
+
+    def triage(self, request: TriageRequest, signals: Signals) -> EngineResult:
+        """Return a schema-valid answer or raise EngineError (carrying the calls made)."""
+        ...
+
+
+def get_engine(choice: str = "auto", *, model: str | None = None, policy=None) -> Engine:
+    """auto = anthropic when ANTHROPIC_API_KEY is set, else offline."""
+    from .offline import OfflineEngine
+
+    if choice not in ENGINE_CHOICES:
+        raise UsageError(f"unknown engine {choice!r}: choose one of {', '.join(ENGINE_CHOICES)}")
+    has_key = bool(os.environ.get("ANTHROPIC_API_KEY", "").strip())
+    if choice == "offline" or (choice == "auto" and not has_key):
+        return OfflineEngine(policy=policy)
+    if not has_key:
+        raise UsageError("--engine anthropic needs ANTHROPIC_API_KEY: set it, or pass --engine offline")
+    from .claude import AnthropicEngine
+
+    return AnthropicEngine(model=model, policy=policy)

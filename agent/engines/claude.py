@@ -1,0 +1,174 @@
+"""Claude through the anthropic SDK: a forced tool call whose input schema is EngineTriage.
+
+The only module that imports `anthropic`. HTTP retries are the SDK's (`max_retries`); schema
+re-asks are tenacity's (at most two, the validation error sent back as an error tool_result).
+Any failure raises EngineError carrying every call made, so the caller can log them and fall back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+from datetime import datetime, timezone
+
+import anthropic
+from pydantic import ValidationError
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
+
+from ..errors import EngineError
+from ..policy import Policy, default_policy
+from ..prompts import prompt_hash, render
+from ..schemas import EngineTriage, ModelCall
+from ..signals import Signals
+from . import EngineResult, TriageRequest
+
+DEFAULT_MODEL = "claude-sonnet-4-6"
+TOOL_NAME = "record_triage"
+MAX_REASKS = 2
+_TAG = re.compile(r"<(\s*/?\s*complaint)", re.IGNORECASE)
+
+
+def neutralise(text: str) -> str:
+    """Customer text cannot open or close the <complaint> element that fences it."""
+    return _TAG.sub(r"‹\1", text)
+
+
+def schema_hash(schema: dict) -> str:
+    return hashlib.sha256(json.dumps(schema, sort_keys=True).encode()).hexdigest()[:16]
+
+
+class SchemaViolation(Exception):
+    pass
+
+
+class AnthropicEngine:
+    name = "anthropic"
+
+    def __init__(
+        self,
+        *,
+        model: str | None = None,
+        client: anthropic.Anthropic | None = None,
+        policy: Policy | None = None,
+        max_retries: int = 2,
+        timeout: float = 60.0,
+        max_tokens: int = 2048,
+    ):
+        self.model = model or os.environ.get("ESCALATE_MODEL") or DEFAULT_MODEL
+        # base_url=None lets the SDK read ANTHROPIC_BASE_URL (Ollama, LiteLLM, llama.cpp ...).
+        self.client = client or anthropic.Anthropic(max_retries=max_retries, timeout=timeout)
+        self.policy = policy or default_policy()
+        self.max_tokens = max_tokens
+        self.schema = EngineTriage.model_json_schema()
+        self.tool = {
+            "name": TOOL_NAME,
+            "description": "Record the triage of one customer complaint.",
+            "input_schema": self.schema,
+        }
+
+    def triage(self, request: TriageRequest, signals: Signals) -> EngineResult:
+        system = render("triage_system.j2", severities=list(self.policy.severities.items()))
+        user = render(
+            "triage_user.j2", complaint=neutralise(request.complaint), customer=request.customer, tier=request.tier.value
+        )
+        messages: list[dict] = [{"role": "user", "content": user}]
+        calls: list[ModelCall] = []
+
+        def ask() -> EngineTriage:
+            response = self._call(system, messages, calls)
+            block = next((b for b in response.content if b.type == "tool_use"), None)
+            if block is None:
+                raise EngineError("Claude answered without calling record_triage", calls)
+            try:
+                return EngineTriage.model_validate(block.input)
+            except ValidationError as exc:
+                messages.append({"role": "assistant", "content": [block.model_dump(include={"type", "id", "name", "input"})]})
+                messages.append(
+                    {
+                        "role": "user",
+                        "content": [
+                            {
+                                "type": "tool_result",
+                                "tool_use_id": block.id,
+                                "is_error": True,
+                                "content": f"The input did not match the schema; call record_triage again with these fixed:\n{exc}",
+                            }
+                        ],
+                    }
+                )
+                raise SchemaViolation(str(exc)) from exc
+
+        try:
+            for attempt in Retrying(
+                stop=stop_after_attempt(1 + MAX_REASKS), retry=retry_if_exception_type(SchemaViolation), reraise=True
+            ):
+                with attempt:
+                    answer = ask()
+        except SchemaViolation as exc:
+            first_line = str(exc).splitlines()[0]
+            raise EngineError(f"Claude's answer violated the triage schema {1 + MAX_REASKS} times ({first_line})", calls)
+        return EngineResult(answer=answer, engine=self.name, model=self.model, calls=calls)
+
+    def _call(self, system: str, messages: list[dict], calls: list[ModelCall]):
+        started = time.perf_counter()
+        record = dict(
+            prompt_name="triage",
+            prompt_hash=prompt_hash("triage_system.j2") + ":" + prompt_hash("triage_user.j2"),
+            schema_hash=schema_hash(self.schema),
+            model=self.model,
+            at=datetime.now(timezone.utc),
+        )
+        try:
+            response = self.client.messages.create(
+                model=self.model,
+                max_tokens=self.max_tokens,
+                system=[{"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}],
+                messages=messages,
+                tools=[self.tool],
+                tool_choice={"type": "tool", "name": TOOL_NAME},
+            )
+        except Exception as exc:  # every SDK or transport failure becomes a fallback, never a crash
+            reason = describe_failure(exc)
+            calls.append(ModelCall(**record, latency_ms=_ms(started), error=reason))
+            raise EngineError(reason, calls) from exc
+        usage = response.usage
+        calls.append(
+            ModelCall(
+                **record,
+                latency_ms=_ms(started),
+                input_tokens=usage.input_tokens,
+                output_tokens=usage.output_tokens,
+                cache_read_input_tokens=getattr(usage, "cache_read_input_tokens", None),
+                cache_creation_input_tokens=getattr(usage, "cache_creation_input_tokens", None),
+                stop_reason=response.stop_reason,
+                raw=response.model_dump_json(include={"id", "model", "content", "stop_reason", "usage"}),
+            )
+        )
+        if response.stop_reason == "refusal":
+            raise EngineError("Claude declined to triage this complaint (stop_reason: refusal)", calls)
+        if response.stop_reason == "max_tokens":
+            raise EngineError(f"Claude's answer was cut off at max_tokens={self.max_tokens}", calls)
+        return response
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+def describe_failure(exc: Exception) -> str:
+    if isinstance(exc, anthropic.APITimeoutError):
+        return "the Anthropic API timed out"
+    if isinstance(exc, anthropic.APIConnectionError):
+        return "could not connect to the Anthropic API"
+    if isinstance(exc, anthropic.APIStatusError):
+        names = {429: "rate limited", 529: "overloaded", 500: "internal error", 401: "authentication failed", 400: "bad request"}
+        name = names.get(exc.status_code, "error")
+        retry_after = exc.response.headers.get("retry-after") if exc.response is not None else None
+        hint = f", retry after {retry_after}s" if retry_after else ""
+        return f"Anthropic API {exc.status_code} {name}{hint}"
+    if isinstance(exc, anthropic.APIResponseValidationError):
+        return "the Anthropic API returned a response that is not a valid message"
+    return f"the Anthropic API call failed: {type(exc).__name__}"

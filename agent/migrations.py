@@ -1,0 +1,116 @@
+"""Schema migrations: small functions applied in order, each once, when the store opens."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Callable
+
+import sqlite_utils
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = []
+
+
+def migration(fn: Callable[[sqlite_utils.Database], None]):
+    MIGRATIONS.append(fn)
+    return fn
+
+
+@migration
+def m001_escalations_events_calls(db: sqlite_utils.Database) -> None:
+    db["escalations"].create(
+        {
+            "id": int,
+            "customer": str,
+            "tier": str,
+            "contact": str,
+            "owner": str,
+            "status": str,
+            "severity": str,
+            "type": str,
+            "summary": str,
+            "complaint": str,
+            "timezone": str,
+            "opened_at": str,
+            "updated_at": str,
+            "triage": str,
+            "sla": str,
+            "policy": str,
+            "engine": str,
+            "engine_model": str,
+            "requested_engine": str,
+            "fallback_reason": str,
+        },
+        pk="id",
+        not_null={"customer", "tier", "status", "complaint", "opened_at"},
+    )
+    db["escalations"].create_index(["status"])
+    db["escalations"].create_index(["customer"])
+    db["escalations"].enable_fts(["complaint", "summary"], create_triggers=True)
+    db["events"].create(
+        {"id": int, "escalation_id": int, "at": str, "recorded_at": str, "actor": str, "kind": str, "data": str},
+        pk="id",
+        foreign_keys=[("escalation_id", "escalations", "id")],
+        not_null={"escalation_id", "at", "kind"},
+    )
+    db["events"].create_index(["escalation_id", "at"])
+    db["model_calls"].create(
+        {
+            "id": int,
+            "escalation_id": int,
+            "at": str,
+            "prompt_name": str,
+            "prompt_hash": str,
+            "schema_hash": str,
+            "model": str,
+            "input_tokens": int,
+            "output_tokens": int,
+            "cache_read_input_tokens": int,
+            "cache_creation_input_tokens": int,
+            "latency_ms": float,
+            "stop_reason": str,
+            "raw": str,
+            "error": str,
+        },
+        pk="id",
+        foreign_keys=[("escalation_id", "escalations", "id")],
+    )
+    db["model_calls"].create_index(["escalation_id"])
+    db["drafts"].create(
+        {
+            "id": int,
+            "escalation_id": int,
+            "kind": str,
+            "subject": str,
+            "body": str,
+            "engine": str,
+            "prompt_hash": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("escalation_id", "escalations", "id")],
+    )
+    db["drafts"].create_index(["escalation_id", "kind"])
+
+
+def apply(db: sqlite_utils.Database) -> list[str]:
+    """Apply pending migrations inside one immediate transaction; safe when processes race."""
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+        done = {row[0] for row in conn.execute("SELECT name FROM _migrations")}
+        applied = []
+        for fn in MIGRATIONS:
+            if fn.__name__ in done:
+                continue
+            fn(db)
+            conn.execute(
+                "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
+                (fn.__name__, datetime.now(timezone.utc).isoformat()),
+            )
+            applied.append(fn.__name__)
+        conn.execute("COMMIT")
+        return applied
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise

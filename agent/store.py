@@ -1,0 +1,253 @@
+"""The SQLite store (sqlite-utils): escalations, an append-only event log, drafts and model calls.
+
+WAL mode and a busy timeout let several processes share one file; every write runs in a
+`BEGIN IMMEDIATE` transaction so a waiting writer queues on the busy timeout instead of failing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import sqlite_utils
+
+from . import migrations
+from .errors import NotFound, StoreError
+from .schemas import Draft, EngineInfo, Escalation, Event, ModelCall, SlaPlan, Triage
+
+DEFAULT_BUSY_TIMEOUT = 5.0
+ID_PREFIX = "ESC-"
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("escalation-handler", appauthor=False)) / "escalations.db"
+
+
+def parse_id(value: str | int) -> int:
+    text = str(value).strip().upper()
+    if text.startswith(ID_PREFIX):
+        text = text[len(ID_PREFIX) :]
+    if not text.isdigit():
+        raise NotFound(f"not an escalation id: {value!r} (ids look like ESC-7)")
+    return int(text)
+
+
+def format_id(number: int) -> str:
+    return f"{ID_PREFIX}{number}"
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _locked(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+class Store:
+    def __init__(self, path: str | Path, *, busy_timeout: float | None = None):
+        self.path = Path(path)
+        timeout = busy_timeout if busy_timeout is not None else float(os.environ.get("ESCALATE_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT))
+        self.busy_timeout = timeout
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():
+                # Complaints hold customer data: the file is readable by its owner only.
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+            conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self.db = sqlite_utils.Database(conn)
+            migrations.apply(self.db)
+        except sqlite3.OperationalError as exc:
+            raise self._error(exc) from exc
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not an escalation database ({exc}); pass --db to use another file") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot open the database {self.path}: {exc.strerror}; pass --db or set ESCALATE_DB") from exc
+
+    def _error(self, exc: sqlite3.OperationalError) -> StoreError:
+        if _locked(exc):
+            return StoreError(
+                f"the database {self.path} is locked by another process (waited {self.busy_timeout:g} s); "
+                "try again, or raise ESCALATE_BUSY_TIMEOUT"
+            )
+        return StoreError(f"database error on {self.path}: {exc}")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        conn = self.db.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._error(exc) from exc
+        try:
+            yield self.db
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            conn.execute("ROLLBACK")
+            raise self._error(exc) from exc
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def open_escalation(self, *, customer: str, tier: str, contact: str | None, complaint: str,
+                        opened_at: datetime, timezone_name: str, requested_engine: str, actor: str) -> int:
+        """Store the complaint before any engine sees it, with an 'opened' event."""
+        with self.transaction() as db:
+            number = db["escalations"].insert(
+                {
+                    "customer": customer,
+                    "tier": tier,
+                    "contact": contact,
+                    "status": "open",
+                    "complaint": complaint,
+                    "timezone": timezone_name,
+                    "opened_at": opened_at.isoformat(),
+                    "updated_at": now().isoformat(),
+                    "requested_engine": requested_engine,
+                }
+            ).last_pk
+            self._event(db, number, "opened", actor, opened_at, {"customer": customer, "tier": tier})
+        return number
+
+    def record_triage(self, number: int, *, triage: Triage, sla: SlaPlan, engine: EngineInfo, owner: str,
+                      policy: dict, calls: list[ModelCall], drafts: list[tuple[Draft, str]], actor: str) -> None:
+        at = now()
+        with self.transaction() as db:
+            db["escalations"].update(
+                number,
+                {
+                    "owner": owner,
+                    "severity": triage.severity.value,
+                    "type": triage.type.value,
+                    "summary": triage.summary,
+                    "triage": triage.model_dump_json(),
+                    "sla": sla.model_dump_json(),
+                    "policy": json.dumps(policy),
+                    "engine": engine.name,
+                    "engine_model": engine.model,
+                    "fallback_reason": engine.fallback_reason,
+                    "updated_at": at.isoformat(),
+                },
+            )
+            for call in calls:
+                db["model_calls"].insert({"escalation_id": number, **call.model_dump(mode="json")})
+            self._event(
+                db, number, "triaged", actor, at,
+                {
+                    "severity": triage.severity.value,
+                    "type": triage.type.value,
+                    "engine": engine.name,
+                    "fallback_reason": engine.fallback_reason,
+                    "owner": owner,
+                },
+            )
+            for correction in triage.corrections:
+                self._event(db, number, "correction", "rules", at, correction.model_dump(mode="json"))
+            for draft, prompt in drafts:
+                db["drafts"].insert(
+                    {
+                        "escalation_id": number,
+                        "kind": draft.kind,
+                        "subject": draft.subject,
+                        "body": draft.body,
+                        "engine": draft.engine,
+                        "prompt_hash": prompt,
+                        "created_at": at.isoformat(),
+                    }
+                )
+                self._event(db, number, "draft_saved", actor, at, {"kind": draft.kind})
+
+    @staticmethod
+    def _event(db: sqlite_utils.Database, number: int, kind: str, actor: str, at: datetime, data: dict[str, Any]) -> None:
+        db["events"].insert(
+            {
+                "escalation_id": number,
+                "at": at.isoformat(),
+                "recorded_at": now().isoformat(),
+                "actor": actor,
+                "kind": kind,
+                "data": json.dumps(data, ensure_ascii=False),
+            }
+        )
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def row(self, number: int) -> dict:
+        try:
+            return self.db["escalations"].get(number)
+        except sqlite_utils.db.NotFoundError:
+            raise NotFound(f"no escalation {format_id(number)}; `escalate list` shows the open ones")
+
+    def get(self, ident: str | int) -> Escalation:
+        number = parse_id(ident)
+        row = self.row(number)
+        if row["triage"] is None:
+            raise NotFound(f"{format_id(number)} was opened but never triaged (the triage was interrupted)")
+        drafts: dict[str, Draft] = {}
+        for d in self.db.query("SELECT * FROM drafts WHERE escalation_id = ? ORDER BY id", [number]):
+            drafts[d["kind"]] = Draft(kind=d["kind"], subject=d["subject"], body=d["body"], engine=d["engine"])
+        return Escalation(
+            id=format_id(number),
+            customer=row["customer"],
+            tier=row["tier"],
+            contact=row["contact"],
+            owner=row["owner"],
+            status=row["status"],
+            severity=row["severity"],
+            type=row["type"],
+            summary=row["summary"],
+            complaint=row["complaint"],
+            opened_at=row["opened_at"],
+            triage=Triage.model_validate_json(row["triage"]),
+            sla=SlaPlan.model_validate_json(row["sla"]),
+            engine=EngineInfo(
+                name=row["engine"], model=row["engine_model"], requested=row["requested_engine"],
+                fallback_reason=row["fallback_reason"],
+            ),
+            drafts=drafts,
+            events=self.events(number),
+        )
+
+    def events(self, number: int) -> list[Event]:
+        return [
+            Event(id=e["id"], escalation_id=number, at=e["at"], actor=e["actor"], kind=e["kind"], data=json.loads(e["data"]))
+            for e in self.db.query("SELECT * FROM events WHERE escalation_id = ? ORDER BY at, id", [number])
+        ]
+
+    def open_escalations(self) -> list[dict]:
+        """Triaged escalations not yet closed, most urgent first (severity, then earliest due)."""
+        rows = list(
+            self.db.query(
+                "SELECT id, customer, tier, owner, status, severity, type, summary, opened_at, sla "
+                "FROM escalations WHERE status != 'closed' AND triage IS NOT NULL"
+            )
+        )
+        for r in rows:
+            r["sla"] = json.loads(r["sla"])
+        rows.sort(key=lambda r: (r["severity"], datetime.fromisoformat(r["sla"]["first_response_due"]), r["id"]))
+        return rows
+
+    def model_calls(self, number: int) -> list[dict]:
+        return list(self.db.query("SELECT * FROM model_calls WHERE escalation_id = ? ORDER BY id", [number]))

@@ -1,0 +1,107 @@
+"""complaint → signals → engine → reconcile → SLA plan → stored escalation (with its acknowledgment)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from . import assess, drafting, rules, sla
+from .engines import Engine, EngineResult, TriageRequest
+from .engines.offline import OfflineEngine
+from .errors import EngineError, UsageError
+from .policy import Policy
+from .schemas import EngineInfo, Escalation, Tier
+from .signals import Signals
+from .store import Store, format_id, now
+
+MAX_CUSTOMER_CHARS = 200
+
+
+def clean_complaint(text: str, *, limit: int) -> str:
+    """Reject what cannot be triaged; strip control characters a terminal or DB should not see."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    text = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable() or ch == "\r").replace("\r\n", "\n")
+    if not text.strip():
+        raise UsageError("the complaint is empty: paste the customer's text, pass a file, or use --text")
+    if len(text) > limit:
+        raise UsageError(
+            f"the complaint is {len(text):,} characters, over the {limit:,} limit: "
+            "trim quoted threads and signatures, or raise max_complaint_chars in the policy"
+        )
+    return text.strip()
+
+
+def clean_name(value: str, what: str) -> str:
+    value = " ".join("".join(ch for ch in value if ch.isprintable()).split())
+    if not value:
+        raise UsageError(f"the {what} is empty: pass --customer NAME")
+    if len(value) > MAX_CUSTOMER_CHARS:
+        raise UsageError(f"the {what} is over {MAX_CUSTOMER_CHARS} characters")
+    return value
+
+
+def parse_tier(value: str | Tier) -> Tier:
+    try:
+        return Tier(str(value).strip().lower())
+    except ValueError:
+        raise UsageError(f"unknown tier {value!r}: choose one of {', '.join(t.value for t in Tier)}")
+
+
+def run_engine(engine: Engine, request: TriageRequest, signals: Signals, policy: Policy) -> tuple[EngineResult, EngineInfo]:
+    """Ask the engine; on any failure fall back to the offline engine and say why."""
+    try:
+        result = engine.triage(request, signals)
+        return result, EngineInfo(name=result.engine, model=result.model, requested=engine.name)
+    except EngineError as exc:
+        fallback = OfflineEngine(policy).triage(request, signals)
+        fallback.calls = exc.calls
+        return fallback, EngineInfo(name="offline", requested=engine.name, model=None, fallback_reason=str(exc))
+
+
+def triage_complaint(
+    *,
+    text: str,
+    customer: str,
+    tier: str | Tier,
+    store: Store,
+    engine: Engine,
+    policy: Policy,
+    contact: str | None = None,
+    owner: str | None = None,
+    timezone: str | None = None,
+    at: datetime | None = None,
+    actor: str = "cli",
+) -> Escalation:
+    tier = parse_tier(tier)
+    customer = clean_name(customer, "customer name")
+    contact = clean_name(contact, "contact name") if contact else None
+    text = clean_complaint(text, limit=policy.max_complaint_chars)
+    tz_name = timezone or policy.timezone
+    sla.zone(tz_name)  # validate before anything is stored
+    opened_at = at or now()
+    if opened_at.tzinfo is None:
+        raise UsageError("--at needs a time zone offset, e.g. 2026-11-28T09:00:00+01:00")
+
+    number = store.open_escalation(
+        customer=customer, tier=tier.value, contact=contact, complaint=text, opened_at=opened_at,
+        timezone_name=tz_name, requested_engine=engine.name, actor=actor,
+    )
+    signals = Signals.read(text, tier)
+    result, info = run_engine(engine, TriageRequest(complaint=text, customer=customer, tier=tier), signals, policy)
+    evidence_severity, _ = assess.assess_severity(signals, tier)
+    triage = rules.reconcile(
+        result.answer, signals, tier=tier, policy=policy,
+        evidence_severity=evidence_severity, default_questions=assess.default_questions(),
+    )
+    plan = sla.plan(policy, triage.severity, opened_at, tz_name)
+    team = policy.teams[triage.type]
+    owner_name = owner.strip() if owner and owner.strip() else team.owner
+    ack = drafting.acknowledgment(
+        escalation_id=format_id(number), customer=customer, contact=contact, owner=owner_name,
+        channel=team.channel, triage=triage, sla=plan, policy=policy,
+    )
+    store.record_triage(
+        number, triage=triage, sla=plan, engine=info, owner=owner_name, policy=policy.model_dump(mode="json"),
+        calls=result.calls, drafts=[ack], actor=actor,
+    )
+    return store.get(number)
