@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, PlainSerializer
 
 from .triage import EscalationType, Severity, Tier, Triage
+
+
+# ISO 8601 with an explicit offset (+00:00, never "Z"), in the zone the value was made in.
+Moment = Annotated[AwareDatetime, PlainSerializer(lambda d: d.isoformat(), return_type=str, when_used="json")]
 
 
 class SlaPlan(BaseModel):
     severity: Severity
     policy: str = Field(description="Name of the policy the plan came from.")
     timezone: str
-    opened_at: AwareDatetime
-    first_response_due: AwareDatetime
-    next_update_due: AwareDatetime | None = Field(
+    opened_at: Moment
+    first_response_due: Moment
+    next_update_due: Moment | None = Field(
         description="When the next customer update is due; null when the cadence is 'on change'."
     )
-    resolution_due: AwareDatetime
+    resolution_due: Moment
     update_cadence: str = Field(description="Human form: 'every 30 min', 'daily', 'on change'.")
     update_every_minutes: int | None
     stakeholders: list[str]
@@ -42,7 +46,7 @@ class EngineInfo(BaseModel):
 class Event(BaseModel):
     id: int | None = None
     escalation_id: int
-    at: AwareDatetime
+    at: Moment
     actor: str
     kind: str
     data: dict[str, Any] = {}
@@ -59,7 +63,7 @@ class Escalation(BaseModel):
     type: EscalationType
     summary: str
     complaint: str
-    opened_at: AwareDatetime
+    opened_at: Moment
     triage: Triage
     sla: SlaPlan
     engine: EngineInfo

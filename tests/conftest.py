@@ -1,0 +1,53 @@
+"""Shared fixtures. Sockets are disabled for the whole suite (pytest-socket, see pyproject)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+import vcr as vcrpy
+
+from agent.policy import default_policy
+from agent.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+CASSETTES = Path(__file__).resolve().parent / "cassettes"
+OPENED = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)  # a Wednesday
+
+
+@pytest.fixture(autouse=True)
+def _no_live_api(monkeypatch):
+    """Tests never see a real key; the auto engine is offline unless a test sets one."""
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.delenv("ANTHROPIC_BASE_URL", raising=False)
+    monkeypatch.delenv("ESCALATE_DB", raising=False)
+    monkeypatch.delenv("ESCALATE_POLICY", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "escalations.db"
+
+
+@pytest.fixture
+def store(db_path):
+    with Store(db_path) as s:
+        yield s
+
+
+@pytest.fixture
+def policy():
+    return default_policy()
+
+
+def cassette_vcr(module: str) -> vcrpy.VCR:
+    """Replay only: a request with no recorded answer fails instead of reaching the network."""
+    return vcrpy.VCR(
+        cassette_library_dir=str(CASSETTES / module),
+        record_mode="none",
+        filter_headers=["authorization", "x-api-key"],
+        match_on=["method", "scheme", "host", "port", "path"],
+        decode_compressed_response=True,
+    )

@@ -1,0 +1,91 @@
+"""The store: migrations on open, append-only events, the complaint stored before the engine runs."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+
+import pytest
+
+from agent.engines.offline import OfflineEngine
+from agent.errors import EngineError, NotFound
+from agent.migrations import MIGRATIONS
+from agent.store import Store
+from agent.triage import triage_complaint
+from tests.conftest import OPENED
+
+COMPLAINT = "Since 8am every request to your API returns 503 and none of our 120 drivers can see their routes."
+
+
+def test_open_applies_migrations_once_and_enables_wal(db_path):
+    Store(db_path).close()
+    with Store(db_path) as store:
+        names = [r["name"] for r in store.db.query("SELECT name FROM _migrations")]
+        assert names == [fn.__name__ for fn in MIGRATIONS]
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert {"escalations", "events", "model_calls", "drafts"} <= set(store.db.table_names())
+        assert "escalations_fts" in store.db.table_names()
+
+
+def test_db_file_is_private_to_its_owner(db_path):
+    Store(db_path).close()
+    assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600
+
+
+def test_triage_stores_escalation_events_and_draft(store, policy):
+    esc = triage_complaint(text=COMPLAINT, customer="Routely", tier="business", store=store,
+                           engine=OfflineEngine(policy), policy=policy, at=OPENED)
+    assert esc.id == "ESC-1"
+    assert esc.severity.value == "SEV-1"
+    assert [e.kind for e in esc.events] == ["opened", "triaged", "draft_saved"]
+    assert esc.drafts["acknowledgment"].subject.startswith("[URGENT] We're on it - ")
+    hits = list(store.db["escalations"].search("drivers"))
+    assert [h["id"] for h in hits] == [1]
+
+
+def test_complaint_is_stored_before_the_engine_is_called(store, policy):
+    class Exploding:
+        name = "anthropic"
+        model = "x"
+
+        def triage(self, request, signals):
+            rows = list(store.db.query("SELECT complaint, status FROM escalations"))
+            assert rows == [{"complaint": COMPLAINT, "status": "open"}]
+            raise EngineError("simulated outage of the model", calls=[])
+
+    esc = triage_complaint(text=COMPLAINT, customer="Routely", tier="business", store=store,
+                           engine=Exploding(), policy=policy, at=OPENED)
+    assert esc.engine.name == "offline"
+    assert esc.engine.requested == "anthropic"
+    assert esc.engine.fallback_reason == "simulated outage of the model"
+    assert esc.severity.value == "SEV-1"
+
+
+def test_events_are_append_only_history(store, policy):
+    triage_complaint(text=COMPLAINT, customer="A", tier="standard", store=store, engine=OfflineEngine(policy),
+                     policy=policy, at=OPENED)
+    triage_complaint(text="Our invoices show the wrong VAT number.", customer="B", tier="standard", store=store,
+                     engine=OfflineEngine(policy), policy=policy, at=OPENED)
+    first = [dict(r) for r in store.db.query("SELECT * FROM events WHERE escalation_id = 1")]
+    assert all(e["escalation_id"] == 1 for e in first)
+    assert len(list(store.db.query("SELECT id FROM events"))) == 6
+
+
+def test_interrupted_triage_is_reported_not_half_shown(store, policy):
+    store.open_escalation(customer="A", tier="standard", contact=None, complaint="x", opened_at=OPENED,
+                          timezone_name="UTC", requested_engine="offline", actor="test")
+    with pytest.raises(NotFound, match="never triaged"):
+        store.get("ESC-1")
+    assert store.open_escalations() == []
+
+
+def test_two_processes_can_open_and_write_the_same_file(db_path, policy):
+    a, b = Store(db_path), Store(db_path)
+    for s, customer in ((a, "A"), (b, "B"), (a, "C")):
+        triage_complaint(text=COMPLAINT, customer=customer, tier="standard", store=s, engine=OfflineEngine(policy),
+                         policy=policy, at=OPENED)
+    with sqlite3.connect(db_path) as conn:
+        assert [r[0] for r in conn.execute("SELECT customer FROM escalations ORDER BY id")] == ["A", "B", "C"]
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    a.close(), b.close()
