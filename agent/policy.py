@@ -2,17 +2,84 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
+from datetime import date
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import UsageError
-from .schemas import EscalationType, Severity
+from .schemas import EscalationType, Severity, Tier
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+_HOURS = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Calendar(Strict):
+    """When a business-hours clock runs: weekly open intervals in a time zone, minus holidays."""
+
+    timezone: str | None = Field(default=None, description="IANA zone; default: the policy's timezone.")
+    always_open: bool = False
+    hours: dict[str, list[str]] = Field(
+        default_factory=dict, description='Per weekday (mon..sun), intervals like "09:00-12:30".'
+    )
+    holidays_country: str | None = Field(default=None, description="ISO country code for the holidays package, e.g. DE.")
+    holidays_subdivision: str | None = Field(default=None, description="e.g. BY for Bavaria, NY for New York.")
+    holidays_extra: list[date] = Field(default_factory=list, description="Custom closed dates.")
+
+    @field_validator("hours")
+    @classmethod
+    def _valid_hours(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for day, intervals in value.items():
+            if day not in WEEKDAYS:
+                raise ValueError(f"unknown weekday {day!r}: use {', '.join(WEEKDAYS)}")
+            previous_end = -1
+            for interval in intervals:
+                m = _HOURS.match(interval.replace(" ", ""))
+                if not m:
+                    raise ValueError(f'{day}: {interval!r} is not an interval like "09:00-17:00"')
+                start, end = int(m[1]) * 60 + int(m[2]), int(m[3]) * 60 + int(m[4])
+                if end <= start or end > 24 * 60:
+                    raise ValueError(f"{day}: {interval!r} ends before it starts")
+                if start < previous_end:
+                    raise ValueError(f"{day}: {interval!r} overlaps the interval before it")
+                previous_end = end
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_zone(value)
+        return value
+
+    @model_validator(mode="after")
+    def _known_country(self) -> "Calendar":
+        if self.holidays_country:
+            _check_country(self.holidays_country, self.holidays_subdivision)
+        return self
+
+    @model_validator(mode="after")
+    def _some_open_time(self) -> "Calendar":
+        if not self.always_open and not any(self.hours.values()):
+            raise ValueError("a calendar needs always_open = true or some weekly hours")
+        return self
+
+    def intervals(self, weekday: int) -> list[tuple[int, int]]:
+        """Open intervals of a weekday (0 = Monday) in minutes after midnight."""
+        out = []
+        for interval in self.hours.get(WEEKDAYS[weekday], []):
+            m = _HOURS.match(interval.replace(" ", ""))
+            out.append((int(m[1]) * 60 + int(m[2]), int(m[3]) * 60 + int(m[4])))
+        return out
 
 
 class SeverityPolicy(Strict):
@@ -21,6 +88,15 @@ class SeverityPolicy(Strict):
     update_every_minutes: int | None = Field(gt=0, description="None means 'on change'.")
     resolution_minutes: int = Field(gt=0)
     stakeholders: list[str]
+    calendar: str = Field(default="24x7", description="Name of the calendar the clocks count in.")
+    warning_minutes: int | None = Field(
+        default=None, ge=0, description="Due-soon lead time; default: 15 min or 20 % of the target, whichever is smaller."
+    )
+
+    def warning_for(self, target_minutes: int) -> int:
+        if self.warning_minutes is not None:
+            return self.warning_minutes
+        return min(15, target_minutes // 5)
 
     @field_validator("update_every_minutes", mode="before")
     @classmethod
@@ -36,7 +112,7 @@ class SeverityPolicy(Strict):
 
     @property
     def cadence_label(self) -> str:
-        return cadence_label(self.update_every_minutes)
+        return cadence_label(self.update_every_minutes, business=self.calendar != "24x7")
 
 
 class Team(Strict):
@@ -50,14 +126,40 @@ class Company(Strict):
     signature: str = "Customer Support"
 
 
+class TierPolicy(Strict):
+    """Per-tier overrides of the severity targets, e.g. enterprise SEV-2 first response 30 min."""
+
+    severities: dict[Severity, dict[str, Any]] = {}
+
+
 class Policy(Strict):
     name: str = "default"
     timezone: str = "UTC"
     max_complaint_chars: int = Field(default=100_000, gt=0)
     company: Company = Company()
     severities: dict[Severity, SeverityPolicy]
+    tiers: dict[Tier, TierPolicy] = {}
+    calendars: dict[str, Calendar]
     teams: dict[EscalationType, Team]
     tier_by_severity: dict[Severity, str]
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        _check_zone(value)
+        return value
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> "Policy":
+        for tier in Tier:
+            for severity in Severity:
+                target = self.for_severity(severity, tier)  # validates the merged override
+                if target.calendar not in self.calendars:
+                    raise ValueError(
+                        f"severities.{severity.value}.calendar: unknown calendar {target.calendar!r} "
+                        f"(defined: {', '.join(self.calendars)})"
+                    )
+        return self
 
     @field_validator("severities", "tier_by_severity")
     @classmethod
@@ -75,22 +177,50 @@ class Policy(Strict):
             raise ValueError(f"missing escalation types: {', '.join(missing)}")
         return value
 
-    def for_severity(self, severity: Severity) -> SeverityPolicy:
-        return self.severities[severity]
+    def for_severity(self, severity: Severity, tier: Tier | str | None = None) -> SeverityPolicy:
+        base = self.severities[severity]
+        override = self.tiers.get(Tier(tier), TierPolicy()).severities.get(severity) if tier else None
+        if not override:
+            return base
+        try:
+            return SeverityPolicy.model_validate({**base.model_dump(), **override})
+        except ValidationError as exc:
+            raise ValueError(f"tiers.{Tier(tier).value}.severities.{severity.value}: {exc.errors()[0]['msg']}") from exc
+
+    def calendar_for(self, severity: Severity, tier: Tier | str | None = None) -> Calendar:
+        cal = self.calendars[self.for_severity(severity, tier).calendar]
+        return cal if cal.timezone else cal.model_copy(update={"timezone": self.timezone})
 
 
-def cadence_label(minutes: int | None) -> str:
+def _check_zone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}; use an IANA name such as UTC, Europe/Berlin or America/New_York")
+
+
+def _check_country(country: str, subdivision: str | None) -> None:
+    import holidays
+
+    try:
+        holidays.country_holidays(country, subdiv=subdivision)
+    except NotImplementedError as exc:
+        raise ValueError(f"{exc}; use an ISO code such as US, GB, DE or FR (and a subdivision such as NY or BY)")
+
+
+def cadence_label(minutes: int | None, *, business: bool = False) -> str:
     if minutes is None:
         return "on change"
-    if minutes == 1440:
-        return "daily"
+    unit = " business" if business else ""
+    if minutes == (BUSINESS_DAY if business else 24 * HOUR):
+        return "daily" + (" (every business day)" if business else "")
     if minutes % 60 == 0:
-        hours = minutes // 60
-        return f"every {hours} h"
-    return f"every {minutes} min"
+        return f"every {minutes // 60}{unit} h"
+    return f"every {minutes}{unit} min"
 
 
 HOUR = 60
+BUSINESS_DAY = 8 * HOUR
 DEFAULT = {
     "name": "default",
     "timezone": "UTC",
@@ -101,6 +231,7 @@ DEFAULT = {
             "update_every_minutes": 30,
             "resolution_minutes": 4 * HOUR,
             "stakeholders": ["customer", "executive sponsor", "all hands (engineering, support, CSM)"],
+            "calendar": "24x7",
         },
         "SEV-2": {
             "criteria": "major feature broken, significant impact",
@@ -108,21 +239,30 @@ DEFAULT = {
             "update_every_minutes": 2 * HOUR,
             "resolution_minutes": 8 * HOUR,
             "stakeholders": ["customer", "support manager", "CSM"],
+            "calendar": "24x7",
         },
         "SEV-3": {
             "criteria": "feature degraded, workaround exists",
+            # SEV-3/4 count business hours (09:00-17:00 Mon-Fri): a business day is 8 open hours,
+            # so "daily" is 8 h, "48 h" two business days and "1 week" five.
             "first_response_minutes": 4 * HOUR,
-            "update_every_minutes": 24 * HOUR,
-            "resolution_minutes": 48 * HOUR,
+            "update_every_minutes": BUSINESS_DAY,
+            "resolution_minutes": 2 * BUSINESS_DAY,
             "stakeholders": ["customer", "CSM"],
+            "calendar": "business",
         },
         "SEV-4": {
             "criteria": "minor issue, low impact",
-            "first_response_minutes": 24 * HOUR,
+            "first_response_minutes": BUSINESS_DAY,
             "update_every_minutes": None,
-            "resolution_minutes": 7 * 24 * HOUR,
+            "resolution_minutes": 5 * BUSINESS_DAY,
             "stakeholders": ["customer"],
+            "calendar": "business",
         },
+    },
+    "calendars": {
+        "24x7": {"always_open": True},
+        "business": {"hours": {day: ["09:00-17:00"] for day in ("mon", "tue", "wed", "thu", "fri")}},
     },
     "teams": {
         "technical": {"name": "Engineering", "owner": "Engineering on-call", "channel": "escalations@support.example"},
@@ -145,22 +285,57 @@ def load_policy(path: str | Path | None) -> Policy:
         return default_policy()
     path = Path(path)
     try:
-        overrides = tomllib.loads(path.read_text(encoding="utf-8"))
+        source = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UsageError(f"policy file not found: {path}")
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UsageError(f"policy file {path} is not valid TOML: {exc}")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read policy file {path}: {exc}")
+    return parse_policy(source, name=path.stem, where=str(path))
+
+
+def parse_policy(source: str, *, name: str = "custom", where: str = "policy") -> Policy:
+    try:
+        overrides = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{where} is not valid TOML: {exc}")
     merged = _deep_merge(DEFAULT, overrides)
-    merged.setdefault("name", path.stem)
-    if "name" not in overrides:
-        merged["name"] = path.stem
+    merged["name"] = overrides.get("name", name)
     try:
         return Policy.model_validate(merged)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
-        raise UsageError(f"policy file {path} is invalid: {problems}")
+        problems = []
+        for err in exc.errors():
+            loc = [str(p) for p in err["loc"]]
+            message = err["msg"].removeprefix("Value error, ")
+            named = re.match(r"^([\w.-]+): (.*)$", message)
+            if not loc and named:  # a cross-field check names its own key
+                loc, message = named[1].split("."), named[2]
+            key = ".".join(loc) or "(top level)"
+            line = _line_of(source, loc)
+            problems.append(f"{where}{f' line {line}' if line else ''}: {key}: {message}")
+        raise UsageError("invalid policy: " + "; ".join(problems))
+
+
+def _line_of(source: str, loc: list[str]) -> int | None:
+    """The line that sets a key (or its nearest table), so an error points where to look."""
+    lines = source.splitlines()
+    best = None
+    for depth in range(len(loc), 0, -1):
+        table, key = loc[: depth - 1], loc[depth - 1]
+        header = None
+        for i, raw in enumerate(lines, 1):
+            text = raw.strip()
+            if text.startswith("["):
+                parts = [p.strip().strip('"') for p in text.strip("[]").split(".")]
+                header = parts
+                if parts == loc[:depth]:
+                    return i
+            elif header is not None and header == table or (not table and header is None):
+                if re.match(rf'^"?{re.escape(key)}"?\s*=', text):
+                    return i
+        if best:
+            return best
+    return None
 
 
 def _deep_merge(base: dict, override: dict) -> dict:

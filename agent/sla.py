@@ -1,13 +1,30 @@
-"""SLA clocks: the deadlines a severity's policy sets for an escalation."""
+"""SLA clocks: the plan at triage, and every clock of an escalation replayed from its events.
+
+Semantics (also in the README):
+- first response: opening → first acknowledgment. Pauses never stop it.
+- update: since the last customer-facing message (acknowledgment or update); starts at the
+  acknowledgment, stops at resolution; "on change" (no cadence) has no periodic deadline.
+- resolution: opening → resolved, minus paused time.
+- Targets count in the severity's calendar (SEV-1/2 around the clock, SEV-3/4 business hours by
+  default), in the calendar's own time zone.
+- A severity change at time C re-plans every clock not yet met or breached: the new deadline is
+  C + the new severity's target. When severity was raised and the old deadline was earlier, the
+  earlier one stands. A clock already breached or met stays as it was.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .businesstime import OpenHours, Pause, open_hours
 from .errors import UsageError
 from .policy import Policy
-from .schemas import Severity, SlaPlan
+from .schemas import Event, Severity, SlaPlan, Tier
+
+CUSTOMER_MESSAGES = ("ack", "update")
+PENDING, DUE_SOON, MET, BREACHED, PAUSED, NOT_APPLICABLE = "pending", "due soon", "met", "breached", "paused", "n/a"
 
 
 def zone(name: str) -> ZoneInfo:
@@ -17,28 +34,226 @@ def zone(name: str) -> ZoneInfo:
         raise UsageError(f"unknown time zone {name!r}: use an IANA name such as UTC, Europe/Berlin or America/New_York")
 
 
-def plan(policy: Policy, severity: Severity, opened_at: datetime, timezone: str | None = None) -> SlaPlan:
+def plan(policy: Policy, severity: Severity, opened_at: datetime, timezone: str | None = None,
+         tier: Tier | str | None = None) -> SlaPlan:
     """Deadlines for an escalation opened at `opened_at`, shown in the customer's time zone.
 
-    The acknowledgment is drafted at triage time, so the first update is due one update interval
-    after opening; recording the real acknowledgment re-plans from when it was sent.
+    The acknowledgment is drafted at triage time, so the first update it promises is due one
+    update interval after opening; recording the real acknowledgment re-plans from when it was sent.
     """
     tz_name = timezone or policy.timezone
     tz = zone(tz_name)
     if opened_at.tzinfo is None:
         raise ValueError("opened_at must be timezone-aware")
-    opened = opened_at.astimezone(tz)
-    target = policy.for_severity(severity)
+    target = policy.for_severity(severity, tier)
+    hours = open_hours(policy.calendar_for(severity, tier))
     every = target.update_every_minutes
     return SlaPlan(
         severity=severity,
         policy=policy.name,
         timezone=tz_name,
-        opened_at=opened,
-        first_response_due=opened + timedelta(minutes=target.first_response_minutes),
-        next_update_due=opened + timedelta(minutes=every) if every else None,
-        resolution_due=opened + timedelta(minutes=target.resolution_minutes),
+        opened_at=opened_at.astimezone(tz),
+        first_response_due=hours.add(opened_at, target.first_response_minutes).astimezone(tz),
+        next_update_due=hours.add(opened_at, every).astimezone(tz) if every else None,
+        resolution_due=hours.add(opened_at, target.resolution_minutes).astimezone(tz),
         update_cadence=target.cadence_label,
         update_every_minutes=every,
         stakeholders=list(target.stakeholders),
     )
+
+
+@dataclass
+class History:
+    """What the events say happened, in time order."""
+
+    opened_at: datetime
+    severities: list[tuple[datetime, Severity]]  # (from when, severity), first at opening
+    messages: list[datetime] = field(default_factory=list)
+    pauses: list[Pause] = field(default_factory=list)
+    resolved_at: datetime | None = None
+    confirmed_at: datetime | None = None
+    closed_at: datetime | None = None
+
+    @property
+    def first_ack(self) -> datetime | None:
+        return self.messages[0] if self.messages else None
+
+    @property
+    def paused(self) -> bool:
+        return bool(self.pauses) and self.pauses[-1][1] is None
+
+    def severity_at(self, moment: datetime) -> Severity:
+        current = self.severities[0][1]
+        for since, severity in self.severities:
+            if since <= moment:
+                current = severity
+        return current
+
+
+def replay(opened_at: datetime, severity: Severity, events: list[Event]) -> History:
+    h = History(opened_at=opened_at, severities=[(opened_at, severity)])
+    for e in sorted(events, key=lambda e: (e.at, e.id or 0)):
+        if e.kind in CUSTOMER_MESSAGES:
+            h.messages.append(e.at)
+        elif e.kind == "severity_changed":
+            h.severities.append((e.at, Severity(e.data["to"])))
+        elif e.kind == "pause":
+            h.pauses.append((e.at, None))
+        elif e.kind == "resume" and h.paused:
+            h.pauses[-1] = (h.pauses[-1][0], e.at)
+        elif e.kind == "resolved":
+            h.resolved_at = e.at
+            if h.paused:  # resolving ends a pause
+                h.pauses[-1] = (h.pauses[-1][0], e.at)
+        elif e.kind == "reopened":
+            h.resolved_at = h.confirmed_at = h.closed_at = None
+        elif e.kind == "confirmed":
+            h.confirmed_at = e.at
+        elif e.kind == "closed":
+            h.closed_at = e.at
+    return h
+
+
+@dataclass
+class Clock:
+    name: str
+    status: str
+    due: datetime | None
+    target_minutes: int | None
+    calendar: str
+    met_at: datetime | None = None
+    elapsed_minutes: float | None = None
+    left_minutes: float | None = None  # wall-clock minutes until due; negative when overdue
+    missed: int = 0  # update intervals that ran over (update clock only)
+
+    def as_dict(self, tz: ZoneInfo) -> dict:
+        return {
+            "name": self.name,
+            "status": self.status,
+            "due": self.due.astimezone(tz).isoformat() if self.due else None,
+            "target_minutes": self.target_minutes,
+            "calendar": self.calendar,
+            "met_at": self.met_at.astimezone(tz).isoformat() if self.met_at else None,
+            "elapsed_minutes": None if self.elapsed_minutes is None else round(self.elapsed_minutes, 1),
+            "left_minutes": None if self.left_minutes is None else round(self.left_minutes, 1),
+            "missed": self.missed,
+        }
+
+
+class ClockPlanner:
+    """Evaluates the clocks of one escalation under the policy stored with it."""
+
+    def __init__(self, policy: Policy, tier: Tier | str | None):
+        self.policy = policy
+        self.tier = tier
+
+    def hours(self, severity: Severity) -> OpenHours:
+        return open_hours(self.policy.calendar_for(severity, self.tier))
+
+    def target(self, severity: Severity, clock: str) -> int | None:
+        p = self.policy.for_severity(severity, self.tier)
+        return {"first_response": p.first_response_minutes, "update": p.update_every_minutes,
+                "resolution": p.resolution_minutes}[clock]
+
+    def deadline(self, h: History, clock: str, start: datetime, pauses: list[Pause], met_at: datetime | None) -> datetime | None:
+        severity = h.severity_at(start)
+        minutes = self.target(severity, clock)
+        due = self.hours(severity).add(start, minutes, pauses) if minutes else None
+        previous = severity
+        for since, new in h.severities[1:]:
+            if since <= start:
+                continue
+            if (met_at and since >= met_at) or (due and since >= due):
+                break  # met or already breached: a later change does not rewrite it
+            minutes = self.target(new, clock)
+            new_due = self.hours(new).add(since, minutes, pauses) if minutes else None
+            if new.rank < previous.rank and due and new_due:
+                due = min(due, new_due)
+            else:
+                due = new_due
+            previous = new
+        return due
+
+    def evaluate(self, h: History, now: datetime) -> list[Clock]:
+        return [self.first_response(h, now), self.update(h, now), self.resolution(h, now)]
+
+    def _status(self, clock: str, severity: Severity, due: datetime | None, met_at: datetime | None,
+                now: datetime, paused: bool) -> tuple[str, float | None]:
+        if due is None:
+            return (MET if met_at else NOT_APPLICABLE), None
+        left = (due - now).total_seconds() / 60
+        if met_at:
+            return (MET if met_at <= due else BREACHED), None
+        if paused:
+            return PAUSED, None
+        if now > due:
+            return BREACHED, left
+        warn = self.policy.for_severity(severity, self.tier).warning_for(self.target(severity, clock) or 0)
+        return (DUE_SOON if left <= warn else PENDING), left
+
+    def _clock(self, name: str, h: History, start: datetime, met_at: datetime | None, now: datetime,
+               pausable: bool) -> Clock:
+        pauses = h.pauses if pausable else []
+        severity = h.severity_at(met_at or now)
+        due = self.deadline(h, name, start, pauses, met_at)
+        status, left = self._status(name, severity, due, met_at, now, pausable and h.paused)
+        if status == PAUSED:
+            # While paused the deadline moves; show it as if the clock resumed now.
+            resumed = [*pauses[:-1], (pauses[-1][0], now)]
+            due = self.deadline(h, name, start, resumed, met_at)
+        elapsed = self.hours(severity).between(start, met_at or now, pauses)
+        return Clock(name, status, due, self.target(severity, name), self.policy.for_severity(severity, self.tier).calendar,
+                     met_at=met_at, elapsed_minutes=elapsed, left_minutes=left)
+
+    def first_response(self, h: History, now: datetime) -> Clock:
+        return self._clock("first_response", h, h.opened_at, h.first_ack, now, pausable=False)
+
+    def resolution(self, h: History, now: datetime) -> Clock:
+        return self._clock("resolution", h, h.opened_at, h.resolved_at, now, pausable=True)
+
+    def update(self, h: History, now: datetime) -> Clock:
+        severity = h.severity_at(now)
+        calendar = self.policy.for_severity(severity, self.tier).calendar
+        if not h.messages:
+            return Clock("update", NOT_APPLICABLE, None, self.target(severity, "update"), calendar)
+        end = h.resolved_at or now
+        sent = [m for m in h.messages if m <= end]
+        missed = 0
+        for a, b in zip(sent, sent[1:]):
+            due = self.deadline(h, "update", a, h.pauses, None)
+            missed += bool(due and b > due)
+        if h.resolved_at:
+            return Clock("update", MET if not missed else BREACHED, None, self.target(severity, "update"), calendar,
+                         met_at=sent[-1], missed=missed)
+        clock = self._clock("update", h, sent[-1], None, now, pausable=True)
+        clock.missed = missed + (clock.status == BREACHED)
+        return clock
+
+
+def clocks_for(policy: Policy, tier: Tier | str | None, opened_at: datetime, severity: Severity,
+               events: list[Event], now: datetime) -> tuple[History, list[Clock]]:
+    history = replay(opened_at, severity, events)
+    return history, ClockPlanner(policy, tier).evaluate(history, now)
+
+
+def humanize(minutes: float | None) -> str:
+    if minutes is None:
+        return "-"
+    sign = "-" if minutes < 0 else ""
+    m = abs(int(round(minutes)))
+    d, rem = divmod(m, 24 * 60)
+    hrs, mins = divmod(rem, 60)
+    parts = [f"{d}d" if d else "", f"{hrs}h" if hrs else "", f"{mins}m" if mins or not (d or hrs) else ""]
+    return sign + " ".join(p for p in parts if p)
+
+
+def parse_duration(text: str) -> timedelta:
+    """'30m', '2h', '1d', '90' (minutes) → timedelta."""
+    raw = text.strip().lower()
+    units = {"m": 1, "min": 1, "h": 60, "d": 1440}
+    for suffix in ("min", "m", "h", "d"):
+        if raw.endswith(suffix) and raw[: -len(suffix)].strip().replace(".", "", 1).isdigit():
+            return timedelta(minutes=float(raw[: -len(suffix)]) * units[suffix])
+    if raw.replace(".", "", 1).isdigit():
+        return timedelta(minutes=float(raw))
+    raise UsageError(f"{text!r} is not a duration: use e.g. 30m, 2h or 1d")

@@ -93,7 +93,7 @@ def triage_complaint(
         result.answer, signals, tier=tier, policy=policy,
         evidence_severity=evidence_severity, default_questions=assess.default_questions(),
     )
-    plan = sla.plan(policy, triage.severity, opened_at, tz_name)
+    plan = sla.plan(policy, triage.severity, opened_at, tz_name, tier)
     team = policy.teams[triage.type]
     owner_name = owner.strip() if owner and owner.strip() else team.owner
     ack = drafting.acknowledgment(

@@ -90,7 +90,9 @@ def test_low_severity_acknowledgment_is_not_urgent_and_promises_update_by_resolu
     assert data["sla"]["next_update_due"] is None
     ack = data["drafts"]["acknowledgment"]
     assert not ack["subject"].startswith("[URGENT]")
-    assert "no later than 09:00 UTC on Wed 2 Dec 2026" in ack["body"]
+    # SEV-4 counts business hours: 5 business days of 8 h from Wed 09:00 end Tue 17:00.
+    assert "no later than 17:00 UTC on Tue 1 Dec 2026" in ack["body"]
+    assert data["sla"]["first_response_due"] == "2026-11-25T17:00:00+00:00"
 
 
 def test_list_orders_most_urgent_first(db_path):

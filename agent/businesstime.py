@@ -1,0 +1,135 @@
+"""Calendar arithmetic: open intervals, adding open minutes to a moment, open minutes between two.
+
+All inputs and outputs are aware datetimes; weekly hours are wall-clock times in the calendar's
+zone, so a 09:00-17:00 day is 8 hours on a DST Sunday too, and a holiday is a whole local date.
+Pauses are (start, end) pairs that the clock skips, end None meaning "still paused".
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from typing import Iterator, Sequence
+from zoneinfo import ZoneInfo
+
+from .policy import Calendar
+
+UTC = timezone.utc
+MAX_DAYS = 3 * 366  # a clock never looks further than this for open time
+FAR = datetime.max.replace(tzinfo=UTC) - timedelta(days=2)
+Pause = tuple[datetime, datetime | None]
+
+
+class OpenHours:
+    def __init__(self, calendar: Calendar):
+        self.calendar = calendar
+        self.tz = ZoneInfo(calendar.timezone or "UTC")
+        self.always_open = calendar.always_open
+        self.weekly = [calendar.intervals(d) for d in range(7)]
+        self._extra = set(calendar.holidays_extra)
+        self._years: dict[int, frozenset[date]] = {}
+
+    def is_holiday(self, day: date) -> bool:
+        if day in self._extra:
+            return True
+        if not self.calendar.holidays_country:
+            return False
+        if day.year not in self._years:
+            import holidays  # heavy: only when a calendar names a country
+
+            found = holidays.country_holidays(
+                self.calendar.holidays_country, subdiv=self.calendar.holidays_subdivision, years=day.year
+            )
+            self._years[day.year] = frozenset(found)
+        return day in self._years[day.year]
+
+    def intervals(self, start: datetime, end: datetime | None = None) -> Iterator[tuple[datetime, datetime]]:
+        """Open intervals (UTC) overlapping [start, end), clipped to it, in order."""
+        start = start.astimezone(UTC)
+        stop = end.astimezone(UTC) if end else FAR
+        if self.always_open:
+            if start < stop:
+                yield start, stop
+            return
+        day = start.astimezone(self.tz).date() - timedelta(days=1)  # an interval may straddle midnight in UTC
+        for _ in range(MAX_DAYS):
+            if day > stop.astimezone(self.tz).date():
+                return
+            if not self.is_holiday(day):
+                for a, b in self.weekly[day.weekday()]:
+                    lo = self._moment(day, a)
+                    hi = self._moment(day, b)
+                    lo, hi = max(lo, start), min(hi, stop)
+                    if lo < hi:
+                        yield lo, hi
+            day += timedelta(days=1)
+
+    def _moment(self, day: date, minute: int) -> datetime:
+        if minute >= 24 * 60:
+            day, minute = day + timedelta(days=1), minute - 24 * 60
+        return datetime.combine(day, time(minute // 60, minute % 60), tzinfo=self.tz).astimezone(UTC)
+
+    def add(self, start: datetime, minutes: float, pauses: Sequence[Pause] = ()) -> datetime:
+        """The moment when `minutes` of open, unpaused time have passed since `start`."""
+        left = timedelta(minutes=minutes)
+        cursor = start.astimezone(UTC)
+        if left <= timedelta(0):
+            return self._next_open(cursor, pauses)
+        for lo, hi in self.intervals(cursor):
+            for a, b in _minus_pauses(lo, hi, pauses):
+                if b - a >= left:
+                    return a + left
+                left -= b - a
+            if hi >= FAR:
+                break
+        raise ValueError("the calendar has no open time within three years")
+
+    def _next_open(self, cursor: datetime, pauses: Sequence[Pause]) -> datetime:
+        for lo, hi in self.intervals(cursor):
+            for a, _ in _minus_pauses(lo, hi, pauses):
+                return a
+        return cursor
+
+    def between(self, start: datetime, end: datetime, pauses: Sequence[Pause] = ()) -> float:
+        """Open, unpaused minutes in [start, end)."""
+        if end <= start:
+            return 0.0
+        total = timedelta(0)
+        for lo, hi in self.intervals(start, end):
+            for a, b in _minus_pauses(lo, hi, pauses):
+                total += b - a
+        return total.total_seconds() / 60
+
+
+def _minus_pauses(lo: datetime, hi: datetime, pauses: Sequence[Pause]) -> Iterator[tuple[datetime, datetime]]:
+    """[lo, hi) with the pauses cut out. Pauses are sorted and do not overlap."""
+    if not pauses:
+        yield lo, hi
+        return
+    starts = [p[0] for p in pauses]
+    i = max(0, bisect_right(starts, lo) - 1)
+    cursor = lo
+    for p_start, p_end in pauses[i:]:
+        p_end = p_end or FAR
+        if p_start >= hi:
+            break
+        if p_end <= cursor:
+            continue
+        if p_start > cursor:
+            yield cursor, min(p_start, hi)
+        cursor = max(cursor, p_end)
+        if cursor >= hi:
+            return
+    if cursor < hi:
+        yield cursor, hi
+
+
+@lru_cache(maxsize=64)
+def _cached(calendar_json: str) -> OpenHours:
+    return OpenHours(Calendar.model_validate_json(calendar_json))
+
+
+def open_hours(calendar: Calendar) -> OpenHours:
+    """One OpenHours per distinct calendar, so holiday tables are built once."""
+    return _cached(calendar.model_dump_json())
