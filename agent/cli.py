@@ -163,11 +163,185 @@ def list_(obj: Context, as_json: bool):
 @click.pass_obj
 def show(obj: Context, escalation_id: str, as_json: bool):
     """One escalation, whole: record, triage, SLA, drafts and updates log."""
-    from . import views
+    from . import board, views
+    from .store import now, parse_id
 
     with obj.store() as store:
         esc = store.get(escalation_id)
-    click.echo(views.dumps(esc.model_dump(mode="json", by_alias=True)) if as_json else views.show_text(esc))
+        row = board.one(store, parse_id(esc.id), now())
+    if as_json:
+        click.echo(views.dumps({**esc.model_dump(mode="json", by_alias=True), **{k: v for k, v in row.as_dict().items()
+                                                                                  if k in ("clocks", "flags", "next_deadline", "next_step", "paused")}}))
+    else:
+        click.echo(views.show_text(esc, row))
+
+
+# -- lifecycle ---------------------------------------------------------------------------------
+
+AT_HELP = "When it happened, ISO 8601 with offset, for backfilling (default: now)."
+
+
+def _step(obj: Context, escalation_id: str, action: str, at: str | None, actor: str | None, **args) -> None:
+    from . import lifecycle, views
+
+    with obj.store() as store:
+        esc = lifecycle.step(store, escalation_id, action, at=_parse_at(at), actor=actor or _actor(), **args)
+        click.echo(views.step_text(esc, action))
+
+
+def _actor() -> str:
+    return os.environ.get("ESCALATE_ACTOR") or os.environ.get("USER") or "cli"
+
+
+def _lifecycle_command(name: str, action: str, doc: str):
+    @cli.command(name, help=doc)
+    @click.argument("escalation_id")
+    @click.option("--at", help=AT_HELP)
+    @click.option("--actor", help="Who did it (default: $ESCALATE_ACTOR or $USER).")
+    @click.pass_obj
+    def command(obj: Context, escalation_id: str, at: str | None, actor: str | None):
+        _step(obj, escalation_id, action, at, actor)
+
+    return command
+
+
+_lifecycle_command("ack", "ack", "Record the first customer-facing response (starts the update clock).")
+_lifecycle_command("resume", "resume", "Resume the clocks after a pause.")
+_lifecycle_command("confirm", "confirm", "Record that the customer confirmed the fix.")
+
+
+@cli.command()
+@click.argument("escalation_id")
+@click.option("--note", help="What the update said.")
+@click.option("--at", help=AT_HELP)
+@click.option("--actor", help="Who sent it.")
+@click.pass_obj
+def update(obj: Context, escalation_id, note, at, actor):
+    """Record that a customer update was sent (restarts the update clock)."""
+    _step(obj, escalation_id, "update", at, actor, note=note)
+
+
+@cli.command()
+@click.argument("escalation_id")
+@click.argument("text")
+@click.option("--kind", default="note", show_default=True, type=click.Choice(["note", "action", "hypothesis", "workaround", "decision"]))
+@click.option("--at", help=AT_HELP)
+@click.option("--actor", help="Who logged it.")
+@click.pass_obj
+def log(obj: Context, escalation_id, text, kind, at, actor):
+    """Add a timeline entry: note, action, hypothesis, workaround or decision."""
+    _step(obj, escalation_id, "log", at, actor, kind=kind, text=text)
+
+
+@cli.command()
+@click.argument("escalation_id")
+@click.argument("owner")
+@click.option("--at", help=AT_HELP)
+@click.option("--actor", help="Who reassigned it.")
+@click.pass_obj
+def assign(obj: Context, escalation_id, owner, at, actor):
+    """Give the escalation a new owner."""
+    _step(obj, escalation_id, "assign", at, actor, owner=owner)
+
+
+@cli.command()
+@click.argument("escalation_id")
+@click.argument("new_severity", metavar="SEV-N")
+@click.option("--reason", required=True, help="Why the severity changes.")
+@click.option("--at", help=AT_HELP)
+@click.option("--actor", help="Who changed it.")
+@click.pass_obj
+def severity(obj: Context, escalation_id, new_severity, reason, at, actor):
+    """Change the severity; unmet targets are re-planned from this moment."""
+    _step(obj, escalation_id, "severity", at, actor, severity=new_severity, reason=reason)
+
+
+@cli.command()
+@click.argument("escalation_id")
+@click.option("--reason", required=True, help="What we are waiting for from the customer.")
+@click.option("--at", help=AT_HELP)
+@click.option("--actor", help="Who paused it.")
+@click.pass_obj
+def pause(obj: Context, escalation_id, reason, at, actor):
+    """Pause the update and resolution clocks while waiting on the customer."""
+    _step(obj, escalation_id, "pause", at, actor, reason=reason)
+
+
+@cli.command()
+@click.argument("escalation_id")
+@click.option("--summary", help="What fixed it.")
+@click.option("--at", help=AT_HELP)
+@click.option("--actor", help="Who resolved it.")
+@click.pass_obj
+def resolve(obj: Context, escalation_id, summary, at, actor):
+    """Mark the escalation resolved (stops the resolution clock)."""
+    _step(obj, escalation_id, "resolve", at, actor, summary=summary)
+
+
+@cli.command()
+@click.argument("escalation_id")
+@click.option("--force", is_flag=True, help="Close before the customer confirmed (recorded as a red flag).")
+@click.option("--reason", help="Why, when forcing.")
+@click.option("--at", help=AT_HELP)
+@click.option("--actor", help="Who closed it.")
+@click.pass_obj
+def close(obj: Context, escalation_id, force, reason, at, actor):
+    """Close a confirmed escalation."""
+    _step(obj, escalation_id, "close", at, actor, force=force, reason=reason)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--due-within", help="Only what must happen within this window, e.g. 30m, 2h.")
+@click.option("--fail-on-breach", is_flag=True, help="Exit 1 when any target is breached (for cron alerts).")
+@click.option("--now", "now_", help="Evaluate the clocks at this time (ISO 8601 with offset) instead of now.")
+@click.pass_obj
+def status(obj: Context, as_json, due_within, fail_on_breach, now_):
+    """The board: open escalations, most urgent deadline first, with countdowns and red flags."""
+    from . import board, views
+    from .sla import parse_duration
+    from .store import now as current
+
+    moment = _parse_at(now_) or current()
+    with obj.store() as store:
+        rows = board.build(store, moment)
+    if due_within:
+        rows = board.due_within(rows, moment, parse_duration(due_within))
+    if as_json:
+        click.echo(views.dumps([r.as_dict() for r in rows]))
+    elif due_within:
+        click.echo(views.due_text(rows, due_within))
+    else:
+        click.echo(views.board_text(rows, moment))
+    if fail_on_breach and any(r.breached for r in rows):
+        sys.exit(1)
+
+
+@cli.group()
+def policy():
+    """Show or check SLA policies."""
+
+
+@policy.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def policy_show(obj: Context, as_json: bool):
+    """Print the policy in force (defaults plus --policy / ESCALATE_POLICY)."""
+    from . import views
+
+    p = obj.policy()
+    click.echo(views.dumps(p.model_dump(mode="json")) if as_json else views.policy_text(p))
+
+
+@policy.command("check")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.pass_obj
+def policy_check(obj: Context, file: str):
+    """Validate a TOML policy file; print it, or the errors with line and key."""
+    from . import views
+    from .policy import load_policy
+
+    click.echo(views.policy_text(load_policy(file)))
 
 
 def main() -> None:

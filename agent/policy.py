@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -273,6 +274,11 @@ DEFAULT = {
     },
     "tier_by_severity": {"SEV-1": "Incident Commander", "SEV-2": "L3", "SEV-3": "L2", "SEV-4": "L1"},
 }
+
+
+@lru_cache(maxsize=32)
+def policy_from_json(text: str) -> Policy:
+    return Policy.model_validate_json(text)
 
 
 def default_policy() -> Policy:

@@ -82,6 +82,12 @@ class History:
     def paused(self) -> bool:
         return bool(self.pauses) and self.pauses[-1][1] is None
 
+    def pauses_until(self, now: datetime) -> list[Pause]:
+        """The pauses with an open one ended at `now`."""
+        if self.paused:
+            return [*self.pauses[:-1], (self.pauses[-1][0], max(now, self.pauses[-1][0]))]
+        return self.pauses
+
     def severity_at(self, moment: datetime) -> Severity:
         current = self.severities[0][1]
         for since, severity in self.severities:
@@ -193,14 +199,11 @@ class ClockPlanner:
 
     def _clock(self, name: str, h: History, start: datetime, met_at: datetime | None, now: datetime,
                pausable: bool) -> Clock:
-        pauses = h.pauses if pausable else []
+        # While paused the deadline keeps moving: it is computed as if the clock resumed now.
+        pauses = h.pauses_until(now) if pausable else []
         severity = h.severity_at(met_at or now)
         due = self.deadline(h, name, start, pauses, met_at)
         status, left = self._status(name, severity, due, met_at, now, pausable and h.paused)
-        if status == PAUSED:
-            # While paused the deadline moves; show it as if the clock resumed now.
-            resumed = [*pauses[:-1], (pauses[-1][0], now)]
-            due = self.deadline(h, name, start, resumed, met_at)
         elapsed = self.hours(severity).between(start, met_at or now, pauses)
         return Clock(name, status, due, self.target(severity, name), self.policy.for_severity(severity, self.tier).calendar,
                      met_at=met_at, elapsed_minutes=elapsed, left_minutes=left)
@@ -220,7 +223,7 @@ class ClockPlanner:
         sent = [m for m in h.messages if m <= end]
         missed = 0
         for a, b in zip(sent, sent[1:]):
-            due = self.deadline(h, "update", a, h.pauses, None)
+            due = self.deadline(h, "update", a, h.pauses_until(now), None)
             missed += bool(due and b > due)
         if h.resolved_at:
             return Clock("update", MET if not missed else BREACHED, None, self.target(severity, "update"), calendar,

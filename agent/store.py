@@ -132,8 +132,9 @@ class Store:
         return number
 
     def record_triage(self, number: int, *, triage: Triage, sla: SlaPlan, engine: EngineInfo, owner: str,
-                      policy: dict, calls: list[ModelCall], drafts: list[tuple[Draft, str]], actor: str) -> None:
-        at = now()
+                      policy: dict, calls: list[ModelCall], drafts: list[tuple[Draft, str]], actor: str,
+                      similar: list[dict] | None = None, at: datetime | None = None) -> None:
+        at = at or now()
         with self.transaction() as db:
             db["escalations"].update(
                 number,
@@ -165,6 +166,8 @@ class Store:
             )
             for correction in triage.corrections:
                 self._event(db, number, "correction", "rules", at, correction.model_dump(mode="json"))
+            if similar:
+                self._event(db, number, "similar_found", "rules", at, {"matches": similar})
             for draft, prompt in drafts:
                 db["drafts"].insert(
                     {
@@ -178,6 +181,13 @@ class Store:
                     }
                 )
                 self._event(db, number, "draft_saved", actor, at, {"kind": draft.kind})
+
+    def append(self, number: int, kind: str, *, actor: str, at: datetime, data: dict[str, Any],
+               columns: dict[str, Any] | None = None) -> None:
+        """One event, and the projection columns it changes, in one transaction."""
+        with self.transaction() as db:
+            self._event(db, number, kind, actor, at, data)
+            db["escalations"].update(number, {**(columns or {}), "updated_at": now().isoformat()})
 
     @staticmethod
     def _event(db: sqlite_utils.Database, number: int, kind: str, actor: str, at: datetime, data: dict[str, Any]) -> None:
@@ -248,6 +258,13 @@ class Store:
             r["sla"] = json.loads(r["sla"])
         rows.sort(key=lambda r: (r["severity"], datetime.fromisoformat(r["sla"]["first_response_due"]), r["id"]))
         return rows
+
+    def policy_of(self, ident: str | int):
+        """The policy stored with the escalation when it was triaged (later edits never rewrite it)."""
+        from .policy import policy_from_json
+
+        row = self.row(parse_id(ident))
+        return policy_from_json(row["policy"])
 
     def model_calls(self, number: int) -> list[dict]:
         return list(self.db.query("SELECT * FROM model_calls WHERE escalation_id = ? ORDER BY id", [number]))

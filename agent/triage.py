@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from . import assess, drafting, rules, sla
+from . import assess, drafting, rules, similar, sla
 from .engines import Engine, EngineResult, TriageRequest
 from .engines.offline import OfflineEngine
 from .errors import EngineError, UsageError
@@ -100,8 +100,9 @@ def triage_complaint(
         escalation_id=format_id(number), customer=customer, contact=contact, owner=owner_name,
         channel=team.channel, triage=triage, sla=plan, policy=policy,
     )
+    matches = similar.find(store.db, number=number, complaint=text, customer=customer, opened_at=opened_at)
     store.record_triage(
         number, triage=triage, sla=plan, engine=info, owner=owner_name, policy=policy.model_dump(mode="json"),
-        calls=result.calls, drafts=[ack], actor=actor,
+        calls=result.calls, drafts=[ack], actor=actor, similar=[m.as_dict() for m in matches], at=opened_at,
     )
     return store.get(number)

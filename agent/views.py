@@ -115,7 +115,29 @@ def next_action(esc: Escalation) -> str:
     return f"Resolve by {_t(esc, esc.sla.resolution_due)}"
 
 
-def show_text(esc: Escalation) -> str:
+def clock_lines(row) -> list[str]:
+    from .sla import humanize
+
+    tz = ZoneInfo(row.timezone)
+    lines = [f"Clocks{' (PAUSED: waiting on the customer)' if row.paused else ''}"]
+    for c in row.clocks:
+        label = c.name.replace("_", " ")
+        due = f"{c.due.astimezone(tz):%H:%M %Z %a %d %b}" if c.due else "-"
+        if c.met_at:
+            extra = f"met at {c.met_at.astimezone(tz):%H:%M %Z %a %d %b} after {humanize(c.elapsed_minutes)}"
+        elif c.left_minutes is not None:
+            extra = f"{humanize(c.left_minutes)} left" if c.left_minutes >= 0 else f"overdue by {humanize(-c.left_minutes)}"
+        else:
+            extra = ""
+        missed = f", {c.missed} missed" if c.missed else ""
+        lines.append(f"  {label:<15} {c.status:<9} due {due:<22} {extra}{missed}  [{c.calendar}]")
+    if row.flags:
+        lines.append("Red flags")
+        lines += [f"  ! {f.name.replace('_', ' ')}: {f.detail}" for f in row.flags]
+    return lines
+
+
+def show_text(esc: Escalation, row=None) -> str:
     lines = [
         f"{esc.id}  {esc.customer}",
         f"  severity     {esc.severity.value} ({esc.type.value})",
@@ -131,13 +153,84 @@ def show_text(esc: Escalation) -> str:
         "",
         triage_text(esc).split("\n", 3)[3],
         "",
+        *(clock_lines(row) + [""] if row else []),
         "Updates log",
     ]
     for e in esc.events:
-        detail = ", ".join(f"{k}={v}" for k, v in e.data.items() if v not in (None, "")) if e.kind != "correction" else (
-            f"{e.data.get('field')}: {e.data.get('from')} → {e.data.get('to')} ({e.data.get('rule')})"
+        lines.append(f"  {_t(esc, e.at)}  {e.kind:<16} {e.actor:<8} {event_detail(e)}")
+    return "\n".join(lines)
+
+
+def event_detail(e) -> str:
+    d = e.data
+    if e.kind == "correction":
+        return f"{d.get('field')}: {d.get('from')} → {d.get('to')} ({d.get('rule')})"
+    if e.kind == "severity_changed":
+        return f"{d['from']} → {d['to']}: {d.get('reason')}"
+    if e.kind == "similar_found":
+        return "; ".join(f"{m['id']} ({m['reason']})" for m in d.get("matches", [])[:3])
+    if e.kind == "log":
+        return f"[{d.get('kind')}] {d.get('text')}"
+    return ", ".join(f"{k}={v}" for k, v in d.items() if v not in (None, "", False) and not isinstance(v, (dict, list)))
+
+
+def step_text(esc: Escalation, action: str) -> str:
+    last = max(esc.events, key=lambda e: e.id or 0) if esc.events else None
+    detail = event_detail(last) if last else ""
+    return f"{esc.id} {esc.status}: {last.kind if last else action}{' - ' + detail if detail else ''}"
+
+
+def board_text(rows, now: datetime) -> str:
+    from .sla import humanize
+
+    if not rows:
+        return "No open escalations."
+    counts = {}
+    for r in rows:
+        counts[r.severity.value] = counts.get(r.severity.value, 0) + 1
+    breached = sum(1 for r in rows if r.breached)
+    lines = [
+        f"{len(rows)} open ({', '.join(f'{k}: {v}' for k, v in sorted(counts.items()))}); {breached} breached",
+        f"{'ID':<8} {'SEV':<6} {'STATUS':<13} {'CUSTOMER':<18} {'NEXT':<15} {'DUE IN':>10}  FLAGS",
+    ]
+    for r in rows:
+        c = r.next_clock
+        left = "-" if not c else ("PAUSED" if c.status == "paused" else humanize((c.due - now).total_seconds() / 60))
+        name = c.name.replace("_", " ") if c else "-"
+        flags = ", ".join(f.name.replace("_", " ") for f in r.flags)
+        lines.append(f"{r.id:<8} {r.severity.value:<6} {r.status:<13} {r.customer[:18]:<18} {name:<15} {left:>10}  {flags}")
+    return "\n".join(lines)
+
+
+def due_text(rows, window: str) -> str:
+    if not rows:
+        return f"Nothing due within {window}."
+    return "\n".join(f"{r.id}: {r.next_step()}" for r in rows)
+
+
+def policy_text(policy) -> str:
+    lines = [f"Policy {policy.name!r} (time zone {policy.timezone})", "",
+             f"{'severity':<9} {'first response':>15} {'update':>26} {'resolution':>11}  calendar  stakeholders"]
+    for sev, p in policy.severities.items():
+        lines.append(
+            f"{sev.value:<9} {p.first_response_minutes:>11} min {p.cadence_label:>26} {p.resolution_minutes / 60:>9g} h  "
+            f"{p.calendar:<9} {', '.join(p.stakeholders)}"
         )
-        lines.append(f"  {_t(esc, e.at)}  {e.kind:<12} {e.actor:<6} {detail}")
+    for tier, t in policy.tiers.items():
+        for sev, override in t.severities.items():
+            lines.append(f"  {tier.value} {sev.value}: " + ", ".join(f"{k}={v}" for k, v in override.items()))
+    lines += ["", "Calendars"]
+    for name, cal in policy.calendars.items():
+        if cal.always_open:
+            lines.append(f"  {name}: around the clock")
+            continue
+        hours = "; ".join(f"{d} {' '.join(iv)}" for d, iv in cal.hours.items() if iv)
+        hol = f", holidays {cal.holidays_country}{'-' + cal.holidays_subdivision if cal.holidays_subdivision else ''}" if cal.holidays_country else ""
+        extra = f", {len(cal.holidays_extra)} custom closed dates" if cal.holidays_extra else ""
+        lines.append(f"  {name}: {cal.timezone or policy.timezone}, {hours}{hol}{extra}")
+    lines += ["", "Routing"]
+    for t, team in policy.teams.items():
+        lines.append(f"  {t.value:<11} {team.name} (owner {team.owner}, {team.channel})")
     return "\n".join(lines)
 
 

@@ -1,0 +1,154 @@
+"""The status board: every open escalation's clocks, its next deadline and its red flags."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from . import sla
+from .policy import policy_from_json
+from .schemas import Event, Severity
+from .store import Store, format_id
+
+FLAG_TEXT = {
+    "delayed_acknowledgment": "first response breached",
+    "under_severity": "the rules raised the engine's severity",
+    "communication_gap": "customer update overdue",
+    "premature_closure": "closed before the customer confirmed",
+    "missing_rca": "SEV-1/2 closed without a completed RCA",
+    "pattern_blindness": "same customer or a similar complaint within 90 days",
+}
+CLOCK_LABEL = {"first_response": "first response", "update": "update", "resolution": "resolution"}
+ACTION = {"first_response": "Acknowledge", "update": "Update", "resolution": "Resolve"}
+
+
+@dataclass
+class Flag:
+    name: str
+    detail: str
+
+    def as_dict(self) -> dict:
+        return {"flag": self.name, "detail": self.detail}
+
+
+@dataclass
+class Row:
+    id: str
+    customer: str
+    severity: Severity
+    type: str
+    status: str
+    owner: str
+    summary: str
+    timezone: str
+    opened_at: datetime
+    paused: bool
+    clocks: list[sla.Clock]
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def next_clock(self) -> sla.Clock | None:
+        live = [c for c in self.clocks if c.due and c.status in (sla.PENDING, sla.DUE_SOON, sla.BREACHED, sla.PAUSED)]
+        return min(live, key=lambda c: c.due) if live else None
+
+    @property
+    def breached(self) -> list[sla.Clock]:
+        return [c for c in self.clocks if c.status == sla.BREACHED and not c.met_at]
+
+    def next_step(self) -> str | None:
+        c = self.next_clock
+        if not c:
+            return None
+        tz = ZoneInfo(self.timezone)
+        return f"{ACTION[c.name]} {self.customer} by {c.due.astimezone(tz):%H:%M %Z %a %d %b}"
+
+    def as_dict(self) -> dict:
+        tz = ZoneInfo(self.timezone)
+        nxt = self.next_clock
+        return {
+            "id": self.id, "customer": self.customer, "severity": self.severity.value, "type": self.type,
+            "status": self.status, "owner": self.owner, "paused": self.paused, "summary": self.summary,
+            "opened_at": self.opened_at.astimezone(tz).isoformat(),
+            "next_deadline": nxt.due.astimezone(tz).isoformat() if nxt else None,
+            "next_step": self.next_step(),
+            "clocks": [c.as_dict(tz) for c in self.clocks],
+            "flags": [f.as_dict() for f in self.flags],
+        }
+
+
+def flags_for(row: dict, events: list[Event], clocks: list[sla.Clock], status: str) -> list[Flag]:
+    by_name = {c.name: c for c in clocks}
+    out: list[Flag] = []
+    fr = by_name["first_response"]
+    if fr.status == sla.BREACHED:
+        out.append(Flag("delayed_acknowledgment", "acknowledged late" if fr.met_at else "not acknowledged yet"))
+    for e in events:
+        if e.kind == "correction" and e.data.get("field") == "severity":
+            out.append(Flag("under_severity", f"{e.data.get('from')} → {e.data.get('to')} ({e.data.get('rule')})"))
+            break
+    up = by_name["update"]
+    if up.status == sla.BREACHED or up.missed:
+        out.append(Flag("communication_gap", f"{up.missed} update interval(s) overrun" if up.missed else "update overdue"))
+    for e in events:
+        if e.kind == "closed" and e.data.get("forced"):
+            out.append(Flag("premature_closure", e.data.get("reason", "")))
+    if status == "closed" and row["severity"] in ("SEV-1", "SEV-2") and not any(e.kind == "rca_completed" for e in events):
+        out.append(Flag("missing_rca", "no completed RCA recorded"))
+    for e in events:
+        if e.kind == "similar_found" and e.data.get("matches"):
+            m = e.data["matches"][0]
+            out.append(Flag("pattern_blindness", f"{m['id']} ({m['reason']})"))
+            break
+    return out
+
+
+def one(store: Store, number: int, now: datetime) -> Row:
+    (row,) = build(store, now, include_closed=True, number=number)
+    return row
+
+
+def build(store: Store, now: datetime, *, include_closed: bool = False, number: int | None = None) -> list[Row]:
+    """Open escalations (and, if asked, closed ones) with clocks and flags, most urgent first."""
+    where = "triage IS NOT NULL" + ("" if include_closed else " AND status != 'closed'")
+    if number is not None:
+        where += f" AND id = {int(number)}"
+    rows = list(store.db.query(
+        f"SELECT id, customer, tier, owner, status, severity, type, summary, timezone, opened_at, policy, triage "
+        f"FROM escalations WHERE {where}"
+    ))
+    events: dict[int, list[Event]] = defaultdict(list)
+    if rows:
+        for e in store.db.query(
+            f"SELECT id, escalation_id, at, actor, kind, data FROM events WHERE escalation_id IN "
+            f"(SELECT id FROM escalations WHERE {where}) ORDER BY at, id"
+        ):
+            events[e["escalation_id"]].append(
+                Event(id=e["id"], escalation_id=e["escalation_id"], at=e["at"], actor=e["actor"], kind=e["kind"],
+                      data=json.loads(e["data"]))
+            )
+    out = []
+    for r in rows:
+        policy = policy_from_json(r["policy"])
+        opened = datetime.fromisoformat(r["opened_at"])
+        initial = Severity(json.loads(r["triage"])["severity"])
+        history, clocks = sla.clocks_for(policy, r["tier"], opened, initial, events[r["id"]], now)
+        out.append(Row(
+            id=format_id(r["id"]), customer=r["customer"], severity=Severity(r["severity"]), type=r["type"],
+            status=r["status"], owner=r["owner"], summary=r["summary"] or "", timezone=r["timezone"], opened_at=opened,
+            paused=history.paused, clocks=clocks, flags=flags_for(r, events[r["id"]], clocks, r["status"]),
+        ))
+    out.sort(key=_urgency)
+    return out
+
+
+def _urgency(row: Row):
+    nxt = row.next_clock
+    far = datetime.max.replace(tzinfo=sla.ZoneInfo("UTC")) - timedelta(days=1)
+    return (not row.breached, nxt.due if nxt else far, row.severity.rank, row.id)
+
+
+def due_within(rows: list[Row], now: datetime, window: timedelta) -> list[Row]:
+    return [r for r in rows if r.next_clock and r.next_clock.due <= now + window]
