@@ -81,10 +81,14 @@ class AnthropicEngine:
             response = self._call(system, messages, calls)
             block = next((b for b in response.content if b.type == "tool_use"), None)
             if block is None:
+                calls[-1].error = "answered without calling record_triage"
                 raise EngineError("Claude answered without calling record_triage", calls)
             try:
                 return EngineTriage.model_validate(block.input)
             except ValidationError as exc:
+                problems = summarise(exc)
+                # The row must say why this answer was not used, not look like a good call.
+                calls[-1].error = f"schema violation: {problems}"
                 messages.append({"role": "assistant", "content": [block.model_dump(include={"type", "id", "name", "input"})]})
                 messages.append(
                     {
@@ -99,7 +103,7 @@ class AnthropicEngine:
                         ],
                     }
                 )
-                raise SchemaViolation(str(exc)) from exc
+                raise SchemaViolation(problems) from exc
 
         try:
             for attempt in Retrying(
@@ -108,8 +112,7 @@ class AnthropicEngine:
                 with attempt:
                     answer = ask()
         except SchemaViolation as exc:
-            first_line = str(exc).splitlines()[0]
-            raise EngineError(f"Claude's answer violated the triage schema {1 + MAX_REASKS} times ({first_line})", calls)
+            raise EngineError(f"Claude's answer violated the triage schema {1 + MAX_REASKS} times (last: {exc})", calls)
         return EngineResult(answer=answer, engine=self.name, model=self.model, calls=calls)
 
     def _call(self, system: str, messages: list[dict], calls: list[ModelCall]):
@@ -135,23 +138,33 @@ class AnthropicEngine:
             calls.append(ModelCall(**record, latency_ms=_ms(started), error=reason))
             raise EngineError(reason, calls) from exc
         usage = response.usage
-        calls.append(
-            ModelCall(
-                **record,
-                latency_ms=_ms(started),
-                input_tokens=usage.input_tokens,
-                output_tokens=usage.output_tokens,
-                cache_read_input_tokens=getattr(usage, "cache_read_input_tokens", None),
-                cache_creation_input_tokens=getattr(usage, "cache_creation_input_tokens", None),
-                stop_reason=response.stop_reason,
-                raw=response.model_dump_json(include={"id", "model", "content", "stop_reason", "usage"}),
-            )
+        call = ModelCall(
+            **record,
+            latency_ms=_ms(started),
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            cache_read_input_tokens=getattr(usage, "cache_read_input_tokens", None),
+            cache_creation_input_tokens=getattr(usage, "cache_creation_input_tokens", None),
+            stop_reason=response.stop_reason,
+            raw=response.model_dump_json(include={"id", "model", "content", "stop_reason", "usage"}),
         )
+        calls.append(call)
         if response.stop_reason == "refusal":
+            call.error = "refusal"
             raise EngineError("Claude declined to triage this complaint (stop_reason: refusal)", calls)
         if response.stop_reason == "max_tokens":
+            call.error = f"cut off at max_tokens={self.max_tokens}"
             raise EngineError(f"Claude's answer was cut off at max_tokens={self.max_tokens}", calls)
         return response
+
+
+def summarise(exc: ValidationError, limit: int = 3) -> str:
+    """One line naming each schema problem by its path: 'severity: Input should be ...; routing: Field required'."""
+    errors = exc.errors(include_url=False)
+    parts = [f"{'.'.join(str(p) for p in e['loc']) or 'input'}: {e['msg']}" for e in errors[:limit]]
+    if len(errors) > limit:
+        parts.append(f"and {len(errors) - limit} more")
+    return "; ".join(parts)
 
 
 def _ms(started: float) -> float:
