@@ -344,6 +344,49 @@ def policy_check(obj: Context, file: str):
     click.echo(views.policy_text(load_policy(file)))
 
 
+@cli.command("eval")
+@click.option("--suite", "suites", multiple=True, help="severity, security, scenarios or drafts (default: all).")
+@click.option("--cases", "cases_file", type=click.Path(dir_okay=False), help="Any JSONL with `text` and a `severity` and/or `security` label.")
+@click.option("--engine", default="offline", show_default=True, help="offline or anthropic.")
+@click.option("--model", help="Claude model for the anthropic engine.")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the first N cases of each suite.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (with per-case predictions).")
+@click.option("--gate", is_flag=True, help="Exit 1 when a figure misses evals/thresholds.toml.")
+@click.pass_obj
+def eval_(obj: Context, suites, cases_file, engine, model, limit, as_json, gate):
+    """Measure triage quality: accuracy, macro-F1, under-severity rate, security recall, vs baseline and last run."""
+    from pathlib import Path as P
+
+    from . import evals, views
+    from .engines import get_engine
+
+    policy = obj.policy()
+    chosen = get_engine(engine, model=model, policy=policy)
+    runs = []
+    if cases_file:
+        runs.append(("cases:" + P(cases_file).name, evals.load_jsonl(P(cases_file))))
+    for name in suites or ([] if cases_file else evals.SUITES):
+        runs.append((name, None))
+    results, failures = [], []
+    limits = evals.thresholds() if gate else {}
+    with obj.store() as store:
+        for name, cases in runs:
+            suite = name if cases is None else "cases"
+            result = evals.run_suite(suite, engine=chosen, policy=policy, cases=cases, limit=limit)
+            result.suite = name
+            evals.record(store, result)
+            results.append(result)
+            failures += evals.gate(result, limits) if gate else []
+    if as_json:
+        click.echo(views.dumps([r.as_dict(with_cases=True) for r in results]))
+    else:
+        click.echo("\n\n".join(evals.render(r) for r in results))
+    for failure in failures:
+        click.echo(f"below threshold: {failure}", err=True)
+    if failures:
+        sys.exit(1)
+
+
 def main() -> None:
     cli(prog_name="escalate")
 

@@ -92,6 +92,28 @@ def m001_escalations_events_calls(db: sqlite_utils.Database) -> None:
     db["drafts"].create_index(["escalation_id", "kind"])
 
 
+@migration
+def m002_eval_runs(db: sqlite_utils.Database) -> None:
+    db["eval_runs"].create(
+        {
+            "id": int,
+            "at": str,
+            "suite": str,
+            "engine": str,
+            "model": str,
+            "prompt_hashes": str,
+            "n": int,
+            "metrics": str,
+            "input_tokens": int,
+            "output_tokens": int,
+            "cost_usd": float,
+            "seconds": float,
+        },
+        pk="id",
+    )
+    db["eval_runs"].create_index(["suite", "engine", "id"])
+
+
 def apply(db: sqlite_utils.Database) -> list[str]:
     """Apply pending migrations inside one immediate transaction; safe when processes race."""
     conn = db.conn

@@ -259,6 +259,17 @@ class Store:
         rows.sort(key=lambda r: (r["severity"], datetime.fromisoformat(r["sla"]["first_response_due"]), r["id"]))
         return rows
 
+    def save_eval_run(self, run: dict) -> None:
+        with self.transaction() as db:
+            db["eval_runs"].insert({**run, "at": now().isoformat(), "metrics": json.dumps(run["metrics"])})
+
+    def previous_eval_run(self, suite: str, engine: str) -> dict | None:
+        rows = list(self.db.query(
+            "SELECT * FROM eval_runs WHERE suite = ? AND engine = ? ORDER BY id DESC LIMIT 1", [suite, engine]))
+        if not rows:
+            return None
+        return {**rows[0], "metrics": json.loads(rows[0]["metrics"])}
+
     def policy_of(self, ident: str | int):
         """The policy stored with the escalation when it was triaged (later edits never rewrite it)."""
         from .policy import policy_from_json

@@ -9,7 +9,7 @@ from .engines import Engine, EngineResult, TriageRequest
 from .engines.offline import OfflineEngine
 from .errors import EngineError, UsageError
 from .policy import Policy
-from .schemas import EngineInfo, Escalation, Tier
+from .schemas import EngineInfo, Escalation, Tier, Triage
 from .signals import Signals
 from .store import Store, format_id, now
 
@@ -58,6 +58,18 @@ def run_engine(engine: Engine, request: TriageRequest, signals: Signals, policy:
         return fallback, EngineInfo(name="offline", requested=engine.name, model=None, fallback_reason=str(exc))
 
 
+def decide(*, text: str, customer: str, tier: Tier, engine: Engine, policy: Policy) -> tuple[Triage, EngineResult, EngineInfo]:
+    """Signals → engine (with fallback) → rules: the whole judgement, nothing stored."""
+    signals = Signals.read(text, tier)
+    result, info = run_engine(engine, TriageRequest(complaint=text, customer=customer, tier=tier), signals, policy)
+    evidence_severity, _ = assess.assess_severity(signals, tier)
+    triage = rules.reconcile(
+        result.answer, signals, tier=tier, policy=policy,
+        evidence_severity=evidence_severity, default_questions=assess.default_questions(),
+    )
+    return triage, result, info
+
+
 def triage_complaint(
     *,
     text: str,
@@ -86,13 +98,7 @@ def triage_complaint(
         customer=customer, tier=tier.value, contact=contact, complaint=text, opened_at=opened_at,
         timezone_name=tz_name, requested_engine=engine.name, actor=actor,
     )
-    signals = Signals.read(text, tier)
-    result, info = run_engine(engine, TriageRequest(complaint=text, customer=customer, tier=tier), signals, policy)
-    evidence_severity, _ = assess.assess_severity(signals, tier)
-    triage = rules.reconcile(
-        result.answer, signals, tier=tier, policy=policy,
-        evidence_severity=evidence_severity, default_questions=assess.default_questions(),
-    )
+    triage, result, info = decide(text=text, customer=customer, tier=tier, engine=engine, policy=policy)
     plan = sla.plan(policy, triage.severity, opened_at, tz_name, tier)
     team = policy.teams[triage.type]
     owner_name = owner.strip() if owner and owner.strip() else team.owner
