@@ -49,7 +49,7 @@ def datasets_dir() -> Path:
 
 
 def cases_dir() -> Path:
-    for candidate in (ROOT / "evals" / "cases", Path(__file__).resolve().parent / "evals" / "cases"):
+    for candidate in (ROOT / "evals" / "cases", Path(__file__).resolve().parent / "eval_cases"):
         if candidate.is_dir():
             return candidate
     return ROOT / "evals" / "cases"

@@ -42,11 +42,27 @@ def policy():
     return default_policy()
 
 
+RECORD_MODE = {"value": "none"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--record-mode", default="none", choices=["none", "once", "new_episodes", "all", "rewrite"],
+        help="vcrpy record mode for Claude cassettes; with a real ANTHROPIC_API_KEY use rewrite "
+        "(and --allow-hosts=api.anthropic.com) to re-record them.",
+    )
+
+
+def pytest_configure(config):
+    mode = config.getoption("--record-mode")
+    RECORD_MODE["value"] = "all" if mode == "rewrite" else mode
+
+
 def cassette_vcr(module: str) -> vcrpy.VCR:
-    """Replay only: a request with no recorded answer fails instead of reaching the network."""
+    """Replay only by default: a request with no recorded answer fails instead of reaching the network."""
     return vcrpy.VCR(
         cassette_library_dir=str(CASSETTES / module),
-        record_mode="none",
+        record_mode=RECORD_MODE["value"],
         filter_headers=["authorization", "x-api-key"],
         match_on=["method", "scheme", "host", "port", "path"],
         decode_compressed_response=True,

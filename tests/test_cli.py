@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from agent.cli import cli
-from tests.conftest import EXAMPLES
+from conftest import EXAMPLES
 
 OUTAGE = EXAMPLES / "login-outage.txt"
 

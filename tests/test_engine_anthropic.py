@@ -8,6 +8,7 @@ The client is built with a fake key and max_retries=0, so an error status is see
 from __future__ import annotations
 
 import json
+import os
 import socket
 from contextlib import contextmanager
 from functools import partial
@@ -16,7 +17,7 @@ import anthropic
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import CASSETTES, OPENED, ROOT, cassette_vcr
+from conftest import CASSETTES, OPENED, RECORD_MODE, ROOT, cassette_vcr
 from pytest_socket import SocketBlockedError
 from vcr.errors import CannotOverwriteExistingCassetteException
 
@@ -55,7 +56,10 @@ def make_client(sent: list | None = None) -> anthropic.Anthropic:
     extra = {}
     if sent is not None:
         extra["http_client"] = anthropic.DefaultHttpxClient(event_hooks={"request": [sent.append]})
-    return anthropic.Anthropic(api_key=FAKE_KEY, max_retries=0, base_url="https://api.anthropic.com", **extra)
+    # Re-recording (--record-mode=rewrite) takes the real key from ESCALATE_RECORD_KEY; the
+    # authorization header is filtered out of every cassette either way.
+    key = os.environ.get("ESCALATE_RECORD_KEY") if RECORD_MODE["value"] != "none" else None
+    return anthropic.Anthropic(api_key=key or FAKE_KEY, max_retries=0, base_url="https://api.anthropic.com", **extra)
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from agent.errors import EngineError, NotFound
 from agent.migrations import MIGRATIONS
 from agent.store import Store
 from agent.triage import triage_complaint
-from tests.conftest import OPENED
+from conftest import OPENED
 
 COMPLAINT = "Since 8am every request to your API returns 503 and none of our 120 drivers can see their routes."
 
