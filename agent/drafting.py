@@ -1,68 +1,30 @@
-"""Drafts of the messages an escalation needs, filled from the record by prompts/messages/*.j2."""
+"""Drafts of every message an escalation needs, built from the record and its timeline.
+
+"Lead with what you know": what the events say has been done is what a draft says. The offline
+path fills prompts/messages/<kind>.j2; the Claude path writes prose inside the same structure.
+Either way lint checks and corrects the draft before it is saved.
+"""
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 from datetime import datetime
 
+from . import board, lint, recovery
+from .errors import EngineError, UsageError
 from .policy import Policy
 from .prompts import prompt_hash, render
-from .schemas import Draft, SlaPlan, Triage
+from .schemas import Draft, Escalation, Triage
+from .store import Store, now, parse_id
+from .wording import format_time, headline, lower_first, second_person
 
-ACK_TEMPLATE = "messages/acknowledgment.j2"
-
-
-def format_time(moment: datetime | None, tz_name: str) -> str:
-    """'14:30 UTC on Tue 3 Nov': unambiguous for the reader, in their time zone."""
-    if moment is None:
-        return ""
-    label = moment.tzname() or tz_name
-    return f"{moment:%H:%M} {label} on {moment:%a} {moment.day} {moment:%b %Y}"
+KINDS = ("acknowledgment", "update", "resolution", "apology", "internal", "summary")
+AUDIENCES = ("customer", "internal", "exec")
+DEFAULT_AUDIENCE = {"internal": "internal"}
 
 
-_FIRST_TO_SECOND = {
-    "i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself",
-    "we": "you", "us": "you", "our": "your", "ours": "yours", "ourselves": "yourselves",
-    "i'm": "you're", "i've": "you've", "i'd": "you'd", "i'll": "you'll",
-    "we're": "you're", "we've": "you've", "we'd": "you'd", "we'll": "you'll",
-    "your": "our", "yours": "ours", "you're": "we're", "you've": "we've", "you'll": "we'll", "yourselves": "ourselves",
-}
-_OBJECT_BEFORE = re.compile(r"\b(?:to|for|with|from|at|by|tell|told|ask|asked|call|called|email|emailed|contact|contacted|pay|paid|thank)\s+$", re.IGNORECASE)
-_PRONOUN = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, [*_FIRST_TO_SECOND, "you"]), key=len, reverse=True)) + r")\b", re.IGNORECASE)
-_LEADING_TIME = re.compile(
-    r"^(?:since|as of|from|starting)\s+[^,]*?(?:today|morning|afternoon|evening|night|yesterday|am|pm|\d)\s*,?\s+", re.IGNORECASE
-)
-
-
-def second_person(text: str) -> str:
-    """The customer's words addressed back to them, in one pass: 'our agents' -> 'your agents',
-    'your update' -> 'our update', 'I am' -> 'you are'."""
-
-    def swap(m: re.Match) -> str:
-        word = m.group(0)
-        key = word.lower()
-        if key == "you":
-            out = "us" if _OBJECT_BEFORE.search(text[: m.start()]) else "we"
-        else:
-            out = _FIRST_TO_SECOND[key]
-        return out.capitalize() if word[0].isupper() and (m.start() == 0 or key != "i") else out
-
-    swapped = _PRONOUN.sub(swap, text)
-    return re.sub(r"\byou am\b", "you are", re.sub(r"\bYou am\b", "You are", swapped))
-
-
-def lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
-
-
-def headline(summary: str, limit: int = 72) -> str:
-    """A subject-line version of the summary: no leading 'Since 9am', no trailing clause."""
-    line = _LEADING_TIME.sub("", summary).strip()
-    line = re.split(r"\s[-–—]\s|;|:", line)[0].strip()
-    if len(line) > limit:
-        line = line[: limit - 1].rsplit(" ", 1)[0] + "…"
-    line = second_person(line)
-    return line[:1].upper() + line[1:]
+def template(kind: str) -> str:
+    return f"messages/{kind}.j2"
 
 
 def _impact_phrase(triage: Triage) -> str | None:
@@ -76,34 +38,146 @@ def _impact_phrase(triage: Triage) -> str | None:
     return " and ".join(parts) or None
 
 
-def acknowledgment(*, escalation_id: str, customer: str, contact: str | None, owner: str, channel: str,
-                   triage: Triage, sla: SlaPlan, policy: Policy) -> tuple[Draft, str]:
-    """The playbook's Initial Acknowledgment. Returns the draft and the template hash."""
-    issue = second_person(triage.summary.rstrip(".!?…"))
-    workaround = next((q.answer for q in triage.questions if q.key == "workaround" and q.answer), None)
-    follow_ups = [q.follow_up for q in triage.questions if q.follow_up][:3]
-    text = render(
-        ACK_TEMPLATE,
-        urgent=triage.severity.rank <= 2,
-        issue=headline(triage.summary),
-        issue_lower=lower_first(issue),
-        impact=_impact_phrase(triage),
-        greeting=f"Hi {contact}" if contact else f"Hello {customer} team",
-        escalation_id=escalation_id,
-        severity=triage.severity.value,
-        severity_rank=triage.severity.rank,
-        severity_criteria=policy.for_severity(triage.severity).criteria,
-        team=triage.routing.team,
-        routing_tier=triage.routing.tier,
-        stakeholders=", ".join(s for s in sla.stakeholders if s != "customer") or "our team",
-        workaround=second_person(workaround.removeprefix("Yes: ")) if workaround and workaround.startswith("Yes: ") else None,
-        next_update=format_time(sla.next_update_due, sla.timezone),
-        resolution_due=format_time(sla.resolution_due, sla.timezone),
-        follow_ups=follow_ups,
-        owner=owner,
-        channel=channel,
-        signature=owner,
-        company=policy.company.name,
+def _logged(esc: Escalation, kind: str) -> list[str]:
+    return [second_person(e.data["text"]) if kind == "workaround" else e.data["text"]
+            for e in esc.events if e.kind == "log" and e.data.get("kind") == kind]
+
+
+def _when(esc: Escalation, kind: str) -> datetime | None:
+    return next((e.at for e in esc.events if e.kind == kind), None)
+
+
+def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | None = None) -> dict:
+    """Every fact a draft may use, from the record, its events and its clocks."""
+    t = esc.triage
+    tz = esc.sla.timezone
+    team = policy.teams[esc.type]
+    stated = next((q.answer for q in t.questions if q.key == "workaround" and q.answer), None)
+    workarounds = _logged(esc, "workaround")
+    workaround = workarounds[-1] if workarounds else (
+        second_person(stated.removeprefix("Yes: ")) if stated and stated.startswith("Yes: ") else None)
+    update_clock = next((c for c in row.clocks if c.name == "update"), None) if row else None
+    next_update = update_clock.due if update_clock and update_clock.due else esc.sla.next_update_due
+    resolved_at = _when(esc, "resolved")
+    level = recovery.impact_level(esc, moment, resolved_at)
+    resolved_event = next((e for e in esc.events if e.kind == "resolved"), None)
+    timeline = [(format_time(e.at.astimezone(esc.sla.opened_at.tzinfo), tz), _timeline_text(e))
+                for e in esc.events if _timeline_text(e)]
+    issue = second_person(t.summary.rstrip(".!?…"))
+    return {
+        "customer": esc.customer,
+        "greeting": f"Hi {esc.contact}" if esc.contact else f"Hello {esc.customer} team",
+        "escalation_id": esc.id,
+        "severity": esc.severity.value,
+        "severity_rank": esc.severity.rank,
+        "severity_criteria": policy.for_severity(esc.severity, esc.tier).criteria,
+        "type": esc.type.value,
+        "tier": esc.tier.value,
+        "status": esc.status,
+        "urgent": esc.severity.rank <= 2,
+        "issue": headline(t.summary),
+        "issue_lower": lower_first(issue),
+        "impact": _impact_phrase(t),
+        "impact_level": level.level,
+        "team": t.routing.team,
+        "routing_tier": t.routing.tier,
+        "stakeholders": ", ".join(s for s in esc.sla.stakeholders if s != "customer") or "our team",
+        "stakeholder_list": list(esc.sla.stakeholders),
+        "workaround": workaround,
+        "actions": _logged(esc, "action"),
+        "hypotheses": _logged(esc, "hypothesis"),
+        "decisions": _logged(esc, "decision"),
+        "follow_ups": [q.follow_up for q in t.questions if q.follow_up][:3],
+        "next_update": format_time(next_update, tz) if next_update and esc.status not in ("resolved", "confirmed", "closed") else None,
+        "resolution_due": format_time(esc.sla.resolution_due, tz),
+        "opened": format_time(esc.opened_at.astimezone(esc.sla.opened_at.tzinfo), tz),
+        "resolved": format_time(resolved_at.astimezone(esc.sla.opened_at.tzinfo), tz) if resolved_at else None,
+        "resolution_summary": (resolved_event.data.get("summary") if resolved_event else None),
+        "confirmed": esc.status in ("confirmed", "closed"),
+        "timeline": timeline,
+        "owner": esc.owner,
+        "channel": team.channel,
+        "company": policy.company.name,
+        "executive": policy.company.executive,
+        "executive_title": policy.company.executive_title,
+        "rationale": t.rationale,
+        "summary": t.summary,
+        "complaint_excerpt": esc.complaint[:400],
+    }
+
+
+def _timeline_text(e) -> str | None:
+    d = e.data
+    return {
+        "opened": "Escalation opened",
+        "ack": "We acknowledged the issue",
+        "update": "We sent a progress update",
+        "severity_changed": f"Severity changed from {d.get('from')} to {d.get('to')}",
+        "resolved": "Fix in place" + (f": {d['summary']}" if d.get("summary") else ""),
+        "confirmed": "You confirmed the fix",
+        "log": f"{d.get('kind', 'note').capitalize()}: {d.get('text')}" if d.get("kind") in ("action", "workaround", "decision") else None,
+    }.get(e.kind)
+
+
+def lint_context(esc: Escalation, policy: Policy, kind: str, audience: str, ctx: dict) -> lint.LintContext:
+    return lint.LintContext(
+        kind=kind,
+        audience=audience,
+        next_update=ctx["next_update"],
+        owner=esc.owner,
+        channel=ctx["channel"],
+        confirmed=ctx["confirmed"],
+        max_credit_months=policy.recovery[ctx["impact_level"]].max_credit_months,
+        impact_level=ctx["impact_level"],
+        customer_text=[esc.complaint, esc.customer, esc.contact or "", esc.summary, *ctx["actions"],
+                       *(ctx["workaround"] and [ctx["workaround"]] or [])],
     )
+
+
+def render_offline(kind: str, ctx: dict) -> Draft:
+    text = render(template(kind), **ctx)
     subject, _, body = text.partition("\n")
-    return Draft(kind="acknowledgment", subject=subject.strip(), body=body.strip() + "\n"), prompt_hash(ACK_TEMPLATE)
+    return Draft(kind=kind, subject=subject.strip(), body=body.strip() + "\n", engine="offline")
+
+
+@dataclass
+class DraftOutcome:
+    draft: Draft
+    result: lint.LintResult
+    escalation: Escalation
+    fallback_reason: str | None = None
+
+
+def create(store: Store, ident: str, kind: str, *, audience: str | None = None, engine=None,
+           moment: datetime | None = None, actor: str = "cli") -> DraftOutcome:
+    """Draft one message, lint it, save it (with engine, prompt hash and findings)."""
+    if kind not in KINDS:
+        raise UsageError(f"unknown draft kind {kind!r}: choose one of {', '.join(KINDS)}")
+    audience = audience or DEFAULT_AUDIENCE.get(kind, "customer")
+    if audience not in AUDIENCES:
+        raise UsageError(f"unknown audience {audience!r}: choose one of {', '.join(AUDIENCES)}")
+    esc = store.get(ident)
+    number = parse_id(esc.id)
+    moment = moment or now()
+    policy = store.policy_of(number)
+    ctx = context(esc, policy, moment, board.one(store, number, moment))
+    ctx["audience"] = audience
+    fallback = None
+    draft = None
+    calls = []
+    if engine is not None and getattr(engine, "name", "offline") == "anthropic":
+        try:
+            draft, calls = engine.draft(kind, audience, ctx, template(kind))
+        except EngineError as exc:
+            fallback, calls = str(exc), exc.calls
+    if draft is None:
+        draft = render_offline(kind, ctx)
+    result = lint.lint(draft.body, lint_context(esc, policy, kind, audience, ctx))
+    subject_result = lint.lint(draft.subject, lint.LintContext(kind="subject", audience="internal",
+                                                               customer_text=[esc.complaint, esc.customer]))
+    final = draft.model_copy(update={"body": result.text, "subject": subject_result.text})
+    findings = result.findings + subject_result.findings
+    store.save_draft(number, final, prompt_hash(template(kind)), findings=[f.model_dump(mode="json") for f in findings],
+                     passed=result.passed and subject_result.passed, audience=audience, actor=actor, at=moment,
+                     calls=calls, fallback_reason=fallback)
+    return DraftOutcome(final, lint.LintResult(final.body, findings), store.get(number), fallback)

@@ -114,6 +114,15 @@ def m002_eval_runs(db: sqlite_utils.Database) -> None:
     db["eval_runs"].create_index(["suite", "engine", "id"])
 
 
+@migration
+def m003_draft_lint(db: sqlite_utils.Database) -> None:
+    drafts = db["drafts"]
+    drafts.add_column("audience", str)
+    drafts.add_column("findings", str)
+    drafts.add_column("passed", int)
+    drafts.add_column("fallback_reason", str)
+
+
 def apply(db: sqlite_utils.Database) -> list[str]:
     """Apply pending migrations inside one immediate transaction; safe when processes race."""
     conn = db.conn

@@ -7,7 +7,7 @@ import tomllib
 from functools import lru_cache
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -122,9 +122,19 @@ class Team(Strict):
     channel: str = Field(description="How the customer reaches the owner (email, phone, Slack Connect).")
 
 
+class RecoveryLevel(Strict):
+    """What recovery an impact level calls for, and the most a gesture may give."""
+
+    actions: list[str]
+    max_credit_months: int = Field(ge=0, le=12)
+    gestures: list[str] = []
+
+
 class Company(Strict):
     name: str = "Customer Support"
     signature: str = "Customer Support"
+    executive: str = Field(default="Head of Customer Success", description="Who signs executive apologies.")
+    executive_title: str = "Head of Customer Success"
 
 
 class TierPolicy(Strict):
@@ -143,6 +153,7 @@ class Policy(Strict):
     calendars: dict[str, Calendar]
     teams: dict[EscalationType, Team]
     tier_by_severity: dict[Severity, str]
+    recovery: dict[Literal["minor", "moderate", "significant", "severe"], RecoveryLevel]
 
     @field_validator("timezone")
     @classmethod
@@ -273,6 +284,24 @@ DEFAULT = {
         "compliance": {"name": "Legal & Compliance", "owner": "Compliance officer on duty", "channel": "compliance@support.example"},
     },
     "tier_by_severity": {"SEV-1": "Incident Commander", "SEV-2": "L3", "SEV-3": "L2", "SEV-4": "L1"},
+    "recovery": {
+        "minor": {"actions": ["apology", "thank you"], "max_credit_months": 0, "gestures": []},
+        "moderate": {
+            "actions": ["apology", "service credit"],
+            "max_credit_months": 1,
+            "gestures": ["service credit", "extended terms"],
+        },
+        "significant": {
+            "actions": ["executive call", "service credit", "roadmap review"],
+            "max_credit_months": 2,
+            "gestures": ["service credit", "premium support upgrade", "extended terms", "training", "early access"],
+        },
+        "severe": {
+            "actions": ["in-person meeting", "significant gesture"],
+            "max_credit_months": 3,
+            "gestures": ["service credit", "premium support upgrade", "extended terms", "training", "early access"],
+        },
+    },
 }
 
 

@@ -132,7 +132,7 @@ class Store:
         return number
 
     def record_triage(self, number: int, *, triage: Triage, sla: SlaPlan, engine: EngineInfo, owner: str,
-                      policy: dict, calls: list[ModelCall], drafts: list[tuple[Draft, str]], actor: str,
+                      policy: dict, calls: list[ModelCall], actor: str,
                       similar: list[dict] | None = None, at: datetime | None = None) -> None:
         at = at or now()
         with self.transaction() as db:
@@ -168,19 +168,30 @@ class Store:
                 self._event(db, number, "correction", "rules", at, correction.model_dump(mode="json"))
             if similar:
                 self._event(db, number, "similar_found", "rules", at, {"matches": similar})
-            for draft, prompt in drafts:
-                db["drafts"].insert(
-                    {
-                        "escalation_id": number,
-                        "kind": draft.kind,
-                        "subject": draft.subject,
-                        "body": draft.body,
-                        "engine": draft.engine,
-                        "prompt_hash": prompt,
-                        "created_at": at.isoformat(),
-                    }
-                )
-                self._event(db, number, "draft_saved", actor, at, {"kind": draft.kind})
+
+    def save_draft(self, number: int, draft: Draft, prompt: str, *, findings: list[dict], passed: bool, audience: str,
+                   actor: str, at: datetime, calls: list[ModelCall] = (), fallback_reason: str | None = None) -> None:
+        with self.transaction() as db:
+            for call in calls:
+                db["model_calls"].insert({"escalation_id": number, **call.model_dump(mode="json")})
+            draft_id = db["drafts"].insert(
+                {
+                    "escalation_id": number,
+                    "kind": draft.kind,
+                    "subject": draft.subject,
+                    "body": draft.body,
+                    "engine": draft.engine,
+                    "prompt_hash": prompt,
+                    "created_at": at.isoformat(),
+                    "audience": audience,
+                    "findings": json.dumps(findings, ensure_ascii=False),
+                    "passed": int(passed),
+                    "fallback_reason": fallback_reason,
+                }
+            ).last_pk
+            self._event(db, number, "draft_saved", actor, at,
+                        {"kind": draft.kind, "draft_id": draft_id, "passed": passed, "findings": len(findings),
+                         "engine": draft.engine})
 
     def append(self, number: int, kind: str, *, actor: str, at: datetime, data: dict[str, Any],
                columns: dict[str, Any] | None = None) -> None:
@@ -217,7 +228,7 @@ class Store:
             raise NotFound(f"{format_id(number)} was opened but never triaged (the triage was interrupted)")
         drafts: dict[str, Draft] = {}
         for d in self.db.query("SELECT * FROM drafts WHERE escalation_id = ? ORDER BY id", [number]):
-            drafts[d["kind"]] = Draft(kind=d["kind"], subject=d["subject"], body=d["body"], engine=d["engine"])
+            drafts[d["kind"]] = Draft(kind=d["kind"], subject=d["subject"], body=d["body"], engine=d["engine"])  # latest wins
         return Escalation(
             id=format_id(number),
             customer=row["customer"],

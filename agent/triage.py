@@ -102,13 +102,10 @@ def triage_complaint(
     plan = sla.plan(policy, triage.severity, opened_at, tz_name, tier)
     team = policy.teams[triage.type]
     owner_name = owner.strip() if owner and owner.strip() else team.owner
-    ack = drafting.acknowledgment(
-        escalation_id=format_id(number), customer=customer, contact=contact, owner=owner_name,
-        channel=team.channel, triage=triage, sla=plan, policy=policy,
-    )
     matches = similar.find(store.db, number=number, complaint=text, customer=customer, opened_at=opened_at)
     store.record_triage(
         number, triage=triage, sla=plan, engine=info, owner=owner_name, policy=policy.model_dump(mode="json"),
-        calls=result.calls, drafts=[ack], actor=actor, similar=[m.as_dict() for m in matches], at=opened_at,
+        calls=result.calls, actor=actor, similar=[m.as_dict() for m in matches], at=opened_at,
     )
+    drafting.create(store, format_id(number), "acknowledgment", moment=opened_at, actor=actor)
     return store.get(number)

@@ -7,7 +7,7 @@ import textwrap
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from .drafting import format_time
+from .wording import format_time
 from .schemas import Escalation
 
 QUESTION_WIDTH = 96
