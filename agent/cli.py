@@ -344,6 +344,72 @@ def policy_check(obj: Context, file: str):
     click.echo(views.policy_text(load_policy(file)))
 
 
+@cli.command()
+@click.argument("escalation_id")
+@click.argument("kind")
+@click.option("--to", "audience", type=click.Choice(["customer", "internal", "exec"]), help="Audience (default: customer; internal for KIND internal).")
+@click.option("--engine", default="auto", show_default=True, help="auto, anthropic or offline.")
+@click.option("--model", help="Claude model for the anthropic engine.")
+@click.option("--out", "out", type=click.Path(dir_okay=False), help="Also write FILE.eml (email) or FILE.md.")
+@click.option("--webhook", help="Also post a Slack-compatible JSON message to this URL.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON with the lint findings.")
+@click.pass_obj
+def draft(obj: Context, escalation_id, kind, audience, engine, model, out, webhook, as_json):
+    """Draft a message: acknowledgment, update, resolution, apology, internal or summary.
+
+    Every draft is linted (blame language, placeholders, next update time, contact, credits)
+    and saved. Exit 1 when it still fails lint after correction.
+    """
+    from . import delivery, drafting, views
+    from .engines import get_engine
+
+    if kind not in drafting.KINDS:
+        from .errors import UsageError
+
+        raise UsageError(f"unknown draft kind {kind!r}: choose one of {', '.join(drafting.KINDS)}")
+    with obj.store() as store:
+        chosen = get_engine(engine, model=model, policy=store.policy_of(escalation_id))
+        outcome = drafting.create(store, escalation_id, kind, audience=audience, engine=chosen, actor=_actor())
+    esc = outcome.escalation
+    if outcome.fallback_reason:
+        click.echo(f"warning: {outcome.fallback_reason}; the offline template drafted it", err=True)
+    if outcome.result.passed:
+        channel = obj.policy().teams[esc.type].channel
+        if out:
+            click.echo(f"wrote {delivery.write(out, outcome.draft, esc, channel)}", err=True)
+        if webhook:
+            click.echo(f"posted to webhook (HTTP {delivery.post(webhook, outcome.draft, esc)})", err=True)
+    click.echo(views.dumps(views.draft_json(outcome)) if as_json else views.draft_text(outcome))
+    if not outcome.result.passed:
+        click.echo("error: the draft still fails lint after correction (saved as failed): "
+                   + "; ".join(f.describe() for f in outcome.result.findings if f.severity == "error" and not f.fixed), err=True)
+        sys.exit(1)
+
+
+@cli.command("lint")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--id", "escalation_id", required=True, help="The escalation the text is about.")
+@click.option("--kind", default="update", show_default=True, type=click.Choice(["acknowledgment", "update", "resolution", "apology", "summary", "internal"]))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def lint_(obj: Context, file, escalation_id, kind, as_json):
+    """Lint text a human wrote against an escalation's record; print findings and the corrected text."""
+    from . import board, drafting, lint, views
+    from .store import now, parse_id
+
+    text = _read_source(file, None, "utf-8")
+    with obj.store() as store:
+        esc = store.get(escalation_id)
+        number = parse_id(esc.id)
+        policy = store.policy_of(number)
+        ctx = drafting.context(esc, policy, now(), board.one(store, number, now()))
+    audience = "internal" if kind == "internal" else "customer"
+    result = lint.lint(text, drafting.lint_context(esc, policy, kind, audience, ctx))
+    click.echo(views.dumps(views.lint_json(result)) if as_json else views.lint_text(result))
+    if not result.passed:
+        sys.exit(1)
+
+
 @cli.command("eval")
 @click.option("--suite", "suites", multiple=True, help="severity, security, scenarios or drafts (default: all).")
 @click.option("--cases", "cases_file", type=click.Path(dir_okay=False), help="Any JSONL with `text` and a `severity` and/or `security` label.")

@@ -16,7 +16,7 @@ from .policy import Policy
 from .prompts import prompt_hash, render
 from .schemas import Draft, Escalation, Triage
 from .store import Store, now, parse_id
-from .wording import format_time, headline, lower_first, second_person
+from .wording import format_time, headline, lower_first, second_person, without_leading_time
 
 KINDS = ("acknowledgment", "update", "resolution", "apology", "internal", "summary")
 AUDIENCES = ("customer", "internal", "exec")
@@ -77,6 +77,7 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
         "urgent": esc.severity.rank <= 2,
         "issue": headline(t.summary),
         "issue_lower": lower_first(issue),
+        "problem": lower_first(second_person(without_leading_time(t.summary.rstrip(".!?…")))),
         "impact": _impact_phrase(t),
         "impact_level": level.level,
         "team": t.routing.team,
@@ -157,6 +158,8 @@ def create(store: Store, ident: str, kind: str, *, audience: str | None = None, 
     if audience not in AUDIENCES:
         raise UsageError(f"unknown audience {audience!r}: choose one of {', '.join(AUDIENCES)}")
     esc = store.get(ident)
+    if kind == "resolution" and esc.status not in ("resolved", "confirmed", "closed"):
+        raise UsageError(f"cannot draft a resolution notice: {esc.id} is {esc.status}; record the fix first with `escalate resolve {esc.id}`")
     number = parse_id(esc.id)
     moment = moment or now()
     policy = store.policy_of(number)

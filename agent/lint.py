@@ -55,7 +55,7 @@ class LintResult:
 # Blame: whole sentences that point at the customer or another team are removed; reproachful
 # asides are cut out of the sentence.
 _BLAME_SENTENCE = re.compile(
-    r"\b(?:you should have|you shouldn't have|you failed to|you forgot to|you did not follow|you didn't follow|"
+    r"\b(?:you should(?:n't| not)? have (?:\w+ed|known|read|done|seen|run|set|made|taken|sent|told|written|kept)\b|you failed to|you forgot to|you did not follow|you didn't follow|"
     r"user error|operator error|your (?:own )?fault|not our fault|not (?:our|my) (?:problem|responsibility)|"
     r"another team'?s? (?:fault|issue|problem|mistake)|the other team'?s? (?:fault|issue|problem|mistake)|"
     r"(?:caused|broken) by (?:your|the customer'?s?) (?:team|staff|admins?|configuration|setup|mistake)|"
@@ -178,7 +178,7 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
                 replacement = "our sincere apology"
                 fixed = f"no credit at {ctx.impact_level or 'this'} impact: offer replaced"
             else:
-                replacement = f"{ctx.max_credit_months}-month service credit"
+                replacement = f"{ctx.max_credit_months} month{'s' if ctx.max_credit_months > 1 else ''} of service credit"
                 fixed = f"capped at {ctx.max_credit_months} month(s) for {ctx.impact_level or 'this'} impact"
             findings.append(Finding(rule="credit_within_policy", span=m.span(), found=m.group(0),
                                     fix=fixed if fix else None, fixed=fix))

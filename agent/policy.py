@@ -133,7 +133,7 @@ class RecoveryLevel(Strict):
 class Company(Strict):
     name: str = "Customer Support"
     signature: str = "Customer Support"
-    executive: str = Field(default="Head of Customer Success", description="Who signs executive apologies.")
+    executive: str = Field(default="", description="Who signs executive apologies (name); the title is used alone when empty.")
     executive_title: str = "Head of Customer Success"
 
 

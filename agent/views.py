@@ -246,3 +246,27 @@ def list_text(rows: list[dict]) -> str:
             f"{due:%Y-%m-%d %H:%M %Z}{'':<4} {summary}"
         )
     return "\n".join(lines)
+
+
+def lint_json(result) -> dict:
+    return {"passed": result.passed, "findings": [f.model_dump(mode="json") for f in result.findings], "text": result.text}
+
+
+def lint_text(result) -> str:
+    lines = [f"{'PASSED' if result.passed else 'FAILED'}: {len(result.findings)} finding(s)"]
+    lines += [f"  {f.describe()}" for f in result.findings]
+    return "\n".join(lines + ["", result.text.rstrip()])
+
+
+def draft_json(outcome) -> dict:
+    return {"id": outcome.escalation.id, "kind": outcome.draft.kind, "subject": outcome.draft.subject,
+            "body": outcome.draft.body, "engine": outcome.draft.engine, "fallback_reason": outcome.fallback_reason,
+            **{k: v for k, v in lint_json(outcome.result).items() if k != "text"}}
+
+
+def draft_text(outcome) -> str:
+    lines = [f"Subject: {outcome.draft.subject}", "", outcome.draft.body.rstrip(), "",
+             f"-- {outcome.draft.kind} for {outcome.escalation.id} by the {outcome.draft.engine} engine; lint "
+             + ("passed" if outcome.result.passed else "FAILED")]
+    lines += [f"   {f.describe()}" for f in outcome.result.findings]
+    return "\n".join(lines)

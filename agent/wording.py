@@ -51,6 +51,12 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
+def without_leading_time(text: str) -> str:
+    """'Since 9am this morning none of our agents…' → 'none of our agents…'."""
+    text = _LEADING_TIME.sub("", text).strip()
+    return re.sub(r"^(?:this|yesterday|today|last)\s+(?:morning|afternoon|evening|night)\s*,?\s+", "", text, flags=re.IGNORECASE)
+
+
 def headline(summary: str, limit: int = 72) -> str:
     """A subject-line version of the summary: no leading 'Since 9am', no trailing clause."""
     line = _LEADING_TIME.sub("", summary).strip()

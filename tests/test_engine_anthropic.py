@@ -265,7 +265,7 @@ def test_refusal_falls_back_to_offline(request, store, policy):
     with replay(request):
         esc = run(store, policy, engine)
 
-    assert_fell_back(esc, "Claude declined to triage this complaint (stop_reason: refusal)")
+    assert_fell_back(esc, "Claude declined to answer (stop_reason: refusal)")
     [row] = calls_of(store, esc)
     assert_call_row(row)
     assert (row["stop_reason"], row["error"]) == ("refusal", "refusal")

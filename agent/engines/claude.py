@@ -15,18 +15,19 @@ import time
 from datetime import datetime, timezone
 
 import anthropic
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from ..errors import EngineError
 from ..policy import Policy, default_policy
 from ..prompts import prompt_hash, render
-from ..schemas import EngineTriage, ModelCall
+from ..schemas import Draft, EngineTriage, ModelCall
 from ..signals import Signals
 from . import EngineResult, TriageRequest
 
 DEFAULT_MODEL = "claude-sonnet-4-6"
 TOOL_NAME = "record_triage"
+DRAFT_TOOL = "write_draft"
 MAX_REASKS = 2
 _TAG = re.compile(r"<(\s*/?\s*complaint)", re.IGNORECASE)
 
@@ -42,6 +43,13 @@ def schema_hash(schema: dict) -> str:
 
 class SchemaViolation(Exception):
     pass
+
+
+class DraftAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    subject: str = Field(min_length=3, max_length=200)
+    body: str = Field(min_length=20, max_length=8000)
 
 
 class AnthropicEngine:
@@ -74,17 +82,42 @@ class AnthropicEngine:
         user = render(
             "triage_user.j2", complaint=neutralise(request.complaint), customer=request.customer, tier=request.tier.value
         )
+        answer, calls = self._structured(self.tool, EngineTriage, system, user, "triage", ("triage_system.j2", "triage_user.j2"))
+        return EngineResult(answer=answer, engine=self.name, model=self.model, calls=calls)
+
+    def draft(self, kind: str, audience: str, facts: dict, skeleton_template: str) -> tuple[Draft, list[ModelCall]]:
+        """Warm, specific prose inside the structure of the offline skeleton; lint checks it after."""
+        skeleton = render(skeleton_template, **facts)
+        system = render("draft_system.j2", company=self.policy.company.name)
+        user = render(
+            "draft_user.j2", kind=kind, audience=audience, skeleton=neutralise(skeleton),
+            facts=neutralise(json.dumps({k: v for k, v in facts.items() if k != "complaint_excerpt"}, ensure_ascii=False, indent=1)),
+            complaint=neutralise(facts.get("complaint_excerpt", "")),
+        )
+        tool = {"name": DRAFT_TOOL, "description": "Return the drafted message.", "input_schema": DraftAnswer.model_json_schema()}
+        answer, calls = self._structured(tool, DraftAnswer, system, user, f"draft:{kind}", ("draft_system.j2", "draft_user.j2"))
+        return Draft(kind=kind, subject=answer.subject, body=answer.body, engine=self.name), calls
+
+    def _structured(self, tool: dict, model, system: str, user: str, prompt_name: str, templates: tuple[str, ...]):
+        """One forced tool call, validated by `model`; re-asked with the error at most MAX_REASKS times."""
         messages: list[dict] = [{"role": "user", "content": user}]
         calls: list[ModelCall] = []
+        name = tool["name"]
+        record = dict(
+            prompt_name=prompt_name,
+            prompt_hash=":".join(prompt_hash(t) for t in templates),
+            schema_hash=schema_hash(tool["input_schema"]),
+            model=self.model,
+        )
 
-        def ask() -> EngineTriage:
-            response = self._call(system, messages, calls)
+        def ask():
+            response = self._call(system, messages, calls, tool, record)
             block = next((b for b in response.content if b.type == "tool_use"), None)
             if block is None:
-                calls[-1].error = "answered without calling record_triage"
-                raise EngineError("Claude answered without calling record_triage", calls)
+                calls[-1].error = f"answered without calling {name}"
+                raise EngineError(f"Claude answered without calling {name}", calls)
             try:
-                return EngineTriage.model_validate(block.input)
+                return model.model_validate(block.input)
             except ValidationError as exc:
                 problems = summarise(exc)
                 # The row must say why this answer was not used, not look like a good call.
@@ -98,7 +131,7 @@ class AnthropicEngine:
                                 "type": "tool_result",
                                 "tool_use_id": block.id,
                                 "is_error": True,
-                                "content": f"The input did not match the schema; call record_triage again with these fixed:\n{exc}",
+                                "content": f"The input did not match the schema; call {name} again with these fixed:\n{exc}",
                             }
                         ],
                     }
@@ -112,26 +145,21 @@ class AnthropicEngine:
                 with attempt:
                     answer = ask()
         except SchemaViolation as exc:
-            raise EngineError(f"Claude's answer violated the triage schema {1 + MAX_REASKS} times (last: {exc})", calls)
-        return EngineResult(answer=answer, engine=self.name, model=self.model, calls=calls)
+            what = "triage" if name == TOOL_NAME else "draft"
+            raise EngineError(f"Claude's answer violated the {what} schema {1 + MAX_REASKS} times (last: {exc})", calls)
+        return answer, calls
 
-    def _call(self, system: str, messages: list[dict], calls: list[ModelCall]):
+    def _call(self, system: str, messages: list[dict], calls: list[ModelCall], tool: dict, record: dict):
         started = time.perf_counter()
-        record = dict(
-            prompt_name="triage",
-            prompt_hash=prompt_hash("triage_system.j2") + ":" + prompt_hash("triage_user.j2"),
-            schema_hash=schema_hash(self.schema),
-            model=self.model,
-            at=datetime.now(timezone.utc),
-        )
+        record = {**record, "at": datetime.now(timezone.utc)}
         try:
             response = self.client.messages.create(
                 model=self.model,
                 max_tokens=self.max_tokens,
                 system=[{"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}],
                 messages=messages,
-                tools=[self.tool],
-                tool_choice={"type": "tool", "name": TOOL_NAME},
+                tools=[tool],
+                tool_choice={"type": "tool", "name": tool["name"]},
             )
         except Exception as exc:  # every SDK or transport failure becomes a fallback, never a crash
             reason = describe_failure(exc)
@@ -151,7 +179,7 @@ class AnthropicEngine:
         calls.append(call)
         if response.stop_reason == "refusal":
             call.error = "refusal"
-            raise EngineError("Claude declined to triage this complaint (stop_reason: refusal)", calls)
+            raise EngineError("Claude declined to answer (stop_reason: refusal)", calls)
         if response.stop_reason == "max_tokens":
             call.error = f"cut off at max_tokens={self.max_tokens}"
             raise EngineError(f"Claude's answer was cut off at max_tokens={self.max_tokens}", calls)
