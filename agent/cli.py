@@ -457,5 +457,8 @@ def main() -> None:
     cli(prog_name="escalate")
 
 
+# Command groups that live in their own modules register themselves on `cli` when imported.
+from . import cli_metrics  # noqa: E402,F401
+
 if __name__ == "__main__":
     main()

@@ -123,6 +123,56 @@ def m003_draft_lint(db: sqlite_utils.Database) -> None:
     drafts.add_column("fallback_reason", str)
 
 
+@migration
+def m004_metrics(db: sqlite_utils.Database) -> None:
+    db["clock_projection"].create(
+        {
+            "escalation_id": int,
+            "projected_at": str,
+            "first_response_due": str,
+            "first_response_met_at": str,
+            "first_response_minutes": float,
+            "first_response_target": int,
+            "resolution_due": str,
+            "resolution_met_at": str,
+            "resolution_minutes": float,
+            "resolution_target": int,
+            "update_due": str,
+            "updates_sent": int,  # closed update intervals judged
+            "updates_missed": int,
+            "csat": float,
+            "outcome": str,
+            "confirmed_at": str,
+            "is_repeat": int,
+        },
+        pk="escalation_id",
+        foreign_keys=[("escalation_id", "escalations", "id")],
+    )
+    db["tickets"].create({"period": str, "count": int, "recorded_at": str}, pk="period")
+    db["escalations"].add_column("external_id", str)
+    db["escalations"].create_index(["external_id"], unique=True)
+    db["escalations"].create_index(["opened_at"])
+    db.execute(
+        """CREATE VIEW IF NOT EXISTS escalation_metrics AS
+        SELECT e.id, e.customer, e.tier, e.owner, e.severity, e.type, e.status, e.opened_at,
+               substr(e.opened_at, 1, 7) AS month,
+               p.first_response_minutes, p.first_response_target,
+               p.first_response_met_at IS NOT NULL AND p.first_response_met_at <= p.first_response_due AS first_response_met,
+               p.resolution_minutes, p.resolution_target,
+               p.resolution_met_at IS NOT NULL AND p.resolution_met_at <= p.resolution_due AS resolution_met,
+               p.updates_sent, p.updates_missed, p.csat, p.outcome, p.is_repeat
+        FROM escalations e JOIN clock_projection p ON p.escalation_id = e.id"""
+    )
+    db.execute(
+        """CREATE VIEW IF NOT EXISTS monthly_sla AS
+        SELECT month, severity, count(*) AS escalations,
+               avg(first_response_met) AS first_response_met_share,
+               avg(CASE WHEN resolution_minutes IS NOT NULL THEN resolution_met END) AS resolution_met_share,
+               avg(resolution_minutes) AS mean_resolution_minutes, avg(csat) AS mean_csat
+        FROM escalation_metrics GROUP BY month, severity"""
+    )
+
+
 def apply(db: sqlite_utils.Database) -> list[str]:
     """Apply pending migrations inside one immediate transaction; safe when processes race."""
     conn = db.conn

@@ -66,6 +66,17 @@ def is_similar(m: Match) -> bool:
     return len(m.shared) >= MIN_SHARED and m.jaccard >= MIN_JACCARD
 
 
+def overlap(mine: set[str], theirs: set[str]) -> tuple[tuple[str, ...], float]:
+    """The shared distinctive terms (longest first) and their Jaccard share."""
+    shared = tuple(sorted(mine & theirs, key=lambda t: (-len(t), t)))
+    return shared, len(shared) / (len(mine | theirs) or 1)
+
+
+def similar_terms(mine: set[str], theirs: set[str]) -> bool:
+    shared, jaccard = overlap(mine, theirs)
+    return len(shared) >= MIN_SHARED and jaccard >= MIN_JACCARD
+
+
 def find(db, *, number: int, complaint: str, customer: str, opened_at: datetime, limit: int = 5,
          window_days: int | None = WINDOW_DAYS) -> list[Match]:
     """Earlier escalations that are similar or from the same customer, best first."""
@@ -92,10 +103,8 @@ def find(db, *, number: int, complaint: str, customer: str, opened_at: datetime,
         when = datetime.fromisoformat(row["opened_at"])
         if when > opened_at or (window_days and when < opened_at - timedelta(days=window_days)):
             continue
-        theirs = terms(row["complaint"])
-        shared = tuple(sorted(mine & theirs, key=lambda t: (-len(t), t)))
-        union = len(mine | theirs) or 1
-        m = Match(row["id"], row["customer"], when, row["summary"] or "", shared, len(shared) / union,
+        shared, jaccard = overlap(mine, terms(row["complaint"]))
+        m = Match(row["id"], row["customer"], when, row["summary"] or "", shared, jaccard,
                   row["customer"].casefold() == customer.casefold())
         if m.same_customer or is_similar(m):
             out.append(m)

@@ -1,0 +1,288 @@
+"""The playbook's metrics, each against its target, overall or by a dimension.
+
+Reads the clock projection (agent/projection.py) joined with the escalations, so it is one
+query plus arithmetic. Business-hours targets are measured in business time, as the clocks are.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from statistics import median
+
+from . import projection
+
+TARGETS = {
+    "csat": (">=", 4.0),
+    "escalation_rate": ("<", 0.05),
+    "repeat_rate": ("<", 0.10),
+    "sla_compliance": (">=", 0.95),
+    "recovery_success": (">=", 0.90),
+    "prevention_done": (">=", 1.0),
+}
+DIMENSIONS = ("severity", "type", "customer", "owner", "tier", "month")
+
+
+def _p90(values: list[float]) -> float:
+    ordered = sorted(values)
+    k = max(0, int(round(0.9 * len(ordered) + 0.5)) - 1)  # nearest-rank
+    return ordered[min(k, len(ordered) - 1)]
+
+
+def _check(name: str, value: float | None) -> bool | None:
+    if value is None:
+        return None
+    op, target = TARGETS[name]
+    return value >= target if op == ">=" else value < target
+
+
+def _rows(store, since: str | None, until: str | None) -> list[tuple]:
+    sql = (
+        "SELECT e.id, e.severity, e.type, e.customer, coalesce(e.owner, ''), e.tier, substr(e.opened_at, 1, 7), "
+        "p.first_response_minutes, p.first_response_target, p.first_response_due, p.first_response_met_at, "
+        "p.resolution_minutes, p.resolution_target, p.resolution_due, p.resolution_met_at, "
+        "p.updates_sent, p.updates_missed, p.csat, p.outcome, p.is_repeat, e.opened_at, p.update_due "
+        "FROM escalations e JOIN clock_projection p ON p.escalation_id = e.id WHERE 1=1"
+    )
+    args = []
+    if since:
+        sql += " AND e.opened_at >= ?"
+        args.append(since)
+    if until:
+        sql += " AND e.opened_at < ?"
+        args.append(until)
+    return store.db.execute(sql, args).fetchall()
+
+
+def _clock_outcome(due: str | None, met_at: str | None, now_iso: str) -> int | None:
+    """1 met on time, 0 breached (late or overdue), None still pending or not applicable."""
+    if due is None:
+        return None
+    if met_at is not None:
+        return int(datetime.fromisoformat(met_at) <= datetime.fromisoformat(due))
+    return 0 if datetime.fromisoformat(due) < datetime.fromisoformat(now_iso) else None
+
+
+def _summarise(rows: list[tuple], now_iso: str, tickets: int | None, prevention: tuple[int, int] | None,
+               store=None) -> dict:
+    out: dict = {"escalations": len(rows)}
+    for label, minutes_i, target_i in (("first_response", 7, 8), ("resolution", 11, 12)):
+        per_sev: dict[str, dict] = {}
+        by_sev: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        for r in rows:
+            if r[minutes_i] is not None:
+                by_sev[r[1]].append((r[minutes_i], r[target_i]))
+        for sev in sorted(by_sev):
+            values = [v for v, _ in by_sev[sev]]
+            target = median(t for _, t in by_sev[sev])
+            med = median(values)
+            per_sev[sev] = {"n": len(values), "median_minutes": round(med, 1), "p90_minutes": round(_p90(values), 1),
+                            "target_minutes": target, "pass": med <= target}
+        out[label] = per_sev
+    met = breached = 0
+    for r in rows:
+        for due_i, met_i in ((9, 10), (13, 14)):
+            o = _clock_outcome(r[due_i], r[met_i], now_iso)
+            if o is not None:
+                met += o
+                breached += 1 - o
+        judged, missed = r[15] or 0, r[16] or 0  # closed update intervals
+        met += judged - missed
+        breached += missed
+        if r[21] and datetime.fromisoformat(r[21]) < datetime.fromisoformat(now_iso):
+            breached += 1  # the update interval still running is overdue
+    out["sla_compliance"] = _metric("sla_compliance", met / (met + breached) if met + breached else None, met + breached)
+    scores = [r[17] for r in rows if r[17] is not None]
+    out["csat"] = _metric("csat", sum(scores) / len(scores) if scores else None, len(scores), digits=2)
+    outcomes = [r[18] for r in rows if r[18]]
+    out["recovery_success"] = _metric(
+        "recovery_success", outcomes.count("retained") / len(outcomes) if outcomes else None, len(outcomes))
+    out["repeat_rate"] = _metric("repeat_rate", sum(r[19] or 0 for r in rows) / len(rows) if rows else None, len(rows))
+    out["escalation_rate"] = _metric("escalation_rate", len(rows) / tickets if tickets else None, tickets or 0)
+    stages = stage_times(store, [r[0] for r in rows]) if store is not None else None
+    if stages:
+        out["stages"] = stages
+    if prevention is not None:
+        done, total = prevention
+        out["prevention_done"] = _metric("prevention_done", done / total if total else None, total)
+    return out
+
+
+def _metric(name: str, value: float | None, n: int, digits: int = 3) -> dict:
+    op, target = TARGETS[name]
+    shown = f"{target:.1f}" if name == "csat" else f"{target * 100:g} %"
+    return {"value": None if value is None else round(value, digits), "n": n, "target": f"{op} {shown}",
+            "pass": _check(name, value)}
+
+
+STAGES = ("investigating", "identified", "monitoring", "resolved")
+
+
+def stage_times(store, ids: list[int]) -> dict | None:
+    """Mean wall-clock minutes between status-page stages, and mean time to resolution, when the
+    history has stage events (imported status-page incidents)."""
+    if not ids:
+        return None
+    firsts: dict[int, dict[str, datetime]] = defaultdict(dict)
+    opened: dict[int, datetime] = {}
+    for chunk in range(0, len(ids), 900):
+        part = ids[chunk : chunk + 900]
+        marks = ",".join("?" * len(part))
+        for number, stage, at in store.db.execute(
+            f"SELECT escalation_id, json_extract(data, '$.stage'), min(at) FROM events WHERE kind = 'stage' "
+            f"AND escalation_id IN ({marks}) GROUP BY escalation_id, json_extract(data, '$.stage')", part
+        ):
+            firsts[number][stage] = datetime.fromisoformat(at)
+        for number, at in store.db.execute(f"SELECT id, opened_at FROM escalations WHERE id IN ({marks})", part):
+            opened[number] = datetime.fromisoformat(at)
+    if not firsts:
+        return None
+    out = {}
+    for a, b in zip(STAGES, STAGES[1:]):
+        gaps = [(f[b] - f[a]).total_seconds() / 60 for f in firsts.values() if a in f and b in f]
+        out[f"{a}_to_{b}"] = {"mean_minutes": round(sum(gaps) / len(gaps), 2) if gaps else None, "n": len(gaps)}
+    ttr = [(f["resolved"] - opened[n]).total_seconds() / 60 for n, f in firsts.items() if "resolved" in f]
+    out["time_to_resolution"] = {"mean_minutes": round(sum(ttr) / len(ttr), 2) if ttr else None, "n": len(ttr)}
+    return out
+
+
+def _tickets(store, months: set[str]) -> int | None:
+    if not months:
+        return None
+    marks = ",".join("?" * len(months))
+    rows = store.db.execute(f"SELECT period, count FROM tickets WHERE period IN ({marks})", sorted(months)).fetchall()
+    if {r[0] for r in rows} != months:
+        return None  # a period without a ticket count: the rate would be wrong, so it is not given
+    return sum(r[1] for r in rows)
+
+
+def _prevention(store, ids: list[int]) -> tuple[int, int] | None:
+    try:
+        from .rca import prevention_counts
+    except ImportError:
+        return None
+    return prevention_counts(store, ids)
+
+
+def compute(store, *, now: datetime, since: str | None = None, until: str | None = None, by: str | None = None) -> dict:
+    projection.refresh_stale(store, now)
+    rows = _rows(store, since, until)
+    now_iso = now.isoformat()
+    index = {"severity": 1, "type": 2, "customer": 3, "owner": 4, "tier": 5, "month": 6}
+
+    def summary(part: list[tuple]) -> dict:
+        months = {r[6] for r in part}
+        return _summarise(part, now_iso, _tickets(store, months), _prevention(store, [r[0] for r in part]), store)
+
+    result = {"since": since, "until": until, "now": now_iso, "overall": summary(rows)}
+    if by:
+        groups: dict[str, list[tuple]] = defaultdict(list)
+        for r in rows:
+            groups[r[index[by]] or "(none)"].append(r)
+        result["by"] = by
+        result["groups"] = {key: summary(part) for key, part in sorted(groups.items())}
+    return result
+
+
+def record_csat(store, ident: str, score: float, comment: str | None, at: datetime, actor: str):
+    from .errors import UsageError
+    from .store import parse_id
+
+    if not 1 <= score <= 5:
+        raise UsageError(f"CSAT {score} is outside 1–5")
+    esc = store.get(ident)
+    store.append(parse_id(esc.id), "csat", actor=actor, at=at, data={"score": score, "comment": comment})
+    return store.get(esc.id)
+
+
+def record_outcome(store, ident: str, outcome: str, at: datetime, actor: str):
+    from .errors import UsageError
+    from .store import parse_id
+
+    if outcome not in ("retained", "churned", "at-risk"):
+        raise UsageError(f"unknown outcome {outcome!r}: choose retained, churned or at-risk")
+    esc = store.get(ident)
+    store.append(parse_id(esc.id), "outcome", actor=actor, at=at, data={"outcome": outcome})
+    return store.get(esc.id)
+
+
+def record_tickets(store, period: str, count: int) -> None:
+    import re
+
+    from .errors import UsageError
+    from .store import now
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+        raise UsageError(f"--period {period!r}: use YYYY-MM, e.g. 2026-11")
+    if count < 0:
+        raise UsageError("--count cannot be negative")
+    with store.transaction() as db:
+        db["tickets"].upsert({"period": period, "count": count, "recorded_at": now().isoformat()}, pk="period")
+
+
+def _mark(ok: bool | None) -> str:
+    return "-" if ok is None else "PASS" if ok else "FAIL"
+
+
+def _fmt(name: str, value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.2f}" if name == "csat" else f"{value * 100:.1f} %"
+
+
+def render(result: dict) -> str:
+    from .sla import humanize
+
+    def block(title: str, s: dict) -> list[str]:
+        lines = [f"{title}: {s['escalations']} escalation(s)", f"  {'metric':<26} {'value':>18} {'target':>12}  n      mark"]
+        for label in ("first_response", "resolution"):
+            for sev, m in s[label].items():
+                value = f"{humanize(m['median_minutes'])} / {humanize(m['p90_minutes'])}"
+                lines.append(f"  {label.replace('_', ' ') + ' ' + sev:<26} {value:>18} {'≤ ' + humanize(m['target_minutes']):>12}  "
+                             f"{m['n']:<6} {_mark(m['pass'])}")
+        for name in ("sla_compliance", "csat", "escalation_rate", "repeat_rate", "recovery_success", "prevention_done"):
+            if name not in s:
+                continue
+            m = s[name]
+            lines.append(f"  {name.replace('_', ' '):<26} {_fmt(name, m['value']):>18} {m['target']:>12}  {m['n']:<6} {_mark(m['pass'])}")
+        for name, m in (s.get("stages") or {}).items():
+            lines.append(f"  {name.replace('_', ' '):<26} {humanize(m['mean_minutes']) + ' mean':>18} {'':>12}  {m['n']:<6}")
+        return lines
+
+    period = f"{result['since'] or 'start'} → {result['until'] or 'now'}"
+    lines = [f"Escalation metrics, {period} (times: median / p90, business time for business-hours targets)", ""]
+    lines += block("All", result["overall"])
+    for key, s in result.get("groups", {}).items():
+        lines += ["", *block(f"{result['by']} = {key}", s)]
+    return "\n".join(lines)
+
+
+def chart(result: dict, path: str, store) -> None:
+    """SLA compliance and median time to resolution per month, per severity (matplotlib extra)."""
+    from .errors import UsageError
+
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise UsageError("--chart needs matplotlib: pip install 'escalation-handler[chart]'")
+    rows = store.db.execute(
+        "SELECT month, severity, avg(CASE WHEN resolution_minutes IS NOT NULL THEN resolution_met END), "
+        "avg(resolution_minutes) FROM escalation_metrics GROUP BY month, severity ORDER BY month"
+    ).fetchall()
+    months = sorted({r[0] for r in rows})
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6), sharex=True)
+    for sev in sorted({r[1] for r in rows}):
+        series = {r[0]: r for r in rows if r[1] == sev}
+        top.plot(months, [100 * (series[m][2] or 0) if m in series else None for m in months], marker="o", label=sev)
+        bottom.plot(months, [(series[m][3] or 0) / 60 if m in series else None for m in months], marker="o", label=sev)
+    top.set_ylabel("resolution SLA met (%)")
+    top.axhline(95, color="grey", linestyle="--", linewidth=1)
+    bottom.set_ylabel("mean time to resolution (h)")
+    top.legend(loc="lower left", fontsize=8)
+    fig.suptitle("Escalations per month and severity")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)

@@ -1,0 +1,130 @@
+"""A per-escalation projection of its clocks, so metrics over 100,000 escalations are SQL.
+
+One row per escalation in `clock_projection`: each target's due time, when it was met and the
+elapsed time in the clock's own measure (business minutes for business calendars). Whether a
+pending target has since breached is decided at query time against `now`, so the projection
+only goes stale when an event is appended; `refresh_stale` recomputes exactly those rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+
+from . import similar, sla
+from .policy import policy_from_json
+from .schemas import Event, Severity
+
+
+def row_for(number: int, policy_json: str, tier: str, opened_at: datetime, severity: Severity,
+            events: list[Event], now: datetime) -> dict:
+    policy = policy_from_json(policy_json)
+    history, clocks = sla.clocks_for(policy, tier, opened_at, severity, events, now)
+    by = {c.name: c for c in clocks}
+    fr, res, up = by["first_response"], by["resolution"], by["update"]
+    csat = [e.data.get("score") for e in events if e.kind == "csat"]
+    outcome = [e.data.get("outcome") for e in events if e.kind == "outcome"]
+    return {
+        "escalation_id": number,
+        "projected_at": datetime.now(timezone.utc).isoformat(),
+        "first_response_due": fr.due.isoformat() if fr.due else None,
+        "first_response_met_at": fr.met_at.isoformat() if fr.met_at else None,
+        "first_response_minutes": round(fr.elapsed_minutes, 2) if fr.met_at else None,
+        "first_response_target": fr.target_minutes,
+        "resolution_due": res.due.isoformat() if res.due else None,
+        "resolution_met_at": res.met_at.isoformat() if res.met_at else None,
+        "resolution_minutes": round(res.elapsed_minutes, 2) if res.met_at else None,
+        "resolution_target": res.target_minutes,
+        "update_due": up.due.isoformat() if up.due and not up.met_at else None,
+        # Closed update intervals only (between messages, and the one running at resolution); the
+        # interval still running is judged against update_due at query time.
+        "updates_sent": _closed_intervals(history, up, now),
+        "updates_missed": up.missed - (1 if up.status == sla.BREACHED and not up.met_at else 0),
+        "csat": csat[-1] if csat else None,
+        "outcome": outcome[-1] if outcome else None,
+        "confirmed_at": history.confirmed_at.isoformat() if history.confirmed_at else None,
+    }
+
+
+def _closed_intervals(history: sla.History, up: sla.Clock, now: datetime) -> int:
+    if up.target_minutes is None or not history.messages:
+        return 0
+    end = history.resolved_at or now
+    sent = [m for m in history.messages if m <= end]
+    return max(0, len(sent) - 1) + (1 if history.resolved_at and sent else 0)
+
+
+def _events_by_escalation(db, ids: list[int]) -> dict[int, list[Event]]:
+    out: dict[int, list[Event]] = defaultdict(list)
+    for chunk in range(0, len(ids), 900):
+        part = ids[chunk : chunk + 900]
+        marks = ",".join("?" * len(part))
+        for e in db.execute(
+            f"SELECT id, escalation_id, at, actor, kind, data FROM events WHERE escalation_id IN ({marks}) ORDER BY at, id", part
+        ).fetchall():
+            out[e[1]].append(Event(id=e[0], escalation_id=e[1], at=e[2], actor=e[3], kind=e[4], data=json.loads(e[5])))
+    return out
+
+
+def refresh_stale(store, now: datetime) -> int:
+    """Recompute the projection of every escalation changed since it was last projected."""
+    db = store.db
+    stale = [r[0] for r in db.execute(
+        "SELECT e.id FROM escalations e LEFT JOIN clock_projection p ON p.escalation_id = e.id "
+        "WHERE e.triage IS NOT NULL AND (p.escalation_id IS NULL OR p.projected_at < e.updated_at)"
+    ).fetchall()]
+    if not stale:
+        return 0
+    rows = []
+    for chunk in range(0, len(stale), 2000):
+        ids = stale[chunk : chunk + 2000]
+        events = _events_by_escalation(db, ids)
+        marks = ",".join("?" * len(ids))
+        for r in db.execute(
+            f"SELECT id, policy, tier, opened_at, triage FROM escalations WHERE id IN ({marks})", ids
+        ).fetchall():
+            initial = Severity(json.loads(r[4])["severity"])
+            rows.append(row_for(r[0], r[1], r[2], datetime.fromisoformat(r[3]), initial, events[r[0]], now))
+    repeats = repeat_flags(db, stale)
+    for row in rows:
+        row["is_repeat"] = int(repeats.get(row["escalation_id"], False))
+    with store.transaction() as tx:
+        tx["clock_projection"].upsert_all(rows, pk="escalation_id")
+    return len(rows)
+
+
+def repeat_flags(db, ids: list[int]) -> dict[int, bool]:
+    """Same customer, similar complaint (agent.similar's definition), within 90 days before."""
+    wanted = set(ids)
+    customers: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
+    for number, customer, opened, complaint in db.execute(
+        "SELECT id, lower(customer), opened_at, complaint FROM escalations WHERE lower(customer) IN "
+        "(SELECT DISTINCT lower(customer) FROM escalations WHERE id IN (SELECT value FROM json_each(?)))",
+        [json.dumps(ids)],
+    ).fetchall():
+        customers[customer].append((opened, number, complaint))
+    out: dict[int, bool] = {}
+    window = timedelta(days=similar.WINDOW_DAYS)
+    for rows in customers.values():
+        rows.sort()
+        terms: dict[int, set[str]] = {}
+
+        def of(number: int, complaint: str) -> set[str]:
+            if number not in terms:
+                terms[number] = similar.terms(complaint)
+            return terms[number]
+
+        for i, (opened, number, complaint) in enumerate(rows):
+            if number not in wanted:
+                continue
+            when = datetime.fromisoformat(opened)
+            found = False
+            for prev_opened, prev_number, prev_complaint in reversed(rows[max(0, i - 20) : i]):
+                if when - datetime.fromisoformat(prev_opened) > window:
+                    break
+                if similar.similar_terms(of(number, complaint), of(prev_number, prev_complaint)):
+                    found = True
+                    break
+            out[number] = found
+    return out
