@@ -173,6 +173,11 @@ def m004_metrics(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration
+def m005_status_reports(db: sqlite_utils.Database) -> None:
+    db["status_reports"].create({"id": int, "generated_at": str, "open": int, "breached": int}, pk="id")
+
+
 def apply(db: sqlite_utils.Database) -> list[str]:
     """Apply pending migrations inside one immediate transaction; safe when processes race."""
     conn = db.conn

@@ -27,6 +27,7 @@ STOPWORDS = frozenset(
     until upon want well went will within without yesterday morning please hello regards since because
     able know seems seem getting going give given time times days hours minutes week weeks month months
     xxxx xx/xx/xxxx company team customer customers support issue issues problem problems help
+    none again every anything something nothing everything still
     """.split()
 )
 

@@ -39,7 +39,22 @@ def triage_json(esc: Escalation) -> dict:
         "requested_engine": esc.engine.requested,
         "fallback_reason": esc.engine.fallback_reason,
         "drafts": {kind: {"subject": d.subject, "body": d.body, "engine": d.engine} for kind, d in esc.drafts.items()},
+        "similar": similar_of(esc),
     }
+
+
+def similar_of(esc: Escalation) -> list[dict]:
+    return next((e.data.get("matches", []) for e in esc.events if e.kind == "similar_found"), [])
+
+
+def similar_lines(esc: Escalation) -> list[str]:
+    matches = similar_of(esc)
+    if not matches:
+        return []
+    lines = ["Similar past escalations"]
+    for m in matches:
+        lines.append(f"  {m['id']:<8} {m['customer'][:20]:<20} {m['opened_at'][:10]}  {m['reason']}")
+    return lines
 
 
 def dumps(data: dict | list) -> str:
@@ -88,6 +103,9 @@ def triage_text(esc: Escalation) -> str:
     for note in t.notes:
         lines.append(_wrap(note, "  Note: "))
     lines += ["", *sla_lines(esc)]
+    similar = similar_lines(esc)
+    if similar:
+        lines += ["", *similar]
     ack = esc.drafts.get("acknowledgment")
     if ack:
         lines += ["", "Acknowledgment draft", f"  Subject: {ack.subject}", ""]
