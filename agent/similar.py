@@ -17,7 +17,7 @@ WINDOW_DAYS = 90
 MIN_SHARED = 3
 MIN_JACCARD = 0.12
 QUERY_TERMS = 12
-_WORD = re.compile(r"[a-zà-ÿ][a-zà-ÿ0-9'-]{3,}", re.IGNORECASE)
+_WORD = re.compile(r"[a-zà-ÿ][a-zà-ÿ0-9'-]{3,}")  # applied to lowercased text
 STOPWORDS = frozenset(
     """
     this that with have from they them their there were been being what when where which while your yours
@@ -32,8 +32,11 @@ STOPWORDS = frozenset(
 )
 
 
+TERM_CHARS = 4000  # the opening of a complaint says what it is about; long threads add noise and time
+
+
 def terms(text: str) -> set[str]:
-    return {w.lower().strip("'-") for w in _WORD.findall(text or "")} - STOPWORDS
+    return {w.rstrip("'-") for w in _WORD.findall((text or "")[:TERM_CHARS].lower())} - STOPWORDS
 
 
 @dataclass(frozen=True)
@@ -89,13 +92,13 @@ def find(db, *, number: int, complaint: str, customer: str, opened_at: datetime,
         for row in db.query(
             "SELECT e.id, e.customer, e.opened_at, e.summary, e.complaint FROM escalations_fts f "
             "JOIN escalations e ON e.rowid = f.rowid WHERE escalations_fts MATCH ? AND e.id != ? "
-            "ORDER BY bm25(escalations_fts) LIMIT 50",
+            "ORDER BY bm25(escalations_fts) LIMIT 15",
             [query, number],
         ):
             candidates[row["id"]] = row
     for row in db.query(
         "SELECT id, customer, opened_at, summary, complaint FROM escalations WHERE lower(customer) = lower(?) "
-        "AND id != ? ORDER BY id DESC LIMIT 20",
+        "AND id != ? ORDER BY id DESC LIMIT 10",
         [customer, number],
     ):
         candidates.setdefault(row["id"], row)
