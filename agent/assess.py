@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .policy import Policy
-from .rules import is_significant, route, strongest_floor
+from .rules import is_broad, is_significant, route, strongest_floor
 from .schemas import EngineTriage, EscalationType, Impact, ImpactFactor, Severity, Tier, TriageQuestion
 from .signals import Cue, Signals, sentences
 
@@ -28,11 +28,13 @@ def assess_severity(sig: Signals, tier: Tier | None) -> tuple[Severity, str]:
 
 def _base_severity(sig: Signals) -> tuple[Severity, str]:
     major = sig.first("major", actual=True)
+    partial = sig.first("partial_outage", actual=True)
     degraded = sig.first("degraded")
-    users = sig.users_affected
-    broad = users is not None and (users.value is None or users.value >= 50)
+    broad = is_broad(sig)
     money = sig.money_at_risk is not None and (sig.money_at_risk.value or 0) >= 1_000
     critical = sig.first("critical")
+    if partial:
+        return Severity.SEV2, f'a major part of the service is down: "{sig.quote(partial)}"'
     if major:
         where = f'"{sig.quote(major)}"'
         if sig.workaround is True and not broad:
@@ -44,8 +46,8 @@ def _base_severity(sig: Signals) -> tuple[Severity, str]:
         return Severity.SEV3, f"a feature is broken for a limited scope: {where}"
     if degraded:
         where = f'"{sig.quote(degraded)}"'
-        if broad and critical and sig.workaround is not True:
-            return Severity.SEV2, f"a business-critical feature is degraded for many users: {where}"
+        if broad and sig.workaround is not True:
+            return Severity.SEV2, f"a feature is degraded for many users with no workaround: {where}"
         return Severity.SEV3, f"a feature is degraded: {where}"
     minor = sig.first("minor")
     if minor:
@@ -61,7 +63,7 @@ def assess_type(sig: Signals) -> tuple[EscalationType, str]:
         return EscalationType.SECURITY, f'a security matter: "{sig.quote(cue)}"'
     n = lambda kind: len(sig.cues.get(kind, ()))  # noqa: E731
     scores = {
-        EscalationType.TECHNICAL: n("type_technical") + 2 * n("major") + 3 * (n("outage") + n("data_loss")),
+        EscalationType.TECHNICAL: n("type_technical") + 2 * (n("major") + n("partial_outage")) + 3 * (n("outage") + n("outage_scope") + n("data_loss")),
         EscalationType.SERVICE: 1.5 * n("type_service"),
         EscalationType.BUSINESS: 1.2 * n("type_business"),
         EscalationType.COMPLIANCE: 2 * n("regulatory"),
@@ -161,12 +163,15 @@ def _clause(sig: Signals, kind: str) -> str | None:
 
 
 def _describes_problem(sig: Signals) -> bool:
-    return any(sig.has(k) for k in ("outage", "outage_scope", "data_loss", "security_breach", "security_concern", "major", "degraded", "minor"))
+    return any(
+        sig.has(k)
+        for k in ("outage", "outage_scope", "partial_outage", "data_loss", "security_breach", "security_concern", "major", "degraded", "minor")
+    )
 
 
 def summarize(sig: Signals, limit: int = 140) -> str:
     """One line naming the problem, in the customer's words where possible."""
-    order = ("security_breach", "data_loss", "outage_scope", "outage", "security_concern", "major", "degraded", "minor")
+    order = ("security_breach", "data_loss", "outage_scope", "outage", "partial_outage", "security_concern", "major", "degraded", "minor")
     cue = next((sig.first(k, actual=True) for k in order if sig.first(k, actual=True)), None)
     if cue:
         line = sig.quote(cue, limit)

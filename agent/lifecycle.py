@@ -2,7 +2,8 @@
 
 open → acknowledged → investigating → workaround → resolved → confirmed → closed. Pauses
 (waiting on the customer) are a flag beside the status. An invalid step is a UsageError and
-nothing is stored.
+nothing is stored. Steps that move a clock or the status are recorded in the order they happened:
+one backfilled with --at cannot be dated before the last such step (notes and reassignments can).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ STATUSES = ("open", "acknowledged", "investigating", "workaround", "resolved", "
 ACTIVE = ("acknowledged", "investigating", "workaround")
 LOG_KINDS = ("note", "action", "hypothesis", "workaround", "decision")
 FUTURE_SLACK = timedelta(minutes=5)
+CLOCK_ACTIONS = ("ack", "update", "severity", "pause", "resume", "resolve", "confirm", "close")
+CLOCK_KINDS = ("ack", "update", "severity_changed", "pause", "resume", "resolved", "reopened", "confirmed", "closed")
 
 
 def _moment(esc: Escalation, at: datetime | None) -> datetime:
@@ -30,6 +33,17 @@ def _moment(esc: Escalation, at: datetime | None) -> datetime:
     if moment > now() + FUTURE_SLACK:
         raise UsageError(f"--at {moment.isoformat()} is in the future")
     return moment
+
+
+def _in_order(esc: Escalation, action: str, moment: datetime) -> None:
+    if action not in CLOCK_ACTIONS:
+        return
+    last = max((e for e in esc.events if e.kind in CLOCK_KINDS), key=lambda e: e.at, default=None)
+    if last and moment < last.at:
+        raise UsageError(
+            f"--at {moment.isoformat()} is before the last recorded step of {esc.id} "
+            f"({last.kind} at {last.at.isoformat()}): record steps in the order they happened"
+        )
 
 
 def _paused(esc: Escalation) -> bool:
@@ -48,6 +62,7 @@ def step(store: Store, ident: str, action: str, *, at: datetime | None = None, a
     number = parse_id(esc.id)
     moment = _moment(esc, at)
     kind, data, columns = _plan(esc, action, moment, store.policy_of(number), **args)
+    _in_order(esc, action, moment)
     store.append(number, kind, actor=actor, at=moment, data=data, columns=columns)
     return store.get(number)
 

@@ -37,12 +37,17 @@ class Floor:
     reason: str
 
 
+def is_broad(sig: Signals) -> bool:
+    """Many users: a count of at least SIGNIFICANT_USERS, everyone, or words such as "most of our customers"."""
+    users = sig.users_affected
+    return users is not None and (users.value is None or users.value >= SIGNIFICANT_USERS) or sig.has("broad")
+
+
 def is_significant(sig: Signals) -> bool:
     """Impact beyond one person's inconvenience: a broken feature at scale, money, or a critical process."""
-    users = sig.users_affected
-    broad = users is not None and (users.value is None or users.value >= SIGNIFICANT_USERS)
+    broad = is_broad(sig)
     money = sig.money_at_risk is not None and (sig.money_at_risk.value or 0) >= SIGNIFICANT_MONEY
-    broken = sig.has("major", actual=True) or sig.has("outage", actual=True)
+    broken = any(sig.has(kind, actual=True) for kind in ("major", "outage", "partial_outage"))
     return broken and (broad or money or sig.has("critical")) or (broad and sig.has("outage_scope"))
 
 
@@ -50,8 +55,8 @@ def severity_floors(sig: Signals, tier: Tier | None) -> list[Floor]:
     """Every floor the text supports, strongest first."""
     floors: list[Floor] = []
 
-    def add(severity: Severity, rule: str, kind: str, what: str) -> None:
-        cue = sig.first(kind, actual=True)
+    def add(severity: Severity, rule: str, kind: str, what: str, *, actual: bool = True) -> None:
+        cue = sig.first(kind, actual=actual)
         if cue:
             floors.append(Floor(severity, rule, f'{what}: "{sig.quote(cue)}"'))
 
@@ -59,8 +64,9 @@ def severity_floors(sig: Signals, tier: Tier | None) -> list[Floor]:
     add(Severity.SEV1, "data_loss_is_sev1", "data_loss", "the complaint describes lost or corrupted data")
     add(Severity.SEV1, "full_outage_is_sev1", "outage", "the complaint describes a full outage")
     add(Severity.SEV1, "full_outage_is_sev1", "outage_scope", "nobody can work")
-    add(Severity.SEV2, "regulatory_exposure_is_at_least_sev2", "regulatory", "regulatory exposure")
-    add(Severity.SEV2, "regulatory_exposure_is_at_least_sev2", "legal", "legal action is threatened")
+    # Exposure is a risk by nature: "if this isn't fixed we will involve our lawyers" counts.
+    add(Severity.SEV2, "regulatory_exposure_is_at_least_sev2", "regulatory", "regulatory exposure", actual=False)
+    add(Severity.SEV2, "regulatory_exposure_is_at_least_sev2", "legal", "legal action is threatened", actual=False)
     add(Severity.SEV2, "security_concern_is_at_least_sev2", "security_concern", "a security concern")
     hedged_breach = next((c for c in sig.cues.get("security_breach", ()) if c.hedged), None)
     if hedged_breach and not sig.has("security_breach", actual=True):
@@ -68,7 +74,10 @@ def severity_floors(sig: Signals, tier: Tier | None) -> list[Floor]:
             Floor(Severity.SEV2, "security_concern_is_at_least_sev2", f'a possible breach: "{sig.quote(hedged_breach)}"')
         )
     if tier is Tier.ENTERPRISE and is_significant(sig):
-        cue = sig.first("major", actual=True) or sig.first("outage", actual=True) or sig.first("outage_scope")
+        cue = (
+            sig.first("major", actual=True) or sig.first("partial_outage", actual=True)
+            or sig.first("outage", actual=True) or sig.first("outage_scope")
+        )
         floors.append(
             Floor(
                 Severity.SEV2,
@@ -95,13 +104,31 @@ def route(policy: Policy, type_: EscalationType, severity: Severity) -> Routing:
     )
 
 
+_TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "\u00a0": " "})
+_ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.+|\[\.\.\.\])\s*")
+
+
 def _normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    return re.sub(r"\s+", " ", text.translate(_TYPOGRAPHY)).strip().casefold()
 
 
 def _quotes_complaint(evidence: str, complaint: str) -> bool:
-    ev = _normalise(evidence).strip("\"'“”‘’ .…")
-    return not ev or ev == "unknown" or ev in _normalise(complaint)
+    """The evidence is the complaint's own words: typography and spacing aside, and allowing a quote
+    shortened with an ellipsis ("none of our agents … can log in") as long as each piece is there, in order."""
+    ev = _normalise(evidence).strip("\"' .…")
+    if not ev or ev == "unknown":
+        return True
+    text = _normalise(complaint)
+    at = 0
+    for piece in _ELLIPSIS.split(ev):
+        piece = piece.strip("\"' ")
+        if not piece:
+            continue
+        found = text.find(piece, at)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    return True
 
 
 def reconcile(
@@ -183,7 +210,7 @@ def _check_impact(impact: Impact, sig: Signals, tier: Tier, correct) -> Impact:
             evidence = "unknown"
         fixed[key] = ImpactFactor(assessment=assessment, evidence=evidence)
     account_tier = fixed["customer_tier"]
-    if tier.value not in account_tier.assessment.casefold():
+    if not re.search(rf"\b{tier.value}\b", account_tier.assessment.casefold()):
         new = f"{tier.value} (account record)"
         correct("impact.customer_tier", account_tier.assessment, new, "tier_from_account_record", "the account record names the tier")
         fixed["customer_tier"] = ImpactFactor(assessment=new, evidence=account_tier.evidence)

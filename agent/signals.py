@@ -13,6 +13,7 @@ from functools import cached_property
 from .schemas import Tier
 
 FLAGS = re.IGNORECASE
+_ESCAPES = re.compile(r"\\.|\(\?P[<=]")
 
 
 @dataclass(frozen=True)
@@ -24,77 +25,201 @@ class Cue:
     hedged: bool = False
 
 
-def _rx(*patterns: str) -> re.Pattern:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), FLAGS)
+def _split_top(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern (outside groups and character classes)."""
+    parts: list[str] = []
+    cur: list[str] = []
+    depth, in_class, escaped = 0, False, False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+            continue
+        cur.append(ch)
+    parts.append("".join(cur))
+    return parts
+
+
+def _rx(*patterns: str, cased: bool = False) -> re.Pattern:
+    """One alternation, matched against the lowercased text (see Signals.lower).
+
+    Speed matters (complaints run up to 100 KB): case-sensitive literals let the regex engine skip
+    an alternative on its first character, which IGNORECASE prevents, and alternatives that start at
+    a word boundary share one leading \\b, so a position inside a word is rejected once. `cased`
+    patterns (acronyms such as SEC or ICO) are matched against the original text instead.
+    """
+    worded, other = [], []
+    for pattern in patterns:
+        for alt in _split_top(pattern):
+            (worded if alt.startswith(r"\b") else other).append(alt)
+    parts = []
+    if worded:
+        parts.append(r"\b(?:" + "|".join(f"(?:{a[2:]})" for a in worded) + ")")
+    parts.extend(f"(?:{a})" for a in other)
+    if cased:
+        return re.compile("|".join(parts), FLAGS)
+    return _lc("|".join(parts))
+
+
+def _lc(pattern: str) -> re.Pattern:
+    """A pattern for the lowercased text: it must not spell anything in upper case."""
+    if any(ch.isupper() for ch in _ESCAPES.sub("", pattern)):
+        raise ValueError(f"pattern for lowercased text has upper-case letters: {pattern[:80]}")
+    return re.compile(pattern)
 
 
 # Objects that a business stores and would miss.
 _DATA = (
     r"data|records?|files?|orders?|entries|messages?|documents?|invoices?|emails?|contacts?|history|"
-    r"transactions?|tickets?|reports?|photos?|uploads?|projects?|notes|database|backups?|work|"
-    r"customer (?:data|records)|patient (?:data|records)|daten"
+    r"transactions?|tickets?|reports?|photos?|uploads?|projects?|notes?|database|backups?|work|"
+    r"prices?|products?|settings|configurations?|content|posts?|images?|pictures?|attachments?|comments?|"
+    r"tasks?|events?|appointments?|bookings?|reservations?|catalog(?:ue)?s?|inventory|lists?|folders?|"
+    r"spreadsheets?|timesheets?|leads?|changes|edits|progress|submissions?|recordings?|videos?|"
+    r"conversations?|chats?|threads?|tables?|rows|charts|schedules?|calendars?|repositor(?:y|ies)|"
+    r"customer (?:data|records)|patient (?:data|records)|daten|rechnungen|bestellungen|dokumente"
 )
 _PEOPLE = (
     r"users?|agents?|employees?|staff|customers?|people|seats?|stores?|shops?|clinics?|accounts?|members?|"
     r"drivers?|clients?|reps?|locations?|branches|sites?|tenants?|teams?|nurses|doctors|students|"
-    r"engineers|developers|operators|cashiers|mitarbeiter|nutzer|kunden"
+    r"engineers|developers|operators|cashiers|technicians|workers|colleagues|coworkers|co-workers|"
+    r"physicians|pharmacists|teachers|dispatchers|couriers|riders|guests|patients|"
+    r"mitarbeiter(?:innen)?|nutzer|kunden|kollegen"
 )
+# What a person does with a product; "nobody can <do this>" means nobody can work.
+_ACT = (
+    r"log ?(?:in|on)(?:to)?|sign ?(?:in|on)(?:to)?|login|access|use|work|open|load|connect(?: to)?|reach|enter|"
+    r"get (?:in|into|on|onto|through|past)|do (?:anything|any work|our jobs?|their jobs?|their work|our work)|"
+    r"export|import|send|save|upload|download|pay|process|sync|check ?out|invoice|bill|ship|submit|print|book|"
+    r"schedule|run|deploy|publish|complete|create|place|receive|start|launch|view|edit|search|scan|sell|trade|"
+    r"operate|serve|clock (?:in|out)|take (?:orders|payments|calls|bookings)|see (?:anything|any|the|our|their)"
+)
+# Things that are "down" when a customer says the service is down.
+_SYSTEM = (
+    r"site|website|web ?site|web ?app|app|application|service|services|system|systems|platform|servers?|api|"
+    r"portal|network|everything|prod(?:uction)?|database|db|dashboard|login|checkout|cluster|console|"
+    r"product|tool|software|pos|instance|chat|backend|front ?end|integration|email|mail"
+)
+_OTHER_PARTY = (
+    r"customers?|compan(?:y|ies)|tenants?|users?|patients?|clinics?|practices?|organi[sz]ations?|"
+    r"business(?:es)?|firms?|schools?|accounts?|workspaces?|people|person|client|clients|families|family"
+)
+_EXPOSED_THING = (
+    _DATA + r"|names|addresses|details|information|info|profiles?|dashboards?|statements?|"
+    r"passwords?|credentials|card (?:numbers?|details)|social security numbers?|ssns?|phone numbers|personal \w+"
+)
+# A part of a product: "the API's billing features are unavailable" is not the API being down.
+_PART = r"(?:features?|functions?|functionality|parts?|sections?|options?|buttons?|tabs?|settings|modules?|widgets?|reports?|fields?)\b"
+# "sales are down 20%", "down to two agents", "is the site down?" are not outages.
+_DOWNISH_TAIL = r"(?!\s*(?:by|to|from|about|around|nearly|almost|\d|\$|%|payment|\?))"
 
 # Severity criteria. Patterns that carry their own negation ("nobody can") are not negatable.
 CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
     "outage": (
         _rx(
-            r"\b(?:is|are|was|went|gone|been|goes|it's|site's|app's)\s+(?:completely\s+|totally\s+|entirely\s+|fully\s+)?(?:down|offline)\b",
-            r"\b(?:complete|total|full|major|global|site[- ]wide|system[- ]wide)\s+outage\b",
-            r"\boutage\b",
+            # "the site is down", "your API has been completely offline", "checkout is dead"
+            r"\b(?<!some )(?<!several )(?<!few )(?:" + _SYSTEM + r")(?:\s+(?!" + _PART + r")[\w-]+){0,2}?(?:'s|’s|\s+(?:is|are|was|were|has been|have been|had been|went|has gone|have gone|goes|keeps going|seems to be|seem to be|appears to be))"
+            r"\s+(?:completely\s+|totally\s+|entirely\s+|fully\s+|still\s+|now\s+|currently\s+|all\s+|just\s+|again\s+)?(?:down|offline|dead|unreachable|inaccessible|unavailable)\b" + _DOWNISH_TAIL,
+            r"\bit(?:'s|’s|\s+is|\s+has been|\s+was)\s+(?:completely\s+|totally\s+|still\s+|all\s+)?(?:down|offline)\b" + _DOWNISH_TAIL,
+            # status-page headline: "Site down", "API down in EU"
+            r"(?:^|[\n:]|[.!?]\s)\s*(?:(?!shut|slow|took|take|bring|brought|turn|calm|wind|narrow|scale|put)[\w’'.&-]+\s+){0,3}?(?:" + _SYSTEM + r")\s+down\b" + _DOWNISH_TAIL,
+            r"\b(?:complete|total|full|major|global|site[- ]wide|system[- ]wide|company[- ]wide|widespread|massive|huge|big)\s+outage\b",
+            r"\b(?<!partial )(?<!minor )(?<!last )(?<!previous )(?<!past )(?<!earlier )(?<!'s )(?<!’s )outage\b(?!\s+(?:has|had|was|is)\s+(?:since\s+|now\s+|been\s+|already\s+)*(?:resolved|over|fixed|ended|mitigated)\b)(?!\s+(?:on|of|for|affecting|in|to)\s+(?:some|a few|certain|one|several|a small)\b)",
             r"\bprod(?:uction)?\s+(?:is\s+|environment\s+is\s+)?(?:down|offline|broken|unavailable)\b",
-            r"\b(?:completely|totally|entirely)\s+(?:unavailable|unusable|unreachable|inaccessible|dead|broken)\b",
-            r"\b(?:unavailable|unreachable|inaccessible)\s+(?:for|to)\s+(?:all|every(?:one|body))\b",
-            r"\bdown\s+for\s+(?:all|every(?:one|body)|us)\b",
-            r"\bdead in the water\b|\bground to a (?:halt|standstill)\b|\bat a (?:complete )?standstill\b",
-            r"\b(?:all|every)\s+(?:requests?|calls?|pages?|logins?|transactions?|api calls?)\s+(?:are\s+|is\s+)?(?:failing|fail|time out|timing out|erroring|return(?:ing)?\s+(?:errors?|5\d\d))\b",
-            r"\bnothing (?:loads|is loading)\b",
-            r"\bwe\s+(?:cannot|can't|can not)\s+(?:do|perform)\s+(?:any|our)\s+(?:work|jobs?|business)\b",
-            r"\bsystem\s+(?:ist\s+)?(?:ausgefallen|down)\b|\b(?:totalausfall|ausfall)\b|\bgeht\s+(?:gar\s+)?nichts\s+mehr\b",
+            r"\b(?:completely|totally|entirely)\s+(?:unavailable|unusable|unreachable|inaccessible|dead)\b",
+            r"\b(?:unavailable|unreachable|inaccessible|down)\s+(?:for|to)\s+(?:all\b|every(?:one|body)|us\b|all of us|the whole|our whole|our entire|the entire)",
+            r"\bdead in the water\b|\bground to a (?:halt|standstill)\b|\bat a (?:complete |total )?standstill\b",
+            # "every request returns 503", "all calls are failing", "every login attempt ends on a 502 page"
+            r"\b(?:all|every|each)\s+(?:single\s+)?(?:one\s+of\s+(?:our|the|my)\s+|of\s+(?:our|the|my)\s+)?(?:[\w/.-]+\s+){0,2}?"
+            r"(?:requests?|calls?|pages?|logins?|(?:login|log-?in|sign-?in) attempts?|transactions?|payments?|queries|endpoints?|jobs?|builds?|deploy(?:s|ments?)?|webhooks?|checkouts?)"
+            r"\s+(?:[\w/.-]+\s+){0,4}?(?:are\s+|is\s+|keeps?\s+|just\s+|now\s+|still\s+)?"
+            r"(?:fail(?:s|ed|ing)?\b|time[sd]?\s+out|timing\s+out|error(?:s|ed|ing)?\b|(?:get|gets|getting|got|return|returns|returning|returned|ends?\s+(?:on|in|with)|ending\s+(?:on|in|with)|throws?|gives?)\s+(?:an?\s+|the\s+)?(?:(?:http\s+)?[45]\d\d|errors?|timeouts?))",
+            # "returns 503 for every request", "500 errors on all endpoints"
+            r"\b(?:[45]\d\d|errors?|time-?outs?|fail(?:s|ed|ing|ures?)?)\s+(?:[\w/.-]+\s+){0,3}?(?:for|on|with|to|from)\s+(?:every|all|each)\s+(?:single\s+)?(?:of\s+(?:our|the|my)\s+)?(?:[\w/.-]+\s+)?"
+            r"(?:requests?|calls?|endpoints?|pages?|logins?|attempts?|transactions?|queries|payments?)\b",
+            r"\bnothing (?:loads|is loading|will load)\b",
+            r"\b(?:we|they)\s+(?:can't|cannot|can not|are unable to|aren't able to|are not able to|couldn't|could not)\s+(?:do\s+)?(?:any|our)\s+(?:work|jobs?|business)\b",
+            r"\b(?:we|they)\s+(?:can't|cannot|can not|are unable to|aren't able to|are not able to)\s+(?:work|operate|trade|do business)\s+at all\b",
+            r"\bsystem\s+(?:ist\s+(?:ausgefallen|down)|ausgefallen)\b|\b(?:totalausfall|ausfall)\b|\bgeht\s+(?:gar\s+)?nichts\s+mehr\b|\b(?:ist|sind)\s+(?:komplett\s+|völlig\s+)?(?:offline|down|nicht erreichbar)\b",
         ),
         True,
     ),
     "outage_scope": (
         _rx(
-            r"\b(?:none|no one|nobody|noone)\s+(?:of\s+(?:our|my|the)\s+(?:[\d,\.]+\s+)?(?:[\w-]+\s+){0,3}?)?(?:can|could|is able|are able)\b",
-            r"\b(?:all|every one)\s+of\s+(?:our|my|the)\s+(?:[\d,\.]+\s+)?(?:[\w-]+\s+){0,2}?(?:" + _PEOPLE + r")\s+(?:are\s+|were\s+)?(?:unable|locked out|blocked|down|can't|cannot)\b",
-            r"\b(?:every(?:one|body)|all (?:" + _PEOPLE + r"))\s+(?:is\s+|are\s+)?(?:unable|locked out|blocked|can't|cannot|getting errors)\b",
-            r"\bkeiner\s+(?:unserer|der)\s+.{0,30}?kann\b|\bniemand\s+kann\b",
+            # "nobody in the company can log in", "none of our 250 drivers can open the app"
+            r"\b(?:none|no[- ]?one|nobody|noone|not\s+(?:a\s+single|one)\s+[\w-]+)"
+            r"(?:\s+(?:of|in|at|from|on|across|within)\s+(?:us|(?:our|my|the|this)\s+(?:[\w,.-]+\s+){0,3}?[\w-]+))?"
+            r"\s+(?:can|could|is able to|are able to|was able to|were able to|has been able to|have been able to|managed to)"
+            r"\s+(?:even\s+|currently\s+|still\s+|now\s+|actually\s+)?(?:" + _ACT + r")\b",
+            r"\bnot\s+(?:a\s+single|one)\s+(?:order|payment|transaction|request|call|email|message|sale|booking|job|build|deploy\w*)\s+(?:has\s+|have\s+)?(?:gone through|went through|go through|succeeded|worked|been processed|been sent|loaded|completed)\b",
+            r"\b(?:all|every one)\s+(?:of\s+)?(?:our|my|the)\s+(?:[\d,\.]+\s+)?(?:[\w-]+\s+){0,2}?(?:" + _PEOPLE + r")\s+(?:are\s+|were\s+|have been\s+|are now\s+|went\s+|have gone\s+|are still\s+)?"
+            r"(?:unable|locked out|blocked|down|offline|can't|cannot|kicked out|getting errors)\b" + _DOWNISH_TAIL,
+            r"\b(?:every(?:one|body)|all (?:" + _PEOPLE + r"))(?:\s+(?:in|at|on|across)\s+(?:our|my|the)\s+[\w-]+)?\s+(?:is\s+|are\s+|has been\s+|have been\s+)?(?:unable|locked out|blocked|can't|cannot|kicked out|getting errors)\b",
+            r"\b(?:won't|will not|doesn't|does not|don't|do not|isn't|is not|aren't|are not|can't|cannot|no longer)\s+(?:works?|working|loads?|loading|opens?|opening|starts?|starting|responds?|responding|connects?|connecting|available|accessible|reachable)"
+            r"\s+(?:for|to)\s+(?:anyone|anybody|any of (?:us|our|the)\b|any\s+(?:of\s+)?(?:our\s+)?(?:" + _PEOPLE + r"))",
+            r"\bkann\s+sich\s+(?:keiner|niemand)\b|\b(?:keiner|niemand)\s+(?:[\wäöüß]+\s+){0,4}?(?:kann|konnte|können)\b",
         ),
         False,
     ),
     "data_loss": (
         _rx(
             r"\bdata\s+(?:loss|was lost|is lost|has been lost|got lost|is gone|has gone|was deleted|was wiped|corruption|is corrupted|was corrupted|was overwritten)\b",
-            r"\b(?:lost|deleted|wiped|erased|destroyed|corrupted|overwrote|overwritten)\s+(?:all\s+|some\s+|most\s+)?(?:of\s+)?(?:our|my|the|their|\d[\d,]*)\s+(?:\w+\s+){0,2}?(?:" + _DATA + r")\b",
-            r"\b(?:" + _DATA + r")\s+(?:\w+\s+)?(?:are|is|were|was|have been|has been|got|seem to be|appear to be)\s+(?:all\s+|just\s+|completely\s+|permanently\s+)?(?:gone|missing|deleted|wiped|erased|lost|corrupted|overwritten|disappeared|vanished|blank|empty)\b",
-            r"\b(?:" + _DATA + r")\s+(?:\w+\s+)?(?:disappeared|vanished|got deleted|got wiped)\b",
-            r"\b(?:disappeared|vanished)\s+from\b",
-            r"\bdaten\s+(?:sind\s+|wurden\s+)?(?:weg|verloren|gelöscht)\b|\bdatenverlust\b",
+            r"\blost\s+(?:all\s+)?(?:(?:of\s+)?(?:our|my|the|their)\s+)?data\b",
+            r"\b(?:lost|deleted|wiped|erased|destroyed|corrupted|overwrote|overwritten|purged|scrambled)\s+(?:out\s+)?(?:all\s+|some\s+|most\s+|half\s+|many\s+|several\s+|hundreds\s+|thousands\s+)?(?:of\s+)?(?:our|my|the|their|its|your|\d[\d,]*)\s+(?:[\w-]+\s+){0,2}?(?:" + _DATA + r")\b",
+            # a destructive verb over everything: "wiped our entire catalogue", "overwrote all of our prices"
+            r"\b(?:lost|deleted|wiped|erased|destroyed|corrupted|overwrote|overwritten|purged|scrambled)\s+(?:out\s+)?"
+            r"(?:(?:all|every|each)\s+(?:of\s+)?(?:our|my|the|their|its|your)\s+(?:[\w-]+\s+)?|(?:all|every|each)\s+(?!(?:of|them|these|those|that|this|it|we|i|you|our|my|the|their|your|its|his|her|day|time|week|month|year|night)\b)"
+            r"|(?:the|our|my|their|its|your)\s+(?:entire|whole|complete)\s+)"
+            r"(?!(?:" + _PEOPLE + r"|sales|revenue|money|business|deals?|time|trust|confidence|patience|faith|hope|access|power|connection|connectivity|signal)\b)[\w-]+",
+            r"\b(?:" + _DATA + r")\s+(?:[\w'’-]+\s+){0,6}?(?:are|is|were|was|have been|has been|had been|got|seem to be|seems to be|appear to be|appears to be)"
+            r"\s+(?:all\s+|just\s+|completely\s+|permanently\s+|entirely\s+|suddenly\s+|simply\s+|now\s+|still\s+)?"
+            r"(?:gone|missing(?!\s+(?:a|an|the|some|its|their|our|his|her|any|one|two|several|fields?|information|details|values?|columns?|data)\b)|deleted|wiped|erased|lost|corrupt(?:ed)?|overwritten|disappeared|vanished|blank|empty)\b",
+            r"\b(?:" + _DATA + r")\s+(?:[\w'’-]+\s+){0,4}?(?:have\s+|has\s+|had\s+|just\s+|all\s+|simply\s+|suddenly\s+)?(?:disappeared|vanished|got deleted|got wiped|got lost|went missing|got corrupted)\b",
+            r"\b(?:we|i|they|you)(?:'ve|’ve|'re|’re|\s+have|\s+are|\s+keep|\s+kept)?(?:\s+(?:just|already|now|constantly|still))?\s+(?:lost|losing|lose)\s+(?:all\s+)?(?:of\s+)?(?:(?:our|my|the|their)\s+)?(?:data|records|files|work|changes|entries|messages|history|progress|edits|uploads|notes)\b",
+            r"\b(?:daten|rechnungen|bestellungen|dokumente)\s+(?:[\wäöüß]+\s+){0,3}?(?:sind\s+|wurden\s+)?(?:weg|verloren|gelöscht|verschwunden)\b|\bdatenverlust\b",
         ),
         True,
     ),
     "security_breach": (
         _rx(
-            r"\b(?:data\s+|security\s+)?breach(?:ed)?\b",
+            r"\b(?:data\s+|security\s+)?breach(?:ed)?\b(?!\s+(?:of\s+(?:the\s+|our\s+|this\s+|your\s+|its\s+|their\s+|my\s+|his\s+|her\s+)?(?:contract|duty|duties|agreement|warranty|terms|promise|sla|covenant|lease|fiduciary|trust|obligations?|peace|policy|protocol)|(?:the|our|this|your|their|my)\s+(?:contract|agreement|terms|sla|warranty|lease|obligations?))\b)",
             r"\bhack(?:ed|er|ers)\b",
-            r"\b(?:account|system|server|credentials?|password|api key|token)s?\s+(?:was\s+|were\s+|has been\s+|have been\s+|got\s+)?(?:compromised|leaked|exposed|stolen)\b",
-            r"\bcompromised\b",
-            r"\bunauthori[sz]ed\s+(?:access|logins?|users?|person|party|third part(?:y|ies)|sign-?ins?|entry)\b",
-            r"\b(?:someone|somebody|a stranger|an unknown \w+)\s+(?:else\s+)?(?:has\s+|had\s+)?(?:logged|got|gotten|broke|signed)\s+in(?:to)?\b",
-            r"\b(?:can|could)\s+see\s+(?:other|another|someone else's|different)\s+(?:\w+\s+)?(?:customers?|users?|compan(?:y|ies)|people|tenants?|patients?|accounts?)(?:'s?)?\b",
-            r"\b(?:other|another)\s+(?:customers?|compan(?:y|ies)|tenants?|users?|patients?)(?:'s|')?\s+(?:data|records|invoices|files|information|details)\b",
-            r"\b(?:data|information|records|files|passwords?|credentials|emails?|details)\s+(?:\w+\s+)?(?:were\s+|was\s+|are\s+|is\s+|got\s+|has been\s+|have been\s+)(?:publicly\s+)?(?:exposed|leaked|visible to|accessible to|stolen|dumped)\b",
-            r"\b(?:see|saw|seeing|view|viewed|visible|shown|showing|displayed|accessed)\b[^.!?\n]{0,60}?\b(?:belong(?:s|ing)?\s+to|from|of)\s+(?:another|other|a different|someone else)\b",
-            r"\b(?:was|were|been|got|is|are)\s+(?:publicly\s+)?exposed\b",
-            r"\bransomware\b|\bmalware\b|\baccount takeover\b|\bdata leak\b|\bleak(?:ed|ing)?\s+(?:our|customer|user|personal)\b",
-            r"\b(?:password|email|phone number)s?\s+(?:was\s+|were\s+)?changed\s+without\b",
-            r"\bsicherheitslücke\b|\bgehackt\b|\bdatenleck\b|\bunbefugte?r?\s+zugriff\b",
+            r"\b(?:accounts?|systems?|servers?|credentials?|passwords?|api keys?|tokens?|emails?|devices?|laptops?|computers?|networks?|databases?|logins?)\s+(?:(?:was|were|has been|have been|had been|got|is|are)\s+)?(?:compromised|leaked|stolen|hijacked)\b",
+            r"\bcompromised\s+(?:(?:our|my|the|their)\s+)?(?:accounts?|systems?|servers?|credentials?|passwords?|api keys?|tokens?|emails?|devices?|networks?|databases?|data|information|details|logins?)\b",
+            r"\b(?:was|were|been|got|is|are)\s+compromised\b(?!\s+(?:credit|score))",
+            r"\bunauthori[sz]ed\s+(?:access|logins?|users?|person|party|third part(?:y|ies)|sign-?ins?|entry|sessions?)\b",
+            r"\b(?:some(?:one|body)(?:\s+else)?|a stranger|strangers|an? (?:unknown|unauthori[sz]ed|random|outside)\s+(?:person|party|user|individual|attacker|device)|an attacker|attackers|a third party|an intruder|intruders)"
+            r"\s+(?:has\s+|had\s+|have\s+)?(?:been\s+|managed to\s+|was able to\s+|is\s+|was\s+)?"
+            r"(?:(?:logged|logging|log|signed|signing|sign|got|gotten|getting|get|broke|broken|breaking)\s+in(?:to)?\b|accessed|accessing|gained access|got access|gotten access|has access|took over|taken over|hijacked"
+            r"|changed\s+(?:our|my|the)\s+(?:password|email|bank|payout|account|login|2fa|mfa)|(?:used|using)\s+(?:our|my)\s+(?:account|credentials|password|api key|login))",
+            r"\b(?:can|could|are able to|were able to|is able to)\s+(?:see|view|access|open|download|read|edit)\s+(?:other|another|some(?:one|body) else's|some(?:one|body) else’s|a different|different)\s+(?:\w+\s+)?(?:" + _OTHER_PARTY + r")(?:'s?|’s?)?",
+            r"\b(?:other|another|a different)\s+(?:" + _OTHER_PARTY + r")(?:(?:'s|’s|'|’)\s+(?:[\w-]+\s+)?(?:" + _EXPOSED_THING + r")|\s+(?:data|records|information|details|files|invoices|documents|orders))\b",
+            r"\bsome(?:one|body) else(?:'s|’s)\s+(?:[\w-]+\s+)?(?:" + _EXPOSED_THING + r")\b",
+            # "the order list showed orders from a company I've never heard of"
+            r"\b(?:see|saw|seeing|seen|shows?|showed|showing|shown|displays?|displayed|displaying|appear(?:s|ed|ing)?|visible|view(?:ed|ing)?|accessed|got|received|receiving)\b"
+            r"(?:\s+[\w'’-]+){0,6}?\s+(?:" + _EXPOSED_THING + r")\s+(?:[\w'’-]+\s+){0,3}?(?:belong(?:s|ing|ed)?\s+to|from|of|for)\s+"
+            r"(?:(?:another|other|a different|some other)\s+(?:" + _OTHER_PARTY + r")|some(?:one|body) else|an?\s+(?:[\w-]+\s+)?(?:" + _OTHER_PARTY + r")\s+(?:that\s+)?(?:i|we)(?:'ve|’ve|\s+have)?\s+(?:never|don't|do not|didn't|did not)\s+(?:heard of|know|recogni[sz]e|worked with))\b",
+            r"\b(?:" + _EXPOSED_THING + r")\s+(?:[\w'’-]+\s+){0,3}?(?:were\s+|was\s+|are\s+|is\s+|got\s+|has been\s+|have been\s+)(?:publicly\s+)?(?:exposed|leaked|visible to|accessible to|stolen|dumped)\b",
+            r"\b(?:" + _EXPOSED_THING + r")\s+(?:[\w'’-]+\s+){0,3}?(?:were\s+|was\s+|got\s+|have been\s+|has been\s+|are\s+|is\s+)?(?:posted|published|shared|sold|dumped|leaked|sent|emailed|mailed|shown)\s+"
+            r"(?:publicly|online|on\s+(?:a|an|the)\s+(?:\w+\s+)?(?:forum|internet|dark ?web|web|site|website|channel|group|page)|to\s+(?:the\s+)?(?:wrong|another|other|a different|the public|everyone|anyone|strangers|random)|with\s+(?:the\s+)?(?:wrong|another|other|a different|strangers|third parties|random))\b",
+            r"\b(?:sent|emailed|mailed|posted|shared|leaked|exposed|showed|shown|gave|given|disclosed|forwarded)\s+(?:our|my|the|their|all|his|her|\d+)\s+(?:[\w'’-]+\s+){0,3}?(?:" + _EXPOSED_THING + r")\s+"
+            r"to\s+(?:the\s+)?(?:wrong|another|other|a different|a stranger|strangers|random|some(?:one|body) else|the public)\b",
+            r"\b(?:was|were|been|got|is|are)\s+(?:publicly\s+)?exposed\b(?!\s+to\s+(?:\w+\s+)?(?:risks?|liability|fines?|penalt\w+|danger|elements|sun|loss|charges|fees))",
+            r"\bransomware\b|\bmalware\b|\baccount takeover\b|\bdata leak\b|\bleak(?:ed|ing)?\s+(?:our|customer|user|personal|patient)\b",
+            r"\b(?:password|email|phone number|bank details|payout details)s?\s+(?:was\s+|were\s+|got\s+|has been\s+|have been\s+)?changed\s+without\b",
+            r"\bsicherheitslücke\b|\bgehackt\b|\bdatenleck\b|\bunbefugte?r?\s+zugriff\b|\bjemand\s+(?:hat\s+sich\s+)?(?:[\wäöüß]+\s+){0,4}?(?:eingeloggt|angemeldet)\b",
+            r"\b(?:daten|rechnungen|bestellungen|dokumente|akten)\s+(?:von\s+)?(?:einer|eines|einem|anderer|fremder)\s+(?:anderen\s+|fremden\s+)?(?:firma|kunden|unternehmens?|praxis|mandanten)\b",
         ),
         True,
     ),
@@ -103,9 +228,11 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
             r"\bfraud(?:ulent|ulently|sters?)?\b",
             r"\bidentity\s+(?:theft|thief|stolen)\b|\bstole\s+my\s+identity\b|\bid theft\b",
             r"\bunauthori[sz]ed\s+(?:charges?|transactions?|activity|withdrawals?|payments?|debits?|purchases?|accounts?|inquir(?:y|ies)|use|transfers?)\b",
-            r"\b(?:i|we)\s+(?:did\s+not|didn't|never)\s+(?:authori[sz]e|make|open|apply for|sign up for|request)\b",
+            r"\b(?:i|we|they|he|she)\s+(?:did\s+not|didn't|never)\s+(?:authori[sz]e|authori[sz]ed|make|made|open|opened|apply for|applied for|sign up for|signed up for|request|requested|ask for|asked for)\b",
+            r"\b(?:access controls?|permissions?|access rights|user roles?|sharing settings|privacy settings)\s+(?:[\w-]+\s+){0,3}?(?:ignored|bypassed|not (?:enforced|respected|applied)|broken)\b",
             r"\bnot\s+(?:authori[sz]ed|made|opened)\s+by\s+(?:me|us)\b",
-            r"\bscam(?:med|mer|mers)?\b|\bphishing\b|\bspoof(?:ed|ing)?\b|\bsuspicious\s+(?:login|activity|emails?|charges?|transactions?|sign-?ins?)\b",
+            r"\bscam(?:med|mer|mers)?\b|\bphishing\b|\bspoof(?:ed|ing)?\b|\bsuspicious\s+(?:login|log-in|activity|emails?|charges?|transactions?|sign-?ins?|sessions?|devices?)\b",
+            r"\bunrecogni[sz]ed\s+(?:logins?|log-ins?|sign-?ins?|devices?|sessions?|ip|locations?|activity)\b|\b(?:logins?|log-ins?|sign-?ins?|sessions?)\s+from\s+(?:an?\s+)?(?:unknown|unrecogni[sz]ed|strange|foreign|different)\s+(?:device|location|ip|country|address|browser)",
             r"\bsecurity\s+(?:freeze|alert|incident|issue|problem|hole|vulnerability|flaw|concern)\b|\bvulnerabilit(?:y|ies)\b",
             r"\b(?:stolen|theft)\b",
             r"\b2fa\b|\bmfa\b|\btwo[- ]factor\b",
@@ -115,21 +242,39 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
     ),
     "major": (
         _rx(
-            r"\b(?:is|are|was|were|keeps?|has been|have been)\s+(?:completely\s+|totally\s+)?(?:broken|failing|crashing|erroring)\b",
-            r"\b(?:does|do|did)\s*(?:not|n't)\s+work\b|\b(?:isn't|aren't|is not|are not|not)\s+working\b|\bstopped\s+working\b",
-            r"\b(?:can't|cannot|can not|unable to|couldn't|could not|are not able to|aren't able to)\s+(?:\w+\s+){0,2}?(?:log ?in|sign ?in|access|export|import|send|save|upload|download|pay|process|sync|check ?out|invoice|bill|ship|connect|load|open|submit|print|book|schedule|run|deploy|publish|complete|use)\b",
+            r"\b(?:is|are|was|were|keeps?|kept|has been|have been)\s+(?:completely\s+|totally\s+|still\s+|constantly\s+)?(?:broken|failing|crashing|erroring|timing out|freezing|logging (?:us|me|them) out)\b",
+            r"\b(?:does|do|did)\s*(?:not|n't)\s+work\b|\b(?:isn't|aren't|is not|are not|not)\s+working\b|\bstopped\s+(?:working|syncing|loading|sending|updating|responding|processing|importing|exporting|printing|saving)\b|\bnothing works\b",
+            r"\b(?:wrong|incorrect|inaccurate|outdated|stale)\s+(?:[\w-]+\s+)?(?:data|addresses|totals|amounts|numbers|figures|prices|balances|dates|times|information|results|values|records|rota|schedules?)\b",
+            r"\b(?:can't|cannot|can not|unable to|couldn't|could not|(?:aren't|isn't|wasn't|weren't|not)\s+able to|not possible to|impossible to)\s+(?:\w+\s+){0,2}?(?:" + _ACT + r")\b",
+            r"\b(?:is|are)\s+missing\s+(?:some\s+|all\s+)?(?:data|entries|rows|records|orders|transactions|items|lines|messages|emails)\b",
+            r"\b(?:won't|will not|doesn't|does not|didn't|did not|don't|do not)\s+(?:load|open|start|save|sync|connect|launch|respond|send|upload|download|print|submit|go through|process|update|refresh|display|show up|let (?:us|me|them))\b",
             r"\b(?:crash(?:es|ed|ing)?|fails?|failed|failing|failures?)\b",
-            r"\b(?:5\d\d|server)\s+errors?\b|\berror\s+(?:code\s+)?5\d\d\b|\binternal server error\b|\bbad gateway\b|\bservice unavailable\b",
+            r"\b(?:[45]\d\d|server)\s+errors?\b|\berror\s+(?:code\s+)?[45]\d\d\b|\binternal server error\b|\bbad gateway\b|\bservice unavailable\b|\bgateway time-?out\b",
+            r"\b(?:throws?|throwing|gives?|giving|shows?|showing|returns?|returning|gets?|getting|got|receiv(?:e|es|ed|ing)|hit(?:s|ting)?)\s+(?:an?\s+|the\s+|this\s+)?(?:[\w\"'“”-]+\s+){0,2}?errors?\b",
             r"\blocked out\b|\bblocked\b|\bbroken\b",
-            r"\bfunktioniert\s+(?:nicht|gar nicht)\b|\bkaputt\b|\bfehler\b",
+            r"\b(?:is|are|was|were|been|went|gone)\s+(?:completely\s+|totally\s+|all\s+|still\s+)?(?:down|offline)\b" + _DOWNISH_TAIL,
+            r"\b(?:unavailable|not available|inaccessible|unreachable)\b",
+            r"\bfunktioniert\s+(?:nicht|gar nicht)\b|\bkaputt\b|\bfehler\b|\b(?:können|kann)\s+(?:uns\s+|sich\s+)?(?:nicht|nicht mehr)\s+(?:anmelden|einloggen|arbeiten|zugreifen)\b",
+        ),
+        True,
+    ),
+    # A large part of the service is down, but not all of it.
+    "partial_outage": (
+        _rx(
+            r"\bpartial(?:ly)?\s+(?:outage|down|unavailable|offline)\b|\b(?:was|is|are|were|been)\s+partially\s+(?:down|unavailable|offline|broken)\b",
+            r"\b(?:severe(?:ly)?|significant(?:ly)?|heavily|badly|seriously|major)\s+(?:degraded|degradation|disruption|disrupted|impaired)\b",
+            r"\boutage\s+(?:on|of|for|affecting|in|to)\s+(?:some|a few|certain|one|several|a small)\b",
+            r"\b(?:many|most|the majority of|a large number of|a lot of|lots of|numerous)\s+(?:of\s+(?:our|the|my)\s+)?(?:[\w-]+\s+)?(?:" + _PEOPLE + r"|requests|calls|transactions|payments|orders|logins)\s+(?:are\s+|were\s+|is\s+|have been\s+|keep\s+)?(?:failing|fail\b|unable|unable to|locked out|getting errors|seeing errors|can't|cannot|not able)",
+            r"\b(?:majority|most)\s+of\s+(?:our\s+|the\s+)?(?:\w+\s+)?(?:traffic|requests|calls|users|customers)\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:failing|affected|impacted|down|erroring)\b",
+            r"\bimpacted\s+(?:a|the)\s+majority\s+of\b|\bteilweise\s+(?:ausgefallen|nicht erreichbar)\b",
         ),
         True,
     ),
     "degraded": (
         _rx(
-            r"\bslow(?:er|ly|ness|ed down)?\b|\blag(?:gy|ging)?\b|\blatency\b|\bsluggish\b",
-            r"\bintermittent(?:ly)?\b|\bsporadic(?:ally)?\b|\bsometimes\b|\boccasionally\b|\bon and off\b|\bflaky\b|\bhit or miss\b",
-            r"\bdelay(?:ed|s)?\b|\btime(?:s|d)?\s*-?outs?\b|\btaking\s+(?:forever|minutes|ages|hours)\b",
+            r"\bslow(?:er|ly|ness|ed down)?\b|\blag(?:gy|ging|s)?\b|\blatency\b|\bsluggish\b|\bfreez(?:e|es|ing)\b|\bhangs\b|\bhanging\b",
+            r"\bintermittent(?:ly)?\b|\bsporadic(?:ally)?\b|\bsometimes\b|\boccasionally\b|\bon and off\b|\boff and on\b|\bflaky\b|\bhit or miss\b|\bunreliable\b|\binconsistent(?:ly)?\b",
+            r"\bdelay(?:ed|s)?\b|\btime(?:s|d)?\s*-?outs?\b|\btiming\s+out\b|\btaking\s+(?:forever|minutes|ages|hours)\b|\b(?:arriv(?:e|es|ed|ing)|comes?|coming|came|showing up|shows? up)\s+(?:[\w-]+\s+){0,4}?late\b",
             r"\bdegrad(?:ed|ation)\b|\bpartial(?:ly)?\b|\belevated\s+(?:error|latency|errors)\b|\bincreased\s+(?:error|latency|errors)\b|\berror rates?\b",
             r"\bsome\s+(?:of\s+(?:our|the|my)\s+)?(?:" + _PEOPLE + r"|requests|pages|calls|reports)\b",
             r"\blangsam\b",
@@ -138,10 +283,10 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
     ),
     "minor": (
         _rx(
-            r"\btypos?\b|\bmisspel(?:led|ling|t)\b|\bspelling\b|\bcosmetic\b|\bminor\b|\bsmall\s+(?:issue|thing|bug|problem|glitch)\b",
-            r"\bnot\s+(?:urgent|a big deal|critical|blocking)\b|\blow priority\b|\bwhen you get a chance\b|\bno rush\b|\bnice to have\b",
-            r"\bfeature request\b|\bsuggestion\b|\bwould be nice\b|\bwish\s+(?:list|you)\b|\bhow (?:do|can) i\b|\bquick question\b",
-            r"\b(?:alignment|font|colou?r|wording|label|tooltip|icon|logo)\b",
+            r"\btypos?\b|\bmisspel(?:led|ling|t)\b|\bspelling\b|\btippfehler\b|\brechtschreib\w*\b|\bcosmetic\b|\bminor\b|\bsmall\s+(?:issue|thing|bug|problem|glitch)\b",
+            r"\bnot\s+(?:urgent|a big deal|critical|blocking)\b|\blow priority\b|\bwhen you get a chance\b|\bwhen(?:ever)? (?:you|u) (?:can|have time)\b|\bno rush\b|\bnice to have\b|\bnicht dringend\b",
+            r"\bfeature request\b|\bsuggestion\b|\bwould be nice\b|\bwish\s+(?:list|you)\b|\bhow (?:do|can) (?:i|we)\b|\bquick question\b|\bis (?:it possible|there a way) to\b",
+            r"\b(?:alignment|font|colou?rs?|wording|label|tooltip|icon|logo)\b",
         ),
         False,
     ),
@@ -151,7 +296,8 @@ WORKAROUND_YES = _rx(
     r"\bwork-?\s?arounds?\b(?!\s+(?:doesn't|does not|didn't|isn't))",
     r"\bwork(?:ing)? around it\b",
     r"\b(?:we|i)\s+(?:can|could)\s+still\b|\bstill able to\b|\b(?:for now|in the meantime|meanwhile),?\s+(?:we|i)(?:'re|'m| are| am)?\b",
-    r"\bmanually\b|\bby hand\b|\bon paper\b|\bbackup process\b",
+    r"\bmanually\b|\bby hand\b|\bon paper\b|\bbackup process\b|\b(?:getting|get) by\b",
+    r"\bstill\s+(?:works|working|work|fine|possible)\b",
 )
 WORKAROUND_NO = _rx(
     r"\bno\s+(?:known\s+)?work-?\s?arounds?\b|\bwithout\s+(?:a\s+|any\s+)?work-?\s?arounds?\b",
@@ -172,15 +318,18 @@ STARTED = _rx(
     r"\b(?:this|yesterday)\s+(?:morning|afternoon|evening)\b|\byesterday\b|\blast night\b|\bovernight\b",
     r"\b(?:for|over)\s+(?:the\s+)?(?:last|past)\s+(?:\d+|few|couple of|several)\s+(?:minutes|hours|days|weeks|months)\b",
     r"\b\d+\s+(?:minutes|hours|days|weeks|months)\s+ago\b|\bfor\s+(?:\d+|two|three|four|five|six|several)\s+(?:minutes|hours|days|weeks)(?:\s+now)?\b",
+    r"\bsince\s+(?:\d+|two|three|four|five|six|several|a few)\s+(?:minutes|hours|days|weeks|months)\b|\bfrom\s+(?:this\s+)?morning\b",
     r"\bafter\s+(?:the|your|last night's|yesterday's|this morning's)\s+(?:\w+\s+)?(?:update|release|deploy(?:ment)?|upgrade|migration|maintenance|change)\b",
     r"\bseit\s+(?:heute\s+)?(?:\d{1,2}(?::\d{2})?\s*uhr|gestern|heute|montag|dienstag|mittwoch|donnerstag|freitag|dem\s+update)\b",
 )
 
 REGULATORY_OBLIGATION = _rx(
-    r"\bGDPR\b|\bDSGVO\b|\bHIPAA\b|\bPCI(?:[- ]DSS)?\b|\bSOX\b|\bSarbanes\b|\bCCPA\b|\bFERPA\b|\bGLBA\b|\bFCRA\b|\bFair Credit\b|\bFDCPA\b|\bRESPA\b|\bTILA\b",
-    r"\bregulators?\b|\bregulatory\b|\bregulations?\b|\bcompliance\b|\baudit(?:or|ors|s)?\b|\bdata protection\b|\bprivacy (?:law|regulation|officer)\b",
+    r"\bGDPR\b|\bDSGVO\b|\bHIPAA\b|\bPCI(?:[- ]DSS)?\b|\b(?-i:SOX)\b|\bSarbanes\b|\bCCPA\b|\bFERPA\b|\bGLBA\b|\bFCRA\b|\bFair Credit\b|\bFDCPA\b|\bRESPA\b|\bTILA\b",
+    r"\bregulators?\b|\bregulatory\b|\bregulations?\b|\bcompliance\b|\baudit(?:or|ors|s)?\b(?!\s*(?:logs?|trails?|history|events?|entries)\b)|\bdata protection\b|\bprivacy (?:law|regulation|officer|commissioner)\b",
+    r"\bombudsman\b|\bsupervisory authority\b|\bdata protection (?:authority|officer)\b|\bDPO\b|\btrading standards\b|\bconsumer protection\b",
     r"\bright to (?:be forgotten|erasure|access)\b|\bsubject access request\b|\bDSAR\b|\bdata processing agreement\b|\bbreach notification\b",
-    r"\bCFPB\b|\bFTC\b|\battorney general\b|\bICO\b|\bSEC\b|\bFINRA\b|\bdatenschutz\w*\b|\baufsichtsbehörde\b",
+    r"\bCFPB\b|\bFTC\b|\battorney general\b|\b(?-i:ICO|SEC|FCA|BaFin|OCC|FDIC)\b|\bFINRA\b|\bdatenschutz\w*\b|\baufsichtsbehörde\b",
+    cased=True,
 )
 LEGAL_THREAT = _rx(
     r"\blawyers?\b|\battorneys?\b|\blegal (?:action|team|counsel|department|proceedings|steps)\b|\blawsuit\b|\bsue\b|\bsuing\b|\bcourt\b|\bsmall claims\b|\blitigation\b|\bbreach of contract\b|\banwalt\b|\brechtliche schritte\b|\bklage\b",
@@ -188,15 +337,21 @@ LEGAL_THREAT = _rx(
 PUBLIC = _rx(
     r"\bpress\b|\bjournalists?\b|\breporters?\b|\bthe news\b|\bnewspaper\b|\bmedia\b",
     r"\btwitter\b|\btweet(?:ed|ing|s)?\b|\blinkedin\b|\bfacebook\b|\breddit\b|\binstagram\b|\btiktok\b|\byoutube\b|\bsocial media\b",
-    r"\breviews?\b|\btrustpilot\b|\bG2\b|\bcapterra\b|\bglassdoor\b|\bone[- ]star\b|\bpublic(?:ly)?\b|\bgo(?:ing)? public\b|\bblog\b",
+    r"\breviews?\b|\btrustpilot\b|\bg2\b|\bcapterra\b|\bglassdoor\b|\bone[- ]star\b|\bpublic(?:ly)?\b|\bgo(?:ing)? public\b|\bblog\b",
     r"\bour (?:own )?customers (?:are|have been|keep)\s+(?:complaining|calling|noticing|asking|emailing)\b|\bcustomer-facing\b|\bour customers can(?:not|'t|\s+not)\b",
 )
 CRITICAL_PROCESS = _rx(
-    r"\brevenue\b|\bpayroll\b|\bcheck ?out\b|\bpayments?\b|\borders?\b|\bsales\b|\bbilling\b|\binvoic(?:e|es|ing)\b",
-    r"\bpatients?\b|\bclinical\b|\bemergency\b|\bsafety\b|\bproduction\b|\bgo-?live\b|\blaunch\b|\bdeadline\b",
+    r"\brevenue\b|\bpayroll\b|\bcheck ?out\b|\bpayments?\b|(?<!in )\borders?\b(?! to\b)|\bsales\b|\bbilling\b|\binvoic(?:e|es|ing)\b",
+    r"\bpatients?\b|\bclinical\b|\bemergency\b|\bsafety\b|\bproduction\b|\bgo-?live\b|\b(?:our|the|a|product|big)\s+launch\b|\blaunch\s+(?:day|date|event)\b|\bdeadline\b",
     r"\bmonth[- ]end\b|\bquarter[- ]end\b|\byear[- ]end\b|\bclose the books\b|\bfiling\b|\btax\b",
     r"\bcan(?:not|'t| not)\s+(?:sell|ship|bill|trade|operate|serve|take orders|take payments|pay)\b|\bour customers\b|\bbusiness[- ]critical\b|\bmission[- ]critical\b",
     r"\bmortgage\b|\bforeclos\w+\b|\beviction\b|\bloan\b|\bcredit (?:score|report)\b|\brent\b",
+)
+# Words that say a problem reaches many users, not a few ("across all regions", "most of our customers").
+BROAD_SCOPE = _rx(
+    r"\b(?:all|every)\s+(?:of\s+(?:our|the|my)\s+)?(?:[\w-]+\s+)?(?:users|customers|regions|models|endpoints|services|plans|products|locations|stores|shops|sites|tenants|agents|employees|staff|clients|branches|clinics)\b",
+    r"\bacross\s+(?:all|the board|every|the whole|the entire|our whole|our entire)\b|\beverywhere\b|\bglobally\b|\bworld-?wide\b|\bwidespread\b|\b(?:company|org|organi[sz]ation)[- ]wide\b",
+    r"\b(?:most|many|the majority|a majority|a large number|a lot|lots|numerous|dozens|hundreds|thousands)\s+(?:of\s+)?(?:our\s+|the\s+|my\s+)?(?:[\w-]+\s+)?(?:users|customers|people|agents|employees|staff|requests|calls|traffic|clients|stores|locations)\b",
 )
 TIER_CUES = [
     (Tier.ENTERPRISE, _rx(r"\benterprise\s+(?:plan|customer|contract|tier|account|agreement|license)\b|\bplatinum\b|\bstrategic account\b")),
@@ -208,45 +363,65 @@ TYPE_CUES: dict[str, re.Pattern] = {
     "business": _rx(
         r"\binvoic(?:e|es|ed|ing)\b|\bbill(?:ed|ing)?\b|\bcharged?\b|\bcharges\b|\brefunds?\b|\bcontract\b|\brenewal\b|\brenew\b|\bcancel(?:l?ing|l?ed|lation)?\b",
         r"\bpric(?:e|es|ing)\b|\bovercharg\w*\b|\bcredit note\b|\bsubscriptions?\b|\bchurn\b|\bcompetitor\b|\blicen[cs]es?\b|\bseats?\b|\bdiscount\b|\bquote\b|\bfees?\b|\binterest rate\b|\bpayments?\b|\bdebt\b|\bloan\b|\bmortgage\b|\bcollections?\b|\bbalance\b",
+        r"\bservice credits?\b|\bcredit (?:us|our account|my account)\b|\bcompensat\w+\b|\breimburs\w+\b|\bmoney back\b",
+        r"\b(?:ab)?rechnung(?:en)?\b|\bgutschrift\b|\brückerstattung\b|\berstattung\b|\bvertrag\b|\bkündigung\b|\bpreis(?:e|erhöhung)?\b|\bgebühr(?:en)?\b|\blizenz(?:en)?\b|\bzahlung(?:en)?\b|\babo(?:nnement)?\b|\bfacture\b|\bfactura\b",
     ),
     "service": _rx(
         r"\bno(?:body| one)\s+(?:has\s+|ever\s+)?(?:responded|replied|got back|called back|answered|helped|followed up)\b|\bnever\s+(?:heard back|got a (?:reply|response|call))\b",
         r"\bwaiting\s+(?:for|on)\s+(?:a\s+|your\s+)?(?:response|reply|answer|call|update|callback)\b|\bno\s+(?:response|reply|answer|update)\b",
         r"\bsupport\s+(?:team|agent|rep|staff|ticket|line|case)\b|\btickets?\b|\bcase number\b|\brude\b|\bunprofessional\b|\bunhelpful\b",
         r"\bpromised\b|\bon hold\b|\btransferred\b|\bignor(?:ed|ing)\b|\bcustomer service\b|\bescalat\w+\b|\bcalled\s+(?:\w+\s+)?(?:times|again)\b|\bkept? (?:telling|saying)\b|\brepresentatives?\b",
+        r"\bkeine\s+(?:antwort|rückmeldung|reaktion)\b|\bniemand\s+(?:hat\s+)?(?:geantwortet|zurückgerufen|meldet sich)\b|\bkundenservice\b|\bkundendienst\b",
     ),
     "technical": _rx(
         r"\berrors?\b|\bbugs?\b|\bcrash\w*\b|\bdown\b|\boutage\b|\blog ?in\b|\bsign ?in\b|\bapi\b|\bsync\w*\b|\bintegration\b|\bserver\b|\btime-?outs?\b",
         r"\bslow\b|\blatency\b|\bload(?:ing)?\b|\bpage\b|\bapp\b|\bdashboard\b|\bexport\b|\bimport\b|\bupload\w*\b|\b5\d\d\b|\bbroken\b|\bnot working\b|\bwebsite\b|\bsite\b|\bplatform\b|\bdatabase\b|\bdeploy\w*\b|\bupdate\b|\bfeature\b|\bmodels?\b|\bendpoint\b",
+        r"\bfehler(?:meldung)?\b|\babsturz\b|\bstürzt\b|\banmeld\w*\b|\beinlogg\w*\b|\bseite\b|\bsystem\b|\bschnittstelle\b|\bausfall\b|\blangsam\b",
     ),
 }
 
-_NEGATION = re.compile(
-    r"\b(?:no|not|never|nothing|without|isn't|wasn't|aren't|weren't|hasn't|haven't|didn't|don't|doesn't|no sign of|rather than)\b[^.;!?\n]{0,25}$",
-    FLAGS,
+# A negation or a hedge governs a cue when it comes shortly before it in the same clause: a
+# contrast ("not just slow, but ..."), a dash, or a comma that opens a new clause ("if it is not
+# refunded by Friday, my lawyer ...") ends its reach; a list ("no data, orders or invoices") does not.
+_SCOPE_END = (
+    r"(?!\b(?:but|however|although|though|yet|except|instead|because)\b|\s[-–—]\s|[–—]"
+    r"|,\s*(?:my|our|we|i|you|they|it|the|this|that|there|he|she|his|her|their|your|so|then)\b)[^.;:!?\n]"
 )
-_HEDGE = re.compile(
-    r"\b(?:could (?:be|have|lead|result|cause|potentially|expose)|might|may|worried|afraid|concerned|fear|risk of|if|whether|potential(?:ly)?|possible|possibly|in case|suspect|prevent|avoid)\b[^.;!?\n]{0,40}$",
-    FLAGS,
+_NEGATION = _lc(
+    r"\b(?:no(?!\s+longer\b)|not(?!\s+(?:just|only|merely|simply)\b)|never|nothing(?!\s+(?:works|loads|is (?:working|loading)|happens))"
+    r"|without(?!\s+(?:it|this|that|them|which|those|these)\b)|isn't|wasn't|aren't|weren't|hasn't|haven't|hadn't|didn't|don't|doesn't|no sign of|rather than|kein\w*|nicht)\b"
+    r"(?:" + _SCOPE_END + r"){0,25}$",
+)
+_HEDGE = _lc(
+    r"\b(?:could (?:be|have|lead|result|cause|potentially|expose|mean)|might|may|worried|afraid|concerned|fear|risk of|at risk|the risk|chance of|if|whether|"
+    r"potential(?:ly)?|possible|possibly|perhaps|maybe|probably|in case|in the event|suspect|prevent|avoid|protect against|guard against|"
+    r"would(?!\s+(?:like|love|appreciate|be grateful))|what happens|hypothetical(?:ly)?|theoretical(?:ly)?|(?:not sure|unsure|wondering|ask(?:ing)?)\s+(?:if|whether)|befürchten|könnte)\b"
+    r"(?:" + _SCOPE_END + r"){0,40}$",
 )
 
-_NUM = r"(?:\d{1,3}(?:[,\.]\d{3})+|\d+(?:\.\d+)?)\s*(?:k|thousand|m|million)?"
-_USERS = re.compile(
-    r"(?P<num>" + _NUM + r")\+?\s+(?:of\s+(?:our|my|the)\s+)?(?:[a-z-]+\s+){0,2}?(?P<what>" + _PEOPLE + r")\b",
-    FLAGS,
+_NUM = r"(?:\d{1,3}(?:[,\.]\d{3})+|\d+(?:\.\d+)?)(?:\s*(?:k|m|bn|thousand|million|billion)\b)?"
+_USERS = _lc(
+    r"(?<![\w.,:/#$€£-])(?P<num>" + _NUM + r")\+?\s+(?:of\s+(?:our|my|the)\s+)?(?:[a-z-]+\s+){0,2}?(?P<what>" + _PEOPLE + r")\b",
 )
+_MANY_USERS = _lc(
+    r"\b(?P<num>dozens|hundreds|thousands|millions)\s+of\s+(?:our\s+|my\s+|the\s+)?(?:[a-z-]+\s+){0,2}?(?P<what>" + _PEOPLE + r")\b",
+)
+_TEAM_OF = _lc(
+    r"\b(?P<what>team|staff|workforce|crew|department|office|company)\s+of\s+(?:about\s+|around\s+|over\s+|more than\s+|nearly\s+)?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)\b(?!\s*(?:%|percent|minutes|hours|days|years))"
+)
+_MANY = {"dozens": 24.0, "hundreds": 200.0, "thousands": 2_000.0, "millions": 2_000_000.0}
 _ALL_USERS = _rx(
     r"\b(?:all|every(?:one)?\s+of)\s+(?:of\s+)?(?:our|my|the)\s+(?:" + _PEOPLE + r")\b",
     r"\bevery(?:one|body)\b|\bentire\s+(?:company|team|org|organi[sz]ation|staff|workforce|user base)\b|\bwhole\s+(?:company|team|org|organi[sz]ation|office)\b|\ball users\b|\balle\b",
 )
-_MONEY = re.compile(
-    r"(?P<cur>[$€£])\s?(?P<amt>" + _NUM + r")|(?P<amt2>" + _NUM + r")\s*(?P<cur2>USD|EUR|GBP|dollars|euros?|pounds|bucks)\b",
-    FLAGS,
+_MONEY = _lc(
+    r"(?P<cur>[$€£]|\b(?:usd|eur|gbp|chf)\b)\s?(?P<amt>" + _NUM + r")|(?<![\w.,])(?P<amt2>" + _NUM + r")\s*(?P<cur2>usd|eur|gbp|chf|dollars|euros?|pounds|bucks|[$€£])(?!\w)",
 )
-_PERIOD = re.compile(
-    r"\s*(?:in\s+\w+\s+)?(?:per|a|an|each|every|/)\s*(?P<period>minute|min|hour|hr|day|week|month|year)\b",
-    FLAGS,
+_PERIOD = _lc(
+    r"\s*(?:in\s+(?:[\w-]+\s+){1,3}?)?(?:(?:per|a|an|each|every|/)\s*(?P<period>minute|min|hour|hr|day|week|month|year)\b|(?P<adverb>hourly|daily|weekly|monthly|yearly|annually)\b)",
 )
+_ADVERB_PERIOD = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annually": "year"}
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
 
 
@@ -260,7 +435,7 @@ class Quantity:
 def _scale(raw: str) -> float:
     raw = raw.strip().lower()
     mult = 1
-    for suffix, m in (("thousand", 1e3), ("million", 1e6), ("k", 1e3), ("m", 1e6)):
+    for suffix, m in (("thousand", 1e3), ("million", 1e6), ("billion", 1e9), ("bn", 1e9), ("k", 1e3), ("m", 1e6)):
         if raw.endswith(suffix):
             mult, raw = m, raw[: -len(suffix)].strip()
             break
@@ -291,6 +466,7 @@ class Signals:
             ("legal", LEGAL_THREAT),
             ("public", PUBLIC),
             ("critical", CRITICAL_PROCESS),
+            ("broad", BROAD_SCOPE),
             ("tried", TRIED),
             ("started", STARTED),
             ("workaround_yes", WORKAROUND_YES),
@@ -299,14 +475,27 @@ class Signals:
             sig.cues[name] = sig._find(name, pattern, name in ("public", "regulatory", "legal"))
         return sig
 
+    @cached_property
+    def lower(self) -> str:
+        """The text lowercased position for position, which the cue patterns are matched against."""
+        low = self.text.lower()
+        if len(low) != len(self.text):  # a few characters (e.g. "İ") lowercase to two
+            low = "".join(c if len(c.lower()) != 1 else c.lower() for c in self.text)
+        return low
+
+    def _scan(self, pattern: re.Pattern) -> str:
+        return self.text if pattern.flags & re.IGNORECASE else self.lower
+
     def _find(self, kind: str, pattern: re.Pattern, negatable: bool) -> list[Cue]:
         found = []
-        for m in pattern.finditer(self.text):
-            before = self.text[max(0, m.start() - 60) : m.start()]
+        low = self.lower
+        for m in pattern.finditer(self._scan(pattern)):
+            start, end = m.span()
+            before = low[max(0, start - 60) : start]
             if negatable and _NEGATION.search(before):
                 continue
             hedged = bool(_HEDGE.search(before))
-            found.append(Cue(kind, m.group(0), m.start(), m.end(), hedged))
+            found.append(Cue(kind, self.text[start:end], start, end, hedged))
         return found
 
     # -- helpers ---------------------------------------------------------------------------
@@ -332,12 +521,21 @@ class Signals:
     @cached_property
     def users_affected(self) -> Quantity | None:
         best: Quantity | None = None
-        for m in _USERS.finditer(self.text):
+        low = self.lower
+        for m in _USERS.finditer(low):
             value = _scale(m.group("num"))
-            if value < 2 or _looks_like_time(self.text, m):
+            if value < 2 or _looks_like_time(low, m):
                 continue
             if best is None or (best.value or 0) < value:
-                best = Quantity(value, m.group(0).strip(), m.group("what").lower())
+                best = Quantity(value, self.text[m.start() : m.end()].strip(), m.group("what"))
+        for m in _TEAM_OF.finditer(low):
+            value = _scale(m.group("num"))
+            if value >= 2 and (best is None or (best.value or 0) < value):
+                best = Quantity(value, self.text[m.start() : m.end()].strip(), "people")
+        for m in _MANY_USERS.finditer(low):
+            value = _MANY[m.group("num")]
+            if best is None or (best.value or 0) < value:
+                best = Quantity(value, self.text[m.start() : m.end()].strip(), m.group("what"))
         scope = self.first("outage_scope") or self.first_match(_ALL_USERS)
         if best is None and scope is not None:
             return Quantity(None, scope.phrase, "all")
@@ -346,19 +544,21 @@ class Signals:
     @cached_property
     def money_at_risk(self) -> Quantity | None:
         best: Quantity | None = None
-        for m in _MONEY.finditer(self.text):
+        low = self.lower
+        for m in _MONEY.finditer(low):
             amount = _scale(m.group("amt") or m.group("amt2") or "0")
-            cur = (m.group("cur") or m.group("cur2") or "").strip()
-            tail = _PERIOD.match(self.text, m.end())
+            cur = self.text[slice(*m.span("cur" if m.group("cur") else "cur2"))]
+            tail = _PERIOD.match(low, m.end())
             evidence = self.text[m.start() : tail.end() if tail else m.end()].strip()
-            unit = f"{cur} per {tail.group('period').lower()}" if tail else cur
+            period = tail and (tail.group("period") or _ADVERB_PERIOD[tail.group("adverb")])
+            unit = f"{cur} per {period}" if period else cur
             if best is None or amount > (best.value or 0):
                 best = Quantity(amount, evidence, unit)
         return best
 
     def first_match(self, pattern: re.Pattern) -> Cue | None:
-        m = pattern.search(self.text)
-        return Cue("match", m.group(0), m.start(), m.end()) if m else None
+        m = pattern.search(self._scan(pattern))
+        return Cue("match", self.text[m.start() : m.end()], m.start(), m.end()) if m else None
 
     @cached_property
     def workaround(self) -> bool | None:
@@ -401,10 +601,27 @@ def _window(text: str, cue: Cue, limit: int) -> str:
     return text[lo:hi].strip()
 
 
+_CLOCK_AFTER = re.compile(r"\s*(?:[ap]\.?m\b\.?|h\b|hrs\b|o'?clock\b|uhr\b|utc\b|gmt\b|[a-z]{1,2}[sd]t\b|cet\b|cest\b)", FLAGS)
+_TIME_BEFORE = re.compile(r"(?:\b(?:at|since|until|till|before|after|by|from)\s+|\d[:.h])$", FLAGS)
+_YEAR_BEFORE = re.compile(
+    r"\b(?:in|since|from|during|until|till|by|before|after|of|year|early|late|mid|fy|back in|circa|around)\s+$|[/-]$", FLAGS
+)
+
+
 def _looks_like_time(text: str, m: re.Match) -> bool:
-    """'400 agents' is a count; '9 am users' or '2024 customers' (a year) is not."""
-    raw = m.group("num").replace(",", "").replace(".", "")
-    return len(raw) == 4 and raw.startswith(("19", "20")) and "," not in m.group("num")
+    """'400 agents' is a count; '9 am users', '10:30 users' or '2024 customers' (a year) is not."""
+    num = m.group("num")
+    before = text[max(0, m.start() - 12) : m.start()]
+    if re.search(r"\d[:.]$", before) or _CLOCK_AFTER.match(text, m.end("num")):
+        return True
+    raw = num.replace(",", "").replace(".", "")
+    small = raw.isdigit() and int(raw) <= 24 and "," not in num and "." not in num
+    if small and _TIME_BEFORE.search(before):
+        return True
+    if len(raw) == 4 and raw.startswith(("19", "20")) and "," not in num and "." not in num:
+        # A bare four-digit number after "in", "since", "of"... is a year; "our 2000 users" is a count.
+        return bool(_YEAR_BEFORE.search(before)) or not re.search(r"\b(?:our|my|the|about|around|over|than|some|all|have|has|with|for)\s+$", before, FLAGS)
+    return False
 
 
 def sentences(text: str) -> list[str]:

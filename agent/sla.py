@@ -10,6 +10,10 @@ Semantics (also in the README):
 - A severity change at time C re-plans every clock not yet met or breached: the new deadline is
   C + the new severity's target. When severity was raised and the old deadline was earlier, the
   earlier one stands. A clock already breached or met stays as it was.
+- Clocks are evaluated as of a moment: events recorded after it do not count yet. A pause
+  cannot hide a breach: a clock whose deadline passed before the pause began shows breached.
+  An update interval still running at resolution counts as missed if it ran over.
+- Closing (or resolving) ends a pause; a closed escalation's clocks stop at the closure.
 """
 
 from __future__ import annotations
@@ -117,6 +121,8 @@ def replay(opened_at: datetime, severity: Severity, events: list[Event]) -> Hist
             h.confirmed_at = e.at
         elif e.kind == "closed":
             h.closed_at = e.at
+            if h.paused:  # so does closing
+                h.pauses[-1] = (h.pauses[-1][0], e.at)
     return h
 
 
@@ -190,10 +196,10 @@ class ClockPlanner:
         left = (due - now).total_seconds() / 60
         if met_at:
             return (MET if met_at <= due else BREACHED), None
+        if now > due:  # while paused the deadline is "resumed now + what is left", so this is a breach from before
+            return BREACHED, left
         if paused:
             return PAUSED, None
-        if now > due:
-            return BREACHED, left
         warn = self.policy.for_severity(severity, self.tier).warning_for(self.target(severity, clock) or 0)
         return (DUE_SOON if left <= warn else PENDING), left
 
@@ -221,11 +227,16 @@ class ClockPlanner:
             return Clock("update", NOT_APPLICABLE, None, self.target(severity, "update"), calendar)
         end = h.resolved_at or now
         sent = [m for m in h.messages if m <= end]
+        if not sent:
+            return Clock("update", NOT_APPLICABLE, None, self.target(severity, "update"), calendar)
         missed = 0
         for a, b in zip(sent, sent[1:]):
             due = self.deadline(h, "update", a, h.pauses_until(now), None)
             missed += bool(due and b > due)
         if h.resolved_at:
+            # The interval running at resolution: the customer waited too long if it was overdue by then.
+            due = self.deadline(h, "update", sent[-1], h.pauses_until(now), None)
+            missed += bool(due and h.resolved_at > due)
             return Clock("update", MET if not missed else BREACHED, None, self.target(severity, "update"), calendar,
                          met_at=sent[-1], missed=missed)
         clock = self._clock("update", h, sent[-1], None, now, pausable=True)
@@ -235,7 +246,10 @@ class ClockPlanner:
 
 def clocks_for(policy: Policy, tier: Tier | str | None, opened_at: datetime, severity: Severity,
                events: list[Event], now: datetime) -> tuple[History, list[Clock]]:
-    history = replay(opened_at, severity, events)
+    """The clocks as of `now`: later events do not count yet, and a closed escalation's stop at its closure."""
+    history = replay(opened_at, severity, [e for e in events if e.at <= now])
+    if history.closed_at:
+        now = min(now, history.closed_at)
     return history, ClockPlanner(policy, tier).evaluate(history, now)
 
 

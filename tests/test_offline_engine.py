@@ -1,0 +1,234 @@
+"""The offline engine's judgement on complaints written for these tests, in a customer's voice.
+
+Each table row is one complaint and what a support lead would decide; the engine has no network and
+no key, so these are exact expectations.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from agent.assess import assess, assess_severity, assess_type
+from agent.engines import TriageRequest
+from agent.engines.offline import OfflineEngine
+from agent.policy import default_policy
+from agent.schemas import QUESTION_KEYS, EscalationType, Severity, Tier
+from agent.signals import Signals
+
+POLICY = default_policy()
+SEV1, SEV2, SEV3, SEV4 = Severity.SEV1, Severity.SEV2, Severity.SEV3, Severity.SEV4
+TECH, SERVICE, BUSINESS, SECURITY, COMPLIANCE = (
+    EscalationType.TECHNICAL,
+    EscalationType.SERVICE,
+    EscalationType.BUSINESS,
+    EscalationType.SECURITY,
+    EscalationType.COMPLIANCE,
+)
+
+
+def case(id_: str, *values):
+    return pytest.param(*values, id=id_)
+
+
+def triage(text: str, tier: Tier = Tier.STANDARD):
+    request = TriageRequest(complaint=text, customer="Acme", tier=tier)
+    return OfflineEngine(POLICY).triage(request, Signals.read(text, tier)).answer
+
+
+# -- severity ---------------------------------------------------------------------------------
+
+SEVERITY = [
+    # SEV-1: production down, data loss, security breach
+    case("sev1-login-outage", "Hi, since 9am none of our 400 support agents can log in to the console. Every attempt ends on a 502 Bad Gateway page and there is no workaround.", SEV1),
+    case("sev1-checkout-503", "Your payments API has been returning 503 for every request since 14:05 UTC. Our checkout is dead and it's Black Friday.", SEV1),
+    case("sev1-records-vanished", "After last night's maintenance, every appointment we booked for December has disappeared from the calendar. The clinic opens in an hour.", SEV1),
+    case("sev1-wrong-tenant", "Our accountant opened the reports tab and could see another company's payroll, names and salaries included. Please lock this down now.", SEV1),
+    case("sev1-account-takeover", "Somebody got into our admin console over the weekend, removed two admins and changed the payout bank account.", SEV1),
+    case("sev1-site-down", "Your whole site is down for us and for our customers. Status page says everything is fine. What is going on?", SEV1),
+    # SEV-2: major feature broken, significant impact (or regulatory exposure)
+    case("sev2-invoices-wont-send", "Since the update this morning invoices fail to send - every attempt gives an SMTP error. Month-end billing is tomorrow.", SEV2),
+    case("sev2-payroll-export", "The payroll export to ADP keeps failing with a 500 error, and payroll has to go out Thursday for 800 employees.", SEV2),
+    case("sev2-checkout-third", "Checkout has been failing for about a third of our shoppers since 10am. We're losing roughly $3,000 an hour.", SEV2),
+    case("sev2-partial-outage", "It looks like a partial outage on your side: the EU region API works, but US requests are timing out for most of our users.", SEV2),
+    case("sev2-refunds-broken", "We can't process refunds at all since Tuesday - the refund button throws an error. 60 customers are waiting for their money.", SEV2),
+    case("sev2-lawyer", "This is the third wrong charge in a row. If it is not refunded by Friday, my lawyer will be in touch.", SEV2),
+    # SEV-3: feature degraded, workaround exists, limited scope
+    case("sev3-slow-reports", "The reports page has been slow since Monday, about a minute to load. We can still export the data through the API in the meantime.", SEV3),
+    case("sev3-one-user-upload", "One of our users can't upload attachments bigger than 10 MB. Smaller files are fine.", SEV3),
+    case("sev3-late-emails", "Email notifications have been arriving 20 to 30 minutes late since yesterday.", SEV3),
+    case("sev3-intermittent-sync", "The calendar sync with Outlook is intermittent this week - some meetings show up, others don't until we refresh.", SEV3),
+    case("sev3-search-accents", "Search sometimes returns nothing for names with accents like Zoë. Searching by email works as a workaround.", SEV3),
+    # SEV-4: minor issue, low impact
+    case("sev4-typo", 'There\'s a typo on the invoice PDF: "Recieved" instead of "Received". No rush at all.', SEV4),
+    case("sev4-logo-question", "Quick question: how do I change the logo on our customer portal?", SEV4),
+    case("sev4-feature-request", "It would be nice if the CSV export included the customer's phone number. Not urgent.", SEV4),
+    case("sev4-tooltip", "The tooltip on the Archive button says Delete, which confused a colleague. Small thing, but worth fixing.", SEV4),
+    case("sev4-dark-mode", "The dark mode colours on the settings page make the labels a bit hard to read.", SEV4),
+]
+
+
+@pytest.mark.parametrize("text,expected", SEVERITY)
+def test_severity(text, expected):
+    answer = triage(text)
+    assert answer.severity is expected, answer.rationale
+    assert answer.rationale.startswith(f"{expected.value} because")
+
+
+def test_every_severity_has_at_least_four_cases():
+    counts = {s: sum(1 for p in SEVERITY if p.values[1] is s) for s in Severity}
+    assert min(counts.values()) >= 4, counts
+
+
+# -- type -------------------------------------------------------------------------------------
+
+TYPES = [
+    case("technical-500", "Since 9am every call to /v2/orders returns a 500 error.", TECH),
+    case("technical-crash", "The mobile app crashes as soon as we open the barcode scanner on Android.", TECH),
+    case("technical-slow-export", "Our weekly CSV export has been really slow since your update on Tuesday.", TECH),
+    case("service-ignored-tickets", "I've opened three tickets this month and nobody has replied to any of them.", SERVICE),
+    case("service-callback", "Your support rep promised a callback on Monday. It's Thursday and I'm still waiting for a response.", SERVICE),
+    case("service-rude", "The agent on the phone was rude and hung up on me when I asked to speak to a manager.", SERVICE),
+    case("business-double-charge", "You charged us twice for November and we'd like a refund of the duplicate payment.", BUSINESS),
+    case("business-renewal", "Our renewal quote is 40% higher than last year's price and nobody explained the new pricing.", BUSINESS),
+    case("business-seats", "We reduced our licence from 50 to 30 seats in August but the invoice still bills 50.", BUSINESS),
+    case("security-logged-in", "Someone else logged into our account and downloaded our customer list.", SECURITY),
+    case("security-phishing", "Our staff are receiving phishing emails that look exactly like your password reset emails.", SECURITY),
+    case("security-other-tenant", "We can see another customer's tickets in our helpdesk inbox.", SECURITY),
+    case("compliance-gdpr-erasure", "Under GDPR a former employee has asked us to erase all her personal data. How do we delete her records from your system?", COMPLIANCE),
+    case("compliance-dpa", "Our data protection officer needs a signed data processing agreement and your list of sub-processors before the audit.", COMPLIANCE),
+    case("compliance-hipaa", "We are a HIPAA covered entity and need your BAA countersigned before we can go live.", COMPLIANCE),
+]
+
+
+@pytest.mark.parametrize("text,expected", TYPES)
+def test_type(text, expected):
+    answer = triage(text)
+    assert answer.type is expected, answer.rationale
+    assert answer.routing.team == POLICY.teams[expected].name
+
+
+def test_every_type_has_at_least_two_cases():
+    counts = {t: sum(1 for p in TYPES if p.values[1] is t) for t in EscalationType}
+    assert min(counts.values()) >= 2, counts
+
+
+# -- other languages and non-native English ----------------------------------------------------
+
+MULTILINGUAL = [
+    case("de-nobody-can-log-in", "Seit heute Morgen kann sich keiner unserer Mitarbeiter anmelden.", SEV1, TECH),
+    case("de-total-outage", "Hallo, das System ist komplett ausgefallen, seit 8 Uhr geht gar nichts mehr.", SEV1, TECH),
+    case("de-data-gone", "Nach dem Update sind alle Rechnungen vom März verschwunden!", SEV1, TECH),
+    case("de-not-urgent", "Kleiner Tippfehler in der Rechnung, nicht dringend.", SEV4, BUSINESS),
+    case("nn-dashboard-500", "Hello, since yesterday me and my colleagues not able to open the dashboard, always it show error 500. Please help urgent.", SEV3, TECH),
+    case("nn-data-gone", "Our all data of customers is gone after the update, the list is empty. Please restore urgently!!", SEV1, TECH),
+    case("nn-nobody-enter", "Nobody from our team can enter in the system since 8 o'clock, it say server not available.", SEV1, TECH),
+    case("nn-not-urgent", "Please, the invoice of last month have wrong VAT number, can you correct when possible? Is not urgent.", SEV4, BUSINESS),
+    case("nn-slow-workaround", "I am write because the export to Excel is very slow since two days, but we can use the PDF for now.", SEV3, TECH),
+    case("nn-money-taken", "Somebody take money from my account, I not make this payment, I think is fraud. Please block.", SEV2, SECURITY),
+]
+
+
+@pytest.mark.parametrize("text,severity,type_", MULTILINGUAL)
+def test_german_and_non_native_english(text, severity, type_):
+    answer = triage(text)
+    assert (answer.severity, answer.type) == (severity, type_), answer.rationale
+
+
+def test_german_who_and_when():
+    answer = triage("Seit heute Morgen kann sich keiner unserer Mitarbeiter anmelden.")
+    by_key = {q.key: q for q in answer.questions}
+    assert by_key["when"].answer and "Seit heute" in by_key["when"].answer
+    assert answer.impact.users_affected.assessment == "all users"
+
+
+# -- the whole answer ---------------------------------------------------------------------------
+
+LOGIN_OUTAGE = (
+    "Hi,\n\nSince 9am this morning none of our 400 support agents can log in to the console - every attempt "
+    'ends on a "502 Bad Gateway" page. We\'ve already tried clearing caches and different browsers, nothing '
+    "works and there is no workaround: we are losing roughly $20,000 per hour in missed renewals.\n\n"
+    "Our customers are already complaining on Twitter. Please call me as soon as you have anything.\n\nDana"
+)
+
+
+def test_a_full_answer_reads_the_complaint():
+    answer = triage(LOGIN_OUTAGE, Tier.ENTERPRISE)
+    assert (answer.severity, answer.type) == (SEV1, TECH)
+    assert (answer.routing.team, answer.routing.tier) == ("Engineering", "Incident Commander")
+    impact = answer.impact
+    assert impact.users_affected.assessment == "400 agents"
+    assert impact.revenue_at_risk.evidence == "$20,000 per hour"
+    assert impact.customer_tier.assessment.startswith("enterprise")
+    assert impact.public_exposure.assessment.startswith("yes")
+    assert impact.regulatory.assessment == "none mentioned"
+    q = {q.key: q for q in answer.questions}
+    assert [x.key for x in answer.questions] == list(QUESTION_KEYS)
+    assert "Since 9am" in q["when"].answer
+    assert q["who"].answer == "400 support agents"
+    assert q["tried"].answer and "tried clearing caches" in q["tried"].answer
+    assert q["workaround"].answer.startswith("No:")
+    for factor in impact.model_dump().values():
+        assert factor["evidence"] == "unknown" or factor["evidence"] in LOGIN_OUTAGE
+    for question in answer.questions:
+        assert question.answer or question.follow_up
+
+
+def test_unanswered_questions_become_follow_ups():
+    answer = triage("The export is broken.")
+    q = {q.key: q for q in answer.questions}
+    for key in ("when", "who", "business_impact", "tried", "workaround"):
+        assert q[key].answer is None and q[key].follow_up
+
+
+def test_summary_is_one_line_in_the_customers_words():
+    answer = triage(LOGIN_OUTAGE)
+    assert "\n" not in answer.summary
+    assert len(answer.summary) <= 140
+    assert "none of our 400 support agents can log in" in answer.summary.lower()
+
+
+def test_the_engine_is_deterministic():
+    assert triage(LOGIN_OUTAGE) == triage(LOGIN_OUTAGE)
+
+
+def test_severity_and_type_helpers_agree_with_the_engine():
+    sig = Signals.read(LOGIN_OUTAGE, Tier.STANDARD)
+    answer = assess(sig, tier=Tier.STANDARD, policy=POLICY)
+    assert answer.severity is assess_severity(sig, Tier.STANDARD)[0]
+    assert answer.type is assess_type(sig)[0]
+
+
+# -- speed ---------------------------------------------------------------------------------------
+
+def _complaint(chars: int) -> str:
+    return ((LOGIN_OUTAGE + " ") * (chars // len(LOGIN_OUTAGE) + 1))[:chars]
+
+
+def test_one_complaint_is_triaged_in_well_under_5_ms():
+    text = _complaint(1_000)
+    timings = []
+    for _ in range(30):
+        start = time.perf_counter()
+        assess(Signals.read(text, Tier.ENTERPRISE), tier=Tier.ENTERPRISE, policy=POLICY)
+        timings.append(time.perf_counter() - start)
+    timings.sort()
+    assert timings[len(timings) // 2] < 0.005, f"median {timings[len(timings) // 2] * 1000:.2f} ms"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        case("repeated-complaint", _complaint(100_000)),
+        case("one-long-word", "x" * 100_000),
+        case("words-no-punctuation", "all of our users none of our agents can see another " * 1_900),
+        case("digits-and-commas", "1,2,3,4 $ 5,000 " * 6_000),
+        case("only-dots", ". " * 50_000),
+    ],
+)
+def test_100kb_of_text_does_not_backtrack(text):
+    start = time.perf_counter()
+    answer = assess(Signals.read(text, Tier.STANDARD), tier=Tier.STANDARD, policy=POLICY)
+    assert time.perf_counter() - start < 2.0
+    assert answer.severity in Severity
