@@ -241,6 +241,9 @@ def run_suite(name: str, *, engine, policy, cases: list[Case] | None = None, lim
 def score(name: str, predictions: list[Prediction]) -> tuple[dict, dict]:
     metrics: dict = {}
     baseline: dict = {}
+    if name == "drafts":
+        passing = round(sum(not p.draft_problems for p in predictions) / len(predictions), 3) if predictions else 0.0
+        return {"n": len(predictions), "drafts_passing": passing, "fallbacks": 0}, {"drafts_passing": None}
     sev = [p for p in predictions if p.case.severity]
     if sev:
         gold = [p.case.severity.value for p in sev]
@@ -261,9 +264,6 @@ def score(name: str, predictions: list[Prediction]) -> tuple[dict, dict]:
         gold_sec = [p.case.type is EscalationType.SECURITY for p in typed]
         if any(gold_sec):
             metrics.update(security_metrics(gold_sec, [p.type == "security" for p in typed]))
-    if name == "drafts":
-        metrics["drafts_passing"] = round(sum(not p.draft_problems for p in predictions) / len(predictions), 3)
-        baseline["drafts_passing"] = None
     metrics["fallbacks"] = sum(1 for p in predictions if p.fallback_reason)
     return metrics, baseline
 
