@@ -20,6 +20,7 @@ FLAG_TEXT = {
     "premature_closure": "closed before the customer confirmed",
     "missing_rca": "SEV-1/2 closed without a completed RCA",
     "pattern_blindness": "same customer or a similar complaint within 90 days",
+    "no_follow_through": "a commitment to the customer is past due and not done",
 }
 CLOCK_LABEL = {"first_response": "first response", "update": "update", "resolution": "resolution"}
 ACTION = {"first_response": "Acknowledge", "update": "Update", "resolution": "Resolve"}
@@ -51,7 +52,13 @@ class Row:
 
     @property
     def next_clock(self) -> sla.Clock | None:
-        live = [c for c in self.clocks if c.due and c.status in (sla.PENDING, sla.DUE_SOON, sla.BREACHED, sla.PAUSED)]
+        """The earliest deadline still to act on: running clocks first, a paused one only when all are paused.
+
+        A clock met late (acknowledged after the deadline) is done, not next; a paused clock's due
+        time is hypothetical ("if resumed now").
+        """
+        live = [c for c in self.clocks if c.due and not c.met_at and c.status in (sla.PENDING, sla.DUE_SOON, sla.BREACHED)]
+        live = live or [c for c in self.clocks if c.due and not c.met_at and c.status == sla.PAUSED]
         return min(live, key=lambda c: c.due) if live else None
 
     @property
@@ -79,7 +86,8 @@ class Row:
         }
 
 
-def flags_for(row: dict, events: list[Event], clocks: list[sla.Clock], status: str) -> list[Flag]:
+def flags_for(row: dict, events: list[Event], clocks: list[sla.Clock], status: str,
+              now: datetime | None = None) -> list[Flag]:
     by_name = {c.name: c for c in clocks}
     out: list[Flag] = []
     fr = by_name["first_response"]
@@ -102,6 +110,14 @@ def flags_for(row: dict, events: list[Event], clocks: list[sla.Clock], status: s
             m = e.data["matches"][0]
             out.append(Flag("pattern_blindness", f"{m['id']} ({m['reason']})"))
             break
+    if now is not None:  # recovery and workaround promises (agent/commitments.py)
+        from .commitments import overdue
+
+        late = overdue(events, now)
+        if late:
+            out.append(Flag("no_follow_through", "; ".join(
+                f"#{c.n} {c.what} (due {c.due.astimezone(ZoneInfo(row.get('timezone') or 'UTC')):%H:%M %Z %a %d %b})"
+                for c in late)))
     return out
 
 
@@ -133,12 +149,14 @@ def build(store: Store, now: datetime, *, include_closed: bool = False, number: 
     for r in rows:
         policy = policy_from_json(r["policy"])
         opened = datetime.fromisoformat(r["opened_at"])
+        if opened > now and number is None:
+            continue  # the board as of `now` does not show what opened later
         initial = Severity(json.loads(r["triage"])["severity"])
         history, clocks = sla.clocks_for(policy, r["tier"], opened, initial, events[r["id"]], now)
         out.append(Row(
             id=format_id(r["id"]), customer=r["customer"], severity=Severity(r["severity"]), type=r["type"],
             status=r["status"], owner=r["owner"], summary=r["summary"] or "", timezone=r["timezone"], opened_at=opened,
-            paused=history.paused, clocks=clocks, flags=flags_for(r, events[r["id"]], clocks, r["status"]),
+            paused=history.paused, clocks=clocks, flags=flags_for(r, events[r["id"]], clocks, r["status"], now),
         ))
     out.sort(key=_urgency)
     return out
@@ -147,8 +165,9 @@ def build(store: Store, now: datetime, *, include_closed: bool = False, number: 
 def _urgency(row: Row):
     nxt = row.next_clock
     far = datetime.max.replace(tzinfo=sla.ZoneInfo("UTC")) - timedelta(days=1)
-    return (not row.breached, nxt.due if nxt else far, row.severity.rank, row.id)
+    return (not row.breached, nxt.due if nxt else far, row.severity.rank, int(row.id.removeprefix("ESC-")))
 
 
 def due_within(rows: list[Row], now: datetime, window: timedelta) -> list[Row]:
-    return [r for r in rows if r.next_clock and r.next_clock.due <= now + window]
+    """Rows with a running deadline (overdue included) within `window` of `now`; paused clocks are not due."""
+    return [r for r in rows if r.next_clock and r.next_clock.status != sla.PAUSED and r.next_clock.due <= now + window]

@@ -147,12 +147,13 @@ def triage(obj: Context, source, text, customer, tier, contact, owner, timezone,
 @click.pass_obj
 def list_(obj: Context, as_json: bool):
     """Open escalations, most urgent first."""
-    from . import views
+    from . import board, views
+    from .store import now
 
     with obj.store() as store:
-        rows = store.open_escalations()
+        rows = board.build(store, now())
     if as_json:
-        click.echo(views.dumps([{**r, "id": f"ESC-{r['id']}"} for r in rows]))
+        click.echo(views.dumps([r.as_dict() for r in rows]))
     else:
         click.echo(views.list_text(rows))
 
@@ -370,11 +371,12 @@ def draft(obj: Context, escalation_id, kind, audience, engine, model, out, webho
     with obj.store() as store:
         chosen = get_engine(engine, model=model, policy=store.policy_of(escalation_id))
         outcome = drafting.create(store, escalation_id, kind, audience=audience, engine=chosen, actor=_actor())
+        # The policy stored with the escalation, the one the draft itself used for the owner's channel.
+        channel = store.policy_of(outcome.escalation.id).teams[outcome.escalation.type].channel
     esc = outcome.escalation
     if outcome.fallback_reason:
         click.echo(f"warning: {outcome.fallback_reason}; the offline template drafted it", err=True)
     if outcome.result.passed:
-        channel = obj.policy().teams[esc.type].channel
         if out:
             click.echo(f"wrote {delivery.write(out, outcome.draft, esc, channel)}", err=True)
         if webhook:
@@ -459,6 +461,7 @@ def main() -> None:
 
 # Command groups that live in their own modules register themselves on `cli` when imported.
 from . import cli_metrics  # noqa: E402,F401
+from . import cli_workflows  # noqa: E402,F401
 
 if __name__ == "__main__":
     main()

@@ -154,6 +154,10 @@ class Policy(Strict):
     teams: dict[EscalationType, Team]
     tier_by_severity: dict[Severity, str]
     recovery: dict[Literal["minor", "moderate", "significant", "severe"], RecoveryLevel]
+    roles: dict[Severity, list[str]] = Field(
+        default_factory=lambda: {Severity(k): list(v) for k, v in DEFAULT_ROLES.items()},
+        description="War-room roster per severity (agent/warroom.py); optional, so older stored policies validate.",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -233,6 +237,14 @@ def cadence_label(minutes: int | None, *, business: bool = False) -> str:
 
 HOUR = 60
 BUSINESS_DAY = 8 * HOUR
+# Who sits in the war room, per severity (agent/warroom.py).
+DEFAULT_ROLES = {
+    "SEV-1": ["incident commander", "technical lead", "communications lead", "customer success manager",
+              "executive sponsor", "scribe"],
+    "SEV-2": ["incident commander", "technical lead", "communications lead", "customer success manager"],
+    "SEV-3": ["incident commander", "technical lead", "customer success manager"],
+    "SEV-4": ["incident commander", "technical lead"],
+}
 DEFAULT = {
     "name": "default",
     "timezone": "UTC",
@@ -284,6 +296,7 @@ DEFAULT = {
         "compliance": {"name": "Legal & Compliance", "owner": "Compliance officer on duty", "channel": "compliance@support.example"},
     },
     "tier_by_severity": {"SEV-1": "Incident Commander", "SEV-2": "L3", "SEV-3": "L2", "SEV-4": "L1"},
+    "roles": DEFAULT_ROLES,
     "recovery": {
         "minor": {"actions": ["apology", "thank you"], "max_credit_months": 0, "gestures": []},
         "moderate": {

@@ -257,19 +257,6 @@ class Store:
             for e in self.db.query("SELECT * FROM events WHERE escalation_id = ? ORDER BY at, id", [number])
         ]
 
-    def open_escalations(self) -> list[dict]:
-        """Triaged escalations not yet closed, most urgent first (severity, then earliest due)."""
-        rows = list(
-            self.db.query(
-                "SELECT id, customer, tier, owner, status, severity, type, summary, opened_at, sla "
-                "FROM escalations WHERE status != 'closed' AND triage IS NOT NULL"
-            )
-        )
-        for r in rows:
-            r["sla"] = json.loads(r["sla"])
-        rows.sort(key=lambda r: (r["severity"], datetime.fromisoformat(r["sla"]["first_response_due"]), r["id"]))
-        return rows
-
     def save_eval_run(self, run: dict) -> None:
         with self.transaction() as db:
             db["eval_runs"].insert({**run, "at": now().isoformat(), "metrics": json.dumps(run["metrics"])})

@@ -125,12 +125,29 @@ def sla_lines(esc: Escalation) -> list[str]:
     ]
 
 
-def next_action(esc: Escalation) -> str:
+def next_action(esc: Escalation, row=None) -> str:
+    """From the live clocks when there are any; the triage-time plan otherwise."""
+    if row is not None:
+        clock = row.next_clock
+        if clock is None:
+            return {"resolved": f"Ask {esc.customer} to confirm the fix", "confirmed": "Close the escalation",
+                    "closed": "Nothing: closed"}.get(esc.status, "No open deadline")
+        verb = {"first_response": f"Send the acknowledgment to {esc.customer}", "update": f"Update {esc.customer}",
+                "resolution": "Resolve"}[clock.name]
+        return f"{verb} by {_t(esc, clock.due)}" + (" (BREACHED)" if clock.status == "breached" else "")
     if esc.status == "open":
         return f"Send the acknowledgment to {esc.customer} by {_t(esc, esc.sla.first_response_due)}"
     if esc.sla.next_update_due:
         return f"Update {esc.customer} by {_t(esc, esc.sla.next_update_due)}"
     return f"Resolve by {_t(esc, esc.sla.resolution_due)}"
+
+
+def eta(esc: Escalation, row=None) -> str:
+    clock = next((c for c in row.clocks if c.name == "resolution"), None) if row is not None else None
+    if clock is not None and clock.met_at:
+        return f"resolved at {_t(esc, clock.met_at)}"
+    due = clock.due if clock is not None and clock.due else esc.sla.resolution_due
+    return f"{_t(esc, due)} (resolution target)"
 
 
 def clock_lines(row) -> list[str]:
@@ -162,8 +179,8 @@ def show_text(esc: Escalation, row=None) -> str:
         f"  started      {_t(esc, esc.opened_at)}",
         f"  status       {esc.status}",
         f"  owner        {esc.owner}",
-        f"  next action  {next_action(esc)}",
-        f"  ETA          {_t(esc, esc.sla.resolution_due)} (resolution target)",
+        f"  next action  {next_action(esc, row)}",
+        f"  ETA          {eta(esc, row)}",
         f"  summary      {esc.summary}",
         "",
         "Complaint",
@@ -252,17 +269,16 @@ def policy_text(policy) -> str:
     return "\n".join(lines)
 
 
-def list_text(rows: list[dict]) -> str:
+def list_text(rows) -> str:
+    """Board rows, most urgent first: the next deadline decides."""
     if not rows:
         return "No open escalations."
-    lines = [f"{'ID':<8} {'SEV':<6} {'TYPE':<11} {'STATUS':<13} {'CUSTOMER':<20} {'FIRST RESPONSE DUE':<26} SUMMARY"]
+    lines = [f"{'ID':<8} {'SEV':<6} {'TYPE':<11} {'STATUS':<13} {'CUSTOMER':<20} {'NEXT DEADLINE':<30} SUMMARY"]
     for r in rows:
-        due = datetime.fromisoformat(r["sla"]["first_response_due"])
-        summary = (r["summary"] or "")[:60]
-        lines.append(
-            f"ESC-{r['id']:<4} {r['severity']:<6} {r['type']:<11} {r['status']:<13} {r['customer'][:20]:<20} "
-            f"{due:%Y-%m-%d %H:%M %Z}{'':<4} {summary}"
-        )
+        c = r.next_clock
+        tz = ZoneInfo(r.timezone)
+        nxt = f"{c.name.replace('_', ' ')} {c.due.astimezone(tz):%m-%d %H:%M %Z}" if c else "-"
+        lines.append(f"{r.id:<8} {r.severity.value:<6} {r.type:<11} {r.status:<13} {r.customer[:20]:<20} {nxt:<30} {r.summary[:60]}")
     return "\n".join(lines)
 
 

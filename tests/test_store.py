@@ -77,7 +77,9 @@ def test_interrupted_triage_is_reported_not_half_shown(store, policy):
                           timezone_name="UTC", requested_engine="offline", actor="test")
     with pytest.raises(NotFound, match="never triaged"):
         store.get("ESC-1")
-    assert store.open_escalations() == []
+    from agent import board
+
+    assert board.build(store, OPENED) == []
 
 
 def test_two_processes_can_open_and_write_the_same_file(db_path, policy):
