@@ -184,26 +184,33 @@ class SuiteResult:
         return out
 
 
-def check_acknowledgment(body: str, subject: str, severity: str, next_update: str | None) -> list[str]:
-    """What an acknowledgment must and must not contain (the lint issue extends this)."""
-    import re
+def draft_problems(store, *, engine, case: Case, text: str, policy, opened: datetime) -> list[str]:
+    """Every draft kind for this case, through the real workflow in a scratch store: what fails lint."""
+    from datetime import timedelta
 
+    from . import drafting, lifecycle
+    from .triage import triage_complaint
+
+    esc = triage_complaint(text=text, customer=case.customer, tier=case.tier, store=store, engine=engine,
+                           policy=policy, at=opened, actor="eval")
+    lifecycle.step(store, esc.id, "ack", at=opened + timedelta(minutes=5), actor="eval")
+    lifecycle.step(store, esc.id, "log", at=opened + timedelta(minutes=10), actor="eval", kind="action",
+                   text="Restarted the affected service and checked the error logs")
     problems = []
-    if re.search(r"\[[A-Z][a-zA-Z ]+\]|\{\{|\{%|\bTODO\b|<[A-Za-z_ ]+>", body.replace("‹", "")):
-        # Customer text may contain these literally; only flag what the template could have left.
-        if re.search(r"\[(?:Name|Customer|Time|Owner|Issue)[^\]]*\]|\bTODO\b", body):
-            problems.append("unfilled placeholder")
-    if severity in ("SEV-1", "SEV-2") and not subject.startswith("[URGENT] We're on it - "):
-        problems.append("SEV-1/2 subject is not '[URGENT] We're on it - …'")
-    if next_update and next_update not in body:
-        problems.append("next update time missing")
-    if "single point of contact" not in body:
-        problems.append("no single point of contact")
+    ack = store.get(esc.id).drafts["acknowledgment"]
+    if esc.severity.rank <= 2 and not ack.subject.startswith("[URGENT] We're on it - "):
+        problems.append("acknowledgment: SEV-1/2 subject is not '[URGENT] We're on it - …'")
+    moment = opened + timedelta(minutes=20)
+    for kind in drafting.KINDS:
+        if kind == "resolution":
+            lifecycle.step(store, esc.id, "resolve", at=moment, actor="eval")
+        outcome = drafting.create(store, esc.id, kind, engine=engine, moment=moment, actor="eval")
+        if not outcome.result.passed:
+            problems.append(f"{kind}: " + "; ".join(f.describe() for f in outcome.result.findings if f.severity == "error" and not f.fixed))
     return problems
 
 
 def run_suite(name: str, *, engine, policy, cases: list[Case] | None = None, limit: int | None = None) -> SuiteResult:
-    from . import drafting, sla
     from .triage import clean_complaint, decide
 
     cases = cases if cases is not None else suite_cases(name)
@@ -213,6 +220,14 @@ def run_suite(name: str, *, engine, policy, cases: list[Case] | None = None, lim
     predictions: list[Prediction] = []
     usage = Counter()
     opened = datetime(2026, 1, 7, 10, 0, tzinfo=timezone.utc)
+    scratch = None
+    if name == "drafts":
+        import tempfile
+
+        from .store import Store
+
+        scratch_dir = tempfile.TemporaryDirectory()
+        scratch = Store(Path(scratch_dir.name) / "drafts.db")
     for case in cases:
         text = clean_complaint(case.text, limit=policy.max_complaint_chars)
         triage, result, info = decide(text=text, customer=case.customer, tier=case.tier, engine=engine, policy=policy)
@@ -221,18 +236,12 @@ def run_suite(name: str, *, engine, policy, cases: list[Case] | None = None, lim
             usage["input_tokens"] += call.input_tokens or 0
             usage["output_tokens"] += call.output_tokens or 0
         pred = Prediction(case, triage.severity.value, triage.type.value, info.name, info.fallback_reason)
-        if name == "drafts":
-            plan = sla.plan(policy, triage.severity, opened, tier=case.tier)
-            team = policy.teams[triage.type]
-            draft, _ = drafting.acknowledgment(
-                escalation_id="ESC-0", customer=case.customer, contact=None, owner=team.owner, channel=team.channel,
-                triage=triage, sla=plan, policy=policy,
-            )
-            pred.draft_problems = check_acknowledgment(
-                draft.body, draft.subject, triage.severity.value,
-                drafting.format_time(plan.next_update_due, plan.timezone) or None,
-            )
+        if scratch is not None:
+            pred.draft_problems = draft_problems(scratch, engine=engine, case=case, text=text, policy=policy, opened=opened)
         predictions.append(pred)
+    if scratch is not None:
+        scratch.close()
+        scratch_dir.cleanup()
     metrics, baseline = score(name, predictions)
     return SuiteResult(name, engine.name, getattr(engine, "model", None), metrics, baseline, predictions,
                        time.perf_counter() - started, dict(usage))
