@@ -62,11 +62,22 @@ class Calendar(Strict):
             _check_zone(value)
         return value
 
-    @model_validator(mode="after")
-    def _known_country(self) -> "Calendar":
-        if self.holidays_country:
-            _check_country(self.holidays_country, self.holidays_subdivision)
-        return self
+    @field_validator("holidays_country")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        if value:
+            _check_country(value, None)
+        return value
+
+    @field_validator("holidays_subdivision")
+    @classmethod
+    def _known_subdivision(cls, value: str | None, info) -> str | None:
+        country = info.data.get("holidays_country")
+        if value and not country:
+            raise ValueError("a subdivision needs holidays_country")
+        if value and country:
+            _check_country(country, value)
+        return value
 
     @model_validator(mode="after")
     def _some_open_time(self) -> "Calendar":
@@ -201,7 +212,8 @@ class Policy(Strict):
         try:
             return SeverityPolicy.model_validate({**base.model_dump(), **override})
         except ValidationError as exc:
-            raise ValueError(f"tiers.{Tier(tier).value}.severities.{severity.value}: {exc.errors()[0]['msg']}") from exc
+            message = exc.errors()[0]["msg"].removeprefix("Value error, ")
+            raise ValueError(f"tiers.{Tier(tier).value}.severities.{severity.value}: {message}") from exc
 
     def calendar_for(self, severity: Severity, tier: Tier | str | None = None) -> Calendar:
         cal = self.calendars[self.for_severity(severity, tier).calendar]
@@ -386,10 +398,13 @@ def _line_of(source: str, loc: list[str]) -> int | None:
     return None
 
 
+REPLACED_WHOLE = {"hours"}  # a calendar's weekly hours are stated in full, never merged day by day
+
+
 def _deep_merge(base: dict, override: dict) -> dict:
     out = dict(base)
     for key, value in override.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
+        if isinstance(value, dict) and isinstance(base.get(key), dict) and key not in REPLACED_WHOLE:
             out[key] = _deep_merge(base[key], value)
         else:
             out[key] = value
