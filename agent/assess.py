@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 
 from .policy import Policy
-from .rules import is_broad, is_significant, route, strongest_floor
+from .rules import SIGNIFICANT_MONEY, is_broad, is_significant, route, security_matter, strongest_floor
 from .schemas import EngineTriage, EscalationType, Impact, ImpactFactor, Severity, Tier, TriageQuestion
 from .signals import Cue, Signals, sentences
 
 UNKNOWN = "unknown"
+_SLIGHT = re.compile(r"\b(?:slight(?:ly)?|a (?:little|bit|tad)|marginal(?:ly)?|minor)\b")
 _GREETING = re.compile(r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten tag)\b[^.!?]{0,40}[,.!]?$", re.IGNORECASE)
 
 
@@ -29,12 +30,18 @@ def assess_severity(sig: Signals, tier: Tier | None) -> tuple[Severity, str]:
 def _base_severity(sig: Signals) -> tuple[Severity, str]:
     major = sig.first("major", actual=True)
     partial = sig.first("partial_outage", actual=True)
+    component = sig.first("component_down", actual=True)
     degraded = sig.first("degraded")
     broad = is_broad(sig)
-    money = sig.money_at_risk is not None and (sig.money_at_risk.value or 0) >= 1_000
+    money = sig.money_at_risk is not None and (sig.money_at_risk.value or 0) >= SIGNIFICANT_MONEY
     critical = sig.first("critical")
     if partial:
         return Severity.SEV2, f'a major part of the service is down: "{sig.quote(partial)}"'
+    if component:
+        return Severity.SEV2, f'a part of the service is down: "{sig.quote(component)}"'
+    both = sig.first("slow_and_failing", actual=True)
+    if both and sig.workaround is not True:
+        return Severity.SEV2, f'the service is both slow and failing: "{sig.quote(both)}"'
     if major:
         where = f'"{sig.quote(major)}"'
         if sig.workaround is True and not broad:
@@ -44,40 +51,62 @@ def _base_severity(sig: Signals) -> tuple[Severity, str]:
         if degraded and not sig.has("outage_scope"):
             return Severity.SEV3, f"a feature is degraded: {where}"
         return Severity.SEV3, f"a feature is broken for a limited scope: {where}"
+    minor = sig.first("minor") or sig.first("ui_text")
+    billing = sig.first("billing_error", actual=True)
+    if billing:
+        where = f'"{sig.quote(billing)}"'
+        if broad or money or sig.has("repeated"):
+            return Severity.SEV2, f"a billing error that is large or repeated: {where}"
+        if minor:
+            return Severity.SEV4, f'a small billing error: {where}; "{sig.quote(minor)}"'
+        return Severity.SEV3, f"a billing error: {where}"
     if degraded:
         where = f'"{sig.quote(degraded)}"'
         if broad and sig.workaround is not True:
             return Severity.SEV2, f"a feature is degraded for many users with no workaround: {where}"
+        if _SLIGHT.search(sig.lower, max(0, degraded.start - 30), degraded.end + 30) and not broad:
+            return Severity.SEV4, f"a feature is slightly degraded: {where}"
         return Severity.SEV3, f"a feature is degraded: {where}"
-    minor = sig.first("minor")
-    if minor:
+    unanswered = sig.first("unanswered", actual=True)
+    if minor and not unanswered:
         return Severity.SEV4, f'a minor, low-impact issue: "{sig.quote(minor)}"'
+    if unanswered:
+        return Severity.SEV3, f'the customer is not being answered: "{sig.quote(unanswered)}"'
     if sig.has("type_service") or sig.has("type_business") or sig.has("type_technical"):
         return Severity.SEV3, "a problem with no outage, data loss or broken feature described"
     return Severity.SEV4, "no sign of an outage, data loss, broken feature or degradation"
 
 
 def assess_type(sig: Signals) -> tuple[EscalationType, str]:
-    cue = sig.first("security_breach") or sig.first("security_concern", actual=True)
+    cue = security_matter(sig)
     if cue:
         return EscalationType.SECURITY, f'a security matter: "{sig.quote(cue)}"'
     n = lambda kind: len(sig.cues.get(kind, ()))  # noqa: E731
+    # a fault only asked about ("is annual billing not available?") is not evidence of one
+    fault = lambda kind: sum(1 for c in sig.cues.get(kind, ()) if not c.hedged)  # noqa: E731
     scores = {
-        EscalationType.TECHNICAL: n("type_technical") + 2 * (n("major") + n("partial_outage")) + 3 * (n("outage") + n("outage_scope") + n("data_loss")),
-        EscalationType.SERVICE: 1.5 * n("type_service"),
-        EscalationType.BUSINESS: 1.2 * n("type_business"),
-        EscalationType.COMPLIANCE: 2 * n("regulatory"),
+        EscalationType.TECHNICAL: n("type_technical") + 2 * n("ui_text")
+        + 2 * (fault("major") + fault("partial_outage") + fault("component_down"))
+        + 3 * (fault("outage") + fault("outage_scope") + fault("data_loss")),
+        EscalationType.SERVICE: 1.5 * (n("type_service") + n("unanswered")),
+        EscalationType.BUSINESS: 1.2 * n("type_business") + 2 * n("billing_error"),
+        # a lawyer, a court or a regulator makes it a matter for Legal & Compliance
+        EscalationType.COMPLIANCE: 2 * (n("regulatory") + n("regulatory_request") + n("legal")),
+        # security settings and controls (2FA, session timeouts, allow-lists) without an incident
+        EscalationType.SECURITY: 2.5 * n("security_hint"),
     }
     best = max(scores, key=lambda t: scores[t])  # ties keep the order above
     if scores[best] == 0:
         return EscalationType.TECHNICAL, "no type cue; technical by default"
-    kind = {
-        EscalationType.TECHNICAL: "type_technical",
-        EscalationType.SERVICE: "type_service",
-        EscalationType.BUSINESS: "type_business",
-        EscalationType.COMPLIANCE: "regulatory",
+    kinds = {
+        EscalationType.TECHNICAL: ("type_technical", "major", "outage", "data_loss"),
+        EscalationType.SERVICE: ("type_service", "unanswered"),
+        EscalationType.BUSINESS: ("type_business", "billing_error"),
+        EscalationType.COMPLIANCE: ("regulatory", "regulatory_request", "legal"),
+        EscalationType.SECURITY: ("security_hint",),
     }[best]
-    words = list(dict.fromkeys(c.phrase.lower() for c in sig.cues.get(kind, ())))[:4]
+    found = sorted((c for kind in kinds for c in sig.cues.get(kind, ())), key=lambda c: c.start)
+    words = list(dict.fromkeys(c.phrase.lower() for c in found))[:4]
     return best, f"{best.value} cues dominate ({', '.join(repr(w) for w in words)})" if words else f"{best.value} cues dominate"
 
 
@@ -165,13 +194,15 @@ def _clause(sig: Signals, kind: str) -> str | None:
 def _describes_problem(sig: Signals) -> bool:
     return any(
         sig.has(k)
-        for k in ("outage", "outage_scope", "partial_outage", "data_loss", "security_breach", "security_concern", "major", "degraded", "minor")
+        for k in ("outage", "outage_scope", "partial_outage", "component_down", "data_loss", "security_breach", "security_concern", "major",
+                  "slow_and_failing", "billing_error", "unanswered", "degraded", "minor", "ui_text")
     )
 
 
 def summarize(sig: Signals, limit: int = 140) -> str:
     """One line naming the problem, in the customer's words where possible."""
-    order = ("security_breach", "data_loss", "outage_scope", "outage", "partial_outage", "security_concern", "major", "degraded", "minor")
+    order = ("security_breach", "data_loss", "outage_scope", "outage", "partial_outage", "component_down", "security_concern", "slow_and_failing",
+             "major", "billing_error", "degraded", "unanswered", "minor", "ui_text")
     cue = next((sig.first(k, actual=True) for k in order if sig.first(k, actual=True)), None)
     if cue:
         line = sig.quote(cue, limit)

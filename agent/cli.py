@@ -115,8 +115,9 @@ def _parse_at(value: str | None):
 @click.option("--model", help="Claude model for the anthropic engine.")
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of FILE or stdin.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--no-redact", is_flag=True, help="Send emails, phone numbers, card numbers and secrets to the API as they are.")
 @click.pass_obj
-def triage(obj: Context, source, text, customer, tier, contact, owner, timezone, at, engine, model, encoding, as_json):
+def triage(obj: Context, source, text, customer, tier, contact, owner, timezone, at, engine, model, encoding, as_json, no_redact):
     """Triage a complaint from FILE, '-' (stdin) or --text; store it and print the plan.
 
     \b
@@ -131,14 +132,20 @@ def triage(obj: Context, source, text, customer, tier, contact, owner, timezone,
     parse_tier(tier)
     policy = obj.policy()
     chosen = get_engine(engine, model=model, policy=policy)
+    if no_redact and hasattr(chosen, "redact"):
+        chosen.redact = False
     opened = _parse_at(at)
     with obj.store() as store:
         esc = triage_complaint(
             text=complaint, customer=customer, tier=tier, contact=contact, owner=owner, timezone=timezone,
             at=opened, store=store, engine=chosen, policy=policy,
         )
+        rejected = [c["error"] for c in store.model_calls(int(esc.id.removeprefix("ESC-"))) if c["error"]]
     if esc.engine.fallback_reason:
         click.echo(f"warning: {esc.engine.fallback_reason}; the offline engine triaged {esc.id}", err=True)
+    elif rejected:
+        click.echo(f"warning: Claude's answer was re-asked {len(rejected)} time(s) (last: {rejected[-1]}); "
+                   f"the answer that passed triaged {esc.id}", err=True)
     click.echo(views.dumps(views.triage_json(esc)) if as_json else views.triage_text(esc))
 
 
@@ -354,8 +361,9 @@ def policy_check(obj: Context, file: str):
 @click.option("--out", "out", type=click.Path(dir_okay=False), help="Also write FILE.eml (email) or FILE.md.")
 @click.option("--webhook", help="Also post a Slack-compatible JSON message to this URL.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON with the lint findings.")
+@click.option("--no-redact", is_flag=True, help="Send emails, phone numbers, card numbers and secrets to the API as they are.")
 @click.pass_obj
-def draft(obj: Context, escalation_id, kind, audience, engine, model, out, webhook, as_json):
+def draft(obj: Context, escalation_id, kind, audience, engine, model, out, webhook, as_json, no_redact):
     """Draft a message: acknowledgment, update, resolution, apology, internal or summary.
 
     Every draft is linted (blame language, placeholders, next update time, contact, credits)
@@ -368,8 +376,11 @@ def draft(obj: Context, escalation_id, kind, audience, engine, model, out, webho
         from .errors import UsageError
 
         raise UsageError(f"unknown draft kind {kind!r}: choose one of {', '.join(drafting.KINDS)}")
+    delivery.check(out, webhook)
     with obj.store() as store:
         chosen = get_engine(engine, model=model, policy=store.policy_of(escalation_id))
+        if no_redact and hasattr(chosen, "redact"):
+            chosen.redact = False
         outcome = drafting.create(store, escalation_id, kind, audience=audience, engine=chosen, actor=_actor())
         # The policy stored with the escalation, the one the draft itself used for the owner's channel.
         channel = store.policy_of(outcome.escalation.id).teams[outcome.escalation.type].channel
@@ -461,7 +472,10 @@ def main() -> None:
 
 # Command groups that live in their own modules register themselves on `cli` when imported.
 from . import cli_metrics  # noqa: E402,F401
+from . import cli_ops  # noqa: E402,F401
+from . import cli_mcp  # noqa: E402,F401
 from . import cli_workflows  # noqa: E402,F401
+from . import cli_rca  # noqa: E402,F401
 
 if __name__ == "__main__":
     main()

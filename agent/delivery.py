@@ -6,6 +6,7 @@ import json
 import re
 import urllib.error
 import urllib.request
+from email.headerregistry import Address, Group
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -17,12 +18,28 @@ from .store import now
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
+def _one_line(text: str) -> str:
+    """Header values never carry a line break (an engine's subject might)."""
+    return " ".join(text.split())
+
+
+def _party(name: str, address: str | None = None) -> Address | Group:
+    """A named mailbox, quoted as needed ("Rivera, Sam" is one person, not two); with no address known,
+    an empty group named after them, so the name survives a parser instead of becoming a bogus address."""
+    name = _one_line(name)
+    if address:
+        return Address(display_name=name, addr_spec=address)
+    return Group(display_name=name, addresses=())
+
+
 def as_eml(draft: Draft, esc: Escalation, channel: str) -> bytes:
     msg = EmailMessage()
-    msg["Subject"] = draft.subject
+    msg["Subject"] = _one_line(draft.subject)
     sender = _EMAIL.search(channel or "")
-    msg["From"] = f"{esc.owner} <{sender.group(0)}>" if sender else esc.owner
-    msg["To"] = esc.contact or esc.customer
+    msg["From"] = _party(esc.owner, sender.group(0) if sender else None)
+    recipient = esc.contact or esc.customer
+    address = _EMAIL.search(recipient)
+    msg["To"] = _party(recipient.replace(address.group(0), "").strip(" <>") or recipient, address.group(0)) if address else _party(recipient)
     msg["Date"] = format_datetime(now())
     msg["X-Escalation-Id"] = esc.id
     msg.set_content(draft.body)
@@ -33,11 +50,18 @@ def as_markdown(draft: Draft, esc: Escalation) -> str:
     return f"# {draft.subject}\n\n_{esc.id} · {esc.customer} · {draft.kind}_\n\n{draft.body}"
 
 
+def check(out: str | None = None, webhook: str | None = None) -> None:
+    """Refuse a bad --out or --webhook before anything is drafted or stored."""
+    if out is not None and Path(out).suffix.lower() not in (".eml", ".md"):
+        raise UsageError(f"--out {out}: use a .eml or .md file name")
+    if webhook is not None and not webhook.startswith(("http://", "https://")):
+        raise UsageError(f"--webhook {webhook!r}: give an http(s) URL")
+
+
 def write(path: str, draft: Draft, esc: Escalation, channel: str) -> Path:
+    check(out=path)
     target = Path(path)
     suffix = target.suffix.lower()
-    if suffix not in (".eml", ".md"):
-        raise UsageError(f"--out {path}: use a .eml or .md file name")
     try:
         if suffix == ".eml":
             target.write_bytes(as_eml(draft, esc, channel))
@@ -48,20 +72,29 @@ def write(path: str, draft: Draft, esc: Escalation, channel: str) -> Path:
     return target
 
 
+def slack_escape(text: str, limit: int | None = None) -> str:
+    """Slack reads &, < and > as control characters (<!channel>, <url|label>): customer text is escaped,
+    and a cut never splits an entity."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if limit is not None and len(escaped) > limit:
+        escaped = re.sub(r"&[a-z]*$", "", escaped[: limit - 1]) + "…"
+    return escaped
+
+
 def slack_payload(draft: Draft, esc: Escalation) -> dict:
+    subject = _one_line(draft.subject)
     return {
-        "text": f"{draft.subject}\n\n{draft.body}",
+        "text": slack_escape(f"{subject}\n\n{draft.body}"),
         "blocks": [
-            {"type": "header", "text": {"type": "plain_text", "text": draft.subject[:150]}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": draft.body[:2900]}},
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": f"{esc.id} · {esc.customer} · {draft.kind}"}]},
+            {"type": "header", "text": {"type": "plain_text", "text": subject[:150]}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": slack_escape(draft.body, 3000)}},
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": slack_escape(f"{esc.id} · {esc.customer} · {draft.kind}")}]},
         ],
     }
 
 
 def post(url: str, draft: Draft, esc: Escalation, *, timeout: float = 10.0) -> int:
-    if not url.startswith(("http://", "https://")):
-        raise UsageError(f"--webhook {url!r}: give an http(s) URL")
+    check(webhook=url)
     body = json.dumps(slack_payload(draft, esc)).encode()
     request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
     try:

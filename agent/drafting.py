@@ -103,6 +103,8 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
         "executive_title": policy.company.executive_title,
         "rationale": t.rationale,
         "summary": t.summary,
+        # The summary in the customer's own words, addressed back to them ("your agents", not "our agents").
+        "what_happened": second_person(t.summary.rstrip(".!?…")) + ".",
         "complaint_excerpt": esc.complaint[:400],
     }
 
@@ -175,10 +177,14 @@ def create(store: Store, ident: str, kind: str, *, audience: str | None = None, 
             fallback, calls = str(exc), exc.calls
     if draft is None:
         draft = render_offline(kind, ctx)
-    result = lint.lint(draft.body, lint_context(esc, policy, kind, audience, ctx))
-    subject_result = lint.lint(draft.subject, lint.LintContext(kind="subject", audience="internal",
-                                                               customer_text=[esc.complaint, esc.customer]))
-    final = draft.model_copy(update={"body": result.text, "subject": subject_result.text})
+    body_ctx = lint_context(esc, policy, kind, audience, ctx)
+    result = lint.lint(draft.body, body_ctx)
+    subject_result = lint.lint(draft.subject, lint.LintContext(kind="subject", audience="internal", confirmed=ctx["confirmed"],
+                                                               customer_text=body_ctx.customer_text))
+    subject = " ".join(subject_result.text.split())
+    if not subject:  # lint removed the whole line (a blaming subject): the template's subject stands in
+        subject = render_offline(kind, ctx).subject
+    final = draft.model_copy(update={"body": result.text, "subject": subject})
     findings = result.findings + subject_result.findings
     store.save_draft(number, final, prompt_hash(template(kind)), findings=[f.model_dump(mode="json") for f in findings],
                      passed=result.passed and subject_result.passed, audience=audience, actor=actor, at=moment,

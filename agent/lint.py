@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pydantic import BaseModel
 
@@ -40,6 +41,7 @@ class LintContext:
     impact_level: str | None = None
     customer_text: list[str] = field(default_factory=list)  # what the customer wrote: never a placeholder
     allowed_links: tuple[str, ...] = ()
+    severity: str | None = None  # the record's severity: a customer message naming another one is wrong
 
 
 @dataclass
@@ -55,9 +57,11 @@ class LintResult:
 # Blame: whole sentences that point at the customer or another team are removed; reproachful
 # asides are cut out of the sentence.
 _BLAME_SENTENCE = re.compile(
-    r"\b(?:you should(?:n't| not)? have (?:\w+ed|known|read|done|seen|run|set|made|taken|sent|told|written|kept)\b|you failed to|you forgot to|you did not follow|you didn't follow|"
+    # "You should have received" tells them where to look, it blames nobody.
+    r"\b(?:you should(?:n't| not)? have (?!received\b)(?:\w+ed|known|read|done|seen|run|set|made|taken|sent|told|written|kept)\b|you failed to|you forgot to|you did not follow|you didn't follow|"
     r"user error|operator error|your (?:own )?fault|not our fault|not (?:our|my) (?:problem|responsibility)|"
-    r"another team'?s? (?:fault|issue|problem|mistake)|the other team'?s? (?:fault|issue|problem|mistake)|"
+    r"(?:another|the other|a different) team'?s? (?:fault|issue|problem|mistake|error|bug|code|change|changes|deploy(?:ment)?|release|responsibility|doing|side)|"
+    r"(?:caused|broken|introduced) by (?:another|the other|a different) team|"
     r"(?:caused|broken) by (?:your|the customer'?s?) (?:team|staff|admins?|configuration|setup|mistake)|"
     r"blame (?:lies|rests) with|(?:engineering|the dev(?:elopment)? team|ops|the vendor|our vendor|"
     r"the other team|another team) (?:broke|messed up|screwed up|dropped the ball|is to blame))",
@@ -74,19 +78,33 @@ _PLACEHOLDER = re.compile(
     r"<(?:[A-Za-z_ ]{1,30})>|\bINSERT\b",
 )
 _SENTENCE = re.compile(r"[^.!?\n]*[.!?]+[ \t]*|[^.!?\n]+|\n")
+# A promised time: "16:00", "4pm", "4:30 p.m.", with an optional zone label (upper case only: "by 16:00
+# tomorrow" must not read "tomor" as a zone) and day ("today", "on Wed 25 Nov 2026", "on Friday").
+_CLOCK_TIME = (
+    r"(?:\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)(?!\w)|\d{1,2}[:.]\d{2}\b|noon\b|midday\b|midnight\b)"
+    r"(?:\s+(?-i:[A-Z]{2,5})\b|\s+(?:UTC|GMT)?[+-]\d{1,2}(?::\d{2})?)?"
+    r"(?:\s+(?:today|tomorrow|tonight|this (?:morning|afternoon|evening))\b"
+    r"|\s+on\s+(?:\w{3,9},?\s+\d{1,2}\s+\w{3,9}(?:\s+\d{4})?\b|\w+day\b|\d{1,2}\s+\w{3,9}(?:\s+\d{4})?\b"
+    r"|\w{3,9}\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?\b))?"
+)
 _TIME_PROMISE = re.compile(
-    r"(?:(?:hear from (?:me|us)|(?:next|an?) update|update you|get back to you|be in touch)[^.\n]{0,40}?\bby\s+)"
-    r"(?P<time>\d{1,2}[:.]\d{2}(?:\s*(?:am|pm))?(?:\s+[A-Z]{2,5}|\s+[+-]\d{2}:\d{2})?(?:\s+on\s+\w{3,9},?\s+\d{1,2}\s+\w{3,9}(?:\s+\d{4})?)?)",
+    r"(?:(?:hear from (?:me|us)|(?:next|an?) update|update you|get back to you|be in touch)[^.\n]{0,40}?\b(?:by|before|no later than)\s+)"
+    r"(?P<time>" + _CLOCK_TIME + r")",
     re.IGNORECASE,
 )
+_NUM = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 _CREDIT = re.compile(
-    r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|an?)[- ](?:full\s+)?months?'?(?:\s+of)?(?:\s+free)?(?:\s+(?:service|account|subscription))?\s+(?:credits?|free|refund)\b|"
-    r"\bcredit (?:of|for) (?P<n2>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|an?) (?:full )?months?\b|"
-    r"\b(?P<year>a (?:full )?year|twelve months|12 months) (?:free|of free service|of credit)\b",
+    r"(?P<art>\b(?:an?|the)\s+)?(?:"
+    r"\b(?P<n3>" + _NUM + r")\s+(?:full\s+)?months?\s+of\s+(?:free|complimentary)(?:\s+(?:service|subscription|usage|access))?\b|"
+    r"\b(?P<n>" + _NUM + r"|an?)[- ](?:full[- ])?months?'?(?:\s+of)?(?:\s+(?:free|complimentary))?(?:\s+(?:service|account|subscription))?\s+(?:credits?|free|refund)\b|"
+    r"\b(?P<n4>" + _NUM + r")\s+free\s+months?\b|"
+    r"\bcredit (?:of|for) (?P<n2>" + _NUM + r"|an?) (?:full )?months?\b|"
+    r"\b(?P<year>a (?:full )?year|twelve months|12 months) (?:free|of free service|of credit)\b)",
     re.IGNORECASE,
 )
+NUMBER_WORDS = {v: k for k, v in WORDS.items() if k not in ("a", "an")}
 _FULLY_RESOLVED = re.compile(
-    r"\b(?:fully|completely|totally|permanently|100\s?%)\s+(?:resolved|fixed)\b|\bwill never happen again\b", re.IGNORECASE
+    r"\b(?:fully|completely|totally|permanently|100\s?%)\s+(?P<verb>resolved|fixed)\b|\b(?P<never>will never happen again)\b", re.IGNORECASE
 )
 _IMPACT = re.compile(r"\b(?:impact|disrupt\w*|affect\w*|inconvenien\w*|frustrat\w*|cost you|sorry|apologi[sz]e)\b", re.IGNORECASE)
 _TIMELINE = re.compile(
@@ -94,7 +112,8 @@ _TIMELINE = re.compile(
     r"next update|ETA|estimated|\d{1,2}[:.]\d{2} \w+ on|on \w+day|no later than)\b",
     re.IGNORECASE,
 )
-_LINK = re.compile(r"\bhttps?://[^\s)>\]]+|\bwww\.[^\s)>\]]+", re.IGNORECASE)
+# A link stops before trailing punctuation: "Visit https://x.example/a." keeps its full stop.
+_LINK = re.compile(r"\bhttps?://[^\s)>\]]*[^\s)>\].,;:!?'\"]|\bwww\.[^\s)>\]]*[^\s)>\].,;:!?'\"]", re.IGNORECASE)
 
 CUSTOMER_FACING = ("acknowledgment", "update", "resolution", "apology", "summary", "human")
 NEEDS_NEXT_UPDATE = ("acknowledgment", "update")
@@ -119,6 +138,46 @@ def _inside(span: tuple[int, int], masks: list[tuple[int, int]]) -> bool:
     return any(a <= span[0] and span[1] <= b for a, b in masks)
 
 
+_PRONOUNS = frozenset(
+    "i me my mine myself we us our ours ourselves you your yours yourself yourselves".split())
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words with every personal pronoun made alike, so 'our agents' (the customer) and
+    'your agents' (the same words addressed back to them) compare equal."""
+    return ["~" if w in _PRONOUNS else w for w in (m.group(0).lower() for m in _WORD.finditer(text))]
+
+
+def _quoted(text: str, start: int, end: int, customer_text: list[str], context: int, *, exact: bool = False) -> bool:
+    """Whether text[start:end] repeats what the customer wrote: the same words (pronouns aside) with
+    `context` words of the draft around them. A bare phrase ('It was user error.') is never a quote;
+    `exact` also asks for the phrase itself verbatim (a placeholder's braces and brackets)."""
+    phrase = text[start:end]
+    if exact and not any(phrase in part for part in customer_text):
+        return False
+    hit, before, after = _words(phrase), _words(text[:start]), _words(text[end:])
+    if len(before) + len(after) < context:
+        return False
+    haystacks = [" " + " ".join(_words(part)) + " " for part in customer_text if part]
+    for k in range(context + 1):
+        if k > len(before) or context - k > len(after):
+            continue
+        left = before[len(before) - k:] if k else []
+        window = " " + " ".join([*left, *hit, *after[: context - k]]) + " "
+        if any(window in hay for hay in haystacks):
+            return True
+    return False
+
+
+def _cut(text: str, start: int, end: int, keep_comma: bool) -> tuple[str, int]:
+    """Remove text[start:end]; a sentence that now starts lower-case gets its capital back."""
+    head, tail = text[:start] + (" " if keep_comma else ""), text[end:]
+    if tail[:1].islower() and (not head.strip(" \t") or head.rstrip(" \t")[-1:] in ".!?\n"):
+        tail = tail[0].upper() + tail[1:]
+    return head + tail, len(head)
+
+
 def _n(value: str) -> int:
     return int(value) if value.isdigit() else WORDS.get(value.lower(), 1)
 
@@ -127,60 +186,91 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
     findings: list[Finding] = []
     original = text
 
-    # 1. Blame language: sentences removed, asides cut.
-    def drop_sentence(m_text: str) -> str:
-        out = []
-        for sentence in _SENTENCE.findall(m_text):
-            hit = _BLAME_SENTENCE.search(sentence)
-            if hit:
-                start = original.find(sentence.strip())
-                findings.append(Finding(rule="blame_language", span=(start, start + len(sentence.strip())) if start >= 0 else None,
-                                        found=hit.group(0), fix="sentence removed" if fix else None, fixed=fix))
-                if fix:
-                    continue
-            out.append(sentence)
-        return "".join(out)
+    def where(found: str, near: int) -> tuple[int, int] | None:
+        """The span of `found` in the text as given (earlier fixes may have moved it): the occurrence nearest `near`."""
+        starts, i = [], original.find(found)
+        while i >= 0:
+            starts.append(i)
+            i = original.find(found, i + 1)
+        if not starts:
+            return None
+        start = min(starts, key=lambda i: abs(i - near))
+        return (start, start + len(found))
 
-    text = drop_sentence(text)
-    for m in list(_BLAME_ASIDE.finditer(text)):
-        start = original.find(m.group(0).strip(" ,"))
-        findings.append(Finding(rule="blame_language", span=(start, start + len(m.group(0).strip(" ,"))) if start >= 0 else None,
-                                found=m.group(0).strip(" ,"), fix="phrase removed" if fix else None, fixed=fix))
+    # 1. Blame language: sentences removed, asides cut. The customer's own words quoted back
+    #    ("your agent said it was user error, but ...") blame nobody and stay.
+    def blames(source: str, m: re.Match) -> bool:
+        return not _quoted(source, m.start(), m.end(), ctx.customer_text, 4)
+
+    out = []
+    for sentence in _SENTENCE.finditer(text):
+        hit = next((h for h in _BLAME_SENTENCE.finditer(text, sentence.start(), sentence.end()) if blames(text, h)), None)
+        if hit:
+            body = sentence.group(0).strip()
+            start = sentence.start() + sentence.group(0).index(body[:1]) if body else sentence.start()
+            findings.append(Finding(rule="blame_language", span=(start, start + len(body)),
+                                    found=hit.group(0), fix="sentence removed" if fix else None, fixed=fix))
+            if fix:
+                continue
+        out.append(sentence.group(0))
     if fix:
-        text = _BLAME_ASIDE.sub(lambda m: " " if m.group(0).startswith(",") else "", text)
-        text = re.sub(r"(^|\n)(\s*)([a-z])", lambda m: m.group(1) + m.group(2) + m.group(3).upper(), text)
+        text = "".join(out)
+
+    asides = [m for m in _BLAME_ASIDE.finditer(text) if blames(text, m)]
+    for m in asides:
+        phrase = m.group(0).strip(" ,")
+        findings.append(Finding(rule="blame_language", span=where(phrase, m.start()),
+                                found=phrase, fix="phrase removed" if fix else None, fixed=fix))
+    if fix and asides:
+        for m in reversed(asides):
+            text, _ = _cut(text, m.start(), m.end(), keep_comma=m.group(0).startswith(","))
         text = re.sub(r"[ \t]{2,}", " ", text)
 
     customer_facing = ctx.audience == "customer" and ctx.kind in CUSTOMER_FACING
 
+    # 1b. What an injected complaint may smuggle into a reply through a model that obeyed it:
+    #     system prompt text, instructions to the model, promises nobody approved.
+    text = _smuggled(text, ctx, findings, where, fix)
+
     # 2. Unfilled placeholders (not the customer's own words quoted back).
     masks = _mask(text, ctx.customer_text)
     for m in _PLACEHOLDER.finditer(text):
-        if not _inside(m.span(), masks):
-            findings.append(Finding(rule="unfilled_placeholder", span=m.span(), found=m.group(0)))
+        if not _inside(m.span(), masks) and not _quoted(text, m.start(), m.end(), ctx.customer_text, 1, exact=True):
+            findings.append(Finding(rule="unfilled_placeholder", span=where(m.group(0), m.start()), found=m.group(0)))
 
-    # 3. Links nobody approved (an injected link must never reach a customer).
+    # 3. Links nobody approved (an injected link must never reach a customer). A subject line never
+    #    needs one, even one the customer wrote (a model's summary can carry an injected link there).
+    #    The customer's own link may be quoted back as what it is ("the page https://… fails"), never
+    #    as a place to go ("log in at https://…"): that is how an injected link would reach a reader.
+    link_masks = [] if ctx.kind == "subject" else [span for span in masks if not _sends_to_link(text, span)]
     for m in list(_LINK.finditer(text)):
-        if _inside(m.span(), masks) or any(allowed in m.group(0) for allowed in ctx.allowed_links):
+        if _inside(m.span(), link_masks) or any(allowed in m.group(0) for allowed in ctx.allowed_links):
             continue
-        findings.append(Finding(rule="unapproved_link", span=m.span(), found=m.group(0),
+        findings.append(Finding(rule="unapproved_link", span=where(m.group(0), m.start()), found=m.group(0),
                                 fix="link removed" if fix else None, fixed=fix))
     if fix:
-        text = _LINK.sub(lambda m: m.group(0) if _inside(m.span(), masks) or any(a in m.group(0) for a in ctx.allowed_links) else "(link removed)", text)
+        text = _LINK.sub(lambda m: m.group(0) if _inside(m.span(), link_masks) or any(a in m.group(0) for a in ctx.allowed_links) else "(link removed)", text)
 
     # 4. Service credits within the recovery policy for the impact level.
     if ctx.max_credit_months is not None:
         def cap(m: re.Match) -> str:
-            months = 12 if m.group("year") else _n(m.group("n") or m.group("n2"))
+            months = 12 if m.group("year") else _n(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4"))
             if months <= ctx.max_credit_months:
                 return m.group(0)
-            if ctx.max_credit_months == 0:
+            allowed = ctx.max_credit_months
+            words = NUMBER_WORDS.get(allowed, str(allowed))
+            if allowed == 0:
                 replacement = "our sincere apology"
                 fixed = f"no credit at {ctx.impact_level or 'this'} impact: offer replaced"
-            else:
-                replacement = f"{ctx.max_credit_months} month{'s' if ctx.max_credit_months > 1 else ''} of service credit"
-                fixed = f"capped at {ctx.max_credit_months} month(s) for {ctx.impact_level or 'this'} impact"
-            findings.append(Finding(rule="credit_within_policy", span=m.span(), found=m.group(0),
+            elif m.group("art"):  # "a six-month credit" -> "a one-month service credit"
+                replacement = f"{'an' if words in ('eight', 'eleven') else 'a'} {words}-month service credit"
+                fixed = f"capped at {allowed} month(s) for {ctx.impact_level or 'this'} impact"
+            else:  # "six months free" -> "one month of service credit"
+                replacement = f"{words} month{'s' if allowed > 1 else ''} of service credit"
+                fixed = f"capped at {allowed} month(s) for {ctx.impact_level or 'this'} impact"
+            if m.group(0)[:1].isupper():
+                replacement = replacement[:1].upper() + replacement[1:]
+            findings.append(Finding(rule="credit_within_policy", span=where(m.group(0), m.start()), found=m.group(0),
                                     fix=fixed if fix else None, fixed=fix))
             return replacement if fix else m.group(0)
 
@@ -188,11 +278,13 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
 
     # 5. No "fully resolved" before the customer confirmed.
     if not ctx.confirmed:
-        for m in list(_FULLY_RESOLVED.finditer(text)):
-            findings.append(Finding(rule="premature_resolution_claim", span=m.span(), found=m.group(0),
-                                    fix="'resolved (pending your confirmation)'" if fix else None, fixed=fix))
+        claims = [m for m in _FULLY_RESOLVED.finditer(text) if not _quoted(text, m.start(), m.end(), ctx.customer_text, 4)]
+        for m in claims:
+            findings.append(Finding(rule="premature_resolution_claim", span=where(m.group(0), m.start()), found=m.group(0),
+                                    fix=f"{_unclaimed(m)!r}" if fix else None, fixed=fix))
         if fix:
-            text = _FULLY_RESOLVED.sub("resolved (pending your confirmation)", text)
+            for m in reversed(claims):
+                text = text[: m.start()] + _unclaimed(m) + text[m.end():]
 
     if customer_facing:
         # 6. The next update time is the SLA plan's.
@@ -200,7 +292,7 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
             promises = list(_TIME_PROMISE.finditer(text))
             wrong = [m for m in promises if ctx.next_update not in m.group(0) and not ctx.next_update.startswith(m.group("time"))]
             for m in wrong:
-                findings.append(Finding(rule="next_update_time", span=m.span("time"), found=m.group("time"),
+                findings.append(Finding(rule="next_update_time", span=where(m.group("time"), m.start("time")), found=m.group("time"),
                                         fix=f"corrected to {ctx.next_update}" if fix else None, fixed=fix))
             if fix:
                 for m in reversed(wrong):
@@ -229,13 +321,160 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
     return LintResult(text=text if fix else original, findings=findings)
 
 
+# -- injected text -----------------------------------------------------------------------------
+
+# Instructions addressed to a model ("ignore previous instructions", "classify this as SEV-4",
+# "</complaint>") have no place in any message: the sentence goes.
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.\n]{0,30}?\b(?:instructions?|rules|policy|prompts?|guidelines)\b|"
+    r"\b(?:system|developer|assistant)\s+(?:prompt|instructions?|override|mode|message)\b|developer mode|"
+    r"^\W*(?:system|assistant|developer)\s*:|"
+    r"\b(?:note|message|instructions?|p\.?s\.?)\s+(?:to|for)\s+(?:the\s+)?(?:ai|bot|assistant|model|llm|support ai)\b|"
+    r"\b(?:dear|hey)\s+(?:ai|bot|assistant|model)\b|\byou are now\b|"
+    r"\b(?:reveal|print|repeat|show|output|disclose)\b[^.\n]{0,40}?\b(?:system prompt|your (?:full )?(?:instructions|prompt|rules)|hard rules|instructions verbatim)\b|"
+    r"\b(?:classify|rate|mark|record|close|triage|label)\b[^.\n]{0,40}?\b(?:(?:as|at|to)\s+(?:a\s+)?|severity\s+)?SEV-?\s?[1-4]\b|"
+    r"\b(?:set|change|lower|downgrade|reduce)\s+(?:the\s+|its\s+)?severity\s+to\b|\bseverity\s*=\s*SEV|\bSEV-?[1-4],?\s+please\b|"
+    r"\bthis is (?:just |only )?(?:a )?SEV-?[1-4]\b|\b(?:new|updated)\s+(?:instructions?|rules|skeleton|policy)\s*:|\bpolicy update\b|"
+    r"[<\uff1c\u2039]\s*[/\uff0f]?\s*(?:complaint|skeleton|facts)\b|\b(?:record_triage|write_draft)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+# Commitments only a person with authority makes: refunds, free service, guarantees, discounts,
+# waived fees. (Service credits are capped by credit_within_policy instead.)
+_PROMISE = re.compile(
+    r"\b(?:we|i)(?:'ll|\u2019ll|\s+will|\s+shall|\s+are going to|\s+am going to|\s+can|\s+promise to|\s+guarantee to|\s+have decided to)"
+    r"\s+(?:\w+\s+){0,2}?(?:refund|reimburse|compensate|waive)\b|"
+    r"\b(?:full|complete|total|100\s?%)\s+refund\b|\brefund(?:ed)?\s+(?:you\s+)?in full\b|"
+    r"\bfree(?:\s+of\s+charge)?\s+(?:for|during)\s+(?:a|one|two|three|four|five|six|\d+|the next|the rest of|an entire|a whole|a full|life|ever)\b|"
+    r"\bfree\s+(?:service|access|usage|subscription|licen[cs]es?|seats?|plan)\s+(?:for|until)\b|"
+    r"\bfree\s+forever\b|\blifetime\s+(?:free|discount|access|subscription|licen[cs]e|deal)\b|"
+    r"\b(?:we|i)\s+(?:can\s+|hereby\s+)?guarantee\b|\bguaranteed?\s+(?:\d+\s?%\s+)?(?:uptime|refund|compensation|availability|payout)\b|"
+    r"\b\d{1,3}\s?%\s+(?:discount|off)\b|"
+    r"\b(?:waive|cancel)\s+(?:all|every|any|your|the)\s+(?:\w+\s+)?(?:fees?|invoices?|charges?|bills?|payments?)\b",
+    re.IGNORECASE,
+)
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+SYSTEM_PROMPTS = ("triage_system.j2", "draft_system.j2")
+
+
+def _flat(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", _INVISIBLE.sub("", text).casefold()).split())
+
+
+@lru_cache(maxsize=1)
+def _prompt_fragments() -> tuple[str, ...]:
+    """Every static sentence of the system prompts (template syntax split out), flattened."""
+    from .prompts import prompts_dir
+
+    fragments = []
+    for name in SYSTEM_PROMPTS:
+        for line in (prompts_dir() / name).read_text(encoding="utf-8").splitlines():
+            for piece in re.split(r"\{\{.*?\}\}|\{%.*?%\}", line):
+                for sentence in re.split(r"(?<=[.;:!?])\s+", piece.strip().lstrip("-").strip()):
+                    flat = _flat(sentence)
+                    if len(flat) >= 24 and len(flat.split()) >= 4:
+                        fragments.append(flat)
+    return tuple(dict.fromkeys(fragments))
+
+
+def system_prompt_lines(text: str) -> list[str]:
+    """Lines of `text` that repeat a sentence of a system prompt."""
+    fragments = _prompt_fragments()
+    return [line for line in text.split("\n") if (flat := _flat(line)) and any(f in flat for f in fragments)]
+
+
+def _smuggled(text: str, ctx: LintContext, findings: list[Finding], where, fix: bool) -> str:
+    leaked = set(system_prompt_lines(text))
+    if leaked:
+        kept = []
+        for line in text.split("\n"):
+            if line in leaked:
+                findings.append(Finding(rule="system_prompt_leak", span=where(line.strip(), text.find(line)), found=line.strip()[:200],
+                                        fix="line removed" if fix else None, fixed=fix))
+                if fix:
+                    continue
+            kept.append(line)
+        text = "\n".join(kept)
+    checks = [("injected_instruction", _INSTRUCTION)]
+    if ctx.kind != "internal":  # a note to our own team may report what the customer asked for
+        checks.append(("unapproved_promise", _PROMISE))
+    if ctx.kind == "subject":  # a subject line makes no offer at all, not even a credit within policy
+        checks.append(("unapproved_promise", _CREDIT))
+    if ctx.severity and ctx.audience == "customer":
+        checks.append(("severity_mismatch", re.compile(r"\bSEV-?\s?(?!" + re.escape(ctx.severity[-1]) + r"\b)[1-4]\b", re.IGNORECASE)))
+    out, cut = [], False
+    subject = ctx.kind == "subject"  # one templated line: keep what comes before the injected text
+    for sentence in _SENTENCE.finditer(text):
+        probe = _INVISIBLE.sub("", sentence.group(0))
+        hit = next(((rule, m) for rule, pattern in checks if (m := pattern.search(probe))), None)
+        if hit:
+            body = sentence.group(0).strip()
+            findings.append(Finding(rule=hit[0], span=where(body, sentence.start()), found=hit[1].group(0),
+                                    fix=("text cut" if subject else "sentence removed") if fix else None, fixed=fix))
+            if fix:
+                cut = True
+                if subject:  # back to the separator before it: "We're on it - <injected summary>"
+                    head = probe[: hit[1].start()]
+                    seps = [head.rfind(sep) for sep in (" - ", ": ", " \u2013 ", " \u2014 ")]
+                    out.append(head[: max(seps)] if max(seps) > 0 else head)
+                    break  # and the rest of the line with it
+                continue
+        out.append(sentence.group(0))
+    if not fix:
+        return text
+    text = "".join(out)
+    return text.rstrip(" \t-\u2013\u2014:;,") if subject and cut else text
+
+
+_CALL_TO_ACTION = re.compile(
+    r"(?:\b(?:visit|click(?:\s+here)?|go\s+to|head\s+to|see|open|use|browse\s+to|navigate\s+to|here)\s*[:\-]?\s*|"
+    r"\b(?:log\s?in|sign\s?in|log\s+on|reset|pay|verify|follow|claim|register|update|confirm|download|install|enter|submit|settle|track)"
+    r"\b[^.\n]{0,40}?\b(?:at|on|via|through|using|from|here)\s*[:\-]?\s*|\]\(\s*)$",
+    re.IGNORECASE,
+)
+
+
+def _sends_to_link(text: str, span: tuple[int, int]) -> bool:
+    """Whether a quoted span of customer text holds a link that the words before it send the reader to."""
+    return any(_CALL_TO_ACTION.search(text[max(0, m.start() - 80): m.start()].rsplit("\n", 1)[-1])
+               for m in _LINK.finditer(text, span[0], span[1]))
+
+
+def smuggled(text: str) -> list[str]:
+    """The rules a model's free text (a triage summary) trips that no message may carry: a link, an
+    instruction to a model, an unapproved promise, system prompt text."""
+    findings: list[Finding] = []
+    _smuggled(text, LintContext(kind="subject"), findings, lambda found, near: None, fix=False)
+    rules = [f.rule for f in findings]
+    if _LINK.search(text):
+        rules.append("unapproved_link")
+    return list(dict.fromkeys(rules))
+
+
+def _unclaimed(m: re.Match) -> str:
+    if m.group("never"):
+        return "should not happen again"
+    return f"{m.group('verb').lower()} (pending your confirmation)"
+
+
+_SIGNOFF = re.compile(
+    r"^\s*(?:many thanks|thanks(?: again)?|thank you|best(?: regards| wishes)?|kind regards|regards|warm regards|"
+    r"(?:yours )?sincerely|cheers|with (?:my )?apologies|all the best)\s*[,.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _insert_before_signoff(text: str, sentence: str) -> str:
-    """Before the closing lines ('Best,', a name), else at the end."""
+    """Before the closing lines ('Best,' and a name, or a bare signature block), else at the end."""
     lines = text.rstrip("\n").split("\n")
-    signoff = re.compile(r"^\s*(?:best|kind regards|regards|thanks|thank you|sincerely|cheers|warm regards)\b.*,?\s*$", re.IGNORECASE)
     for i in range(len(lines) - 1, max(-1, len(lines) - 6), -1):
-        if signoff.match(lines[i]):
+        if _SIGNOFF.match(lines[i]):
             return "\n".join(lines[:i] + [sentence, ""] + lines[i:]) + "\n"
+    # A signature with no sign-off word: a last paragraph of a few short lines that are not sentences.
+    if "" in lines:
+        start = len(lines) - lines[::-1].index("")
+        block = lines[start:]
+        if 0 < len(block) <= 3 and start > 1 and all(len(b) <= 60 and not b.rstrip().endswith((".", "!", "?", ":")) for b in block):
+            return "\n".join(lines[:start] + [sentence, ""] + block) + "\n"
     return text.rstrip("\n") + "\n\n" + sentence + "\n"
 
 

@@ -178,6 +178,12 @@ def m005_status_reports(db: sqlite_utils.Database) -> None:
     db["status_reports"].create({"id": int, "generated_at": str, "open": int, "breached": int}, pk="id")
 
 
+@migration
+def m006_events_kind_index(db: sqlite_utils.Database) -> None:
+    """Prevention actions, RCAs and commitments are read across escalations by event kind."""
+    db["events"].create_index(["kind", "escalation_id"], if_not_exists=True)
+
+
 def apply(db: sqlite_utils.Database) -> list[str]:
     """Apply pending migrations inside one immediate transaction; safe when processes race."""
     conn = db.conn

@@ -47,8 +47,13 @@ def is_significant(sig: Signals) -> bool:
     """Impact beyond one person's inconvenience: a broken feature at scale, money, or a critical process."""
     broad = is_broad(sig)
     money = sig.money_at_risk is not None and (sig.money_at_risk.value or 0) >= SIGNIFICANT_MONEY
-    broken = any(sig.has(kind, actual=True) for kind in ("major", "outage", "partial_outage"))
+    broken = any(sig.has(kind, actual=True) for kind in ("major", "outage", "partial_outage", "component_down"))
     return broken and (broad or money or sig.has("critical")) or (broad and sig.has("outage_scope"))
+
+
+def security_matter(sig: Signals):
+    """The cue that makes a complaint a security matter, if any: a breach, or a security concern stated as fact."""
+    return sig.first("security_breach") or sig.first("security_concern", actual=True)
 
 
 def severity_floors(sig: Signals, tier: Tier | None) -> list[Floor]:
@@ -61,6 +66,14 @@ def severity_floors(sig: Signals, tier: Tier | None) -> list[Floor]:
             floors.append(Floor(severity, rule, f'{what}: "{sig.quote(cue)}"'))
 
     add(Severity.SEV1, "security_breach_is_sev1", "security_breach", "the complaint describes a security breach")
+    # A security concern plus bulk data taken out ("a deactivated user exported our entire contact list") is a breach.
+    concern, taken = sig.first("security_concern", actual=True), sig.first("exfiltration", actual=True)
+    if concern and taken:
+        quotes = dict.fromkeys((sig.quote(concern), sig.quote(taken)))
+        floors.append(Floor(
+            Severity.SEV1, "security_breach_is_sev1",
+            "the complaint describes data taken without authorisation: " + "; ".join(f'"{q}"' for q in quotes),
+        ))
     add(Severity.SEV1, "data_loss_is_sev1", "data_loss", "the complaint describes lost or corrupted data")
     add(Severity.SEV1, "full_outage_is_sev1", "outage", "the complaint describes a full outage")
     add(Severity.SEV1, "full_outage_is_sev1", "outage_scope", "nobody can work")
@@ -163,7 +176,7 @@ def reconcile(
         )
 
     type_ = answer.type
-    security_cue = sig.first("security_breach") or sig.first("security_concern", actual=True)
+    security_cue = security_matter(sig)
     if security_cue and type_ is not EscalationType.SECURITY:
         correct(
             "type", type_.value, EscalationType.SECURITY.value, "security_cues_mean_security_type",

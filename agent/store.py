@@ -277,3 +277,34 @@ class Store:
 
     def model_calls(self, number: int) -> list[dict]:
         return list(self.db.query("SELECT * FROM model_calls WHERE escalation_id = ? ORDER BY id", [number]))
+
+    def backup(self, path: str | Path) -> Path:
+        """A consistent copy of the live database through SQLite's online backup API (other processes may
+        keep writing), readable by its owner only. Written beside the target and renamed into place."""
+        target = Path(path)
+        if target.exists() and target.resolve() == self.path.resolve():
+            raise StoreError(f"{target} is the database itself: back it up to another file")
+        if not target.parent.is_dir():
+            raise StoreError(f"cannot write the backup: no directory {target.parent}")
+        partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+        try:
+            os.close(os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600))
+            os.chmod(partial, 0o600)
+            copy = sqlite3.connect(partial, isolation_level=None)
+            try:
+                self.db.conn.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
+                (verdict,) = copy.execute("PRAGMA integrity_check").fetchone()
+            finally:
+                copy.close()
+            if verdict != "ok":
+                raise StoreError(f"the backup failed its integrity check: {verdict}")
+            os.replace(partial, target)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot back up {self.path} to {target}: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot write the backup {target}: {exc.strerror}") from exc
+        finally:
+            if partial.exists():
+                partial.unlink()
+        return target

@@ -25,8 +25,18 @@ _FIRST_TO_SECOND = {
 }
 _OBJECT_BEFORE = re.compile(r"\b(?:to|for|with|from|at|by|tell|told|ask|asked|call|called|email|emailed|contact|contacted|pay|paid|thank)\s+$", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, [*_FIRST_TO_SECOND, "you"]), key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_DAY_PART = r"(?:this|yesterday|today|last)\s+(?:morning|afternoon|evening|night)"
+_WHEN = (
+    r"(?:\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)\b|\d{1,2}[:.]\d{2}\b|noon|midnight|today|tonight|yesterday|"
+    + _DAY_PART + r"|last\s+(?:week|\w+day)|this\s+week|(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
+)
+# A short time phrase at the very start ("Since 9am this morning", "Since Tuesday's release,"), never a
+# whole clause: "From our Berlin office none of the 20 users..." keeps its words.
 _LEADING_TIME = re.compile(
-    r"^(?:since|as of|from|starting)\s+[^,]*?(?:today|morning|afternoon|evening|night|yesterday|am|pm|\d)\s*,?\s+", re.IGNORECASE
+    r"^(?:since|as of|from|starting(?: from)?)\s+(?:about\s+|around\s+)?" + _WHEN
+    + r"(?:\s+(?-i:[A-Z]{2,5}))?(?:\s+(?:" + _DAY_PART + r"|today|yesterday|on\s+\w+day))?"
+    + r"(?:'s\s+(?:release|update|upgrade|deploy(?:ment)?|maintenance|outage|migration))?\s*,?\s+",
+    re.IGNORECASE,
 )
 
 
@@ -59,8 +69,8 @@ def without_leading_time(text: str) -> str:
 
 def headline(summary: str, limit: int = 72) -> str:
     """A subject-line version of the summary: no leading 'Since 9am', no trailing clause."""
-    line = _LEADING_TIME.sub("", summary).strip()
-    line = re.split(r"\s[-–—]\s|;|:", line)[0].strip()
+    line = without_leading_time(summary)
+    line = re.split(r"\s[-–—]\s|;|:\s", line)[0].strip()
     if len(line) > limit:
         line = line[: limit - 1].rsplit(" ", 1)[0] + "…"
     line = second_person(line)

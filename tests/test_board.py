@@ -41,8 +41,9 @@ TYPO = "Small typo on the billing page footer, no rush."  # SEV-4
 
 @pytest.fixture(autouse=True)
 def frozen_now(monkeypatch):
-    monkeypatch.setattr("agent.store.now", lambda: FROZEN_NOW)
+    # agent.lifecycle first: importing it under a patched agent.store.now would bind the frozen clock for good.
     monkeypatch.setattr("agent.lifecycle.now", lambda: FROZEN_NOW)
+    monkeypatch.setattr("agent.store.now", lambda: FROZEN_NOW)
 
 
 def run(db_path, *args):

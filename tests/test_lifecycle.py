@@ -23,8 +23,9 @@ FROZEN_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)  # "now" for every test h
 @pytest.fixture(autouse=True)
 def frozen_now(monkeypatch):
     """The wall clock is pinned so that --at checks ("in the future") and `show` do not depend on today."""
-    monkeypatch.setattr("agent.store.now", lambda: FROZEN_NOW)
+    # agent.lifecycle first: importing it under a patched agent.store.now would bind the frozen clock for good.
     monkeypatch.setattr("agent.lifecycle.now", lambda: FROZEN_NOW)
+    monkeypatch.setattr("agent.store.now", lambda: FROZEN_NOW)
 
 
 def run(db_path, *args):

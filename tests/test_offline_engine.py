@@ -114,6 +114,59 @@ def test_every_type_has_at_least_two_cases():
     assert min(counts.values()) >= 2, counts
 
 
+# -- what the first rules missed: meaning and structure, not keywords -----------------------------
+# Written for these tests (not copied from the eval scenarios): each row names the structure it checks.
+
+STRUCTURE = [
+    # security problems described without the word "security"
+    case("departed-still-has-access", "We let our bookkeeper go in March, but her login still works and she can still see our payroll reports.", SEV2, SECURITY),
+    case("departed-took-data", "An ex-employee whose account we disabled last month downloaded all of our customer records on Saturday night.", SEV1, SECURITY),
+    case("login-from-a-country", "There is a login from Brazil on our owner account at 4am. Nobody here has been to Brazil.", SEV2, SECURITY),
+    case("phishing-described", "Our staff got texts claiming to be from your billing team asking them to verify their card details.", SEV2, SECURITY),
+    case("change-nobody-made", "A webhook URL we don't recognise was added to our workspace yesterday and none of us set it up.", SEV2, SECURITY),
+    case("security-setting-question", "Is there a way to require two-factor authentication for all admins? Just planning ahead.", SEV4, SECURITY),
+    # a part of the service down, intensity, two symptoms at once
+    case("module-down", "The scheduling module is down since this morning; the rest of the app works.", SEV2, TECH),
+    case("some-features-unavailable", "Some report exports are unavailable for a few users, others work fine.", SEV3, TECH),
+    case("high-error-rates", "We are seeing high error rates on the payments API since 10:00.", SEV2, TECH),
+    case("slow-and-failing", "Latency and errors have both been climbing on the search endpoint for an hour.", SEV2, TECH),
+    case("slightly-slow", "Search feels slightly slower than last week, no big deal.", SEV4, TECH),
+    case("produces-nothing", "The weekly summary email produces nothing since the update, no error, just an empty message.", SEV3, TECH),
+    case("everything-gone", "Everything in our account is gone. All projects, all files.", SEV1, TECH),
+    case("folders-open-empty", "Following the migration, the shared folders open empty and the attachments are gone.", SEV1, TECH),
+    # billing errors: size and repetition decide
+    case("billing-repeated", "You billed us twice again this month for our 120 licences, the third time this year.", SEV2, BUSINESS),
+    case("billing-once", "We were charged twice for the March invoice, please refund one of them.", SEV3, BUSINESS),
+    case("billing-small", "Our invoice shows 11 seats instead of 10, it's only $12 but please correct it when you can.", SEV4, BUSINESS),
+    # service: not being answered is a problem even when the tone is mild
+    case("unanswered-ticket", "I raised a support ticket eight days ago and nobody has answered it yet. It would be nice to hear back.", SEV3, SERVICE),
+    case("rude-agent", "The agent I chatted with was condescending and closed the case before I had finished explaining.", SEV3, SERVICE),
+    # requests and questions are not incidents
+    case("document-request", "Could you please send us your current ISO 27001 certificate for our supplier file?", SEV4, COMPLIANCE),
+    case("yes-no-question", "I tried to switch to yearly billing but checkout only shows monthly. Is yearly not available on my plan, or am I missing something?", SEV4, BUSINESS),
+    case("label-text", "The button on the reports page says 'Exprot'. Looks sloppy in front of our clients.", SEV4, TECH),
+    case("accusing-not-intrusion", "This is a scam, you raised our price by 30% without telling us.", SEV3, BUSINESS),
+]
+
+
+@pytest.mark.parametrize("text,severity,type_", STRUCTURE)
+def test_structure_cues(text, severity, type_):
+    answer = triage(text)
+    assert (answer.severity, answer.type) == (severity, type_), answer.rationale
+
+
+def test_a_partial_outage_stays_partial_when_called_the_outage_later():
+    answer = triage("We have a partial outage on the reporting service. The outage started at 9am.")
+    assert answer.severity is SEV2
+    answer = triage("There was a partial outage earlier, but now the whole platform is down for all of us.")
+    assert answer.severity is SEV1
+
+
+def test_a_past_outage_named_by_its_date_is_history():
+    answer = triage("Following the outage on May 3rd, your team promised a service credit. Could you confirm the amount?")
+    assert answer.severity is not SEV1
+
+
 # -- other languages and non-native English ----------------------------------------------------
 
 MULTILINGUAL = [

@@ -271,6 +271,59 @@ def test_a_negation_or_hedge_stays_in_its_clause(text, rule):
     assert rule in floor_rules(text)
 
 
+# -- security described without the word, questions, requests, accusations --------------------------
+
+TAKEN_WITHOUT_AUTHORISATION = [
+    case("deactivated-user-exported", "We deactivated a former contractor in June. Yesterday that account exported our entire client list."),
+    case("ex-partner-downloaded", "My ex-husband still has access to our shop account and downloaded all of our customer records last night."),
+]
+
+
+@pytest.mark.parametrize("text", TAKEN_WITHOUT_AUTHORISATION)
+def test_a_security_concern_with_bulk_data_taken_is_a_breach(text):
+    assert BREACH in floor_rules(text)
+    triage = run_rules(text, engine_answer(text, severity=SEV3, type=EscalationType.TECHNICAL))
+    assert (triage.severity, triage.type) == (SEV1, EscalationType.SECURITY)
+
+
+SECURITY_WITHOUT_THE_WORD = [
+    case("still-has-access", "A contractor who finished with us in April can still open our shared drive."),
+    case("unknown-country", "Our admin account was signed in from a country none of us have ever been to."),
+    case("nobody-made-it", "A new payout account that nobody on our team set up was added on Sunday."),
+    case("phishing-link", "Customers forwarded us an email pretending to be from your billing team, asking them to re-enter their card details."),
+]
+
+
+@pytest.mark.parametrize("text", SECURITY_WITHOUT_THE_WORD)
+def test_security_described_without_the_word_is_at_least_sev2_and_security(text):
+    floor = strongest_floor(Signals.read(text), Tier.STANDARD)
+    assert floor is not None and floor.severity.at_least(SEV2)
+    triage = run_rules(text, engine_answer(text, severity=SEV4, type=EscalationType.TECHNICAL))
+    assert triage.type is EscalationType.SECURITY
+    assert correction(triage, "type").rule == "security_cues_mean_security_type"
+
+
+QUESTIONS_AND_REQUESTS = [
+    case("is-it-down-for-everyone", "Is the whole platform down for everyone or is it just our office network?"),
+    case("were-records-deleted", "Were any of our records deleted during last night's maintenance? We want to be sure before we tell the team."),
+    case("send-the-dpa", "Could you send us your signed GDPR data processing agreement for our vendor register?"),
+    case("accusing-fraud", "This is fraud: you renewed our plan without asking and charged the card on file."),
+]
+
+
+@pytest.mark.parametrize("text", QUESTIONS_AND_REQUESTS)
+def test_questions_requests_and_accusations_raise_no_floor(text):
+    triage = run_rules(text, engine_answer(text, severity=SEV4, type=EscalationType.BUSINESS))
+    assert triage.severity is SEV4
+    assert correction(triage, "severity") is None
+    assert triage.type is EscalationType.BUSINESS
+
+
+def test_the_same_regulation_with_exposure_keeps_its_floor():
+    text = "Your export still writes full card numbers into the CSV, and our PCI assessor flagged it yesterday."
+    assert correction(run_rules(text, engine_answer(text, severity=SEV4)), "severity").rule == REGULATORY
+
+
 # -- over-severity ------------------------------------------------------------------------------
 
 OVER_SEVERE = [
@@ -551,7 +604,11 @@ def test_routing_reads_a_custom_policy():
 # -- invariants (hypothesis) ----------------------------------------------------------------------
 
 POOL = (
-    [p.values[0] for p in SEV1_COMPLAINTS + REGULATORY_COMPLAINTS + SIGNIFICANT + NOT_SIGNIFICANT + NEGATED_OR_HEDGED + HEDGED_BREACH + OVER_SEVERE]
+    [
+        p.values[0]
+        for p in SEV1_COMPLAINTS + REGULATORY_COMPLAINTS + SIGNIFICANT + NOT_SIGNIFICANT + NEGATED_OR_HEDGED + HEDGED_BREACH + OVER_SEVERE
+        + TAKEN_WITHOUT_AUTHORISATION + SECURITY_WITHOUT_THE_WORD + QUESTIONS_AND_REQUESTS
+    ]
     + ["", "Hello?", "The export is slow.", "We were charged twice."]
 )
 UNRELATED = [

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import time
+import unicodedata
 from datetime import datetime, timezone
 
 import anthropic
@@ -21,6 +22,7 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 from ..errors import EngineError
 from ..policy import Policy, default_policy
 from ..prompts import prompt_hash, render
+from ..redact import Redaction
 from ..schemas import Draft, EngineTriage, ModelCall
 from ..signals import Signals
 from . import EngineResult, TriageRequest
@@ -29,12 +31,34 @@ DEFAULT_MODEL = "claude-sonnet-4-6"
 TOOL_NAME = "record_triage"
 DRAFT_TOOL = "write_draft"
 MAX_REASKS = 2
-_TAG = re.compile(r"<(\s*/?\s*complaint)", re.IGNORECASE)
+_TAG = re.compile(r"<(\s*/?\s*(?:complaint|skeleton|facts))", re.IGNORECASE)
+# Characters a model may read as "<", and letters that pass for Latin ones ("</сomplaint>" in Cyrillic).
+_LOOKALIKE = {"\u2329": "<", "\u3008": "<", "\u27e8": "<", "\u02c2": "<", "\u1438": "<", "\u276e": "<", "\u2039": "<",
+              "\u0430": "a", "\u0441": "c", "\u0435": "e", "\u043e": "o", "\u0440": "p", "\u0456": "i", "\u0131": "i",
+              "\u04cf": "l", "\u0455": "s", "\u03bf": "o", "\u0391": "A", "\u039f": "O", "\u0421": "C", "\u041e": "O"}
 
 
 def neutralise(text: str) -> str:
-    """Customer text cannot open or close the <complaint> element that fences it."""
-    return _TAG.sub(r"‹\1", text)
+    """Customer text cannot open or close the <complaint> (or <skeleton>, <facts>) element that fences it,
+    not even with look-alikes: fullwidth ＜/complaint＞, zero-width characters inside the tag, Cyrillic letters."""
+    folded, origin = [], []
+    for i, ch in enumerate(text):
+        if ch.isascii():
+            folded.append(ch)
+            origin.append(i)
+        elif unicodedata.category(ch) != "Cf":  # zero-width and other invisible format characters vanish
+            for c in _LOOKALIKE.get(ch) or unicodedata.normalize("NFKC", ch):
+                folded.append(c)
+                origin.append(i)
+    flat = "".join(folded)
+    out, at = [], 0
+    for m in _TAG.finditer(flat):
+        start, end = origin[m.start()], origin[m.end() - 1] + 1
+        if start < at:  # a look-alike that expands to several characters already handled
+            continue
+        out.append(text[at:start] + "‹" + m.group(1))
+        at = end
+    return "".join(out) + text[at:] if out else text
 
 
 def schema_hash(schema: dict) -> str:
@@ -64,12 +88,14 @@ class AnthropicEngine:
         max_retries: int = 2,
         timeout: float = 60.0,
         max_tokens: int = 2048,
+        redact: bool = True,
     ):
         self.model = model or os.environ.get("ESCALATE_MODEL") or DEFAULT_MODEL
         # base_url=None lets the SDK read ANTHROPIC_BASE_URL (Ollama, LiteLLM, llama.cpp ...).
         self.client = client or anthropic.Anthropic(max_retries=max_retries, timeout=timeout)
         self.policy = policy or default_policy()
         self.max_tokens = max_tokens
+        self.redact = redact  # personal data and secrets become placeholders before anything is sent (agent/redact.py)
         self.schema = EngineTriage.model_json_schema()
         self.tool = {
             "name": TOOL_NAME,
@@ -79,23 +105,30 @@ class AnthropicEngine:
 
     def triage(self, request: TriageRequest, signals: Signals) -> EngineResult:
         system = render("triage_system.j2", severities=list(self.policy.severities.items()))
+        hide = Redaction() if self.redact else None
         user = render(
-            "triage_user.j2", complaint=neutralise(request.complaint), customer=request.customer, tier=request.tier.value
+            "triage_user.j2", complaint=neutralise(_hidden(hide, request.complaint)), customer=_hidden(hide, request.customer),
+            tier=request.tier.value,
         )
         answer, calls = self._structured(self.tool, EngineTriage, system, user, "triage", ("triage_system.j2", "triage_user.j2"))
-        return EngineResult(answer=answer, engine=self.name, model=self.model, calls=calls)
+        if hide and hide.placeholders:  # the local record quotes the real words
+            answer = EngineTriage.model_validate(hide.restore_data(answer.model_dump(mode="json")))
+        return EngineResult(answer=_safe_summary(answer, signals), engine=self.name, model=self.model, calls=calls)
 
     def draft(self, kind: str, audience: str, facts: dict, skeleton_template: str) -> tuple[Draft, list[ModelCall]]:
         """Warm, specific prose inside the structure of the offline skeleton; lint checks it after."""
         skeleton = render(skeleton_template, **facts)
         system = render("draft_system.j2", company=self.policy.company.name)
+        hide = Redaction() if self.redact else None
         user = render(
-            "draft_user.j2", kind=kind, audience=audience, skeleton=neutralise(skeleton),
-            facts=neutralise(json.dumps({k: v for k, v in facts.items() if k != "complaint_excerpt"}, ensure_ascii=False, indent=1)),
-            complaint=neutralise(facts.get("complaint_excerpt", "")),
+            "draft_user.j2", kind=kind, audience=audience, skeleton=neutralise(_hidden(hide, skeleton)),
+            facts=neutralise(_hidden(hide, json.dumps({k: v for k, v in facts.items() if k != "complaint_excerpt"}, ensure_ascii=False, indent=1))),
+            complaint=neutralise(_hidden(hide, facts.get("complaint_excerpt", ""))),
         )
         tool = {"name": DRAFT_TOOL, "description": "Return the drafted message.", "input_schema": DraftAnswer.model_json_schema()}
         answer, calls = self._structured(tool, DraftAnswer, system, user, f"draft:{kind}", ("draft_system.j2", "draft_user.j2"))
+        if hide and hide.placeholders:  # real values back, locally; a credential is never written into a message
+            answer = DraftAnswer.model_construct(**hide.restore_data(answer.model_dump(), withhold=("SECRET",)))
         return Draft(kind=kind, subject=answer.subject, body=answer.body, engine=self.name), calls
 
     def _structured(self, tool: dict, model, system: str, user: str, prompt_name: str, templates: tuple[str, ...]):
@@ -165,6 +198,9 @@ class AnthropicEngine:
             reason = describe_failure(exc)
             calls.append(ModelCall(**record, latency_ms=_ms(started), error=reason))
             raise EngineError(reason, calls) from exc
+        if not _is_message(response):  # a proxy's HTML page, or JSON that is not a Message: the SDK hands it through
+            calls.append(ModelCall(**record, latency_ms=_ms(started), raw=str(response)[:2000], error=NOT_A_MESSAGE))
+            raise EngineError(NOT_A_MESSAGE, calls)
         usage = response.usage
         call = ModelCall(
             **record,
@@ -185,6 +221,39 @@ class AnthropicEngine:
             raise EngineError(f"Claude's answer was cut off at max_tokens={self.max_tokens}", calls)
         return response
 
+    def rca_why(self, facts: dict):
+        """The next 5-Whys question, or the systemic root cause reached: one forced tool call validated by
+        RcaProposal (agent/rca.py then checks it with the blameless rules)."""
+        from ..schemas.rca import RcaProposal
+
+        chain = [{**w, "question": _fenced(w["question"]), "answer": _fenced(w["answer"])} for w in facts["chain"]]
+        system = render("rca_system.j2", max_levels=facts["max_levels"])
+        user = render("rca_user.j2", problem=_fenced(facts["problem"]), chain=chain, severity=facts["severity"],
+                      type=facts["type"], level=len(chain), max_levels=facts["max_levels"])
+        tool = {"name": RCA_TOOL, "description": "Propose the next why question, or the root cause reached.",
+                "input_schema": RcaProposal.model_json_schema()}
+        return self._structured(tool, RcaProposal, system, user, "rca:why", ("rca_system.j2", "rca_user.j2"))
+
+
+def _safe_summary(answer: EngineTriage, signals: Signals) -> EngineTriage:
+    """The summary heads every customer message. One that carries what an injected complaint asked for
+    (a link, an instruction, a promise, a severity label, system prompt text) is replaced by the offline
+    engine's summary, and the rationale says so."""
+    from ..assess import summarize
+    from ..lint import smuggled
+
+    tainted = smuggled(answer.summary) + (["a severity label"] if re.search(r"\bSEV-?\s?\d", answer.summary, re.I) else [])
+    if not tainted:
+        return answer
+    return answer.model_copy(update={
+        "summary": summarize(signals),
+        "rationale": f"{answer.rationale.rstrip()} (Claude's summary was replaced by the offline one: it carried {', '.join(tainted)}.)",
+    })
+
+
+def _hidden(hide: Redaction | None, text: str) -> str:
+    return hide.apply(text) if hide is not None else text
+
 
 def summarise(exc: ValidationError, limit: int = 3) -> str:
     """One line naming each schema problem by its path: 'severity: Input should be ...; routing: Field required'."""
@@ -199,6 +268,17 @@ def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 1)
 
 
+NOT_A_MESSAGE = "the Anthropic API returned a response that is not a valid message"
+
+
+def _is_message(response) -> bool:
+    try:
+        anthropic.types.Message.model_validate(response.model_dump() if isinstance(response, BaseModel) else response)
+    except (ValidationError, TypeError, ValueError):
+        return False
+    return True
+
+
 def describe_failure(exc: Exception) -> str:
     if isinstance(exc, anthropic.APITimeoutError):
         return "the Anthropic API timed out"
@@ -211,5 +291,18 @@ def describe_failure(exc: Exception) -> str:
         hint = f", retry after {retry_after}s" if retry_after else ""
         return f"Anthropic API {exc.status_code} {name}{hint}"
     if isinstance(exc, anthropic.APIResponseValidationError):
-        return "the Anthropic API returned a response that is not a valid message"
+        return NOT_A_MESSAGE
+    if isinstance(exc, json.JSONDecodeError):
+        return "the Anthropic API returned a response that is not JSON"
     return f"the Anthropic API call failed: {type(exc).__name__}"
+
+
+# -- the 5-Whys RCA interview (agent/rca.py checks every proposal with the blameless rules) -----
+
+RCA_TOOL = "propose_next_why"
+_FENCE = re.compile(r"<(\s*/?\s*(?:problem|chain))", re.IGNORECASE)
+
+
+def _fenced(text: str) -> str:
+    """Reviewer text cannot open or close the elements that fence it."""
+    return _FENCE.sub(r"‹\1", neutralise(str(text)))

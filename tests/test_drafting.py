@@ -1,0 +1,343 @@
+"""Drafts of every kind through the CLI, offline: they pass lint, read naturally, follow the timeline and
+the customer's time zone; `escalate lint` on human text; template syntax from customers stays literal.
+
+The clock is frozen (every module's `now`), so each time in a draft is known exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from click.testing import CliRunner
+
+from agent.cli import cli
+from agent.wording import format_time
+
+OPENED = datetime(2026, 11, 25, 14, 0, tzinfo=timezone.utc)  # Wed 09:00 in New York
+TZ = "America/New_York"
+EXPORT = (
+    "Since this morning's release the CSV export on the Invoices page fails with error 500 for our finance team "
+    "(about 12 users). We need the export for month-end close on Friday and there is no workaround."
+)
+CUSTOMER_KINDS = ("acknowledgment", "update", "summary", "apology", "resolution")
+
+
+class Clock:
+    def __init__(self, at: datetime):
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def advance(self, minutes: float) -> datetime:
+        self.at += timedelta(minutes=minutes)
+        return self.at
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    frozen = Clock(OPENED)
+    for module in ("agent.store", "agent.drafting", "agent.lifecycle", "agent.triage", "agent.delivery"):
+        monkeypatch.setattr(f"{module}.now", frozen)
+    return frozen
+
+
+def run(db_path, *args, policy=None):
+    pre = ["--db", str(db_path)] + (["--policy", str(policy)] if policy else [])
+    return CliRunner().invoke(cli, [*pre, *args], catch_exceptions=False)
+
+
+def ok(db_path, *args, **kw):
+    result = run(db_path, *args, **kw)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def open_export(db_path, *extra, policy=None, text=EXPORT, customer="Globex", contact="Priya Shah"):
+    """SEV-2 (2 h update cadence) for a standard-tier customer in New York: moderate impact, 1 month credit at most."""
+    result = ok(db_path, "triage", "--text", text, "--customer", customer, "--contact", contact, "--owner", "Sam Rivera",
+                "--tz", TZ, "--at", OPENED.isoformat(), "--engine", "offline", "--json", *extra, policy=policy)
+    return json.loads(result.stdout)
+
+
+def draft(db_path, ident, kind, *extra) -> dict:
+    data = json.loads(ok(db_path, "draft", ident, kind, "--engine", "offline", "--json", *extra).stdout)
+    assert data["passed"] is True, data["findings"]
+    return data
+
+
+def drafts_table(db_path) -> list[dict]:
+    with sqlite3.connect(db_path) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute("SELECT * FROM drafts ORDER BY id")]
+
+
+def new_york(moment: datetime) -> str:
+    return format_time(moment, TZ)
+
+
+# -- the next update time: the SLA plan's, in the customer's time zone ----------------------------
+
+
+def test_acknowledgment_and_update_promise_the_plans_next_update_in_the_customers_zone(db_path, clock):
+    esc = open_export(db_path)
+    assert esc["severity"] == "SEV-2"
+    planned = datetime.fromisoformat(esc["sla"]["next_update_due"])
+    assert planned == OPENED + timedelta(hours=2)
+    assert new_york(planned) == "11:00 EST on Wed 25 Nov 2026"
+
+    # The acknowledgment stored at triage promises the plan's time, in New York time.
+    ack = esc["drafts"]["acknowledgment"]["body"]
+    assert "You will hear from me by 11:00 EST on Wed 25 Nov 2026 with an update" in ack
+    assert "UTC" not in ack
+
+    # Acknowledged at 09:20 EST: the update clock restarts from there and the update draft follows it.
+    clock.advance(20)
+    ok(db_path, "ack", "ESC-1")
+    clock.advance(20)
+    shown = json.loads(ok(db_path, "show", "ESC-1", "--json").stdout)
+    [update_clock] = [c for c in shown["clocks"] if c["name"] == "update"]
+    due = datetime.fromisoformat(update_clock["due"])
+    assert due == OPENED + timedelta(minutes=20, hours=2)
+    update = draft(db_path, "ESC-1", "update")
+    assert f"You will hear from me by {new_york(due)} with the next update" in update["body"]
+    assert new_york(due) == "11:20 EST on Wed 25 Nov 2026"
+    assert [f["rule"] for f in update["findings"]] == []
+
+
+# -- every kind, offline, along the timeline -------------------------------------------------------
+
+
+def test_every_kind_passes_lint_reads_naturally_and_follows_the_timeline(db_path, clock):
+    open_export(db_path)
+    before = draft(db_path, "ESC-1", "update")
+    assert "nothing has been ruled out yet" in before["body"]
+
+    clock.advance(20)
+    ok(db_path, "ack", "ESC-1")
+    clock.advance(15)
+    ok(db_path, "log", "ESC-1", "Rolled back this morning's release of the export service", "--kind", "action")
+    ok(db_path, "log", "ESC-1", "The new invoice-number format breaks the CSV writer", "--kind", "hypothesis")
+    clock.advance(5)
+
+    drafts = {kind: draft(db_path, "ESC-1", kind) for kind in ("acknowledgment", "update", "internal", "summary", "apology")}
+
+    # What `escalate log --kind action` recorded is in the update, and the latest lead is named.
+    update = drafts["update"]["body"]
+    assert "What we have done so far:\n- Rolled back this morning's release of the export service\n" in update
+    assert "- We are testing this lead: The new invoice-number format breaks the CSV writer." in update
+    assert "nothing has been ruled out yet" not in update
+    assert "Current status: Engineering is actively investigating." in update
+    # ... and in the internal note and the summary's timeline, at New York times.
+    assert "Done so far:\n- Rolled back this morning's release of the export service" in drafts["internal"]["body"]
+    summary = drafts["summary"]["body"]
+    assert "- 09:00 EST on Wed 25 Nov 2026: Escalation opened\n" in summary
+    assert "- 09:20 EST on Wed 25 Nov 2026: We acknowledged the issue\n" in summary
+    assert "- 09:35 EST on Wed 25 Nov 2026: Action: Rolled back this morning's release of the export service\n" in summary
+    assert "The issue is still open; our target for resolution is 17:00 EST on Wed 25 Nov 2026." in summary
+
+    # A resolution notice before `escalate resolve` is refused, and nothing is saved.
+    saved = len(drafts_table(db_path))
+    refused = run(db_path, "draft", "ESC-1", "resolution", "--engine", "offline")
+    assert refused.exit_code == 2
+    assert refused.stderr == ("error: cannot draft a resolution notice: ESC-1 is investigating; "
+                              "record the fix first with `escalate resolve ESC-1`\n")
+    assert len(drafts_table(db_path)) == saved
+
+    clock.advance(60)
+    ok(db_path, "resolve", "ESC-1", "--summary", "Fixed the CSV writer for the new invoice numbers and redeployed")
+    clock.advance(5)
+    drafts["resolution"] = draft(db_path, "ESC-1", "resolution")
+    resolution = drafts["resolution"]["body"]
+    assert "As of 10:40 EST on Wed 25 Nov 2026, the issue where the CSV export on the Invoices page fails" in resolution
+    assert "I would like you to confirm that everything now works as expected on your side" in resolution
+    assert ("What we did:\n- Rolled back this morning's release of the export service\n"
+            "- Fixed the CSV writer for the new invoice numbers and redeployed\n") in resolution
+
+    for kind, data in drafts.items():
+        body, subject = data["body"], data["subject"]
+        assert data["engine"] == "offline"
+        for leftover in ("[", "{{", "{%", "TODO", "TBD", "<", "None", "fully resolved"):
+            assert leftover not in body, (kind, leftover)
+            assert leftover not in subject.removeprefix("[URGENT] ").removeprefix("[UPDATE] ").removeprefix("[SEV-2] "), (kind, leftover)
+        if kind == "internal":
+            # The team reads the customer's words as written.
+            assert body.startswith("SEV-2 technical escalation for Globex (standard tier), status investigating.")
+            assert f"What the customer reports: {EXPORT.split('. ')[0]}" in body
+            continue
+        # Customer messages: greeted by name, signed by the owner, the issue in the customer's own
+        # description addressed back to them ("your finance team", never "our finance team").
+        assert body.startswith("Hi Priya Shah,\n\n"), kind
+        assert "the CSV export on the Invoices page fails with error 500" in body
+        assert not re.search(r"\bour finance team", body) and "your finance team" in body, kind
+        assert "Sam Rivera" in body and "escalations@support.example" in body
+
+    assert drafts["acknowledgment"]["subject"] == (
+        "[URGENT] We're on it - The CSV export on the Invoices page fails with error 500 for your…")
+    assert drafts["update"]["subject"] == (
+        "[UPDATE] ESC-1 - The CSV export on the Invoices page fails with error 500 for your…")
+    assert "What happened: Since this morning's release the CSV export on the Invoices page fails with error 500 " \
+           "for your finance team (about 12 users)." in drafts["resolution"]["body"]
+
+    rows = drafts_table(db_path)
+    assert [r["kind"] for r in rows] == ["acknowledgment", "update", "acknowledgment", "update", "internal", "summary",
+                                         "apology", "resolution"]
+    assert all(r["passed"] == 1 and r["engine"] == "offline" and r["prompt_hash"] for r in rows)
+
+
+def test_resolution_never_claims_fully_resolved_before_the_customer_confirms(db_path, clock, tmp_path):
+    open_export(db_path)
+    clock.advance(10)
+    ok(db_path, "ack", "ESC-1")
+    clock.advance(50)
+    ok(db_path, "resolve", "ESC-1")
+    pending = draft(db_path, "ESC-1", "resolution")["body"]
+    assert "fully" not in pending
+    assert "is resolved, and I would like you to confirm" in pending
+    assert "- Engineering investigated and put the fix in place." in pending
+
+    # A human writing "fully resolved" before confirmation is corrected by `escalate lint` ...
+    note = tmp_path / "note.txt"
+    note.write_text("Hi Priya,\n\nI'm sorry for the disruption. The export is fully resolved.\n\n"
+                    "Sam Rivera, escalations@support.example\n", encoding="utf-8")
+    before = json.loads(ok(db_path, "lint", str(note), "--id", "ESC-1", "--kind", "resolution", "--json").stdout)
+    assert [(f["rule"], f["found"]) for f in before["findings"] if f["severity"] == "error"] == [
+        ("premature_resolution_claim", "fully resolved")]
+    assert "The export is resolved (pending your confirmation)." in before["text"]
+
+    # ... and allowed once the customer confirmed; the resolution notice then asks nothing more.
+    clock.advance(30)
+    ok(db_path, "confirm", "ESC-1")
+    after = json.loads(ok(db_path, "lint", str(note), "--id", "ESC-1", "--kind", "resolution", "--json").stdout)
+    assert [f["rule"] for f in after["findings"]] == ["specific_next_steps"] and after["passed"] is True
+    assert "The export is fully resolved." in after["text"]
+    confirmed = draft(db_path, "ESC-1", "resolution")["body"]
+    assert "please confirm" not in confirmed.lower() and "I would like you to confirm" not in confirmed
+    assert confirmed.startswith("Hi Priya Shah,\n\nAs of 10:00 EST on Wed 25 Nov 2026, the issue where the CSV export on "
+                                "the Invoices page fails with error 500 for your finance team (about 12 users) is resolved.\n")
+
+
+def test_apology_is_signed_by_the_executive_in_the_policy_file(db_path, clock, tmp_path):
+    policy = tmp_path / "initech.toml"
+    policy.write_text('[company]\nname = "Initech Cloud"\nexecutive = "Maria Chen"\nexecutive_title = "Chief Customer Officer"\n',
+                      encoding="utf-8")
+    open_export(db_path, policy=policy)
+    clock.advance(30)
+    # The policy stored at triage signs it, even when the draft is asked for without --policy.
+    apology = draft(db_path, "ESC-1", "apology")
+    assert apology["subject"] == "A personal apology from Maria Chen - ESC-1"
+    assert apology["body"].startswith("Hi Priya Shah,\n\nI am writing personally to apologise for the disruption you "
+                                      "experienced when the CSV export on the Invoices page fails with error 500 for "
+                                      "your finance team (about 12 users).")
+    assert apology["body"].endswith("With my apologies,\n\nMaria Chen\nChief Customer Officer, Initech Cloud\n")
+    assert "Sam Rivera remains your single point of contact (escalations@support.example)" in apology["body"]
+
+
+def test_apology_without_an_executive_is_signed_by_the_title(db_path, clock):
+    open_export(db_path)
+    apology = draft(db_path, "ESC-1", "apology")
+    assert apology["subject"] == "A personal apology from Head of Customer Success - ESC-1"
+    assert apology["body"].endswith("With my apologies,\n\nHead of Customer Success, Customer Support\n")
+
+
+def test_the_customers_own_blaming_words_are_quoted_not_cut(db_path, clock):
+    """A complaint saying 'your agent said it was user error' is what happened, not our blame:
+    the acknowledgment keeps it, and the subject is not emptied."""
+    text = "Your agent said it was user error, but the CSV export still fails with error 500 for all 30 of our users."
+    esc = open_export(db_path, text=text)
+    ack = esc["drafts"]["acknowledgment"]
+    assert ack["subject"] == "We're on it - Our agent said it was user error, but the CSV export still fails with…"
+    assert ("I understand that our agent said it was user error, but the CSV export still fails with error 500 "
+            "for all 30 of your users") in ack["body"]
+    [row] = drafts_table(db_path)
+    assert json.loads(row["findings"]) == [] and row["passed"] == 1
+
+
+# -- `escalate lint` on human-written text -------------------------------------------------------
+
+
+def test_lint_corrects_human_text_against_the_record(db_path, clock, tmp_path):
+    open_export(db_path)
+    clock.advance(20)
+    ok(db_path, "ack", "ESC-1")
+    clock.advance(20)
+    text = ("Hi Priya,\n\nSorry about the export. As we already told you, large exports are slow. "
+            "This was user error on your side. We can offer a six-month credit.\n\n"
+            "I'll update you by 4pm today.\n\nSam\n")
+    human = tmp_path / "reply.txt"
+    human.write_text(text, encoding="utf-8")
+
+    result = run(db_path, "lint", str(human), "--id", "ESC-1")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "PASSED: 5 finding(s)"
+    corrected = ("Hi Priya,\n\nSorry about the export. Large exports are slow. We can offer a one-month service credit.\n\n"
+                 "I'll update you by 11:20 EST on Wed 25 Nov 2026.\n\n"
+                 "Your single point of contact is Sam Rivera: escalations@support.example.\n\nSam")
+    assert result.stdout.endswith("\n\n" + corrected + "\n")
+
+    data = json.loads(ok(db_path, "lint", str(human), "--id", "ESC-1", "--json").stdout)
+    assert data["passed"] is True
+    assert data["text"] == corrected + "\n"
+    got = [(f["rule"], f["span"] and text[f["span"][0]:f["span"][1]], f["fix"], f["fixed"]) for f in data["findings"]]
+    assert got == [
+        ("blame_language", "This was user error on your side.", "sentence removed", True),
+        ("blame_language", "As we already told you", "phrase removed", True),
+        ("credit_within_policy", "a six-month credit", "capped at 1 month(s) for moderate impact", True),
+        ("next_update_time", "4pm today", "corrected to 11:20 EST on Wed 25 Nov 2026", True),
+        ("single_point_of_contact", None, "added: Sam Rivera, escalations@support.example", True),
+    ]
+
+
+def test_lint_exits_1_when_an_unfixable_error_remains(db_path, clock, tmp_path):
+    open_export(db_path)
+    human = tmp_path / "reply.txt"
+    human.write_text("Hi [Name],\n\nSorry for the trouble with the export. You will hear from me by 11:00 EST on Wed 25 Nov 2026.\n\n"
+                     "Sam Rivera, escalations@support.example\n", encoding="utf-8")
+    result = run(db_path, "lint", str(human), "--id", "ESC-1", "--kind", "acknowledgment")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("FAILED: 1 finding(s)\n  [unfilled_placeholder]@3-9 '[Name]' (NOT FIXED)\n")
+
+    data = json.loads(run(db_path, "lint", str(human), "--id", "ESC-1", "--json").stdout)
+    assert data["passed"] is False
+    assert data["findings"] == [{"rule": "unfilled_placeholder", "span": [3, 9], "found": "[Name]", "fix": None,
+                                 "fixed": False, "severity": "error"}]
+
+    # stdin works too, and an unknown escalation is a usage error.
+    piped = CliRunner().invoke(cli, ["--db", str(db_path), "lint", "-", "--id", "ESC-1"], input="Hi [Name], sorry.")
+    assert piped.exit_code == 1
+    assert run(db_path, "lint", str(human), "--id", "ESC-9").exit_code == 2
+
+
+# -- template syntax from the customer renders literally, in every kind ------------------------
+
+
+def test_template_syntax_in_complaint_and_names_renders_literally_in_every_kind(db_path, clock):
+    text = "Our {{ config.SECRET }} page shows {% raw %} and {{ 7*7 }} and all our orders are gone."
+    esc = open_export(db_path, text=text, customer="{{ customer.name }} Ltd", contact="{% if x %}Ann")
+    assert esc["severity"] == "SEV-1"
+    clock.advance(10)
+    ok(db_path, "ack", "ESC-1")
+    ok(db_path, "log", "ESC-1", "Checked why {{ 7*7 }} shows on the page", "--kind", "action")
+    clock.advance(10)
+    drafts = {kind: draft(db_path, "ESC-1", kind) for kind in ("acknowledgment", "update", "internal", "summary", "apology")}
+    clock.advance(10)
+    ok(db_path, "resolve", "ESC-1")
+    drafts["resolution"] = draft(db_path, "ESC-1", "resolution")
+
+    for kind, data in drafts.items():
+        whole = data["subject"] + "\n" + data["body"]
+        assert data["findings"] == [] or {f["rule"] for f in data["findings"]} == {"specific_next_steps"}, (kind, data["findings"])
+        assert "49" not in whole, kind
+        assert "{{ config.SECRET }} page shows {% raw %} and {{ 7*7 }}" in whole, kind
+        if kind == "internal":
+            assert "for {{ customer.name }} Ltd (standard tier)" in whole
+        else:
+            assert data["body"].startswith("Hi {% if x %}Ann,\n"), kind
+    assert "- Checked why {{ 7*7 }} shows on the page" in drafts["update"]["body"]
+    assert "the incident that affected {{ customer.name }} Ltd." in drafts["summary"]["body"]
+    assert all(r["passed"] == 1 for r in drafts_table(db_path))

@@ -1,0 +1,305 @@
+"""Lint rules, table-driven: for each rule a text that trips it and a near miss that does not; then the
+exact corrected text for the fixes, and findings that name rule, span (in the text as given) and fix."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from agent.lint import LintContext, lint
+
+NEXT = "11:20 EST on Wed 25 Nov 2026"
+OWNER, CHANNEL = "Sam Rivera", "escalations@support.example"
+COMPLAINT = "Your agent said it was user error, but the CSV export still fails for our finance team."
+
+# A customer update that passes every rule: each case puts one sentence into it.
+LETTER = (
+    "Hi Priya,\n\n"
+    "I'm sorry for the disruption to your finance team. {sentence}\n\n"
+    f"You will hear from me by {NEXT}, whether or not it is resolved by then.\n\n"
+    f"Your single point of contact is {OWNER}: {CHANNEL}.\n\n"
+    "Best,\nSam Rivera\n"
+)
+UPDATE = LintContext(
+    kind="update", audience="customer", next_update=NEXT, owner=OWNER, channel=CHANNEL,
+    max_credit_months=1, impact_level="moderate", customer_text=[COMPLAINT],
+)
+
+
+def letter(sentence: str) -> str:
+    return LETTER.format(sentence=sentence)
+
+
+def rules(text: str, ctx: LintContext = UPDATE) -> list[str]:
+    return [f.rule for f in lint(text, ctx).findings]
+
+
+def test_the_clean_letter_passes_with_no_finding():
+    result = lint(letter("We rolled back the release at 10:40."), UPDATE)
+    assert result.findings == []
+    assert result.passed
+    assert result.text == letter("We rolled back the release at 10:40.")
+
+
+# -- each rule: trips, and a near miss that does not ---------------------------------------------
+
+TRIPS = [
+    # blame_language: sentences pointing at the customer or another team, and reproachful asides
+    ("blame_language", "You should have restarted the export service first.", {}),
+    ("blame_language", "You should have known the export has a 10,000-row limit.", {}),
+    ("blame_language", "This was user error on your side.", {}),
+    ("blame_language", "It is not our fault that the export failed.", {}),
+    ("blame_language", "The outage was caused by another team's release.", {}),
+    ("blame_language", "That was another team's change, not ours.", {}),
+    ("blame_language", "As we already told you, exports over 10,000 rows are slow.", {}),
+    ("blame_language", "Per my last email, the export limit is 10,000 rows.", {}),
+    ("blame_language", "It was user error.", {}),  # the customer's phrase, bare: a claim, not a quote
+    # unfilled_placeholder
+    ("unfilled_placeholder", "Dear [Name], we are on it.", {}),
+    ("unfilled_placeholder", "Thanks, [Customer Name].", {}),
+    ("unfilled_placeholder", "Hello {{ first_name }}, we are on it.", {}),
+    ("unfilled_placeholder", "TODO: add the root cause here.", {}),
+    ("unfilled_placeholder", "The fix ships on <release date>.", {}),
+    ("unfilled_placeholder", "The ETA is TBD.", {}),
+    # unapproved_link
+    ("unapproved_link", "See https://status.example.com/incidents/42 for details.", {}),
+    ("unapproved_link", "Reset your password at www.reset-now.example today.", {}),
+    # credit_within_policy
+    ("credit_within_policy", "We are offering a six-month credit.", {}),
+    ("credit_within_policy", "We will add three months free to your plan.", {}),
+    ("credit_within_policy", "We will give you six months of free service.", {}),
+    ("credit_within_policy", "You will get a credit of two months.", {}),
+    ("credit_within_policy", "We are offering a month free.", {"max_credit_months": 0, "impact_level": "minor"}),
+    # premature_resolution_claim
+    ("premature_resolution_claim", "The export is now fully resolved.", {}),
+    ("premature_resolution_claim", "We have permanently fixed the export.", {}),
+    ("premature_resolution_claim", "This will never happen again.", {}),
+]
+
+NEAR_MISSES = [
+    ("blame_language", "We are sorry you did not get the service you should have had.", {}),
+    ("blame_language", "You should have received a confirmation email from us at 09:40.", {}),
+    ("blame_language", "We should have caught this before the release.", {}),
+    ("blame_language", "We have asked another team's lead to join the call.", {}),
+    ("blame_language", "As we promised, here is the root cause.", {}),
+    # the customer's own words quoted back (with the pronouns turned round) blame nobody
+    ("blame_language", "I understand our agent said it was user error, but the CSV export still fails for your finance team.", {}),
+    ("unfilled_placeholder", "The list [1] shows every failed export.", {}),
+    ("unfilled_placeholder", "Use the export button in the top right corner.", {}),
+    ("unfilled_placeholder", "I understand your invoice page shows {{ 7*7 }} instead of the total.",
+     {"customer_text": ["Our invoice page shows {{ 7*7 }} instead of the total."]}),
+    ("unfilled_placeholder", "You wrote that the page shows <b>Error</b> in bold.",
+     {"customer_text": ["The page shows <b>Error</b> in bold."]}),
+    ("unapproved_link", "See https://status.support.example/incidents/42 for details.", {"allowed_links": ("status.support.example",)}),
+    ("unapproved_link", "The page https://acme.example/invoices/export fails for everyone.",
+     {"customer_text": ["https://acme.example/invoices/export"]}),
+    ("unapproved_link", "Send the export to finance@acme.example instead.", {}),
+    ("credit_within_policy", "We are offering one month of service credit.", {}),
+    ("credit_within_policy", "We are offering a month free.", {}),
+    ("credit_within_policy", "The export covers six months of invoices.", {}),
+    ("credit_within_policy", "We are offering a six-month credit.", {"max_credit_months": 6, "impact_level": "severe"}),
+    ("premature_resolution_claim", "The export is now fully resolved.", {"confirmed": True}),
+    ("premature_resolution_claim", "The fix is in place and the export is resolved; please confirm on your side.", {}),
+    ("premature_resolution_claim", "You told us it was fully resolved last week, but the CSV export still fails.",
+     {"customer_text": ["We were told it was fully resolved last week, but the CSV export still fails."]}),
+]
+
+
+@pytest.mark.parametrize("rule, sentence, overrides", TRIPS, ids=[f"{r}:{s[:30]}" for r, s, _ in TRIPS])
+def test_rule_trips(rule, sentence, overrides):
+    result = lint(letter(sentence), replace(UPDATE, **overrides))
+    found = [f for f in result.findings if f.rule == rule]
+    assert found, result.findings
+    text = letter(sentence)
+    at = text.index(sentence)
+    for f in found:  # the span lies inside the offending sentence and holds what was found
+        start, end = f.span
+        assert at <= start < end <= at + len(sentence)
+        assert f.found in text[start:end]
+    if rule == "unfilled_placeholder":  # nobody can guess a name: left for a human, the draft fails
+        assert [(f.fix, f.fixed) for f in found] == [(None, False)] * len(found)
+        assert not result.passed
+    else:
+        assert all(f.fix and f.fixed for f in found)
+        assert result.passed
+
+
+@pytest.mark.parametrize("rule, sentence, overrides", NEAR_MISSES, ids=[f"{r}:{s[:30]}" for r, s, _ in NEAR_MISSES])
+def test_near_miss_does_not_trip(rule, sentence, overrides):
+    ctx = replace(UPDATE, **overrides)
+    result = lint(letter(sentence), ctx)
+    assert rule not in [f.rule for f in result.findings], result.findings
+    assert sentence in result.text
+
+
+# The rules that look at the whole customer message.
+
+def test_next_update_time_inserted_when_missing():
+    text = "Hi Priya,\n\nI'm sorry for the disruption. We rolled back the release.\n\n" \
+           f"Your single point of contact is {OWNER}: {CHANNEL}.\n\nBest,\nSam Rivera\n"
+    result = lint(text, UPDATE)
+    [finding] = result.findings
+    assert (finding.rule, finding.span, finding.found, finding.fix, finding.fixed) == (
+        "next_update_time", None, "no next-update time", f"added: by {NEXT}", True)
+    assert result.text == (
+        "Hi Priya,\n\nI'm sorry for the disruption. We rolled back the release.\n\n"
+        f"Your single point of contact is {OWNER}: {CHANNEL}.\n\n"
+        f"You will hear from us again by {NEXT}, whether or not it is resolved by then.\n\n"
+        "Best,\nSam Rivera\n"
+    )
+
+
+@pytest.mark.parametrize("promise, found", [
+    ("You will hear from me by 16:00 UTC on Wed 25 Nov 2026.", "16:00 UTC on Wed 25 Nov 2026"),
+    ("We'll update you by 4pm today.", "4pm today"),
+    ("I'll update you by 16:00 tomorrow.", "16:00 tomorrow"),  # "tomor" is not a zone label
+    ("Expect the next update no later than 3:30 p.m. on Friday.", "3:30 p.m. on Friday"),
+    ("You will hear from me by 11:20 UTC on Wed 25 Nov 2026.", "11:20 UTC on Wed 25 Nov 2026"),  # right clock, wrong zone
+])
+def test_next_update_time_corrected_when_wrong(promise, found):
+    text = f"Hi Priya,\n\nI'm sorry for the disruption. {promise}\n\nYour single point of contact is {OWNER}: {CHANNEL}.\n"
+    result = lint(text, UPDATE)
+    [finding] = result.findings
+    assert (finding.rule, finding.found, finding.fix) == ("next_update_time", found, f"corrected to {NEXT}")
+    assert text[finding.span[0]:finding.span[1]] == found
+    assert result.text == text.replace(found, NEXT)
+    assert result.text.count(NEXT) == 1  # corrected in place, no second promise added
+
+
+def test_next_update_time_near_misses():
+    def promise(sentence):
+        return f"Hi Priya,\n\nI'm sorry for the disruption. {sentence}\n\nYour single point of contact is {OWNER}: {CHANNEL}.\n"
+
+    assert lint(promise(f"You will hear from me by {NEXT}."), UPDATE).findings == []
+    # The right clock time without the date is not corrected; the full time is added alongside.
+    result = lint(promise("You will hear from me by 11:20."), UPDATE)
+    assert [(f.rule, f.span, f.found) for f in result.findings] == [("next_update_time", None, "no next-update time")]
+    assert "You will hear from me by 11:20." in result.text
+    # Other times in the text are not promises of the next update.
+    assert lint(promise(f"We rolled back the 09:00 release at 10:40. You will hear from me by {NEXT}."), UPDATE).findings == []
+
+
+@pytest.mark.parametrize("kind, audience", [("resolution", "customer"), ("internal", "internal"), ("update", "exec")])
+def test_next_update_time_only_binds_customer_acknowledgments_and_updates(kind, audience):
+    text = "Hi Priya,\n\nI'm sorry. You will hear from me by 16:00 UTC on Wed 25 Nov 2026.\n"
+    result = lint(text, replace(UPDATE, kind=kind, audience=audience))
+    assert "next_update_time" not in [f.rule for f in result.findings]
+    assert "16:00 UTC on Wed 25 Nov 2026" in result.text
+
+
+def test_single_point_of_contact_added_before_the_signoff():
+    text = f"Hi Priya,\n\nI'm sorry for the disruption. You will hear from me by {NEXT}.\n\nBest,\nSam\n"
+    result = lint(text, UPDATE)
+    assert [(f.rule, f.fix) for f in result.findings] == [("single_point_of_contact", f"added: {OWNER}, {CHANNEL}")]
+    assert result.text == (f"Hi Priya,\n\nI'm sorry for the disruption. You will hear from me by {NEXT}.\n\n"
+                           f"Your single point of contact is {OWNER}: {CHANNEL}.\n\nBest,\nSam\n")
+    # Near miss: the owner's name alone is not a contact; name and channel together are.
+    assert "single_point_of_contact" in rules(text.replace("Sam\n", f"{OWNER}\n"))
+    assert "single_point_of_contact" not in rules(letter("Nothing else."))
+
+
+def test_impact_acknowledged_added_after_the_greeting():
+    text = f"Hi Priya,\n\nWe rolled back the release. You will hear from me by {NEXT}.\n\n" \
+           f"Your single point of contact is {OWNER}: {CHANNEL}.\n"
+    result = lint(text, UPDATE)
+    assert [(f.rule, f.span, f.fixed) for f in result.findings] == [("impact_acknowledged", None, True)]
+    assert result.text.startswith("Hi Priya,\n\nI know how disruptive this has been for you, and I'm sorry.\n\nWe rolled back")
+    # Near miss: any real acknowledgment of the impact will do.
+    assert "impact_acknowledged" not in rules(text.replace("We rolled back", "I know this disrupted your month-end. We rolled back"))
+
+
+def test_specific_next_steps_is_a_warning():
+    ctx = replace(UPDATE, kind="resolution")
+    text = f"Hi Priya,\n\nI'm sorry for the disruption. We will keep looking into it.\n\n" \
+           f"Your single point of contact is {OWNER}: {CHANNEL}.\n"
+    result = lint(text, ctx)
+    [finding] = result.findings
+    assert (finding.rule, finding.severity, finding.fixed) == ("specific_next_steps", "warning", False)
+    assert result.passed  # a warning never fails a draft
+    assert result.text == text
+    assert "(NOT FIXED)" not in finding.describe()
+    # Near miss: a timeline, even an estimate.
+    assert rules(text.replace("We will keep looking into it.", "We expect the fix within 2 hours."), ctx) == []
+
+
+def test_customer_rules_do_not_apply_to_internal_notes():
+    result = lint("Export still failing; rolled back the release.", replace(UPDATE, kind="internal", audience="internal"))
+    assert result.findings == [] and result.passed
+
+
+# -- exact corrections ---------------------------------------------------------------------------
+
+
+def test_blame_sentences_removed_and_asides_cut_exactly():
+    text = ("Hi Priya,\n\nThanks for waiting. As we already told you, exports over 10,000 rows are slow. "
+            "This was user error on your side. The other team's deploy broke it. We rolled back the export service, "
+            "as I previously explained to you, at 10:40.\n")
+    ctx = replace(UPDATE, kind="internal", audience="internal")
+    result = lint(text, ctx)
+    assert result.text == ("Hi Priya,\n\nThanks for waiting. Exports over 10,000 rows are slow. "
+                           "We rolled back the export service at 10:40.\n")
+    got = [(f.rule, text[f.span[0]:f.span[1]], f.found, f.fix) for f in result.findings]
+    assert got == [
+        ("blame_language", "This was user error on your side.", "user error", "sentence removed"),
+        ("blame_language", "The other team's deploy broke it.", "The other team's deploy", "sentence removed"),
+        ("blame_language", "As we already told you", "As we already told you", "phrase removed"),
+        ("blame_language", "as I previously explained to you", "as I previously explained to you", "phrase removed"),
+    ]
+
+
+def test_credit_capped_to_the_policy_maximum_and_replaced_when_none_is_allowed():
+    offer = "To make up for it, we are offering a six-month credit on your subscription."
+    moderate = lint(offer, replace(UPDATE, kind="internal", audience="internal"))
+    assert moderate.text == "To make up for it, we are offering a one-month service credit on your subscription."
+    [f] = moderate.findings
+    at = offer.index("a six-month credit")
+    assert (f.rule, f.span, f.found, f.fix) == ("credit_within_policy", (at, at + 18), "a six-month credit",
+                                                 "capped at 1 month(s) for moderate impact")
+
+    significant = lint("We will add six months of free service.", replace(UPDATE, max_credit_months=2, impact_level="significant",
+                                                                     kind="internal", audience="internal"))
+    assert significant.text == "We will add two months of service credit."
+
+    minor = lint(offer, replace(UPDATE, max_credit_months=0, impact_level="minor", kind="internal", audience="internal"))
+    assert minor.text == "To make up for it, we are offering our sincere apology on your subscription."
+    assert minor.findings[0].fix == "no credit at minor impact: offer replaced"
+
+
+def test_premature_claims_reworded_until_the_customer_confirms():
+    text = "The export is fully resolved. We promise this will never happen again."
+    internal = replace(UPDATE, kind="internal", audience="internal")
+    result = lint(text, internal)
+    assert result.text == "The export is resolved (pending your confirmation). We promise this should not happen again."
+    assert [(f.rule, f.span, f.fix) for f in result.findings] == [
+        ("premature_resolution_claim", (14, 28), "'resolved (pending your confirmation)'"),
+        ("premature_resolution_claim", (46, 69), "'should not happen again'"),
+    ]
+    confirmed = lint(text, replace(internal, confirmed=True))
+    assert confirmed.findings == [] and confirmed.text == text
+
+
+def test_unapproved_link_removed_keeping_the_sentence():
+    result = lint("Visit https://evil.example/login. Then reply.", replace(UPDATE, kind="internal", audience="internal"))
+    assert result.text == "Visit (link removed). Then reply."
+    [f] = result.findings
+    assert (f.rule, f.span, f.found, f.fix) == ("unapproved_link", (6, 32), "https://evil.example/login", "link removed")
+
+
+def test_findings_spans_point_into_the_text_as_given_after_earlier_fixes():
+    """Blame removal shortens the text; later findings still point at the original."""
+    text = letter("It is not our fault. We are offering a six-month credit, fully fixed since 10:40.")
+    result = lint(text, UPDATE)
+    for f in result.findings:
+        assert text[f.span[0]:f.span[1]] in (f.found, "It is not our fault.")
+    assert [f.rule for f in result.findings] == ["blame_language", "credit_within_policy", "premature_resolution_claim"]
+    assert "We are offering a one-month service credit, fixed (pending your confirmation) since 10:40." in result.text
+
+
+def test_report_only_mode_leaves_the_text_alone():
+    text = letter("It is not our fault. We are offering a six-month credit.")
+    result = lint(text, UPDATE, fix=False)
+    assert result.text == text
+    assert [(f.rule, f.fixed, f.fix) for f in result.findings] == [
+        ("blame_language", False, None), ("credit_within_policy", False, None)]
+    assert not result.passed
