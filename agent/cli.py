@@ -410,7 +410,11 @@ def lint_(obj: Context, file, escalation_id, kind, as_json):
     from . import board, drafting, lint, views
     from .store import now, parse_id
 
+    from .errors import UsageError
+
     text = _read_source(file, None, "utf-8")
+    if len(text) > 100_000:
+        raise UsageError(f"the text is {len(text):,} characters, over the 100,000 limit: lint one message at a time")
     with obj.store() as store:
         esc = store.get(escalation_id)
         number = parse_id(esc.id)

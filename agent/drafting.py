@@ -132,8 +132,11 @@ def lint_context(esc: Escalation, policy: Policy, kind: str, audience: str, ctx:
         confirmed=ctx["confirmed"],
         max_credit_months=policy.recovery[ctx["impact_level"]].max_credit_months,
         impact_level=ctx["impact_level"],
-        customer_text=[esc.complaint, esc.customer, esc.contact or "", esc.summary, *ctx["actions"],
+        # What the customer (or our own people, in the timeline) wrote; not the engine's summary, which a
+        # model could have filled with an injected link.
+        customer_text=[esc.complaint, esc.customer, esc.contact or "", *ctx["actions"],
                        *(ctx["workaround"] and [ctx["workaround"]] or [])],
+        severity=esc.severity.value,
     )
 
 
@@ -179,11 +182,13 @@ def create(store: Store, ident: str, kind: str, *, audience: str | None = None, 
         draft = render_offline(kind, ctx)
     body_ctx = lint_context(esc, policy, kind, audience, ctx)
     result = lint.lint(draft.body, body_ctx)
-    subject_result = lint.lint(draft.subject, lint.LintContext(kind="subject", audience="internal", confirmed=ctx["confirmed"],
-                                                               customer_text=body_ctx.customer_text))
+    subject_ctx = lint.LintContext(kind="subject", audience="internal", confirmed=ctx["confirmed"],
+                                   customer_text=body_ctx.customer_text)
+    subject_result = lint.lint(draft.subject, subject_ctx)
     subject = " ".join(subject_result.text.split())
-    if not subject:  # lint removed the whole line (a blaming subject): the template's subject stands in
-        subject = render_offline(kind, ctx).subject
+    if not subject:  # lint removed the whole line (a blaming subject): the template's subject stands in, linted too
+        subject_result = lint.lint(render_offline(kind, ctx).subject, subject_ctx)
+        subject = " ".join(subject_result.text.split())
     final = draft.model_copy(update={"body": result.text, "subject": subject})
     findings = result.findings + subject_result.findings
     store.save_draft(number, final, prompt_hash(template(kind)), findings=[f.model_dump(mode="json") for f in findings],

@@ -18,6 +18,7 @@ from .store import Store, now, parse_id
 
 STATUSES = ("open", "acknowledged", "investigating", "workaround", "resolved", "confirmed", "closed")
 ACTIVE = ("acknowledged", "investigating", "workaround")
+MAX_LOG_CHARS = 20_000
 LOG_KINDS = ("note", "action", "hypothesis", "workaround", "decision")
 FUTURE_SLACK = timedelta(minutes=5)
 CLOCK_ACTIONS = ("ack", "update", "severity", "pause", "resume", "resolve", "confirm", "close")
@@ -83,6 +84,8 @@ def _plan(esc: Escalation, action: str, moment: datetime, policy: Policy, **args
         text = (args.get("text") or "").strip()
         if not text:
             raise UsageError("the log entry is empty: say what happened")
+        if len(text) > MAX_LOG_CHARS:
+            raise UsageError(f"the log entry is {len(text):,} characters, over {MAX_LOG_CHARS:,}: log a summary and attach the rest elsewhere")
         _require(esc, not_closed, "log to")
         status = esc.status
         if kind == "workaround" and status in ACTIVE:

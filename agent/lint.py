@@ -170,6 +170,21 @@ def _quoted(text: str, start: int, end: int, customer_text: list[str], context: 
     return False
 
 
+_ATTRIBUTION = re.compile(
+    r"\b(?:said|says|told (?:us|you|me)|wrote|mentioned|reported|described|noted|explained|quoted|claimed)\b|"
+    r"\bI understand\b|\byour (?:message|email|note|ticket|report|words)\b|\bin your words\b|[\"“«]",
+    re.IGNORECASE,
+)
+
+
+def _attributed(text: str, start: int) -> bool:
+    """Whether the sentence gives the words that follow to the customer ('you told us …', a quote mark):
+    only then may a draft repeat blame or a 'fully resolved' the customer wrote. A model that parrots an
+    injected phrase without attributing it gets no pass."""
+    sentence_start = max(text.rfind(ch, 0, start) for ch in ".!?\n") + 1
+    return bool(_ATTRIBUTION.search(text, sentence_start, start))
+
+
 def _cut(text: str, start: int, end: int, keep_comma: bool) -> tuple[str, int]:
     """Remove text[start:end]; a sentence that now starts lower-case gets its capital back."""
     head, tail = text[:start] + (" " if keep_comma else ""), text[end:]
@@ -200,7 +215,7 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
     # 1. Blame language: sentences removed, asides cut. The customer's own words quoted back
     #    ("your agent said it was user error, but ...") blame nobody and stay.
     def blames(source: str, m: re.Match) -> bool:
-        return not _quoted(source, m.start(), m.end(), ctx.customer_text, 4)
+        return not (_attributed(source, m.start()) and _quoted(source, m.start(), m.end(), ctx.customer_text, 4))
 
     out = []
     for sentence in _SENTENCE.finditer(text):
@@ -278,7 +293,8 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
 
     # 5. No "fully resolved" before the customer confirmed.
     if not ctx.confirmed:
-        claims = [m for m in _FULLY_RESOLVED.finditer(text) if not _quoted(text, m.start(), m.end(), ctx.customer_text, 4)]
+        claims = [m for m in _FULLY_RESOLVED.finditer(text)
+                  if not (_attributed(text, m.start()) and _quoted(text, m.start(), m.end(), ctx.customer_text, 4))]
         for m in claims:
             findings.append(Finding(rule="premature_resolution_claim", span=where(m.group(0), m.start()), found=m.group(0),
                                     fix=f"{_unclaimed(m)!r}" if fix else None, fixed=fix))

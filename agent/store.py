@@ -34,7 +34,7 @@ def parse_id(value: str | int) -> int:
     text = str(value).strip().upper()
     if text.startswith(ID_PREFIX):
         text = text[len(ID_PREFIX) :]
-    if not text.isdigit():
+    if not text.isdigit() or len(text) > 18:  # SQLite integers stop at 2**63-1
         raise NotFound(f"not an escalation id: {value!r} (ids look like ESC-7)")
     return int(text)
 

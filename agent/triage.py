@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from . import assess, drafting, rules, similar, sla
 from .engines import Engine, EngineResult, TriageRequest
@@ -93,6 +93,10 @@ def triage_complaint(
     opened_at = at or now()
     if opened_at.tzinfo is None:
         raise UsageError("--at needs a time zone offset, e.g. 2026-11-28T09:00:00+01:00")
+    if opened_at > now() + timedelta(minutes=5):
+        raise UsageError(f"--at {opened_at.isoformat()} is in the future: give when the escalation opened")
+    if opened_at.year < 1990:
+        raise UsageError(f"--at {opened_at.isoformat()} is too far in the past")
 
     number = store.open_escalation(
         customer=customer, tier=tier.value, contact=contact, complaint=text, opened_at=opened_at,

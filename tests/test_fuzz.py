@@ -145,11 +145,13 @@ def test_ten_megabytes(db, args, stdin):
     result = invoke(db, args, stdin)
     if args[0] == "triage":  # over max_complaint_chars: refused, nothing stored
         assert result.exit_code == 2 and "over the 100,000 limit" in result.stderr
+    if args[0] == "log":
+        assert result.exit_code == 2 and "over 20,000" in result.stderr
+    if args[0] == "lint":
+        assert result.exit_code == 2 and "over the 100,000 limit" in result.stderr
 
 
-# Inputs the fuzzing found that end in "error: unexpected …" (exit 1, no traceback, nothing stored):
-# within the contract above, but each should be a one-line usage error with exit 2.
-@pytest.mark.xfail(strict=True, reason="store.parse_id accepts any digit string; SQLite integers stop at 2**63-1")
+# Inputs the fuzzing once found ending in "error: unexpected …": now one-line usage errors with exit 2.
 @pytest.mark.parametrize("command", [["show"], ["log", "--kind", "note"], ["lint", "-", "--id"]])
 def test_an_id_too_large_for_sqlite_is_not_found(db, command):
     huge = "ESC-" + "9" * 25
@@ -158,7 +160,6 @@ def test_an_id_too_large_for_sqlite_is_not_found(db, command):
     assert result.exit_code == 2 and "unexpected" not in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="triage accepts --at in the far future; the SLA calendar then raises ValueError")
 def test_a_far_future_opening_time_is_a_usage_error(db):
     result = invoke(db, ["triage", "--text", COMPLAINT, "--customer", "Acme", "--engine", "offline",
                          "--at", "9999-12-31T23:59:59+00:00"])
