@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from . import sla
 from .policy import policy_from_json
-from .schemas import Event, Severity
-from .store import Store, format_id
+from .schemas import Severity
+from .store import Store, events_by_escalation, format_id
 
 FLAG_TEXT = {
     "delayed_acknowledgment": "first response breached",
@@ -86,7 +84,7 @@ class Row:
         }
 
 
-def flags_for(row: dict, events: list[Event], clocks: list[sla.Clock], status: str,
+def flags_for(row: dict, events: list, clocks: list[sla.Clock], status: str,
               now: datetime | None = None) -> list[Flag]:
     by_name = {c.name: c for c in clocks}
     out: list[Flag] = []
@@ -131,32 +129,25 @@ def build(store: Store, now: datetime, *, include_closed: bool = False, number: 
     where = "triage IS NOT NULL" + ("" if include_closed else " AND status != 'closed'")
     if number is not None:
         where += f" AND id = {int(number)}"
-    rows = list(store.db.query(
-        f"SELECT id, customer, tier, owner, status, severity, type, summary, timezone, opened_at, policy, triage "
-        f"FROM escalations WHERE {where}"
-    ))
-    events: dict[int, list[Event]] = defaultdict(list)
-    if rows:
-        for e in store.db.query(
-            f"SELECT id, escalation_id, at, actor, kind, data FROM events WHERE escalation_id IN "
-            f"(SELECT id FROM escalations WHERE {where}) ORDER BY at, id"
-        ):
-            events[e["escalation_id"]].append(
-                Event(id=e["id"], escalation_id=e["escalation_id"], at=e["at"], actor=e["actor"], kind=e["kind"],
-                      data=json.loads(e["data"]))
-            )
+    columns = ("id", "customer", "tier", "owner", "status", "severity", "type", "summary", "timezone", "opened_at",
+               "policy", "initial_severity")
+    rows = [dict(zip(columns, r)) for r in store.db.conn.execute(
+        f"SELECT id, customer, tier, owner, status, severity, type, summary, timezone, opened_at, policy, "
+        f"json_extract(triage, '$.severity') FROM escalations WHERE {where}"
+    )]
+    events = events_by_escalation(store.db, f"SELECT id FROM escalations WHERE {where}") if rows else {}
     out = []
     for r in rows:
         policy = policy_from_json(r["policy"])
         opened = datetime.fromisoformat(r["opened_at"])
         if opened > now and number is None:
             continue  # the board as of `now` does not show what opened later
-        initial = Severity(json.loads(r["triage"])["severity"])
-        history, clocks = sla.clocks_for(policy, r["tier"], opened, initial, events[r["id"]], now)
+        mine = events.get(r["id"], [])
+        history, clocks = sla.clocks_for(policy, r["tier"], opened, Severity(r["initial_severity"]), mine, now)
         out.append(Row(
             id=format_id(r["id"]), customer=r["customer"], severity=Severity(r["severity"]), type=r["type"],
             status=r["status"], owner=r["owner"], summary=r["summary"] or "", timezone=r["timezone"], opened_at=opened,
-            paused=history.paused, clocks=clocks, flags=flags_for(r, events[r["id"]], clocks, r["status"], now),
+            paused=history.paused, clocks=clocks, flags=flags_for(r, mine, clocks, r["status"], now),
         ))
     out.sort(key=_urgency)
     return out

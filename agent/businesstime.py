@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from .policy import Calendar
 
 UTC = timezone.utc
+ZERO = timedelta(0)
 MAX_DAYS = 3 * 366  # a clock never looks further than this for open time
 FAR = datetime.max.replace(tzinfo=UTC) - timedelta(days=2)
 Pause = tuple[datetime, datetime | None]
@@ -29,6 +30,9 @@ class OpenHours:
         self.weekly = [calendar.intervals(d) for d in range(7)]
         self._extra = set(calendar.holidays_extra)
         self._years: dict[int, frozenset[date]] = {}
+        self._days: dict[date, list[tuple[datetime, datetime]]] = {}
+        self._base: int | None = None  # ordinal of the first day in _cumulative
+        self._cumulative: list[timedelta] = [ZERO]  # open time of the days before base + i (exact)
 
     def is_holiday(self, day: date) -> bool:
         if day in self._extra:
@@ -53,17 +57,55 @@ class OpenHours:
                 yield start, stop
             return
         day = start.astimezone(self.tz).date() - timedelta(days=1)  # an interval may straddle midnight in UTC
+        last = stop.astimezone(self.tz).date()
         for _ in range(MAX_DAYS):
-            if day > stop.astimezone(self.tz).date():
+            if day > last:
                 return
-            if not self.is_holiday(day):
-                for a, b in self.weekly[day.weekday()]:
-                    lo = self._moment(day, a)
-                    hi = self._moment(day, b)
-                    lo, hi = max(lo, start), min(hi, stop)
-                    if lo < hi:
-                        yield lo, hi
+            for lo, hi in self.day(day):
+                lo, hi = max(lo, start), min(hi, stop)
+                if lo < hi:
+                    yield lo, hi
             day += timedelta(days=1)
+
+    def day(self, day: date) -> list[tuple[datetime, datetime]]:
+        """The open intervals (UTC) of one local date; none on a holiday."""
+        found = self._days.get(day)
+        if found is None:
+            found = [] if self.is_holiday(day) else [
+                (self._moment(day, a), self._moment(day, b)) for a, b in self.weekly[day.weekday()]
+            ]
+            self._days[day] = found
+        return found
+
+    def _prefix(self, ordinal: int) -> timedelta:
+        """Open time of every local day before `ordinal`, counted from a base day."""
+        if self._base is None or ordinal < self._base:
+            self._base, self._cumulative = ordinal - 370, [ZERO]
+        while self._base + len(self._cumulative) - 1 < ordinal:
+            d = date.fromordinal(self._base + len(self._cumulative) - 1)
+            self._cumulative.append(self._cumulative[-1] + sum((hi - lo for lo, hi in self.day(d)), ZERO))
+        return self._cumulative[ordinal - self._base]
+
+    def _raw_between(self, start: datetime, end: datetime) -> timedelta:
+        """Open time in [start, end), ignoring pauses; whole days in between come from prefix sums."""
+        if end <= start:
+            return ZERO
+        if self.always_open:
+            return end - start
+        first = start.astimezone(self.tz).date()
+        last = end.astimezone(self.tz).date()
+        if (last - first).days < 3:
+            return sum((hi - lo for lo, hi in self.intervals(start, end)), ZERO)
+        middle = self._prefix(last.toordinal()) - self._prefix(first.toordinal() + 1)
+        return self._clipped(first, start, end) + middle + self._clipped(last, start, end)
+
+    def _clipped(self, day: date, start: datetime, end: datetime) -> timedelta:
+        total = ZERO
+        for lo, hi in self.day(day):
+            lo, hi = max(lo, start), min(hi, end)
+            if lo < hi:
+                total += hi - lo
+        return total
 
     def _moment(self, day: date, minute: int) -> datetime:
         if minute >= 24 * 60:
@@ -73,6 +115,8 @@ class OpenHours:
     def add(self, start: datetime, minutes: float, pauses: Sequence[Pause] = ()) -> datetime:
         """The moment when `minutes` of open, unpaused time have passed since `start`."""
         left = timedelta(minutes=minutes)
+        if self.always_open and not pauses and left > ZERO:
+            return start.astimezone(UTC) + left  # real time: aware arithmetic in a zone is wall-clock
         cursor = start.astimezone(UTC)
         if left <= timedelta(0):
             return self._next_open(cursor, pauses)
@@ -92,14 +136,17 @@ class OpenHours:
         return cursor
 
     def between(self, start: datetime, end: datetime, pauses: Sequence[Pause] = ()) -> float:
-        """Open, unpaused minutes in [start, end)."""
+        """Open, unpaused minutes in [start, end): the open time, minus the open time of each pause
+        (pauses do not overlap)."""
+        start, end = start.astimezone(UTC), end.astimezone(UTC)
         if end <= start:
             return 0.0
-        total = timedelta(0)
-        for lo, hi in self.intervals(start, end):
-            for a, b in _minus_pauses(lo, hi, pauses):
-                total += b - a
-        return total.total_seconds() / 60
+        total = self._raw_between(start, end)
+        for p_start, p_end in pauses:
+            lo, hi = max(p_start, start), min(p_end or FAR, end)
+            if lo < hi:
+                total -= self._raw_between(lo, hi)
+        return max(total, ZERO).total_seconds() / 60
 
 
 def _minus_pauses(lo: datetime, hi: datetime, pauses: Sequence[Pause]) -> Iterator[tuple[datetime, datetime]]:

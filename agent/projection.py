@@ -14,11 +14,12 @@ from datetime import datetime, timedelta, timezone
 
 from . import similar, sla
 from .policy import policy_from_json
-from .schemas import Event, Severity
+from .schemas import Severity
+from .store import events_by_escalation
 
 
 def row_for(number: int, policy_json: str, tier: str, opened_at: datetime, severity: Severity,
-            events: list[Event], now: datetime) -> dict:
+            events: list, now: datetime) -> dict:
     policy = policy_from_json(policy_json)
     history, clocks = sla.clocks_for(policy, tier, opened_at, severity, events, now)
     by = {c.name: c for c in clocks}
@@ -55,16 +56,8 @@ def _closed_intervals(history: sla.History, up: sla.Clock, now: datetime) -> int
     return max(0, len(sent) - 1) + (1 if history.resolved_at and sent else 0)
 
 
-def _events_by_escalation(db, ids: list[int]) -> dict[int, list[Event]]:
-    out: dict[int, list[Event]] = defaultdict(list)
-    for chunk in range(0, len(ids), 900):
-        part = ids[chunk : chunk + 900]
-        marks = ",".join("?" * len(part))
-        for e in db.execute(
-            f"SELECT id, escalation_id, at, actor, kind, data FROM events WHERE escalation_id IN ({marks}) ORDER BY at, id", part
-        ).fetchall():
-            out[e[1]].append(Event(id=e[0], escalation_id=e[1], at=e[2], actor=e[3], kind=e[4], data=json.loads(e[5])))
-    return out
+def _events_by_escalation(db, ids: list[int]) -> dict[int, list]:
+    return events_by_escalation(db, "SELECT value FROM json_each(?)", [json.dumps(ids)])
 
 
 def refresh_stale(store, now: datetime) -> int:

@@ -158,14 +158,21 @@ class ClockPlanner:
     def __init__(self, policy: Policy, tier: Tier | str | None):
         self.policy = policy
         self.tier = tier
+        self._hours: dict[Severity, OpenHours] = {}
+        self._targets: dict[Severity, dict[str, int | None]] = {}
 
     def hours(self, severity: Severity) -> OpenHours:
-        return open_hours(self.policy.calendar_for(severity, self.tier))
+        if severity not in self._hours:
+            self._hours[severity] = open_hours(self.policy.calendar_for(severity, self.tier))
+        return self._hours[severity]
 
     def target(self, severity: Severity, clock: str) -> int | None:
-        p = self.policy.for_severity(severity, self.tier)
-        return {"first_response": p.first_response_minutes, "update": p.update_every_minutes,
-                "resolution": p.resolution_minutes}[clock]
+        if severity not in self._targets:
+            p = self.policy.for_severity(severity, self.tier)
+            self._targets[severity] = {"first_response": p.first_response_minutes, "update": p.update_every_minutes,
+                                       "resolution": p.resolution_minutes}
+        return self._targets[severity][clock]
+
 
     def deadline(self, h: History, clock: str, start: datetime, pauses: list[Pause], met_at: datetime | None) -> datetime | None:
         severity = h.severity_at(start)
@@ -244,13 +251,28 @@ class ClockPlanner:
         return clock
 
 
+
+_PLANNERS: dict[tuple[int, str | None], tuple[Policy, "ClockPlanner"]] = {}
+
+
+def planner(policy: Policy, tier: Tier | str | None) -> "ClockPlanner":
+    """One planner per policy object and tier, so targets and calendars are looked up once."""
+    key = (id(policy), str(tier) if tier is not None else None)
+    hit = _PLANNERS.get(key)
+    if hit is None or hit[0] is not policy:
+        if len(_PLANNERS) > 256:
+            _PLANNERS.clear()
+        hit = _PLANNERS[key] = (policy, ClockPlanner(policy, tier))
+    return hit[1]
+
+
 def clocks_for(policy: Policy, tier: Tier | str | None, opened_at: datetime, severity: Severity,
                events: list[Event], now: datetime) -> tuple[History, list[Clock]]:
     """The clocks as of `now`: later events do not count yet, and a closed escalation's stop at its closure."""
     history = replay(opened_at, severity, [e for e in events if e.at <= now])
     if history.closed_at:
         now = min(now, history.closed_at)
-    return history, ClockPlanner(policy, tier).evaluate(history, now)
+    return history, planner(policy, tier).evaluate(history, now)
 
 
 def humanize(minutes: float | None) -> str:

@@ -24,6 +24,35 @@ DEFAULT_BUSY_TIMEOUT = 5.0
 ID_PREFIX = "ESC-"
 
 
+class StoredEvent:
+    """An event row read back for the clocks and flags: no validation, `data` parsed on first use.
+    Quacks like schemas.Event where the clocks read it (id, at, kind, data)."""
+
+    __slots__ = ("id", "escalation_id", "at", "actor", "kind", "_raw", "_data")
+
+    def __init__(self, id: int, escalation_id: int, at: str, actor: str, kind: str, raw: str):
+        self.id, self.escalation_id, self.actor, self.kind, self._raw = id, escalation_id, actor, kind, raw
+        self.at = datetime.fromisoformat(at)
+        self._data = None
+
+    @property
+    def data(self) -> dict:
+        if self._data is None:
+            self._data = json.loads(self._raw) if self._raw and self._raw != "{}" else {}
+        return self._data
+
+
+def events_by_escalation(db: sqlite_utils.Database, where_ids_sql: str, args: list | tuple = ()) -> dict[int, list[StoredEvent]]:
+    """Every event of the escalations selected by `where_ids_sql` (a subquery of ids), in time order."""
+    out: dict[int, list[StoredEvent]] = {}
+    for row in db.conn.execute(
+        f"SELECT id, escalation_id, at, actor, kind, data FROM events WHERE escalation_id IN ({where_ids_sql}) ORDER BY at, id",
+        args,
+    ):
+        out.setdefault(row[1], []).append(StoredEvent(*row))
+    return out
+
+
 def default_path() -> Path:
     from platformdirs import user_data_dir
 
