@@ -135,13 +135,17 @@ def action(obj: Context, escalation_id, n, done, status, note, at, actor):
 
 
 @cli.command()
-@click.argument("escalation_id")
+@click.argument("escalation_id", metavar="ID|status")
 @click.option("--kind", default="pir", show_default=True, type=click.Choice(["pir", "customer", "kb"]),
               help="pir: the Post-Incident Report; customer: the customer-facing summary; kb: a knowledge-base draft.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write FILE.md instead of printing.")
 @click.pass_obj
 def report(obj: Context, escalation_id, kind, out):
     """Write an escalation's report from the record; checked so nothing in it is invented.
+
+    `escalate report status` writes the escalation status report instead: every open escalation
+    (severity, owner, age, next deadline, last update, red flags), counts by severity, and what
+    breached since the last status report.
 
     Exit 1 (and nothing written) when a check fails: a time or event not in the store, an
     inconsistent duration, an action without owner or due date.
@@ -151,6 +155,18 @@ def report(obj: Context, escalation_id, kind, out):
     from . import report as lib
     from .store import parse_id
 
+    if escalation_id.lower() == "status":
+        from . import status_report
+        from .store import now
+
+        with obj.store() as store:
+            text = status_report.build(store, now(), timezone=obj.policy().timezone)
+        if out:
+            Path(out).write_text(text, encoding="utf-8")
+            click.echo(f"wrote {out}", err=True)
+        else:
+            click.echo(text, nl=False)
+        return
     with obj.store() as store:
         made = lib.build(store, escalation_id, kind)
         findings = lib.check(made, store.events(parse_id(made.escalation.id)))

@@ -206,7 +206,8 @@ class Policy(Strict):
 
     def for_severity(self, severity: Severity, tier: Tier | str | None = None) -> SeverityPolicy:
         base = self.severities[severity]
-        override = self.tiers.get(Tier(tier), TierPolicy()).severities.get(severity) if tier else None
+        tier_policy = self.tiers.get(Tier(tier)) if tier else None
+        override = tier_policy.severities.get(severity) if tier_policy else None
         if not override:
             return base
         try:

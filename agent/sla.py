@@ -160,11 +160,18 @@ class ClockPlanner:
         self.tier = tier
         self._hours: dict[Severity, OpenHours] = {}
         self._targets: dict[Severity, dict[str, int | None]] = {}
+        self._warnings: dict[tuple[Severity, str], int] = {}
 
     def hours(self, severity: Severity) -> OpenHours:
         if severity not in self._hours:
             self._hours[severity] = open_hours(self.policy.calendar_for(severity, self.tier))
         return self._hours[severity]
+
+    def warning(self, severity: Severity, clock: str) -> int:
+        key = (severity, clock)
+        if key not in self._warnings:
+            self._warnings[key] = self.policy.for_severity(severity, self.tier).warning_for(self.target(severity, clock) or 0)
+        return self._warnings[key]
 
     def target(self, severity: Severity, clock: str) -> int | None:
         if severity not in self._targets:
@@ -207,7 +214,7 @@ class ClockPlanner:
             return BREACHED, left
         if paused:
             return PAUSED, None
-        warn = self.policy.for_severity(severity, self.tier).warning_for(self.target(severity, clock) or 0)
+        warn = self.warning(severity, clock)
         return (DUE_SOON if left <= warn else PENDING), left
 
     def _clock(self, name: str, h: History, start: datetime, met_at: datetime | None, now: datetime,

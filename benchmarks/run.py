@@ -34,7 +34,7 @@ PROCESS_RUNS = 20  # whole-process benchmarks (goal: >= 15)
 PROCESS_WARMUP = 2  # discarded: the first runs write bytecode caches and create the DB
 INPROC_RUNS = 200  # in-process benchmarks (goal: >= 200)
 INPROC_WARMUP = 5  # discarded: the first call compiles the Jinja template and fills caches
-AT = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)  # fixed opening time: same SLA plan every run
+AT = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)  # fixed opening time (in the past): same SLA plan every run
 
 
 @dataclass
@@ -308,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-readme", action="store_true", help=f"rewrite README.md between {START} and {END}")
     parser.add_argument("--readme", type=Path, default=README, help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    parser.add_argument("--no-scale", action="store_true", help="skip the scale benchmarks (benchmarks/scale.py, minutes)")
+    parser.add_argument("--small", action="store_true", help="scale benchmarks at a tenth of the sizes")
     args = parser.parse_args(argv)
 
     if args.write_readme:  # fail before spending a minute measuring
@@ -323,6 +325,12 @@ def main(argv: list[str] | None = None) -> int:
         results = [bench_help()]
         results += bench_inprocess(Path(tmp))
         results.append(bench_cli_triage(Path(tmp)))
+    scale_results = []
+    if not args.no_scale:
+        import scale
+
+        progress("scale benchmarks (bulk triage, board, import, metrics)…")
+        scale_results = scale.run_all(small=args.small)
     meta = {
         "date": date.today().isoformat(),
         "python": platform.python_version(),
@@ -335,12 +343,22 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.write_readme:
         readme = args.readme.read_text(encoding="utf-8")
-        args.readme.write_text(splice_readme(readme, markdown(results, meta)), encoding="utf-8")
+        block = markdown(results, meta)
+        if scale_results:
+            import scale
+
+            block += "\n\nAt scale (`benchmarks/scale.py`, one run each unless a median is noted):\n\n" + scale.render(scale_results)
+        args.readme.write_text(splice_readme(readme, block), encoding="utf-8")
         progress(f"wrote the table into {args.readme}")
     if args.json:
-        print(json.dumps({"meta": meta, "results": [r.as_dict() for r in results]}, indent=2, ensure_ascii=False))
+        print(json.dumps({"meta": meta, "results": [r.as_dict() for r in results], "scale": scale_results},
+                         indent=2, ensure_ascii=False))
     else:
         print(plain_table(results))
+        if scale_results:
+            import scale
+
+            print("\n" + scale.render(scale_results))
         print(f"\n{meta['date']}, Python {meta['python']}, {meta['cpus']} cores, {meta['seconds']} s; `{COMMAND}`")
     return 0
 

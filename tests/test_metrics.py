@@ -191,3 +191,20 @@ def test_chart_without_matplotlib_names_the_extra(imported, tmp_path, monkeypatc
     result = run(imported, "metrics", "--chart", str(tmp_path / "c.png"))
     assert result.exit_code == 2
     assert "escalation-handler[chart]" in result.stderr
+
+
+def test_status_report_lists_open_escalations_and_what_breached_since_the_last(tmp_path):
+    db = tmp_path / "r.db"
+    assert run(db, "triage", "--text", "Nobody can log in, the whole site is down.", "--customer", "Acme | Co",
+               "--at", "2026-11-02T09:00:00+00:00").exit_code == 0
+    first = run(db, "report", "status")
+    assert first.exit_code == 0
+    text = first.stdout
+    assert "1 open escalation(s): SEV-1 1." in text
+    assert "| ESC-1 | SEV-1 | Acme \\| Co |" in text
+    assert "## Breached (first report)" in text
+    assert "ESC-1 Acme | Co: first response target passed at Mon 02 Nov 09:15" in text
+    second = run(db, "report", "status", "--out", str(tmp_path / "s.md"))
+    assert second.exit_code == 0
+    again = (tmp_path / "s.md").read_text()
+    assert "## Breached since" in again and "- nothing" in again
