@@ -17,7 +17,7 @@ FLAG_TEXT = {
     "communication_gap": "customer update overdue",
     "premature_closure": "closed before the customer confirmed",
     "missing_rca": "SEV-1/2 closed without a completed RCA",
-    "pattern_blindness": "same customer or a similar complaint within 90 days",
+    "pattern_blindness": "same customer or a similar complaint within 90 days, or a root cause seen before",
     "no_follow_through": "a commitment to the customer is past due and not done",
 }
 CLOCK_LABEL = {"first_response": "first response", "update": "update", "resolution": "resolution"}
@@ -107,6 +107,11 @@ def flags_for(row: dict, events: list, clocks: list[sla.Clock], status: str,
         if e.kind == "similar_found" and e.data.get("matches"):
             m = e.data["matches"][0]
             out.append(Flag("pattern_blindness", f"{m['id']} ({m['reason']})"))
+            break
+    for e in events:
+        if e.kind == "root_cause_recurs" and e.data.get("matches"):
+            m = e.data["matches"][0]
+            out.append(Flag("pattern_blindness", f"root cause seen before in {m['id']} ({m['reason']})"))
             break
     if now is not None:  # recovery and workaround promises (agent/commitments.py)
         from .commitments import overdue

@@ -701,10 +701,37 @@ def complete(store: Store, esc: Escalation, st: State, *, actor: str) -> None:
     if st.completed or not st.root_cause:
         return
     rc = st.root_cause
-    _write(store, esc, [("rca_completed", {
+    events = [("rca_completed", {
         "root_cause": rc["text"], "category": rc["category"], "level": rc["level"],
         "prevention_actions": [{k: a[k] for k in ("n", "category", "action", "owner", "due")} for a in st.actions],
-    })], [], actor)
+    })]
+    earlier = recurring_root_causes(store, esc, rc["text"], rc["category"])
+    if earlier:
+        events.append(("root_cause_recurs", {"matches": earlier}))
+    _write(store, esc, events, [], actor)
+
+
+def recurring_root_causes(store: Store, esc: Escalation, text: str, category: str | None) -> list[dict]:
+    """Earlier escalations (up to a year before) whose RCA found a root cause of the same category
+    and similar wording: the same cause coming back is pattern blindness."""
+    from datetime import timedelta
+
+    from . import similar
+
+    mine = similar.terms(text)
+    since = (esc.opened_at - timedelta(days=365)).isoformat()
+    out = []
+    for number, opened, data in store.db.conn.execute(
+        "SELECT e.id, e.opened_at, ev.data FROM events ev JOIN escalations e ON e.id = ev.escalation_id "
+        "WHERE ev.kind = 'rca_completed' AND e.id != ? AND e.opened_at >= ? ORDER BY e.opened_at DESC",
+        [parse_id(esc.id), since],
+    ):
+        past = json.loads(data)
+        shared, jaccard = similar.overlap(mine, similar.terms(past.get("root_cause", "")))
+        if past.get("category") == category and len(shared) >= 2 and jaccard >= 0.2:
+            out.append({"id": f"ESC-{number}", "root_cause": past.get("root_cause"), "category": category,
+                        "shared_terms": list(shared[:6]), "reason": f"same {category} root cause: shares {', '.join(shared[:4])}"})
+    return out[:5]
 
 
 # -- running it ----------------------------------------------------------------------------------

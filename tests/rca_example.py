@@ -56,8 +56,9 @@ ANSWERS = {
 
 
 def freeze(monkeypatch) -> None:
-    monkeypatch.setattr("agent.store.now", lambda: FROZEN_NOW)
+    # agent.lifecycle first: importing it under a patched agent.store.now would keep the frozen clock.
     monkeypatch.setattr("agent.lifecycle.now", lambda: FROZEN_NOW)
+    monkeypatch.setattr("agent.store.now", lambda: FROZEN_NOW)
 
 
 def run(db_path, *args, input=None):

@@ -475,3 +475,23 @@ def test_the_cli_module_imports_only_click_at_module_level():
     top = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
     names = [(n.module if isinstance(n, ast.ImportFrom) else n.names[0].name) for n in top]
     assert names == ["__future__", "sys", "click", "cli"]
+
+
+def test_a_root_cause_seen_before_raises_pattern_blindness(tmp_path, monkeypatch):
+    """Two escalations whose RCAs end at the same process cause: the second is flagged."""
+    freeze(monkeypatch)
+    db = tmp_path / "p.db"
+    worked(db)
+    ok(db, "rca", "ESC-1", "--answers", str(answers(tmp_path)))
+    ok(db, "triage", "--text", "Again nobody can log in: the login page says the certificate is invalid.",
+       "--customer", "Globex", "--at", "2026-11-25T12:00:00+00:00")
+    for step in (["ack", "ESC-2", "--at", "2026-11-25T12:05:00+00:00"],
+                 ["resolve", "ESC-2", "--at", "2026-11-25T13:00:00+00:00"]):
+        ok(db, *step)
+    ok(db, "rca", "ESC-2", "--answers", str(answers(tmp_path, name="second.yaml", timeline="yes", identified=1)))
+    [recurs] = datas(db, "root_cause_recurs", number=2)
+    assert recurs["matches"][0]["id"] == "ESC-1"
+    assert recurs["matches"][0]["category"] == "process"
+    shown = ok(db, "show", "ESC-2")
+    assert "! pattern blindness: root cause seen before in ESC-1 (same process root cause" in shown
+    assert datas(db, "root_cause_recurs", number=1) == []
