@@ -63,6 +63,23 @@ def _clock_outcome(due: str | None, met_at: str | None, now_iso: str) -> int | N
     return 0 if datetime.fromisoformat(due) < datetime.fromisoformat(now_iso) else None
 
 
+def _compliance(rows: list[tuple], now_iso: str) -> tuple[int, int]:
+    """(met, judged) over every target of these escalations that can be judged at `now`."""
+    met = judged = 0
+    for r in rows:
+        for due_i, met_i in ((9, 10), (13, 14)):
+            o = _clock_outcome(r[due_i], r[met_i], now_iso)
+            if o is not None:
+                met += o
+                judged += 1
+        closed_intervals, missed = r[15] or 0, r[16] or 0
+        met += closed_intervals - missed
+        judged += closed_intervals
+        if r[21] and datetime.fromisoformat(r[21]) < datetime.fromisoformat(now_iso):
+            judged += 1  # the update interval still running is overdue
+    return met, judged
+
+
 def _summarise(rows: list[tuple], now_iso: str, tickets: int | None, prevention: tuple[int, int] | None,
                store=None) -> dict:
     out: dict = {"escalations": len(rows)}
@@ -79,18 +96,8 @@ def _summarise(rows: list[tuple], now_iso: str, tickets: int | None, prevention:
             per_sev[sev] = {"n": len(values), "median_minutes": round(med, 1), "p90_minutes": round(_p90(values), 1),
                             "target_minutes": target, "pass": med <= target}
         out[label] = per_sev
-    met = breached = 0
-    for r in rows:
-        for due_i, met_i in ((9, 10), (13, 14)):
-            o = _clock_outcome(r[due_i], r[met_i], now_iso)
-            if o is not None:
-                met += o
-                breached += 1 - o
-        judged, missed = r[15] or 0, r[16] or 0  # closed update intervals
-        met += judged - missed
-        breached += missed
-        if r[21] and datetime.fromisoformat(r[21]) < datetime.fromisoformat(now_iso):
-            breached += 1  # the update interval still running is overdue
+    met, judged = _compliance(rows, now_iso)
+    breached = judged - met
     out["sla_compliance"] = _metric("sla_compliance", met / (met + breached) if met + breached else None, met + breached)
     scores = [r[17] for r in rows if r[17] is not None]
     out["csat"] = _metric("csat", sum(scores) / len(scores) if scores else None, len(scores), digits=2)
@@ -268,19 +275,27 @@ def chart(result: dict, path: str, store) -> None:
         import matplotlib.pyplot as plt
     except ImportError:
         raise UsageError("--chart needs matplotlib: pip install 'escalation-handler[chart]'")
-    rows = store.db.execute(
-        "SELECT month, severity, avg(CASE WHEN resolution_minutes IS NOT NULL THEN resolution_met END), "
-        "avg(resolution_minutes) FROM escalation_metrics GROUP BY month, severity ORDER BY month"
-    ).fetchall()
-    months = sorted({r[0] for r in rows})
+    groups: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    for r in _rows(store, result.get("since"), result.get("until")):
+        groups[(r[6], r[1])].append(r)
+    months = sorted({month for month, _ in groups})
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6), sharex=True)
-    for sev in sorted({r[1] for r in rows}):
-        series = {r[0]: r for r in rows if r[1] == sev}
-        top.plot(months, [100 * (series[m][2] or 0) if m in series else None for m in months], marker="o", label=sev)
-        bottom.plot(months, [(series[m][3] or 0) / 60 if m in series else None for m in months], marker="o", label=sev)
-    top.set_ylabel("resolution SLA met (%)")
+    for sev in sorted({sev for _, sev in groups}):
+        compliance, ttr = [], []
+        for month in months:
+            part = groups.get((month, sev), [])
+            met, judged = _compliance(part, result["now"])
+            compliance.append(100 * met / judged if judged else None)
+            minutes = [r[11] for r in part if r[11] is not None]
+            ttr.append(median(minutes) / 60 if minutes else None)
+        top.plot(months, compliance, marker="o", label=sev)
+        bottom.plot(months, ttr, marker="o", label=sev)
+    step = max(1, len(months) // 12)
+    bottom.set_xticks(range(0, len(months), step), [months[i] for i in range(0, len(months), step)])
+    bottom.tick_params(axis="x", labelrotation=45, labelsize=8)
+    top.set_ylabel("SLA compliance (%)")
     top.axhline(95, color="grey", linestyle="--", linewidth=1)
-    bottom.set_ylabel("mean time to resolution (h)")
+    bottom.set_ylabel("median time to resolution (h)")
     top.legend(loc="lower left", fontsize=8)
     fig.suptitle("Escalations per month and severity")
     fig.tight_layout()

@@ -208,3 +208,12 @@ def test_status_report_lists_open_escalations_and_what_breached_since_the_last(t
     assert second.exit_code == 0
     again = (tmp_path / "s.md").read_text()
     assert "## Breached since" in again and "- nothing" in again
+
+
+def test_chart_is_a_png_of_compliance_and_resolution_time(imported, tmp_path):
+    path = tmp_path / "chart.png"
+    result = run(imported, "metrics", "--chart", str(path), "--now", NOW.isoformat())
+    assert result.exit_code == 0, result.output
+    assert f"wrote {path}" in result.stderr
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
