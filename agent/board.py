@@ -131,16 +131,17 @@ def one(store: Store, number: int, now: datetime) -> Row:
 
 def build(store: Store, now: datetime, *, include_closed: bool = False, number: int | None = None) -> list[Row]:
     """Open escalations (and, if asked, closed ones) with clocks and flags, most urgent first."""
-    where = "triage IS NOT NULL" + ("" if include_closed else " AND status != 'closed'")
+    where = "e.triage IS NOT NULL" + ("" if include_closed else " AND e.status != 'closed'")
     if number is not None:
-        where += f" AND id = {int(number)}"
+        where += f" AND e.id = {int(number)}"
     columns = ("id", "customer", "tier", "owner", "status", "severity", "type", "summary", "timezone", "opened_at",
                "policy", "initial_severity")
     rows = [dict(zip(columns, r)) for r in store.db.conn.execute(
-        f"SELECT id, customer, tier, owner, status, severity, type, summary, timezone, opened_at, policy, "
-        f"json_extract(triage, '$.severity') FROM escalations WHERE {where}"
+        f"SELECT e.id, customer, tier, owner, status, severity, type, summary, timezone, opened_at, p.json, "
+        f"json_extract(triage, '$.severity') FROM escalations e JOIN policies p ON p.hash = e.policy "
+        f"WHERE {where}"
     )]
-    events = events_by_escalation(store.db, f"SELECT id FROM escalations WHERE {where}") if rows else {}
+    events = events_by_escalation(store.db, f"SELECT e.id FROM escalations e WHERE {where}") if rows else {}
     out = []
     for r in rows:
         policy = policy_from_json(r["policy"])

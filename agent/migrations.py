@@ -184,6 +184,22 @@ def m006_events_kind_index(db: sqlite_utils.Database) -> None:
     db["events"].create_index(["kind", "escalation_id"], if_not_exists=True)
 
 
+def policy_hash(policy_json: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(policy_json.encode()).hexdigest()[:16]
+
+
+@migration
+def m007_policies_table(db: sqlite_utils.Database) -> None:
+    """Each distinct policy is stored once; escalations.policy holds its hash (a policy is ~3 KB)."""
+    db["policies"].create({"hash": str, "json": str}, pk="hash")
+    for (text,) in db.execute("SELECT DISTINCT policy FROM escalations WHERE policy IS NOT NULL").fetchall():
+        digest = policy_hash(text)
+        db.execute("INSERT OR IGNORE INTO policies (hash, json) VALUES (?, ?)", [digest, text])
+        db.execute("UPDATE escalations SET policy = ? WHERE policy = ?", [digest, text])
+
+
 def apply(db: sqlite_utils.Database) -> list[str]:
     """Apply pending migrations inside one immediate transaction; safe when processes race."""
     conn = db.conn

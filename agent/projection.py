@@ -75,9 +75,10 @@ def refresh_stale(store, now: datetime) -> int:
         events = _events_by_escalation(db, ids)
         marks = ",".join("?" * len(ids))
         for r in db.execute(
-            f"SELECT id, policy, tier, opened_at, triage FROM escalations WHERE id IN ({marks})", ids
+            f"SELECT e.id, p.json, e.tier, e.opened_at, json_extract(e.triage, '$.severity') FROM escalations e "
+            f"JOIN policies p ON p.hash = e.policy WHERE e.id IN ({marks})", ids
         ).fetchall():
-            initial = Severity(json.loads(r[4])["severity"])
+            initial = Severity(r[4])
             rows.append(row_for(r[0], r[1], r[2], datetime.fromisoformat(r[3]), initial, events[r[0]], now))
     repeats = repeat_flags(db, stale)
     for row in rows:

@@ -53,6 +53,15 @@ def events_by_escalation(db: sqlite_utils.Database, where_ids_sql: str, args: li
     return out
 
 
+def put_policy(db: sqlite_utils.Database, policy_json: str) -> str:
+    """Store a policy once (inside the caller's transaction); returns the hash escalations keep."""
+    from .migrations import policy_hash
+
+    digest = policy_hash(policy_json)
+    db.execute("INSERT OR IGNORE INTO policies (hash, json) VALUES (?, ?)", [digest, policy_json])
+    return digest
+
+
 def default_path() -> Path:
     from platformdirs import user_data_dir
 
@@ -174,7 +183,7 @@ class Store:
                     "summary": triage.summary,
                     "triage": triage.model_dump_json(),
                     "sla": sla.model_dump_json(),
-                    "policy": json.dumps(policy),
+                    "policy": put_policy(db, json.dumps(policy, sort_keys=True)),
                     "engine": engine.name,
                     "engine_model": engine.model,
                     "fallback_reason": engine.fallback_reason,
@@ -302,7 +311,13 @@ class Store:
         from .policy import policy_from_json
 
         row = self.row(parse_id(ident))
-        return policy_from_json(row["policy"])
+        return policy_from_json(self.policy_json(row["policy"]))
+
+    def policy_json(self, digest: str) -> str:
+        found = self.db.execute("SELECT json FROM policies WHERE hash = ?", [digest]).fetchone()
+        if found is None:
+            raise StoreError(f"policy {digest} is missing from {self.path}")
+        return found[0]
 
     def model_calls(self, number: int) -> list[dict]:
         return list(self.db.query("SELECT * FROM model_calls WHERE escalation_id = ? ORDER BY id", [number]))

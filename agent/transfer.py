@@ -26,7 +26,7 @@ from . import sla
 from .errors import UsageError
 from .policy import Policy
 from .schemas import EscalationType, Severity, Tier
-from .store import Store, now
+from .store import Store, now, put_policy
 
 FORMATS = ("jsonl", "csv", "statuspage")
 CSV_COLUMNS = ("id", "customer", "tier", "severity", "type", "summary", "complaint", "opened_at", "owner",
@@ -219,9 +219,9 @@ def import_file(store: Store, path: str, *, fmt: str | None, policy: Policy, dry
     report = ImportReport(len(parsed), len(fresh), len(parsed) - len(fresh), sum(len(p.events) for p in fresh), dry_run)
     if dry_run or not fresh:
         return report
-    policy_json = policy.model_dump_json()
     recorded = now().isoformat()
     with store.transaction() as db:
+        default_hash = put_policy(db, json.dumps(policy.model_dump(mode="json"), sort_keys=True))
         next_id = (db.execute("SELECT max(id) FROM escalations").fetchone()[0] or 0) + 1
         escalations, events = [], []
         for number, p in enumerate(fresh, next_id):
@@ -239,7 +239,8 @@ def import_file(store: Store, path: str, *, fmt: str | None, policy: Policy, dry
                 "status": status, "severity": row["severity"], "type": row["type"], "summary": row["summary"],
                 "complaint": row["complaint"], "timezone": tz, "opened_at": opened.isoformat(), "updated_at": recorded,
                 "triage": json.dumps(row["triage"]) if row.get("triage") else _triage_json(row, policy, source.name),
-                "sla": json.dumps(plan), "policy": json.dumps(row["policy"]) if row.get("policy") else policy_json,
+                "sla": json.dumps(plan),
+                "policy": put_policy(db, json.dumps(row["policy"], sort_keys=True)) if row.get("policy") else default_hash,
                 "engine": "import", "requested_engine": "import",
             })
             if not any(e["kind"] == "opened" for e in p.events):
@@ -268,7 +269,8 @@ def export(store: Store, fmt: str, out) -> int:
     if writer:
         writer.writeheader()
     count = 0
-    for r in store.db.query("SELECT * FROM escalations WHERE triage IS NOT NULL ORDER BY id"):
+    for r in store.db.query("SELECT e.*, p.json AS policy_json FROM escalations e JOIN policies p ON p.hash = e.policy "
+                            "WHERE e.triage IS NOT NULL ORDER BY e.id"):
         evs = events.get(r["id"], [])
         ext = r["external_id"] or f"ESC-{r['id']}"
         if writer:
@@ -286,7 +288,7 @@ def export(store: Store, fmt: str, out) -> int:
                 "id": ext, "customer": r["customer"], "contact": r["contact"], "tier": r["tier"], "severity": r["severity"],
                 "type": r["type"], "status": r["status"], "summary": r["summary"], "complaint": r["complaint"],
                 "opened_at": r["opened_at"], "owner": r["owner"], "timezone": r["timezone"],
-                "triage": json.loads(r["triage"]), "sla": json.loads(r["sla"]), "policy": json.loads(r["policy"]),
+                "triage": json.loads(r["triage"]), "sla": json.loads(r["sla"]), "policy": json.loads(r["policy_json"]),
                 "events": evs,
             }, ensure_ascii=False) + "\n")
         count += 1
