@@ -428,7 +428,7 @@ def lint_(obj: Context, file, escalation_id, kind, as_json):
 
 
 @cli.command("eval")
-@click.option("--suite", "suites", multiple=True, help="severity, security, scenarios or drafts (default: all).")
+@click.option("--suite", "suites", multiple=True, help="severity, security, scenarios, drafts or rca (default: all).")
 @click.option("--cases", "cases_file", type=click.Path(dir_okay=False), help="Any JSONL with `text` and a `severity` and/or `security` label.")
 @click.option("--engine", default="offline", show_default=True, help="offline or anthropic.")
 @click.option("--model", help="Claude model for the anthropic engine.")
@@ -437,7 +437,14 @@ def lint_(obj: Context, file, escalation_id, kind, as_json):
 @click.option("--gate", is_flag=True, help="Exit 1 when a figure misses evals/thresholds.toml.")
 @click.pass_obj
 def eval_(obj: Context, suites, cases_file, engine, model, limit, as_json, gate):
-    """Measure triage quality: accuracy, macro-F1, under-severity rate, security recall, vs baseline and last run."""
+    """Measure triage quality: accuracy, macro-F1, under-severity rate, security recall, vs baseline and last run.
+
+    \b
+    The rca suite walks answer files (evals/cases/rca/) through the 5-Whys interview and scores
+    the share of complete Post-Incident Reports. Each suite shows its model calls, tokens and
+    cost; on the anthropic engine a triage suite of 50 or more cases goes through the Message
+    Batches API (half price; it may take a while to end).
+    """
     from pathlib import Path as P
 
     from . import evals, views

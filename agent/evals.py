@@ -5,28 +5,48 @@ Suites:
 - security: real CFPB complaints; `security: true` rows must come out as type security.
 - scenarios: complaints written in a customer's voice (evals/cases/scenarios.jsonl).
 - drafts: every scenario's acknowledgment draft passes the draft checks.
+- rca: answer files (evals/cases/rca/) walked through triage, resolution and the 5-Whys interview
+  on a scratch store; the Post-Incident Report must come out complete (rca_complete).
 `--cases FILE` runs any JSONL file in the datasets' format (`text` with `severity` and/or
 `security`) as an ad-hoc suite.
+
+With an engine that has `triage_batch` (Claude), a triage suite of BATCH_MIN_CASES or more cases
+goes through the Message Batches API (half price). Every suite reports its model calls, tokens
+and cost in USD from PRICES (unknown model: cost "unknown").
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import UsageError
 from .schemas import EscalationType, Severity, Tier
 
 ROOT = Path(__file__).resolve().parent.parent
 LEVELS = [s.value for s in Severity]
-SUITES = ("severity", "security", "scenarios", "drafts")
+SUITES = ("severity", "security", "scenarios", "drafts", "rca")
+BATCH_MIN_CASES = 50  # a triage suite this large goes through the Message Batches API
+BATCH_DISCOUNT = 0.5
+# USD per million tokens: input, output, cache write (5 min), cache read. Source: Anthropic's pricing
+# page, https://platform.claude.com/docs/en/about-claude/pricing (read 2026-11-28); the Batch API
+# bills every kind of token at 50 %. A dated model id (…-20251001) is priced as its alias.
+PRICES = {
+    "claude-opus-4-6": (5.0, 25.0, 6.25, 0.50),
+    "claude-opus-4-5": (5.0, 25.0, 6.25, 0.50),
+    "claude-sonnet-4-6": (3.0, 15.0, 3.75, 0.30),
+    "claude-sonnet-4-5": (3.0, 15.0, 3.75, 0.30),
+    "claude-haiku-4-5": (1.0, 5.0, 1.25, 0.10),
+}
 
 
 class Case(BaseModel):
@@ -42,6 +62,28 @@ class Case(BaseModel):
     tier: Tier = Tier.STANDARD
     reason: str | None = None
     tags: list[str] = []
+
+
+class WalkStep(BaseModel):
+    """One lifecycle step (agent/lifecycle.py), `after` minutes from opening; other keys are its arguments."""
+    model_config = ConfigDict(extra="allow")
+
+    step: str
+    after: float
+
+
+class RcaCase(Case):
+    """One rca suite file: the complaint, the walk from triage to resolution (minutes after opening),
+    and `answers` in the format `escalate rca --answers` takes."""
+
+    text: str = Field(validation_alias="complaint")
+    contact: str | None = None
+    owner: str | None = None
+    opened: datetime = datetime(2026, 1, 7, 9, 0, tzinfo=timezone.utc)
+    walk: list[WalkStep]
+    answers: dict
+    expect: dict = {}
+    path: Path | None = None
 
 
 def datasets_dir() -> Path:
@@ -84,7 +126,28 @@ def suite_cases(name: str) -> list[Case]:
         return load_jsonl(datasets_dir() / "cfpb_complaints_dev.jsonl", source="cfpb_complaints_dev.jsonl", id_prefix="cfpb:")
     if name in ("scenarios", "drafts"):
         return load_jsonl(cases_dir() / "scenarios.jsonl")
+    if name == "rca":
+        return load_rca_cases(cases_dir() / "rca")
     raise UsageError(f"unknown suite {name!r}: choose one of {', '.join(SUITES)}")
+
+
+def load_rca_cases(folder: Path) -> list[RcaCase]:
+    """Every *.yaml / *.json file of the folder, in name order; a bad one names its file."""
+    import yaml
+
+    files = sorted(p for p in folder.glob("*") if p.suffix.lower() in (".yaml", ".yml", ".json"))
+    if not files:
+        raise UsageError(f"no rca cases in {folder}")
+    cases = []
+    for path in files:
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))  # JSON is YAML too
+            cases.append(RcaCase.model_validate({**raw, "path": path}))
+        except (yaml.YAMLError, ValidationError, TypeError) as exc:
+            first = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()) \
+                if isinstance(exc, ValidationError) else str(exc).splitlines()[0]
+            raise UsageError(f"{path}: {first}")
+    return cases
 
 
 # -- metrics --------------------------------------------------------------------------------------
@@ -156,6 +219,7 @@ class Prediction:
     engine: str
     fallback_reason: str | None = None
     draft_problems: list[str] = field(default_factory=list)
+    rca_problems: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -178,7 +242,8 @@ class SuiteResult:
         if with_cases:
             out["cases"] = [
                 {"id": p.case.id, "gold_severity": p.case.severity, "severity": p.severity, "gold_type": p.case.type,
-                 "type": p.type, "security": p.case.security, "draft_problems": p.draft_problems}
+                 "type": p.type, "security": p.case.security, "engine": p.engine, "fallback_reason": p.fallback_reason,
+                 "draft_problems": p.draft_problems, **({"rca_problems": p.rca_problems} if self.suite == "rca" else {})}
                 for p in self.predictions
             ]
         return out
@@ -210,41 +275,174 @@ def draft_problems(store, *, engine, case: Case, text: str, policy, opened: date
     return problems
 
 
-def run_suite(name: str, *, engine, policy, cases: list[Case] | None = None, limit: int | None = None) -> SuiteResult:
+class Answered:
+    """One case's answer from a message batch, handed to triage.decide as if it were the engine: the
+    fallback (run_engine) and the rules are exactly those of a single call."""
+
+    def __init__(self, engine, outcome):
+        self.name, self.model, self.outcome = engine.name, getattr(engine, "model", None), outcome
+
+    def triage(self, request, signals):
+        from .errors import EngineError
+
+        if isinstance(self.outcome, EngineError):
+            raise self.outcome
+        return self.outcome
+
+
+def run_suite(name: str, *, engine, policy, cases: list[Case] | None = None, limit: int | None = None,
+              batch_min: int | None = None, batch_options: dict | None = None) -> SuiteResult:
+    """`batch_min` (default BATCH_MIN_CASES): from this many cases on, an engine with `triage_batch`
+    answers the triage suites through one message batch; `batch_options` go to triage_batch."""
+    from .engines import TriageRequest
     from .triage import clean_complaint, decide
 
     cases = cases if cases is not None else suite_cases(name)
     if limit:
         cases = cases[:limit]
+    if name == "rca":
+        return run_rca_suite(cases, engine=engine, policy=policy)
     started = time.perf_counter()
     predictions: list[Prediction] = []
-    usage = Counter()
+    calls: list = []
     opened = datetime(2026, 1, 7, 10, 0, tzinfo=timezone.utc)
     scratch = None
     if name == "drafts":
-        import tempfile
-
         from .store import Store
 
         scratch_dir = tempfile.TemporaryDirectory()
         scratch = Store(Path(scratch_dir.name) / "drafts.db")
-    for case in cases:
-        text = clean_complaint(case.text, limit=policy.max_complaint_chars)
-        triage, result, info = decide(text=text, customer=case.customer, tier=case.tier, engine=engine, policy=policy)
-        for call in result.calls:
-            usage["calls"] += 1
-            usage["input_tokens"] += call.input_tokens or 0
-            usage["output_tokens"] += call.output_tokens or 0
+    texts = [clean_complaint(case.text, limit=policy.max_complaint_chars) for case in cases]
+    threshold = BATCH_MIN_CASES if batch_min is None else batch_min
+    batched = scratch is None and hasattr(engine, "triage_batch") and len(cases) >= threshold
+    engines = [engine] * len(cases)
+    if batched:
+        requests = [TriageRequest(complaint=t, customer=c.customer, tier=c.tier) for c, t in zip(cases, texts)]
+        engines = [Answered(engine, outcome) for outcome in engine.triage_batch(requests, **(batch_options or {}))]
+    for case, text, answering in zip(cases, texts, engines):
+        triage, result, info = decide(text=text, customer=case.customer, tier=case.tier, engine=answering, policy=policy)
+        calls += [c.model_dump() for c in result.calls]
         pred = Prediction(case, triage.severity.value, triage.type.value, info.name, info.fallback_reason)
         if scratch is not None:
             pred.draft_problems = draft_problems(scratch, engine=engine, case=case, text=text, policy=policy, opened=opened)
         predictions.append(pred)
     if scratch is not None:
+        calls += list(scratch.db.query("SELECT * FROM model_calls"))  # the workflow's triage and drafts
         scratch.close()
         scratch_dir.cleanup()
     metrics, baseline = score(name, predictions)
     return SuiteResult(name, engine.name, getattr(engine, "model", None), metrics, baseline, predictions,
-                       time.perf_counter() - started, dict(usage))
+                       time.perf_counter() - started, usage_of(calls, batched=batched))
+
+
+# -- cost -----------------------------------------------------------------------------------------
+
+
+def price_of(model: str | None) -> tuple[float, float, float, float] | None:
+    return PRICES.get(re.sub(r"-\d{8}$", "", model or ""))
+
+
+def usage_of(calls: list[dict], *, batched: bool = False) -> dict:
+    """Calls, tokens and cost in USD of these model calls (rows of model_calls, or ModelCall dumps):
+    cost "unknown" when a call that used tokens has no price; at BATCH_DISCOUNT for a message batch."""
+    keys = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
+    usage = {"calls": len(calls), **{k: sum(c.get(k) or 0 for c in calls) for k in keys}, "batched": batched}
+    cost = 0.0
+    for c in calls:
+        tokens = [c.get(k) or 0 for k in keys]
+        if not any(tokens):
+            continue  # a call that failed before an answer is not billed
+        price = price_of(c.get("model"))
+        if price is None:
+            cost = None
+            break
+        cost += sum(n * rate for n, rate in zip(tokens, price)) / 1_000_000
+    usage["cost_usd"] = "unknown" if cost is None else round(cost * (BATCH_DISCOUNT if batched else 1.0), 6)
+    return usage
+
+
+# -- the rca suite --------------------------------------------------------------------------------
+
+PIR_SECTIONS = ("Summary", "Timeline", "Root Cause", "Resolution", "Customer Impact", "Prevention Actions",
+                "Lessons Learned", "Recovery Actions Taken")
+# What a section says when the record has nothing for it (agent/report.py). Recovery actions are
+# only taken for some impact levels, so "None recorded." is complete there.
+PLACEHOLDERS = {"Root Cause": "Not identified yet", "Resolution": "Not resolved yet", "Prevention Actions": "None recorded",
+                "Lessons Learned": "Not recorded yet"}
+
+
+def run_rca_suite(cases: list[RcaCase], *, engine, policy) -> SuiteResult:
+    started = time.perf_counter()
+    predictions, calls = [], []
+    with tempfile.TemporaryDirectory() as folder:
+        for n, case in enumerate(cases, 1):
+            pred, used = rca_case(case, Path(folder) / f"rca-{n}.db", engine=engine, policy=policy)
+            predictions.append(pred)
+            calls += used
+    metrics, baseline = score("rca", predictions)
+    return SuiteResult("rca", engine.name, getattr(engine, "model", None), metrics, baseline, predictions,
+                       time.perf_counter() - started, usage_of(calls))
+
+
+def rca_case(case: RcaCase, db: Path, *, engine, policy) -> tuple[Prediction, list[dict]]:
+    """Triage the complaint on a scratch store, walk it to resolved, run the answers through the
+    interview, then build and check the Post-Incident Report: what keeps it from being complete."""
+    import yaml
+
+    from . import lifecycle, rca, report
+    from .errors import EngineError
+    from .store import Store, parse_id
+    from .triage import triage_complaint
+
+    problems: list[str] = []
+    with Store(db) as store:
+        try:
+            esc = triage_complaint(text=case.text, customer=case.customer, tier=case.tier, store=store, engine=engine,
+                                   policy=policy, contact=case.contact, owner=case.owner, at=case.opened, actor="eval")
+        except UsageError as exc:
+            raise UsageError(f"{case.path or case.id}: {exc}")
+        pred = Prediction(case, esc.severity.value, esc.type.value, esc.engine.name, esc.engine.fallback_reason)
+        number = parse_id(esc.id)
+        where = f"{case.path or case.id}: answers"
+        answers = db.with_suffix(".answers.yaml")
+        try:
+            for step in case.walk:
+                lifecycle.step(store, esc.id, step.step, at=case.opened + timedelta(minutes=step.after), actor="eval",
+                               **step.model_extra)
+            answers.write_text(yaml.safe_dump(case.answers, sort_keys=False, allow_unicode=True), encoding="utf-8")
+            st = rca.derive(store.events(number))
+            asker = rca.FileAsker(rca.load_answers(answers, st), where)
+            st = rca.run(store, esc.id, asker, engine=engine, actor="eval")
+        except (UsageError, EngineError) as exc:
+            problems.append(str(exc).replace(str(answers), where))
+            st = rca.derive(store.events(number))
+        if not st.completed:
+            problems.append("the RCA did not complete")
+        made = report.build(store, esc.id, "pir")
+        problems += made.warnings
+        problems += [f"check: {f.describe()}" for f in report.check(made, store.events(number)) if f.severity == "error"]
+        problems += [f"timeline: {r.label} not recorded" for r in made.timeline if r.at is None]
+        problems += section_problems(made.markdown)
+        deeper = [e for e in store.events(number) if e.kind == "rca_question" and "pushed one level deeper" in (e.data.get("note") or "")]
+        if case.expect.get("pushed_deeper") and not deeper:
+            problems.append("expected a blamed answer to be pushed one level deeper; none was")
+        pred.rca_problems = problems
+        used = list(store.db.query("SELECT * FROM model_calls"))
+    return pred, used
+
+
+def section_problems(markdown: str) -> list[str]:
+    """Every section of the report present, none saying the record has nothing for it."""
+    parts = re.split(r"^## ", markdown, flags=re.MULTILINE)[1:]
+    bodies = {part.split("\n", 1)[0].split(" (")[0].strip(): part.split("\n", 1)[1].strip() if "\n" in part else ""
+              for part in parts}
+    out = []
+    for name in PIR_SECTIONS:
+        if name not in bodies:
+            out.append(f"section {name} missing")
+        elif not bodies[name] or (name in PLACEHOLDERS and bodies[name].startswith(PLACEHOLDERS[name])):
+            out.append(f"section {name} empty: {bodies[name][:60] or 'no text'}")
+    return out
 
 
 def score(name: str, predictions: list[Prediction]) -> tuple[dict, dict]:
@@ -253,6 +451,10 @@ def score(name: str, predictions: list[Prediction]) -> tuple[dict, dict]:
     if name == "drafts":
         passing = round(sum(not p.draft_problems for p in predictions) / len(predictions), 3) if predictions else 0.0
         return {"n": len(predictions), "drafts_passing": passing, "fallbacks": 0}, {"drafts_passing": None}
+    if name == "rca":
+        complete = round(sum(not p.rca_problems for p in predictions) / len(predictions), 3) if predictions else 0.0
+        return ({"n": len(predictions), "rca_complete": complete, "fallbacks": sum(1 for p in predictions if p.fallback_reason)},
+                {"rca_complete": None})
     sev = [p for p in predictions if p.case.severity]
     if sev:
         gold = [p.case.severity.value for p in sev]
@@ -278,7 +480,7 @@ def score(name: str, predictions: list[Prediction]) -> tuple[dict, dict]:
 
 
 HEADLINE = ("under_severity_rate", "accuracy", "macro_f1", "within_one", "high_low_f1", "type_accuracy",
-            "security_recall", "security_precision", "drafts_passing", "n")
+            "security_recall", "security_precision", "drafts_passing", "rca_complete", "n")
 LOWER_IS_BETTER = {"under_severity_rate"}
 
 
@@ -292,7 +494,8 @@ def record(store, result: SuiteResult) -> None:
         "suite": result.suite, "engine": result.engine, "model": result.model, "prompt_hashes": json.dumps(hashes),
         "n": result.metrics.get("n", len(result.predictions)), "metrics": result.metrics,
         "input_tokens": result.usage.get("input_tokens", 0), "output_tokens": result.usage.get("output_tokens", 0),
-        "cost_usd": None, "seconds": round(result.seconds, 3),
+        "cost_usd": cost if isinstance(cost := result.usage.get("cost_usd"), (int, float)) else None,
+        "seconds": round(result.seconds, 3),
     })
 
 
@@ -322,10 +525,22 @@ def render(result: SuiteResult) -> str:
             lines.append(f"    {g:<8}" + "".join(f"{m['confusion'][g][p]:>7}" for p in LEVELS))
     if m.get("fallbacks"):
         lines.append(f"  fallbacks to offline: {m['fallbacks']}")
+    lines.append("  " + render_usage(result.usage))
     failing = [p for p in result.predictions if p.draft_problems]
     for p in failing[:10]:
         lines.append(f"  draft {p.case.id}: {', '.join(p.draft_problems)}")
+    for p in [p for p in result.predictions if p.rca_problems][:10]:
+        lines.append(f"  rca {p.case.id}: {'; '.join(p.rca_problems)}")
     return "\n".join(lines)
+
+
+def render_usage(u: dict) -> str:
+    cost = u.get("cost_usd", 0.0)
+    cost = f"${cost:.4f}" if isinstance(cost, (int, float)) else "unknown (no price for the model)"
+    cached = u.get("cache_read_input_tokens", 0)
+    return (f"usage: {u.get('calls', 0)} model call(s)" + (" in a message batch (50 % off)" if u.get("batched") else "")
+            + f", {u.get('input_tokens', 0):,} input + {u.get('output_tokens', 0):,} output tokens"
+            + (f" ({cached:,} read from cache)" if cached else "") + f", cost {cost}")
 
 
 def thresholds(path: Path | None = None) -> dict:

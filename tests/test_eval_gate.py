@@ -24,6 +24,11 @@ def test_offline_engine_meets_recorded_thresholds(suite, engine):
     assert evals.gate(result, LIMITS) == []
 
 
+def test_the_gate_covers_every_suite():
+    assert set(LIMITS) == set(evals.SUITES)
+    assert LIMITS["rca"] == {"min_rca_complete": 1.0}
+
+
 def test_metrics_match_a_hand_computed_example():
     gold = ["SEV-1", "SEV-1", "SEV-2", "SEV-3", "SEV-4", "SEV-2"]
     pred = ["SEV-1", "SEV-3", "SEV-4", "SEV-3", "SEV-3", "SEV-2"]
