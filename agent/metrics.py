@@ -37,30 +37,32 @@ def _check(name: str, value: float | None) -> bool | None:
 
 
 def _rows(store, since: str | None, until: str | None) -> list[tuple]:
+    """One tuple per escalation, from the narrow projection table only (see projection.py)."""
     sql = (
-        "SELECT e.id, e.severity, e.type, e.customer, coalesce(e.owner, ''), e.tier, substr(e.opened_at, 1, 7), "
-        "p.first_response_minutes, p.first_response_target, p.first_response_due, p.first_response_met_at, "
-        "p.resolution_minutes, p.resolution_target, p.resolution_due, p.resolution_met_at, "
-        "p.updates_sent, p.updates_missed, p.csat, p.outcome, p.is_repeat, e.opened_at, p.update_due "
-        "FROM escalations e JOIN clock_projection p ON p.escalation_id = e.id WHERE 1=1"
+        "SELECT escalation_id, severity, type, customer, owner, tier, month, "
+        "first_response_minutes, first_response_target, first_response_due, first_response_met_at, "
+        "resolution_minutes, resolution_target, resolution_due, resolution_met_at, "
+        "updates_sent, updates_missed, csat, outcome, is_repeat, opened_at, update_due "
+        "FROM clock_projection WHERE 1=1"
     )
     args = []
     if since:
-        sql += " AND e.opened_at >= ?"
+        sql += " AND opened_at >= ?"
         args.append(since)
     if until:
-        sql += " AND e.opened_at < ?"
+        sql += " AND opened_at < ?"
         args.append(until)
     return store.db.execute(sql, args).fetchall()
 
 
-def _clock_outcome(due: str | None, met_at: str | None, now_iso: str) -> int | None:
-    """1 met on time, 0 breached (late or overdue), None still pending or not applicable."""
+def _clock_outcome(due: str | None, met_at: str | None, now_utc: str) -> int | None:
+    """1 met on time, 0 breached (late or overdue), None still pending or not applicable.
+    All three are UTC text of one form (projection.utc), so they compare as strings."""
     if due is None:
         return None
     if met_at is not None:
-        return int(datetime.fromisoformat(met_at) <= datetime.fromisoformat(due))
-    return 0 if datetime.fromisoformat(due) < datetime.fromisoformat(now_iso) else None
+        return int(met_at <= due)
+    return 0 if due < now_utc else None
 
 
 def _compliance(rows: list[tuple], now_iso: str) -> tuple[int, int]:
@@ -75,7 +77,7 @@ def _compliance(rows: list[tuple], now_iso: str) -> tuple[int, int]:
         closed_intervals, missed = r[15] or 0, r[16] or 0
         met += closed_intervals - missed
         judged += closed_intervals
-        if r[21] and datetime.fromisoformat(r[21]) < datetime.fromisoformat(now_iso):
+        if r[21] and r[21] < now_iso:
             judged += 1  # the update interval still running is overdue
     return met, judged
 
@@ -106,7 +108,7 @@ def _summarise(rows: list[tuple], now_iso: str, tickets: int | None, prevention:
         "recovery_success", outcomes.count("retained") / len(outcomes) if outcomes else None, len(outcomes))
     out["repeat_rate"] = _metric("repeat_rate", sum(r[19] or 0 for r in rows) / len(rows) if rows else None, len(rows))
     out["escalation_rate"] = _metric("escalation_rate", len(rows) / tickets if tickets else None, tickets or 0)
-    stages = stage_times(store, [r[0] for r in rows]) if store is not None else None
+    stages = stage_times(store, rows) if store is not None else None
     if stages:
         out["stages"] = stages
     if prevention is not None:
@@ -125,23 +127,19 @@ def _metric(name: str, value: float | None, n: int, digits: int = 3) -> dict:
 STAGES = ("investigating", "identified", "monitoring", "resolved")
 
 
-def stage_times(store, ids: list[int]) -> dict | None:
+def stage_times(store, rows: list[tuple]) -> dict | None:
     """Mean wall-clock minutes between status-page stages, and mean time to resolution, when the
     history has stage events (imported status-page incidents)."""
-    if not ids:
+    opened = {r[0]: datetime.fromisoformat(r[20]) for r in rows}
+    if not opened:
         return None
     firsts: dict[int, dict[str, datetime]] = defaultdict(dict)
-    opened: dict[int, datetime] = {}
-    for chunk in range(0, len(ids), 900):
-        part = ids[chunk : chunk + 900]
-        marks = ",".join("?" * len(part))
-        for number, stage, at in store.db.execute(
-            f"SELECT escalation_id, json_extract(data, '$.stage'), min(at) FROM events WHERE kind = 'stage' "
-            f"AND escalation_id IN ({marks}) GROUP BY escalation_id, json_extract(data, '$.stage')", part
-        ):
+    for number, stage, at in store.db.execute(
+        "SELECT escalation_id, json_extract(data, '$.stage'), min(at) FROM events WHERE kind = 'stage' "
+        "GROUP BY escalation_id, json_extract(data, '$.stage')"
+    ):
+        if number in opened:
             firsts[number][stage] = datetime.fromisoformat(at)
-        for number, at in store.db.execute(f"SELECT id, opened_at FROM escalations WHERE id IN ({marks})", part):
-            opened[number] = datetime.fromisoformat(at)
     if not firsts:
         return None
     out = {}
@@ -174,7 +172,7 @@ def _prevention(store, ids: list[int]) -> tuple[int, int] | None:
 def compute(store, *, now: datetime, since: str | None = None, until: str | None = None, by: str | None = None) -> dict:
     projection.refresh_stale(store, now)
     rows = _rows(store, since, until)
-    now_iso = now.isoformat()
+    now_iso = projection.utc(now)
     index = {"severity": 1, "type": 2, "customer": 3, "owner": 4, "tier": 5, "month": 6}
 
     def summary(part: list[tuple]) -> dict:

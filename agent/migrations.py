@@ -200,6 +200,23 @@ def m007_policies_table(db: sqlite_utils.Database) -> None:
         db.execute("UPDATE escalations SET policy = ? WHERE policy = ?", [digest, text])
 
 
+@migration
+def m008_similar_lookup(db: sqlite_utils.Database) -> None:
+    """Document frequencies for choosing rare search terms, and a case-blind customer index."""
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS escalations_fts_vocab USING fts5vocab(escalations_fts, 'row')")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_escalations_customer_nocase ON escalations (customer COLLATE NOCASE)")
+
+
+@migration
+def m009_projection_dimensions(db: sqlite_utils.Database) -> None:
+    """Metrics read only the narrow projection: it carries the grouping dimensions, and its times are
+    UTC so SQL and Python compare them as text. Existing rows are recomputed on the next read."""
+    for column in ("severity", "type", "customer", "owner", "tier", "month", "opened_at"):
+        db["clock_projection"].add_column(column, str)
+    db.execute("DELETE FROM clock_projection")
+    db["clock_projection"].create_index(["opened_at"])
+
+
 def apply(db: sqlite_utils.Database) -> list[str]:
     """Apply pending migrations inside one immediate transaction; safe when processes race."""
     conn = db.conn

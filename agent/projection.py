@@ -18,8 +18,13 @@ from .schemas import Severity
 from .store import events_by_escalation
 
 
+def utc(moment: datetime | None) -> str | None:
+    """One text form for every projected time, so they compare correctly as strings."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds") if moment else None
+
+
 def row_for(number: int, policy_json: str, tier: str, opened_at: datetime, severity: Severity,
-            events: list, now: datetime) -> dict:
+            events: list, now: datetime, dims: dict | None = None) -> dict:
     policy = policy_from_json(policy_json)
     history, clocks = sla.clocks_for(policy, tier, opened_at, severity, events, now)
     by = {c.name: c for c in clocks}
@@ -29,22 +34,23 @@ def row_for(number: int, policy_json: str, tier: str, opened_at: datetime, sever
     return {
         "escalation_id": number,
         "projected_at": datetime.now(timezone.utc).isoformat(),
-        "first_response_due": fr.due.isoformat() if fr.due else None,
-        "first_response_met_at": fr.met_at.isoformat() if fr.met_at else None,
+        **(dims or {}),
+        "first_response_due": utc(fr.due),
+        "first_response_met_at": utc(fr.met_at),
         "first_response_minutes": round(fr.elapsed_minutes, 2) if fr.met_at else None,
         "first_response_target": fr.target_minutes,
-        "resolution_due": res.due.isoformat() if res.due else None,
-        "resolution_met_at": res.met_at.isoformat() if res.met_at else None,
+        "resolution_due": utc(res.due),
+        "resolution_met_at": utc(res.met_at),
         "resolution_minutes": round(res.elapsed_minutes, 2) if res.met_at else None,
         "resolution_target": res.target_minutes,
-        "update_due": up.due.isoformat() if up.due and not up.met_at else None,
+        "update_due": utc(up.due) if not up.met_at else None,
         # Closed update intervals only (between messages, and the one running at resolution); the
         # interval still running is judged against update_due at query time.
         "updates_sent": _closed_intervals(history, up, now),
         "updates_missed": up.missed - (1 if up.status == sla.BREACHED and not up.met_at else 0),
         "csat": csat[-1] if csat else None,
         "outcome": outcome[-1] if outcome else None,
-        "confirmed_at": history.confirmed_at.isoformat() if history.confirmed_at else None,
+        "confirmed_at": utc(history.confirmed_at),
     }
 
 
@@ -75,11 +81,14 @@ def refresh_stale(store, now: datetime) -> int:
         events = _events_by_escalation(db, ids)
         marks = ",".join("?" * len(ids))
         for r in db.execute(
-            f"SELECT e.id, p.json, e.tier, e.opened_at, json_extract(e.triage, '$.severity') FROM escalations e "
+            f"SELECT e.id, p.json, e.tier, e.opened_at, json_extract(e.triage, '$.severity'), e.severity, e.type, "
+            f"e.customer, coalesce(e.owner, ''), e.tier FROM escalations e "
             f"JOIN policies p ON p.hash = e.policy WHERE e.id IN ({marks})", ids
         ).fetchall():
-            initial = Severity(r[4])
-            rows.append(row_for(r[0], r[1], r[2], datetime.fromisoformat(r[3]), initial, events[r[0]], now))
+            dims = {"severity": r[5], "type": r[6], "customer": r[7], "owner": r[8], "tier": r[9],
+                    "month": r[3][:7], "opened_at": r[3]}
+            rows.append(row_for(r[0], r[1], r[2], datetime.fromisoformat(r[3]), Severity(r[4]), events.get(r[0], []),
+                                now, dims))
     repeats = repeat_flags(db, stale)
     for row in rows:
         row["is_repeat"] = int(repeats.get(row["escalation_id"], False))
@@ -93,8 +102,8 @@ def repeat_flags(db, ids: list[int]) -> dict[int, bool]:
     wanted = set(ids)
     customers: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
     for number, customer, opened, complaint in db.execute(
-        "SELECT id, lower(customer), opened_at, complaint FROM escalations WHERE lower(customer) IN "
-        "(SELECT DISTINCT lower(customer) FROM escalations WHERE id IN (SELECT value FROM json_each(?)))",
+        "SELECT id, lower(customer), opened_at, complaint FROM escalations WHERE customer COLLATE NOCASE IN "
+        "(SELECT DISTINCT customer FROM escalations WHERE id IN (SELECT value FROM json_each(?)))",
         [json.dumps(ids)],
     ).fetchall():
         customers[customer].append((opened, number, complaint))

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 WINDOW_DAYS = 90
 MIN_SHARED = 3
 MIN_JACCARD = 0.12
-QUERY_TERMS = 12
+QUERY_TERMS = 8
 _WORD = re.compile(r"[a-zà-ÿ][a-zà-ÿ0-9'-]{3,}")  # applied to lowercased text
 STOPWORDS = frozenset(
     """
@@ -81,11 +81,23 @@ def similar_terms(mine: set[str], theirs: set[str]) -> bool:
     return len(shared) >= MIN_SHARED and jaccard >= MIN_JACCARD
 
 
+def rarest(db, mine: set[str]) -> list[str]:
+    """The complaint's terms that the fewest stored complaints contain (the full-text vocabulary
+    knows): they find the same problem without ranking half the database."""
+    pool = sorted(mine, key=lambda t: (-len(t), t))[:80]
+    if not pool:
+        return []
+    marks = ",".join("?" * len(pool))
+    freq = dict(db.execute(f"SELECT term, doc FROM escalations_fts_vocab WHERE term IN ({marks})", pool).fetchall())
+    known = sorted((t for t in pool if freq.get(t)), key=lambda t: (freq[t], -len(t), t))
+    return known[:QUERY_TERMS]
+
+
 def find(db, *, number: int, complaint: str, customer: str, opened_at: datetime, limit: int = 5,
          window_days: int | None = WINDOW_DAYS) -> list[Match]:
     """Earlier escalations that are similar or from the same customer, best first."""
     mine = terms(complaint)
-    ranked = sorted(mine, key=lambda t: (-len(t), t))[:QUERY_TERMS]
+    ranked = rarest(db, mine)
     candidates: dict[int, dict] = {}
     if ranked:
         query = " OR ".join(f'"{t}"' for t in ranked)
@@ -97,7 +109,7 @@ def find(db, *, number: int, complaint: str, customer: str, opened_at: datetime,
         ):
             candidates[row["id"]] = row
     for row in db.query(
-        "SELECT id, customer, opened_at, summary, complaint FROM escalations WHERE lower(customer) = lower(?) "
+        "SELECT id, customer, opened_at, summary, complaint FROM escalations WHERE customer = ? COLLATE NOCASE "
         "AND id != ? ORDER BY id DESC LIMIT 10",
         [customer, number],
     ):
