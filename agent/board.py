@@ -24,6 +24,13 @@ CLOCK_LABEL = {"first_response": "first response", "update": "update", "resoluti
 ACTION = {"first_response": "Acknowledge", "update": "Update", "resolution": "Resolve"}
 
 
+# What the clocks and the red flags read; timeline notes, drafts and imports' stage events are skipped.
+BOARD_EVENTS = (
+    "ack", "update", "severity_changed", "pause", "resume", "resolved", "reopened", "confirmed", "closed",
+    "correction", "similar_found", "root_cause_recurs", "rca_completed", "commitment", "commitment_done",
+)
+
+
 @dataclass
 class Flag:
     name: str
@@ -141,7 +148,7 @@ def build(store: Store, now: datetime, *, include_closed: bool = False, number: 
         f"json_extract(triage, '$.severity') FROM escalations e JOIN policies p ON p.hash = e.policy "
         f"WHERE {where}"
     )]
-    events = events_by_escalation(store.db, f"SELECT e.id FROM escalations e WHERE {where}") if rows else {}
+    events = events_by_escalation(store.db, f"SELECT e.id FROM escalations e WHERE {where}", kinds=BOARD_EVENTS) if rows else {}
     out = []
     for r in rows:
         policy = policy_from_json(r["policy"])

@@ -93,6 +93,8 @@ class History:
         return self.pauses
 
     def severity_at(self, moment: datetime) -> Severity:
+        if len(self.severities) == 1:
+            return self.severities[0][1]
         current = self.severities[0][1]
         for since, severity in self.severities:
             if since <= moment:
@@ -244,12 +246,17 @@ class ClockPlanner:
         if not sent:
             return Clock("update", NOT_APPLICABLE, None, self.target(severity, "update"), calendar)
         missed = 0
+        pauses = h.pauses_until(now)
+        changes = [since for since, _ in h.severities[1:]]
         for a, b in zip(sent, sent[1:]):
-            due = self.deadline(h, "update", a, h.pauses_until(now), None)
+            minutes = self.target(h.severity_at(a), "update")
+            if minutes and b - a <= timedelta(minutes=minutes) and not any(a < c < b for c in changes):
+                continue  # sent within the cadence in wall time: open time and pauses only push the deadline later
+            due = self.deadline(h, "update", a, pauses, None)
             missed += bool(due and b > due)
         if h.resolved_at:
             # The interval running at resolution: the customer waited too long if it was overdue by then.
-            due = self.deadline(h, "update", sent[-1], h.pauses_until(now), None)
+            due = self.deadline(h, "update", sent[-1], pauses, None)
             missed += bool(due and h.resolved_at > due)
             return Clock("update", MET if not missed else BREACHED, None, self.target(severity, "update"), calendar,
                          met_at=sent[-1], missed=missed)

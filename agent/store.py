@@ -42,11 +42,15 @@ class StoredEvent:
         return self._data
 
 
-def events_by_escalation(db: sqlite_utils.Database, where_ids_sql: str, args: list | tuple = ()) -> dict[int, list[StoredEvent]]:
-    """Every event of the escalations selected by `where_ids_sql` (a subquery of ids), in time order."""
+def events_by_escalation(db: sqlite_utils.Database, where_ids_sql: str, args: list | tuple = (),
+                         kinds: tuple[str, ...] | None = None) -> dict[int, list[StoredEvent]]:
+    """The events (of `kinds`, or all) of the escalations selected by `where_ids_sql` (a subquery of
+    ids), in time order."""
     out: dict[int, list[StoredEvent]] = {}
+    only = f" AND kind IN ({','.join(repr(k) for k in kinds)})" if kinds else ""
     for row in db.conn.execute(
-        f"SELECT id, escalation_id, at, actor, kind, data FROM events WHERE escalation_id IN ({where_ids_sql}) ORDER BY at, id",
+        f"SELECT id, escalation_id, at, actor, kind, data FROM events WHERE escalation_id IN ({where_ids_sql}){only} "
+        f"ORDER BY escalation_id, at, id",  # the (escalation_id, at) index gives this order without a sort
         args,
     ):
         out.setdefault(row[1], []).append(StoredEvent(*row))
