@@ -15,6 +15,30 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 CASSETTES = Path(__file__).resolve().parent / "cassettes"
 OPENED = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)  # a Wednesday
+FROZEN_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)  # Thu 26 Nov 12:00 UTC
+
+
+def freeze_clock(monkeypatch, moment: datetime = FROZEN_NOW) -> None:
+    """Pin the store's and the lifecycle's idea of "now" (--at checks, `show`, the board)."""
+    # agent.lifecycle first: importing it under a patched agent.store.now would keep the frozen clock for good.
+    monkeypatch.setattr("agent.lifecycle.now", lambda: moment)
+    monkeypatch.setattr("agent.store.now", lambda: moment)
+
+
+def run(db_path, *args, input=None):
+    """`escalate --db DB ARGS…` through click's runner."""
+    from click.testing import CliRunner
+
+    from agent.cli import cli
+
+    return CliRunner().invoke(cli, ["--db", str(db_path), *args], input=input, catch_exceptions=False)
+
+
+def ok(db_path, *args, input=None) -> str:
+    """The same, asserting exit code 0; returns stdout."""
+    result = run(db_path, *args, input=input)
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    return result.stdout
 
 
 @pytest.fixture(autouse=True)

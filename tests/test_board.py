@@ -14,19 +14,17 @@ import textwrap
 from datetime import datetime, timezone
 
 import pytest
-from click.testing import CliRunner
 
 from agent import board
-from agent.cli import cli
 from agent.engines.offline import OfflineEngine
 from agent.policy import default_policy
 from agent.schemas import Severity
 from agent.store import Store
 from agent.triage import triage_complaint
 from tests.conftest import ROOT
+from conftest import freeze_clock, ok, run
 
 UTC = timezone.utc
-FROZEN_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 NOW = "2026-11-25T10:00:00+00:00"
 
 # The offline engine's severities for these texts (checked in test_fixture_severities).
@@ -41,19 +39,7 @@ TYPO = "Small typo on the billing page footer, no rush."  # SEV-4
 
 @pytest.fixture(autouse=True)
 def frozen_now(monkeypatch):
-    # agent.lifecycle first: importing it under a patched agent.store.now would bind the frozen clock for good.
-    monkeypatch.setattr("agent.lifecycle.now", lambda: FROZEN_NOW)
-    monkeypatch.setattr("agent.store.now", lambda: FROZEN_NOW)
-
-
-def run(db_path, *args):
-    return CliRunner().invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
-
-
-def ok(db_path, *args) -> str:
-    result = run(db_path, *args)
-    assert result.exit_code == 0, result.output
-    return result.stdout
+    freeze_clock(monkeypatch)
 
 
 def triage(db_path, text: str, customer: str, at: str, *extra) -> dict:

@@ -33,7 +33,6 @@ from agent.engines.offline import OfflineEngine
 from agent.lint import LintContext, lint, system_prompt_lines
 from agent.redact import Redaction
 from agent.schemas import Severity
-from agent.store import Store
 from agent.triage import triage_complaint
 
 CORPUS = [json.loads(line) for line in (ROOT / "tests" / "injection_corpus.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]

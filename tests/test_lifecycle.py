@@ -8,34 +8,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timezone
+from datetime import timezone
 
 import pytest
-from click.testing import CliRunner
 
-from agent.cli import cli
 from tests.conftest import EXAMPLES
+from conftest import FROZEN_NOW, freeze_clock, ok, run
 
 UTC = timezone.utc
-FROZEN_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)  # "now" for every test here: Thu 26 Nov 12:00
 
 
 @pytest.fixture(autouse=True)
 def frozen_now(monkeypatch):
-    """The wall clock is pinned so that --at checks ("in the future") and `show` do not depend on today."""
-    # agent.lifecycle first: importing it under a patched agent.store.now would bind the frozen clock for good.
-    monkeypatch.setattr("agent.lifecycle.now", lambda: FROZEN_NOW)
-    monkeypatch.setattr("agent.store.now", lambda: FROZEN_NOW)
-
-
-def run(db_path, *args):
-    return CliRunner().invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
-
-
-def ok(db_path, *args) -> str:
-    result = run(db_path, *args)
-    assert result.exit_code == 0, result.output
-    return result.stdout
+    freeze_clock(monkeypatch)
 
 
 def events(db_path, number: int = 1) -> list[str]:

@@ -9,19 +9,14 @@ from collections import defaultdict
 from datetime import datetime, timezone
 
 import pytest
-from click.testing import CliRunner
 
 from agent import evals, metrics, transfer
-from agent.cli import cli
 from agent.store import Store
+from conftest import run
 
 DATASET = evals.datasets_dir() / "status_incidents_dev.jsonl"
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
 STAGES = ("investigating", "identified", "monitoring", "resolved")
-
-
-def run(db, *args, input=None):
-    return CliRunner().invoke(cli, ["--db", str(db), *args], input=input, catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")

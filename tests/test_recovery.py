@@ -15,20 +15,10 @@ from agent.recovery import check_plan, impact_level
 from agent.schemas import ImpactFactor, Severity, Tier
 from agent.schemas.recovery import ConversationStep, Gesture, RecoveryProposal
 from agent.triage import triage_complaint
-from conftest import EXAMPLES, OPENED
+from conftest import EXAMPLES, OPENED, ok, run
 
 OUTAGE = EXAMPLES / "login-outage.txt"
 UNKNOWN = ImpactFactor(assessment="unknown", evidence="unknown")
-
-
-def run(db_path, *args):
-    return CliRunner().invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
-
-
-def ok(db_path, *args) -> str:
-    result = run(db_path, *args)
-    assert result.exit_code == 0, result.output
-    return result.stdout
 
 
 def events(db_path, kind: str | None = None) -> list[dict]:

@@ -11,20 +11,10 @@ from click.testing import CliRunner
 from agent.cli import cli
 from agent.policy import DEFAULT, Policy, default_policy
 from agent.warroom import channel_name
-from conftest import EXAMPLES
+from conftest import EXAMPLES, ok, run
 
 OUTAGE = EXAMPLES / "login-outage.txt"
 SLOW = EXAMPLES / "data-export-slow.txt"
-
-
-def run(db_path, *args):
-    return CliRunner().invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
-
-
-def ok(db_path, *args) -> str:
-    result = run(db_path, *args)
-    assert result.exit_code == 0, result.output
-    return result.stdout
 
 
 def events(db_path, kind: str | None = None) -> list[dict]:
