@@ -20,7 +20,6 @@ FLAG_TEXT = {
     "pattern_blindness": "same customer or a similar complaint within 90 days, or a root cause seen before",
     "no_follow_through": "a commitment to the customer is past due and not done",
 }
-CLOCK_LABEL = {"first_response": "first response", "update": "update", "resolution": "resolution"}
 ACTION = {"first_response": "Acknowledge", "update": "Update", "resolution": "Resolve"}
 
 
@@ -37,7 +36,7 @@ class Flag:
     detail: str
 
     def as_dict(self) -> dict:
-        return {"flag": self.name, "detail": self.detail}
+        return {"flag": self.name, "meaning": FLAG_TEXT[self.name], "detail": self.detail}
 
 
 @dataclass

@@ -56,6 +56,8 @@ class Group(click.Group):
 def cli(ctx: click.Context, db: str | None, policy: str | None) -> None:
     """Triage customer escalations, plan their SLAs and draft every message."""
     ctx.obj = Context(db, policy)
+    if policy and not ctx.resilient_parsing and ctx.invoked_subcommand is not None:
+        ctx.obj.policy()  # a broken policy file is an error for every command, not only those that read it
 
 
 def _read_source(source: str | None, text: str | None, encoding: str) -> str:
@@ -86,7 +88,7 @@ def _read_source(source: str | None, text: str | None, encoding: str) -> str:
         raise UsageError(f"unknown encoding {encoding!r}: try utf-8, cp1252 or latin-1")
 
 
-def _parse_at(value: str | None):
+def _parse_at(value: str | None, flag: str = "--at"):
     if value is None:
         return None
     from datetime import datetime
@@ -96,9 +98,9 @@ def _parse_at(value: str | None):
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"--at {value!r} is not an ISO 8601 time, e.g. 2026-11-28T09:00:00+01:00")
+        raise UsageError(f"{flag} {value!r} is not an ISO 8601 time, e.g. 2026-11-28T09:00:00+01:00")
     if moment.tzinfo is None:
-        raise UsageError("--at needs a time zone offset, e.g. 2026-11-28T09:00:00+01:00")
+        raise UsageError(f"{flag} needs a time zone offset, e.g. 2026-11-28T09:00:00+01:00")
     return moment
 
 
@@ -310,7 +312,7 @@ def status(obj: Context, as_json, due_within, fail_on_breach, now_):
     from .sla import parse_duration
     from .store import now as current
 
-    moment = _parse_at(now_) or current()
+    moment = _parse_at(now_, "--now") or current()
     with obj.store() as store:
         rows = board.build(store, moment)
     if due_within:
@@ -488,5 +490,7 @@ from . import cli_mcp  # noqa: E402,F401
 from . import cli_workflows  # noqa: E402,F401
 from . import cli_rca  # noqa: E402,F401
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # `python -m agent.cli`: run the one `cli` the command modules registered on
+    from agent.cli import main as registered_main
+
+    registered_main()

@@ -49,7 +49,7 @@ def commitments(obj: Context, escalation_id, only_open, now_, as_json):
     from . import views, views_workflows
     from .store import now as current
 
-    moment = _parse_at(now_) or current()
+    moment = _parse_at(now_, "--now") or current()
     with obj.store() as store:
         items = com.list_all(store, escalation_id)
     if only_open:
@@ -109,7 +109,7 @@ def warroom(obj: Context, escalation_id, commander, roles, force, check_n, show_
         raise UsageError("--now goes with --brief; to backfill a change, use --at")
     with obj.store() as store:
         if show_brief:
-            b = wr.brief(store, escalation_id, _parse_at(now_) or current())
+            b = wr.brief(store, escalation_id, _parse_at(now_, "--now") or current())
             click.echo(views.dumps(b) if as_json else views_workflows.brief_text(b))
             return
         if check_n is not None:

@@ -821,7 +821,20 @@ def load_answers(path: str | Path, st: State | None = None) -> dict:
             problems.append(f"actions[{i}]: missing {', '.join(absent)} (every action needs an owner and a due date)")
     if problems:
         raise UsageError(f"{path}: " + "; ".join(problems))
-    return data
+    return {key: _as_text(value) for key, value in data.items()}
+
+
+def _as_text(value):
+    """YAML reads an unquoted `Yes` as True and `2026-12-01` as a date: answers are what was typed."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return [_as_text(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_text(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int)):
+        return value  # `identified` is a number
+    return str(value)
 
 
 def missing_keys(data: dict, st: State) -> list[str]:

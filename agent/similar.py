@@ -67,7 +67,11 @@ class Match:
 
 
 def is_similar(m: Match) -> bool:
-    return len(m.shared) >= MIN_SHARED and m.jaccard >= MIN_JACCARD
+    return _similar(len(m.shared), m.jaccard)
+
+
+def _similar(shared: int, jaccard: float) -> bool:
+    return shared >= MIN_SHARED and jaccard >= MIN_JACCARD
 
 
 def overlap(mine: set[str], theirs: set[str]) -> tuple[tuple[str, ...], float]:
@@ -78,7 +82,7 @@ def overlap(mine: set[str], theirs: set[str]) -> tuple[tuple[str, ...], float]:
 
 def similar_terms(mine: set[str], theirs: set[str]) -> bool:
     shared, jaccard = overlap(mine, theirs)
-    return len(shared) >= MIN_SHARED and jaccard >= MIN_JACCARD
+    return _similar(len(shared), jaccard)
 
 
 def rarest(db, mine: set[str]) -> list[str]:

@@ -71,6 +71,8 @@ def events_by_escalation(db: sqlite_utils.Database, where_ids_sql: str, args: li
         args,
     ):
         out.setdefault(row[1], []).append(StoredEvent(*row))
+    for events in out.values():  # `at` keeps its offset: text order is not always time order
+        events.sort(key=lambda e: (e.at, e.id))
     return out
 
 
@@ -311,10 +313,13 @@ class Store:
         )
 
     def events(self, number: int) -> list[Event]:
-        return [
+        """In real time order: `at` keeps the offset it was given, so text order is not time order."""
+        events = [
             Event(id=e["id"], escalation_id=number, at=e["at"], actor=e["actor"], kind=e["kind"], data=json.loads(e["data"]))
-            for e in self.db.query("SELECT * FROM events WHERE escalation_id = ? ORDER BY at, id", [number])
+            for e in self.db.query("SELECT * FROM events WHERE escalation_id = ? ORDER BY id", [number])
         ]
+        events.sort(key=lambda e: (e.at, e.id))
+        return events
 
     def save_eval_run(self, run: dict) -> None:
         with self.transaction() as db:

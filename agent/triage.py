@@ -111,5 +111,4 @@ def triage_complaint(
         number, triage=triage, sla=plan, engine=info, owner=owner_name, policy=policy.model_dump(mode="json"),
         calls=result.calls, actor=actor, similar=[m.as_dict() for m in matches], at=opened_at,
     )
-    drafting.create(store, format_id(number), "acknowledgment", moment=opened_at, actor=actor)
-    return store.get(number)
+    return drafting.create(store, format_id(number), "acknowledgment", moment=opened_at, actor=actor).escalation

@@ -173,7 +173,7 @@ def test_a_late_acknowledgment_is_a_flag_not_the_next_step(db_path):
     ok(db_path, "ack", "ESC-1", "--at", "2026-11-25T09:20:00+00:00")  # due 09:15: 5 min late
     (row,) = status(db_path, now="2026-11-25T09:25:00+00:00")
     assert clocks_of(row)["first_response"]["status"] == "breached"
-    assert {"flag": "delayed_acknowledgment", "detail": "acknowledged late"} in row["flags"]
+    assert {"flag": "delayed_acknowledgment", "meaning": "first response breached", "detail": "acknowledged late"} in row["flags"]
     # The next thing to do is the update (09:20 + 30 min), not the acknowledgment already sent.
     assert (row["next_deadline"], row["next_step"]) == ("2026-11-25T09:50:00+00:00", "Update Acme by 09:50 UTC Wed 25 Nov")
     # Nothing is overdue now, so a cron alert stays quiet; the flag stays on the record.
@@ -230,7 +230,8 @@ def test_under_severity_flag(db_path):
 
 def test_communication_gap_flag(busy):
     row = status(busy)[0]  # ESC-6: last update 08:30, due 09:00, nothing since
-    assert {"flag": "communication_gap", "detail": "1 update interval(s) overrun"} in row["flags"]
+    assert {"flag": "communication_gap", "meaning": "customer update overdue",
+            "detail": "1 update interval(s) overrun"} in row["flags"]
 
 
 def test_pattern_blindness_flag(db_path):
@@ -251,8 +252,8 @@ def test_premature_closure_and_missing_rca_on_the_closed_record(db_path):
     with Store(db_path) as store:
         row = board.one(store, 1, datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
     assert [f.as_dict() for f in row.flags] == [
-        {"flag": "premature_closure", "detail": "no reply from customer"},
-        {"flag": "missing_rca", "detail": "no completed RCA recorded"},
+        {"flag": "premature_closure", "meaning": "closed before the customer confirmed", "detail": "no reply from customer"},
+        {"flag": "missing_rca", "meaning": "SEV-1/2 closed without a completed RCA", "detail": "no completed RCA recorded"},
     ]
     assert row.status == "closed" and row.next_clock is None
     out = ok(db_path, "show", "ESC-1")

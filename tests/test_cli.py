@@ -269,3 +269,30 @@ def test_every_help_works(command):
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0
     assert "Usage: " in result.output
+
+
+def test_a_broken_policy_file_is_an_error_for_every_command(db_path, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[severities.SEV-1]\nresolution_minutes = -5\n")
+    for command in (["list"], ["status"]):
+        result = CliRunner().invoke(cli, ["--db", str(db_path), "--policy", str(bad), *command])
+        assert result.exit_code == 2, command
+        assert "severities.SEV-1.resolution_minutes" in result.stderr
+
+
+def test_python_dash_m_agent_cli_keeps_every_command():
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "agent.cli", "metrics", "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "--by" in proc.stdout
+
+
+def test_the_timeline_is_in_real_time_order_whatever_the_offsets(db_path):
+    run(db_path, "triage", "--text", "Exports are broken for all 60 users.", "--customer", "Acme",
+        "--at", "2026-01-05T09:00:00+01:00")  # 08:00 UTC
+    run(db_path, "ack", "ESC-1", "--at", "2026-01-05T08:30:00+00:00")  # after opening, though "08:30" < "09:00" as text
+    data = json.loads(run(db_path, "show", "ESC-1", "--json").stdout)
+    kinds = [e["kind"] for e in data["events"]]
+    assert kinds.index("opened") < kinds.index("ack")

@@ -94,6 +94,8 @@ def check(result, args) -> None:
     if result.exit_code:
         errors = [line for line in result.stderr.splitlines() if line.startswith(("error:", "Error:", "Usage:"))]
         assert errors, (where, result.stderr[-500:])
+    # The CLI turns any escaped exception into "error: unexpected …": that is the crash fuzzing looks for.
+    assert not any(line.startswith("error: unexpected") for line in result.stderr.splitlines()), (where, result.stderr[-500:])
 
 
 @FUZZ

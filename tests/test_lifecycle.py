@@ -64,7 +64,7 @@ def test_the_whole_lifecycle_backfilled(db_path):
     assert (clocks["first_response"]["status"], clocks["first_response"]["elapsed_minutes"]) == ("met", 10.0)
     assert (clocks["update"]["status"], clocks["update"]["missed"]) == ("met", 0)
     assert (clocks["resolution"]["status"], clocks["resolution"]["elapsed_minutes"]) == ("met", 60.0)
-    assert data["flags"] == [{"flag": "missing_rca", "detail": "no completed RCA recorded"}]  # SEV-1 closed, no RCA step
+    assert data["flags"] == [{"flag": "missing_rca", "meaning": "SEV-1/2 closed without a completed RCA", "detail": "no completed RCA recorded"}]  # SEV-1 closed, no RCA step
 
 
 def test_log_does_not_move_open_or_later_statuses(db_path):
@@ -173,7 +173,7 @@ def test_close_before_confirm_with_force_records_the_red_flag(db_path):
     closed = data["events"][-1]
     assert closed["kind"] == "closed"
     assert closed["data"] == {"forced": True, "reason": "customer unreachable for 2 weeks", "status_before": "resolved"}
-    assert {"flag": "premature_closure", "detail": "customer unreachable for 2 weeks"} in data["flags"]
+    assert {"flag": "premature_closure", "meaning": "closed before the customer confirmed", "detail": "customer unreachable for 2 weeks"} in data["flags"]
     assert data["status"] == "closed"
 
 

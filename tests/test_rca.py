@@ -495,3 +495,15 @@ def test_a_root_cause_seen_before_raises_pattern_blindness(tmp_path, monkeypatch
     shown = ok(db, "show", "ESC-2")
     assert "! pattern blindness: root cause seen before in ESC-1 (same process root cause" in shown
     assert datas(db, "root_cause_recurs", number=1) == []
+
+
+def test_yaml_yes_and_dates_are_kept_as_written(tmp_path, monkeypatch):
+    from agent.rca import load_answers
+
+    path = answers(tmp_path, right_people=True, do_differently="2026-12-01")
+    text = path.read_text().replace("right_people: true", "right_people: Yes").replace("'2026-12-01'", "2026-12-01")
+    path.write_text(text)
+    data = load_answers(path)
+    assert data["right_people"] == "yes"
+    assert data["do_differently"] == "2026-12-01"
+    assert data["identified"] == 5
