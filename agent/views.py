@@ -116,7 +116,8 @@ def triage_text(esc: Escalation) -> str:
 def sla_lines(esc: Escalation) -> list[str]:
     s = esc.sla
     return [
-        f"SLA ({s.policy} policy, {s.timezone})",
+        f"SLA plan at triage ({s.policy} policy, {s.timezone}; the clocks below follow later events)"
+        if len(esc.events) > 3 else f"SLA ({s.policy} policy, {s.timezone})",
         f"  first response due   {_t(esc, s.first_response_due)}",
         f"  next update due      {_t(esc, s.next_update_due) if s.next_update_due else 'on change (no periodic update)'}",
         f"  resolution due       {_t(esc, s.resolution_due)}",
@@ -244,12 +245,22 @@ def due_text(rows, window: str) -> str:
 
 
 def policy_text(policy) -> str:
-    lines = [f"Policy {policy.name!r} (time zone {policy.timezone})", "",
-             f"{'severity':<9} {'first response':>15} {'update':>26} {'resolution':>11}  calendar  stakeholders"]
+    from .sla import humanize
+
+    lines = [f"Policy {policy.name!r} (time zone {policy.timezone}); targets count open time in their calendar", "",
+             f"{'severity':<9} {'first response':>15} {'update':>26} {'resolution':>15}  calendar  stakeholders"]
+    def target(minutes: int, calendar: str) -> str:
+        if calendar == "24x7":
+            return humanize(minutes)
+        if minutes % 480 == 0:
+            days = minutes // 480
+            return f"{days} business day{'s' if days > 1 else ''}"
+        return f"{humanize(minutes)} business"
+
     for sev, p in policy.severities.items():
         lines.append(
-            f"{sev.value:<9} {p.first_response_minutes:>11} min {p.cadence_label:>26} {p.resolution_minutes / 60:>9g} h  "
-            f"{p.calendar:<9} {', '.join(p.stakeholders)}"
+            f"{sev.value:<9} {target(p.first_response_minutes, p.calendar):>15} {p.cadence_label:>26} "
+            f"{target(p.resolution_minutes, p.calendar):>15}  {p.calendar:<9} {', '.join(p.stakeholders)}"
         )
     for tier, t in policy.tiers.items():
         for sev, override in t.severities.items():

@@ -39,9 +39,9 @@ def test_policy_show_prints_the_defaults():
     assert result.exit_code == 0
     out = result.stdout
     assert out.startswith("Policy 'default' (time zone UTC)")
-    assert re.search(r"SEV-1 +15 min +every 30 min +4 h +24x7", out)
-    assert re.search(r"SEV-3 +240 min +daily \(every business day\) +16 h +business", out)
-    assert re.search(r"SEV-4 +480 min +on change +40 h +business", out)
+    assert re.search(r"SEV-1 +15m +every 30 min +4h +24x7", out)
+    assert re.search(r"SEV-3 +4h business +daily \(every business day\) +2 business days +business", out)
+    assert re.search(r"SEV-4 +1 business day +on change +5 business days +business", out)
     assert "  24x7: around the clock" in out
     assert "  business: UTC, mon 09:00-17:00; tue 09:00-17:00; wed 09:00-17:00; thu 09:00-17:00; fri 09:00-17:00" in out
 
