@@ -385,13 +385,15 @@ def draft(obj: Context, escalation_id, kind, audience, engine, model, out, webho
             chosen.redact = False
         outcome = drafting.create(store, escalation_id, kind, audience=audience, engine=chosen, actor=_actor())
         # The policy stored with the escalation, the one the draft itself used for the owner's channel.
-        channel = store.policy_of(outcome.escalation.id).teams[outcome.escalation.type].channel
+        stored_policy = store.policy_of(outcome.escalation.id)
+        channel = stored_policy.teams[outcome.escalation.type].channel
+        executive = stored_policy.company.executive
     esc = outcome.escalation
     if outcome.fallback_reason:
         click.echo(f"warning: {outcome.fallback_reason}; the offline template drafted it", err=True)
     if outcome.result.passed:
         if out:
-            click.echo(f"wrote {delivery.write(out, outcome.draft, esc, channel)}", err=True)
+            click.echo(f"wrote {delivery.write(out, outcome.draft, esc, channel, executive=executive)}", err=True)
         if webhook:
             click.echo(f"posted to webhook (HTTP {delivery.post(webhook, outcome.draft, esc)})", err=True)
     click.echo(views.dumps(views.draft_json(outcome)) if as_json else views.draft_text(outcome))

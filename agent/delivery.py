@@ -32,11 +32,20 @@ def _party(name: str, address: str | None = None) -> Address | Group:
     return Group(display_name=name, addresses=())
 
 
-def as_eml(draft: Draft, esc: Escalation, channel: str) -> bytes:
+def signer(draft: Draft, esc: Escalation, executive: str | None = None) -> str:
+    """Whose name an email's From shows: the executive who signs an apology (the policy's
+    company.executive, when it names one), the owner otherwise."""
+    if draft.kind == "apology" and (executive or "").strip():
+        return executive.strip()
+    return esc.owner
+
+
+def as_eml(draft: Draft, esc: Escalation, channel: str, *, executive: str | None = None) -> bytes:
+    """`executive`: the policy's company.executive, the From name of an apology."""
     msg = EmailMessage()
     msg["Subject"] = _one_line(draft.subject)
     sender = _EMAIL.search(channel or "")
-    msg["From"] = _party(esc.owner, sender.group(0) if sender else None)
+    msg["From"] = _party(signer(draft, esc, executive), sender.group(0) if sender else None)
     recipient = esc.contact or esc.customer
     address = _EMAIL.search(recipient)
     msg["To"] = _party(recipient.replace(address.group(0), "").strip(" <>") or recipient, address.group(0)) if address else _party(recipient)
@@ -58,13 +67,13 @@ def check(out: str | None = None, webhook: str | None = None) -> None:
         raise UsageError(f"--webhook {webhook!r}: give an http(s) URL")
 
 
-def write(path: str, draft: Draft, esc: Escalation, channel: str) -> Path:
+def write(path: str, draft: Draft, esc: Escalation, channel: str, *, executive: str | None = None) -> Path:
     check(out=path)
     target = Path(path)
     suffix = target.suffix.lower()
     try:
         if suffix == ".eml":
-            target.write_bytes(as_eml(draft, esc, channel))
+            target.write_bytes(as_eml(draft, esc, channel, executive=executive))
         else:
             target.write_text(as_markdown(draft, esc), encoding="utf-8")
     except OSError as exc:

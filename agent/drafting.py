@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import board, lint, recovery
+from . import board, lint, recovery, rules
 from .errors import EngineError, UsageError
 from .policy import Policy
 from .prompts import prompt_hash, render
@@ -38,6 +38,16 @@ def _impact_phrase(triage: Triage) -> str | None:
     return " and ".join(parts) or None
 
 
+# How a customer hears the severity: its place in our priorities, never the policy's criteria list.
+PRIORITY = {1: "our highest priority", 2: "high priority", 3: "normal priority", 4: "standard priority"}
+# A possible exposure asks who saw what, since when, and what to rotate, not "what have you tried".
+SECURITY_FOLLOW_UPS = [
+    "Who may have seen or accessed the data (which people, accounts or outside parties)?",
+    "Since when could it have been exposed: when did you first notice it?",
+    "Which accounts, passwords, API keys or other credentials should be rotated or revoked now?",
+]
+
+
 def _logged(esc: Escalation, kind: str) -> list[str]:
     return [second_person(e.data["text"]) if kind == "workaround" else e.data["text"]
             for e in esc.events if e.kind == "log" and e.data.get("kind") == kind]
@@ -56,8 +66,17 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
     workarounds = _logged(esc, "workaround")
     workaround = workarounds[-1] if workarounds else (
         second_person(stated.removeprefix("Yes: ")) if stated and stated.startswith("Yes: ") else None)
-    update_clock = next((c for c in row.clocks if c.name == "update"), None) if row else None
+    # The live clocks (they follow `escalate severity`, pauses and acknowledgments), else the triage plan.
+    clocks = {c.name: c for c in row.clocks} if row else {}
+    update_clock, resolution_clock = clocks.get("update"), clocks.get("resolution")
     next_update = update_clock.due if update_clock and update_clock.due else esc.sla.next_update_due
+    resolution_due = resolution_clock.due if resolution_clock and resolution_clock.due else esc.sla.resolution_due
+    # Routing and stakeholders of the current severity, not the triage-time ones.
+    routing = rules.route(policy, esc.type, esc.severity)
+    stakeholders = list(policy.for_severity(esc.severity, esc.tier).stakeholders)
+    changes = [e for e in esc.events if e.kind == "severity_changed"]
+    severity_change = ({"from": changes[-1].data.get("from"), "to": changes[-1].data.get("to"),
+                        "reason": (changes[-1].data.get("reason") or "").strip().rstrip(".")} if changes else None)
     resolved_at = _when(esc, "resolved")
     level = recovery.impact_level(esc, moment, resolved_at)
     resolved_event = next((e for e in esc.events if e.kind == "resolved"), None)
@@ -71,6 +90,8 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
         "severity": esc.severity.value,
         "severity_rank": esc.severity.rank,
         "severity_criteria": policy.for_severity(esc.severity, esc.tier).criteria,
+        "severity_priority": PRIORITY[esc.severity.rank],
+        "security": esc.type.value == "security",
         "type": esc.type.value,
         "tier": esc.tier.value,
         "status": esc.status,
@@ -80,17 +101,18 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
         "problem": lower_first(second_person(without_leading_time(t.summary.rstrip(".!?…")))),
         "impact": _impact_phrase(t),
         "impact_level": level.level,
-        "team": t.routing.team,
-        "routing_tier": t.routing.tier,
-        "stakeholders": ", ".join(s for s in esc.sla.stakeholders if s != "customer") or "our team",
-        "stakeholder_list": list(esc.sla.stakeholders),
+        "team": routing.team,
+        "routing_tier": routing.tier,
+        "stakeholders": ", ".join(s for s in stakeholders if s != "customer") or "our team",
+        "stakeholder_list": stakeholders,
         "workaround": workaround,
         "actions": _logged(esc, "action"),
         "hypotheses": _logged(esc, "hypothesis"),
         "decisions": _logged(esc, "decision"),
-        "follow_ups": [q.follow_up for q in t.questions if q.follow_up][:3],
+        "follow_ups": (SECURITY_FOLLOW_UPS if esc.type.value == "security"
+                       else [q.follow_up for q in t.questions if q.follow_up][:3]),
         "next_update": format_time(next_update, tz) if next_update and esc.status not in ("resolved", "confirmed", "closed") else None,
-        "resolution_due": format_time(esc.sla.resolution_due, tz),
+        "resolution_due": format_time(resolution_due, tz),
         "opened": format_time(esc.opened_at.astimezone(esc.sla.opened_at.tzinfo), tz),
         "resolved": format_time(resolved_at.astimezone(esc.sla.opened_at.tzinfo), tz) if resolved_at else None,
         "resolution_summary": (resolved_event.data.get("summary") if resolved_event else None),
@@ -102,6 +124,7 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
         "executive": policy.company.executive,
         "executive_title": policy.company.executive_title,
         "rationale": t.rationale,
+        "severity_change": severity_change,
         "summary": t.summary,
         # The summary in the customer's own words, addressed back to them ("your agents", not "our agents").
         "what_happened": second_person(t.summary.rstrip(".!?…")) + ".",
@@ -165,6 +188,9 @@ def create(store: Store, ident: str, kind: str, *, audience: str | None = None, 
     esc = store.get(ident)
     if kind == "resolution" and esc.status not in ("resolved", "confirmed", "closed"):
         raise UsageError(f"cannot draft a resolution notice: {esc.id} is {esc.status}; record the fix first with `escalate resolve {esc.id}`")
+    if kind == "update" and esc.status in ("confirmed", "closed"):
+        raise UsageError(f"cannot draft an update: {esc.id} is {esc.status}, there is nothing left to update; "
+                         f"send the incident summary with `escalate draft {esc.id} summary`")
     number = parse_id(esc.id)
     moment = moment or now()
     policy = store.policy_of(number)

@@ -73,7 +73,12 @@ _BLAME_ASIDE = re.compile(
     r"as you (?:should|would) know|obviously|clearly you|if you had read)\b,?\s*",
     re.IGNORECASE,
 )
+# Subject tags a message may carry in brackets: "[URGENT] We're on it", "[UPDATE] ESC-4", "[SEV-1] ESC-4".
+SUBJECT_TAGS = frozenset({"URGENT", "UPDATE", "RESOLVED", "CLOSED", "INTERNAL", "EXTERNAL", "ACTION REQUIRED", "FYI",
+                          "INFO", "REMINDER", "FOLLOW UP", "FOLLOW-UP", "ESCALATION", "INCIDENT", "OUTAGE"})
 _PLACEHOLDER = re.compile(
+    # "[TIME]", "[CUSTOMER NAME]", "[LINK]": a blank in capitals (a subject tag is skipped where it is matched)
+    r"\[(?P<caps>[A-Z][A-Z_/-]*(?: [A-Z][A-Z_/-]*){0,3})\]|"
     r"\[(?:[A-Z][a-z]+(?: [A-Za-z]+){0,4}|[a-z]+(?: [a-z]+){0,2})\]|\{\{.*?\}\}|\{%.*?%\}|\bTODO\b|\bTBD\b|\bXXX\b|"
     r"<(?:[A-Za-z_ ]{1,30})>|\bINSERT\b",
 )
@@ -96,8 +101,9 @@ _NUM = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 _CREDIT = re.compile(
     r"(?P<art>\b(?:an?|the)\s+)?(?:"
     r"\b(?P<n3>" + _NUM + r")\s+(?:full\s+)?months?\s+of\s+(?:free|complimentary)(?:\s+(?:service|subscription|usage|access))?\b|"
-    r"\b(?P<n>" + _NUM + r"|an?)[- ](?:full[- ])?months?'?(?:\s+of)?(?:\s+(?:free|complimentary))?(?:\s+(?:service|account|subscription))?\s+(?:credits?|free|refund)\b|"
-    r"\b(?P<n4>" + _NUM + r")\s+free\s+months?\b|"
+    r"\b(?P<n>" + _NUM + r"|an?)[- ](?:full[- ])?months?'?(?:\s+of)?(?:\s+(?:free|complimentary))?(?:\s+(?:service|account|subscription))?\s+(?:credits?|refund|"
+    r"(?:free|complimentary)(?:\s+(?:of\s+)?(?:service|subscription|usage|access)\b(?:\s+credits?\b)?)?)\b|"
+    r"\b(?P<n4>" + _NUM + r")\s+(?:free|complimentary)\s+months?(?:\s+of\s+(?:service|subscription|usage|access)\b)?\b|"
     r"\bcredit (?:of|for) (?P<n2>" + _NUM + r"|an?) (?:full )?months?\b|"
     r"\b(?P<year>a (?:full )?year|twelve months|12 months) (?:free|of free service|of credit)\b)",
     re.IGNORECASE,
@@ -250,6 +256,8 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
     # 2. Unfilled placeholders (not the customer's own words quoted back).
     masks = _mask(text, ctx.customer_text)
     for m in _PLACEHOLDER.finditer(text):
+        if m.group("caps") and m.group("caps") in SUBJECT_TAGS:
+            continue
         if not _inside(m.span(), masks) and not _quoted(text, m.start(), m.end(), ctx.customer_text, 1, exact=True):
             findings.append(Finding(rule="unfilled_placeholder", span=where(m.group(0), m.start()), found=m.group(0)))
 
@@ -360,6 +368,8 @@ _PROMISE = re.compile(
     r"\b(?:we|i)(?:'ll|\u2019ll|\s+will|\s+shall|\s+are going to|\s+am going to|\s+can|\s+promise to|\s+guarantee to|\s+have decided to)"
     r"\s+(?:\w+\s+){0,2}?(?:refund|reimburse|compensate|waive)\b|"
     r"\b(?:full|complete|total|100\s?%)\s+refund\b|\brefund(?:ed)?\s+(?:you\s+)?in full\b|"
+    r"\b(?:as|by way of|in lieu of)\s+(?:an?\s+)?(?:full\s+|partial\s+)?refund\b|"
+    r"\b(?:give|offer|issue|send|pay|owe|process)\s+(?:you\s+)?(?:an?\s+)?(?:full\s+|partial\s+|prompt\s+)?refund\b|"
     r"\bfree(?:\s+of\s+charge)?\s+(?:for|during)\s+(?:a|one|two|three|four|five|six|\d+|the next|the rest of|an entire|a whole|a full|life|ever)\b|"
     r"\bfree\s+(?:service|access|usage|subscription|licen[cs]es?|seats?|plan)\s+(?:for|until)\b|"
     r"\bfree\s+forever\b|\blifetime\s+(?:free|discount|access|subscription|licen[cs]e|deal)\b|"
@@ -415,8 +425,12 @@ def _smuggled(text: str, ctx: LintContext, findings: list[Finding], where, fix: 
         checks.append(("unapproved_promise", _PROMISE))
     if ctx.kind == "subject":  # a subject line makes no offer at all, not even a credit within policy
         checks.append(("unapproved_promise", _CREDIT))
-    if ctx.severity and ctx.audience == "customer":
-        checks.append(("severity_mismatch", re.compile(r"\bSEV-?\s?(?!" + re.escape(ctx.severity[-1]) + r"\b)[1-4]\b", re.IGNORECASE)))
+    if ctx.severity and ctx.audience == "customer" and ctx.kind in NEEDS_NEXT_UPDATE:
+        # A claim about the current severity ("this is SEV-4", "downgraded to SEV-4") in an acknowledgment or
+        # an update; history ("Severity changed from SEV-1 to SEV-2", "it was SEV-1") is a fact and stays.
+        checks.append(("severity_mismatch", re.compile(
+            r"(?<!from )(?<!was )(?<!previously )(?<!originally )(?<!initially )(?<!earlier )"
+            r"\bSEV-?\s?(?!" + re.escape(ctx.severity[-1]) + r"\b)[1-4]\b", re.IGNORECASE)))
     out, cut = [], False
     subject = ctx.kind == "subject"  # one templated line: keep what comes before the injected text
     for sentence in _SENTENCE.finditer(text):

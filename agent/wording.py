@@ -40,9 +40,47 @@ _LEADING_TIME = re.compile(
 )
 
 
+_ASIDE_VERB = r"(?:know|guess|think|suppose|believe|reckon|mean|imagine|assume|admit|hope|realise|realize|understand)"
+# The customer's asides ("the export, I know, is old", "(I guess)", "I think, the export…", "…, I think."):
+# addressed back they would read "you know"/"you guess", words put in their mouth. They are dropped.
+_ASIDE = re.compile(
+    r"\s*\(\s*(?:I|we)\s+" + _ASIDE_VERB + r"\b[^()]{0,20}\)"           # "(I know)", "(I guess so)"
+    r"|,\s*(?:I|we)\s+" + _ASIDE_VERB + r"\s*(?=,)"                       # ", I know," -> the second comma stays
+    r"|\s+[-\u2013\u2014]\s*(?:I|we)\s+" + _ASIDE_VERB + r"\s*[-\u2013\u2014](?=\s)"  # " - I know -"
+    r"|,\s*(?:I|we)\s+" + _ASIDE_VERB + r"\s*(?=[.!?\u2026]|$)",           # "..., I think."
+    re.IGNORECASE,
+)
+# "I think the export broke", "Since 9am I know our export fails", "I know, the export is old": a hedge before
+# what happened, not part of it; "I know you're busy, but …" goes up to the "but".
+_LEADING_ASIDE = re.compile(
+    r"\b(?:I|we)\s+know\s+(?:that\s+)?you(?:'re|\u2019re|\s+are|\s+have|'ve)?\b[^,.;!?]{0,60},\s*(?:but|and|yet)\s+"
+    r"|(?:(?<=^)|(?<=[.!?]\s))(?:I|we)\s+" + _ASIDE_VERB + r"\s*,\s*"
+    r"|\b(?:I|we)\s+(?:know|guess|think|suppose|believe|reckon|assume|imagine)\s+(?:that\s+)?"
+    r"(?=(?:the|our|my|it|it's|this|that|these|those|there|their|they|we|all|none|no|every|everything|nothing|some|"
+    r"something|a|an|someone|somebody|your|you)\b)",
+    re.IGNORECASE,
+)
+
+
+def drop_asides(text: str) -> str:
+    """'The export, I know, is old' -> 'The export is old'; 'I think the release broke it' -> 'The release broke it'."""
+    out = _ASIDE.sub("", text)
+    out = re.sub(r",\s*,", ",", out)
+    out = re.sub(r"(?<=\w),(?=\s+(?:is|are|was|were|has|have|had|does|did|will|would|can|could)\b)", "", out) if out != text else out
+
+    def lead(m: re.Match) -> str:
+        return ""
+
+    stripped = _LEADING_ASIDE.sub(lead, out)
+    if stripped != out:  # a sentence that now starts with the word after the hedge gets its capital
+        stripped = re.sub(r"(^|[.!?]\s)([a-z])", lambda m: m.group(1) + m.group(2).upper(), stripped)
+    return stripped
+
+
 def second_person(text: str) -> str:
     """The customer's words addressed back to them, in one pass: 'our agents' -> 'your agents',
-    'your update' -> 'our update', 'I am' -> 'you are'."""
+    'your update' -> 'our update', 'I am' -> 'you are'. Asides ('I know', 'I guess') are dropped first."""
+    text = drop_asides(text)
 
     def swap(m: re.Match) -> str:
         word = m.group(0)

@@ -188,3 +188,41 @@ def test_unreachable_webhook_is_a_clear_error_with_the_draft_saved(db_path, cloc
     rows = drafts_table(db_path)
     assert [(r["kind"], r["passed"]) for r in rows] == [("acknowledgment", 1), ("update", 1)]
     assert "What we have done so far" in rows[-1]["body"]
+
+
+def test_apology_eml_is_from_the_policys_executive_and_otherwise_from_the_owner(db_path, clock, tmp_path):
+    from agent import delivery
+
+    policy = tmp_path / "initech.toml"
+    policy.write_text('[company]\nname = "Initech Cloud"\nexecutive = "Maria Chen"\nexecutive_title = "Chief Customer Officer"\n',
+                      encoding="utf-8")
+    open_export(db_path, policy=policy)
+    out = tmp_path / "apology.eml"
+    ok(db_path, "draft", "ESC-1", "apology", "--engine", "offline", "--out", str(out))
+    msg = parse_eml(out)
+    assert msg["Subject"] == "A personal apology from Maria Chen - ESC-1"
+    [sender] = msg["From"].addresses
+    assert (sender.display_name, sender.addr_spec) == ("Maria Chen", "escalations@support.example")
+    # Other kinds stay from the owner.
+    ok(db_path, "draft", "ESC-1", "update", "--engine", "offline", "--out", str(tmp_path / "update.eml"))
+    [sender] = parse_eml(tmp_path / "update.eml")["From"].addresses
+    assert sender.display_name == "Sam Rivera"
+
+    # No executive named: the apology is signed by the title alone, and the owner sends it.
+    open_export(db_path, customer="Umbrella")
+    ok(db_path, "draft", "ESC-2", "apology", "--engine", "offline", "--out", str(out))
+    msg = parse_eml(out)
+    assert msg["Subject"] == "A personal apology from Head of Customer Success - ESC-2"
+    [sender] = msg["From"].addresses
+    assert (sender.display_name, sender.addr_spec) == ("Sam Rivera", "escalations@support.example")
+
+    # Given explicitly (the policy's company.executive), the name wins; empty means the owner.
+    saved = drafts_table(db_path)[-1]
+    from agent.schemas import Draft
+    from agent.store import Store
+
+    with Store(db_path) as store:
+        esc = store.get("ESC-2")
+    apology = Draft(kind="apology", subject=saved["subject"], body=saved["body"])
+    assert delivery.signer(apology, esc, "Maria Chen") == "Maria Chen"
+    assert delivery.signer(apology, esc, "") == "Sam Rivera"

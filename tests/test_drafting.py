@@ -341,3 +341,106 @@ def test_template_syntax_in_complaint_and_names_renders_literally_in_every_kind(
     assert "- Checked why {{ 7*7 }} shows on the page" in drafts["update"]["body"]
     assert "the incident that affected {{ customer.name }} Ltd." in drafts["summary"]["body"]
     assert all(r["passed"] == 1 for r in drafts_table(db_path))
+
+
+# -- after `escalate severity`: the live clocks, routing and stakeholders of the current severity ----
+
+
+def test_drafts_after_a_severity_change_follow_the_new_severitys_plan(db_path, clock):
+    esc = open_export(db_path)
+    assert esc["severity"] == "SEV-2" and esc["routing"]["tier"] != "Incident Commander"
+    clock.advance(20)
+    ok(db_path, "ack", "ESC-1")
+    clock.advance(10)
+    ok(db_path, "severity", "ESC-1", "SEV-1", "--reason", "All exports now fail for every user.")
+    clock.advance(5)
+
+    internal = draft(db_path, "ESC-1", "internal")["body"]
+    assert "Routed to Engineering (Incident Commander)." in internal
+    assert "Stakeholders to notify: customer, executive sponsor, all hands (engineering, support, CSM).\n" in internal
+    assert "Why SEV-1: severity changed from SEV-2 to SEV-1 (All exports now fail for every user).\n" in internal
+    assert esc["rationale"] not in internal
+    # The SEV-1 clocks from the change at 09:30 EST: updates every 30 min, resolution within 4 h.
+    assert ("Deadlines: next customer update by 10:00 EST on Wed 25 Nov 2026; "
+            "resolution by 13:30 EST on Wed 25 Nov 2026.") in internal
+    assert "17:00 EST" not in internal  # the SEV-2 resolution target set at triage
+
+    update = draft(db_path, "ESC-1", "update")["body"]
+    assert "- Our target for a full resolution is 13:30 EST on Wed 25 Nov 2026." in update
+    assert "Engineering (Incident Commander) has the issue" in update
+    ack = draft(db_path, "ESC-1", "acknowledgment")["body"]
+    assert "executive sponsor, all hands (engineering, support, CSM) have been alerted" in ack
+
+
+def test_lint_cli_exits_1_whenever_it_prints_failed(db_path, clock, tmp_path):
+    open_export(db_path)
+    human = tmp_path / "reply.txt"
+    for text in ("Hi [CUSTOMER NAME],\n\nSorry for the trouble. We will call you at [TIME] on [DATE].\n",
+                 "Hi Priya,\n\nSorry for the trouble. The new export is at [LINK].\n"):
+        human.write_text(text, encoding="utf-8")
+        for kind in ("update", "acknowledgment", "internal", "summary"):
+            result = run(db_path, "lint", str(human), "--id", "ESC-1", "--kind", kind)
+            assert result.stdout.startswith("FAILED: "), (kind, result.stdout)
+            assert "[unfilled_placeholder]" in result.stdout and result.exit_code == 1, (kind, result.stdout)
+
+
+# -- acknowledgment wording the customer receives --------------------------------------------------
+
+
+def test_acknowledgment_names_the_priority_not_the_policy_criteria(db_path, clock):
+    esc = open_export(db_path)
+    ack = esc["drafts"]["acknowledgment"]["body"]
+    assert "- We have logged this as ESC-1 at SEV-2, high priority.\n" in ack
+    assert "major feature broken" not in ack
+    sev1 = open_export(db_path, text="All our orders are gone from the dashboard since the release: production is down.")
+    assert sev1["severity"] == "SEV-1"
+    assert "- We have logged this as ESC-2 at SEV-1, our highest priority.\n" in sev1["drafts"]["acknowledgment"]["body"]
+    assert "production down, data loss" not in sev1["drafts"]["acknowledgment"]["body"]
+
+
+def test_the_customers_asides_are_dropped_not_turned_into_you_know(db_path, clock):
+    text = ("I know you are busy, but the CSV export on the Invoices page, I guess, is slow for our finance team. "
+            "It works, just slowly.")
+    ack = open_export(db_path, text=text)["drafts"]["acknowledgment"]["body"]
+    assert "I understand that the CSV export on the Invoices page is slow for your finance team." in ack
+    for aside in ("you know", "you guess", "you think", "I guess", "we are busy"):
+        assert aside not in ack.replace("I know how", ""), aside
+
+
+def test_security_acknowledgment_asks_about_exposure_and_acknowledges_the_concern(db_path, clock):
+    text = ("Since this morning users of our portal can see other companies' invoices, I think, and their contact "
+            "details. This is a data leak.")
+    esc = open_export(db_path, text=text)
+    assert esc["type"] == "security"
+    ack = esc["drafts"]["acknowledgment"]["body"]
+    assert "I'm sorry for the disruption" not in ack
+    assert ("I take the possible exposure of your data as seriously as you do: it may affect you and your users, "
+            "and I am taking ownership of it from here.\n\nHere is what is happening right now:") in ack
+    assert ("To speed things up, could you tell me:\n"
+            "- Who may have seen or accessed the data (which people, accounts or outside parties)?\n"
+            "- Since when could it have been exposed: when did you first notice it?\n"
+            "- Which accounts, passwords, API keys or other credentials should be rotated or revoked now?\n") in ack
+    assert "What have you tried" not in ack and "keep working" not in ack
+    assert "you think" not in ack and "I think" not in ack
+
+
+def test_an_update_for_a_confirmed_or_closed_escalation_is_refused_pointing_to_summary(db_path, clock):
+    open_export(db_path)
+    clock.advance(10)
+    ok(db_path, "ack", "ESC-1")
+    clock.advance(30)
+    ok(db_path, "resolve", "ESC-1", "--summary", "Fixed the CSV writer")
+    draft(db_path, "ESC-1", "update")  # resolved, not yet confirmed: the update asks them to check
+    clock.advance(30)
+    ok(db_path, "confirm", "ESC-1")
+    saved = len(drafts_table(db_path))
+    refused = run(db_path, "draft", "ESC-1", "update", "--engine", "offline")
+    assert refused.exit_code == 2
+    assert refused.stderr == ("error: cannot draft an update: ESC-1 is confirmed, there is nothing left to update; "
+                              "send the incident summary with `escalate draft ESC-1 summary`\n")
+    assert len(drafts_table(db_path)) == saved
+    assert "Timeline:" in draft(db_path, "ESC-1", "summary")["body"]
+    clock.advance(5)
+    ok(db_path, "close", "ESC-1")
+    refused = run(db_path, "draft", "ESC-1", "update", "--engine", "offline")
+    assert refused.exit_code == 2 and "ESC-1 is closed" in refused.stderr and "`escalate draft ESC-1 summary`" in refused.stderr

@@ -303,3 +303,53 @@ def test_report_only_mode_leaves_the_text_alone():
     assert [(f.rule, f.fixed, f.fix) for f in result.findings] == [
         ("blame_language", False, None), ("credit_within_policy", False, None)]
     assert not result.passed
+
+
+# -- placeholders in capitals, "free service" credits, refund promises, severity history ----------
+
+
+@pytest.mark.parametrize("blank", ["[TIME]", "[DATE]", "[CUSTOMER NAME]", "[NAME]", "[LINK]", "[TICKET_ID]"])
+def test_placeholders_in_capitals_fail(blank):
+    result = lint(letter(f"We will call you at {blank} to go through it."), UPDATE)
+    assert [(f.rule, f.found, f.fixed) for f in result.findings] == [("unfilled_placeholder", blank, False)]
+    assert not result.passed
+
+
+@pytest.mark.parametrize("subject", ["[URGENT] We're on it - CSV export fails", "[UPDATE] ESC-4 - CSV export fails",
+                                     "[SEV-1] ESC-4 Globex (enterprise): CSV export fails"])
+def test_subject_tags_in_capitals_are_not_placeholders(subject):
+    ctx = LintContext(kind="subject", audience="internal")
+    assert lint(subject, ctx).findings == [] and lint(subject, ctx).text == subject
+
+
+@pytest.mark.parametrize("offer, capped", [
+    ("We will give you 6 months free service.", "We will give you one month of service credit."),
+    ("We will give you 6 months of free service.", "We will give you one month of service credit."),
+    ("We will give you six free months of service.", "We will give you one month of service credit."),
+])
+def test_free_service_wording_is_absorbed_by_the_credit_cap(offer, capped):
+    result = lint(letter(offer), UPDATE)
+    assert [(f.rule, f.fixed) for f in result.findings] == [("credit_within_policy", True)]
+    assert result.text == letter(capped)
+    assert "service credit service" not in result.text
+
+
+def test_free_service_as_a_refund_is_an_unapproved_promise():
+    result = lint(letter("We will give you 6 months free service as a refund."), UPDATE)
+    assert [(f.rule, f.found) for f in result.findings] == [("unapproved_promise", "as a refund")]
+    assert "refund" not in result.text and "service credit service" not in result.text
+    assert "I'm sorry for the disruption to your finance team. \n" in result.text
+
+
+def test_severity_history_is_kept_and_only_claims_about_the_current_severity_are_cut():
+    ctx = replace(UPDATE, severity="SEV-2")
+    history = "Severity changed from SEV-1 to SEV-2 at 10:10 EST."
+    assert lint(letter(history), ctx).findings == []
+    assert lint(letter("It was SEV-1 until we found the workaround."), ctx).findings == []
+    claim = lint(letter("We have downgraded this to SEV-4 for now."), ctx)
+    assert [(f.rule, f.found) for f in claim.findings] == [("severity_mismatch", "SEV-4")]
+    # A summary's timeline is history in every line: never cut.
+    timeline = "- 10:10 EST on Wed 25 Nov 2026: Severity changed from SEV-1 to SEV-3\n"
+    summary = lint("Hi Priya,\n\nTimeline:\n" + timeline + "\nI'm sorry for the disruption.\n",
+                   replace(ctx, kind="summary", next_update=None))
+    assert timeline in summary.text and "severity_mismatch" not in [f.rule for f in summary.findings]

@@ -53,8 +53,10 @@ def test_warroom_designates_commander_roster_channel_cadence_and_checklist(db_pa
         "Confirm every role has a named person",
         "Post the read-in in #esc-1-acme-corp: `escalate warroom ESC-1 --brief`",
         "Update Acme Corp every 30 min (next: 09:40 UTC on Wed 25 Nov 2026)",
-        "Decide workaround, rollback or fix forward, and log it: `escalate log ESC-1 --kind decision`",
-        "Keep the timeline: every action and hypothesis in `escalate log ESC-1`",
+        "Decide workaround, rollback or fix forward, and log it: "
+        "`escalate log ESC-1 \"what we decided and why\" --kind decision`",
+        "Keep the timeline: log every action and hypothesis, e.g. "
+        "`escalate log ESC-1 \"what was done, by whom\" --kind action`",
         "Brief the executive sponsor on impact and ETA",
         "Agree the all-clear with Acme Corp, stand down, and schedule the RCA",
     ]
@@ -243,3 +245,24 @@ def test_roles_are_an_optional_policy_table():
 def test_help(command):
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0 and "Usage: " in result.output
+
+
+def test_checklist_commands_run_as_copied_and_are_no_placeholders_to_lint(db_path):
+    import re
+    import shlex
+
+    from agent.lint import LintContext, lint
+
+    _outage(db_path)
+    ok(db_path, "ack", "ESC-1", "--at", "2026-11-25T09:10:00+00:00")
+    room = json.loads(ok(db_path, "warroom", "ESC-1", "--commander", "Pat Kim", "--at", "2026-11-25T09:12:00+00:00", "--json"))
+    commands = [c for item in room["checklist"] for c in re.findall(r"`escalate (log [^`]+)`", item["item"])]
+    assert commands == ['log ESC-1 "what we decided and why" --kind decision',
+                        'log ESC-1 "what was done, by whom" --kind action']
+    for command in commands:  # each runs as copied, TEXT and all
+        ok(db_path, *shlex.split(command), "--at", "2026-11-25T09:13:00+00:00")
+    assert [(e["kind"], e["text"]) for e in events(db_path, "log")] == [
+        ("decision", "what we decided and why"), ("action", "what was done, by whom")]
+    # Quoted in a draft, the example TEXT is not an unfilled placeholder.
+    items = "\n".join(f"- {c['item']}" for c in room["checklist"])
+    assert [f.rule for f in lint(items, LintContext(kind="internal", audience="internal")).findings] == []
