@@ -38,9 +38,10 @@ def metrics(obj: Context, since, until, by, as_json, chart, now_):
 
     moment = _parse_at(now_) or now()
     with obj.store() as store:
-        result = m.compute(store, now=moment, since=_day(since, "--since"), until=_day(until, "--until"), by=by)
+        result, rows = m.compute_with_rows(store, now=moment, since=_day(since, "--since"), until=_day(until, "--until"),
+                                           by=by)
         if chart:
-            m.chart(result, chart, store)
+            m.chart(result, chart, store, rows)
             click.echo(f"wrote {chart}", err=True)
     click.echo(views.dumps(result) if as_json else m.render(result))
 

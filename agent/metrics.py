@@ -6,6 +6,7 @@ query plus arithmetic. Business-hours targets are measured in business time, as 
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from datetime import datetime
 from statistics import median
@@ -25,7 +26,7 @@ DIMENSIONS = ("severity", "type", "customer", "owner", "tier", "month")
 
 def _p90(values: list[float]) -> float:
     ordered = sorted(values)
-    k = max(0, int(round(0.9 * len(ordered) + 0.5)) - 1)  # nearest-rank
+    k = max(0, math.ceil(0.9 * len(ordered)) - 1)  # nearest rank
     return ordered[min(k, len(ordered) - 1)]
 
 
@@ -36,32 +37,68 @@ def _check(name: str, value: float | None) -> bool | None:
     return value >= target if op == ">=" else value < target
 
 
+# Row layout of _rows (indices used below).
+COLUMNS = ("escalation_id", "severity", "type", "customer", "owner", "tier", "month",
+           "first_response_minutes", "first_response_target", "first_response_due", "first_response_met_at",
+           "resolution_minutes", "resolution_target", "resolution_due", "resolution_met_at",
+           "updates_sent", "updates_missed", "csat", "outcome", "is_repeat", "opened_at", "update_due",
+           "paused", "first_response_severity", "resolution_severity", "csat_at", "outcome_at")
+(ID, SEVERITY, TYPE, CUSTOMER, OWNER, TIER, MONTH, FR_MINUTES, FR_TARGET, FR_DUE, FR_MET, RES_MINUTES, RES_TARGET,
+ RES_DUE, RES_MET, UPDATES_SENT, UPDATES_MISSED, CSAT, OUTCOME, IS_REPEAT, OPENED_AT, UPDATE_DUE, PAUSED,
+ FR_SEVERITY, RES_SEVERITY, CSAT_AT, OUTCOME_AT) = range(len(COLUMNS))
+TIMES = {"first_response": (FR_MINUTES, FR_TARGET, FR_MET, FR_SEVERITY),
+         "resolution": (RES_MINUTES, RES_TARGET, RES_MET, RES_SEVERITY)}
+OUTCOMES = ("retained", "churned", "at-risk")
+
+
+def check_csat(score: float) -> float:
+    """The one check of a CSAT score (the csat command and CSV import)."""
+    from .errors import UsageError
+
+    if not 1 <= score <= 5:  # NaN fails too
+        raise UsageError(f"CSAT {score:g} is outside 1–5")
+    return score
+
+
+def check_outcome(outcome: str) -> str:
+    """The one check of a relationship outcome (the outcome command and CSV import)."""
+    from .errors import UsageError
+
+    if outcome not in OUTCOMES:
+        raise UsageError(f"unknown outcome {outcome!r}: choose retained, churned or at-risk")
+    return outcome
+
+
 def _rows(store, since: str | None, until: str | None) -> list[tuple]:
-    """One tuple per escalation, from the narrow projection table only (see projection.py)."""
-    sql = (
-        "SELECT escalation_id, severity, type, customer, owner, tier, month, "
-        "first_response_minutes, first_response_target, first_response_due, first_response_met_at, "
-        "resolution_minutes, resolution_target, resolution_due, resolution_met_at, "
-        "updates_sent, updates_missed, csat, outcome, is_repeat, opened_at, update_due "
-        "FROM clock_projection WHERE 1=1"
-    )
+    """One tuple per escalation, from the narrow projection table only (see projection.py).
+    since/until compare real instants (opened_at keeps its own offset, so text order is not time order)."""
+    sql = f"SELECT {', '.join(COLUMNS)} FROM clock_projection WHERE 1=1"
     args = []
     if since:
-        sql += " AND opened_at >= ?"
+        sql += " AND julianday(opened_at) >= julianday(?)"
         args.append(since)
     if until:
-        sql += " AND opened_at < ?"
+        sql += " AND julianday(opened_at) < julianday(?)"
         args.append(until)
     return store.db.execute(sql, args).fetchall()
 
 
-def _clock_outcome(due: str | None, met_at: str | None, now_utc: str) -> int | None:
-    """1 met on time, 0 breached (late or overdue), None still pending or not applicable.
-    All three are UTC text of one form (projection.utc), so they compare as strings."""
+def _by_now(moment: str | None, now_utc: str) -> str | None:
+    """A projected moment as known at `now`: one after it has not happened yet."""
+    return moment if moment is not None and moment <= now_utc else None
+
+
+def _clock_outcome(due: str | None, met_at: str | None, now_utc: str, paused: bool = False) -> int | None:
+    """1 met on time, 0 breached (late or overdue), None still pending, paused or not applicable.
+    All three are UTC text of one form (projection.utc), so they compare as strings; a met_at
+    after `now` counts as pending (the projection is always as of the real current time)."""
     if due is None:
         return None
+    met_at = _by_now(met_at, now_utc)
     if met_at is not None:
         return int(met_at <= due)
+    if paused:
+        return None  # a paused clock's deadline moves with the pause: not overdue
     return 0 if due < now_utc else None
 
 
@@ -69,28 +106,30 @@ def _compliance(rows: list[tuple], now_iso: str) -> tuple[int, int]:
     """(met, judged) over every target of these escalations that can be judged at `now`."""
     met = judged = 0
     for r in rows:
-        for due_i, met_i in ((9, 10), (13, 14)):
-            o = _clock_outcome(r[due_i], r[met_i], now_iso)
+        paused = bool(r[PAUSED])
+        for due_i, met_i, pausable in ((FR_DUE, FR_MET, False), (RES_DUE, RES_MET, True)):
+            o = _clock_outcome(r[due_i], r[met_i], now_iso, paused and pausable)
             if o is not None:
                 met += o
                 judged += 1
-        closed_intervals, missed = r[15] or 0, r[16] or 0
+        closed_intervals, missed = r[UPDATES_SENT] or 0, r[UPDATES_MISSED] or 0
         met += closed_intervals - missed
         judged += closed_intervals
-        if r[21] and r[21] < now_iso:
+        if r[UPDATE_DUE] and r[UPDATE_DUE] < now_iso and not paused:
             judged += 1  # the update interval still running is overdue
     return met, judged
 
 
 def _summarise(rows: list[tuple], now_iso: str, tickets: int | None, prevention: tuple[int, int] | None,
-               store=None) -> dict:
+               firsts: dict | None = None) -> dict:
     out: dict = {"escalations": len(rows)}
-    for label, minutes_i, target_i in (("first_response", 7, 8), ("resolution", 11, 12)):
+    for label, (minutes_i, target_i, met_i, severity_i) in TIMES.items():
         per_sev: dict[str, dict] = {}
         by_sev: dict[str, list[tuple[float, int]]] = defaultdict(list)
         for r in rows:
-            if r[minutes_i] is not None:
-                by_sev[r[1]].append((r[minutes_i], r[target_i]))
+            # Grouped by the severity the clock was judged under (its target's), not today's.
+            if r[minutes_i] is not None and _by_now(r[met_i], now_iso):
+                by_sev[r[severity_i] or r[SEVERITY]].append((r[minutes_i], r[target_i]))
         for sev in sorted(by_sev):
             values = [v for v, _ in by_sev[sev]]
             target = median(t for _, t in by_sev[sev])
@@ -101,14 +140,15 @@ def _summarise(rows: list[tuple], now_iso: str, tickets: int | None, prevention:
     met, judged = _compliance(rows, now_iso)
     breached = judged - met
     out["sla_compliance"] = _metric("sla_compliance", met / (met + breached) if met + breached else None, met + breached)
-    scores = [r[17] for r in rows if r[17] is not None]
+    scores = [r[CSAT] for r in rows if r[CSAT] is not None and _by_now(r[CSAT_AT], now_iso)]
     out["csat"] = _metric("csat", sum(scores) / len(scores) if scores else None, len(scores), digits=2)
-    outcomes = [r[18] for r in rows if r[18]]
+    outcomes = [r[OUTCOME] for r in rows if r[OUTCOME] and _by_now(r[OUTCOME_AT], now_iso)]
     out["recovery_success"] = _metric(
         "recovery_success", outcomes.count("retained") / len(outcomes) if outcomes else None, len(outcomes))
-    out["repeat_rate"] = _metric("repeat_rate", sum(r[19] or 0 for r in rows) / len(rows) if rows else None, len(rows))
+    out["repeat_rate"] = _metric("repeat_rate", sum(r[IS_REPEAT] or 0 for r in rows) / len(rows) if rows else None,
+                                 len(rows))
     out["escalation_rate"] = _metric("escalation_rate", len(rows) / tickets if tickets else None, tickets or 0)
-    stages = stage_times(store, rows) if store is not None else None
+    stages = stage_times(firsts, rows) if firsts else None
     if stages:
         out["stages"] = stages
     if prevention is not None:
@@ -127,19 +167,28 @@ def _metric(name: str, value: float | None, n: int, digits: int = 3) -> dict:
 STAGES = ("investigating", "identified", "monitoring", "resolved")
 
 
-def stage_times(store, rows: list[tuple]) -> dict | None:
+def stage_firsts(store, now_iso: str | None = None) -> dict[int, dict[str, datetime]]:
+    """Per escalation, the first time each status-page stage was reached (one pass over the stage
+    events, shared by every group); stages reached after `now` are not known yet."""
+    firsts: dict[int, dict[str, datetime]] = defaultdict(dict)
+    until = datetime.fromisoformat(now_iso) if now_iso is not None else None
+    for number, stage, at in store.db.execute(
+        "SELECT escalation_id, json_extract(data, '$.stage'), at FROM events WHERE kind = 'stage'"
+    ):
+        moment = datetime.fromisoformat(at)
+        if until is not None and moment > until:
+            continue
+        known = firsts[number].get(stage)
+        if known is None or moment < known:  # by instant: the stored text may carry any offset
+            firsts[number][stage] = moment
+    return firsts
+
+
+def stage_times(all_firsts: dict[int, dict[str, datetime]], rows: list[tuple]) -> dict | None:
     """Mean wall-clock minutes between status-page stages, and mean time to resolution, when the
     history has stage events (imported status-page incidents)."""
-    opened = {r[0]: datetime.fromisoformat(r[20]) for r in rows}
-    if not opened:
-        return None
-    firsts: dict[int, dict[str, datetime]] = defaultdict(dict)
-    for number, stage, at in store.db.execute(
-        "SELECT escalation_id, json_extract(data, '$.stage'), min(at) FROM events WHERE kind = 'stage' "
-        "GROUP BY escalation_id, json_extract(data, '$.stage')"
-    ):
-        if number in opened:
-            firsts[number][stage] = datetime.fromisoformat(at)
+    opened = {r[ID]: datetime.fromisoformat(r[OPENED_AT]) for r in rows}
+    firsts = {n: all_firsts[n] for n in opened if n in all_firsts}
     if not firsts:
         return None
     out = {}
@@ -170,14 +219,26 @@ def _prevention(store, ids: list[int]) -> tuple[int, int] | None:
 
 
 def compute(store, *, now: datetime, since: str | None = None, until: str | None = None, by: str | None = None) -> dict:
-    projection.refresh_stale(store, now)
+    return compute_with_rows(store, now=now, since=since, until=until, by=by)[0]
+
+
+def compute_with_rows(store, *, now: datetime, since: str | None = None, until: str | None = None,
+                      by: str | None = None) -> tuple[dict, list[tuple]]:
+    """The metrics as of `now`, and the projection rows they came from (for chart).
+
+    The projection is always brought up to date as of the real current time (agent.store.now), so
+    its rows stay valid for later reads; `now` is applied here, at query time."""
+    from . import store as store_module
+
+    projection.refresh_stale(store, store_module.now())
     rows = _rows(store, since, until)
     now_iso = projection.utc(now)
-    index = {"severity": 1, "type": 2, "customer": 3, "owner": 4, "tier": 5, "month": 6}
+    firsts = stage_firsts(store, now_iso)
+    index = {"severity": SEVERITY, "type": TYPE, "customer": CUSTOMER, "owner": OWNER, "tier": TIER, "month": MONTH}
 
     def summary(part: list[tuple]) -> dict:
-        months = {r[6] for r in part}
-        return _summarise(part, now_iso, _tickets(store, months), _prevention(store, [r[0] for r in part]), store)
+        months = {r[MONTH] for r in part}
+        return _summarise(part, now_iso, _tickets(store, months), _prevention(store, [r[ID] for r in part]), firsts)
 
     result = {"since": since, "until": until, "now": now_iso, "overall": summary(rows)}
     if by:
@@ -186,26 +247,22 @@ def compute(store, *, now: datetime, since: str | None = None, until: str | None
             groups[r[index[by]] or "(none)"].append(r)
         result["by"] = by
         result["groups"] = {key: summary(part) for key, part in sorted(groups.items())}
-    return result
+    return result, rows
 
 
 def record_csat(store, ident: str, score: float, comment: str | None, at: datetime, actor: str):
-    from .errors import UsageError
     from .store import parse_id
 
-    if not 1 <= score <= 5:
-        raise UsageError(f"CSAT {score} is outside 1–5")
+    check_csat(score)
     esc = store.get(ident)
     store.append(parse_id(esc.id), "csat", actor=actor, at=at, data={"score": score, "comment": comment})
     return store.get(esc.id)
 
 
 def record_outcome(store, ident: str, outcome: str, at: datetime, actor: str):
-    from .errors import UsageError
     from .store import parse_id
 
-    if outcome not in ("retained", "churned", "at-risk"):
-        raise UsageError(f"unknown outcome {outcome!r}: choose retained, churned or at-risk")
+    check_outcome(outcome)
     esc = store.get(ident)
     store.append(parse_id(esc.id), "outcome", actor=actor, at=at, data={"outcome": outcome})
     return store.get(esc.id)
@@ -262,7 +319,7 @@ def render(result: dict) -> str:
     return "\n".join(lines)
 
 
-def chart(result: dict, path: str, store) -> None:
+def chart(result: dict, path: str, store, rows: list[tuple] | None = None) -> None:
     """SLA compliance and median time to resolution per month, per severity (matplotlib extra)."""
     from .errors import UsageError
 
@@ -274,8 +331,10 @@ def chart(result: dict, path: str, store) -> None:
     except ImportError:
         raise UsageError("--chart needs matplotlib: pip install 'escalation-handler[chart]'")
     groups: dict[tuple[str, str], list[tuple]] = defaultdict(list)
-    for r in _rows(store, result.get("since"), result.get("until")):
-        groups[(r[6], r[1])].append(r)
+    if rows is None:
+        rows = _rows(store, result.get("since"), result.get("until"))
+    for r in rows:
+        groups[(r[MONTH], r[RES_SEVERITY] or r[SEVERITY])].append(r)
     months = sorted({month for month, _ in groups})
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6), sharex=True)
     for sev in sorted({sev for _, sev in groups}):
@@ -284,7 +343,7 @@ def chart(result: dict, path: str, store) -> None:
             part = groups.get((month, sev), [])
             met, judged = _compliance(part, result["now"])
             compliance.append(100 * met / judged if judged else None)
-            minutes = [r[11] for r in part if r[11] is not None]
+            minutes = [r[RES_MINUTES] for r in part if r[RES_MINUTES] is not None and _by_now(r[RES_MET], result["now"])]
             ttr.append(median(minutes) / 60 if minutes else None)
         top.plot(months, compliance, marker="o", label=sev)
         bottom.plot(months, ttr, marker="o", label=sev)

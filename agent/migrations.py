@@ -217,6 +217,20 @@ def m009_projection_dimensions(db: sqlite_utils.Database) -> None:
     db["clock_projection"].create_index(["opened_at"])
 
 
+@migration
+def m010_projection_judged(db: sqlite_utils.Database) -> None:
+    """The projection records whether the clocks are paused, the severity each time was judged
+    under, and when the CSAT and outcome were given (so `metrics --now` can leave later ones out).
+    Existing rows are recomputed on the next read."""
+    columns = {"paused": int, "first_response_severity": str, "resolution_severity": str, "csat_at": str,
+               "outcome_at": str}
+    existing = db["clock_projection"].columns_dict
+    for column, kind in columns.items():
+        if column not in existing:
+            db["clock_projection"].add_column(column, kind)
+    db.execute("DELETE FROM clock_projection")
+
+
 def apply(db: sqlite_utils.Database) -> list[str]:
     """Apply pending migrations inside one immediate transaction; safe when processes race."""
     conn = db.conn

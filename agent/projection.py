@@ -13,6 +13,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
 from . import similar, sla
+from . import store as store_module
 from .policy import policy_from_json
 from .schemas import Severity
 from .store import events_by_escalation
@@ -29,11 +30,14 @@ def row_for(number: int, policy_json: str, tier: str, opened_at: datetime, sever
     history, clocks = sla.clocks_for(policy, tier, opened_at, severity, events, now)
     by = {c.name: c for c in clocks}
     fr, res, up = by["first_response"], by["resolution"], by["update"]
-    csat = [e.data.get("score") for e in events if e.kind == "csat"]
-    outcome = [e.data.get("outcome") for e in events if e.kind == "outcome"]
+    # Only what had happened by `now` (clocks_for ignores later events too).
+    csat = [e for e in events if e.kind == "csat" and e.at <= now]
+    outcome = [e for e in events if e.kind == "outcome" and e.at <= now]
+    judged_at = min(now, history.closed_at) if history.closed_at else now  # clocks stop at closure
     return {
         "escalation_id": number,
-        "projected_at": datetime.now(timezone.utc).isoformat(),
+        # Compared with escalations.updated_at, which is stamped by agent.store.now().
+        "projected_at": store_module.now().isoformat(),
         **(dims or {}),
         "first_response_due": utc(fr.due),
         "first_response_met_at": utc(fr.met_at),
@@ -48,9 +52,16 @@ def row_for(number: int, policy_json: str, tier: str, opened_at: datetime, sever
         # interval still running is judged against update_due at query time.
         "updates_sent": _closed_intervals(history, up, now),
         "updates_missed": up.missed - (1 if up.status == sla.BREACHED and not up.met_at else 0),
-        "csat": csat[-1] if csat else None,
-        "outcome": outcome[-1] if outcome else None,
+        "csat": csat[-1].data.get("score") if csat else None,
+        "csat_at": utc(csat[-1].at) if csat else None,
+        "outcome": outcome[-1].data.get("outcome") if outcome else None,
+        "outcome_at": utc(outcome[-1].at) if outcome else None,
         "confirmed_at": utc(history.confirmed_at),
+        # A paused clock's deadline moves with the pause: metrics do not count it as overdue.
+        "paused": int(history.paused),
+        # The severity each time was judged under (its target's), which may differ from today's.
+        "first_response_severity": history.severity_at(fr.met_at or judged_at).value,
+        "resolution_severity": history.severity_at(res.met_at or judged_at).value,
     }
 
 
@@ -82,10 +93,10 @@ def refresh_stale(store, now: datetime) -> int:
         marks = ",".join("?" * len(ids))
         for r in db.execute(
             f"SELECT e.id, p.json, e.tier, e.opened_at, json_extract(e.triage, '$.severity'), e.severity, e.type, "
-            f"e.customer, coalesce(e.owner, ''), e.tier FROM escalations e "
+            f"e.customer, coalesce(e.owner, '') FROM escalations e "
             f"JOIN policies p ON p.hash = e.policy WHERE e.id IN ({marks})", ids
         ).fetchall():
-            dims = {"severity": r[5], "type": r[6], "customer": r[7], "owner": r[8], "tier": r[9],
+            dims = {"severity": r[5], "type": r[6], "customer": r[7], "owner": r[8], "tier": r[2],
                     "month": r[3][:7], "opened_at": r[3]}
             rows.append(row_for(r[0], r[1], r[2], datetime.fromisoformat(r[3]), Severity(r[4]), events.get(r[0], []),
                                 now, dims))
@@ -110,7 +121,8 @@ def repeat_flags(db, ids: list[int]) -> dict[int, bool]:
     out: dict[int, bool] = {}
     window = timedelta(days=similar.WINDOW_DAYS)
     for rows in customers.values():
-        rows.sort()
+        # By instant, not by text: opened_at keeps the offset it was given in.
+        rows.sort(key=lambda row: (datetime.fromisoformat(row[0]), row[1]))
         terms: dict[int, set[str]] = {}
 
         def of(number: int, complaint: str) -> set[str]:

@@ -4,11 +4,19 @@ Formats:
 - jsonl: one escalation a line: {"id", "customer", "tier", "severity", "type", "summary",
   "complaint", "opened_at", "owner", "status", "events": [{"kind", "at", "actor", "data"}], and,
   when exported by this tool, "triage", "sla", "policy"} — export then import reproduces the DB.
+  "triage", "sla" and "policy" are validated (agent.schemas Triage and SlaPlan, agent.policy Policy)
+  before anything is stored. The monthly ticket counts (the escalation-rate denominator, the
+  `tickets` table) are exported as extra lines {"tickets": {"period": "YYYY-MM", "count": N}};
+  import stores them (replacing the count of the same period) so the metrics come out equal.
 - csv: one escalation a row with columns id, customer, tier, severity, type, summary, complaint,
   opened_at, owner, acknowledged_at, resolved_at, confirmed_at, closed_at, csat, outcome
-  (`--map "Their Column=our_column"` renames).
+  (`--map "Their Column=our_column"` renames). csat must be 1–5 and outcome retained, churned or
+  at-risk (the checks of `escalate csat` / `escalate outcome`). Ticket counts are not in CSV.
 - statuspage: the status-page incident format of ../shared/datasets/status_incidents_dev.jsonl
-  (provider, title, text, severity, started_at, closed_at, updates[{stage, at, text}]).
+  (provider, title, text, severity, started_at, closed_at, updates[{stage, at, text}]). Each update
+  becomes a `stage` event; the first update (of any stage) is the first response (`ack`), later
+  ones `update`s; a 'resolved' update is `resolved` followed by `closed` ({"source": "status page"}),
+  so imported history is closed and stays off the open board; 'postmortem' is `rca_completed`.
 Import is idempotent (each row's external id is stored; a second import of the same file adds
 nothing) and all-or-nothing per file (a bad row names its line and nothing is stored).
 """
@@ -22,11 +30,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from . import sla
 from .errors import UsageError
-from .policy import Policy
-from .schemas import EscalationType, Severity, Tier
-from .store import Store, now, put_policy
+from .lifecycle import STATUSES
+from .metrics import check_csat, check_outcome
+from .policy import Policy, _check_zone
+from .schemas import EscalationType, Severity, SlaPlan, Tier, Triage
+from . import store as store_module
+from .store import Store, put_policy
 
 FORMATS = ("jsonl", "csv", "statuspage")
 CSV_COLUMNS = ("id", "customer", "tier", "severity", "type", "summary", "complaint", "opened_at", "owner",
@@ -41,6 +54,12 @@ class Parsed:
     external_id: str
     row: dict
     events: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class ParsedFile:
+    escalations: list[Parsed]
+    tickets: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -106,17 +125,25 @@ def parse_statuspage(raw: dict, line: int) -> Parsed:
                 severity=raw.get("severity"), type_="technical", summary=raw.get("title"), complaint=raw.get("text"),
                 opened_at=raw.get("started_at"), owner="status page")
     events = []
-    updates = sorted(raw.get("updates") or [], key=lambda u: u.get("at") or "")
-    for i, u in enumerate(updates):
-        at = _time(u.get("at"), line, "updates.at")
+    timed = [(_time(u.get("at"), line, "updates.at"), u) for u in raw.get("updates") or []]
+    timed.sort(key=lambda pair: pair[0])
+    acked = False
+    for at, u in timed:
         stage = u.get("stage")
         events.append({"kind": "stage", "at": at, "data": {"stage": stage, "text": u.get("text")}})
+        if not acked:  # the first public update, whatever its stage, is the first response
+            events.append({"kind": "ack", "at": at, "data": {}})
+            acked = True
+        elif stage not in ("resolved", "postmortem"):
+            events.append({"kind": "update", "at": at, "data": {}})
         if stage == "resolved":
             events.append({"kind": "resolved", "at": at, "data": {"summary": u.get("text")}})
         elif stage == "postmortem":
             events.append({"kind": "rca_completed", "at": at, "data": {"source": "status page postmortem"}})
-        else:
-            events.append({"kind": "ack" if not any(e["kind"] == "ack" for e in events) else "update", "at": at, "data": {}})
+    resolved = [i for i, e in enumerate(events) if e["kind"] == "resolved"]
+    if resolved:  # history: closed when resolved, so it does not sit on the open board
+        last = resolved[-1]
+        events.insert(last + 1, {"kind": "closed", "at": events[last]["at"], "data": {"source": "status page"}})
     return Parsed(row["external_id"], row, events)
 
 
@@ -127,7 +154,18 @@ def parse_jsonl(raw: dict, line: int) -> Parsed:
     row = _base(line, ext=ext, customer=raw.get("customer"), tier=raw.get("tier"), severity=raw.get("severity"),
                 type_=raw.get("type"), summary=raw.get("summary"), complaint=raw.get("complaint"),
                 opened_at=raw.get("opened_at"), owner=raw.get("owner"))
-    for key in ("triage", "sla", "policy", "contact", "timezone", "status"):
+    for key, model in (("triage", Triage), ("sla", SlaPlan), ("policy", Policy)):
+        if raw.get(key) is not None:
+            _validate(model, raw[key], line, key)
+            row[key] = raw[key]
+    if raw.get("status") is not None and raw["status"] not in STATUSES:
+        raise UsageError(f"line {line}: unknown status {raw['status']!r}: choose one of {', '.join(STATUSES)}")
+    if raw.get("timezone") is not None:
+        try:
+            _check_zone(str(raw["timezone"]))
+        except ValueError as exc:
+            raise UsageError(f"line {line}: timezone: {exc}")
+    for key in ("contact", "timezone", "status"):
         if raw.get(key) is not None:
             row[key] = raw[key]
     events = []
@@ -139,6 +177,16 @@ def parse_jsonl(raw: dict, line: int) -> Parsed:
     return Parsed(ext, row, events)
 
 
+def _validate(model, value, line: int, what: str) -> None:
+    try:
+        model.model_validate(value)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise UsageError(f"line {line}: {what}{'.' + where if where else ''}: {first['msg']}"
+                         + (f" ({exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""))
+
+
 def parse_csv_row(raw: dict, line: int) -> Parsed:
     row = _base(line, ext=str(raw.get("id") or ""), customer=raw.get("customer"), tier=raw.get("tier"),
                 severity=raw.get("severity"), type_=raw.get("type"), summary=raw.get("summary"),
@@ -146,17 +194,27 @@ def parse_csv_row(raw: dict, line: int) -> Parsed:
     if not row["external_id"]:
         raise UsageError(f"line {line}: id is missing")
     events = [{"kind": kind, "at": _time(raw[col], line, col), "data": {}} for col, kind in CSV_EVENTS.items() if raw.get(col)]
+    when = events[-1]["at"] if events else row["opened_at"]
     if raw.get("csat"):
         try:
-            events.append({"kind": "csat", "at": events[-1]["at"] if events else row["opened_at"], "data": {"score": float(raw["csat"])}})
+            score = float(raw["csat"])
         except ValueError:
             raise UsageError(f"line {line}: csat {raw['csat']!r} is not a number")
+        try:
+            score = check_csat(score)
+        except UsageError as exc:
+            raise UsageError(f"line {line}: {exc}")
+        events.append({"kind": "csat", "at": when, "data": {"score": score}})
     if raw.get("outcome"):
-        events.append({"kind": "outcome", "at": events[-1]["at"] if events else row["opened_at"], "data": {"outcome": raw["outcome"]}})
+        try:
+            outcome = check_outcome(raw["outcome"].strip())
+        except UsageError as exc:
+            raise UsageError(f"line {line}: {exc}")
+        events.append({"kind": "outcome", "at": when, "data": {"outcome": outcome}})
     return Parsed(row["external_id"], row, events)
 
 
-def parse(path: Path, fmt: str | None, mapping: dict[str, str] | None = None) -> list[Parsed]:
+def parse(path: Path, fmt: str | None, mapping: dict[str, str] | None = None) -> ParsedFile:
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
     fmt = fmt or detect(path)
@@ -167,12 +225,14 @@ def parse(path: Path, fmt: str | None, mapping: dict[str, str] | None = None) ->
     except UnicodeDecodeError as exc:
         raise UsageError(f"{path} is not UTF-8 (byte {exc.start})")
     out = []
+    tickets: dict[str, int] = {}
     if fmt == "csv":
         reader = csv.DictReader(io.StringIO(text))
         renamed = {src: dst for src, dst in (mapping or {}).items()}
         for line, raw in enumerate(reader, 2):
             out.append(parse_csv_row({renamed.get(k, k): v for k, v in raw.items()}, line))
-        return out
+        _no_duplicates(out, path)
+        return ParsedFile(out)
     parser = parse_statuspage if fmt == "statuspage" else parse_jsonl
     for line, raw_line in enumerate(text.splitlines(), 1):
         if not raw_line.strip():
@@ -183,13 +243,34 @@ def parse(path: Path, fmt: str | None, mapping: dict[str, str] | None = None) ->
             raise UsageError(f"line {line}: not JSON ({exc.msg})")
         if not isinstance(raw, dict):
             raise UsageError(f"line {line}: expected a JSON object")
+        if fmt == "jsonl" and set(raw) == {"tickets"}:
+            period, count = _tickets_line(raw["tickets"], line)
+            tickets[period] = count
+            continue
         out.append(parser(raw, line))
+    _no_duplicates(out, path)
+    return ParsedFile(out, tickets)
+
+
+def _no_duplicates(parsed: list[Parsed], path: Path) -> None:
     seen = set()
-    for p in out:
+    for p in parsed:
         if p.external_id in seen:
             raise UsageError(f"id {p.external_id!r} appears twice in {path}")
         seen.add(p.external_id)
-    return out
+
+
+def _tickets_line(value, line: int) -> tuple[str, int]:
+    import re
+
+    if not isinstance(value, dict):
+        raise UsageError(f"line {line}: tickets must be an object {{\"period\": \"YYYY-MM\", \"count\": N}}")
+    period, count = value.get("period"), value.get("count")
+    if not isinstance(period, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+        raise UsageError(f"line {line}: tickets.period {period!r}: use YYYY-MM")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        raise UsageError(f"line {line}: tickets.count {count!r} must be a whole number, 0 or more")
+    return period, count
 
 
 def _triage_json(row: dict, policy: Policy, source: str) -> str:
@@ -213,14 +294,20 @@ def import_file(store: Store, path: str, *, fmt: str | None, policy: Policy, dry
     from . import projection
 
     source = Path(path)
-    parsed = parse(source, fmt, mapping)
+    parsed_file = parse(source, fmt, mapping)
+    parsed = parsed_file.escalations
     existing = {r[0] for r in store.db.execute("SELECT external_id FROM escalations WHERE external_id IS NOT NULL")}
     fresh = [p for p in parsed if p.external_id not in existing]
     report = ImportReport(len(parsed), len(fresh), len(parsed) - len(fresh), sum(len(p.events) for p in fresh), dry_run)
-    if dry_run or not fresh:
+    known = dict(store.db.execute("SELECT period, count FROM tickets").fetchall())
+    tickets = {period: count for period, count in parsed_file.tickets.items() if known.get(period) != count}
+    if dry_run or not (fresh or tickets):
         return report
-    recorded = now().isoformat()
+    recorded = store_module.now().isoformat()
     with store.transaction() as db:
+        if tickets:
+            db["tickets"].upsert_all([{"period": period, "count": count, "recorded_at": recorded}
+                                      for period, count in sorted(tickets.items())], pk="period")
         default_hash = put_policy(db, json.dumps(policy.model_dump(mode="json"), sort_keys=True))
         next_id = (db.execute("SELECT max(id) FROM escalations").fetchone()[0] or 0) + 1
         escalations, events = [], []
@@ -247,9 +334,11 @@ def import_file(store: Store, path: str, *, fmt: str | None, policy: Policy, dry
                 events.append(_event(number, "opened", opened, "import", {"customer": row["customer"], "source": source.name}, recorded))
             for e in p.events:
                 events.append(_event(number, e["kind"], e["at"], e.get("actor") or "import", e["data"], recorded))
-        db["escalations"].insert_all(escalations, batch_size=1000)
-        db["events"].insert_all(events, batch_size=5000)
-    projection.refresh_stale(store, now())
+        if escalations:
+            db["escalations"].insert_all(escalations, batch_size=1000)
+        if events:
+            db["events"].insert_all(events, batch_size=5000)
+    projection.refresh_stale(store, store_module.now())
     return report
 
 
@@ -259,7 +348,8 @@ def _event(number: int, kind: str, at: datetime, actor: str, data: dict, recorde
 
 
 def export(store: Store, fmt: str, out) -> int:
-    """Write every escalation with its events; returns how many."""
+    """Write every escalation with its events (and, in jsonl, the monthly ticket counts); returns how
+    many escalations."""
     if fmt not in ("jsonl", "csv"):
         raise UsageError(f"unknown export format {fmt!r}: choose jsonl or csv")
     events: dict[int, list[dict]] = {}
@@ -292,4 +382,7 @@ def export(store: Store, fmt: str, out) -> int:
                 "events": evs,
             }, ensure_ascii=False) + "\n")
         count += 1
+    if not writer:
+        for period, tickets in store.db.execute("SELECT period, count FROM tickets ORDER BY period"):
+            out.write(json.dumps({"tickets": {"period": period, "count": tickets}}) + "\n")
     return count

@@ -10,9 +10,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from agent import evals, metrics, transfer
+from agent import evals, metrics, projection, transfer
 from agent.store import Store
-from conftest import run
+from conftest import freeze_clock, ok, run
 
 DATASET = evals.datasets_dir() / "status_incidents_dev.jsonl"
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
@@ -95,7 +95,10 @@ def test_export_then_import_reproduces_the_metrics(imported, tmp_path):
     with Store(imported) as store:
         run(imported, "csat", "ESC-3", "4.5")
         run(imported, "outcome", "ESC-3", "retained")
+        for (month,) in store.db.execute("SELECT DISTINCT month FROM clock_projection").fetchall():
+            run(imported, "tickets", "--period", month, "--count", "5000")
         before = metrics.compute(store, now=NOW, by="severity")
+        assert before["overall"]["escalation_rate"]["value"] is not None
         buffer = io.StringIO()
         assert transfer.export(store, "jsonl", buffer) == 209
     path = tmp_path / "all.jsonl"
@@ -142,10 +145,12 @@ def test_metrics_on_a_worked_example(tmp_path):
     run(db, "resolve", "ESC-1", "--at", "2026-11-02T12:00:00+00:00")
     # ESC-2 (SEV-1): ack after 30 min: a breach.
     run(db, "ack", "ESC-2", "--at", "2026-11-02T09:30:00+00:00")
-    run(db, "csat", "ESC-1", "5")
-    run(db, "csat", "ESC-2", "3")
-    run(db, "outcome", "ESC-1", "retained")
-    run(db, "outcome", "ESC-2", "at-risk")
+    # Given before 13:00, the time the metrics are judged at (later ones are not known yet then).
+    given = ("--at", "2026-11-02T12:30:00+00:00")
+    run(db, "csat", "ESC-1", "5", *given)
+    run(db, "csat", "ESC-2", "3", *given)
+    run(db, "outcome", "ESC-1", "retained", *given)
+    run(db, "outcome", "ESC-2", "at-risk", *given)
     run(db, "tickets", "--period", "2026-11", "--count", "100")
     data = json.loads(run(db, "metrics", "--json", "--now", "2026-11-02T13:00:00+00:00").stdout)
     o = data["overall"]
@@ -212,3 +217,112 @@ def test_chart_is_a_png_of_compliance_and_resolution_time(imported, tmp_path):
     assert f"wrote {path}" in result.stderr
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+
+
+def _opened(db, text: str, customer: str, at: str) -> None:
+    ok(db, "triage", "--text", text, "--customer", customer, "--at", at)
+
+
+DOWN = "Nobody can log in to the admin console, the whole site is down."
+
+
+def test_metrics_now_in_the_past_does_not_poison_the_projection(tmp_path, monkeypatch):
+    freeze_clock(monkeypatch)  # Thu 26 Nov 12:00 UTC
+    db = tmp_path / "p.db"
+    _opened(db, DOWN, "Acme", "2026-11-02T09:00:00+00:00")
+    ok(db, "ack", "ESC-1", "--at", "2026-11-02T09:10:00+00:00")
+    ok(db, "resolve", "ESC-1", "--at", "2026-11-02T12:00:00+00:00")
+    ok(db, "csat", "ESC-1", "5", "--at", "2026-11-02T12:30:00+00:00")
+    ok(db, "outcome", "ESC-1", "retained", "--at", "2026-11-02T12:30:00+00:00")
+    past = json.loads(ok(db, "metrics", "--json", "--now", "2026-11-02T10:00:00+00:00"))["overall"]
+    # At 10:00 the acknowledgement had happened, the resolution, CSAT and outcome had not.
+    assert past["first_response"]["SEV-1"]["n"] == 1
+    assert past["resolution"] == {}
+    assert past["csat"]["value"] is None and past["recovery_success"]["value"] is None
+    # Judged: the first response, and the update interval 09:10 → 12:00 (closed update intervals are
+    # counted as projected, at the real time); the resolution (met at 12:00) is still pending.
+    assert past["sla_compliance"]["n"] == 2
+    with Store(db) as store:
+        (projected_at,) = store.db.execute("SELECT projected_at FROM clock_projection").fetchone()
+    assert projected_at == "2026-11-26T12:00:00+00:00"  # agent.store.now(), not the wall clock
+    later = json.loads(ok(db, "metrics", "--json"))["overall"]
+    assert later["resolution"]["SEV-1"]["n"] == 1 and later["resolution"]["SEV-1"]["median_minutes"] == 180.0
+    assert later["csat"]["value"] == 5.0 and later["recovery_success"]["value"] == 1.0
+
+
+def test_a_paused_clock_is_not_counted_as_breached(tmp_path, monkeypatch):
+    freeze_clock(monkeypatch, datetime(2026, 11, 2, 9, 30, tzinfo=timezone.utc))
+    db = tmp_path / "p.db"
+    _opened(db, DOWN, "Acme", "2026-11-02T09:00:00+00:00")
+    ok(db, "ack", "ESC-1", "--at", "2026-11-02T09:10:00+00:00")
+    ok(db, "pause", "ESC-1", "--reason", "waiting for the customer's logs", "--at", "2026-11-02T09:20:00+00:00")
+    with Store(db) as store:
+        first = metrics.compute(store, now=datetime(2026, 11, 2, 9, 30, tzinfo=timezone.utc))
+    # A week later, still paused and nothing appended: the projection is not recomputed, yet the
+    # resolution and update deadlines move with the pause, so they are not overdue.
+    later = datetime(2026, 11, 9, 9, 30, tzinfo=timezone.utc)
+    freeze_clock(monkeypatch, later)
+    with Store(db) as store:
+        result = metrics.compute(store, now=later)
+    assert result["overall"]["sla_compliance"] == first["overall"]["sla_compliance"]
+    assert result["overall"]["sla_compliance"]["value"] == 1.0
+    with Store(db) as store:
+        assert store.db.execute("SELECT paused FROM clock_projection").fetchone() == (1,)
+
+
+def test_times_are_grouped_by_the_severity_they_were_judged_under(tmp_path, monkeypatch):
+    freeze_clock(monkeypatch)
+    db = tmp_path / "s.db"
+    _opened(db, "Exports are slow but we can work around it.", "Initech", "2026-11-02T09:00:00+00:00")
+    with Store(db) as store:
+        (opened_as,) = store.db.execute("SELECT severity FROM escalations").fetchone()
+    ok(db, "ack", "ESC-1", "--at", "2026-11-02T09:20:00+00:00")
+    ok(db, "severity", "ESC-1", "SEV-1", "--reason", "it got worse", "--at", "2026-11-02T10:00:00+00:00")
+    assert opened_as != "SEV-1"
+    overall = json.loads(ok(db, "metrics", "--json"))["overall"]
+    # The acknowledgement was judged under the opening severity, with its target.
+    assert list(overall["first_response"]) == [opened_as]
+    with Store(db) as store:
+        row = store.db.execute("SELECT severity, first_response_severity, first_response_target FROM clock_projection"
+                               ).fetchone()
+    assert row[:2] == ("SEV-1", opened_as)
+    assert overall["first_response"][opened_as]["target_minutes"] == row[2]
+
+
+def test_repeat_flags_and_since_compare_instants_not_text(tmp_path, monkeypatch):
+    freeze_clock(monkeypatch)
+    db = tmp_path / "r.db"
+    # ESC-1 09:00 UTC; ESC-2 10:30+05:00 = 05:30 UTC, earlier, though its text sorts later.
+    _opened(db, DOWN, "Acme", "2026-11-02T09:00:00+00:00")
+    _opened(db, DOWN, "Acme", "2026-11-02T10:30:00+05:00")
+    # 01:00+05:00 on 1 Nov is 20:00 UTC on 31 Oct: before --since 2026-11-01.
+    _opened(db, "Exports are slow but we can work around it.", "Initech", "2026-11-01T01:00:00+05:00")
+    with Store(db) as store:
+        assert projection.repeat_flags(store.db, [1, 2]) == {1: True, 2: False}
+        result = metrics.compute(store, now=datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc), since="2026-11-01")
+        assert result["overall"]["escalations"] == 2
+        until = metrics.compute(store, now=datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc), until="2026-11-01")
+        assert until["overall"]["escalations"] == 1
+
+
+def test_p90_is_the_nearest_rank():
+    assert metrics._p90(list(range(1, 11))) == 9  # ceil(0.9 * 10) = 9th value
+    assert metrics._p90(list(range(1, 21))) == 18
+    assert metrics._p90([7.0]) == 7.0
+    assert metrics._p90([3, 1, 2]) == 3
+
+
+def test_stage_times_read_the_events_once_and_chart_reuses_the_rows(imported, tmp_path, monkeypatch):
+    statements: list[str] = []
+    with Store(imported) as store:
+        store.db.conn.set_trace_callback(statements.append)
+        result = metrics.compute(store, now=NOW, by="customer")
+        store.db.conn.set_trace_callback(None)
+    assert len(result["groups"]) > 1
+    assert sum("kind = 'stage'" in sql for sql in statements) == 1
+    calls = []
+    real = metrics._rows
+    monkeypatch.setattr(metrics, "_rows", lambda *a, **k: calls.append(1) or real(*a, **k))
+    result = run(imported, "metrics", "--chart", str(tmp_path / "c.png"), "--now", NOW.isoformat())
+    assert result.exit_code == 0, result.output
+    assert len(calls) == 1

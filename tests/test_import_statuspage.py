@@ -1,0 +1,65 @@
+"""Status-page history is closed history: the first update of any stage is the first response,
+and an incident with a 'resolved' update is closed then, so it never floods the open board."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from agent import metrics
+from agent.store import Store
+from conftest import ok
+
+
+def _incident(ident: str, updates: list[tuple[str, str]]) -> dict:
+    return {"provider": "acme-cloud", "id": ident, "title": f"Incident {ident}", "text": "API errors for everyone",
+            "severity": "SEV-2", "started_at": "2024-03-01T10:00:00+00:00", "closed_at": None,
+            "updates": [{"stage": stage, "at": at, "text": stage} for stage, at in updates]}
+
+
+def _import(tmp_path):
+    path = tmp_path / "incidents.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in (
+        _incident("a", [("resolved", "2024-03-01T10:40:00+00:00")]),
+        _incident("b", [("investigating", "2024-03-01T10:05:00+00:00"), ("monitoring", "2024-03-01T11:00:00+00:00"),
+                        ("resolved", "2024-03-01T12:00:00+00:00"), ("postmortem", "2024-03-04T09:00:00+00:00")]),
+        _incident("c", [("identified", "2024-03-01T10:20:00+00:00")]),
+    )))
+    db = tmp_path / "s.db"
+    ok(db, "import", str(path), "--format", "statuspage")
+    return db
+
+
+def _events(store, number: int) -> list[tuple[str, str, dict]]:
+    return [(k, at, json.loads(d)) for k, at, d in store.db.execute(
+        "SELECT kind, at, data FROM events WHERE escalation_id = ? ORDER BY id", [number])]
+
+
+def test_the_first_update_of_any_stage_is_the_first_response(tmp_path):
+    db = _import(tmp_path)
+    with Store(db) as store:
+        a, b, c = (_events(store, n) for n in (1, 2, 3))
+    assert ("ack", "2024-03-01T10:40:00+00:00") in [(k, at) for k, at, _ in a]  # first update 'resolved'
+    assert [k for k, _, _ in b if k in ("ack", "update")] == ["ack", "update"]
+    assert [(k, at) for k, at, _ in b if k == "ack"] == [("ack", "2024-03-01T10:05:00+00:00")]
+    assert [(k, at) for k, at, _ in c if k == "ack"] == [("ack", "2024-03-01T10:20:00+00:00")]
+    with Store(db) as store:
+        result = metrics.compute(store, now=datetime(2024, 4, 1, tzinfo=timezone.utc))
+    assert result["overall"]["first_response"]["SEV-2"]["n"] == 3
+
+
+def test_a_resolved_incident_is_closed_when_resolved_and_leaves_the_open_board(tmp_path):
+    db = _import(tmp_path)
+    with Store(db) as store:
+        a, b = _events(store, 1), _events(store, 2)
+        statuses = dict(store.db.execute("SELECT id, status FROM escalations").fetchall())
+    kinds = [k for k, _, _ in b]
+    assert kinds.index("closed") == kinds.index("resolved") + 1  # closed right after resolved
+    assert [(at, data) for k, at, data in b if k == "closed"] == [("2024-03-01T12:00:00+00:00", {"source": "status page"})]
+    assert [(at, data) for k, at, data in a if k == "closed"] == [("2024-03-01T10:40:00+00:00", {"source": "status page"})]
+    assert {"stage", "rca_completed"} <= set(kinds)  # the stage events and the postmortem stay
+    assert statuses == {1: "closed", 2: "closed", 3: "acknowledged"}
+    listed = ok(db, "list")
+    assert "ESC-3" in listed and "ESC-1" not in listed and "ESC-2" not in listed
+    board = ok(db, "status")
+    assert "ESC-1" not in board and "ESC-2" not in board
