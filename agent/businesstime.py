@@ -96,7 +96,10 @@ class OpenHours:
         last = end.astimezone(self.tz).date()
         if (last - first).days < 3:
             return sum((hi - lo for lo, hi in self.intervals(start, end)), ZERO)
-        middle = self._prefix(last.toordinal()) - self._prefix(first.toordinal() + 1)
+        # The lower bound first: a call below the cached base moves the base, and both sums must
+        # count from the same one.
+        below = self._prefix(first.toordinal() + 1)
+        middle = self._prefix(last.toordinal()) - below
         return self._clipped(first, start, end) + middle + self._clipped(last, start, end)
 
     def _clipped(self, day: date, start: datetime, end: datetime) -> timedelta:

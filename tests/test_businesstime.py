@@ -414,3 +414,18 @@ def test_results_do_not_depend_on_the_local_time_zone(zone, start, minutes):
     with local_zone(zone):
         assert time.localtime(0).tm_gmtoff == int(ZoneInfo(zone).utcoffset(datetime(1970, 1, 1)).total_seconds())
         assert _battery(start, minutes) == expected
+
+
+def test_open_time_between_does_not_depend_on_what_was_asked_before():
+    """The per-day sums are cached from a base day: a later query below that base must not mix two bases."""
+    from agent.businesstime import OpenHours
+    from agent.policy import Calendar
+
+    calendar = Calendar(timezone="UTC", hours={d: ["09:00-17:00"] for d in ("mon", "tue", "wed", "thu", "fri")})
+    warmed, fresh = OpenHours(calendar), OpenHours(calendar)
+    # Its base is 370 days before the last day asked: here Sat 17 Jan 2026, inside the range asked next.
+    late = (datetime(2027, 1, 1, tzinfo=timezone.utc), datetime(2027, 1, 22, tzinfo=timezone.utc))
+    early = (datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc), datetime(2026, 1, 19, 9, 0, tzinfo=timezone.utc))
+    warmed.between(*late)
+    # Two full working weeks, Mon 5 Jan 09:00 to Mon 19 Jan 09:00: 10 days x 8 h.
+    assert warmed.between(*early) == fresh.between(*early) == 10 * 8 * 60
