@@ -249,8 +249,9 @@ class SuiteResult:
         return out
 
 
-def draft_problems(store, *, engine, case: Case, text: str, policy, opened: datetime) -> list[str]:
-    """Every draft kind for this case, through the real workflow in a scratch store: what fails lint."""
+def draft_problems(store, *, engine, case: Case, text: str, policy, opened: datetime):
+    """Every draft kind for this case, through the real workflow in a scratch store: the escalation
+    (its triage is the case's prediction) and what fails lint."""
     from datetime import timedelta
 
     from . import drafting, lifecycle
@@ -272,7 +273,7 @@ def draft_problems(store, *, engine, case: Case, text: str, policy, opened: date
         outcome = drafting.create(store, esc.id, kind, engine=engine, moment=moment, actor="eval")
         if not outcome.result.passed:
             problems.append(f"{kind}: " + "; ".join(f.describe() for f in outcome.result.findings if f.severity == "error" and not f.fixed))
-    return problems
+    return esc, problems
 
 
 class Answered:
@@ -320,11 +321,14 @@ def run_suite(name: str, *, engine, policy, cases: list[Case] | None = None, lim
         requests = [TriageRequest(complaint=t, customer=c.customer, tier=c.tier) for c, t in zip(cases, texts)]
         engines = [Answered(engine, outcome) for outcome in engine.triage_batch(requests, **(batch_options or {}))]
     for case, text, answering in zip(cases, texts, engines):
-        triage, result, info = decide(text=text, customer=case.customer, tier=case.tier, engine=answering, policy=policy)
-        calls += [c.model_dump() for c in result.calls]
-        pred = Prediction(case, triage.severity.value, triage.type.value, info.name, info.fallback_reason)
-        if scratch is not None:
-            pred.draft_problems = draft_problems(scratch, engine=engine, case=case, text=text, policy=policy, opened=opened)
+        if scratch is not None:  # one triage per case: the workflow's, whose model calls are read below
+            esc, problems = draft_problems(scratch, engine=engine, case=case, text=text, policy=policy, opened=opened)
+            pred = Prediction(case, esc.severity.value, esc.type.value, esc.engine.name, esc.engine.fallback_reason)
+            pred.draft_problems = problems
+        else:
+            triage, result, info = decide(text=text, customer=case.customer, tier=case.tier, engine=answering, policy=policy)
+            calls += [c.model_dump() for c in result.calls]
+            pred = Prediction(case, triage.severity.value, triage.type.value, info.name, info.fallback_reason)
         predictions.append(pred)
     if scratch is not None:
         calls += list(scratch.db.query("SELECT * FROM model_calls"))  # the workflow's triage and drafts

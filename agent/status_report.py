@@ -31,7 +31,7 @@ def build(store: Store, now: datetime, *, timezone: str = "UTC") -> str:
                   "|---|---|---|---|---|---|---|---|---|"]
         for r in rows:
             nxt = r.next_clock
-            deadline = (f"{nxt.name.replace('_', ' ')} {nxt.due.astimezone(tz):%a %d %b %H:%M}"
+            deadline = (f"{nxt.name.replace('_', ' ')} {nxt.due.astimezone(tz):%a %d %b %H:%M %Z}"
                         + (" (BREACHED)" if nxt.status == sla.BREACHED else "")) if nxt else "-"
             last = _last_update(store, r)
             flags = "; ".join(f.name.replace("_", " ") for f in r.flags) or "-"
