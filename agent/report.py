@@ -218,14 +218,24 @@ def _customer(store: Store, esc: Escalation, st: rca.State, report: Report) -> s
     out += ["## Why it happened", ""]
     out.append(f"{st.root_cause['text'].rstrip('.')}." if st.root_cause else "We are still confirming the root cause and will tell you when we have.")
     resolved = _first(esc.events, "resolved", last=True)
-    out += ["", "## What we did", "", f"{(resolved.data.get('summary') or 'We fixed the issue').rstrip('.')}." if resolved
-            else "The fix is not in place yet."]
+    done = [e.data["text"].rstrip(".") for e in esc.events if e.kind == "log" and e.data.get("kind") == "action"]
+    fix = (resolved.data.get("summary") or "").rstrip(".") if resolved else ""
+    out += ["", "## What we did", ""]
+    out += [f"- {line}." for line in [*done, fix] if line] or ["- We fixed the issue."]
+    if not resolved:
+        out.append("- The permanent fix is not in place yet.")
     out += ["", "## What we are doing so it does not happen again", ""]
     live = [a for a in report.actions if a.status != "cancelled"]
     out += [f"- {a.action.rstrip('.')} (by {a.due}{', done' if a.status == 'done' else ''})" for a in live] or \
            ["We are agreeing the prevention actions and will share them with you."]
     out += ["", "## Questions", "", f"{esc.owner} is your point of contact: {team.channel}."]
     return "\n".join(out)
+
+
+def _severity_history(esc: Escalation) -> str:
+    """'SEV-1 → SEV-2' when it changed, the one severity otherwise."""
+    chain = [esc.triage.severity.value] + [e.data["to"] for e in esc.events if e.kind == "severity_changed"]
+    return " → ".join(chain)
 
 
 def _kb(store: Store, esc: Escalation, st: rca.State, report: Report) -> str:
@@ -237,7 +247,7 @@ def _kb(store: Store, esc: Escalation, st: rca.State, report: Report) -> str:
     resolved = _first(esc.events, "resolved", last=True)
     title = rca.problem_of(esc)
     out = [f"# KB draft: {title[:1].upper()}{title[1:]}", "",
-           f"Type: {esc.type.value} · severity at the time: {esc.severity.value} · source: {esc.id} (internal)", "",
+           f"Type: {esc.type.value} · severity: {_severity_history(esc)} · source: {esc.id} (internal)", "",
            "## Symptoms", "", f"- {t.summary}"]
     if what and what != t.summary:
         out.append(f"- {what}")

@@ -168,7 +168,8 @@ Certificate renewal is a manual task with no owner and no expiry alert.
 
 ## What we did
 
-Certificate renewed and the gateway restarted.
+- Rolled back release 4.2.
+- Certificate renewed and the gateway restarted.
 
 ## What we are doing so it does not happen again
 
