@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from . import sla
 from .policy import policy_from_json
 from .schemas import Severity
-from .store import Store, events_by_escalation, format_id
+from .store import Store, events_by_escalation, format_id, parse_id
 
 FLAG_TEXT = {
     "delayed_acknowledgment": "first response breached",
@@ -168,7 +168,7 @@ def build(store: Store, now: datetime, *, include_closed: bool = False, number: 
 def _urgency(row: Row):
     nxt = row.next_clock
     far = datetime.max.replace(tzinfo=sla.ZoneInfo("UTC")) - timedelta(days=1)
-    return (not row.breached, nxt.due if nxt else far, row.severity.rank, int(row.id.removeprefix("ESC-")))
+    return (not row.breached, nxt.due if nxt else far, row.severity.rank, parse_id(row.id))
 
 
 def due_within(rows: list[Row], now: datetime, window: timedelta) -> list[Row]:

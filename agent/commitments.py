@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from .errors import UsageError
 from .schemas import Event
-from .store import Store, format_id, now, parse_id
+from .store import FUTURE_SLACK, Store, format_id, now, parse_id
 from .wording import format_time
 
 EVENT, DONE = "commitment", "commitment_done"
-FUTURE_SLACK = timedelta(minutes=5)
 
 
 @dataclass

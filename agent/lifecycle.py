@@ -8,19 +8,18 @@ one backfilled with --at cannot be dated before the last such step (notes and re
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from . import sla
 from .errors import UsageError
 from .policy import Policy
 from .schemas import Escalation, Severity
-from .store import Store, now, parse_id
+from .store import FUTURE_SLACK, Store, now, parse_id
 
 STATUSES = ("open", "acknowledged", "investigating", "workaround", "resolved", "confirmed", "closed")
 ACTIVE = ("acknowledged", "investigating", "workaround")
 MAX_LOG_CHARS = 20_000
 LOG_KINDS = ("note", "action", "hypothesis", "workaround", "decision")
-FUTURE_SLACK = timedelta(minutes=5)
 CLOCK_ACTIONS = ("ack", "update", "severity", "pause", "resume", "resolve", "confirm", "close")
 CLOCK_KINDS = ("ack", "update", "severity_changed", "pause", "resume", "resolved", "reopened", "confirmed", "closed")
 

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from .store import format_id
+
 WINDOW_DAYS = 90
 MIN_SHARED = 3
 MIN_JACCARD = 0.12
@@ -60,7 +62,7 @@ class Match:
 
     def as_dict(self) -> dict:
         return {
-            "id": f"ESC-{self.id}", "customer": self.customer, "opened_at": self.opened_at.isoformat(),
+            "id": format_id(self.id), "customer": self.customer, "opened_at": self.opened_at.isoformat(),
             "summary": self.summary, "shared_terms": list(self.shared), "jaccard": round(self.jaccard, 3),
             "same_customer": self.same_customer, "reason": self.reason,
         }

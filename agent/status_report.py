@@ -7,7 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from . import board, sla
-from .store import Store
+from .store import Store, parse_id
 
 
 def _age(opened: datetime, now: datetime) -> str:
@@ -58,7 +58,7 @@ def _cell(text: str) -> str:
 
 
 def _last_update(store: Store, row: board.Row) -> str:
-    number = int(row.id.split("-")[1])
+    number = parse_id(row.id)
     last = list(store.db.query(
         "SELECT at FROM events WHERE escalation_id = ? AND kind IN ('ack', 'update') ORDER BY at DESC LIMIT 1", [number]))
     return datetime.fromisoformat(last[0]["at"]).strftime("%a %d %b %H:%M") if last else "none yet"

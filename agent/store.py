@@ -11,7 +11,7 @@ import os
 import sqlite3
 import sys
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -39,6 +39,7 @@ from .schemas import Draft, EngineInfo, Escalation, Event, ModelCall, SlaPlan, T
 
 DEFAULT_BUSY_TIMEOUT = 5.0
 ID_PREFIX = "ESC-"
+FUTURE_SLACK = timedelta(minutes=5)  # how far past "now" an --at may lie (clocks drift between machines)
 
 
 class StoredEvent:

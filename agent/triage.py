@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from . import assess, drafting, rules, similar, sla
 from .engines import Engine, EngineResult, TriageRequest
@@ -11,7 +11,7 @@ from .errors import EngineError, UsageError
 from .policy import Policy
 from .schemas import EngineInfo, Escalation, Tier, Triage
 from .signals import Signals
-from .store import Store, format_id, now
+from .store import FUTURE_SLACK, Store, format_id, now
 
 MAX_CUSTOMER_CHARS = 200
 
@@ -93,7 +93,7 @@ def triage_complaint(
     opened_at = at or now()
     if opened_at.tzinfo is None:
         raise UsageError("--at needs a time zone offset, e.g. 2026-11-28T09:00:00+01:00")
-    if opened_at > now() + timedelta(minutes=5):
+    if opened_at > now() + FUTURE_SLACK:
         raise UsageError(f"--at {opened_at.isoformat()} is in the future: give when the escalation opened")
     if opened_at.year < 1990:
         raise UsageError(f"--at {opened_at.isoformat()} is too far in the past")
