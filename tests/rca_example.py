@@ -6,16 +6,13 @@ from __future__ import annotations
 import copy
 import json
 import sqlite3
-from datetime import datetime, timezone
 from pathlib import Path
 
 import yaml
-from click.testing import CliRunner
 
-from agent.cli import cli
+from conftest import FROZEN_NOW, freeze_clock, ok, run  # noqa: F401  (run, ok: re-exported to the RCA tests)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-FROZEN_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)  # Thu 26 Nov 12:00 UTC
 
 STEPS = [
     ["ack", "ESC-1", "--at", "2026-11-25T09:10:00+00:00"],
@@ -56,19 +53,7 @@ ANSWERS = {
 
 
 def freeze(monkeypatch) -> None:
-    # agent.lifecycle first: importing it under a patched agent.store.now would keep the frozen clock.
-    monkeypatch.setattr("agent.lifecycle.now", lambda: FROZEN_NOW)
-    monkeypatch.setattr("agent.store.now", lambda: FROZEN_NOW)
-
-
-def run(db_path, *args, input=None):
-    return CliRunner().invoke(cli, ["--db", str(db_path), *args], input=input, catch_exceptions=False)
-
-
-def ok(db_path, *args, input=None) -> str:
-    result = run(db_path, *args, input=input)
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result.stdout
+    freeze_clock(monkeypatch, FROZEN_NOW)
 
 
 def worked(db_path, *, steps=STEPS, source="login-outage.txt", customer="Acme Corp") -> None:
