@@ -191,6 +191,16 @@ def show(obj: Context, escalation_id: str, as_json: bool):
 AT_HELP = "When it happened, ISO 8601 with offset, for backfilling (default: now)."
 
 
+def _when(who: str = "did it"):
+    """The --at and --actor options every timeline step takes."""
+
+    def add(command):
+        command = click.option("--actor", help=f"Who {who} (default: $ESCALATE_ACTOR or $USER).")(command)
+        return click.option("--at", help=AT_HELP)(command)
+
+    return add
+
+
 def _step(obj: Context, escalation_id: str, action: str, at: str | None, actor: str | None, **args) -> None:
     from . import lifecycle, views
 
@@ -206,8 +216,7 @@ def _actor() -> str:
 def _lifecycle_command(name: str, action: str, doc: str):
     @cli.command(name, help=doc)
     @click.argument("escalation_id")
-    @click.option("--at", help=AT_HELP)
-    @click.option("--actor", help="Who did it (default: $ESCALATE_ACTOR or $USER).")
+    @_when("did it")
     @click.pass_obj
     def command(obj: Context, escalation_id: str, at: str | None, actor: str | None):
         _step(obj, escalation_id, action, at, actor)
@@ -223,8 +232,7 @@ _lifecycle_command("confirm", "confirm", "Record that the customer confirmed the
 @cli.command()
 @click.argument("escalation_id")
 @click.option("--note", help="What the update said.")
-@click.option("--at", help=AT_HELP)
-@click.option("--actor", help="Who sent it.")
+@_when("sent it")
 @click.pass_obj
 def update(obj: Context, escalation_id, note, at, actor):
     """Record that a customer update was sent (restarts the update clock)."""
@@ -235,8 +243,7 @@ def update(obj: Context, escalation_id, note, at, actor):
 @click.argument("escalation_id")
 @click.argument("text")
 @click.option("--kind", default="note", show_default=True, type=click.Choice(["note", "action", "hypothesis", "workaround", "decision"]))
-@click.option("--at", help=AT_HELP)
-@click.option("--actor", help="Who logged it.")
+@_when("logged it")
 @click.pass_obj
 def log(obj: Context, escalation_id, text, kind, at, actor):
     """Add a timeline entry: note, action, hypothesis, workaround or decision."""
@@ -246,8 +253,7 @@ def log(obj: Context, escalation_id, text, kind, at, actor):
 @cli.command()
 @click.argument("escalation_id")
 @click.argument("owner")
-@click.option("--at", help=AT_HELP)
-@click.option("--actor", help="Who reassigned it.")
+@_when("reassigned it")
 @click.pass_obj
 def assign(obj: Context, escalation_id, owner, at, actor):
     """Give the escalation a new owner."""
@@ -258,8 +264,7 @@ def assign(obj: Context, escalation_id, owner, at, actor):
 @click.argument("escalation_id")
 @click.argument("new_severity", metavar="SEV-N")
 @click.option("--reason", required=True, help="Why the severity changes.")
-@click.option("--at", help=AT_HELP)
-@click.option("--actor", help="Who changed it.")
+@_when("changed it")
 @click.pass_obj
 def severity(obj: Context, escalation_id, new_severity, reason, at, actor):
     """Change the severity; unmet targets are re-planned from this moment."""
@@ -269,8 +274,7 @@ def severity(obj: Context, escalation_id, new_severity, reason, at, actor):
 @cli.command()
 @click.argument("escalation_id")
 @click.option("--reason", required=True, help="What we are waiting for from the customer.")
-@click.option("--at", help=AT_HELP)
-@click.option("--actor", help="Who paused it.")
+@_when("paused it")
 @click.pass_obj
 def pause(obj: Context, escalation_id, reason, at, actor):
     """Pause the update and resolution clocks while waiting on the customer."""
@@ -280,8 +284,7 @@ def pause(obj: Context, escalation_id, reason, at, actor):
 @cli.command()
 @click.argument("escalation_id")
 @click.option("--summary", help="What fixed it.")
-@click.option("--at", help=AT_HELP)
-@click.option("--actor", help="Who resolved it.")
+@_when("resolved it")
 @click.pass_obj
 def resolve(obj: Context, escalation_id, summary, at, actor):
     """Mark the escalation resolved (stops the resolution clock)."""
@@ -292,8 +295,7 @@ def resolve(obj: Context, escalation_id, summary, at, actor):
 @click.argument("escalation_id")
 @click.option("--force", is_flag=True, help="Close before the customer confirmed (recorded as a red flag).")
 @click.option("--reason", help="Why, when forcing.")
-@click.option("--at", help=AT_HELP)
-@click.option("--actor", help="Who closed it.")
+@_when("closed it")
 @click.pass_obj
 def close(obj: Context, escalation_id, force, reason, at, actor):
     """Close a confirmed escalation."""

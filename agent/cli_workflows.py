@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import click
 
-from .cli import Context, _actor, _parse_at, cli
+from .cli import AT_HELP, Context, _actor, _parse_at, cli
 
-AT_HELP = "When it happened, ISO 8601 with offset, for backfilling (default: now)."
 
 
 @cli.command()
