@@ -29,7 +29,7 @@ def run(db_path, *args, input=None):
     """`escalate --db DB ARGS…` through click's runner."""
     from click.testing import CliRunner
 
-    from agent.cli import cli
+    from agent.faces.cli import cli
 
     return CliRunner().invoke(cli, ["--db", str(db_path), *args], input=input, catch_exceptions=False)
 

@@ -311,7 +311,7 @@ SCRIPT = textwrap.dedent(
     from datetime import datetime, timezone
     from click.testing import CliRunner
     import agent.lifecycle, agent.store
-    from agent.cli import cli
+    from agent.faces.cli import cli
     fixed = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
     agent.store.now = agent.lifecycle.now = lambda: fixed
     db = os.path.join(sys.argv[2], "e.db")

@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 from click.testing import CliRunner
 
-from agent.cli import cli
+from agent.faces.cli import cli
 from conftest import EXAMPLES
 
 OUTAGE = EXAMPLES / "login-outage.txt"
@@ -284,7 +284,7 @@ def test_python_dash_m_agent_cli_keeps_every_command():
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-m", "agent.cli", "metrics", "--help"], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([sys.executable, "-m", "agent.faces.cli", "metrics", "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "--by" in proc.stdout
 

@@ -27,7 +27,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 
-from agent.cli import cli
+from agent.faces.cli import cli
 from agent.store import Store
 
 pytestmark = pytest.mark.slow

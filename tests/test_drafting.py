@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from click.testing import CliRunner
 
-from agent.cli import cli
+from agent.faces.cli import cli
 from agent.wording import format_time
 
 OPENED = datetime(2026, 11, 25, 14, 0, tzinfo=timezone.utc)  # Wed 09:00 in New York

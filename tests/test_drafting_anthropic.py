@@ -21,7 +21,7 @@ from test_drafting import clock, drafts_table, ok, open_export  # noqa: F401 (cl
 from test_engine_anthropic import FAKE_KEY, MODEL, make_client
 
 from agent import drafting
-from agent.cli import cli
+from agent.faces.cli import cli
 from agent.engines import claude
 from agent.engines.claude import DraftAnswer, schema_hash
 from agent.prompts import prompt_hash

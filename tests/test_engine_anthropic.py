@@ -21,7 +21,7 @@ from conftest import CASSETTES, OPENED, RECORD_MODE, ROOT, cassette_vcr
 from pytest_socket import SocketBlockedError
 from vcr.errors import CannotOverwriteExistingCassetteException
 
-from agent.cli import cli
+from agent.faces.cli import cli
 from agent.engines import claude
 from agent.engines.claude import AnthropicEngine, neutralise, schema_hash
 from agent.prompts import prompt_hash

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from conftest import CASSETTES, cassette_vcr
 
 from agent import evals
-from agent.cli import cli
+from agent.faces.cli import cli
 from agent.engines import TriageRequest, claude
 from agent.engines.claude import AnthropicEngine
 from agent.errors import EngineError

@@ -70,7 +70,7 @@ def test_eval_cli_runs_an_ad_hoc_cases_file_and_stores_the_run(tmp_path):
 
     from click.testing import CliRunner
 
-    from agent.cli import cli
+    from agent.faces.cli import cli
 
     path = tmp_path / "mine.jsonl"
     path.write_text(

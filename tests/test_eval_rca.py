@@ -11,7 +11,7 @@ import yaml
 from click.testing import CliRunner
 
 from agent import evals, rca
-from agent.cli import cli
+from agent.faces.cli import cli
 from agent.engines.offline import OfflineEngine
 from agent.policy import default_policy
 from agent.store import Store

@@ -24,7 +24,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import cassette_vcr
 
-from agent.cli import cli
+from agent.faces.cli import cli
 from agent.engines import claude
 from agent.store import Store
 

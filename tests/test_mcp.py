@@ -20,8 +20,8 @@ from mcp import Client, StdioServerParameters, stdio_client  # the test extra in
 # Bound now, at collection: a module first imported while another test's fixture has patched
 # agent.store.now would keep that frozen clock for the rest of the session.
 import agent.commitments, agent.drafting, agent.lifecycle, agent.recovery, agent.triage, agent.warroom  # noqa: E401,F401,E402
-from agent.cli import cli
-from agent.mcp_server import build_server
+from agent.faces.cli import cli
+from agent.faces.mcp_server import build_server
 
 TIMEOUT = 30  # seconds for one whole client session
 OUTAGE = ("Our production environment is completely down since 9:00. Nobody at Acme can log in, all 400 "
@@ -285,7 +285,7 @@ def test_readme_lists_every_tool(server):
 
 
 def test_mcp_command_takes_the_db_from_escalate_db(monkeypatch, tmp_path):
-    from agent import mcp_server
+    from agent.faces import mcp_server
 
     seen = {}
     monkeypatch.setattr(mcp_server, "serve", lambda **kw: seen.update(kw))
@@ -295,12 +295,12 @@ def test_mcp_command_takes_the_db_from_escalate_db(monkeypatch, tmp_path):
 
 
 def test_mcp_without_the_extra_names_it_and_exits_2(monkeypatch):
-    import agent
+    import agent.faces
 
     for name in [m for m in sys.modules if m == "mcp" or m.startswith("mcp.")]:
         monkeypatch.setitem(sys.modules, name, None)  # as if the SDK were not installed
-    monkeypatch.delitem(sys.modules, "agent.mcp_server")
-    monkeypatch.delattr(agent, "mcp_server")
+    monkeypatch.delitem(sys.modules, "agent.faces.mcp_server")
+    monkeypatch.delattr(agent.faces, "mcp_server")
     result = CliRunner().invoke(cli, ["mcp"])
     assert result.exit_code == 2
     assert "escalation-handler[mcp]" in result.stderr and "Traceback" not in result.stderr

@@ -32,7 +32,7 @@ def test_wheel_contains_prompts_schemas_and_examples(wheel):
         "agent/prompts/messages/acknowledgment.j2",
         "agent/json_schemas/engine_triage.json",
         "agent/examples/login-outage.txt",
-        "agent/cli.py",
+        "agent/faces/cli.py",
     ):
         assert required in names
 

@@ -9,7 +9,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from agent.cli import cli
+from agent.faces.cli import cli
 
 
 def run(*args):

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from click.testing import CliRunner
 
-from agent.cli import cli
+from agent.faces.cli import cli
 from agent.engines.offline import OfflineEngine
 from agent.recovery import check_plan, impact_level
 from agent.schemas import ImpactFactor, Severity, Tier

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from test_faults import FaultyServer, closed_port, replay_only
 
 from agent import drafting
-from agent.cli import cli
+from agent.faces.cli import cli
 from agent.engines import claude
 from agent.engines.claude import AnthropicEngine
 from agent.redact import WITHHELD, Redaction, iban_ok, luhn, redact

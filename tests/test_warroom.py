@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from agent.cli import cli
+from agent.faces.cli import cli
 from agent.policy import DEFAULT, Policy, default_policy
 from agent.warroom import channel_name
 from conftest import EXAMPLES, ok, run

@@ -62,9 +62,9 @@ def rca(obj: Context, escalation_id, answers_file, engine, model, actor):
     escalate rca ESC-7
     escalate rca ESC-7 --answers rca.yaml
     """
-    from . import rca as lib
-    from .engines import get_engine
-    from .store import parse_id
+    from .. import rca as lib
+    from ..engines import get_engine
+    from ..store import parse_id
 
     with obj.store() as store:
         esc = lib.load(store, escalation_id)
@@ -101,7 +101,8 @@ def rca(obj: Context, escalation_id, answers_file, engine, model, actor):
 @click.pass_obj
 def actions(obj: Context, open_only, owner, escalation_id, as_json):
     """Prevention actions from RCAs, soonest due first, with the share done."""
-    from . import prevention, views
+    from .. import prevention
+    from . import views
 
     today = prevention.today_in()
     with obj.store() as store:
@@ -123,8 +124,8 @@ def actions(obj: Context, open_only, owner, escalation_id, as_json):
 @click.pass_obj
 def action(obj: Context, escalation_id, n, done, status, note, at, actor):
     """Set the status of prevention action N of an escalation."""
-    from . import prevention
-    from .errors import UsageError
+    from .. import prevention
+    from ..errors import UsageError
 
     if done == bool(status) and not (done and status == "done"):
         raise UsageError("give --done or --status STATUS (open, in_progress, blocked, done or cancelled)")
@@ -152,12 +153,12 @@ def report(obj: Context, escalation_id, kind, out):
     """
     from pathlib import Path
 
-    from . import report as lib
-    from .store import parse_id
+    from .. import report as lib
+    from ..store import parse_id
 
     if escalation_id.lower() == "status":
-        from . import status_report
-        from .store import now
+        from .. import status_report
+        from ..store import now
 
         with obj.store() as store:
             text = status_report.build(store, now(), timezone=obj.policy().timezone)
@@ -189,7 +190,7 @@ def report(obj: Context, escalation_id, kind, out):
 @click.pass_obj
 def prevention(obj: Context, type_, as_json):
     """Root causes and actions of past escalations of TYPE, and a prevention plan from them."""
-    from . import prevention as lib
+    from .. import prevention as lib
     from . import views
 
     with obj.store() as store:

@@ -25,7 +25,7 @@ def mcp_(obj: Context, engine: str, model: str | None):
     Uses --db / ESCALATE_DB and --policy / ESCALATE_POLICY like every command; needs the [mcp] extra.
     claude mcp add escalation-handler -- /path/to/.venv/bin/escalate --db /path/to/escalations.db mcp
     """
-    from .errors import UsageError
+    from ..errors import UsageError
 
     try:
         from . import mcp_server

@@ -19,7 +19,7 @@ def backup(obj: Context, file: str, force: bool):
     """
     from pathlib import Path
 
-    from .errors import UsageError
+    from ..errors import UsageError
 
     if Path(file).exists() and not force:
         raise UsageError(f"{file} exists: pass --force to overwrite it, or choose another name")

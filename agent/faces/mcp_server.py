@@ -30,11 +30,11 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from .errors import EscalateError, UsageError
-from .lint import Finding
-from .schemas import Escalation, Severity, Tier
-from .schemas.rca import PreventionAction
-from .schemas.recovery import RecoveryPlan
+from ..errors import EscalateError, UsageError
+from ..lint import Finding
+from ..schemas import Escalation, Severity, Tier
+from ..schemas.rca import PreventionAction
+from ..schemas.recovery import RecoveryPlan
 
 SERVER_NAME = "escalation-handler"
 CHANGES = "Changes state: "
@@ -345,8 +345,8 @@ def _iso(value: Any) -> Any:
 
 
 def _status(store, esc: Escalation, moment: datetime) -> EscalationStatus:
-    from . import board
-    from .store import parse_id
+    from .. import board
+    from ..store import parse_id
 
     row = board.one(store, parse_id(esc.id), moment).as_dict()
     live = {k: row[k] for k in ("paused", "next_deadline", "next_step", "clocks", "flags")}
@@ -355,8 +355,8 @@ def _status(store, esc: Escalation, moment: datetime) -> EscalationStatus:
 
 def _rca_progress(store, ident: str, proposer, actor: str, findings: list[Finding] = ()) -> RcaProgress:
     """Where the interview stands, asking (and recording) the next why question when one is due."""
-    from . import rca
-    from .store import parse_id
+    from .. import rca
+    from ..store import parse_id
 
     esc = rca.load(store, ident)
     st = rca.derive(esc.events)
@@ -387,8 +387,8 @@ def _version() -> str:
 def build_server(*, db_path: str | Path | None = None, policy_path: str | Path | None = None,
                  engine: str = "auto", model: str | None = None) -> MCPServer:
     """An MCPServer whose tools read and write the escalation database at `db_path`."""
-    from .policy import load_policy
-    from .store import Store, default_path
+    from ..policy import load_policy
+    from ..store import Store, default_path
 
     path = Path(db_path) if db_path else default_path()
     default_engine, default_model = engine, model
@@ -401,12 +401,12 @@ def build_server(*, db_path: str | Path | None = None, policy_path: str | Path |
         return (actor or "").strip() or os.environ.get("ESCALATE_ACTOR") or "mcp"
 
     def chosen_engine(choice: str | None, policy):
-        from .engines import get_engine
+        from ..engines import get_engine
 
         return get_engine(choice or default_engine, model=default_model, policy=policy)
 
     def now() -> datetime:
-        from .store import now as current
+        from ..store import now as current
 
         return current()
 
@@ -443,7 +443,7 @@ def build_server(*, db_path: str | Path | None = None, policy_path: str | Path |
         Severity (SEV-1..4), type, impact, routing and the six triage questions, checked and
         corrected by deterministic rules; SLA deadlines; the acknowledgment draft. Returns the
         stored record with its id (ESC-n) and live clocks."""
-        from .triage import triage_complaint as triage
+        from ..triage import triage_complaint as triage
 
         with _tool_errors():
             policy = load_policy(policy_file)
@@ -466,8 +466,8 @@ def build_server(*, db_path: str | Path | None = None, policy_path: str | Path |
     ) -> Board:
         """The status board: open escalations, breached first then by the earliest deadline, with
         countdowns, the next step and red flags."""
-        from . import board
-        from .sla import parse_duration
+        from .. import board
+        from ..sla import parse_duration
 
         with _tool_errors():
             moment = as_of or now()
@@ -497,7 +497,7 @@ def build_server(*, db_path: str | Path | None = None, policy_path: str | Path |
         """Changes state: appends one event to an escalation's timeline (a lifecycle step or a log
         entry) and moves its status and clocks. A step the lifecycle does not allow is refused and
         nothing is stored."""
-        from . import lifecycle
+        from .. import lifecycle
 
         with _tool_errors():
             if kind in TIMELINE_KINDS:
@@ -540,7 +540,7 @@ def build_server(*, db_path: str | Path | None = None, policy_path: str | Path |
         """Changes state: drafts a message for an escalation, lints it (blame language,
         placeholders, next-update time, named contact, credits within policy), corrects what it
         can and saves the draft. passed is false when an error is left after correction."""
-        from . import drafting
+        from .. import drafting
 
         with _tool_errors(), store() as s:
             chosen = chosen_engine(engine, s.policy_of(escalation_id))
@@ -560,8 +560,8 @@ def build_server(*, db_path: str | Path | None = None, policy_path: str | Path |
     ) -> LintReport:
         """Lints text a person wrote against the escalation's record: findings with their spans and
         fixes, and the corrected text. Stores nothing."""
-        from . import board, drafting, lint
-        from .store import parse_id
+        from .. import board, drafting, lint
+        from ..store import parse_id
 
         with _tool_errors(), store() as s:
             esc = s.get(escalation_id)
@@ -586,7 +586,7 @@ def build_server(*, db_path: str | Path | None = None, policy_path: str | Path |
         """Changes state (first call only): makes the recovery plan (impact level, actions,
         gestures within policy, the six-step conversation, dated follow-ups) and stores its
         follow-ups as commitments. Later calls return the stored plan."""
-        from . import recovery
+        from .. import recovery
 
         with _tool_errors(), store() as s:
             plan, made = recovery.plan(s, escalation_id, at=at, actor=actor_of(actor), credit_months=credit_months)
@@ -598,7 +598,7 @@ def build_server(*, db_path: str | Path | None = None, policy_path: str | Path |
         only_open: Annotated[bool, Field(description="Only commitments not done yet.")] = False,
     ) -> Commitments:
         """Commitments made to customers (recovery follow-ups, workaround promises), soonest due first."""
-        from . import commitments
+        from .. import commitments
 
         with _tool_errors(), store() as s:
             items = commitments.list_all(s, escalation_id)
@@ -615,7 +615,7 @@ def build_server(*, db_path: str | Path | None = None, policy_path: str | Path |
         actor: Actor = None,
     ) -> CommitmentView:
         """Changes state: marks commitment N of an escalation done."""
-        from . import commitments
+        from .. import commitments
 
         with _tool_errors(), store() as s:
             c = commitments.mark_done(s, escalation_id, n, at=at, actor=actor_of(actor), note=note)
@@ -633,7 +633,7 @@ def build_server(*, db_path: str | Path | None = None, policy_path: str | Path |
     ) -> WarRoom:
         """Changes state: opens the war room of a SEV-1/2 (commander, roster, channel, update
         cadence, checklist), or hands over command and fills roles in one already open."""
-        from . import warroom as wr
+        from .. import warroom as wr
 
         pairs = [f"{role}={name}" for role, name in (roles or {}).items()]
         with _tool_errors(), store() as s:
@@ -649,7 +649,7 @@ def build_server(*, db_path: str | Path | None = None, policy_path: str | Path |
         actor: Actor = None,
     ) -> WarRoom:
         """Changes state: ticks war-room checklist item N."""
-        from . import warroom as wr
+        from .. import warroom as wr
 
         with _tool_errors(), store() as s:
             esc, room = wr.check(s, escalation_id, n, at=at, actor=actor_of(actor))
@@ -661,7 +661,7 @@ def build_server(*, db_path: str | Path | None = None, policy_path: str | Path |
         as_of: Annotated[AwareDatetime | None, Field(description="The clocks at this time (default: now).")] = None,
     ) -> WarRoomBrief:
         """The read-in for someone joining late: what happened, where it stands, who does what, what next."""
-        from . import warroom as wr
+        from .. import warroom as wr
 
         with _tool_errors(), store() as s:
             return WarRoomBrief.model_validate(wr.brief(s, escalation_id, as_of or now()))
@@ -677,7 +677,7 @@ def build_server(*, db_path: str | Path | None = None, policy_path: str | Path |
     ) -> WorkaroundResult:
         """Changes state: records a workaround (status → workaround), the permanent-fix expectation,
         and a commitment to tell the customer when the permanent fix ships."""
-        from . import warroom as wr
+        from .. import warroom as wr
 
         with _tool_errors(), store() as s:
             esc, w = wr.record_workaround(s, escalation_id, steps, eta=permanent_fix_eta, at=at, actor=actor_of(actor))
@@ -686,7 +686,7 @@ def build_server(*, db_path: str | Path | None = None, policy_path: str | Path |
     # -- root cause analysis and the post-incident report ------------------------------------------
 
     def proposer_for(s, escalation_id: str, engine: str | None):
-        from . import rca
+        from .. import rca
 
         return rca.Proposer(chosen_engine(engine, s.policy_of(escalation_id)))
 
@@ -717,7 +717,7 @@ def build_server(*, db_path: str | Path | None = None, policy_path: str | Path |
         """Changes state: records one answer of the 5-Whys interview (checked by the blameless
         rules: an answer that blames a person is pushed one level deeper, a restated symptom is
         asked again) and returns the next question. The last answer completes the RCA."""
-        from . import rca
+        from .. import rca
 
         with _tool_errors(), store() as s:
             proposer = proposer_for(s, escalation_id, engine)
@@ -756,8 +756,8 @@ def build_server(*, db_path: str | Path | None = None, policy_path: str | Path |
         """The report of an escalation, in Markdown, built from the record and checked so nothing
         in it is invented (every time and timeline row is a stored event, the duration agrees,
         every action has an owner and a due date). A report that fails its checks is an error."""
-        from . import report
-        from .store import parse_id
+        from .. import report
+        from ..store import parse_id
 
         with _tool_errors(), store() as s:
             made = report.build(s, escalation_id, kind)
@@ -778,7 +778,7 @@ def build_server(*, db_path: str | Path | None = None, policy_path: str | Path |
         only_open: Annotated[bool, Field(description="Only actions not done or cancelled.")] = False,
     ) -> PreventionActions:
         """Prevention actions from RCAs, soonest due first, each marked overdue or not."""
-        from . import prevention
+        from .. import prevention
 
         today = prevention.today_in()
         with _tool_errors(), store() as s:
@@ -796,7 +796,7 @@ def build_server(*, db_path: str | Path | None = None, policy_path: str | Path |
         actor: Actor = None,
     ) -> PreventionAction:
         """Changes state: sets the status of prevention action N of an escalation."""
-        from . import prevention
+        from .. import prevention
 
         with _tool_errors(), store() as s:
             return prevention.set_status(s, escalation_id, n, status, at=at, actor=actor_of(actor), note=note)
@@ -814,7 +814,7 @@ def build_server(*, db_path: str | Path | None = None, policy_path: str | Path |
         """The playbook's metrics (time to first response and resolution per severity, SLA
         compliance, CSAT, escalation, repeat and recovery rates, prevention actions done), each
         against its target with a pass/fail mark."""
-        from . import metrics as m
+        from .. import metrics as m
 
         with _tool_errors(), store() as s:
             result = m.compute(s, now=as_of or now(), since=since.isoformat() if since else None,
@@ -827,9 +827,9 @@ def build_server(*, db_path: str | Path | None = None, policy_path: str | Path |
 def serve(*, db_path: str | Path | None = None, policy_path: str | Path | None = None,
           engine: str = "auto", model: str | None = None) -> None:
     """Check the database and policy, then serve the tools on stdio until the client hangs up."""
-    from .engines import ENGINE_CHOICES
-    from .policy import load_policy
-    from .store import Store, default_path
+    from ..engines import ENGINE_CHOICES
+    from ..policy import load_policy
+    from ..store import Store, default_path
 
     if engine not in ENGINE_CHOICES:
         raise UsageError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINE_CHOICES)}")

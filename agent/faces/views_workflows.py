@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 from datetime import datetime
 
-from .schemas.recovery import STEP_TITLES
-from .wording import format_time
+from ..schemas.recovery import STEP_TITLES
+from ..wording import format_time
 
 WIDTH = 96
 
@@ -17,7 +17,7 @@ def _wrap(text: str, indent: str, width: int = WIDTH) -> str:
 
 
 def recovery_text(plan, made_now: bool, tz: str) -> str:
-    from .recovery import gesture_label
+    from ..recovery import gesture_label
 
     lines = [f"{plan.escalation_id}  {plan.customer}: recovery plan, {plan.level} impact ({plan.points} points)"]
     if not made_now:

@@ -14,7 +14,7 @@ def _day(value: str | None, flag: str) -> str | None:
         return None
     from datetime import date
 
-    from .errors import UsageError
+    from ..errors import UsageError
 
     try:
         return date.fromisoformat(value).isoformat()
@@ -32,9 +32,9 @@ def _day(value: str | None, flag: str) -> str | None:
 @click.pass_obj
 def metrics(obj: Context, since, until, by, as_json, chart, now_):
     """The playbook's metrics, each against its target with a pass/fail mark."""
-    from . import metrics as m
+    from .. import metrics as m
     from . import views
-    from .store import now
+    from ..store import now
 
     moment = _parse_at(now_) or now()
     with obj.store() as store:
@@ -54,8 +54,8 @@ def metrics(obj: Context, since, until, by, as_json, chart, now_):
 @click.pass_obj
 def csat(obj: Context, escalation_id, score, comment, at):
     """Record the customer's post-escalation satisfaction score (1-5)."""
-    from . import metrics as m
-    from .store import now
+    from .. import metrics as m
+    from ..store import now
 
     with obj.store() as store:
         esc = m.record_csat(store, escalation_id, score, comment, _parse_at(at) or now(), _actor())
@@ -69,8 +69,8 @@ def csat(obj: Context, escalation_id, score, comment, at):
 @click.pass_obj
 def outcome(obj: Context, escalation_id, result, at):
     """Record whether the relationship was kept: retained, churned or at-risk."""
-    from . import metrics as m
-    from .store import now
+    from .. import metrics as m
+    from ..store import now
 
     with obj.store() as store:
         esc = m.record_outcome(store, escalation_id, result, _parse_at(at) or now(), _actor())
@@ -83,7 +83,7 @@ def outcome(obj: Context, escalation_id, result, at):
 @click.pass_obj
 def tickets(obj: Context, period, count):
     """Record the total tickets of a month (the escalation-rate denominator)."""
-    from . import metrics as m
+    from .. import metrics as m
 
     with obj.store() as store:
         m.record_tickets(store, period, count)
@@ -98,8 +98,8 @@ def tickets(obj: Context, period, count):
 @click.pass_obj
 def import_(obj: Context, file, fmt, mapping, dry_run):
     """Load historical escalations with their timelines (idempotent, all-or-nothing per file)."""
-    from . import transfer
-    from .errors import UsageError
+    from .. import transfer
+    from ..errors import UsageError
 
     pairs = {}
     for item in mapping:
@@ -120,7 +120,7 @@ def import_(obj: Context, file, fmt, mapping, dry_run):
 @click.pass_obj
 def export(obj: Context, fmt, out):
     """Write every escalation with its events (import reads it back)."""
-    from . import transfer
+    from .. import transfer
 
     with obj.store() as store:
         if out:

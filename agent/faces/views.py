@@ -7,8 +7,8 @@ import textwrap
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from .wording import format_time
-from .schemas import Escalation
+from ..wording import format_time
+from ..schemas import Escalation
 
 QUESTION_WIDTH = 96
 
@@ -152,7 +152,7 @@ def eta(esc: Escalation, row=None) -> str:
 
 
 def clock_lines(row) -> list[str]:
-    from .sla import humanize
+    from ..sla import humanize
 
     tz = ZoneInfo(row.timezone)
     lines = [f"Clocks{' (PAUSED: waiting on the customer)' if row.paused else ''}"]
@@ -217,7 +217,7 @@ def step_text(esc: Escalation, action: str) -> str:
 
 
 def board_text(rows, now: datetime) -> str:
-    from .sla import humanize
+    from ..sla import humanize
 
     if not rows:
         return "No open escalations."
@@ -245,7 +245,7 @@ def due_text(rows, window: str) -> str:
 
 
 def policy_text(policy) -> str:
-    from .sla import humanize
+    from ..sla import humanize
 
     lines = [f"Policy {policy.name!r} (time zone {policy.timezone}); targets count open time in their calendar", "",
              f"{'severity':<9} {'first response':>15} {'update':>26} {'resolution':>15}  calendar  stakeholders"]

@@ -15,12 +15,12 @@ class Context:
         self.policy_path = policy
 
     def store(self):
-        from .store import Store, default_path
+        from ..store import Store, default_path
 
         return Store(self.db_path or default_path())
 
     def policy(self):
-        from .policy import load_policy
+        from ..policy import load_policy
 
         return load_policy(self.policy_path)
 
@@ -37,7 +37,7 @@ class Group(click.Group):
             click.echo("interrupted; nothing half-written was kept", err=True)
             sys.exit(130)
         except Exception as exc:
-            from .errors import EscalateError
+            from ..errors import EscalateError
 
             if os.environ.get("ESCALATE_DEBUG"):
                 raise
@@ -61,7 +61,7 @@ def cli(ctx: click.Context, db: str | None, policy: str | None) -> None:
 
 
 def _read_source(source: str | None, text: str | None, encoding: str) -> str:
-    from .errors import UsageError
+    from ..errors import UsageError
 
     if text is not None and source is not None:
         raise UsageError("give the complaint once: a FILE, '-' for stdin, or --text")
@@ -93,7 +93,7 @@ def _parse_at(value: str | None, flag: str = "--at"):
         return None
     from datetime import datetime
 
-    from .errors import UsageError
+    from ..errors import UsageError
 
     try:
         moment = datetime.fromisoformat(value)
@@ -127,8 +127,8 @@ def triage(obj: Context, source, text, customer, tier, contact, owner, timezone,
     cat complaint.txt | escalate triage - --customer Acme --json
     """
     from . import views
-    from .engines import get_engine
-    from .triage import parse_tier, triage_complaint
+    from ..engines import get_engine
+    from ..triage import parse_tier, triage_complaint
 
     complaint = _read_source(source, text, encoding)
     parse_tier(tier)
@@ -156,8 +156,9 @@ def triage(obj: Context, source, text, customer, tier, contact, owner, timezone,
 @click.pass_obj
 def list_(obj: Context, as_json: bool):
     """Open escalations, most urgent first."""
-    from . import board, views
-    from .store import now
+    from .. import board
+    from . import views
+    from ..store import now
 
     with obj.store() as store:
         rows = board.build(store, now())
@@ -173,8 +174,9 @@ def list_(obj: Context, as_json: bool):
 @click.pass_obj
 def show(obj: Context, escalation_id: str, as_json: bool):
     """One escalation, whole: record, triage, SLA, drafts and updates log."""
-    from . import board, views
-    from .store import now, parse_id
+    from .. import board
+    from . import views
+    from ..store import now, parse_id
 
     with obj.store() as store:
         esc = store.get(escalation_id)
@@ -202,7 +204,8 @@ def _when(who: str = "did it"):
 
 
 def _step(obj: Context, escalation_id: str, action: str, at: str | None, actor: str | None, **args) -> None:
-    from . import lifecycle, views
+    from .. import lifecycle
+    from . import views
 
     with obj.store() as store:
         esc = lifecycle.step(store, escalation_id, action, at=_parse_at(at), actor=actor or _actor(), **args)
@@ -310,9 +313,10 @@ def close(obj: Context, escalation_id, force, reason, at, actor):
 @click.pass_obj
 def status(obj: Context, as_json, due_within, fail_on_breach, now_):
     """The board: open escalations, most urgent deadline first, with countdowns and red flags."""
-    from . import board, views
-    from .sla import parse_duration
-    from .store import now as current
+    from .. import board
+    from . import views
+    from ..sla import parse_duration
+    from ..store import now as current
 
     moment = _parse_at(now_, "--now") or current()
     with obj.store() as store:
@@ -351,7 +355,7 @@ def policy_show(obj: Context, as_json: bool):
 def policy_check(obj: Context, file: str):
     """Validate a TOML policy file; print it, or the errors with line and key."""
     from . import views
-    from .policy import load_policy
+    from ..policy import load_policy
 
     click.echo(views.policy_text(load_policy(file)))
 
@@ -373,11 +377,12 @@ def draft(obj: Context, escalation_id, kind, audience, engine, model, out, webho
     Every draft is linted (blame language, placeholders, next update time, contact, credits)
     and saved. Exit 1 when it still fails lint after correction.
     """
-    from . import delivery, drafting, views
-    from .engines import get_engine
+    from .. import delivery, drafting
+    from . import views
+    from ..engines import get_engine
 
     if kind not in drafting.KINDS:
-        from .errors import UsageError
+        from ..errors import UsageError
 
         raise UsageError(f"unknown draft kind {kind!r}: choose one of {', '.join(drafting.KINDS)}")
     delivery.check(out, webhook)
@@ -413,10 +418,11 @@ def draft(obj: Context, escalation_id, kind, audience, engine, model, out, webho
 @click.pass_obj
 def lint_(obj: Context, file, escalation_id, kind, as_json):
     """Lint text a human wrote against an escalation's record; print findings and the corrected text."""
-    from . import board, drafting, lint, views
-    from .store import now, parse_id
+    from .. import board, drafting, lint
+    from . import views
+    from ..store import now, parse_id
 
-    from .errors import UsageError
+    from ..errors import UsageError
 
     text = _read_source(file, None, "utf-8")
     if len(text) > 100_000:
@@ -453,8 +459,9 @@ def eval_(obj: Context, suites, cases_file, engine, model, limit, as_json, gate)
     """
     from pathlib import Path as P
 
-    from . import evals, views
-    from .engines import get_engine
+    from .. import evals
+    from . import views
+    from ..engines import get_engine
 
     policy = obj.policy()
     chosen = get_engine(engine, model=model, policy=policy)
@@ -494,7 +501,7 @@ from . import cli_mcp  # noqa: E402,F401
 from . import cli_workflows  # noqa: E402,F401
 from . import cli_rca  # noqa: E402,F401
 
-if __name__ == "__main__":  # `python -m agent.cli`: run the one `cli` the command modules registered on
-    from agent.cli import main as registered_main
+if __name__ == "__main__":  # `python -m agent.faces.cli`: run the one `cli` the command modules registered on
+    from agent.faces.cli import main as registered_main
 
     registered_main()

@@ -24,7 +24,7 @@ def recovery(obj: Context, escalation_id, credit_months, at, actor, as_json):
     escalate recovery ESC-7
     escalate recovery ESC-7 --credit-months 2 --json
     """
-    from . import recovery as rec
+    from .. import recovery as rec
     from . import views, views_workflows
 
     with obj.store() as store:
@@ -44,9 +44,9 @@ def recovery(obj: Context, escalation_id, credit_months, at, actor, as_json):
 @click.pass_obj
 def commitments(obj: Context, escalation_id, only_open, now_, as_json):
     """Commitments to customers (of one escalation, or all), soonest due first."""
-    from . import commitments as com
+    from .. import commitments as com
     from . import views, views_workflows
-    from .store import now as current
+    from ..store import now as current
 
     moment = _parse_at(now_, "--now") or current()
     with obj.store() as store:
@@ -68,7 +68,7 @@ def commitments(obj: Context, escalation_id, only_open, now_, as_json):
 @click.pass_obj
 def done(obj: Context, escalation_id, number, note, at, actor):
     """Mark commitment N of an escalation done (`escalate commitments` lists them)."""
-    from . import commitments as com
+    from .. import commitments as com
     from . import views_workflows
 
     with obj.store() as store:
@@ -97,9 +97,10 @@ def warroom(obj: Context, escalation_id, commander, roles, force, check_n, show_
     escalate warroom ESC-7 --check 2                          tick checklist item 2
     escalate warroom ESC-7 --brief                            read-in for someone joining late
     """
-    from . import views, views_workflows, warroom as wr
-    from .errors import UsageError
-    from .store import now as current
+    from .. import warroom as wr
+    from . import views, views_workflows
+    from ..errors import UsageError
+    from ..store import now as current
 
     modes = sum([bool(commander or roles), check_n is not None, show_brief])
     if modes != 1:
@@ -138,7 +139,8 @@ def workaround(obj: Context, escalation_id, steps, eta, at, actor, as_json):
     escalate workaround ESC-7 "Sign in at https://backup.example/login" --permanent-fix-eta 2026-12-01
     It counts as communicated once `escalate update` records the update that carried it.
     """
-    from . import views, views_workflows, warroom as wr
+    from .. import warroom as wr
+    from . import views, views_workflows
 
     with obj.store() as store:
         esc, w = wr.record_workaround(store, escalation_id, steps, eta=eta, at=_parse_at(at), actor=actor or _actor())
