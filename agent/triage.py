@@ -60,8 +60,8 @@ def run_engine(engine: Engine, request: TriageRequest, signals: Signals, policy:
 
 def decide(*, text: str, customer: str, tier: Tier, engine: Engine, policy: Policy) -> tuple[Triage, EngineResult, EngineInfo]:
     """Signals → engine (with fallback) → rules: the whole judgement, nothing stored."""
-    signals = Signals.read(text, tier)
-    result, info = run_engine(engine, TriageRequest(complaint=text, customer=customer, tier=tier), signals, policy)
+    signals = Signals.read(text, tier)  # the engines read the complaint without its claims about itself
+    result, info = run_engine(engine, TriageRequest(complaint=signals.text, customer=customer, tier=tier), signals, policy)
     evidence_severity, _ = assess.assess_severity(signals, tier)
     triage = rules.reconcile(
         result.answer, signals, tier=tier, policy=policy,
