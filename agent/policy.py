@@ -379,7 +379,7 @@ def parse_policy(source: str, *, name: str = "custom", where: str = "policy") ->
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            loc = [str(p) for p in err["loc"]]
+            loc = [str(p) for p in err["loc"] if p != "[key]"]  # a bad dict key is reported at the key
             message = err["msg"].removeprefix("Value error, ")
             named = re.match(r"^([\w.-]+): (.*)$", message)
             keyed = (err.get("ctx") or {}).get("error")
@@ -397,7 +397,8 @@ def _line_of(source: str, loc: list[str]) -> int | None:
     """The line that sets a key (or its nearest table), so an error points where to look.
 
     Follows [tables], [[arrays of tables]] (the n-th header is index n of the loc) and dotted
-    keys; the line whose path matches most of `loc` wins, the first one on a tie."""
+    keys; the line whose path matches most of `loc` wins (a table inside the key, when nothing
+    names the key itself), the first one on a tie."""
     best, best_depth = None, 0
     current: list[str] = []
     arrays: dict[tuple[str, ...], int] = {}
@@ -418,8 +419,14 @@ def _line_of(source: str, loc: list[str]) -> int | None:
                 continue
             path = [*current, *_key_parts(m[1])]
         depth = len(path)
-        if depth > best_depth and depth <= len(loc) and path == loc[:depth]:
-            best, best_depth = i, depth
+        if depth <= len(loc) and path == loc[:depth]:
+            score = depth
+        elif path[: len(loc)] == loc:  # a table inside the key: where the key first appears
+            score = len(loc) - 0.5
+        else:
+            continue
+        if score > best_depth:
+            best, best_depth = i, score
     return best
 
 
