@@ -37,6 +37,7 @@ class Head:
     intercept: tuple[float, ...]
     weights: dict[str, list[float]]
     thresholds: dict[str, float]
+    link: str = "softmax"  # "ovr": one-vs-rest logits, each squashed by the sigmoid, then normalised
 
     def scores(self, feats: dict[str, float]) -> list[float]:
         out = list(self.intercept)
@@ -53,9 +54,12 @@ class Head:
         if len(self.classes) == 2 and len(s) == 1:  # binary: one logit for the second class
             p = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, s[0]))))
             return {self.classes[0]: 1.0 - p, self.classes[1]: p}
-        top = max(s)
-        e = [math.exp(x - top) for x in s]
-        z = sum(e)
+        if self.link == "ovr":
+            e = [1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, x)))) for x in s]
+        else:
+            top = max(s)
+            e = [math.exp(x - top) for x in s]
+        z = sum(e) or 1.0
         return {c: x / z for c, x in zip(self.classes, e)}
 
     def weighed(self, feats: dict[str, float], cls: str, n: int = 5) -> list[tuple[str, float]]:
@@ -88,6 +92,7 @@ class Reading:
     security_threshold: float
     words: list[tuple[str, float]]
     source: str
+    type: str | None = None  # the team model's type, when it is sure
 
     @property
     def is_security(self) -> bool:
@@ -100,7 +105,7 @@ class LinearModel:
             raise ModelFileError(f"{source}: not a model of format {FORMAT}: rebuild it with `escalate model train`")
         try:
             self.heads = {name: Head(tuple(h["classes"]), tuple(float(x) for x in h["intercept"]), h["weights"],
-                                     {k: float(v) for k, v in h.get("thresholds", {}).items()})
+                                     {k: float(v) for k, v in h.get("thresholds", {}).items()}, h.get("link", "softmax"))
                           for name, h in data["heads"].items()}
             for needed in ("kind", "severity", "security"):
                 self.heads[needed]
@@ -162,6 +167,8 @@ def in_force(db_path: Path | str | None = None) -> LinearModel:
         if path.exists():
             key = f"{path}:{path.stat().st_mtime_ns}"
             if key not in _CACHE:
-                _CACHE[key] = LinearModel.load(path)
+                from .team import load_team
+
+                _CACHE[key] = load_team(path)
             return _CACHE[key]
     return shipped()

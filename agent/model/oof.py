@@ -36,11 +36,16 @@ class OutOfFold:
             raise ModelFileError(f"{path}: out-of-fold file not found: make it with `escalate model train`")
         except (OSError, EOFError, KeyError, json.JSONDecodeError) as exc:
             raise ModelFileError(f"{path}: unreadable out-of-fold file ({type(exc).__name__}): rerun `escalate model train`")
+        from .. import claims
+        from ..complaint import customer_words
+
         self.by_text: dict[str, dict] = {}
         for row in load_all(folder or datasets_dir()):
             entry = self.rows.get(row.id)
             if entry is not None:
+                # the row as given, and as the engine reads it (the customer's new words without claims)
                 self.by_text.setdefault(_key(row.text), entry)
+                self.by_text.setdefault(_key(claims.read(customer_words(row.text)).text), entry)
         self.scores = shipped().scores
         self.misses = 0
 
