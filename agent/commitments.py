@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from .errors import UsageError
 from .schemas import Event
-from .store import FUTURE_SLACK, Store, format_id, now, parse_id
+from .store import FUTURE_SLACK, Store, format_id, now, parse_id, serialised
 from .wording import format_time
 
 EVENT, DONE = "commitment", "commitment_done"
@@ -113,6 +113,7 @@ def add(store: Store, number: int, items: list[dict], *, actor: str, at: datetim
     return stored
 
 
+@serialised
 def mark_done(store: Store, ident: str, n: int, *, at: datetime | None = None, actor: str = "cli",
               note: str | None = None) -> Commitment:
     number = parse_id(ident)

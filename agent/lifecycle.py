@@ -14,7 +14,7 @@ from . import sla
 from .errors import UsageError
 from .policy import Policy
 from .schemas import Escalation, Severity
-from .store import FUTURE_SLACK, Store, now, parse_id
+from .store import FUTURE_SLACK, Store, now, parse_id, serialised
 
 STATUSES = ("open", "acknowledged", "investigating", "workaround", "resolved", "confirmed", "closed")
 ACTIVE = ("acknowledged", "investigating", "workaround")
@@ -55,9 +55,11 @@ def _require(esc: Escalation, allowed: tuple[str, ...], action: str, hint: str =
         raise UsageError(f"cannot {action} {esc.id}: it is {esc.status}" + (f"; {hint}" if hint else ""))
 
 
+@serialised
 def step(store: Store, ident: str, action: str, *, at: datetime | None = None, actor: str = "cli",
          **args) -> Escalation:
-    """Apply one lifecycle action and return the escalation as it now is."""
+    """Apply one lifecycle action and return the escalation as it now is. The state is read, checked and
+    written inside one BEGIN IMMEDIATE transaction: concurrent steps queue, and each sees the one before."""
     esc = store.get(ident)
     number = parse_id(esc.id)
     moment = _moment(esc, at)

@@ -118,6 +118,7 @@ def overdue(action: PreventionAction, today: date) -> bool:
     return action.status not in CLOSED and date.fromisoformat(action.due) < today
 
 
+@store_mod.serialised
 def set_status(store: Store, ident: str, n: int, status: str, *, at: datetime | None = None, actor: str = "cli",
                note: str | None = None) -> PreventionAction:
     """Append `action_status`; an unknown action, status or a no-op is a UsageError and stores nothing."""

@@ -6,6 +6,7 @@ WAL mode and a busy timeout let several processes share one file; every write ru
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -13,7 +14,7 @@ import sys
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 
 def _import_sqlite_utils():
@@ -113,6 +114,18 @@ def _locked(exc: sqlite3.OperationalError) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 
 
+def serialised(fn: Callable) -> Callable:
+    """Run `fn(store, …)` inside one BEGIN IMMEDIATE transaction: the state it reads and checks is the
+    state it writes on, so two concurrent steps queue instead of both passing the same check."""
+
+    @functools.wraps(fn)
+    def inside(store: "Store", *args, **kwargs):
+        with store.transaction():
+            return fn(store, *args, **kwargs)
+
+    return inside
+
+
 class Store:
     def __init__(self, path: str | Path, *, busy_timeout: float | None = None):
         self.path = Path(path)
@@ -156,7 +169,12 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """BEGIN IMMEDIATE … COMMIT. Re-entrant: inside an open transaction it joins it, so a step can
+        read, check and write under one write lock (see `serialised`)."""
         conn = self.db.conn
+        if conn.in_transaction:
+            yield self.db
+            return
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
