@@ -12,14 +12,14 @@ from datetime import datetime
 
 from . import sla
 from .errors import UsageError
+from .event_data import LOG_KINDS
 from .policy import Policy
 from .schemas import Escalation, Severity
-from .store import FUTURE_SLACK, Store, now, parse_id, serialised
+from .store import FUTURE_SLACK, Store, now, parse_id
 
 STATUSES = ("open", "acknowledged", "investigating", "workaround", "resolved", "confirmed", "closed")
 ACTIVE = ("acknowledged", "investigating", "workaround")
 MAX_LOG_CHARS = 20_000
-LOG_KINDS = ("note", "action", "hypothesis", "workaround", "decision")
 CLOCK_ACTIONS = ("ack", "update", "severity", "pause", "resume", "resolve", "confirm", "close")
 CLOCK_KINDS = ("ack", "update", "severity_changed", "pause", "resume", "resolved", "reopened", "confirmed", "closed")
 
@@ -55,17 +55,24 @@ def _require(esc: Escalation, allowed: tuple[str, ...], action: str, hint: str =
         raise UsageError(f"cannot {action} {esc.id}: it is {esc.status}" + (f"; {hint}" if hint else ""))
 
 
-@serialised
 def step(store: Store, ident: str, action: str, *, at: datetime | None = None, actor: str = "cli",
          **args) -> Escalation:
-    """Apply one lifecycle action and return the escalation as it now is. The state is read, checked and
-    written inside one BEGIN IMMEDIATE transaction: concurrent steps queue, and each sees the one before."""
+    """Apply one lifecycle action and return the escalation as it now is.
+
+    The check and the write happen inside one BEGIN IMMEDIATE transaction, so concurrent steps queue
+    and each is judged on the state the one before it left. The escalation is read before the write
+    lock is taken (the slow part); inside the lock, if any event landed since that read, it is read
+    again and the step judged on that."""
+    seen = store.last_event_id(parse_id(ident))
     esc = store.get(ident)
     number = parse_id(esc.id)
-    moment = _moment(esc, at)
-    kind, data, columns = _plan(esc, action, moment, store.policy_of(number), **args)
-    _in_order(esc, action, moment)
-    store.append(number, kind, actor=actor, at=moment, data=data, columns=columns)
+    with store.transaction():
+        if store.last_event_id(number) != seen:
+            esc = store.get(number)
+        moment = _moment(esc, at)
+        kind, data, columns = _plan(esc, action, moment, store.policy_of(number), **args)
+        _in_order(esc, action, moment)
+        store.append(number, kind, actor=actor, at=moment, data=data, columns=columns)
     return store.get(number)
 
 

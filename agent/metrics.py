@@ -49,7 +49,7 @@ COLUMNS = ("escalation_id", "severity", "type", "customer", "owner", "tier", "mo
  FR_SEVERITY, RES_SEVERITY, CSAT_AT, OUTCOME_AT) = range(len(COLUMNS))
 TIMES = {"first_response": (FR_MINUTES, FR_TARGET, FR_MET, FR_SEVERITY),
          "resolution": (RES_MINUTES, RES_TARGET, RES_MET, RES_SEVERITY)}
-OUTCOMES = ("retained", "churned", "at-risk")
+from .event_data import OUTCOMES  # noqa: E402
 
 
 def check_csat(score: float) -> float:

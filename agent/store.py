@@ -34,7 +34,7 @@ def _import_sqlite_utils():
 
 sqlite_utils = _import_sqlite_utils()
 
-from . import migrations  # noqa: E402  (after sqlite_utils, which it imports too)
+from . import event_data, migrations  # noqa: E402  (after sqlite_utils, which it imports too)
 from .errors import NotFound, StoreError  # noqa: E402
 from .schemas import Draft, EngineInfo, Escalation, Event, ModelCall, SlaPlan, Triage
 
@@ -67,15 +67,41 @@ def events_by_escalation(db: sqlite_utils.Database, where_ids_sql: str, args: li
     ids), in time order."""
     out: dict[int, list[StoredEvent]] = {}
     only = f" AND kind IN ({','.join(repr(k) for k in kinds)})" if kinds else ""
+    checked = event_data.checked_kinds()
     for row in db.conn.execute(
         f"SELECT id, escalation_id, at, actor, kind, data FROM events WHERE escalation_id IN ({where_ids_sql}){only} "
         f"ORDER BY escalation_id, at, id",  # the (escalation_id, at) index gives this order without a sort
         args,
     ):
-        out.setdefault(row[1], []).append(StoredEvent(*row))
+        if row[4] in checked or not (row[5] or "{").startswith("{"):  # the others' data no reader indexes
+            if usable(row[1], row[0], row[4], row[2], row[5]) is None:
+                continue
+        try:
+            event = StoredEvent(*row)
+        except (TypeError, ValueError) as exc:
+            event_data.skipped(row[1], row[0], row[4], f"at {row[2]!r}: {exc}")
+            continue
+        if event.at.tzinfo is None:
+            event_data.skipped(row[1], row[0], row[4], f"at {row[2]!r} has no time zone offset")
+            continue
+        out.setdefault(row[1], []).append(event)
     for events in out.values():  # `at` keeps its offset: text order is not always time order
         events.sort(key=lambda e: (e.at, e.id))
     return out
+
+
+def usable(escalation_id: int, event_id: int, kind: str, at: str, raw: str) -> dict | None:
+    """The event's data when a reader can use it; otherwise None, after one warning (agent/event_data.py)."""
+    try:
+        data = json.loads(raw) if raw else {}
+    except (TypeError, ValueError, RecursionError):
+        event_data.skipped(escalation_id, event_id, kind, "data is not JSON")
+        return None
+    why = event_data.problem(kind, data) or event_data.moment(at)
+    if why is not None:
+        event_data.skipped(escalation_id, event_id, kind, why if why.startswith(("data", "kind")) else f"at {why}")
+        return None
+    return data
 
 
 def put_policy(db: sqlite_utils.Database, policy_json: str) -> str:
@@ -359,8 +385,9 @@ class Store:
     def events(self, number: int) -> list[Event]:
         """In real time order: `at` keeps the offset it was given, so text order is not time order."""
         events = [
-            Event(id=e["id"], escalation_id=number, at=e["at"], actor=e["actor"], kind=e["kind"], data=json.loads(e["data"]))
+            Event(id=e["id"], escalation_id=number, at=e["at"], actor=e["actor"], kind=e["kind"], data=data)
             for e in self.db.query("SELECT * FROM events WHERE escalation_id = ? ORDER BY id", [number])
+            if (data := usable(number, e["id"], e["kind"], e["at"], e["data"])) is not None
         ]
         events.sort(key=lambda e: (e.at, e.id))
         return events
@@ -388,6 +415,10 @@ class Store:
         if found is None:
             raise StoreError(f"policy {digest} is missing from {self.path}")
         return found[0]
+
+    def last_event_id(self, number: int) -> int:
+        """The newest event id of one escalation (0 for none): a cheap "has anything changed since?"."""
+        return self.db.execute("SELECT coalesce(max(id), 0) FROM events WHERE escalation_id = ?", [number]).fetchone()[0]
 
     def model_calls(self, number: int) -> list[dict]:
         return list(self.db.query("SELECT * FROM model_calls WHERE escalation_id = ? ORDER BY id", [number]))
