@@ -36,6 +36,7 @@ sqlite_utils = _import_sqlite_utils()
 
 from . import event_data, migrations  # noqa: E402  (after sqlite_utils, which it imports too)
 from .errors import NotFound, StoreError  # noqa: E402
+from .private import narrow  # noqa: E402
 from .schemas import Draft, EngineInfo, Escalation, Event, ModelCall, SlaPlan, Triage
 
 DEFAULT_BUSY_TIMEOUT = 5.0
@@ -123,7 +124,7 @@ def parse_id(value: str | int) -> int:
     text = str(value).strip().upper()
     if text.startswith(ID_PREFIX):
         text = text[len(ID_PREFIX) :]
-    if not text.isdigit() or len(text) > 18:  # SQLite integers stop at 2**63-1
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:  # SQLite integers stop at 2**63-1; '²' is no id
         raise NotFound(f"not an escalation id: {value!r} (ids look like ESC-7)")
     return int(text)
 
@@ -134,6 +135,22 @@ def format_id(number: int) -> str:
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+# What this process has committed, (escalation number, event kind) in order: an interrupt message says
+# exactly what was kept. Each write is one transaction, so what is not listed was not stored at all.
+kept: list[tuple[int, str]] = []
+_pending: list[tuple[int, str]] = []
+
+
+def kept_summary() -> str:
+    if not kept:
+        return "nothing was stored"
+    by: dict[int, list[str]] = {}
+    for number, kind in kept:
+        by.setdefault(number, []).append(kind)
+    return "kept " + "; ".join(f"{format_id(n)} ({', '.join(dict.fromkeys(kinds))})" for n, kinds in by.items()) \
+        + ", each written whole; nothing half-written"
 
 
 def _locked(exc: sqlite3.OperationalError) -> bool:
@@ -162,6 +179,9 @@ class Store:
             if not self.path.exists():
                 # Complaints hold customer data: the file is readable by its owner only.
                 os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+            else:  # one created wider (by hand, another tool, an old umask) is narrowed, with a warning
+                for part in (self.path, *(self.path.with_name(self.path.name + s) for s in ("-wal", "-shm"))):
+                    narrow(part)
             conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             conn.execute("PRAGMA journal_mode = WAL")
@@ -205,15 +225,19 @@ class Store:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise self._error(exc) from exc
+        _pending.clear()
         try:
             yield self.db
             conn.execute("COMMIT")
+            kept.extend(_pending)
         except sqlite3.OperationalError as exc:
             conn.execute("ROLLBACK")
             raise self._error(exc) from exc
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        finally:
+            _pending.clear()
 
     # -- writes ------------------------------------------------------------------------------
 
@@ -333,6 +357,7 @@ class Store:
 
     @staticmethod
     def _event(db: sqlite_utils.Database, number: int, kind: str, actor: str, at: datetime, data: dict[str, Any]) -> None:
+        _pending.append((number, kind))
         db["events"].insert(
             {
                 "escalation_id": number,

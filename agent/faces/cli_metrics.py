@@ -124,7 +124,9 @@ def export(obj: Context, fmt, out):
 
     with obj.store() as store:
         if out:
-            with open(out, "w", encoding="utf-8", newline="") as fh:
+            from ..private import open_private
+
+            with open_private(out, "w", encoding="utf-8", newline="") as fh:
                 n = transfer.export(store, fmt, fh)
             click.echo(f"wrote {n} escalations to {out}", err=True)
         else:
