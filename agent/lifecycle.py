@@ -66,11 +66,12 @@ def step(store: Store, ident: str, action: str, *, at: datetime | None = None, a
     seen = store.last_event_id(parse_id(ident))
     esc = store.get(ident)
     number = parse_id(esc.id)
+    policy = store.policy_of(number)  # stored at triage and never rewritten: safe to read outside the lock
     with store.transaction():
         if store.last_event_id(number) != seen:
             esc = store.get(number)
         moment = _moment(esc, at)
-        kind, data, columns = _plan(esc, action, moment, store.policy_of(number), **args)
+        kind, data, columns = _plan(esc, action, moment, policy, **args)
         _in_order(esc, action, moment)
         store.append(number, kind, actor=actor, at=moment, data=data, columns=columns)
     return store.get(number)

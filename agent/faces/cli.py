@@ -123,7 +123,7 @@ def _parse_at(value: str | None, flag: str = "--at"):
     from ..event_data import EARLIEST_YEAR
     from ..store import now
 
-    if moment.year < EARLIEST_YEAR or moment.year > now().year + 10:  # the clocks would walk centuries of days
+    if flag == "--now" and not EARLIEST_YEAR <= moment.year <= now().year + 10:  # the clocks would walk centuries
         raise UsageError(f"{flag} {value!r} is outside {EARLIEST_YEAR} to {now().year + 10}")
     return moment
 

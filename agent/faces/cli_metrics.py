@@ -36,7 +36,7 @@ def metrics(obj: Context, since, until, by, as_json, chart, now_):
     from . import views
     from ..store import now
 
-    moment = _parse_at(now_) or now()
+    moment = _parse_at(now_, "--now") or now()
     with obj.store() as store:
         result, rows = m.compute_with_rows(store, now=moment, since=_day(since, "--since"), until=_day(until, "--until"),
                                            by=by)
