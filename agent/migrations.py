@@ -253,3 +253,13 @@ def apply(db: sqlite_utils.Database) -> list[str]:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+@migration
+def m050_web_users_sessions(db: sqlite_utils.Database) -> None:
+    """Team mode of `escalate serve`: users with a role and a password hash (argon2), and login
+    sessions kept by the hash of their token (a stolen database holds no usable cookie)."""
+    db["users"].create({"name": str, "role": str, "password_hash": str, "created_at": str}, pk="name",
+                       if_not_exists=True)
+    db["web_sessions"].create({"token_hash": str, "user": str, "created_at": str, "expires_at": str},
+                              pk="token_hash", foreign_keys=[("user", "users", "name")], if_not_exists=True)
