@@ -98,17 +98,16 @@ def triage_complaint(
     if opened_at.year < 1990:
         raise UsageError(f"--at {opened_at.isoformat()} is too far in the past")
 
-    number = store.open_escalation(
-        customer=customer, tier=tier.value, contact=contact, complaint=text, opened_at=opened_at,
-        timezone_name=tz_name, requested_engine=engine.name, actor=actor,
-    )
+    # Judge first, then write once: nothing is stored until the judgement is whole.
     triage, result, info = decide(text=text, customer=customer, tier=tier, engine=engine, policy=policy)
     plan = sla.plan(policy, triage.severity, opened_at, tz_name, tier)
     team = policy.teams[triage.type]
     owner_name = owner.strip() if owner and owner.strip() else team.owner
-    matches = similar.find(store.db, number=number, complaint=text, customer=customer, opened_at=opened_at)
-    store.record_triage(
-        number, triage=triage, sla=plan, engine=info, owner=owner_name, policy=policy.model_dump(mode="json"),
-        calls=result.calls, actor=actor, similar=[m.as_dict() for m in matches], at=opened_at,
+    matches = similar.find(store.db, number=0, complaint=text, customer=customer, opened_at=opened_at)
+    number = store.create_triaged(
+        customer=customer, tier=tier.value, contact=contact, complaint=text, opened_at=opened_at,
+        timezone_name=tz_name, requested_engine=engine.name, actor=actor,
+        triage=triage, sla=plan, engine=info, owner=owner_name, policy=policy.model_dump(mode="json"),
+        calls=result.calls, similar=[m.as_dict() for m in matches],
     )
     return drafting.create(store, format_id(number), "acknowledgment", moment=opened_at, actor=actor).escalation
