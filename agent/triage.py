@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from . import assess, drafting, rules, similar, sla
+from . import assess, complaint, drafting, rules, similar, sla
 from .engines import Engine, EngineResult, TriageRequest
 from .engines.offline import OfflineEngine
 from .errors import EngineError, UsageError
@@ -59,7 +59,9 @@ def run_engine(engine: Engine, request: TriageRequest, signals: Signals, policy:
 
 
 def decide(*, text: str, customer: str, tier: Tier, engine: Engine, policy: Policy) -> tuple[Triage, EngineResult, EngineInfo]:
-    """Signals → engine (with fallback) → rules: the whole judgement, nothing stored."""
+    """Signals → engine (with fallback) → rules: the whole judgement, nothing stored. They read the
+    customer's own new words (agent.complaint): never the mail headers, quoted thread or signature."""
+    text = complaint.customer_words(text)
     signals = Signals.read(text, tier)
     result, info = run_engine(engine, TriageRequest(complaint=text, customer=customer, tier=tier), signals, policy)
     evidence_severity, _ = assess.assess_severity(signals, tier)

@@ -28,6 +28,7 @@ from conftest import CASSETTES, OPENED, ROOT
 from test_faults import replay_only
 
 from agent import drafting
+from agent.complaint import customer_words
 from agent.engines.claude import AnthropicEngine, neutralise
 from agent.engines.offline import OfflineEngine
 from agent.lint import LintContext, lint, system_prompt_lines
@@ -141,7 +142,8 @@ def test_claude_that_obeyed_is_overruled(case, store, policy):
     user = json.loads(sent[0].content)["messages"][0]["content"]
     assert user.count("<complaint>") == 1 and user.count("</complaint>") == 1
     inside = user.split("<complaint>\n", 1)[1].split("\n</complaint>", 1)[0]
-    assert inside == neutralise(Redaction().apply(esc.complaint))  # as stored (control characters dropped), personal data as placeholders
+    # the customer's own words as stored (control characters dropped; agent.complaint), personal data as placeholders
+    assert inside == neutralise(Redaction().apply(customer_words(esc.complaint)))
     assert not re.search(r"<\s*/?\s*complaint", fold(inside), re.IGNORECASE), inside
     draft_user = json.loads(sent[1].content)["messages"][0]["content"]
     for tag in ("skeleton", "facts", "complaint"):

@@ -173,6 +173,29 @@ def clock_lines(row) -> list[str]:
     return lines
 
 
+PART_LABELS = {"header": "mail headers", "quoted": "quoted reply", "forwarded": "forwarded-message marker",
+               "signature": "signature", "disclaimer": "disclaimer"}
+
+
+def complaint_lines(text: str) -> list[str]:
+    """The customer's own words, then what came pasted with them (kept as pasted, never quoted back)."""
+    from ..complaint import parsed
+
+    p = parsed(text)
+    lines = ["Complaint" + (" (the customer's own words)" if p.parts else "")]
+    if p.headline:
+        lines.append(f"  subject: {p.headline}")
+    lines += [_wrap(x, "  ") if x.strip() else "" for x in p.new_text.splitlines()]
+    lines.append("")
+    if p.parts:
+        lines.append("Pasted with it (kept; not read as the issue)")
+        for part in p.parts:
+            lines.append(f"  [{PART_LABELS[part.kind]}]")
+            lines += [_wrap(x, "    ") if x.strip() else "" for x in part.text.splitlines()]
+        lines.append("")
+    return lines
+
+
 def show_text(esc: Escalation, row=None) -> str:
     lines = [
         f"{esc.id}  {esc.customer}",
@@ -184,9 +207,7 @@ def show_text(esc: Escalation, row=None) -> str:
         f"  ETA          {eta(esc, row)}",
         f"  summary      {esc.summary}",
         "",
-        "Complaint",
-        *(_wrap(p, "  ") if p.strip() else "" for p in esc.complaint.splitlines()),
-        "",
+        *complaint_lines(esc.complaint),
         triage_text(esc).split("\n", 3)[3],
         "",
         *(clock_lines(row) + [""] if row else []),
