@@ -139,6 +139,9 @@ def test_board_filters_and_the_next_30_minutes(c):
     rows = c.get("/board/rows?customer=acme")
     assert rows.status_code == 200 and rows.text.startswith("<tbody") and "ESC-1" in rows.text
     assert 'data-due="' in rows.text
+    triage(c)  # the same complaint from Acme again: a pattern-blindness red flag
+    flagged = c.get("/board?flag=pattern_blindness").text.split("<tbody")[1]
+    assert "ESC-3" in flagged and "ESC-2" not in flagged
 
 
 def _draft(c, ident, kind="update"):
