@@ -610,7 +610,7 @@ _TEAM_OF = _lc(
 )
 _MANY = {"dozens": 24.0, "hundreds": 200.0, "thousands": 2_000.0, "millions": 2_000_000.0}
 _ALL_USERS = _rx(
-    r"\b(?:all|every(?:one)?\s+of)\s+(?:of\s+)?(?:our|my|the)\s+(?:" + _PEOPLE + r")\b",
+    r"\b(?:all|every(?:one)?\s+of)\s+(?:of\s+)?(?:our|my|the)\s+(?:[\w-]+\s+)?(?:" + _PEOPLE + r")\b",
     r"\bevery(?:one|body)\b|\bentire\s+(?:company|team|org|organi[sz]ation|staff|workforce|user base)\b|\bwhole\s+(?:company|team|org|organi[sz]ation|office)\b|\ball users\b|\balle\b",
 )
 _MONEY = _lc(

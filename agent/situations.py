@@ -41,9 +41,9 @@ def _w(*alternatives: str) -> str:
 
 
 # -- the parts --------------------------------------------------------------------------------------
-_ORG = r"(?:customers?|compan(?:y|ies)|tenants?|users?|patients?|clinics?|practices?|organi[sz]ations?|business(?:es)?|firms?|schools?|shops?|stores?|merchants?|sellers?|people|persons?|clients?|famil(?:y|ies)|accounts?|members?|employers?|banks?|hospitals?|guests?)"
+_ORG = r"(?:customers?|compan(?:y|ies)|tenants?|users?|patients?|clinics?|practices?|organi[sz]ations?|business(?:es)?|firms?|schools?|shops?|stores?|merchants?|sellers?|people|persons?|clients?|famil(?:y|ies)|accounts?|members?|employers?|banks?|hospitals?|guests?|households?|homes?|hotels?|propert(?:y|ies)|agenc(?:y|ies)|offices?|branches|pupils?|students?|residents?|parents?|children|child|kids?|drivers?|employees?|patrons?|subscribers?|departments?)"
 _OTHER_P = (
-    r"(?:some(?:one|body)\s+else|(?:another|other|a\s+different|different|some\s+other)\s+(?:[\w-]+\s+)?" + _ORG
+    r"(?:some(?:one|body)\s+else|every(?:one|body)\s+else|each\s+other|one\s+another|(?:another|other|a\s+different|different|some\s+other)\s+(?:[\w-]+\s+)?" + _ORG
     + r"|(?:a|the)\s+stranger|strangers|third\s+parties|the\s+wrong\s+(?:recipients?|people|person|customers?|clients?|users?|tenants?|patients?|merchants?|sellers?)"
     r"|(?:a|an)\s+(?:[\w-]+\s+)?" + _ORG + r"\s+(?:that\s+|which\s+)?(?:i|we)(?:'ve|’ve|\s+have)?\s+(?:never|don't|do\s+not)\s+(?:heard\s+of|know|seen|met)"
     r")"
@@ -52,7 +52,8 @@ _DATA_P = (
     r"(?:names?|address(?:es)?|bank\s+(?:details|account(?:\s+numbers?)?|numbers?|statements?)|ibans?|account\s+numbers?|card\s+(?:numbers?|details)|cvvs?|social\s+security\s+numbers?|ssns?"
     r"|dates?\s+of\s+birth|phone\s+numbers?|email\s+address(?:es)?|salar(?:y|ies)|payroll(?:\s+\w+)?|wages|medical\s+\w+|diagnos[ie]s|medications?|prescriptions?|health\s+records?"
     r"|patient\s+(?:notes|records|list|data|files|details)|(?:rent\s+|tax\s+|bank\s+)?(?:invoices?|statements?|contracts?|documents?|records?|rows|certificates?|returns?)|orders?|accounts?|profiles?|balances?"
-    r"|(?:customer|client|contact|guest|tenant|patient|member)\s+(?:list|data|details|records|information|files)|personal\s+(?:data|information|details|info)|data|information|details|files?|transactions?)"
+    r"|(?:customer|client|contact|guest|tenant|patient|member)\s+(?:list|data|details|records|information|files)|personal\s+(?:data|information|details|info)|data|information|details|files?|transactions?"
+    r"|passports?|id\s+(?:cards?|documents?)|driving\s+licen[cs]es?|photos?|reports?|report\s+cards?|grades|results|transcripts?|(?:order\s+|purchase\s+|chat\s+|medical\s+)?histor(?:y|ies)|messages|conversations|chats|emails)"
 )
 # What identifies a person or a business (not an "account" or a "balance": "accounts that are not mine" on a
 # credit report is a dispute about the report, not a view into someone else's records).
@@ -86,7 +87,7 @@ _OTHERS_DATA = _lc(
 _SHOWN = _lc(
     r"\b(?:see|sees|saw|seeing|seen|view|views|viewed|viewing|open|opens|opened|access|accessed|accessible|read|reads|download(?:ed|s)?|edit(?:s|ed)?|change(?:d)?|visible|showing|shows?|shown|showed|displays?|displayed"
     r"|contains?|contained|containing|includes?|included|including|appears?|appeared|listed|full\s+of|got|gets|received|receives?|sent|send|sends|emailed|mailed|went\s+out|delivered|forwarded|shared|published|posted|leaked|exposed|printed|exported"
-    r"|found|finds?|indexed|call(?:ed)?\s+me\s+and\s+read)\b|\bthere\s+(?:is|are|was|were)\b|\b(?:is|are)\s+from\b|\bbelong\w*\b|\bnot\s+mine\b|\bnot\s+ours\b"
+    r"|found|finds?|indexed|has|have|had|call(?:ed)?\s+me\s+and\s+read)\b|\bthere\s+(?:is|are|was|were)\b|\b(?:is|are)\s+from\b|\bbelong\w*\b|\bnot\s+mine\b|\bnot\s+ours\b"
 )
 _SECRET = _lc(
     r"\bcard\s+numbers?\b|\bfull\s+(?:card\s+)?numbers?\b|\bcvvs?\b|\bcvcs?\b|\bpasswords?\b|\bpasscodes?\b|\bpin\s+(?:numbers?|codes?)\b|\bapi\s+keys?\b|\bsecret\s+keys?\b|\bprivate\s+keys?\b"
@@ -95,7 +96,7 @@ _SECRET = _lc(
 _PLACE = _lc(
     r"\blogs\b|\blog\s+(?:files?|entries|lines|output)\b|\blogging\b|\blogged\b(?!\s+(?:in|on|into|out|off))|\b(?:debug|error|server|access|application|audit|event|the)\s+log\b|\bdebug\b|\bconsole\b"
     r"|\bstack\s*traces?\b|\bpage\s+source\b|\bsource\s+code\b|\bpublic(?:ly)?\b(?!\s+records?)|\bforums?\b|\bgithub\b|\bgitlab\b|\brepo(?:sitory)?\b"
-    r"|\bpastebin\b|\burls?\b|\bquery\s+strings?\b|\banalytics\b|\b(?:plain|clear)[\s-]?text\b|\bunmasked\b|\bunencrypted\b|\bin\s+the\s+clear\b|\bexamples?\b|\bscreenshots?\b|\bemails?\s+to\s+(?:all|every)"
+    r"|\bpastebin\b|\burls?\b|\bquery\s+strings?\b|\banalytics\b|\b(?:plain|clear)[\s-]?text\b|\bunmasked\b|\bunencrypted\b|\b(?:not|n't)\s+(?:masked|encrypted|redacted|hidden)\b|\bwithout\s+(?:masking|encryption)\b|\bin\s+the\s+clear\b|\bexamples?\b|\bscreenshots?\b|\bemails?\s+to\s+(?:all|every)"
     r"|\b(?:anyone|anybody|everyone|everybody)\s+(?:can|could|who|visiting|with)\b|\b(?:to|for)\s+(?:all|every|any)\s+(?:visitors?|users?|customers?)\b|\ball\s+visitors\b|\bstatus\s+page\b|\bsearch\s+engines?\b"
 )
 # An access to an account or a change to it that only its owner should make.
@@ -103,20 +104,25 @@ _ACCESS = _lc(
     r"\b(?:sign|log)[- ]?(?:ins?|ons?)\b|\blogins?\b|\b(?:signed|logged|signing|logging)\s+(?:in|on|into)\b|\bsessions?\b|\bnew\s+(?:device|login|sign-?in)\b"
     r"|\b(?:password|email(?:\s+address)?|phone\s+number|bank\s+(?:details|number|account)|payout\s+(?:email|details|account|bank)|recovery\s+email|username|settings|2fa|mfa|two[- ]factor(?:\s+authentication)?)"
     r"(?:\s+(?:[\w-]+\s+){0,3}?)(?:was|were|is|are|has\s+been|have\s+been|got)?\s*(?:changed|replaced|reset|removed|disabled|switched\s+off|turned\s+off|updated|different)\b"
-    r"|\b(?:changed|replaced|reset|removed|disabled|switched\s+off|turned\s+off)\s+(?:(?:our|my|the)\s+)?(?:password|email|bank|payout|2fa|mfa|two[- ]factor|settings)\b"
-    r"|\b(?:change|changed|changes)\s+(?:the\s+)?(?:bank|payout|email|password)\b"
+    r"|\b(?:changed|replaced|reset|removed|disabled|switched\s+off|turned\s+off)\s+(?:(?:our|my|the)\s+)?(?:[\w-]+\s+)?(?:password|email|bank|payout|2fa|mfa|two[- ]factor|settings)\b"
+    r"|\b(?:change|changed|changes)\s+(?:the\s+|our\s+|my\s+)?(?:[\w-]+\s+)?(?:bank|payout|email|password|phone|address|owner)\b"
+    r"|\b(?:(?:new\s+)?(?:forwarding\s+)?rules?|webhooks?|integrations?|apps?|api\s+keys?|users?|admins?|devices?|payees?|bank\s+accounts?|email\s+addresses|redirects?)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:appeared|was\s+added|were\s+added|was\s+created|were\s+created|showed\s+up|was\s+set\s+up|were\s+set\s+up|was\s+installed|were\s+installed|was\s+invited|were\s+invited)\b"
+    r"|\b(?:admin|account|user|login|credentials|password)\s+(?:[\w-]+\s+)?(?:was|were|has\s+been|have\s+been)\s+used\b|\b(?:orders|purchases|payments|transfers|bookings|invitations|invites|downloads|exports|posts)\b"
+    r"|\bfrom\s+(?:a|an)\s+(?:new\s+|unknown\s+|strange\s+)?(?:device|ip|ip\s+address|location|computer|phone|browser|country|city)\s+(?:that\s+)?(?:we|i)\s+(?:don't|do\s+not|didn't|did\s+not)\s+(?:know|recogni[sz]e|use)\b"
     r"|\bnew\s+(?:admin|administrator|user|owner)(?:\s+user)?\s+(?:appeared|was\s+added|was\s+created|added|created|showed\s+up)\b|\b(?:api\s+keys?|tokens?)\s+(?:were\s+|was\s+)?(?:regenerated|rotated|created|revoked)\b"
     r"|\b(?:is|are|got|get|gets|getting)\s+(?:in|into)\s+(?:our|my|the)\s+(?:account|system|shop|workspace|console)\b|\bsome(?:one|body)\s+(?:is|was)\s+in\b|\b(?:taken|took|take)\s+(?:over\s+)?(?:my|our)\s+account\b"
     r"|\benter(?:ed|s)?\s+(?:in|into)\s+(?:our|my|the)\s+(?:[\w-]+\s+)?account\b|\baccessed\b|\bsaved\s+addresses\s+are\s+different\b|\bexport\s+of\s+(?:the\s+)?[\w\s]{0,20}(?:was\s+)?started\b"
     r"|\b(?:password\s+)?reset\s+(?:emails?|links?|codes?|requests?)\b|\b(?:login|sign-?in|security)\s+(?:alerts?|notifications?|codes?)\b|\bverification\s+codes?\b"
 )
-_ATTEMPT_ONLY = _lc(r"\breset\s+(?:emails?|links?|codes?|requests?)\b|\b(?:login|sign-?in|security)\s+(?:alerts?|notifications?|codes?)\b|\bverification\s+codes?\b|\bnew\s+(?:device|login|sign-?in)\b")
+_ATTEMPT_ONLY = _lc(r"\b(?:orders|purchases|payments|transfers|bookings|invitations|invites|downloads|exports|posts)\b|\breset\s+(?:emails?|links?|codes?|requests?)\b|\b(?:login|sign-?in|security)\s+(?:alerts?|notifications?|codes?)\b|\bverification\s+codes?\b|\bnew\s+(?:device|login|sign-?in)\b")
 _NOT_US = _lc(
     r"\b(?:we|i)\s+(?:did\s+not|didn't|never|have\s+not|haven't|had\s+not|hadn't|not)\s+(?:make|made|do|did|request|requested|ask|asked|authori[sz]e|authori[sz]ed|create|created|touch|touched|change|changed|use|used|start|started|set|log|sign)\b"
     r"|\b(?:none\s+of\s+us|no(?:body|\s?one)(?:\s+(?:on\s+our\s+(?:side|team|end)|here))?)\s+(?:[\w-]+\s+){0,2}?(?:did|made|created|touched|requested|changed|set|started|ran|authori[sz]ed|"
     r"(?:have|has)\s+(?:ever\s+)?been|was\s+working|were\s+working|knows?|recogni[sz]es?|added|invited|approved)\b|\bnot\s+(?:us|me)\b|\bwasn't\s+(?:us|me)\b|\bnot\s+by\s+(?:us|me)\b"
     r"|\b(?:unknown|unfamiliar|unrecogni[sz]ed|strange|foreign|suspicious)\s+(?:[\w-]+\s+)?(?:device|ip|ip\s+address|address|country|city|location|email|user|session|browser|number)s?\b"
     r"|\b(?:an?\s+)?(?:ip\s+address|ip|device|country|city|place|location|session|login|email|address|number|user)\s+(?:that\s+)?(?:we|i)\s+(?:don't|do\s+not)\s+(?:know|recogni[sz]e)\b"
+    r"|\bno(?:body|\s?one)\s+of\s+us\b|\b(?:every(?:body|one)|all\s+of\s+us|we)\s+(?:[\w-]+\s+){0,3}?(?:was|were)\s+(?:asleep|sleeping|away|offline|on\s+holiday)\b|\bswitched\s+off\s+at\s+home\b"
     r"|\bwhere\s+none\s+of\s+us\b|\bi\s+was\s+(?:sleeping|asleep|away|on\s+holiday)\b|\bi\s+not\s+(?:use|make|do|request)\b|\bnot\s+(?:requested|asked\s+for|made)\s+by\b"
     r"|\bnever\s+asked\s+for\b|\bdid\s+not\s+request\b|\boffice\s+is\s+closed\b"
     r"|\b(?:some(?:one|body)(?:\s+else)?|a\s+stranger|an?\s+attacker|attackers|hackers?|an\s+intruder)\s+(?:has\s+|have\s+|had\s+)?(?:taken|took|enter\w*|log\w*|sign\w*|got|get|changed|is\s+in|was\s+in|accessed)\b"
@@ -127,6 +133,7 @@ _STORED = _lc(
 _LOSS = _lc(
     r"\bno\s+longer\s+(?:in|there|visible|available|in\s+the\s+system|on\s+the\s+system|showing|exist)\b|\bnever\s+(?:arrive[sd]?|reach(?:es|ed)?|show(?:s|ed)?\s+up|appear(?:s|ed)?|made\s+it|got\s+(?:saved|there))\b"
     r"|\b(?:not|never|n't)\s+(?:been\s+|being\s+)?(?:saved|stored|recorded|kept|synced|synchronised|synchronized)\b|\bare\s+not\s+saved\b|\bsimply\s+not\s+been\s+saved\b"
+    r"|\b(?:is|are|keeps?|kept|has\s+been|have\s+been|was|were)\s+(?:\w+\s+)?losing\b|\b(?:\d+|some|many|several|dozens\s+of|hundreds\s+of)\s+(?:[\w-]+\s+)?(?:invoices|orders|records|entries|rows|items|files|messages|bookings|transactions)\s+(?:are\s+|were\s+|went\s+)?missing\b"
     r"|\b(?:silently|quietly)\s+(?:\w+\s+)?(?:dropp(?:ed|ing)|lost|los(?:e|ing)|discard(?:ed|ing)|skipp(?:ed|ing)|deleted)\b"
     r"|\bdropp(?:ing|ed)\s+(?:\w+\s+){0,2}?(?:orders|records|entries|rows|messages|events|data|transactions|payments|items|emails|files|bookings|updates)\b"
     r"|\b(?:disappear(?:s|ed|ing)?|vanish(?:es|ed|ing)?|is\s+disappear|are\s+disappear|corrupted|corruption)\b|\b(?:is|are|was|were|got|became|become)\s+corrupt\b"
@@ -134,15 +141,16 @@ _LOSS = _lc(
     r"|\b(?:are|is|were|was)\s+(?:now\s+)?(?:empty|blank)\b|\blose\s+all\s+(?:the|our)\s+work\b|\bhave\s+different\s+amounts\b"
 )
 _MONEY_ACT = _lc(
-    r"\b(?:charg(?:e|ed|es|ing)|bill(?:ed|ing)?|debit(?:ed|s)?|collect(?:ed)?|paid|pay(?:outs?|ments?)|refunds?|refunded|(?:bank\s+|wire\s+)?transfers?\s+(?:of|for)|transferred\s+(?:the\s+|our\s+|my\s+)?(?:money|funds|amount|payment)|withdr[ae]w\w*|deduct(?:ed|ions?)?|take\s+the\s+money|took\s+the\s+money|taken\s+(?:the\s+)?money)\b"
+    r"\b(?:payroll|salar(?:y|ies)|wages|direct\s+debits?|standing\s+orders?|charg(?:e|ed|es|ing)|bill(?:ed|ing)?|debit(?:ed|s)?|collect(?:ed)?|paid|pay(?:outs?|ments?)|refunds?|refunded|(?:bank\s+|wire\s+)?transfers?\s+(?:of|for)|transferred\s+(?:the\s+|our\s+|my\s+)?(?:money|funds|amount|payment)|withdr[ae]w\w*|deduct(?:ed|ions?)?|take\s+the\s+money|took\s+the\s+money|taken\s+(?:the\s+)?money)\b"
 )
 _WRONG = _lc(
     r"\b(?:twice|two\s+times|double|three\s+times|ten\s+times|\d+\s+times)\b|\b(?:the\s+)?wrong\s+(?:amounts?|merchants?|sellers?|accounts?|cards?|people|person|customers?|recipients?|bank)\b"
     r"|\bto\s+(?:the\s+)?wrong\b|\bwent\s+to\s+(?:the\s+)?(?:wrong|strangers|other)\b|\banother\s+(?:seller|merchant|customer|person)(?:'s|’s)\s+amount\b|\bthe\s+amount\s+of\s+(?:the\s+)?(?:previous|next|another|other)\b"
+    r"|\bwrong\s+(?:rate|exchange\s+rate|currency|price|prices)\b|\b(?:received|got|paid|charged|debited)\s+(?:less|more)\s+than\s+(?:they|we|i|it|he|she)\s+should\b"
     r"|\bincorrectly\b|\bby\s+mistake\b|\bstrangers\s+got\b|\breceived\s+nothing\b|\bgot\s+nothing\b"
 )
 _MONEY_WRONG = _lc(
-    _MONEY_ACT.pattern + r"(?:\s+[\w'’$€£.,-]+){0,6}?\s+(?:" + _WRONG.pattern + r")|(?:" + _WRONG.pattern + r")(?:\s+[\w'’-]+){0,4}?\s+" + _MONEY_ACT.pattern
+    _MONEY_ACT.pattern + r"(?:\s+[\w'’$€£.,;-]+){0,10}?\s+(?:" + _WRONG.pattern + r")|(?:" + _WRONG.pattern + r")(?:\s+[\w'’-]+){0,4}?\s+" + _MONEY_ACT.pattern
 )
 _ALL = _lc(
     r"\b(?:every|each)\s+(?:single\s+)?(?:one\s+of\s+(?:our|the|my)\s+)?(?:[\w-]+\s+){0,2}?(?:" + _PEOPLE + r")\b|\bevery(?:one|body)\b"
@@ -235,6 +243,6 @@ def _situation(kind: str, low: str, lo: int, hi: int, nxt: int) -> tuple[bool, b
 
 _NONE_CAN = _lc(r"\b(?:none|no(?:body|\s?one)|not\s+(?:a\s+single|one))\b[^.!?\n]{0,60}?\b(?:can|could|is\s+able\s+to|are\s+able\s+to)\s+(?:even\s+|currently\s+|still\s+|now\s+)?"
                   r"(?:do\s+anything|do\s+any\s+work|work|log|sign|open|load|use|access|connect|reach|enter|print|scan|take|process|pay|sell|get\s+in|save|ship|book|start|run|serve|trade|operate)\b")
-_GENERAL = _lc(r"\b(?:how\s+long|how\s+soon|before|until|once|whenever|after)\b[^.;:!?\n]{0,40}$")
+_GENERAL = _lc(r"\b(?:how\s+long|how\s+soon)\b[^.;:!?\n]{0,60}$|\b(?:before|until|once|whenever|after)\s+(?:they|it|these|those|records|data|files)\s+(?:are|is|get|gets|have\s+been|has\s+been)\s+$")
 _IN_PLACE = _lc(r"\b(?:in|on|into|to|inside|within|under|through)\b")
 _ONLY_SOME = _lc(r"\b(?:some|a\s+few|(?<!every\s)(?<!each\s)one\s+of|only\s+(?:one|two|a\s+few)|certain)\s+(?:of\s+(?:our|the)\s+)?(?:[\w-]+\s+)?(?:users|people|staff|sites|stores|clinics|locations|agents)\b")
