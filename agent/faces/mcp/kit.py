@@ -15,14 +15,15 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 
 from ...errors import EscalateError
-from ...lint import Finding
 from ...schemas import Escalation
 from .models import EscalationStatus, RcaProgress, RcaQuestion
 
-READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
+READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 WRITES = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False)
 # A recovery plan is made once and read back after; a pending RCA question is recorded once.
 WRITES_IDEMPOTENT = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+# Can close an escalation, force-close it or lower its severity: such a call needs `confirm: true`.
+DESTRUCTIVE = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=False, open_world_hint=False)
 
 
 @contextmanager
@@ -32,6 +33,10 @@ def _tool_errors() -> Iterator[None]:
         yield
     except EscalateError as exc:
         raise ToolError(str(exc)) from exc
+
+
+def _clean(name: str) -> str:
+    return " ".join("".join(ch for ch in name if ch.isprintable()).split())[:100]
 
 
 def _iso(value: Any) -> Any:
@@ -47,41 +52,36 @@ def _status(store, esc: Escalation, moment: datetime) -> EscalationStatus:
     return EscalationStatus.model_validate({**esc.model_dump(mode="json", by_alias=True), **live})
 
 
-def _rca_progress(store, ident: str, proposer, actor: str, findings: list[Finding] = ()) -> RcaProgress:
-    """Where the interview stands, asking (and recording) the next why question when one is due."""
-    from ... import rca
-    from ...store import parse_id
-
-    esc = rca.load(store, ident)
-    st = rca.derive(esc.events)
-    step = None
-    if not st.completed:
-        step = rca.next_step(store, esc, st, engine=proposer, actor=actor)
-        if step is None:
-            rca.complete(store, esc, st, actor=actor)
-        st = rca.derive(store.events(parse_id(esc.id)))
+def _progress(p) -> RcaProgress:
+    """The library's interview progress (agent/interview.py) as the tools' output."""
+    step = p.step
     question = None if step is None else RcaQuestion(key=step.key, prompt=step.prompt, facts=step.facts,
                                                        default=step.default, level=step.level, notes=step.notes)
-    return RcaProgress(id=esc.id, completed=bool(st.completed), answered=st.answered, question=question,
-                       root_cause=st.root_cause, prevention_actions=st.actions, findings=list(findings))
+    return RcaProgress(id=p.id, completed=p.completed, answered=p.answered, question=question,
+                       root_cause=p.root_cause, prevention_actions=p.actions, findings=p.findings)
 
 
 class Kit:
     """The server being built and the per-call helpers its tools close over."""
 
     def __init__(self, server: MCPServer, *, db_path: Path, policy_file: str | None, engine: str,
-                 model: str | None) -> None:
+                 model: str | None, actor: str | None = None) -> None:
         self.server, self.path, self.policy_file = server, db_path, policy_file
         self.default_engine, self.default_model = engine, model
+        self.identity = _clean(actor or "") or _clean(os.environ.get("ESCALATE_ACTOR", "")) or "mcp"
 
     def store(self):
         from ...store import Store
 
         return Store(self.path)
 
-    @staticmethod
-    def actor_of(actor: str | None) -> str:
-        return (actor or "").strip() or os.environ.get("ESCALATE_ACTOR") or "mcp"
+    def actor_of(self, actor: str | None) -> str:
+        """Who is recorded: the server's configured identity (`escalate mcp --actor`, $ESCALATE_ACTOR), never
+        just what the client says; a name the client gives is kept beside it as a claim."""
+        said = _clean(actor or "")
+        if not said or said == self.identity:
+            return self.identity
+        return f"{self.identity} (via MCP, said to be {said})"
 
     def chosen_engine(self, choice: str | None, policy):
         from ...engines import get_engine
