@@ -67,8 +67,12 @@ def run_engine(engine: Engine, request: TriageRequest, signals: Signals, policy:
 def offline_model_for(store: Store | None):
     """The model the offline engine uses with this store: its team model if trained, else the shipped one
     (None when neither loads: the engine then says so and rates by the rules alone)."""
+    import os
+
     from .model import linear
 
+    if os.environ.get("ESCALATE_OFFLINE_MODEL", "").strip().lower() == "off":
+        return None
     try:
         return linear.in_force(store.path if store is not None else None)
     except linear.ModelFileError:

@@ -8,9 +8,13 @@ vs 0.214), and on the written customer cases (accuracy 0.74 vs 0.60).
 Type: the rules' reading (agent/assess.py), made security when the model's P(security) reaches the
 threshold chosen for that kind of text. Impact, questions and routing: agent/assess.py.
 The rule floors (agent/rules.py) are applied after every engine, this one included.
+ESCALATE_OFFLINE_MODEL=off rates by the rules alone (the tests of clocks, drafts and the board use it,
+so that retraining the model does not move their fixtures).
 """
 
 from __future__ import annotations
+
+import os
 
 from ..assess import assess
 from ..model import decide, linear
@@ -42,6 +46,8 @@ class OfflineEngine:
 
     def triage(self, request: TriageRequest, signals: Signals) -> EngineResult:
         answer = assess(signals, tier=request.tier, policy=self.policy)
+        if self._model is None and os.environ.get("ESCALATE_OFFLINE_MODEL", "").strip().lower() == "off":
+            return EngineResult(answer=answer, engine=self.name)  # the rules alone, by choice
         try:
             model = self._load()
         except linear.ModelFileError as exc:
