@@ -19,7 +19,7 @@ from .store import FUTURE_SLACK, Store, now, parse_id
 STATUSES = ("open", "acknowledged", "investigating", "workaround", "resolved", "confirmed", "closed")
 ACTIVE = ("acknowledged", "investigating", "workaround")
 MAX_LOG_CHARS = 20_000
-LOG_KINDS = ("note", "action", "hypothesis", "workaround", "decision")
+LOG_KINDS = ("note", "action", "hypothesis", "workaround", "decision", "reply")  # reply: what the customer wrote back
 CLOCK_ACTIONS = ("ack", "update", "severity", "pause", "resume", "resolve", "confirm", "close")
 CLOCK_KINDS = ("ack", "update", "severity_changed", "pause", "resume", "resolved", "reopened", "confirmed", "closed")
 
@@ -63,6 +63,10 @@ def step(store: Store, ident: str, action: str, *, at: datetime | None = None, a
     moment = _moment(esc, at)
     kind, data, columns = _plan(esc, action, moment, store.policy_of(number), **args)
     _in_order(esc, action, moment)
+    if kind in ("ack", "update"):
+        from .draft_facts import commit_sent  # the promises of the message sent become commitments
+
+        commit_sent(store, number, actor=actor, at=moment)
     store.append(number, kind, actor=actor, at=moment, data=data, columns=columns)
     return store.get(number)
 
