@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from .claims import read as read_claims
 from .complaint import parsed
 from .issue import balanced
 from .lint import Finding
@@ -117,7 +118,9 @@ def audit(text: str, f: Facts, *, fix: bool = True, subject: str = "", skip: tup
         internal += [t for t in f.team_names if t and re.search(rf"\b{re.escape(t)}\b", named)]
         if f.criteria and f.criteria.lower() in lowered:
             internal.append(f.criteria)
-        claims = [s.strip() for s in _SENTENCE.findall(parsed(f.complaint).triage_text) if _CLAIM.search(s) and len(s.split()) >= 3]
+        own = parsed(f.complaint).triage_text
+        claims = [s.strip() for s in _SENTENCE.findall(own) if _CLAIM.search(s) and len(s.split()) >= 3]
+        claims += [c.text.strip() for c in read_claims(own).claims if len(c.text.split()) >= 3]
         for sentence in _SENTENCE.findall(text):
             low = sentence.replace(f.owner, "").lower() if f.owner else sentence.lower()
             hit = next((x for x in internal if x.lower() in low), None)

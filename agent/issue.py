@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from . import claims
 from .complaint import clean_subject, parsed
 from .wording import without_leading_time
 
@@ -32,8 +33,8 @@ _GREETING = re.compile(
 )
 # A clause that only points elsewhere ("It is a typo, but…", "This is still not fixed") names nothing.
 _POINTING = re.compile(r"^(?:it|this|that|they|these|those|he|she|here|same|still|again|also|and|but|so|as)\b", re.IGNORECASE)
-# Text that argues about severity or addresses a model never becomes the issue (agent.claims, when it
-# lands, is the full detector; this is the small exclusion drafts need).
+# Text that argues about severity or addresses a model never becomes the issue: agent.claims takes the
+# claims out first; this catches what is left of a sentence that argued.
 _CLAIM = re.compile(
     r"\bsev-?\s?[1-4]\b|\bp[0-4]\b|\bseverity\b|\bpriority\b|\bclassif|\bdowngrade|\bescalat|\burgent\b|"
     r"\b(?:ai|assistant|model|bot|system|llm|chatgpt|claude)\b\s*[:,]|\bignore (?:all|any|the|previous|your)\b|"
@@ -118,7 +119,7 @@ def _quote(words: str) -> str:
 def statement(text: str, summary: str | None = None) -> str:
     """The issue statement for a complaint (see the module docstring); `summary` is the engine's line."""
     p = parsed(text)
-    own = p.triage_text
+    own = claims.read(p.triage_text).text  # what the text says about its own severity is never the issue
     sentences = [s.strip() for s in _SENTENCE.findall(own) if s.strip()]
     candidates = []
     if summary:
