@@ -98,15 +98,19 @@ def _remove_sentences(text: str, doomed: list[str]) -> str:
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
-def audit(text: str, f: Facts, *, fix: bool = True, subject: str = "", skip: tuple[str, ...] = ()) -> tuple[str, list[Finding]]:
-    """`skip`: checks another pass already made (drafting skips `placeholder`: lint's own rule has it)."""
+def audit(text: str, f: Facts, *, fix: bool = True, subject: str = "", skip: tuple[str, ...] = (),
+          warn: tuple[str, ...] = ()) -> tuple[str, list[Finding]]:
+    """`skip`: checks another pass already made (drafting skips `placeholder`: lint's own rule has it);
+    `warn`: checks reported as warnings (drafting warns on `request_unanswered`: a team's own template
+    may not carry the answers yet; the drafts eval fails on it)."""
     findings: list[Finding] = []
     customer = f.audience == "customer"
 
     def fail(rule: str, found: str, *, fixed: bool = False, how: str | None = None) -> None:
         if rule in skip:
             return
-        findings.append(Finding(rule=rule, span=None, found=found[:200], fix=how, fixed=fixed))
+        findings.append(Finding(rule=rule, span=None, found=found[:200], fix=how, fixed=fixed,
+                                severity="warning" if rule in warn else "error"))
 
     # Subtractions first (customer drafts): what must never reach the customer goes, sentence by sentence.
     if customer:

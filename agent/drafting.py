@@ -118,6 +118,7 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
     users, money = t.impact.users_affected, t.impact.revenue_at_risk
     own = " ".join(draft_facts.customer_texts(esc))
     return {
+        "kind": kind,
         "customer": esc.customer,
         "greeting": f"Hi {esc.contact}" if esc.contact else f"Hello {esc.customer} team",
         "escalation_id": esc.id,
@@ -171,7 +172,7 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
         "sender_warning": who.warning,
         "requests": [{"kind": a.kind, "words": a.words, "answer": a.sentence} for a in answers],
         "answers": answers,
-        "company": who.company,
+        "company": who.company or policy.company.name,  # team templates may sign with it; ours use `signature`
         "executive": policy.company.executive,
         "executive_title": policy.company.executive_title,
         "rationale": t.rationale,
@@ -297,7 +298,7 @@ def create(store: Store, ident: str, kind: str, *, audience: str | None = None, 
         subject_result = lint.lint(render_offline(kind, ctx, name).subject, subject_ctx)
         subject = " ".join(subject_result.text.split())
     body, checked = draft_checks.audit(result.text, check_facts(esc, policy, ctx, moment, audience), subject=subject,
-                                       skip=("placeholder",))
+                                       skip=("placeholder",), warn=("request_unanswered",))
     final = draft.model_copy(update={"body": body, "subject": subject})
     findings = result.findings + subject_result.findings + checked
     passed = result.passed and subject_result.passed and lint.LintResult(body, checked).passed

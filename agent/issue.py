@@ -37,7 +37,7 @@ _POINTING = re.compile(r"^(?:it|this|that|they|these|those|he|she|here|same|stil
 # claims out first; this catches what is left of a sentence that argued.
 _CLAIM = re.compile(
     r"\bsev-?\s?[1-4]\b|\bp[0-4]\b|\bseverity\b|\bpriority\b|\bclassif|\bdowngrade|\bescalat|\burgent\b|"
-    r"\b(?:ai|assistant|model|bot|system|llm|chatgpt|claude)\b\s*[:,]|\bignore (?:all|any|the|previous|your)\b|"
+    r"\b(?:ai|assistant|model|bot|system|llm|chatgpt|claude)\b\s*[:,]|\b(?:ai|llm|chatbot|bot|gpt)\b|\bassistant\b(?! manager)|\bignore (?:all|any|the|previous|your)\b|"
     r"\binstructions?\b|</?\s*complaint|<!--|\{\s*\"",
     re.IGNORECASE,
 )
