@@ -146,12 +146,15 @@ def audit(text: str, f: Facts, *, fix: bool = True, subject: str = "", skip: tup
     if p:
         pasted = [x.strip() for part in p.parts if part.kind in ("signature", "disclaimer", "quoted")
                   for x in part.text.splitlines() if len(x.split()) >= 3 and not x.strip().startswith(">")]
+        known = {_norm(c) for c in f.customer_text if c} | {_norm(p.new_text)}
         for x in pasted:
-            if _norm(x) and _norm(x) in _norm(text):
+            if _norm(x) and _norm(x) in _norm(text) and not any(_norm(x) in k for k in known):
                 fail("pasted_signature", x)
     for written, when, sentence in promised_times(text, f.timezone):
+        if re.match(r"^\s*-?\s*" + re.escape(written) + r":", sentence):
+            continue  # a timeline entry ("- 11:10 UTC on …: Workaround: …") says when something happened
         if when < f.moment.replace(second=0, microsecond=0) and _PROMISE.search(sentence) and not re.search(
-                r"\b(?:was|were|missed|breached|since|at \d|in place|fixed at|opened|reported)\b", sentence, re.IGNORECASE):
+                r"\b(?:was|were|missed|breached|since|at \d|in place|fixed at|opened|reported|as of)\b", sentence, re.IGNORECASE):
             fail("past_promise", f"{written} is before the draft's moment ({sentence.strip()[:120]})")
     for chunk in (subject, text):
         if not balanced(re.sub(r"“[^”]*”", "", chunk) if chunk.count("“") == chunk.count("”") else chunk):

@@ -39,13 +39,14 @@ def template_for(kind: str, audience: str) -> str:
     return template("internal" if audience == "internal" else "exec")
 
 
-def _impact_phrase(triage: Triage) -> str | None:
+def _impact_phrase(triage: Triage, said: str = "") -> str | None:
+    """What it costs, unless the issue statement already says it ("none of your 14 warehouses…")."""
     users = triage.impact.users_affected
     money = triage.impact.revenue_at_risk
     parts = []
-    if users.evidence != "unknown":
+    if users.evidence != "unknown" and users.evidence.lower() not in said.lower():
         parts.append(f"it affects {users.assessment}")
-    if money.evidence != "unknown":
+    if money.evidence != "unknown" and money.evidence.lower() not in said.lower():
         parts.append(f"it puts {money.evidence} at risk")
     return " and ".join(parts) or None
 
@@ -112,8 +113,10 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
     senior = team_sender(policy.team, kind="exec", audience="exec", owner=esc.owner, team_channel=None)
     senior_name = (f"{senior.name}, our {senior.title}," if senior.title and senior.name != esc.owner
                    else "our support manager")
+    # Unassigned (the routed team's default owner) and a named person signing: the customer's contact is that person.
+    contact = who.name if esc.owner == team.owner and who.title and audience == "customer" else esc.owner
     answers = draft_facts.answers(esc, policy, moment, next_update=next_update, signer=who.name,
-                                  senior=senior_name.rstrip(","), channel=who.channel)
+                                  senior=senior_name, channel=who.channel)
     rca_done = any(e.kind == "rca_completed" for e in esc.events)
     users, money = t.impact.users_affected, t.impact.revenue_at_risk
     own = " ".join(draft_facts.customer_texts(esc))
@@ -136,7 +139,7 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
         "problem": said["about"].removeprefix("the issue where ").removeprefix("the issue "),
         "about": said["about"],
         "issue_quoted": issue.is_quote(esc.summary),
-        "impact": _impact_phrase(t),
+        "impact": _impact_phrase(t, esc.summary),
         "users_affected": users.assessment if users.evidence != "unknown" else None,
         "revenue_at_risk": money.evidence if money.evidence != "unknown" else None,
         "impact_level": level.level,
@@ -164,18 +167,18 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
         "confirmed": esc.status in ("confirmed", "closed"),
         "rca_done": rca_done,
         "timeline": timeline,
-        "owner": esc.owner,
+        "owner": contact,
         "channel": who.channel,
         "signature": who.signature,
         "signer": who.name,
         "signer_is_person": bool(who.title) or who.name == esc.owner,
         "sender_warning": who.warning,
-        "requests": [{"kind": a.kind, "words": a.words, "answer": a.sentence} for a in answers],
+        "requests": [{"kind": a.kind, "label": REQUEST_LABELS[a.kind], "words": a.words, "answer": a.sentence} for a in answers],
         "answers": answers,
         "company": who.company or policy.company.name,  # team templates may sign with it; ours use `signature`
         "executive": policy.company.executive,
         "executive_title": policy.company.executive_title,
-        "rationale": t.rationale,
+        "rationale": issue.close_quotes(t.rationale),
         "severity_change": severity_change,
         "summary": esc.summary,
         # The summary addressed back to the customer ("your agents", not "our agents"), or their words quoted.
@@ -184,6 +187,8 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
     }
 
 
+REQUEST_LABELS = {"call": "a call", "senior": "someone senior", "written_rca": "a written root cause",
+                  "credit": "a credit or refund", "deadline": "a deadline", "channel": "a preferred channel"}
 # The shipped policy's placeholder channels: never printed as if they were a real address.
 DEFAULT_CHANNELS = {k: v["channel"] for k, v in DEFAULT_POLICY["teams"].items()}
 
@@ -214,7 +219,7 @@ def lint_context(esc: Escalation, policy: Policy, kind: str, audience: str, ctx:
         kind=kind,
         audience=audience,
         next_update=ctx["next_update"],
-        owner=esc.owner,
+        owner=ctx["owner"],
         channel=ctx["channel"],
         confirmed=ctx["confirmed"],
         max_credit_months=policy.recovery[ctx["impact_level"]].max_credit_months,

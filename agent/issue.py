@@ -82,6 +82,14 @@ def balanced(text: str) -> bool:
     return not stack and text.count('"') % 2 == 0 and text.count("“") == text.count("”")
 
 
+def close_quotes(text: str) -> str:
+    """A quote cut short by whoever quoted it ('"session expired') loses its unmatched mark."""
+    if text.count('"') % 2:
+        i = text.rfind('"')
+        text = text[:i] + text[i + 1:]
+    return text
+
+
 def _tidy(text: str) -> str:
     text = " ".join(text.split())
     text = _GREETING.sub("", text)
