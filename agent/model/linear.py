@@ -25,6 +25,10 @@ from .features import features
 FORMAT = 1
 SHIPPED = Path(__file__).with_name("shipped.json.gz")
 KINDS = ("incident", "bug", "complaint")
+# Words too common to explain a rating: left out of "the words that weighed most" (still in the model).
+STOPWORDS = frozenset("the and for are but not you your our was were has have had this that with from they them "
+                      "his her its into out all any can could would should will just also than then there here "
+                      "what when which who how been being does did done very some such only over more most".split())
 
 
 class ModelFileError(UsageError):
@@ -71,7 +75,7 @@ class Head:
             if row is None:
                 continue
             name = f.split("|", 1)[-1]
-            if not name.startswith(("w:", "b:")):
+            if not name.startswith(("w:", "b:")) or any(w in STOPWORDS or len(w) < 3 for w in name[2:].split()):
                 continue
             if len(row) > 1:
                 push = (row[i] - sum(row) / len(row)) * v
