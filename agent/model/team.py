@@ -22,16 +22,17 @@ TYPE_CONFIDENCE = 0.5
 SHARE = 0.5  # the team model's share of the severity probabilities
 
 
-def history_rows(db) -> list[Row]:
+def history_rows(db) -> tuple[list[Row], list[str]]:
+    """The closed escalations as training rows, and their final types (same order), read once."""
     from ..complaint import customer_words
 
-    rows = []
+    rows, types = [], []
     for r in db.query("SELECT id, complaint, severity, type FROM escalations WHERE status = 'closed' "
                       "AND severity IS NOT NULL AND complaint IS NOT NULL ORDER BY id"):
         rows.append(Row(id=f"ESC-{r['id']}", source="team", kind="complaint", text=customer_words(r["complaint"]),
                         severity=r["severity"], security=r["type"] == "security"))
-    return rows, [r["type"] for r in db.query("SELECT type FROM escalations WHERE status = 'closed' "
-                                                "AND severity IS NOT NULL AND complaint IS NOT NULL ORDER BY id")]
+        types.append(r["type"])
+    return rows, types
 
 
 def check_enough(rows: list[Row]) -> None:
