@@ -19,6 +19,7 @@ import os
 from ..assess import assess
 from ..model import decide, linear
 from ..policy import Policy, default_policy
+from ..rules import route
 from ..schemas import EscalationType, ModelReading, Severity
 from ..signals import Signals
 from . import EngineResult, TriageRequest
@@ -77,8 +78,6 @@ class OfflineEngine:
                      f"lowest expected cost{words}. The playbook's reading: {answer.rationale}")
         if type_ is not answer.type:
             rationale += f" Type security: the model puts P(security) at {read.security:.2f}, at or over {read.security_threshold:.2f}."
-        from ..rules import route
-
         answer = answer.model_copy(update={"severity": severity, "type": type_, "rationale": rationale,
                                            "routing": route(self.policy, type_, severity)})
         return EngineResult(answer=answer, engine=self.name, reading=reading)
