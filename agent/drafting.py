@@ -2,7 +2,8 @@
 
 "Lead with what you know": what the events say has been done is what a draft says. The offline
 path fills prompts/messages/<kind>.j2; the Claude path writes prose inside the same structure.
-Either way lint checks and corrects the draft before it is saved.
+Either way lint checks the draft and removes what must not go out, the parts it lacks are added from
+the record (agent/completion.py), and then it is saved.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from . import board, draft_checks, draft_facts, issue, lint, recovery, rules
+from . import board, completion, draft_checks, draft_facts, issue, lint, recovery, rules
 from .draft_facts import CUSTOMER_TEAM, promised_update
 from .errors import EngineError, UsageError
 from .policy import DEFAULT as DEFAULT_POLICY, Policy
@@ -229,6 +230,8 @@ def lint_context(esc: Escalation, policy: Policy, kind: str, audience: str, ctx:
         customer_text=[esc.complaint, esc.customer, esc.contact or "", *ctx["actions"],
                        *(ctx["workaround"] and [ctx["workaround"]] or [])],
         severity=esc.severity.value,
+        status=esc.status,
+        plan_credit_months=recovery.planned_credit_months(esc),
     )
 
 
@@ -295,6 +298,8 @@ def create(store: Store, ident: str, kind: str, *, audience: str | None = None, 
         draft = render_offline(kind, ctx, name)
     body_ctx = lint_context(esc, policy, kind, audience, ctx)
     result = lint.lint(draft.body, body_ctx)
+    if audience == "customer":  # what lint found missing, drafting adds from the record
+        result = lint.LintResult(*completion.complete(result.text, result.findings, ctx))
     subject_ctx = lint.LintContext(kind="subject", audience="internal", confirmed=ctx["confirmed"],
                                    customer_text=body_ctx.customer_text)
     subject_result = lint.lint(draft.subject, subject_ctx)

@@ -48,6 +48,8 @@ class LintContext:
     customer_text: list[str] = field(default_factory=list)  # what the customer wrote: never a placeholder
     allowed_links: tuple[str, ...] = ()
     severity: str | None = None  # the record's severity: a customer message naming another one is wrong
+    status: str | None = None  # the record's status: "fully resolved" before any fix is cut whole
+    plan_credit_months: int | None = None  # the service credit a stored recovery plan holds, if any
 
 
 @dataclass
@@ -195,6 +197,43 @@ def _n(value: str) -> int:
     return int(value) if value.isdigit() else WORDS.get(value.lower(), 1)
 
 
+def _months(m: re.Match) -> int:
+    return 12 if m.group("year") else _n(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4"))
+
+
+def _credit_words(m: re.Match, months: int) -> str:
+    """The credit the recovery plan holds, in the place of the over-policy one ("a six-month credit" ->
+    "a one-month service credit")."""
+    words = NUMBER_WORDS.get(months, str(months))
+    if m.group("art"):
+        out = f"{'an' if words in ('eight', 'eleven') else 'a'} {words}-month service credit"
+    else:
+        out = f"{words} month{'s' if months > 1 else ''} of service credit"
+    return out[:1].upper() + out[1:] if m.group(0)[:1].isupper() else out
+
+
+def _drop(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text without each sentence that holds one of the spans; no blank runs or empty bullets left."""
+    if not spans:
+        return text
+    kept = [REMOVED if s.group(0) != "\n" and any(s.start() < b and a < s.end() for a, b in spans) else s.group(0)
+            for s in _SENTENCE.finditer(text)]
+    return tidy("".join(kept))
+
+
+REMOVED = "\x00"  # where a sentence was removed: a line left holding nothing else goes with it
+
+
+def tidy(text: str) -> str:
+    """After removals: no emptied line, no empty bullet, no line of spaces, no run of blank lines, no doubled space."""
+    text = re.sub(r"^[ \t]*(?:[-*•][ \t]*)?(?:\x00[ \t]*)+(?:\n|$)", "", text, flags=re.MULTILINE).replace(REMOVED, "")
+    text = re.sub(r"^[ \t]*[-*•][ \t]*$\n?", "", text, flags=re.MULTILINE)
+    text = re.sub(r"(?<=\S)[ \t]{2,}(?=\S)", " ", text)
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.lstrip("\n")
+
+
 def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
     findings: list[Finding] = []
     original = text
@@ -224,6 +263,7 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
             findings.append(Finding(rule="blame_language", span=(start, start + len(body)),
                                     found=hit.group(0), fix="sentence removed" if fix else None, fixed=fix))
             if fix:
+                out.append(REMOVED)
                 continue
         out.append(sentence.group(0))
     if fix:
@@ -266,74 +306,74 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
     if fix:
         text = _LINK.sub(lambda m: m.group(0) if _inside(m.span(), link_masks) or any(a in m.group(0) for a in ctx.allowed_links) else "(link removed)", text)
 
-    # 4. Service credits within the recovery policy for the impact level.
+    # 4. Service credits within the recovery policy for the impact level. Lint writes no offer: a credit
+    #    over the limit is cut to the credit a stored recovery plan holds, else its sentence goes.
     if ctx.max_credit_months is not None:
-        def cap(m: re.Match) -> str:
-            months = 12 if m.group("year") else _n(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4"))
-            if months <= ctx.max_credit_months:
-                return m.group(0)
-            allowed = ctx.max_credit_months
-            words = NUMBER_WORDS.get(allowed, str(allowed))
-            if allowed == 0:
-                replacement = "our sincere apology"
-                fixed = f"no credit at {ctx.impact_level or 'this'} impact: offer replaced"
-            elif m.group("art"):  # "a six-month credit" -> "a one-month service credit"
-                replacement = f"{'an' if words in ('eight', 'eleven') else 'a'} {words}-month service credit"
-                fixed = f"capped at {allowed} month(s) for {ctx.impact_level or 'this'} impact"
-            else:  # "six months free" -> "one month of service credit"
-                replacement = f"{words} month{'s' if allowed > 1 else ''} of service credit"
-                fixed = f"capped at {allowed} month(s) for {ctx.impact_level or 'this'} impact"
-            if m.group(0)[:1].isupper():
-                replacement = replacement[:1].upper() + replacement[1:]
+        held = ctx.plan_credit_months if ctx.plan_credit_months and ctx.plan_credit_months <= ctx.max_credit_months else None
+        over = [m for m in _CREDIT.finditer(text) if _months(m) > ctx.max_credit_months]
+        level = ctx.impact_level or "this"
+        for m in over:
+            why = (f"cut to the {held}-month credit the recovery plan holds (limit {ctx.max_credit_months} at {level} impact)"
+                   if held else f"sentence removed: over the {ctx.max_credit_months}-month limit at {level} impact, "
+                                "and no recovery plan holds a credit")
             findings.append(Finding(rule="credit_within_policy", span=where(m.group(0), m.start()), found=m.group(0),
-                                    fix=fixed if fix else None, fixed=fix))
-            return replacement if fix else m.group(0)
+                                    fix=why if fix else None, fixed=fix))
+        if fix and over and held:
+            text = _CREDIT.sub(lambda m: _credit_words(m, held) if _months(m) > ctx.max_credit_months else m.group(0), text)
+        elif fix and over:
+            text = _drop(text, [m.span() for m in over])
 
-        text = _CREDIT.sub(cap, text)
+    # 5. No "fully resolved" before the customer confirmed: the qualifier goes while the fix waits for their
+    #    confirmation; before any fix, the whole claim does (lint never writes a status).
+    def claims_in(text: str) -> list[re.Match]:
+        return [m for m in _FULLY_RESOLVED.finditer(text)
+                if not (_attributed(text, m.start()) and _quoted(text, m.start(), m.end(), ctx.customer_text, 4))]
 
-    # 5. No "fully resolved" before the customer confirmed.
     if not ctx.confirmed:
-        claims = [m for m in _FULLY_RESOLVED.finditer(text)
-                  if not (_attributed(text, m.start()) and _quoted(text, m.start(), m.end(), ctx.customer_text, 4))]
+        claims = claims_in(text)
+        trim = ctx.status in ("resolved", "confirmed", "closed")
         for m in claims:
+            if m.group("never"):
+                why = "sentence removed: nobody can promise it"
+            elif trim:
+                why = f"{m.group(0).split()[0]!r} removed: the customer has not confirmed the fix"
+            else:
+                why = f"sentence removed: the escalation is {ctx.status or 'not resolved'}, not resolved"
             findings.append(Finding(rule="premature_resolution_claim", span=where(m.group(0), m.start()), found=m.group(0),
-                                    fix=f"{_unclaimed(m)!r}" if fix else None, fixed=fix))
-        if fix:
-            for m in reversed(claims):
-                text = text[: m.start()] + _unclaimed(m) + text[m.end():]
+                                    fix=why if fix else None, fixed=fix))
+        if fix and claims:
+            text = _drop(text, [m.span() for m in claims if m.group("never") or not trim])
+            for m in reversed(claims_in(text) if trim else []):  # what is left: "fully resolved" -> "resolved"
+                text = text[: m.start()] + m.group("verb") + text[m.end():]
 
     if customer_facing:
-        # 6. The next update time is the SLA plan's.
+        # 6. The next update time is the SLA plan's: a sentence promising another time goes. A draft
+        #    without the clock's time is flagged; drafting adds it from the clock (agent/completion.py).
         if ctx.kind in NEEDS_NEXT_UPDATE and ctx.next_update:
             promises = list(_TIME_PROMISE.finditer(text))
             wrong = [m for m in promises if ctx.next_update not in m.group(0) and not ctx.next_update.startswith(m.group("time"))]
             for m in wrong:
                 findings.append(Finding(rule="next_update_time", span=where(m.group("time"), m.start("time")), found=m.group("time"),
-                                        fix=f"corrected to {ctx.next_update}" if fix else None, fixed=fix))
-            if fix:
-                for m in reversed(wrong):
-                    text = text[: m.start("time")] + ctx.next_update + text[m.end("time"):]
+                                        fix=f"sentence removed: the clock says {ctx.next_update}" if fix else None, fixed=fix))
+            if fix and wrong:
+                text = _drop(text, [m.span("time") for m in wrong])
             if ctx.next_update not in text:
                 findings.append(Finding(rule="next_update_time", span=None, found="no next-update time",
-                                        fix=f"added: by {ctx.next_update}" if fix else None, fixed=fix))
-                if fix:
-                    text = _insert_before_signoff(text, f"You will hear from us again by {ctx.next_update}, whether or not it is resolved by then.")
-        # 7. A single point of contact, with name and channel.
+                                        fix=f"needs: by {ctx.next_update}"))
+    # 7. A single point of contact, with name and channel.
         if ctx.owner and ctx.channel and not (ctx.owner in text and ctx.channel in text):
             findings.append(Finding(rule="single_point_of_contact", span=None, found="no named contact with a channel",
-                                    fix=f"added: {ctx.owner}, {ctx.channel}" if fix else None, fixed=fix))
-            if fix:
-                text = _insert_before_signoff(text, f"Your single point of contact is {ctx.owner}: {ctx.channel}.")
+                                    fix=f"needs: {ctx.owner}, {ctx.channel}"))
         # 8. Impact acknowledged.
         if not _IMPACT.search(text):
             findings.append(Finding(rule="impact_acknowledged", span=None, found="the impact on the customer is not acknowledged",
-                                    fix="added an acknowledgment of the disruption" if fix else None, fixed=fix))
-            if fix:
-                text = _insert_after_greeting(text, "I know how disruptive this has been for you, and I'm sorry.")
+                                    fix="needs: an acknowledgment of the disruption"))
         # 9. Specific next steps: a timeline, even an estimate.
         if not _TIMELINE.search(text):
             findings.append(Finding(rule="specific_next_steps", span=None, found="no timeline or estimate for the next step",
                                     severity="warning"))
+    if fix and (REMOVED in text or any(f.fixed for f in findings)):
+        text = tidy(text)
     return LintResult(text=text if fix else original, findings=findings)
 
 
@@ -354,7 +394,8 @@ def _smuggled(text: str, ctx: LintContext, findings: list[Finding], where, fix: 
             kept.append(line)
         text = "\n".join(kept)
     checks = [("injected_instruction", _INSTRUCTION)]
-    if ctx.kind != "internal":  # a note to our own team may report what the customer asked for
+    if ctx.kind == "subject" or (ctx.kind != "internal" and ctx.audience == "customer"):
+        # a note to our own people (internal or exec) may report what the customer asked for ("a full refund")
         checks.append(("unapproved_promise", _PROMISE))
     if ctx.kind == "subject":  # a subject line makes no offer at all, not even a credit within policy
         checks.append(("unapproved_promise", _CREDIT))
@@ -380,6 +421,7 @@ def _smuggled(text: str, ctx: LintContext, findings: list[Finding], where, fix: 
                     seps = [head.rfind(sep) for sep in (" - ", ": ", " \u2013 ", " \u2014 ")]
                     out.append(head[: max(seps)] if max(seps) > 0 else head)
                     break  # and the rest of the line with it
+                out.append(REMOVED)
                 continue
         out.append(sentence.group(0))
     if not fix:
@@ -400,38 +442,3 @@ def _sends_to_link(text: str, span: tuple[int, int]) -> bool:
     """Whether a quoted span of customer text holds a link that the words before it send the reader to."""
     return any(_CALL_TO_ACTION.search(text[max(0, m.start() - 80): m.start()].rsplit("\n", 1)[-1])
                for m in _LINK.finditer(text, span[0], span[1]))
-
-
-def _unclaimed(m: re.Match) -> str:
-    if m.group("never"):
-        return "should not happen again"
-    return f"{m.group('verb').lower()} (pending your confirmation)"
-
-
-_SIGNOFF = re.compile(
-    r"^\s*(?:many thanks|thanks(?: again)?|thank you|best(?: regards| wishes)?|kind regards|regards|warm regards|"
-    r"(?:yours )?sincerely|cheers|with (?:my )?apologies|all the best)\s*[,.!]?\s*$",
-    re.IGNORECASE,
-)
-
-
-def _insert_before_signoff(text: str, sentence: str) -> str:
-    """Before the closing lines ('Best,' and a name, or a bare signature block), else at the end."""
-    lines = text.rstrip("\n").split("\n")
-    for i in range(len(lines) - 1, max(-1, len(lines) - 6), -1):
-        if _SIGNOFF.match(lines[i]):
-            return "\n".join(lines[:i] + [sentence, ""] + lines[i:]) + "\n"
-    # A signature with no sign-off word: a last paragraph of a few short lines that are not sentences.
-    if "" in lines:
-        start = len(lines) - lines[::-1].index("")
-        block = lines[start:]
-        if 0 < len(block) <= 3 and start > 1 and all(len(b) <= 60 and not b.rstrip().endswith((".", "!", "?", ":")) for b in block):
-            return "\n".join(lines[:start] + [sentence, ""] + block) + "\n"
-    return text.rstrip("\n") + "\n\n" + sentence + "\n"
-
-
-def _insert_after_greeting(text: str, sentence: str) -> str:
-    lines = text.split("\n")
-    if lines and re.match(r"^\s*(?:hi|hello|dear|hey)\b", lines[0], re.IGNORECASE):
-        return "\n".join(lines[:1] + ["", sentence] + lines[1:])
-    return sentence + "\n\n" + text

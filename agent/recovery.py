@@ -328,13 +328,21 @@ def conversation(esc: Escalation, policy: Policy, impact: ImpactLevel, gestures:
     return [ConversationStep(step=k, text=texts[k]) for k in STEP_KEYS]
 
 
-def _lint(esc: Escalation, policy: Policy, level: str,
-          steps: list[ConversationStep]) -> tuple[list[ConversationStep], list[Correction]]:
+def planned_credit_months(esc: Escalation) -> int | None:
+    """The months of service credit the latest stored recovery plan holds (None without one)."""
+    plans = [e.data for e in esc.events if e.kind == "recovery_planned"]
+    months = [g.get("credit_months") for g in (plans[-1].get("gestures") or []) if g.get("kind") == "service credit"] if plans else []
+    return next((m for m in months if m), None)
+
+
+def _lint(esc: Escalation, policy: Policy, level: str, steps: list[ConversationStep],
+          credit_months: int | None = None) -> tuple[list[ConversationStep], list[Correction]]:
     """Lint each step like a customer message: no blame, no credit over the policy, no premature claims."""
     from . import lint
 
     ctx = lint.LintContext(
-        kind="recovery", audience="customer", confirmed=esc.status in ("confirmed", "closed"),
+        kind="recovery", audience="customer", confirmed=esc.status in ("confirmed", "closed"), status=esc.status,
+        plan_credit_months=credit_months,
         max_credit_months=policy.recovery[level].max_credit_months, impact_level=level,
         customer_text=[esc.complaint, esc.customer, esc.contact or "", esc.summary, *_logged(esc, "action"),
                        *_logged(esc, "workaround"), *_logged(esc, "decision")],
@@ -379,7 +387,8 @@ def plan(store, ident: str, *, at: datetime | None = None, actor: str = "cli",
                                 gestures=offline_gestures(policy, impact.level, credit_months))
     checked, fixes = check_plan(proposal, policy, impact)
     items = schedule(esc, policy, impact.level, checked.gestures, moment)
-    steps, lint_fixes = _lint(esc, policy, impact.level, conversation(esc, policy, impact, checked.gestures, items))
+    credit = next((g.credit_months for g in checked.gestures if g.kind == "service credit" and g.credit_months), None)
+    steps, lint_fixes = _lint(esc, policy, impact.level, conversation(esc, policy, impact, checked.gestures, items), credit)
 
     def build(stored: list[dict]) -> RecoveryPlan:
         return RecoveryPlan(

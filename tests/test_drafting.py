@@ -202,14 +202,14 @@ def test_resolution_never_claims_fully_resolved_before_the_customer_confirms(db_
     assert "is resolved, and I would like you to confirm" in pending
     assert "- Our engineers investigated and put the fix in place." in pending
 
-    # A human writing "fully resolved" before confirmation is corrected by `escalate lint` ...
+    # A human writing "fully resolved" before confirmation loses the "fully" in `escalate lint` ...
     note = tmp_path / "note.txt"
     note.write_text("Hi Priya,\n\nI'm sorry for the disruption. The export is fully resolved.\n\n"
                     "Sam Rivera, escalations@support.example\n", encoding="utf-8")
     before = json.loads(ok(db_path, "lint", str(note), "--id", "ESC-1", "--kind", "resolution", "--json").stdout)
     assert [(f["rule"], f["found"]) for f in before["findings"] if f["severity"] == "error"] == [
         ("premature_resolution_claim", "fully resolved")]
-    assert "The export is resolved (pending your confirmation)." in before["text"]
+    assert "I'm sorry for the disruption. The export is resolved.\n" in before["text"]
 
     # ... and allowed once the customer confirmed; the resolution notice then asks nothing more.
     clock.advance(30)
@@ -264,7 +264,9 @@ def test_the_customers_own_blaming_words_are_quoted_not_cut(db_path, clock):
 # -- `escalate lint` on human-written text -------------------------------------------------------
 
 
-def test_lint_corrects_human_text_against_the_record(db_path, clock, tmp_path):
+def test_lint_only_removes_from_human_text_and_names_what_is_missing(db_path, clock, tmp_path):
+    """Blame, an over-policy credit and a wrong next-update time are removed, never rewritten; the time the
+    text then lacks is named (from the clock) and the text fails until the writer adds it."""
     open_export(db_path)
     clock.advance(20)
     ok(db_path, "ack", "ESC-1")
@@ -276,23 +278,29 @@ def test_lint_corrects_human_text_against_the_record(db_path, clock, tmp_path):
     human.write_text(text, encoding="utf-8")
 
     result = run(db_path, "lint", str(human), "--id", "ESC-1")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == "PASSED: 4 finding(s)"
-    corrected = ("Hi Priya,\n\nSorry about the export. Large exports are slow. We can offer a one-month service credit.\n\n"
-                 "I'll update you by 11:20 EST on Wed 25 Nov 2026.\n\nSam")
+    assert lines[0] == "FAILED: 6 finding(s)"
+    assert "  [next_update_time] 'no next-update time' → needs: by 11:20 EST on Wed 25 Nov 2026 (NOT FIXED)" in lines
+    corrected = "Hi Priya,\n\nSorry about the export. Large exports are slow.\n\nSam"
     assert result.stdout.endswith("\n\n" + corrected + "\n")
 
-    data = json.loads(ok(db_path, "lint", str(human), "--id", "ESC-1", "--json").stdout)
-    assert data["passed"] is True
+    data = json.loads(run(db_path, "lint", str(human), "--id", "ESC-1", "--json").stdout)
+    assert data["passed"] is False
     assert data["text"] == corrected + "\n"
     got = [(f["rule"], f["span"] and text[f["span"][0]:f["span"][1]], f["fix"], f["fixed"]) for f in data["findings"]]
     assert got == [
         ("blame_language", "This was user error on your side.", "sentence removed", True),
         ("blame_language", "As we already told you", "phrase removed", True),
-        ("credit_within_policy", "a six-month credit", "capped at 1 month(s) for moderate impact", True),
-        ("next_update_time", "4pm today", "corrected to 11:20 EST on Wed 25 Nov 2026", True),
+        ("credit_within_policy", "a six-month credit",
+         "sentence removed: over the 1-month limit at moderate impact, and no recovery plan holds a credit", True),
+        ("next_update_time", "4pm today", "sentence removed: the clock says 11:20 EST on Wed 25 Nov 2026", True),
+        ("next_update_time", None, "needs: by 11:20 EST on Wed 25 Nov 2026", False),
+        ("specific_next_steps", None, None, False),
     ]
+    # With the clock's time written in, the same text passes.
+    human.write_text(text.replace("4pm today", "11:20 EST on Wed 25 Nov 2026"), encoding="utf-8")
+    assert run(db_path, "lint", str(human), "--id", "ESC-1").exit_code == 0
 
 
 def test_lint_exits_1_when_an_unfixable_error_remains(db_path, clock, tmp_path):

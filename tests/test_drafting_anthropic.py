@@ -81,7 +81,8 @@ def model_calls(db_path) -> list[dict]:
 
 
 def test_claudes_draft_is_corrected_before_it_is_saved(request, claude_env, db_path, clock):
-    """Blame, a wrong next-update time and a six-month credit at moderate impact: all corrected."""
+    """Blame, a wrong next-update time and a six-month credit at moderate impact: each sentence removed (lint
+    writes nothing), and the next-update time the draft then lacks is added from the clock."""
     investigating(db_path, clock)
     with replay(request) as cassette:
         result = draft(db_path, "update", "--json")
@@ -96,11 +97,11 @@ def test_claudes_draft_is_corrected_before_it_is_saved(request, claude_env, db_p
         "with month-end close coming up on Friday.\n\n"
         "The failures began with this morning's release. Since then we have rolled back the export service to the "
         "previous build, and a test export of 5,000 invoices completed in under two minutes.\n\n"
-        "To make up for the disruption, we are offering a one-month service credit on your subscription.\n\n"
-        f"We'll send the next update by {NEXT_UPDATE}, whether or not the fix is confirmed by then.\n\n"
         "Your single point of contact is Sam Rivera: escalations@support.example.\n\n"
-        "Best,\nSam Rivera"
+        f"You will hear from me by {NEXT_UPDATE} with the next update, whether or not it is resolved by then.\n\n"
+        "Best,\nSam Rivera\n"
     )
+    assert "credit" not in expected  # nobody offered one: no recovery plan holds a credit
     out = json.loads(result.stdout)
     assert (out["engine"], out["passed"], out["fallback_reason"]) == ("anthropic", True, None)
     assert out["body"] == expected
@@ -123,9 +124,13 @@ def test_claudes_draft_is_corrected_before_it_is_saved(request, claude_env, db_p
         {"rule": "blame_language", "span": span("As we already told you"), "found": "As we already told you",
          "fix": "phrase removed", "fixed": True, "severity": "error"},
         {"rule": "credit_within_policy", "span": span("a six-month credit"), "found": "a six-month credit",
-         "fix": "capped at 1 month(s) for moderate impact", "fixed": True, "severity": "error"},
+         "fix": "sentence removed: over the 1-month limit at moderate impact, and no recovery plan holds a credit",
+         "fixed": True, "severity": "error"},
         {"rule": "next_update_time", "span": span("16:00 UTC on Wed 25 Nov 2026"), "found": "16:00 UTC on Wed 25 Nov 2026",
-         "fix": f"corrected to {NEXT_UPDATE}", "fixed": True, "severity": "error"},
+         "fix": f"sentence removed: the clock says {NEXT_UPDATE}", "fixed": True, "severity": "error"},
+        {"rule": "next_update_time", "span": None, "found": "no next-update time",
+         "fix": f"added from the record: You will hear from me by {NEXT_UPDATE} with the next update, whether or not it "
+                "is resolved by then.", "fixed": True, "severity": "error"},
     ]
     assert out["findings"] == json.loads(row["findings"])
 
@@ -139,7 +144,7 @@ def test_claudes_draft_is_corrected_before_it_is_saved(request, claude_env, db_p
         esc = store.get("ESC-1")
     assert esc.drafts["update"].body == expected
     [saved] = [e.data for e in esc.events if e.kind == "draft_saved" and e.data["kind"] == "update"]
-    assert saved["engine"] == "anthropic" and saved["passed"] is True and saved["findings"] == 4
+    assert saved["engine"] == "anthropic" and saved["passed"] is True and saved["findings"] == 5
 
 
 def test_overloaded_529_falls_back_to_the_offline_template(request, claude_env, db_path, clock):
@@ -185,11 +190,14 @@ def test_a_draft_still_failing_after_correction_is_saved_as_failed(request, clau
     row = drafts_table(db_path)[-1]
     assert (row["kind"], row["engine"], row["passed"]) == ("acknowledgment", "anthropic", 0)
     # Our team and routing tier are not the customer's business: that sentence goes (issue 11).
-    assert row["body"] == written.replace("10:00 UTC", "11:00 EST on Wed 25 Nov 2026").replace(
-        "Engineering (L3) is working on it now as ESC-1 at SEV-2. ", "")
+    # The wrong time's sentence goes (lint rewrites nothing) and drafting adds the clock's time.
+    promise = "You will hear from me by 10:00 UTC with an update, whether or not it is fixed by then.\n\n"
+    assert row["body"] == written.replace("Engineering (L3) is working on it now as ESC-1 at SEV-2. " + promise, "").replace(
+        "example.\n\nSam Rivera", "example.\n\nYou will hear from me by 11:00 EST on Wed 25 Nov 2026 with the next "
+        "update, whether or not it is resolved by then.\n\nSam Rivera") + "\n"
     assert row["body"].startswith("Hi [Customer Name],\n")
     assert [(f["rule"], f["fixed"]) for f in json.loads(row["findings"])] == [
-        ("unfilled_placeholder", False), ("next_update_time", True), ("internal_only", True)]
+        ("unfilled_placeholder", False), ("next_update_time", True), ("next_update_time", True), ("internal_only", True)]
     # The escalation's latest acknowledgment is this failed one, and it says so.
     with Store(db_path) as store:
         esc = store.get("ESC-1")

@@ -135,19 +135,13 @@ def test_near_miss_does_not_trip(rule, sentence, overrides):
 
 # The rules that look at the whole customer message.
 
-def test_next_update_time_inserted_when_missing():
+def test_a_missing_next_update_time_is_flagged_and_nothing_is_written():
     text = "Hi Priya,\n\nI'm sorry for the disruption. We rolled back the release.\n\n" \
            f"Your single point of contact is {OWNER}: {CHANNEL}.\n\nBest,\nSam Rivera\n"
     result = lint(text, UPDATE)
-    [finding] = result.findings
-    assert (finding.rule, finding.span, finding.found, finding.fix, finding.fixed) == (
-        "next_update_time", None, "no next-update time", f"added: by {NEXT}", True)
-    assert result.text == (
-        "Hi Priya,\n\nI'm sorry for the disruption. We rolled back the release.\n\n"
-        f"Your single point of contact is {OWNER}: {CHANNEL}.\n\n"
-        f"You will hear from us again by {NEXT}, whether or not it is resolved by then.\n\n"
-        "Best,\nSam Rivera\n"
-    )
+    finding = next(f for f in result.findings if f.rule == "next_update_time")
+    assert (finding.span, finding.found, finding.fix, finding.fixed) == (None, "no next-update time", f"needs: by {NEXT}", False)
+    assert result.text == text and not result.passed
 
 
 @pytest.mark.parametrize("promise, found", [
@@ -157,14 +151,16 @@ def test_next_update_time_inserted_when_missing():
     ("Expect the next update no later than 3:30 p.m. on Friday.", "3:30 p.m. on Friday"),
     ("You will hear from me by 11:20 UTC on Wed 25 Nov 2026.", "11:20 UTC on Wed 25 Nov 2026"),  # right clock, wrong zone
 ])
-def test_next_update_time_corrected_when_wrong(promise, found):
+def test_a_wrong_next_update_time_loses_its_sentence(promise, found):
     text = f"Hi Priya,\n\nI'm sorry for the disruption. {promise}\n\nYour single point of contact is {OWNER}: {CHANNEL}.\n"
     result = lint(text, UPDATE)
-    [finding] = result.findings
-    assert (finding.rule, finding.found, finding.fix) == ("next_update_time", found, f"corrected to {NEXT}")
-    assert text[finding.span[0]:finding.span[1]] == found
-    assert result.text == text.replace(found, NEXT)
-    assert result.text.count(NEXT) == 1  # corrected in place, no second promise added
+    wrong, missing = [f for f in result.findings if f.severity == "error"]
+    assert (wrong.rule, wrong.found, wrong.fix, wrong.fixed) == (
+        "next_update_time", found, f"sentence removed: the clock says {NEXT}", True)
+    assert text[wrong.span[0]:wrong.span[1]] == found
+    assert (missing.rule, missing.found, missing.fixed) == ("next_update_time", "no next-update time", False)
+    assert result.text == text.replace(" " + promise, "")  # removed, never rewritten to another time
+    assert NEXT not in result.text
 
 
 def test_next_update_time_near_misses():
@@ -188,23 +184,22 @@ def test_next_update_time_only_binds_customer_acknowledgments_and_updates(kind, 
     assert "16:00 UTC on Wed 25 Nov 2026" in result.text
 
 
-def test_single_point_of_contact_added_before_the_signoff():
+def test_a_missing_contact_is_flagged_not_written():
     text = f"Hi Priya,\n\nI'm sorry for the disruption. You will hear from me by {NEXT}.\n\nBest,\nSam\n"
     result = lint(text, UPDATE)
-    assert [(f.rule, f.fix) for f in result.findings] == [("single_point_of_contact", f"added: {OWNER}, {CHANNEL}")]
-    assert result.text == (f"Hi Priya,\n\nI'm sorry for the disruption. You will hear from me by {NEXT}.\n\n"
-                           f"Your single point of contact is {OWNER}: {CHANNEL}.\n\nBest,\nSam\n")
+    assert [(f.rule, f.fix, f.fixed) for f in result.findings] == [("single_point_of_contact", f"needs: {OWNER}, {CHANNEL}", False)]
+    assert result.text == text
     # Near miss: the owner's name alone is not a contact; name and channel together are.
     assert "single_point_of_contact" in rules(text.replace("Sam\n", f"{OWNER}\n"))
     assert "single_point_of_contact" not in rules(letter("Nothing else."))
 
 
-def test_impact_acknowledged_added_after_the_greeting():
+def test_an_unacknowledged_impact_is_flagged_not_written():
     text = f"Hi Priya,\n\nWe rolled back the release. You will hear from me by {NEXT}.\n\n" \
            f"Your single point of contact is {OWNER}: {CHANNEL}.\n"
     result = lint(text, UPDATE)
-    assert [(f.rule, f.span, f.fixed) for f in result.findings] == [("impact_acknowledged", None, True)]
-    assert result.text.startswith("Hi Priya,\n\nI know how disruptive this has been for you, and I'm sorry.\n\nWe rolled back")
+    assert [(f.rule, f.span, f.fixed) for f in result.findings] == [("impact_acknowledged", None, False)]
+    assert result.text == text
     # Near miss: any real acknowledgment of the impact will do.
     assert "impact_acknowledged" not in rules(text.replace("We rolled back", "I know this disrupted your month-end. We rolled back"))
 
@@ -248,35 +243,56 @@ def test_blame_sentences_removed_and_asides_cut_exactly():
     ]
 
 
-def test_credit_capped_to_the_policy_maximum_and_replaced_when_none_is_allowed():
-    offer = "To make up for it, we are offering a six-month credit on your subscription."
+def test_an_over_policy_credit_loses_its_sentence_when_no_plan_holds_a_credit():
+    offer = "We rolled back the release. To make up for it, we are offering a six-month credit on your subscription. Sorry."
     moderate = lint(offer, replace(UPDATE, kind="internal", audience="internal"))
-    assert moderate.text == "To make up for it, we are offering a one-month service credit on your subscription."
+    assert moderate.text == "We rolled back the release. Sorry."  # nobody offered a credit: none is written
     [f] = moderate.findings
     at = offer.index("a six-month credit")
-    assert (f.rule, f.span, f.found, f.fix) == ("credit_within_policy", (at, at + 18), "a six-month credit",
-                                                 "capped at 1 month(s) for moderate impact")
-
-    significant = lint("We will add six months of free service.", replace(UPDATE, max_credit_months=2, impact_level="significant",
-                                                                     kind="internal", audience="internal"))
-    assert significant.text == "We will add two months of service credit."
-
-    minor = lint(offer, replace(UPDATE, max_credit_months=0, impact_level="minor", kind="internal", audience="internal"))
-    assert minor.text == "To make up for it, we are offering our sincere apology on your subscription."
-    assert minor.findings[0].fix == "no credit at minor impact: offer replaced"
+    assert (f.rule, f.span, f.found, f.fix) == (
+        "credit_within_policy", (at, at + 18), "a six-month credit",
+        "sentence removed: over the 1-month limit at moderate impact, and no recovery plan holds a credit")
+    minor = lint("We are offering a month free.", replace(UPDATE, max_credit_months=0, impact_level="minor", kind="internal",
+                                                          audience="internal"))
+    assert minor.text == "" and minor.findings[0].fix.startswith("sentence removed: over the 0-month limit at minor impact")
 
 
-def test_premature_claims_reworded_until_the_customer_confirms():
-    text = "The export is fully resolved. We promise this will never happen again."
+def test_an_over_policy_credit_is_cut_to_the_credit_the_recovery_plan_holds():
     internal = replace(UPDATE, kind="internal", audience="internal")
-    result = lint(text, internal)
-    assert result.text == "The export is resolved (pending your confirmation). We promise this should not happen again."
-    assert [(f.rule, f.span, f.fix) for f in result.findings] == [
-        ("premature_resolution_claim", (14, 28), "'resolved (pending your confirmation)'"),
-        ("premature_resolution_claim", (46, 69), "'should not happen again'"),
+    offer = "To make up for it, we are offering a six-month credit on your subscription."
+    held = lint(offer, replace(internal, plan_credit_months=1))
+    assert held.text == "To make up for it, we are offering a one-month service credit on your subscription."
+    assert held.findings[0].fix == "cut to the 1-month credit the recovery plan holds (limit 1 at moderate impact)"
+    two = lint("We will add six months of free service.", replace(internal, max_credit_months=2, impact_level="significant",
+                                                                 plan_credit_months=2))
+    assert two.text == "We will add two months of service credit."
+    # A plan holding more than the limit (a policy changed since) is no licence: the sentence goes.
+    assert lint(offer, replace(internal, plan_credit_months=3)).text == ""
+    # Exactly at the limit is within policy, plan or not.
+    assert lint("We are offering a one-month credit.", internal).findings == []
+
+
+def test_fully_resolved_loses_its_qualifier_once_fixed_and_its_sentence_before():
+    text = "The export is fully resolved. We promise this will never happen again. We rolled back at 10:40."
+    internal = replace(UPDATE, kind="internal", audience="internal")
+    fixed = lint(text, replace(internal, status="resolved"))
+    assert fixed.text == "The export is resolved. We rolled back at 10:40."
+    assert [(f.rule, f.span, f.fix) for f in fixed.findings] == [
+        ("premature_resolution_claim", (14, 28), "'fully' removed: the customer has not confirmed the fix"),
+        ("premature_resolution_claim", (46, 69), "sentence removed: nobody can promise it"),
     ]
-    confirmed = lint(text, replace(internal, confirmed=True))
+    investigating = lint(text, replace(internal, status="investigating"))
+    assert investigating.text == "We rolled back at 10:40."  # no status is written in its place
+    assert investigating.findings[0].fix == "sentence removed: the escalation is investigating, not resolved"
+    confirmed = lint(text, replace(internal, confirmed=True, status="confirmed"))
     assert confirmed.findings == [] and confirmed.text == text
+
+
+def test_removals_leave_no_blank_runs_or_empty_bullets():
+    text = ("Hi Priya,\n\nWhat we did:\n- It is not our fault.\n- We rolled back at 10:40.\n\n"
+            "It was user error.\n\nBest,\nSam\n")
+    result = lint(text, replace(UPDATE, kind="internal", audience="internal"))
+    assert result.text == "Hi Priya,\n\nWhat we did:\n- We rolled back at 10:40.\n\nBest,\nSam\n"
 
 
 def test_unapproved_link_removed_keeping_the_sentence():
@@ -292,8 +308,8 @@ def test_findings_spans_point_into_the_text_as_given_after_earlier_fixes():
     result = lint(text, UPDATE)
     for f in result.findings:
         assert text[f.span[0]:f.span[1]] in (f.found, "It is not our fault.")
-    assert [f.rule for f in result.findings] == ["blame_language", "credit_within_policy", "premature_resolution_claim"]
-    assert "We are offering a one-month service credit, fixed (pending your confirmation) since 10:40." in result.text
+    assert [f.rule for f in result.findings] == ["blame_language", "credit_within_policy"]
+    assert "six-month" not in result.text and "fully" not in result.text  # the whole sentence went with the credit
 
 
 def test_report_only_mode_leaves_the_text_alone():
@@ -328,7 +344,7 @@ def test_subject_tags_in_capitals_are_not_placeholders(subject):
     ("We will give you six free months of service.", "We will give you one month of service credit."),
 ])
 def test_free_service_wording_is_absorbed_by_the_credit_cap(offer, capped):
-    result = lint(letter(offer), UPDATE)
+    result = lint(letter(offer), replace(UPDATE, plan_credit_months=1))
     assert [(f.rule, f.fixed) for f in result.findings] == [("credit_within_policy", True)]
     assert result.text == letter(capped)
     assert "service credit service" not in result.text
@@ -338,7 +354,7 @@ def test_free_service_as_a_refund_is_an_unapproved_promise():
     result = lint(letter("We will give you 6 months free service as a refund."), UPDATE)
     assert [(f.rule, f.found) for f in result.findings] == [("unapproved_promise", "as a refund")]
     assert "refund" not in result.text and "service credit service" not in result.text
-    assert "I'm sorry for the disruption to your finance team. \n" in result.text
+    assert "I'm sorry for the disruption to your finance team.\n" in result.text
 
 
 def test_severity_history_is_kept_and_only_claims_about_the_current_severity_are_cut():

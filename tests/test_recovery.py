@@ -231,6 +231,31 @@ def test_credit_months_over_the_level_is_capped_with_a_recorded_correction(db_pa
     assert result.exit_code == 2 and "already has a recovery plan" in result.stderr
 
 
+def test_a_draft_credit_over_policy_is_cut_to_the_plans_credit_and_removed_without_a_plan(db_path):
+    """Lint writes no offer: the credit the stored recovery plan holds is the only one it may cut to."""
+    from agent import board, drafting, lint
+    from agent.store import Store
+
+    ok(db_path, "triage", str(EXAMPLES / "data-export-slow.txt"), "--customer", "Initech", "--owner", "Priya's CSM",
+       "--at", "2026-11-25T09:00:00+00:00")
+    offer = "Hi Priya,\n\nI'm sorry. We are offering a six-month credit.\n"
+
+    def linted():
+        with Store(db_path) as store:
+            esc = store.get("ESC-1")
+            policy = store.policy_of(1)
+            moment = esc.opened_at + timedelta(days=2, hours=3)
+            ctx = drafting.context(esc, policy, moment, board.one(store, 1, moment))
+            return lint.lint(offer, drafting.lint_context(esc, policy, "resolution", "customer", ctx))
+
+    before = linted()
+    assert before.text == "Hi Priya,\n\nI'm sorry.\n"
+    ok(db_path, "recovery", "ESC-1", "--at", "2026-11-27T12:00:00+00:00")  # moderate: a 1-month credit
+    after = linted()
+    assert after.text == "Hi Priya,\n\nI'm sorry. We are offering a one-month service credit.\n"
+    assert after.findings[0].fix == "cut to the 1-month credit the recovery plan holds (limit 1 at moderate impact)"
+
+
 # -- commitments, done, and the no_follow_through flag ---------------------------------------------
 
 
