@@ -373,7 +373,9 @@ def review_facts(store: Store, esc: Escalation, key: str) -> list[str]:
     if key == "communication_effective":
         return ["SLA clocks:", *clock_lines(store, esc)]
     if key == "right_people":
-        lines = [f"Owner: {esc.owner}", f"Stakeholders for {esc.severity.value}: {', '.join(esc.sla.stakeholders)}"]
+        # the stakeholders of the severity it has now (a SEV-2 raised to SEV-1 lists SEV-1's), not triage's
+        stakeholders = store.policy_of(parse_id(esc.id)).for_severity(esc.severity, esc.tier).stakeholders
+        lines = [f"Owner: {esc.owner}", f"Stakeholders for {esc.severity.value}: {', '.join(stakeholders)}"]
         lines += [f"Reassigned at {format_time(e.at, tz)}: {e.data.get('from')} → {e.data.get('to')}"
                   for e in esc.events if e.kind == "assigned"]
         return lines

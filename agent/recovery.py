@@ -360,6 +360,17 @@ def _lint(esc: Escalation, policy: Policy, level: str, steps: list[ConversationS
 # -- making and storing the plan ----------------------------------------------------------------
 
 
+def rebuilt(esc: Escalation, policy: Policy, stored: RecoveryPlan) -> RecoveryPlan:
+    """A stored plan as it reads now: its level, gestures and commitments as they were offered (the
+    stored event keeps that history), the conversation rewritten from the record (the fix, the RCA's
+    prevention actions, the owner) at each call."""
+    impact = ImpactLevel(stored.level, stored.points, tuple(stored.reasons))
+    items = schedule(esc, policy, stored.level, stored.gestures, stored.planned_at)
+    credit = next((g.credit_months for g in stored.gestures if g.kind == "service credit" and g.credit_months), None)
+    steps, _ = _lint(esc, policy, stored.level, conversation(esc, policy, impact, stored.gestures, items), credit)
+    return stored.model_copy(update={"conversation": steps})
+
+
 def plan(store, ident: str, *, at: datetime | None = None, actor: str = "cli",
          credit_months: int | None = None) -> tuple[RecoveryPlan, bool]:
     """The escalation's recovery plan: made and stored (with its commitments) the first time,
@@ -375,7 +386,7 @@ def plan(store, ident: str, *, at: datetime | None = None, actor: str = "cli",
         if credit_months is not None:
             raise UsageError(f"{esc.id} already has a recovery plan (made {earlier[-1].at.isoformat()}); "
                              "its gestures were offered then: see `escalate recovery " + esc.id + "`")
-        return RecoveryPlan.model_validate(earlier[-1].data), False
+        return rebuilt(esc, store.policy_of(number), RecoveryPlan.model_validate(earlier[-1].data)), False
     if credit_months is not None and credit_months < 0:
         raise UsageError("--credit-months cannot be negative")
     moment = commitments.checked_moment(esc.opened_at, at, esc.id)

@@ -1,13 +1,14 @@
-"""The escalation status report: every open escalation, counts, and what breached since last time."""
+"""The escalation status report: every open escalation, counts, what is breached now (the board's
+clocks, so the table and the list agree) and which of those breached since the last report."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from . import board, sla
 from .store import Store, parse_id
+from .wording import format_time
 
 
 def _age(opened: datetime, now: datetime) -> str:
@@ -18,10 +19,9 @@ def build(store: Store, now: datetime, *, timezone: str = "UTC") -> str:
     rows = board.build(store, now)
     previous = list(store.db.query("SELECT generated_at FROM status_reports ORDER BY id DESC LIMIT 1"))
     since = datetime.fromisoformat(previous[0]["generated_at"]) if previous else None
-    tz = ZoneInfo(timezone)
     counts = Counter(r.severity.value for r in rows)
     lines = [
-        f"# Escalation status report, {now.astimezone(tz):%Y-%m-%d %H:%M %Z}",
+        f"# Escalation status report, {format_time(now, timezone)}",
         "",
         f"{len(rows)} open escalation(s): " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none") + ".",
         "",
@@ -31,22 +31,27 @@ def build(store: Store, now: datetime, *, timezone: str = "UTC") -> str:
                   "|---|---|---|---|---|---|---|---|---|"]
         for r in rows:
             nxt = r.next_clock
-            deadline = (f"{nxt.name.replace('_', ' ')} {nxt.due.astimezone(tz):%a %d %b %H:%M %Z}"
+            deadline = (f"{nxt.name.replace('_', ' ')} {format_time(nxt.due, timezone)}"
                         + (" (BREACHED)" if nxt.status == sla.BREACHED else "")) if nxt else "-"
-            last = _last_update(store, r)
+            last = _last_update(store, r, timezone)
             flags = "; ".join(f.name.replace("_", " ") for f in r.flags) or "-"
             lines.append(f"| {r.id} | {r.severity.value} | {_cell(r.customer)} | {_cell(r.owner)} | {r.status} | "
                          f"{_age(r.opened_at, now)} | {deadline} | {last} | {flags} |")
         lines.append("")
-    breached = [(r, c) for r in rows for c in r.clocks if c.status == sla.BREACHED and c.due
-                and (since is None or c.due > since) and c.due <= now]
-    lines.append(f"## Breached since {since.astimezone(tz):%Y-%m-%d %H:%M %Z}" if since else "## Breached (first report)")
+    # Every clock the board shows as breached, oldest first; those that breached since the last report say so.
+    breached = sorted(((r, c) for r in rows for c in r.clocks if c.status == sla.BREACHED and c.due and c.due <= now),
+                      key=lambda rc: rc[1].due)
+    lines.append(f"## Breached now ({len(breached)})")
     lines.append("")
-    if breached:
-        for r, c in sorted(breached, key=lambda rc: rc[1].due):
-            lines.append(f"- {r.id} {r.customer}: {c.name.replace('_', ' ')} target passed at {c.due.astimezone(tz):%a %d %b %H:%M}")
-    else:
+    for r, c in breached:
+        new = since is None or c.due > since
+        lines.append(f"- {r.id} {r.customer}: {c.name.replace('_', ' ')} target passed at {format_time(c.due, timezone)}"
+                     + (" (new since the last report)" if new and since else ""))
+    if not breached:
         lines.append("- nothing")
+    fresh = sum(1 for _, c in breached if since is None or c.due > since)
+    lines += ["", f"Breached since the last report ({format_time(since, timezone)}): {fresh}" if since
+              else "First report: every breach above is new."]
     with store.transaction() as db:
         db["status_reports"].insert({"generated_at": now.isoformat(), "open": len(rows),
                                      "breached": sum(1 for r in rows if r.breached)})
@@ -57,8 +62,8 @@ def _cell(text: str) -> str:
     return (text or "-").replace("|", "\\|")
 
 
-def _last_update(store: Store, row: board.Row) -> str:
+def _last_update(store: Store, row: board.Row, timezone: str) -> str:
     number = parse_id(row.id)
     last = list(store.db.query(
         "SELECT at FROM events WHERE escalation_id = ? AND kind IN ('ack', 'update') ORDER BY at DESC LIMIT 1", [number]))
-    return datetime.fromisoformat(last[0]["at"]).strftime("%a %d %b %H:%M") if last else "none yet"
+    return format_time(datetime.fromisoformat(last[0]["at"]), timezone) if last else "none yet"

@@ -202,12 +202,17 @@ def test_status_report_lists_open_escalations_and_what_breached_since_the_last(t
     text = first.stdout
     assert "1 open escalation(s): SEV-1 1." in text
     assert "| ESC-1 | SEV-1 | Acme \\| Co |" in text
-    assert "## Breached (first report)" in text
-    assert "ESC-1 Acme | Co: first response target passed at Mon 02 Nov 09:15" in text
+    assert "(BREACHED)" in text and "## Breached now (" in text
+    assert "- ESC-1 Acme | Co: first response target passed at 09:15 UTC on Mon 2 Nov 2026\n" in text
+    assert "First report: every breach above is new." in text
     second = run(db, "report", "status", "--out", str(tmp_path / "s.md"))
     assert second.exit_code == 0
     again = (tmp_path / "s.md").read_text()
-    assert "## Breached since" in again and "- nothing" in again
+    # The table still says BREACHED, and so does the list: the same breach, no longer new.
+    assert "(BREACHED)" in again
+    assert "- ESC-1 Acme | Co: first response target passed at 09:15 UTC on Mon 2 Nov 2026\n" in again
+    assert "(new since the last report)" not in again
+    assert "Breached since the last report (" in again and "): 0" in again
 
 
 def test_chart_is_a_png_of_compliance_and_resolution_time(imported, tmp_path):

@@ -507,3 +507,19 @@ def test_yaml_yes_and_dates_are_kept_as_written(tmp_path, monkeypatch):
     assert data["right_people"] == "yes"
     assert data["do_differently"] == "2026-12-01"
     assert data["identified"] == 5
+
+
+def test_the_process_review_lists_the_stakeholders_of_the_severity_it_has_now(db_path):
+    """Raised from SEV-2 to SEV-1: the review names SEV-1's stakeholders, not those planned at triage."""
+    from agent import rca as rca_mod
+
+    ok(db_path, "triage", "--text", "The CSV export fails with error 500 for our finance team.", "--customer", "Initech",
+       "--at", "2026-11-25T09:00:00+00:00")
+    ok(db_path, "severity", "ESC-1", "SEV-2", "--reason", "month-end close", "--at", "2026-11-25T09:10:00+00:00")
+    with Store(db_path) as store:
+        before = rca_mod.review_facts(store, store.get("ESC-1"), "right_people")
+    assert before[1] == "Stakeholders for SEV-2: customer, support manager, CSM"
+    ok(db_path, "severity", "ESC-1", "SEV-1", "--reason", "every customer's exports fail", "--at", "2026-11-25T09:30:00+00:00")
+    with Store(db_path) as store:
+        after = rca_mod.review_facts(store, store.get("ESC-1"), "right_people")
+    assert after[1] == "Stakeholders for SEV-1: customer, executive sponsor, all hands (engineering, support, CSM)"

@@ -199,7 +199,7 @@ def test_recovery_plan_from_the_record_with_dated_commitments(db_path):
     assert len(events(db_path, "commitment")) == 6
     text = ok(db_path, "recovery", "ESC-1")
     assert text.startswith("ESC-1  Acme Corp: recovery plan, severe impact (6 points)")
-    assert "shown as stored, commitments unchanged" in text
+    assert "gestures and commitments as stored; the conversation as the record reads now" in text
     assert "  6. Commit to follow-up" in text
 
 
@@ -215,6 +215,30 @@ def test_minor_impact_is_apology_and_thanks_and_a_credit_is_refused(db_path):
     assert steps["explain_fix"] == "The fix is not in place yet, and I will tell you the moment it is."
     assert [c["what"].split(":")[0] for c in plan["schedule"]] == [
         "Check in with Hank", "One-week check-in with Hank", "30-day relationship review with Globex"]
+
+
+def test_a_plan_made_before_the_fix_reads_the_fix_once_it_is_in(db_path):
+    """The conversation is rebuilt from the record at each call; what was offered and promised stays as stored."""
+    ok(db_path, "triage", str(EXAMPLES / "typo-invoice.txt"), "--customer", "Globex", "--contact", "Hank",
+       "--at", "2026-11-25T09:00:00+00:00")
+    ok(db_path, "ack", "ESC-1", "--at", "2026-11-25T10:00:00+00:00")
+    first = json.loads(ok(db_path, "recovery", "ESC-1", "--at", "2026-11-25T11:00:00+00:00", "--json"))
+    fix = {s["step"]: s["text"] for s in first["conversation"]}["explain_fix"]
+    assert fix == "The fix is not in place yet, and I will tell you the moment it is."
+    ok(db_path, "resolve", "ESC-1", "--summary", "Corrected the company name on the invoice template",
+       "--at", "2026-11-25T12:00:00+00:00")
+    ok(db_path, "log", "ESC-1", "--kind", "decision", "Invoice templates get a second review before release",
+       "--at", "2026-11-25T12:05:00+00:00")
+    later = json.loads(ok(db_path, "recovery", "ESC-1", "--json"))
+    steps = {s["step"]: s["text"] for s in later["conversation"]}
+    assert later["made_now"] is False
+    assert steps["explain_fix"] == "What fixed it: Corrected the company name on the invoice template."
+    assert steps["explain_prevention"].startswith(
+        "To stop it happening again: Invoice templates get a second review before release.")
+    assert (later["planned_at"], later["gestures"], later["schedule"]) == (first["planned_at"], first["gestures"], first["schedule"])
+    (stored,) = events(db_path, "recovery_planned")  # the stored plan keeps its history
+    assert {s["step"]: s["text"] for s in stored["conversation"]}["explain_fix"] == fix
+    assert len(events(db_path, "commitment")) == len(first["schedule"])
 
 
 def test_credit_months_over_the_level_is_capped_with_a_recorded_correction(db_path):

@@ -21,7 +21,7 @@ def recovery_text(plan, made_now: bool, tz: str) -> str:
 
     lines = [f"{plan.escalation_id}  {plan.customer}: recovery plan, {plan.level} impact ({plan.points} points)"]
     if not made_now:
-        lines.append(f"  (made {format_time(plan.planned_at, tz)}; shown as stored, commitments unchanged)")
+        lines.append(f"  (made {format_time(plan.planned_at, tz)}; gestures and commitments as stored; the conversation as the record reads now)")
     lines += [_wrap("; ".join(plan.reasons), "  Why: "), "",
               f"Actions    {', '.join(plan.actions)}",
               "Gestures   " + (", ".join(gesture_label(g) for g in plan.gestures) or "none")
