@@ -226,8 +226,8 @@ def timeline_lines(esc: Escalation, st: State) -> list[str]:
 def next_step(store: Store, esc: Escalation, st: State, *, engine=None, actor: str = "cli") -> Step | None:
     """The question to ask now, or None when every answer is in. May append the next why question."""
     if not st.timeline_confirmed:
-        return Step("timeline", "Is this timeline correct? 'yes', or a correction: 'N: what is wrong' "
-                    "(add '@ TIME' to correct entry N's time)", facts=["Timeline:", *timeline_lines(esc, st)],
+        return Step("timeline", f"Is this timeline correct? 'yes', or a correction: {correction_form(esc)}",
+                    facts=["Timeline:", *timeline_lines(esc, st)],
                     default="yes")
     if "identified" not in st.answers:
         entries = timeline(esc)
@@ -467,32 +467,64 @@ def _interpret(esc: Escalation, st: State, step: Step, value: Any) -> tuple[str,
     raise ValueError(step.key)
 
 
-_CORRECTION = re.compile(r"^\s*(?P<entry>\d+)\s*(?:@\s*(?P<at>\d{4}-\d\d-\d\d[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?|\S+?))?"
-                         r"\s*:\s*(?P<text>.*)$", re.DOTALL)
+# The one form of a timeline correction: "N: what is wrong", or "N @ TIME: what is wrong" to correct entry
+# N's time too (TIME in ISO 8601 with its offset). Anything else that looks like a timed correction is refused
+# with the exact form to use, never stored without its time.
+_ISO = r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?"
+_CORRECTION = re.compile(rf"^\s*(?P<entry>\d+)\s*(?:@\s*(?P<at>{_ISO})(?![\d+Z-]|:\d))?\s*:\s*(?P<text>.*)$", re.DOTALL)
+_TIMED = re.compile(rf"^\s*\d+\s*@|@\s*(?:{_ISO}|\d{{1,2}}:\d\d\b)")
+
+
+def correction_form(esc: Escalation) -> str:
+    """The form as the prompt shows it, with entry 1's own time as the example."""
+    first = timeline(esc)[0].event.at.astimezone(_zone(esc)) if timeline(esc) else None
+    example = first.isoformat(timespec="minutes") if first else "2026-11-25T08:40+00:00"
+    return f"'N: what is wrong', or 'N @ {example}: what is wrong' to correct entry N's time too"
+
+
+def _zone(esc: Escalation):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(esc.sla.timezone)
 
 
 def _timeline_answer(esc: Escalation, st: State, text: str) -> tuple[str, dict, list[Finding]]:
     if text.lower().rstrip(".!") in YES:
         return "rca_timeline_confirmed", {"corrections": len(st.corrections)}, []
     m = _CORRECTION.match(text)
-    entry, at = None, None
-    if m:
-        entries = {x.n: x for x in timeline(esc)}
-        if int(m["entry"]) not in entries:
-            raise Rejected(f"there is no timeline entry {m['entry']}: entries run from 1 to {len(entries)}")
-        entry = entries[int(m["entry"])]
-        if m["at"]:
-            try:
-                at = datetime.fromisoformat(m["at"])
-            except ValueError:
-                raise Rejected(f"{m['at']!r} is not an ISO 8601 time, e.g. 2026-11-25T08:40:00+00:00")
-            if at.tzinfo is None:
-                raise Rejected("a corrected time needs a time zone offset, e.g. 2026-11-25T08:40:00+00:00")
-        text = m["text"].strip()
-        if not text:
-            raise Rejected("say what is wrong with the entry, e.g. '3: the customer first called at 08:40'")
-    return "rca_timeline_correction", {"entry": entry.n if entry else None, "event_id": entry.event.id if entry else None,
-                                       "at": at.isoformat() if at else None, "text": text}, []
+    if not m and not _TIMED.search(text):  # a correction of the timeline as a whole, with no entry or time
+        return "rca_timeline_correction", {"entry": None, "event_id": None, "at": None, "text": text.strip()}, []
+    entries = {x.n: x for x in timeline(esc)}
+    if not m or _TIMED.search(m["text"]):
+        raise Rejected(f"{text.strip()!r} is not in the form of a timeline correction: use {_suggest(esc, text)}")
+    if int(m["entry"]) not in entries:
+        raise Rejected(f"there is no timeline entry {m['entry']}: entries run from 1 to {len(entries)}")
+    entry = entries[int(m["entry"])]
+    at = None
+    if m["at"]:
+        at = datetime.fromisoformat(m["at"].replace(" ", "T"))
+        if at.tzinfo is None:
+            fixed = at.replace(tzinfo=_zone(esc)).isoformat(timespec="minutes")
+            raise Rejected(f"a corrected time needs its offset: use '{m['entry']} @ {fixed}: {m['text'].strip() or 'what is wrong'}'")
+    what = m["text"].strip()
+    if not what:
+        raise Rejected(f"say what is wrong with entry {m['entry']}: use '{m['entry']}"
+                       + (f" @ {m['at']}" if m["at"] else "") + ": what is wrong'")
+    return "rca_timeline_correction", {"entry": entry.n, "event_id": entry.event.id,
+                                       "at": at.isoformat() if at else None, "text": what}, []
+
+
+def _suggest(esc: Escalation, text: str) -> str:
+    """The exact form for what was typed ('1: phoned first @ 07:40+01:00' -> '1 @ …: phoned first')."""
+    n = re.match(r"\s*(\d+)", text)
+    when = re.search(_ISO, text)
+    words = re.sub(r"^\s*\d+\s*", "", re.sub(rf"@\s*(?:{_ISO}|\d{{1,2}}:\d\d)", "", text))
+    words = " ".join(words.split()).strip(" :") or "what is wrong"
+    if n and when:
+        at = datetime.fromisoformat(when.group(0).replace(" ", "T"))
+        at = at if at.tzinfo else at.replace(tzinfo=_zone(esc))
+        return f"'{n.group(1)} @ {at.isoformat(timespec='minutes')}: {words}'"
+    return correction_form(esc) + (" (a time needs its date and offset)" if _TIMED.search(text) else "")
 
 
 def _root_answer(st: State, step: Step, text: str, names: tuple[str, ...]) -> tuple[str, dict, list[Finding]]:

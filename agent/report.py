@@ -182,7 +182,45 @@ def _pir(store: Store, esc: Escalation, st: rca.State, report: Report) -> str:
     out += lessons or ["Not recorded yet (the RCA's process review)."]
     out += ["", "## Recovery Actions Taken", ""]
     out += _recovery(esc) or ["None recorded."]
+    out += ["", "## Response and Outcome", ""] + _response(esc, st)
     return "\n".join(out)
+
+
+def _response(esc: Escalation, st: rca.State) -> list[str]:
+    """The war room, the customer updates sent, RCA timeline corrections, closure, CSAT and outcome: from the events."""
+    out, kinds = [], {e.kind for e in esc.events}
+    for e in esc.events:
+        d = e.data
+        if e.kind == "warroom_opened":
+            out.append(f"- War room opened {_t(esc, e.at)}: commander {d.get('commander')}, channel {d.get('channel')}, "
+                       f"updates {d.get('cadence')}")
+        elif e.kind == "warroom_commander":
+            out.append(f"- War room command handed over {_t(esc, e.at)}: {d.get('from')} → {d.get('to')}")
+    if "warroom_opened" not in kinds:
+        out.append("- No war room was opened.")
+    sent = [e for e in esc.events if e.kind in ("ack", "update")]
+    out.append(f"- Customer updates sent ({len(sent)})" + (":" if sent else ": none recorded."))
+    out += [f"  - {_t(esc, e.at)}: " + ("acknowledgment" if e.kind == "ack" else "update")
+            + (f" ({e.data['note']})" if e.data.get("note") else "") for e in sent]
+    entries = {x.n: x for x in rca.timeline(esc)}
+    for c in st.corrections:
+        entry = entries.get(c.get("entry"))
+        where = f"entry {c['entry']} ({entry.text}, {_t(esc, entry.event.at)})" if entry else "the timeline"
+        when = f", corrected to {_t(esc, datetime.fromisoformat(c['at']))}" if c.get("at") else ""
+        out.append(f"- Timeline correction in the RCA, {where}{when}: {c['text']}")
+    closed = _first(esc.events, "closed", last=True)
+    if closed and closed.data.get("forced"):
+        out.append(f"- Closed {_t(esc, closed.at)} by force, from {closed.data.get('status_before') or 'an earlier status'}"
+                   f" without the customer's confirmation" + (f": {closed.data['reason']}" if closed.data.get("reason") else ""))
+    elif closed:
+        out.append(f"- Closed {_t(esc, closed.at)}.")
+    csat = _first(esc.events, "csat", last=True)
+    out.append(f"- CSAT: {float(csat.data.get('score')):g} of 5 ({_t(esc, csat.at)})" + (f": \"{csat.data['comment']}\"" if csat.data.get("comment") else "")
+               if csat else "- CSAT: not recorded (`escalate csat`).")
+    outcome = _first(esc.events, "outcome", last=True)
+    out.append(f"- Outcome: {outcome.data.get('outcome')} ({_t(esc, outcome.at)})" if outcome
+               else "- Outcome: not recorded (`escalate outcome`).")
+    return out
 
 
 def _recovery(esc: Escalation) -> list[str]:

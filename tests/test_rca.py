@@ -523,3 +523,45 @@ def test_the_process_review_lists_the_stakeholders_of_the_severity_it_has_now(db
     with Store(db_path) as store:
         after = rca_mod.review_facts(store, store.get("ESC-1"), "right_people")
     assert after[1] == "Stakeholders for SEV-1: customer, executive sponsor, all hands (engineering, support, CSM)"
+
+
+# -- timeline corrections: one documented form -----------------------------------------------------
+
+
+def test_the_timeline_prompt_shows_the_one_form_with_entry_ones_own_time(closed):
+    with Store(closed) as store:
+        esc = store.get("ESC-1")
+        step = rca.next_step(store, esc, rca.derive(esc.events))
+    assert step.key == "timeline"
+    assert step.prompt == ("Is this timeline correct? 'yes', or a correction: 'N: what is wrong', or "
+                           "'N @ 2026-11-25T09:00+00:00: what is wrong' to correct entry N's time too")
+
+
+@pytest.mark.parametrize("typed, refusal", [
+    # the time after the text (the form a reader may guess): refused with the exact form, never stored without its time
+    ("1: Dana phoned first @ 2026-11-25T09:40:00+01:00", "use '1 @ 2026-11-25T09:40+01:00: Dana phoned first'"),
+    ("1 @ 2026-11-25T08:40:00+00:00", "use '1 @ 2026-11-25T08:40+00:00: what is wrong'"),
+    ("1 @ 2026-11-25T08:40: Dana phoned first", "a corrected time needs its offset: use '1 @ 2026-11-25T08:40+00:00: Dana phoned first'"),
+    ("1 @ 08:40: Dana phoned first", "(a time needs its date and offset)"),
+    ("99: no such entry", "there is no timeline entry 99"),
+])
+def test_an_ambiguous_timeline_correction_is_refused_with_the_form_to_use(closed, tmp_path, typed, refusal):
+    result = run(closed, "rca", "ESC-1", "--answers", str(answers(tmp_path, timeline=[typed])))
+    assert result.exit_code == 2
+    assert refusal in result.stderr and result.stderr.count("\n") == 1
+    assert kinds(closed, prefix="rca_timeline") == []
+
+
+@pytest.mark.parametrize("typed, at", [
+    ("1 @ 2026-11-25T09:40+01:00: Dana phoned first", "2026-11-25T09:40:00+01:00"),
+    ("1 @ 2026-11-25T08:40Z: Dana phoned first", "2026-11-25T08:40:00+00:00"),
+    ("1: Dana phoned first", None),
+])
+def test_the_documented_forms_store_the_time_they_give(closed, tmp_path, typed, at):
+    data = dict(ANSWERS, timeline=[typed])
+    assert run(closed, "rca", "ESC-1", "--answers", str(answers(tmp_path, data))).exit_code == 0
+    [stored] = datas(closed, "rca_timeline_correction")
+    assert (stored["entry"], stored["at"], stored["text"]) == (1, at, "Dana phoned first")
+    pir = run(closed, "report", "ESC-1").stdout
+    assert "- Timeline correction in the RCA, entry 1 (Issue first reported by Acme Corp (enterprise), " in pir
+    assert pir.count("Dana phoned first") >= 1

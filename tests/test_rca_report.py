@@ -130,6 +130,18 @@ Steps taken:
 ## Recovery Actions Taken
 
 - call the customer (owner Sam Rivera, due 2026-11-25): open
+
+## Response and Outcome
+
+- No war room was opened.
+- Customer updates sent (2):
+  - 09:10 UTC on Wed 25 Nov 2026: acknowledgment
+  - 09:35 UTC on Wed 25 Nov 2026: update (Root cause found)
+- Timeline correction in the RCA, entry 1 (Issue first reported by Acme Corp (enterprise), 09:00 UTC on Wed 25 Nov 2026), \
+corrected to 08:50 UTC on Wed 25 Nov 2026: Dana first phoned the hotline at 08:50, before the web form
+- Closed 11:05 UTC on Wed 25 Nov 2026.
+- CSAT: not recorded (`escalate csat`).
+- Outcome: not recorded (`escalate outcome`).
 """
 
 
@@ -248,7 +260,7 @@ def test_a_reports_timeline_holds_only_stored_events(done, kind):
     stored_times = {e.at for e in events} | {datetime.fromisoformat(e.data["at"]) for e in corrected.values()}
     written = report.TIME.findall(made.markdown)
     assert all(any(report.format_time(t, "UTC") == w for t in stored_times) for w in written)
-    assert len(written) == {"pir": 9, "customer": 3, "kb": 0}[kind]
+    assert len(written) == {"pir": 14, "customer": 3, "kb": 0}[kind]
     assert report.check(made, events) == []
 
 
@@ -397,3 +409,22 @@ def test_overdue_actions_are_marked(done, monkeypatch):
         first = prevention.list_all(store)[0]
     assert (first.due, prevention.overdue(first, date(2026, 12, 4)), prevention.overdue(first, date(2026, 12, 5))) == (
         "2026-12-04", False, True)
+
+
+def test_the_pir_names_the_war_room_a_forced_closure_csat_and_outcome(db_path):
+    worked(db_path, steps=[("ack", "ESC-1", "--at", "2026-11-25T09:10:00+00:00"),
+                           ("warroom", "ESC-1", "--commander", "Pat Kim"),
+                           ("warroom", "ESC-1", "--commander", "Lee Wong"),
+                           ("close", "ESC-1", "--force", "--reason", "the customer stopped answering",
+                            "--at", "2026-11-25T12:00:00+00:00"),
+                           ("csat", "ESC-1", "2", "--comment", "too slow", "--at", "2026-11-25T12:10:00+00:00"),
+                           ("outcome", "ESC-1", "at-risk", "--at", "2026-11-25T12:20:00+00:00")])
+    pir = run(db_path, "report", "ESC-1").stdout
+    section = pir.split("## Response and Outcome\n\n")[1]
+    lines = section.splitlines()
+    assert lines[0].startswith("- War room opened ") and ": commander Pat Kim, channel " in lines[0]
+    assert lines[1].startswith("- War room command handed over ") and lines[1].endswith(": Pat Kim → Lee Wong")
+    assert lines[2:4] == ["- Customer updates sent (1):", "  - 09:10 UTC on Wed 25 Nov 2026: acknowledgment"]
+    assert lines[4] == ("- Closed 12:00 UTC on Wed 25 Nov 2026 by force, from acknowledged without the customer's "
+                        "confirmation: the customer stopped answering")
+    assert lines[5:] == ['- CSAT: 2 of 5 (12:10 UTC on Wed 25 Nov 2026): "too slow"', "- Outcome: at-risk (12:20 UTC on Wed 25 Nov 2026)"]
