@@ -244,9 +244,14 @@ def _customer(store: Store, esc: Escalation, st: rca.State, report: Report) -> s
     rows = {r.label: r for r in report.timeline}
     out = [f"# Incident summary: {headline(esc.summary)}", "", f"{esc.customer} · reference {esc.id}", "",
            "## What happened", "", second_person(esc.summary.rstrip(".")) + ".", "", "## When", ""]
+    said = _began(esc, report)
     when = f"You first reported the issue at {_t(esc, report.start)}."
+    if said:  # the customer's own start time, when they gave one before they reported it
+        when = (f"By your account it began at {_t(esc, said[0])} (you wrote “{said[1]}”), and you first reported it at "
+                f"{_t(esc, report.start)}.")
     if report.end:
-        when += f" The fix was in place at {_t(esc, report.end)}, {humanize(report.duration_minutes)} later."
+        when += f" The fix was in place at {_t(esc, report.end)}, {humanize(report.duration_minutes)} later"
+        when += f" ({humanize((report.end - said[0]).total_seconds() / 60)} after it began)." if said else "."
     if rows["Customer confirmed"].at:
         when += f" You confirmed it at {_t(esc, rows['Customer confirmed'].at)}."
     out += [when, ""]
@@ -268,6 +273,13 @@ def _customer(store: Store, esc: Escalation, st: rca.State, report: Report) -> s
            ["We are agreeing the prevention actions and will share them with you."]
     out += ["", "## Questions", "", f"{esc.owner} is your point of contact: {team.channel}."]
     return "\n".join(out)
+
+
+def _began(esc: Escalation, report: Report) -> tuple[datetime, str] | None:
+    from .began import began
+
+    said = began(esc.complaint, esc.opened_at, esc.sla.timezone)
+    return said if said and report.start and said[0] < report.start else None
 
 
 def _severity_history(esc: Escalation) -> str:
@@ -315,7 +327,8 @@ def check(report: Report, events: list[Event]) -> list[Finding]:
     by_id = {e.id: e for e in events}
     moments = {e.at for e in events}
     moments |= {datetime.fromisoformat(e.data["at"]) for e in events if e.kind == "rca_timeline_correction" and e.data.get("at")}
-    known = {format_time(m, tz) for m in moments}
+    said = _began(esc, report)
+    known = {format_time(m, tz) for m in moments | ({said[0]} if said else set())}
     out: list[Finding] = []
     for m in TIME.finditer(report.markdown):
         if m.group(0) not in known:
