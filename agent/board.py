@@ -10,6 +10,7 @@ from . import sla
 from .policy import policy_from_json
 from .schemas import Severity
 from .store import Store, events_by_escalation, format_id, parse_id
+from .wording import format_time
 
 FLAG_TEXT = {
     "delayed_acknowledgment": "first response breached",
@@ -80,8 +81,7 @@ class Row:
         c = self.next_clock
         if not c:
             return None
-        tz = ZoneInfo(self.timezone)
-        return f"{ACTION[c.name]} {self.customer} by {c.due.astimezone(tz):%H:%M %Z %a %d %b}"
+        return f"{ACTION[c.name]} {self.customer} by {format_time(c.due, self.timezone)}"
 
     def as_dict(self) -> dict:
         tz = ZoneInfo(self.timezone)
@@ -133,7 +133,7 @@ def flags_for(row: dict, events: list, clocks: list[sla.Clock], status: str,
         late = overdue(events, now)
         if late:
             out.append(Flag("no_follow_through", "; ".join(
-                f"#{c.n} {c.what} (due {c.due.astimezone(ZoneInfo(row.get('timezone') or 'UTC')):%H:%M %Z %a %d %b})"
+                f"#{c.n} {c.what} (due {format_time(c.due, row.get('timezone') or 'UTC')})"
                 for c in late)))
     failed = notification_failures([e for e in events if e.kind in NOTIFY_KINDS and (now is None or e.at <= now)])
     if failed:

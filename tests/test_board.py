@@ -85,10 +85,10 @@ def test_breached_first_then_earliest_deadline(busy):
         "2026-11-25T11:30:00+00:00", "2026-11-25T13:00:00+00:00", "2026-11-25T17:00:00+00:00"]
     esc6, esc2, esc3 = rows[0], rows[1], rows[2]
     assert (clocks_of(esc6)["update"]["status"], clocks_of(esc6)["update"]["left_minutes"]) == ("breached", -60.0)
-    assert esc6["next_step"] == "Update Epsilon by 09:00 UTC Wed 25 Nov"
+    assert esc6["next_step"] == "Update Epsilon by 09:00 UTC on Wed 25 Nov 2026"
     assert (clocks_of(esc2)["first_response"]["status"], clocks_of(esc2)["first_response"]["left_minutes"]) == (
         "breached", -45.0)
-    assert esc2["next_step"] == "Acknowledge Beta by 09:15 UTC Wed 25 Nov"
+    assert esc2["next_step"] == "Acknowledge Beta by 09:15 UTC on Wed 25 Nov 2026"
     # ESC-3: 5 min left on a 15 min target; the warning lead is min(15, 3) = 3 min, so still pending.
     assert (clocks_of(esc3)["first_response"]["status"], clocks_of(esc3)["first_response"]["left_minutes"]) == (
         "pending", 5.0)
@@ -127,9 +127,9 @@ def test_due_within_30_minutes(busy):
     assert [r["id"] for r in status(busy, "--due-within", "30m")] == ["ESC-6", "ESC-2", "ESC-3"]
     out = ok(busy, "status", "--now", NOW, "--due-within", "30m")
     assert out.splitlines() == [
-        "ESC-6: Update Epsilon by 09:00 UTC Wed 25 Nov",
-        "ESC-2: Acknowledge Beta by 09:15 UTC Wed 25 Nov",
-        "ESC-3: Acknowledge Gamma by 10:05 UTC Wed 25 Nov",
+        "ESC-6: Update Epsilon by 09:00 UTC on Wed 25 Nov 2026",
+        "ESC-2: Acknowledge Beta by 09:15 UTC on Wed 25 Nov 2026",
+        "ESC-3: Acknowledge Gamma by 10:05 UTC on Wed 25 Nov 2026",
     ]
     assert [r["id"] for r in status(busy, "--due-within", "2h")] == ["ESC-6", "ESC-2", "ESC-3", "ESC-4"]
     assert ok(busy, "status", "--now", "2026-11-25T08:01:00+00:00", "--due-within", "1m").strip() == \
@@ -175,7 +175,7 @@ def test_a_late_acknowledgment_is_a_flag_not_the_next_step(db_path):
     assert clocks_of(row)["first_response"]["status"] == "breached"
     assert {"flag": "delayed_acknowledgment", "meaning": "first response breached", "detail": "acknowledged late"} in row["flags"]
     # The next thing to do is the update (09:20 + 30 min), not the acknowledgment already sent.
-    assert (row["next_deadline"], row["next_step"]) == ("2026-11-25T09:50:00+00:00", "Update Acme by 09:50 UTC Wed 25 Nov")
+    assert (row["next_deadline"], row["next_step"]) == ("2026-11-25T09:50:00+00:00", "Update Acme by 09:50 UTC on Wed 25 Nov 2026")
     # Nothing is overdue now, so a cron alert stays quiet; the flag stays on the record.
     assert run(db_path, "status", "--now", "2026-11-25T09:25:00+00:00", "--fail-on-breach").exit_code == 0
 

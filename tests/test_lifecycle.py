@@ -69,7 +69,7 @@ def test_the_whole_lifecycle_backfilled(db_path):
     assert data["flags"] == [
         {"flag": "missing_rca", "meaning": "SEV-1/2 closed without a completed RCA", "detail": "no completed RCA recorded"},
         {"flag": "no_follow_through", "meaning": "a commitment to the customer is past due and not done",
-         "detail": "#1 call the customer (due 09:30 UTC Wed 25 Nov)"}]
+         "detail": "#1 call the customer (due 09:30 UTC on Wed 25 Nov 2026)"}]
 
 
 def test_log_does_not_move_open_or_later_statuses(db_path):

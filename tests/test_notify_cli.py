@@ -49,7 +49,7 @@ def test_notify_sends_what_is_due_once_and_show_and_the_board_tell_it(sev1, tmp_
     assert len(rx.received) == 3
     show = ok(sev1, "show", "ESC-1")
     section = show.split("Notifications\n", 1)[1].split("\n\n", 1)[0].splitlines()
-    assert section[0].split()[:5] == ["09:08", "UTC", "Mon", "23", "Nov"] and "first response 50%" in section[0]
+    assert section[0].split()[:7] == ["09:08", "UTC", "on", "Mon", "23", "Nov", "2026"] and "first response 50%" in section[0]
     assert section[0].endswith("→ owner via hook: delivered") and len(section) == 3
     assert "notified         notifier owner via hook (webhook), first response: breached; HTTP 200, 1 attempt(s)" in show
     board = ok(sev1, "status", "--now", (MONDAY + minutes(20)).isoformat())

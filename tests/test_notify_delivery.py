@@ -75,7 +75,7 @@ def test_slack_message_carries_the_escalation_deadline_countdown_and_next_action
     assert fields[0] == "*Escalation*\nESC-1 · Acme Corp · SEV-1 · open"
     assert fields[1] == "*Deadline*\n09:15 UTC on Mon 23 Nov 2026"
     assert fields[2] == "*Countdown*\ndue in 9m"
-    assert fields[3].startswith("*Next action*\nAcknowledge Acme Corp by 09:15 UTC Mon 23 Nov")
+    assert fields[3].startswith("*Next action*\nAcknowledge Acme Corp by 09:15 UTC on Mon 23 Nov 2026")
     assert "10 min before the deadline" in blocks[2]["text"]["text"]
 
 

@@ -295,7 +295,7 @@ def test_a_commitment_past_due_and_not_done_raises_no_follow_through(db_path):
     (row,) = json.loads(ok(db_path, "status", "--now", "2026-11-26T12:01:00+00:00", "--json"))
     (flag,) = [f for f in row["flags"] if f["flag"] == "no_follow_through"]
     assert flag["detail"] == ("#1 Check in with Dana: confirm the fix is holding and nothing else is wrong "
-                              "(due 12:00 UTC Thu 26 Nov)")
+                              "(due 12:00 UTC on Thu 26 Nov 2026)")
     assert "no follow through" in ok(db_path, "status", "--now", "2026-11-26T12:01:00+00:00")
 
     listing = json.loads(ok(db_path, "commitments", "--open", "--now", "2026-11-26T12:01:00+00:00", "--json"))

@@ -166,7 +166,7 @@ def test_brief_reads_in_someone_joining_late(db_path):
     who, nxt = rest.split("Next actions", 1)
     assert "  incident commander         Pat Kim" in who and "  owner                      Sam Rivera" in who
     assert "  customer contact           Dana" in who
-    assert "  - Update Acme Corp by 10:05 UTC Wed 25 Nov" in nxt
+    assert "  - Update Acme Corp by 10:05 UTC on Wed 25 Nov 2026" in nxt
     assert "  - checklist 1: Open #esc-1-acme-corp and invite the roster" in nxt
     assert nxt.rstrip().endswith("Next update due: 10:05 UTC on Wed 25 Nov 2026 (15m left)")
 

@@ -164,19 +164,18 @@ def eta(esc: Escalation, row=None) -> str:
 def clock_lines(row) -> list[str]:
     from ..sla import humanize
 
-    tz = ZoneInfo(row.timezone)
     lines = [f"Clocks{' (PAUSED: waiting on the customer)' if row.paused else ''}"]
     for c in row.clocks:
         label = c.name.replace("_", " ")
-        due = f"{c.due.astimezone(tz):%H:%M %Z %a %d %b}" if c.due else "-"
+        due = format_time(c.due, row.timezone) if c.due else "-"
         if c.met_at:
-            extra = f"met at {c.met_at.astimezone(tz):%H:%M %Z %a %d %b} after {humanize(c.elapsed_minutes)}"
+            extra = f"met at {format_time(c.met_at, row.timezone)} after {humanize(c.elapsed_minutes)}"
         elif c.left_minutes is not None:
             extra = f"{humanize(c.left_minutes)} left" if c.left_minutes >= 0 else f"overdue by {humanize(-c.left_minutes)}"
         else:
             extra = ""
         missed = f", {c.missed} missed" if c.missed else ""
-        lines.append(f"  {label:<15} {c.status:<9} due {due:<22} {extra}{missed}  [{c.calendar}]")
+        lines.append(f"  {label:<15} {c.status:<9} due {due:<27} {extra}{missed}  [{c.calendar}]")
     if row.flags:
         lines.append("Red flags")
         lines += [f"  ! {f.name.replace('_', ' ')}: {f.detail}" for f in row.flags]
@@ -190,7 +189,7 @@ def notification_lines(row) -> list[str]:
         at = datetime.fromisoformat(n["at"])
         what = "update summary" if n.get("kind") == "update" else f"{(n.get('clock') or '').replace('_', ' ')} {n.get('rung')}"
         result = "delivered" if n["result"] == "delivered" else f"FAILED ({n.get('error')})"
-        lines.append(f"  {at:%H:%M %Z %a %d %b}  {what:<26} → {n.get('recipient')} via {n.get('channel')}: {result}")
+        lines.append(f"  {format_time(at, row.timezone)}  {what:<26} → {n.get('recipient')} via {n.get('channel')}: {result}")
     return lines
 
 
@@ -360,12 +359,11 @@ def list_text(rows) -> str:
     """Board rows, most urgent first: the next deadline decides."""
     if not rows:
         return "No open escalations."
-    lines = [f"{'ID':<8} {'SEV':<6} {'TYPE':<11} {'STATUS':<13} {'CUSTOMER':<20} {'NEXT DEADLINE':<30} SUMMARY"]
+    lines = [f"{'ID':<8} {'SEV':<6} {'TYPE':<11} {'STATUS':<13} {'CUSTOMER':<20} {'NEXT DEADLINE':<43} SUMMARY"]
     for r in rows:
         c = r.next_clock
-        tz = ZoneInfo(r.timezone)
-        nxt = f"{c.name.replace('_', ' ')} {c.due.astimezone(tz):%m-%d %H:%M %Z}" if c else "-"
-        lines.append(f"{r.id:<8} {r.severity.value:<6} {r.type:<11} {r.status:<13} {r.customer[:20]:<20} {nxt:<30} {r.summary[:60]}")
+        nxt = f"{c.name.replace('_', ' ')} {format_time(c.due, r.timezone)}" if c else "-"
+        lines.append(f"{r.id:<8} {r.severity.value:<6} {r.type:<11} {r.status:<13} {r.customer[:20]:<20} {nxt:<43} {r.summary[:60]}")
     return "\n".join(lines)
 
 
