@@ -11,6 +11,8 @@ import json
 import os
 import sqlite3
 import sys
+import threading
+import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -140,7 +142,11 @@ def now() -> datetime:
 # What this process has committed, (escalation number, event kind) in order: an interrupt message says
 # exactly what was kept. Each write is one transaction, so what is not listed was not stored at all.
 kept: list[tuple[int, str]] = []
-_pending: list[tuple[int, str]] = []
+_writing = threading.local()  # each thread's open transaction: (number, kind) written so far
+
+
+def _pending() -> list[tuple[int, str]]:
+    return _writing.__dict__.setdefault("events", [])
 
 
 def kept_summary() -> str:
@@ -169,6 +175,25 @@ def serialised(fn: Callable) -> Callable:
     return inside
 
 
+def _use_wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """Switch the file to WAL (it stays so), within the busy timeout. Two connections switching a
+    rollback-journal file at once, or one switching while another writes in rollback mode, get
+    SQLITE_BUSY at once, without the busy handler (SQLite's deadlock avoidance): the loser retries until
+    the winner is done, and then finds the file in WAL mode already."""
+    deadline = time.monotonic() + timeout
+    pause = 0.001
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")  # a file system without WAL keeps its mode, as before
+            return
+        except sqlite3.OperationalError as exc:
+            if not _locked(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+
+
 class Store:
     def __init__(self, path: str | Path, *, busy_timeout: float | None = None):
         self.path = Path(path)
@@ -184,7 +209,7 @@ class Store:
                     narrow(part)
             conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn, timeout)
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
             self.db = sqlite_utils.Database(conn)
@@ -225,11 +250,11 @@ class Store:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise self._error(exc) from exc
-        _pending.clear()
+        _pending().clear()
         try:
             yield self.db
             conn.execute("COMMIT")
-            kept.extend(_pending)
+            kept.extend(_pending())
         except sqlite3.OperationalError as exc:
             conn.execute("ROLLBACK")
             raise self._error(exc) from exc
@@ -237,7 +262,7 @@ class Store:
             conn.execute("ROLLBACK")
             raise
         finally:
-            _pending.clear()
+            _pending().clear()
 
     # -- writes ------------------------------------------------------------------------------
 
@@ -358,7 +383,7 @@ class Store:
 
     @staticmethod
     def _event(db: sqlite_utils.Database, number: int, kind: str, actor: str, at: datetime, data: dict[str, Any]) -> None:
-        _pending.append((number, kind))
+        _pending().append((number, kind))
         db["events"].insert(
             {
                 "escalation_id": number,

@@ -455,7 +455,7 @@ def import_file(store: Store, path: str, *, fmt: str | None, policy: Policy, dry
             db["escalations"].insert_all(escalations, batch_size=1000)
         if events:
             db["events"].insert_all(events, batch_size=5000)
-        store_module._pending.extend((e["escalation_id"], e["kind"]) for e in events)
+        store_module._pending().extend((e["escalation_id"], e["kind"]) for e in events)
     projection.refresh_stale(store, store_module.now())
     return report
 
