@@ -112,8 +112,10 @@ def test_csv_csat_and_outcome_are_checked_like_the_commands(tmp_path, csat, outc
 def test_the_commands_give_the_same_messages(tmp_path):
     db = tmp_path / "w.db"
     ok(db, "triage", "--text", "Exports fail for everyone.", "--customer", "Globex", "--at", AT)
-    assert "CSAT 7 is outside 1–5" in run(db, "csat", "ESC-1", "7").stderr
-    assert "unknown outcome 'happy': choose retained, churned or at-risk" in run(db, "outcome", "ESC-1", "happy").stderr
+    csat, outcome = run(db, "csat", "ESC-1", "7"), run(db, "outcome", "ESC-1", "happy")
+    assert (csat.exit_code, outcome.exit_code) == (2, 2)
+    assert "CSAT 7 is outside 1–5" in csat.stderr
+    assert "unknown outcome 'happy': choose retained, churned or at-risk" in outcome.stderr
 
 
 def test_duplicate_ids_in_a_csv_are_the_same_error_as_in_jsonl(tmp_path, exported):

@@ -280,7 +280,7 @@ def test_eight_ack_processes_store_one_ack_in_ten_trials(template, tmp_path):
         results = []
         for p in procs:
             try:
-                out, err = p.communicate(timeout=120)
+                out, err = p.communicate(timeout=300)
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.communicate()
