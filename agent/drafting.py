@@ -177,24 +177,20 @@ class DraftOutcome:
     fallback_reason: str | None = None
 
 
-def create(store: Store, ident: str, kind: str, *, audience: str | None = None, engine=None,
-           moment: datetime | None = None, actor: str = "cli") -> DraftOutcome:
-    """Draft one message, lint it, save it (with engine, prompt hash and findings)."""
-    if kind not in KINDS:
-        raise UsageError(f"unknown draft kind {kind!r}: choose one of {', '.join(KINDS)}")
-    audience = audience or DEFAULT_AUDIENCE.get(kind, "customer")
-    if audience not in AUDIENCES:
-        raise UsageError(f"unknown audience {audience!r}: choose one of {', '.join(AUDIENCES)}")
-    esc = store.get(ident)
-    if kind == "resolution" and esc.status not in ("resolved", "confirmed", "closed"):
-        raise UsageError(f"cannot draft a resolution notice: {esc.id} is {esc.status}; record the fix first with `escalate resolve {esc.id}`")
-    if kind == "update" and esc.status in ("confirmed", "closed"):
-        raise UsageError(f"cannot draft an update: {esc.id} is {esc.status}, there is nothing left to update; "
-                         f"send the incident summary with `escalate draft {esc.id} summary`")
-    number = parse_id(esc.id)
-    moment = moment or now()
-    policy = store.policy_of(number)
-    ctx = context(esc, policy, moment, board.one(store, number, moment))
+@dataclass
+class Composed:
+    draft: Draft
+    findings: list
+    passed: bool
+    calls: list
+    fallback_reason: str | None = None
+
+
+def compose(esc: Escalation, policy: Policy, kind: str, *, audience: str, moment: datetime,
+            row: board.Row | None = None, engine=None) -> Composed:
+    """One message drafted and linted from the record alone, nothing stored (batch triage composes
+    acknowledgments from records not yet written; `create` saves what this returns)."""
+    ctx = context(esc, policy, moment, row)
     ctx["audience"] = audience
     fallback = None
     draft = None
@@ -216,8 +212,30 @@ def create(store: Store, ident: str, kind: str, *, audience: str | None = None, 
         subject_result = lint.lint(render_offline(kind, ctx).subject, subject_ctx)
         subject = " ".join(subject_result.text.split())
     final = draft.model_copy(update={"body": result.text, "subject": subject})
-    findings = result.findings + subject_result.findings
-    store.save_draft(number, final, prompt_hash(template(kind)), findings=[f.model_dump(mode="json") for f in findings],
-                     passed=result.passed and subject_result.passed, audience=audience, actor=actor, at=moment,
-                     calls=calls, fallback_reason=fallback)
-    return DraftOutcome(final, lint.LintResult(final.body, findings), store.get(number), fallback)
+    return Composed(final, result.findings + subject_result.findings, result.passed and subject_result.passed,
+                    calls, fallback)
+
+
+def create(store: Store, ident: str, kind: str, *, audience: str | None = None, engine=None,
+           moment: datetime | None = None, actor: str = "cli") -> DraftOutcome:
+    """Draft one message, lint it, save it (with engine, prompt hash and findings)."""
+    if kind not in KINDS:
+        raise UsageError(f"unknown draft kind {kind!r}: choose one of {', '.join(KINDS)}")
+    audience = audience or DEFAULT_AUDIENCE.get(kind, "customer")
+    if audience not in AUDIENCES:
+        raise UsageError(f"unknown audience {audience!r}: choose one of {', '.join(AUDIENCES)}")
+    esc = store.get(ident)
+    if kind == "resolution" and esc.status not in ("resolved", "confirmed", "closed"):
+        raise UsageError(f"cannot draft a resolution notice: {esc.id} is {esc.status}; record the fix first with `escalate resolve {esc.id}`")
+    if kind == "update" and esc.status in ("confirmed", "closed"):
+        raise UsageError(f"cannot draft an update: {esc.id} is {esc.status}, there is nothing left to update; "
+                         f"send the incident summary with `escalate draft {esc.id} summary`")
+    number = parse_id(esc.id)
+    moment = moment or now()
+    policy = store.policy_of(number)
+    made = compose(esc, policy, kind, audience=audience, moment=moment, row=board.one(store, number, moment),
+                   engine=engine)
+    store.save_draft(number, made.draft, prompt_hash(template(kind)),
+                     findings=[f.model_dump(mode="json") for f in made.findings], passed=made.passed,
+                     audience=audience, actor=actor, at=moment, calls=made.calls, fallback_reason=made.fallback_reason)
+    return DraftOutcome(made.draft, lint.LintResult(made.draft.body, made.findings), store.get(number), made.fallback_reason)

@@ -276,26 +276,11 @@ def draft_problems(store, *, engine, case: Case, text: str, policy, opened: date
     return esc, problems
 
 
-class Answered:
-    """One case's answer from a message batch, handed to triage.decide as if it were the engine: the
-    fallback (run_engine) and the rules are exactly those of a single call."""
-
-    def __init__(self, engine, outcome):
-        self.name, self.model, self.outcome = engine.name, getattr(engine, "model", None), outcome
-
-    def triage(self, request, signals):
-        from .errors import EngineError
-
-        if isinstance(self.outcome, EngineError):
-            raise self.outcome
-        return self.outcome
-
-
 def run_suite(name: str, *, engine, policy, cases: list[Case] | None = None, limit: int | None = None,
               batch_min: int | None = None, batch_options: dict | None = None) -> SuiteResult:
     """`batch_min` (default BATCH_MIN_CASES): from this many cases on, an engine with `triage_batch`
     answers the triage suites through one message batch; `batch_options` go to triage_batch."""
-    from .engines import TriageRequest
+    from .engines import Answered, TriageRequest
     from .triage import clean_complaint, decide
 
     cases = cases if cases is not None else suite_cases(name)

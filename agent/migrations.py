@@ -253,3 +253,12 @@ def apply(db: sqlite_utils.Database) -> list[str]:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+@migration
+def m060_similar_term_index(db: sqlite_utils.Database) -> None:
+    """The similar-escalation term index: documents per distinctive term (agent/similar.py). Filled
+    from the stored complaints on the first lookup after this migration, then as rows are written."""
+    db.execute("CREATE TABLE IF NOT EXISTS similar_df (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID")
+    db.execute("CREATE TABLE IF NOT EXISTS similar_indexed (upto INTEGER NOT NULL)")
+    db.execute("INSERT INTO similar_indexed (upto) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM similar_indexed)")

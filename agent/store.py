@@ -11,6 +11,7 @@ import os
 import sqlite3
 import sys
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
@@ -40,6 +41,28 @@ from .schemas import Draft, EngineInfo, Escalation, Event, ModelCall, SlaPlan, T
 DEFAULT_BUSY_TIMEOUT = 5.0
 ID_PREFIX = "ESC-"
 FUTURE_SLACK = timedelta(minutes=5)  # how far past "now" an --at may lie (clocks drift between machines)
+
+
+@dataclass
+class TriagedRow:
+    """One judged escalation for `Store.create_triaged_many`; `draft` is the keyword arguments of
+    its acknowledgment draft, or a function of the escalation number that returns them."""
+
+    external_id: str | None
+    customer: str
+    tier: str
+    contact: str | None
+    complaint: str
+    opened_at: datetime
+    timezone_name: str
+    requested_engine: str
+    actor: str
+    triage: Triage
+    sla: SlaPlan
+    engine: EngineInfo
+    owner: str
+    calls: list[ModelCall] = field(default_factory=list)
+    draft: Any = None
 
 
 class StoredEvent:
@@ -188,11 +211,69 @@ class Store:
         """The judged escalation written once: opened, triaged, corrections and matches in one transaction,
         so a failure or an interrupt leaves nothing half-made."""
         with self.transaction() as db:
-            number = self._insert_opened(db, customer=customer, tier=tier, contact=contact, complaint=complaint,
-                                         opened_at=opened_at, timezone_name=timezone_name,
-                                         requested_engine=requested_engine, actor=actor)
-            self._write_triage(db, number, triage=triage, sla=sla, engine=engine, owner=owner, policy=policy,
-                               calls=calls, actor=actor, similar=similar, at=opened_at)
+            return self._insert_triaged(
+                db, customer=customer, tier=tier, contact=contact, complaint=complaint, opened_at=opened_at,
+                timezone_name=timezone_name, requested_engine=requested_engine, actor=actor, triage=triage, sla=sla,
+                engine=engine, owner=owner, policy_hash=put_policy(db, json.dumps(policy, sort_keys=True)),
+                calls=calls, similar=similar)
+
+    def create_triaged_many(self, items: list["TriagedRow"], *, policy: dict, similar=None) -> list[int | None]:
+        """Many judged escalations (batch triage) in one transaction, each with its external id and
+        acknowledgment draft. `similar(db, item)` is asked inside the transaction, so a row sees the
+        rows written before it. A row whose external id is already stored (another run got there
+        first) is skipped: its place in the returned list is None."""
+        with self.transaction() as db:
+            digest = put_policy(db, json.dumps(policy, sort_keys=True))
+            wanted = [i.external_id for i in items if i.external_id]
+            taken = set()
+            for start in range(0, len(wanted), 500):
+                part = wanted[start:start + 500]
+                taken |= {r[0] for r in db.execute(
+                    f"SELECT external_id FROM escalations WHERE external_id IN ({','.join('?' * len(part))})", part)}
+            out: list[int | None] = []
+            for item in items:
+                if item.external_id in taken:
+                    out.append(None)
+                    continue
+                matches = similar(db, item) if similar else None
+                number = self._insert_triaged(
+                    db, customer=item.customer, tier=item.tier, contact=item.contact, complaint=item.complaint,
+                    opened_at=item.opened_at, timezone_name=item.timezone_name, requested_engine=item.requested_engine,
+                    actor=item.actor, triage=item.triage, sla=item.sla, engine=item.engine, owner=item.owner,
+                    policy_hash=digest, calls=item.calls, similar=matches, external_id=item.external_id)
+                draft = item.draft(number) if callable(item.draft) else item.draft
+                if draft is not None:
+                    self._insert_draft(db, number, **draft)
+                taken.add(item.external_id)
+                out.append(number)
+            return out
+
+    def _insert_triaged(self, db, *, customer: str, tier: str, contact: str | None, complaint: str,
+                        opened_at: datetime, timezone_name: str, requested_engine: str, actor: str, triage: Triage,
+                        sla: SlaPlan, engine: EngineInfo, owner: str, policy_hash: str, calls: list[ModelCall],
+                        similar: list[dict] | None, external_id: str | None = None) -> int:
+        """One whole row (a single insert: the full-text index is written once), then its events."""
+        at = opened_at.isoformat()
+        cur = db.conn.execute(
+            "INSERT INTO escalations (customer, tier, contact, owner, status, severity, type, summary, complaint, "
+            "timezone, opened_at, updated_at, triage, sla, policy, engine, engine_model, requested_engine, "
+            "fallback_reason, external_id) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [customer, tier, contact, owner, triage.severity.value, triage.type.value, triage.summary, complaint,
+             timezone_name, at, at, triage.model_dump_json(), sla.model_dump_json(), policy_hash, engine.name,
+             engine.model, requested_engine, engine.fallback_reason, external_id])
+        number = cur.lastrowid
+        recorded = now().isoformat()
+        rows = [(number, at, recorded, actor, "opened", json.dumps({"customer": customer, "tier": tier}, ensure_ascii=False)),
+                (number, at, recorded, actor, "triaged", json.dumps({
+                    "severity": triage.severity.value, "type": triage.type.value, "engine": engine.name,
+                    "fallback_reason": engine.fallback_reason, "owner": owner}, ensure_ascii=False))]
+        rows += [(number, at, recorded, "rules", "correction", json.dumps(c.model_dump(mode="json"), ensure_ascii=False))
+                 for c in triage.corrections]
+        if similar:
+            rows.append((number, at, recorded, "rules", "similar_found", json.dumps({"matches": similar}, ensure_ascii=False)))
+        db.conn.executemany("INSERT INTO events (escalation_id, at, recorded_at, actor, kind, data) VALUES (?, ?, ?, ?, ?, ?)", rows)
+        for call in calls:
+            db["model_calls"].insert({"escalation_id": number, **call.model_dump(mode="json")})
         return number
 
     def _insert_opened(self, db, *, customer: str, tier: str, contact: str | None, complaint: str,
@@ -259,26 +340,22 @@ class Store:
     def save_draft(self, number: int, draft: Draft, prompt: str, *, findings: list[dict], passed: bool, audience: str,
                    actor: str, at: datetime, calls: list[ModelCall] = (), fallback_reason: str | None = None) -> None:
         with self.transaction() as db:
-            for call in calls:
-                db["model_calls"].insert({"escalation_id": number, **call.model_dump(mode="json")})
-            draft_id = db["drafts"].insert(
-                {
-                    "escalation_id": number,
-                    "kind": draft.kind,
-                    "subject": draft.subject,
-                    "body": draft.body,
-                    "engine": draft.engine,
-                    "prompt_hash": prompt,
-                    "created_at": at.isoformat(),
-                    "audience": audience,
-                    "findings": json.dumps(findings, ensure_ascii=False),
-                    "passed": int(passed),
-                    "fallback_reason": fallback_reason,
-                }
-            ).last_pk
-            self._event(db, number, "draft_saved", actor, at,
-                        {"kind": draft.kind, "draft_id": draft_id, "passed": passed, "findings": len(findings),
-                         "engine": draft.engine})
+            self._insert_draft(db, number, draft=draft, prompt=prompt, findings=findings, passed=passed,
+                               audience=audience, actor=actor, at=at, calls=calls, fallback_reason=fallback_reason)
+
+    def _insert_draft(self, db, number: int, *, draft: Draft, prompt: str, findings: list[dict], passed: bool,
+                      audience: str, actor: str, at: datetime, calls: list[ModelCall] = (),
+                      fallback_reason: str | None = None) -> None:
+        for call in calls:
+            db["model_calls"].insert({"escalation_id": number, **call.model_dump(mode="json")})
+        draft_id = db.conn.execute(
+            "INSERT INTO drafts (escalation_id, kind, subject, body, engine, prompt_hash, created_at, audience, findings, "
+            "passed, fallback_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [number, draft.kind, draft.subject, draft.body, draft.engine, prompt, at.isoformat(), audience,
+             json.dumps(findings, ensure_ascii=False), int(passed), fallback_reason]).lastrowid
+        self._event(db, number, "draft_saved", actor, at,
+                    {"kind": draft.kind, "draft_id": draft_id, "passed": passed, "findings": len(findings),
+                     "engine": draft.engine})
 
     def append(self, number: int, kind: str, *, actor: str, at: datetime, data: dict[str, Any],
                columns: dict[str, Any] | None = None) -> None:
