@@ -277,9 +277,10 @@ def draft_problems(store, *, engine, case: Case, text: str, policy, opened: date
 
 
 def run_suite(name: str, *, engine, policy, cases: list[Case] | None = None, limit: int | None = None,
-              batch_min: int | None = None, batch_options: dict | None = None) -> SuiteResult:
+              batch_min: int | None = None, batch_options: dict | None = None, progress=None) -> SuiteResult:
     """`batch_min` (default BATCH_MIN_CASES): from this many cases on, an engine with `triage_batch`
-    answers the triage suites through one message batch; `batch_options` go to triage_batch."""
+    answers the triage suites through one message batch; `batch_options` go to triage_batch.
+    `progress` (agent.progress.Progress) advances by one for each case judged."""
     from .engines import Answered, TriageRequest
     from .triage import clean_complaint, decide
 
@@ -315,6 +316,8 @@ def run_suite(name: str, *, engine, policy, cases: list[Case] | None = None, lim
             calls += [c.model_dump() for c in result.calls]
             pred = Prediction(case, triage.severity.value, triage.type.value, info.name, info.fallback_reason)
         predictions.append(pred)
+        if progress is not None:
+            progress.advance()
     if scratch is not None:
         calls += list(scratch.db.query("SELECT * FROM model_calls"))  # the workflow's triage and drafts
         scratch.close()

@@ -290,7 +290,8 @@ def _triage_json(row: dict, policy: Policy, source: str) -> str:
 
 
 def import_file(store: Store, path: str, *, fmt: str | None, policy: Policy, dry_run: bool = False,
-                mapping: dict[str, str] | None = None) -> ImportReport:
+                mapping: dict[str, str] | None = None, progress=None) -> ImportReport:
+    """`progress` (agent.progress.Progress) advances by one for each escalation written."""
     from . import projection
 
     source = Path(path)
@@ -311,7 +312,11 @@ def import_file(store: Store, path: str, *, fmt: str | None, policy: Policy, dry
         default_hash = put_policy(db, json.dumps(policy.model_dump(mode="json"), sort_keys=True))
         next_id = (db.execute("SELECT max(id) FROM escalations").fetchone()[0] or 0) + 1
         escalations, events = [], []
+        if progress is not None:
+            progress.total(len(fresh))
         for number, p in enumerate(fresh, next_id):
+            if progress is not None:
+                progress.advance()
             row = p.row
             opened = row["opened_at"]
             tz = row.get("timezone") or policy.timezone
@@ -347,9 +352,9 @@ def _event(number: int, kind: str, at: datetime, actor: str, data: dict, recorde
             "data": json.dumps(data, ensure_ascii=False)}
 
 
-def export(store: Store, fmt: str, out) -> int:
+def export(store: Store, fmt: str, out, progress=None) -> int:
     """Write every escalation with its events (and, in jsonl, the monthly ticket counts); returns how
-    many escalations."""
+    many escalations. `progress` (agent.progress.Progress) advances by one for each escalation."""
     if fmt not in ("jsonl", "csv"):
         raise UsageError(f"unknown export format {fmt!r}: choose jsonl or csv")
     events: dict[int, list[dict]] = {}
@@ -382,6 +387,8 @@ def export(store: Store, fmt: str, out) -> int:
                 "events": evs,
             }, ensure_ascii=False) + "\n")
         count += 1
+        if progress is not None:
+            progress.advance()
     if not writer:
         for period, tickets in store.db.execute("SELECT period, count FROM tickets ORDER BY period"):
             out.write(json.dumps({"tickets": {"period": period, "count": tickets}}) + "\n")

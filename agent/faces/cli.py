@@ -494,10 +494,13 @@ def eval_(obj: Context, suites, cases_file, engine, model, limit, as_json, gate)
         runs.append((name, None))
     results, failures = [], []
     limits = evals.thresholds() if gate else {}
-    with obj.store() as store:
+    from .. import progress
+
+    with obj.store() as store, progress.bar("eval", unit="case") as bar:
         for name, cases in runs:
             suite = name if cases is None else "cases"
-            result = evals.run_suite(suite, engine=chosen, policy=policy, cases=cases, limit=limit)
+            bar.label(f"eval {name}")
+            result = evals.run_suite(suite, engine=chosen, policy=policy, cases=cases, limit=limit, progress=bar)
             result.suite = name
             evals.record(store, result)
             results.append(result)
