@@ -256,6 +256,17 @@ def apply(db: sqlite_utils.Database) -> list[str]:
 
 
 @migration
+def m080_notifications(db: sqlite_utils.Database) -> None:
+    """One row per notification key (escalation, deadline, rung, recipient): claimed before it is sent,
+    so each is sent once even when two notifiers run at the same time. The event log keeps the story."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS notifications (key TEXT PRIMARY KEY, escalation_id INTEGER NOT NULL, "
+        "delivery TEXT NOT NULL, status TEXT NOT NULL, claimed_at TEXT NOT NULL, at TEXT)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_notifications_escalation ON notifications (escalation_id)")
+
+
+@migration
 def m060_similar_term_index(db: sqlite_utils.Database) -> None:
     """The similar-escalation term index: documents per distinctive term (agent/similar.py). Filled
     from the stored complaints on the first lookup after this migration, then as rows are written."""
