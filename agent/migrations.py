@@ -269,7 +269,7 @@ def m080_notifications(db: sqlite_utils.Database) -> None:
 @migration
 def m060_similar_term_index(db: sqlite_utils.Database) -> None:
     """The similar-escalation term index: documents per distinctive term (agent/similar.py). Filled
-    from the stored complaints on the first lookup after this migration, then as rows are written."""
+    from the stored complaints on the first lookup after this migration, and before each lookup after."""
     db.execute("CREATE TABLE IF NOT EXISTS similar_df (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID")
     db.execute("CREATE TABLE IF NOT EXISTS similar_indexed (upto INTEGER NOT NULL)")
     db.execute("INSERT INTO similar_indexed (upto) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM similar_indexed)")
