@@ -60,6 +60,8 @@ class Summary:
     seconds: float = 0.0
     interrupted: bool = False
     stopped_at: str | None = None  # --strict: the refusal that stopped the run
+    escalations: int = 0  # in the database afterwards
+    bytes_per_escalation: float | None = None  # the database file's pages / escalations
 
     def as_dict(self) -> dict:
         return {
@@ -69,6 +71,7 @@ class Summary:
             "by_severity": dict(sorted(self.by_severity.items())), "by_type": dict(sorted(self.by_type.items())),
             "urgent": sorted(self.urgent, key=_urgent_order), "fallbacks": self.fallbacks,
             "seconds": round(self.seconds, 3), "interrupted": self.interrupted, "stopped_at": self.stopped_at,
+            "database": {"escalations": self.escalations, "bytes_per_escalation": self.bytes_per_escalation},
         }
 
 
@@ -277,7 +280,16 @@ def run(store: Store, path: str, *, engine, policy: Policy, options: Options | N
         if judge is not None:
             judge.close()
         summary.seconds = time.perf_counter() - started
+    summary.escalations, summary.bytes_per_escalation = footprint(store)
     return summary
+
+
+def footprint(store: Store) -> tuple[int, float | None]:
+    """Escalations stored and the database's bytes per escalation (allocated pages, free ones excluded)."""
+    (n,) = store.db.execute("SELECT count(*) FROM escalations").fetchone()
+    pages = store.db.execute("PRAGMA page_count").fetchone()[0] - store.db.execute("PRAGMA freelist_count").fetchone()[0]
+    size = store.db.execute("PRAGMA page_size").fetchone()[0]
+    return n, (round(pages * size / n) if n else None)
 
 
 def _present(store: Store, ids: list[str]) -> set[str]:

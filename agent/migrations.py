@@ -273,3 +273,49 @@ def m060_similar_term_index(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS similar_df (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID")
     db.execute("CREATE TABLE IF NOT EXISTS similar_indexed (upto INTEGER NOT NULL)")
     db.execute("INSERT INTO similar_indexed (upto) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM similar_indexed)")
+
+
+@migration
+def m061_lean_full_text_index(db: sqlite_utils.Database) -> None:
+    """The full-text index keeps which complaints hold a term, not where (detail=none): the similar
+    lookup asks for single terms, newest first, and ranks by its own term overlap. Its update trigger
+    fires only when the complaint or summary changes, not on every status change."""
+    db.execute("DROP TABLE IF EXISTS escalations_fts")
+    db.execute('CREATE VIRTUAL TABLE escalations_fts USING fts5(complaint, summary, content="escalations", '
+               "detail='none', columnsize=0)")
+    db.execute("INSERT INTO escalations_fts (escalations_fts) VALUES ('rebuild')")
+    db.execute("DROP TRIGGER IF EXISTS escalations_au")
+    db.execute(
+        "CREATE TRIGGER escalations_au AFTER UPDATE OF complaint, summary ON escalations BEGIN "
+        "INSERT INTO escalations_fts (escalations_fts, rowid, complaint, summary) "
+        "VALUES ('delete', old.rowid, old.complaint, old.summary); "
+        "INSERT INTO escalations_fts (rowid, complaint, summary) VALUES (new.rowid, new.complaint, new.summary); END"
+    )
+
+
+@migration
+def m062_similar_matches_by_reference(db: sqlite_utils.Database) -> None:
+    """similar_found events keep each match's id, shared terms and score, not copies of the matched
+    escalation's customer, opening time and summary (the store reads those from its row)."""
+    import json
+
+    from .store import slim_match
+
+    rows = db.execute("SELECT id, data FROM events WHERE kind = 'similar_found'").fetchall()
+    for ident, data in rows:
+        value = json.loads(data)
+        value["matches"] = [slim_match(m) for m in value.get("matches") or []]
+        db.execute("UPDATE events SET data = ? WHERE id = ?", [json.dumps(value, ensure_ascii=False), ident])
+
+
+@migration
+def m063_packed_draft_bodies(db: sqlite_utils.Database) -> None:
+    """Draft bodies are stored packed (agent/packing.py: DEFLATE with a dictionary of our wording)
+    when that makes them smaller; the store unpacks them on read."""
+    from .packing import pack
+
+    rows = db.execute("SELECT id, body FROM drafts WHERE typeof(body) = 'text'").fetchall()
+    for ident, body in rows:
+        packed = pack(body)
+        if packed is not body:
+            db.execute("UPDATE drafts SET body = ? WHERE id = ?", [packed, ident])

@@ -98,6 +98,7 @@ def similar_terms(mine: set[str], theirs: set[str]) -> bool:
 # remembered them). Every read is a primary-key lookup or a bounded full-text query, so the cost of
 # a lookup does not grow with the table.
 
+_ONE_TOKEN = re.compile(r"[a-zà-ÿ0-9]+")  # what the full-text index holds as one term ("co-signer" is two)
 PER_TERM = 12  # most recent escalations fetched for each rare term
 CANDIDATES = 15  # the escalations sharing the most rare terms are compared in full
 
@@ -186,7 +187,7 @@ def find(db, *, number: int, complaint: str, customer: str, opened_at: datetime,
         catch_up(db, cache)
     cache = cache if cache is not None else TermCache()
     votes: dict[int, int] = {}
-    for term in rarest(db, mine):  # each: the newest few complaints with this rare term, by rowid
+    for term in rarest(db, {t for t in mine if _ONE_TOKEN.fullmatch(t)}):  # each: the newest few with it
         for (rowid,) in db.execute(
             "SELECT rowid FROM escalations_fts WHERE escalations_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
             [f'"{term}"', PER_TERM],

@@ -34,7 +34,7 @@ def _import_sqlite_utils():
 
 sqlite_utils = _import_sqlite_utils()
 
-from . import migrations  # noqa: E402  (after sqlite_utils, which it imports too)
+from . import migrations, packing  # noqa: E402  (after sqlite_utils, which it imports too)
 from .errors import NotFound, StoreError  # noqa: E402
 from .schemas import Draft, EngineInfo, Escalation, Event, ModelCall, SlaPlan, Triage
 
@@ -98,6 +98,14 @@ def events_by_escalation(db: sqlite_utils.Database, where_ids_sql: str, args: li
     for events in out.values():  # `at` keeps its offset: text order is not always time order
         events.sort(key=lambda e: (e.at, e.id))
     return out
+
+
+MATCH_COPIES = ("customer", "opened_at", "summary")  # facts of the matched escalation's own row
+
+
+def slim_match(match: dict) -> dict:
+    """What a similar_found event keeps of a match: the rest is read back from the matched row."""
+    return {k: v for k, v in match.items() if k not in MATCH_COPIES}
 
 
 def put_policy(db: sqlite_utils.Database, policy_json: str) -> str:
@@ -270,7 +278,8 @@ class Store:
         rows += [(number, at, recorded, "rules", "correction", json.dumps(c.model_dump(mode="json"), ensure_ascii=False))
                  for c in triage.corrections]
         if similar:
-            rows.append((number, at, recorded, "rules", "similar_found", json.dumps({"matches": similar}, ensure_ascii=False)))
+            rows.append((number, at, recorded, "rules", "similar_found",
+                         json.dumps({"matches": [slim_match(m) for m in similar]}, ensure_ascii=False)))
         db.conn.executemany("INSERT INTO events (escalation_id, at, recorded_at, actor, kind, data) VALUES (?, ?, ?, ?, ?, ?)", rows)
         for call in calls:
             db["model_calls"].insert({"escalation_id": number, **call.model_dump(mode="json")})
@@ -351,7 +360,7 @@ class Store:
         draft_id = db.conn.execute(
             "INSERT INTO drafts (escalation_id, kind, subject, body, engine, prompt_hash, created_at, audience, findings, "
             "passed, fallback_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [number, draft.kind, draft.subject, draft.body, draft.engine, prompt, at.isoformat(), audience,
+            [number, draft.kind, draft.subject, packing.pack(draft.body), draft.engine, prompt, at.isoformat(), audience,
              json.dumps(findings, ensure_ascii=False), int(passed), fallback_reason]).lastrowid
         self._event(db, number, "draft_saved", actor, at,
                     {"kind": draft.kind, "draft_id": draft_id, "passed": passed, "findings": len(findings),
@@ -392,7 +401,8 @@ class Store:
             raise NotFound(f"{format_id(number)} was opened but never triaged (the triage was interrupted)")
         drafts: dict[str, Draft] = {}
         for d in self.db.query("SELECT * FROM drafts WHERE escalation_id = ? ORDER BY id", [number]):
-            drafts[d["kind"]] = Draft(kind=d["kind"], subject=d["subject"], body=d["body"], engine=d["engine"])  # latest wins
+            drafts[d["kind"]] = Draft(kind=d["kind"], subject=d["subject"], body=packing.unpack(d["body"]),
+                                      engine=d["engine"])  # latest wins
         return Escalation(
             id=format_id(number),
             customer=row["customer"],
@@ -422,7 +432,23 @@ class Store:
             for e in self.db.query("SELECT * FROM events WHERE escalation_id = ? ORDER BY id", [number])
         ]
         events.sort(key=lambda e: (e.at, e.id))
+        self._hydrate_matches(events)
         return events
+
+    def _hydrate_matches(self, events: list[Event]) -> None:
+        """A similar_found event stores each match's id, shared terms and score; the match's customer,
+        opening time and summary are read from its own row (one copy of each fact)."""
+        matches = [m for e in events if e.kind == "similar_found" for m in e.data.get("matches") or []
+                   if isinstance(m, dict) and "summary" not in m]
+        if not matches:
+            return
+        numbers = sorted({parse_id(m["id"]) for m in matches})
+        rows = {r[0]: r[1:] for r in self.db.execute(
+            f"SELECT id, customer, opened_at, summary FROM escalations WHERE id IN ({','.join('?' * len(numbers))})",
+            numbers)}
+        for m in matches:
+            customer, opened_at, summary = rows.get(parse_id(m["id"]), (None, None, None))
+            m.update(customer=customer, opened_at=opened_at, summary=summary or "")
 
     def save_eval_run(self, run: dict) -> None:
         with self.transaction() as db:

@@ -344,6 +344,9 @@ def import_file(store: Store, path: str, *, fmt: str | None, policy: Policy, dry
         if events:
             db["events"].insert_all(events, batch_size=5000)
     projection.refresh_stale(store, store_module.now())
+    from . import similar
+
+    similar.catch_up(store.db)  # count the imported complaints in the similar-lookup term index now
     return report
 
 

@@ -21,7 +21,7 @@ COMPLAINT = "Since 8am every request to your API returns 503 and none of our 120
 def test_open_applies_migrations_once_and_enables_wal(db_path):
     Store(db_path).close()
     with Store(db_path) as store:
-        names = [r["name"] for r in store.db.query("SELECT name FROM _migrations")]
+        names = [r["name"] for r in store.db.query("SELECT name FROM _migrations ORDER BY rowid")]
         assert names == [fn.__name__ for fn in MIGRATIONS]
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert {"escalations", "events", "model_calls", "drafts"} <= set(store.db.table_names())

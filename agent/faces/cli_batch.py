@@ -55,6 +55,8 @@ def run_batch(obj, path, *, preset, mapping, fmt, strict, tier, timezone, engine
 def summary_text(s) -> str:
     lines = [f"{s.file}: {s.read} rows read, {s.stored} stored, {s.skipped} already present, "
              f"{len(s.refused)} refused ({s.seconds:.1f} s, engine {s.engine})"]
+    if s.escalations:
+        lines.append(f"database: {s.escalations:,} escalations, {s.bytes_per_escalation:,.0f} bytes each")
     if s.stored:
         lines.append("by severity: " + ", ".join(f"{k} {v}" for k, v in sorted(s.by_severity.items())))
         lines.append("by type: " + ", ".join(f"{k} {v}" for k, v in sorted(s.by_type.items())))
