@@ -139,7 +139,8 @@ class _Judge:
             if count > 1:
                 import multiprocessing as mp
 
-                method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+                # Not "fork": a child must never inherit the writer's open SQLite connection.
+                method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
                 self.pool = mp.get_context(method).Pool(
                     count, initializer=_worker_init, initargs=(policy.model_dump_json(),))
 
@@ -233,8 +234,12 @@ def run(store: Store, path: str, *, engine, policy: Policy, options: Options | N
     seen: set[str] = set()
     cache = similar.TermCache()
     judge = None
+    stop = _StopAfterChunk()
     try:
         for chunk in _chunks(rows, options.chunk or CHUNK):
+            if stop.asked:
+                summary.interrupted = True
+                break
             summary.read += len(chunk)
             fresh = []
             for item in chunk:
@@ -277,6 +282,7 @@ def run(store: Store, path: str, *, engine, policy: Policy, options: Options | N
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
+        stop.restore()
         if judge is not None:
             judge.close()
         summary.seconds = time.perf_counter() - started
@@ -290,6 +296,32 @@ def footprint(store: Store) -> tuple[int, float | None]:
     pages = store.db.execute("PRAGMA page_count").fetchone()[0] - store.db.execute("PRAGMA freelist_count").fetchone()[0]
     size = store.db.execute("PRAGMA page_size").fetchone()[0]
     return n, (round(pages * size / n) if n else None)
+
+
+class _StopAfterChunk:
+    """The first Ctrl-C asks the run to stop once the chunk in hand is written; a second one stops at
+    once (the chunk being written then rolls back whole)."""
+
+    def __init__(self):
+        import signal
+        import threading
+
+        self.asked = False
+        self._installed = threading.current_thread() is threading.main_thread()
+        if self._installed:
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+
+    def _handle(self, signum, frame):
+        if self.asked:
+            raise KeyboardInterrupt
+        self.asked = True
+
+    def restore(self) -> None:
+        import signal
+
+        if self._installed:
+            signal.signal(signal.SIGINT, self._previous if self._previous is not None else signal.default_int_handler)
+            self._installed = False
 
 
 def _present(store: Store, ids: list[str]) -> set[str]:

@@ -287,6 +287,30 @@ def test_ctrl_c_keeps_whole_chunks_and_the_same_command_resumes(tmp_path, policy
     assert (done["stored"], done["already_present"]) == (4, 2)
 
 
+def test_the_first_ctrl_c_finishes_the_chunk_in_hand_then_stops(tmp_path, db_path, monkeypatch):
+    import os
+    import signal
+
+    path = jsonl(tmp_path / "in.jsonl", [row(i, [OUTAGE, TYPO, SLOW][i % 3]) for i in range(6)])
+    real = Store._insert_draft
+    calls = {"n": 0}
+
+    def pressed(self, *args, **kw):
+        calls["n"] += 1
+        if calls["n"] == 3:  # while the second chunk is being written
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(self, *args, **kw)
+
+    monkeypatch.setattr(Store, "_insert_draft", pressed)
+    monkeypatch.setattr(batch, "CHUNK", 2)
+    result = run(db_path, "triage", "--batch", str(path), "--engine", "offline")
+    assert result.exit_code == 130
+    assert "interrupted: 4 stored before the stop" in result.stderr
+    with Store(db_path) as store:
+        assert store.db.execute("SELECT count(*) FROM escalations").fetchone()[0] == 4
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handler is put back
+
+
 # -- the Claude path: one message batch per chunk ------------------------------------------------
 
 
