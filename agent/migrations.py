@@ -319,3 +319,20 @@ def m063_packed_draft_bodies(db: sqlite_utils.Database) -> None:
         packed = pack(body)
         if packed is not body:
             db.execute("UPDATE drafts SET body = ? WHERE id = ?", [packed, ident])
+
+
+@migration
+def m064_packed_triage_and_plan(db: sqlite_utils.Database) -> None:
+    """The severity judged at triage gets its own column (the clocks start from it); the triage and
+    SLA plan JSON are then stored packed (agent/packing.py) and read through the store."""
+    from .packing import RECORDS, pack
+
+    if "triage_severity" not in db["escalations"].columns_dict:
+        db["escalations"].add_column("triage_severity", str)
+    db.execute("UPDATE escalations SET triage_severity = json_extract(triage, '$.severity') "
+               "WHERE triage IS NOT NULL AND typeof(triage) = 'text'")
+    rows = db.execute("SELECT id, triage, sla FROM escalations WHERE typeof(triage) = 'text' OR typeof(sla) = 'text'").fetchall()
+    for ident, triage, plan in rows:
+        db.execute("UPDATE escalations SET triage = ?, sla = ? WHERE id = ?",
+                   [pack(triage, RECORDS) if isinstance(triage, str) else triage,
+                    pack(plan, RECORDS) if isinstance(plan, str) else plan, ident])

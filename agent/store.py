@@ -100,6 +100,11 @@ def events_by_escalation(db: sqlite_utils.Database, where_ids_sql: str, args: li
     return out
 
 
+def pack_record(text: str):
+    """A triage's or SLA plan's JSON as stored (agent/packing.py); `packing.unpack` reads it back."""
+    return packing.pack(text, packing.RECORDS)
+
+
 MATCH_COPIES = ("customer", "opened_at", "summary")  # facts of the matched escalation's own row
 
 
@@ -265,10 +270,12 @@ class Store:
         cur = db.conn.execute(
             "INSERT INTO escalations (customer, tier, contact, owner, status, severity, type, summary, complaint, "
             "timezone, opened_at, updated_at, triage, sla, policy, engine, engine_model, requested_engine, "
-            "fallback_reason, external_id) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "fallback_reason, external_id, triage_severity) "
+            "VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [customer, tier, contact, owner, triage.severity.value, triage.type.value, triage.summary, complaint,
-             timezone_name, at, at, triage.model_dump_json(), sla.model_dump_json(), policy_hash, engine.name,
-             engine.model, requested_engine, engine.fallback_reason, external_id])
+             timezone_name, at, at, pack_record(triage.model_dump_json()), pack_record(sla.model_dump_json()),
+             policy_hash, engine.name, engine.model, requested_engine, engine.fallback_reason, external_id,
+             triage.severity.value])
         number = cur.lastrowid
         recorded = now().isoformat()
         rows = [(number, at, recorded, actor, "opened", json.dumps({"customer": customer, "tier": tier}, ensure_ascii=False)),
@@ -320,8 +327,9 @@ class Store:
                 "severity": triage.severity.value,
                 "type": triage.type.value,
                 "summary": triage.summary,
-                "triage": triage.model_dump_json(),
-                "sla": sla.model_dump_json(),
+                "triage": pack_record(triage.model_dump_json()),
+                "triage_severity": triage.severity.value,
+                "sla": pack_record(sla.model_dump_json()),
                 "policy": put_policy(db, json.dumps(policy, sort_keys=True)),
                 "engine": engine.name,
                 "engine_model": engine.model,
@@ -415,8 +423,8 @@ class Store:
             summary=row["summary"],
             complaint=row["complaint"],
             opened_at=row["opened_at"],
-            triage=Triage.model_validate_json(row["triage"]),
-            sla=SlaPlan.model_validate_json(row["sla"]),
+            triage=Triage.model_validate_json(packing.unpack(row["triage"])),
+            sla=SlaPlan.model_validate_json(packing.unpack(row["sla"])),
             engine=EngineInfo(
                 name=row["engine"], model=row["engine_model"], requested=row["requested_engine"],
                 fallback_reason=row["fallback_reason"],

@@ -39,7 +39,8 @@ from .metrics import check_csat, check_outcome
 from .policy import Policy, _check_zone
 from .schemas import EscalationType, Severity, SlaPlan, Tier, Triage
 from . import store as store_module
-from .store import Store, put_policy
+from .packing import unpack
+from .store import Store, pack_record, put_policy
 
 FORMATS = ("jsonl", "csv", "statuspage")
 CSV_COLUMNS = ("id", "customer", "tier", "severity", "type", "summary", "complaint", "opened_at", "owner",
@@ -330,8 +331,9 @@ def import_file(store: Store, path: str, *, fmt: str | None, policy: Policy, dry
                 "contact": row.get("contact"), "owner": row.get("owner") or policy.teams[EscalationType(row["type"])].owner,
                 "status": status, "severity": row["severity"], "type": row["type"], "summary": row["summary"],
                 "complaint": row["complaint"], "timezone": tz, "opened_at": opened.isoformat(), "updated_at": recorded,
-                "triage": json.dumps(row["triage"]) if row.get("triage") else _triage_json(row, policy, source.name),
-                "sla": json.dumps(plan),
+                "triage": pack_record(json.dumps(row["triage"]) if row.get("triage") else _triage_json(row, policy, source.name)),
+                "triage_severity": (row.get("triage") or {}).get("severity") or row["severity"],
+                "sla": pack_record(json.dumps(plan)),
                 "policy": put_policy(db, json.dumps(row["policy"], sort_keys=True)) if row.get("policy") else default_hash,
                 "engine": "import", "requested_engine": "import",
             })
@@ -386,7 +388,8 @@ def export(store: Store, fmt: str, out, progress=None) -> int:
                 "id": ext, "customer": r["customer"], "contact": r["contact"], "tier": r["tier"], "severity": r["severity"],
                 "type": r["type"], "status": r["status"], "summary": r["summary"], "complaint": r["complaint"],
                 "opened_at": r["opened_at"], "owner": r["owner"], "timezone": r["timezone"],
-                "triage": json.loads(r["triage"]), "sla": json.loads(r["sla"]), "policy": json.loads(r["policy_json"]),
+                "triage": json.loads(unpack(r["triage"])), "sla": json.loads(unpack(r["sla"])),
+                "policy": json.loads(r["policy_json"]),
                 "events": evs,
             }, ensure_ascii=False) + "\n")
         count += 1
