@@ -43,6 +43,7 @@ class Options:
     strict: bool = False
     workers: int | None = None  # offline judging processes (default: one per core)
     chunk: int | None = None  # rows judged and written together (default CHUNK)
+    batch_options: dict = field(default_factory=dict)  # for the engine's triage_batch (poll_seconds, max_wait)
 
 
 @dataclass
@@ -131,8 +132,8 @@ def _worker_compose(args: tuple["triage.Judged", int]):
 class _Judge:
     """Judges chunks: a process pool for the offline engine, a message batch for Claude, else in-process."""
 
-    def __init__(self, engine, policy: Policy, workers: int | None, progress: Progress):
-        self.engine, self.policy, self.progress = engine, policy, progress
+    def __init__(self, engine, policy: Policy, workers: int | None, progress: Progress, batch_options: dict):
+        self.engine, self.policy, self.progress, self.batch_options = engine, policy, progress, batch_options
         self.pool = None
         if engine.name == "offline":
             count = workers if workers is not None else (os.cpu_count() or 1)
@@ -173,7 +174,7 @@ class _Judge:
             self.progress.note(f"message batch of {len(requests)}: waiting {int(time.monotonic() - started)} s")
             time.sleep(seconds)
 
-        outcomes = iter(self.engine.triage_batch(requests, sleep=waiting) if requests else [])
+        outcomes = iter(self.engine.triage_batch(requests, sleep=waiting, **self.batch_options) if requests else [])
         self.progress.note("")
         out = []
         for r in checked:
@@ -259,7 +260,7 @@ def run(store: Store, path: str, *, engine, policy: Policy, options: Options | N
             fresh = [r for r in fresh if r.external_id not in present]
             if not fresh:
                 continue
-            judge = judge or _Judge(engine, policy, options.workers, progress)
+            judge = judge or _Judge(engine, policy, options.workers, progress, options.batch_options)
             outcomes = judge(fresh, options.tier, options.timezone)
             ready = []
             for outcome in outcomes:

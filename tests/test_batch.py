@@ -355,6 +355,27 @@ def test_anthropic_rows_go_through_one_message_batch_and_failures_fall_back_per_
         assert store.get(1).engine.requested == "anthropic"
 
 
+def test_the_anthropic_engine_batch_answers_are_matched_by_id_and_failures_fall_back(tmp_path, policy):
+    """The real AnthropicEngine.triage_batch (the one `escalate eval` uses) against the recorded
+    message-batch cassette: one answer succeeds, one violates the schema, one errored."""
+    from test_eval_batches import EXPORT, FENCED, OUTAGE, SCHEMA_REASON, ERRORED_REASON, make_client, replay
+
+    from agent.engines.claude import AnthropicEngine
+
+    path = jsonl(tmp_path / "in.jsonl", [{"id": f"c{i}", "customer": "Acme", "complaint": t}
+                                         for i, t in enumerate([EXPORT, OUTAGE, FENCED])])
+    sent: list = []
+    engine = AnthropicEngine(client=make_client(sent))
+    with Store(tmp_path / "x.db") as store, replay("three_results.yaml"):
+        s = batch.run(store, str(path), engine=engine, policy=policy,
+                      options=batch.Options(batch_options={"poll_seconds": 0}))
+        rows = store.db.execute("SELECT external_id, engine, fallback_reason FROM escalations ORDER BY id").fetchall()
+    assert [(r.method, r.url.path) for r in sent][0] == ("POST", "/v1/messages/batches")
+    assert not any(r.url.path == "/v1/messages" for r in sent)  # no single message call
+    assert rows == [("c0", "anthropic", None), ("c1", "offline", SCHEMA_REASON), ("c2", "offline", ERRORED_REASON)]
+    assert [f["id"] for f in s.fallbacks] == ["c1", "c2"] and s.stored == 3
+
+
 # -- the similar-escalation term index --------------------------------------------------------
 
 
