@@ -277,6 +277,17 @@ def m080_notifications(db: sqlite_utils.Database) -> None:
 
 
 @migration
+def m070_events_append_only(db: sqlite_utils.Database) -> None:
+    """The event log is append-only in the database itself: an UPDATE or DELETE of an event is refused
+    by SQLite, whatever program or person tries it."""
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER IF NOT EXISTS events_append_only_{action.lower()} BEFORE {action} ON events "
+            "BEGIN SELECT RAISE(ABORT, 'the event log is append-only: record a new event instead'); END"
+        )
+
+
+@migration
 def m060_similar_term_index(db: sqlite_utils.Database) -> None:
     """The similar-escalation term index: documents per distinctive term (agent/similar.py). Filled
     from the stored complaints on the first lookup after this migration, and before each lookup after."""
@@ -301,21 +312,6 @@ def m061_lean_full_text_index(db: sqlite_utils.Database) -> None:
         "VALUES ('delete', old.rowid, old.complaint, old.summary); "
         "INSERT INTO escalations_fts (rowid, complaint, summary) VALUES (new.rowid, new.complaint, new.summary); END"
     )
-
-
-@migration
-def m062_similar_matches_by_reference(db: sqlite_utils.Database) -> None:
-    """similar_found events keep each match's id, shared terms and score, not copies of the matched
-    escalation's customer, opening time and summary (the store reads those from its row)."""
-    import json
-
-    from .store import slim_match
-
-    rows = db.execute("SELECT id, data FROM events WHERE kind = 'similar_found'").fetchall()
-    for ident, data in rows:
-        value = json.loads(data)
-        value["matches"] = [slim_match(m) for m in value.get("matches") or []]
-        db.execute("UPDATE events SET data = ? WHERE id = ?", [json.dumps(value, ensure_ascii=False), ident])
 
 
 @migration

@@ -198,13 +198,14 @@ def find(db, *, number: int, complaint: str, customer: str, opened_at: datetime,
     candidates: dict[int, tuple] = {}
     if chosen:
         for row in db.execute(
-            f"SELECT id, customer, opened_at, summary, complaint FROM escalations WHERE id IN ({','.join('?' * len(chosen))})",
+            f"SELECT id, customer, opened_at, summary, complaint FROM escalations WHERE id IN ({','.join('?' * len(chosen))}) "
+            "AND triage IS NOT NULL",
             chosen,
         ):
             candidates[row[0]] = row
     for row in db.execute(
         "SELECT id, customer, opened_at, summary, complaint FROM escalations WHERE customer = ? COLLATE NOCASE "
-        "AND id != ? ORDER BY id DESC LIMIT 10",
+        "AND id != ? AND triage IS NOT NULL ORDER BY id DESC LIMIT 10",  # an orphan (never triaged) is never cited
         [customer, number],
     ):
         candidates.setdefault(row[0], row)

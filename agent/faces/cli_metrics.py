@@ -36,7 +36,7 @@ def metrics(obj: Context, since, until, by, as_json, chart, now_):
     from . import views
     from ..store import now
 
-    moment = _parse_at(now_) or now()
+    moment = _parse_at(now_, "--now") or now()
     with obj.store() as store:
         result, rows = m.compute_with_rows(store, now=moment, since=_day(since, "--since"), until=_day(until, "--until"),
                                            by=by)
@@ -130,7 +130,9 @@ def export(obj: Context, fmt, out):
     with obj.store() as store:
         total = store.db.execute("SELECT count(*) FROM escalations WHERE triage IS NOT NULL").fetchone()[0]
         if out:
-            with open(out, "w", encoding="utf-8", newline="") as fh, \
+            from ..private import open_private
+
+            with open_private(out, "w", encoding="utf-8", newline="") as fh, \
                     progress.bar("export", total=total, unit="escalation") as bar:
                 n = transfer.export(store, fmt, fh, progress=bar)
             click.echo(f"wrote {n} escalations to {out}", err=True)
