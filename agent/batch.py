@@ -25,7 +25,6 @@ from .errors import UsageError
 from .intake import Intake, Refused
 from .policy import Policy
 from .progress import Progress
-from .prompts import prompt_hash
 from .store import Store, TriagedRow, format_id
 
 CHUNK = 500
@@ -85,8 +84,9 @@ def _urgent_order(u: dict):
 _WORKER: dict = {}
 
 
-def _worker_init(policy_json: str) -> None:
-    """Once per worker process: the policy and the offline engine (its model loads here, once)."""
+def _worker_init(policy_json: str, store_path: str | None) -> None:
+    """Once per worker process: the policy, the store's offline model (triage.offline_model_for: the
+    team model if trained, else the shipped one; read here once, never per row) and the engine."""
     import signal
 
     from .engines.offline import OfflineEngine
@@ -94,21 +94,23 @@ def _worker_init(policy_json: str) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
     policy = policy_from_json(policy_json)
-    _WORKER.update(policy=policy, engine=OfflineEngine(policy))
+    model = triage.offline_model_for(_PathOnly(store_path) if store_path else None)
+    _WORKER.update(policy=policy, engine=OfflineEngine(policy, model=model), model=model)
 
 
 def _worker_judge(args: tuple[Intake, str, str | None, str]):
     row, tier, tz, requested = args
-    return judge_row(row, engine=_WORKER["engine"], policy=_WORKER["policy"], tier=tier, tz=tz, requested=requested)
+    return judge_row(row, engine=_WORKER["engine"], policy=_WORKER["policy"], tier=tier, tz=tz, requested=requested,
+                     offline_model=_WORKER["model"])
 
 
-def judge_row(row: Intake, *, engine, policy: Policy, tier: str, tz: str | None, requested: str):
+def judge_row(row: Intake, *, engine, policy: Policy, tier: str, tz: str | None, requested: str, offline_model=None):
     """One row → a Judged (ready to write) or a Refused; the checks and judgement of a single triage,
     its acknowledgment composed (for a provisional number, see `_acknowledgment`) and its terms read."""
     try:
         judged = triage.judge(text=row.complaint, customer=row.customer, tier=row.tier or tier, contact=row.contact,
                               owner=row.owner, timezone=row.timezone or tz, at=row.opened_at, engine=engine,
-                              policy=policy)
+                              policy=policy, offline_model=offline_model)
     except UsageError as exc:
         return Refused(row.line, row.external_id, str(exc))
     return Judged(row, judged, requested, frozenset(similar.terms(judged.text)))
@@ -129,21 +131,35 @@ def _worker_compose(args: tuple["triage.Judged", int]):
     return _compose(judged, _WORKER["policy"], number)
 
 
+@dataclass
+class _PathOnly:
+    """What triage.offline_model_for reads of a store (its path), in a worker that opens no connection."""
+
+    path: str
+
+
 class _Judge:
     """Judges chunks: a process pool for the offline engine, a message batch for Claude, else in-process."""
 
-    def __init__(self, engine, policy: Policy, workers: int | None, progress: Progress, batch_options: dict):
+    def __init__(self, engine, policy: Policy, workers: int | None, progress: Progress, batch_options: dict,
+                 store: Store):
         self.engine, self.policy, self.progress, self.batch_options = engine, policy, progress, batch_options
-        self.pool = None
-        if engine.name == "offline":
-            count = workers if workers is not None else (os.cpu_count() or 1)
-            if count > 1:
-                import multiprocessing as mp
+        self.pool, self.model = None, None
+        count = workers if workers is not None else (os.cpu_count() or 1)
+        if engine.name != "offline" or count <= 1:
+            # Judged here (or the fallback of a message batch): the model read once for the whole run.
+            self.model = triage.offline_model_for(store)
+            if engine.name == "offline":
+                from .engines.offline import OfflineEngine
 
-                # Not "fork": a child must never inherit the writer's open SQLite connection.
-                method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-                self.pool = mp.get_context(method).Pool(
-                    count, initializer=_worker_init, initargs=(policy.model_dump_json(),))
+                self.engine = OfflineEngine(policy, model=self.model)
+        else:
+            import multiprocessing as mp
+
+            # Not "fork": a child must never inherit the writer's open SQLite connection.
+            method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+            self.pool = mp.get_context(method).Pool(
+                count, initializer=_worker_init, initargs=(policy.model_dump_json(), str(store.path)))
 
     def __call__(self, rows: list[Intake], tier: str, tz: str | None) -> list:
         requested = self.engine.name
@@ -151,7 +167,8 @@ class _Judge:
             return self.pool.map(_worker_judge, [(r, tier, tz, requested) for r in rows], chunksize=16)
         if hasattr(self.engine, "triage_batch") and len(rows) > 1:
             return self._batched(rows, tier, tz)
-        return [judge_row(r, engine=self.engine, policy=self.policy, tier=tier, tz=tz, requested=requested) for r in rows]
+        return [judge_row(r, engine=self.engine, policy=self.policy, tier=tier, tz=tz, requested=requested,
+                          offline_model=self.model) for r in rows]
 
     def _batched(self, rows: list[Intake], tier: str, tz: str | None) -> list:
         """One message batch for the chunk's valid rows; each answer goes through decide as if the engine
@@ -182,7 +199,7 @@ class _Judge:
                 out.append(r)
                 continue
             out.append(judge_row(r, engine=Answered(self.engine, next(outcomes)), policy=self.policy, tier=tier,
-                                 tz=tz, requested=self.engine.name))
+                                 tz=tz, requested=self.engine.name, offline_model=self.model))
         return out
 
     def compose(self, ready: list[Judged]) -> None:
@@ -260,7 +277,7 @@ def run(store: Store, path: str, *, engine, policy: Policy, options: Options | N
             fresh = [r for r in fresh if r.external_id not in present]
             if not fresh:
                 continue
-            judge = judge or _Judge(engine, policy, options.workers, progress, options.batch_options)
+            judge = judge or _Judge(engine, policy, options.workers, progress, options.batch_options, store)
             outcomes = judge(fresh, options.tier, options.timezone)
             ready = []
             for outcome in outcomes:
@@ -385,9 +402,9 @@ def _acknowledgment(j: Judged, policy: Policy, cache: similar.TermCache):
     def make(number: int) -> dict:
         cache.remember(number, j.terms)
         made = j.draft if j.number == number and j.draft is not None else _compose(j.judged, policy, number)
-        return {"draft": made.draft, "prompt": prompt_hash(drafting.template("acknowledgment")),
+        return {"draft": made.draft, "prompt": made.prompt,
                 "findings": [f.model_dump(mode="json") for f in made.findings], "passed": made.passed,
                 "audience": "customer", "actor": ACTOR, "at": j.judged.opened_at, "calls": made.calls,
-                "fallback_reason": made.fallback_reason}
+                "fallback_reason": made.fallback_reason, "promises": made.promises}
 
     return make

@@ -423,14 +423,16 @@ class Store:
             self._event(db, number, "similar_found", "rules", at, {"matches": similar})
 
     def save_draft(self, number: int, draft: Draft, prompt: str, *, findings: list[dict], passed: bool, audience: str,
-                   actor: str, at: datetime, calls: list[ModelCall] = (), fallback_reason: str | None = None) -> None:
+                   actor: str, at: datetime, calls: list[ModelCall] = (), fallback_reason: str | None = None,
+                   promises: list[dict] | None = None) -> None:
         with self.transaction() as db:
             self._insert_draft(db, number, draft=draft, prompt=prompt, findings=findings, passed=passed,
-                               audience=audience, actor=actor, at=at, calls=calls, fallback_reason=fallback_reason)
+                               audience=audience, actor=actor, at=at, calls=calls, fallback_reason=fallback_reason,
+                               promises=promises)
 
     def _insert_draft(self, db, number: int, *, draft: Draft, prompt: str, findings: list[dict], passed: bool,
                       audience: str, actor: str, at: datetime, calls: list[ModelCall] = (),
-                      fallback_reason: str | None = None) -> None:
+                      fallback_reason: str | None = None, promises: list[dict] | None = None) -> None:
         for call in calls:
             db["model_calls"].insert({"escalation_id": number, **call.model_dump(mode="json")})
         draft_id = db.conn.execute(
@@ -440,7 +442,7 @@ class Store:
              json.dumps(findings, ensure_ascii=False), int(passed), fallback_reason]).lastrowid
         self._event(db, number, "draft_saved", actor, at,
                     {"kind": draft.kind, "draft_id": draft_id, "passed": passed, "findings": len(findings),
-                     "engine": draft.engine})
+                     "engine": draft.engine, "audience": audience, **({"promises": promises} if promises else {})})
 
     def append(self, number: int, kind: str, *, actor: str, at: datetime, data: dict[str, Any],
                columns: dict[str, Any] | None = None) -> None:

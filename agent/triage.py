@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import assess, complaint, drafting, rules, similar, sla
+from . import assess, complaint, drafting, issue, rules, similar, sla
 from .engines import Engine, EngineResult, TriageRequest
 from .engines.offline import OfflineEngine
 from .errors import EngineError, UsageError
@@ -50,29 +50,56 @@ def parse_tier(value: str | Tier) -> Tier:
         raise UsageError(f"unknown tier {value!r}: choose one of {', '.join(t.value for t in Tier)}")
 
 
-def run_engine(engine: Engine, request: TriageRequest, signals: Signals, policy: Policy) -> tuple[EngineResult, EngineInfo]:
+def run_engine(engine: Engine, request: TriageRequest, signals: Signals, policy: Policy,
+               offline_model=None) -> tuple[EngineResult, EngineInfo]:
     """Ask the engine; on any failure fall back to the offline engine and say why."""
+    if isinstance(engine, OfflineEngine) and offline_model is not None:
+        engine = OfflineEngine(policy, model=offline_model)
     try:
         result = engine.triage(request, signals)
-        return result, EngineInfo(name=result.engine, model=result.model, requested=engine.name)
+        info = EngineInfo(name=result.engine, model=result.model, requested=engine.name)
+        if result.reading is not None and result.reading.error:
+            info.fallback_reason = result.reading.error
+        return result, info
     except EngineError as exc:
-        fallback = OfflineEngine(policy).triage(request, signals)
+        fallback = OfflineEngine(policy, model=offline_model).triage(request, signals)
         fallback.calls = exc.calls
         return fallback, EngineInfo(name="offline", requested=engine.name, model=None, fallback_reason=str(exc))
 
 
-def decide(*, text: str, customer: str, tier: Tier, engine: Engine, policy: Policy) -> tuple[Triage, EngineResult, EngineInfo]:
+def offline_model_for(store: Store | None):
+    """The model the offline engine uses with this store: its team model if trained, else the shipped one
+    (None when neither loads: the engine then says so and rates by the rules alone)."""
+    import os
+
+    from .model import linear
+
+    if os.environ.get("ESCALATE_OFFLINE_MODEL", "").strip().lower() == "off":
+        return None
+    try:
+        return linear.in_force(store.path if store is not None else None)
+    except linear.ModelFileError:
+        return None
+
+
+def decide(*, text: str, customer: str, tier: Tier, engine: Engine, policy: Policy,
+           offline_model=None) -> tuple[Triage, EngineResult, EngineInfo]:
     """Signals → engine (with fallback) → rules: the whole judgement, nothing stored. They read the
     customer's own new words (agent.complaint): never the mail headers, quoted thread or signature;
     and without what those words claim about their own severity (agent.claims)."""
-    text = complaint.customer_words(text)
+    pasted, text = text, complaint.customer_words(text)
     signals = Signals.read(text, tier)
-    result, info = run_engine(engine, TriageRequest(complaint=signals.text, customer=customer, tier=tier), signals, policy)
+    result, info = run_engine(engine, TriageRequest(complaint=signals.text, customer=customer, tier=tier), signals, policy,
+                              offline_model)
     evidence_severity, _ = assess.assess_severity(signals, tier)
     triage = rules.reconcile(
         result.answer, signals, tier=tier, policy=policy,
         evidence_severity=evidence_severity, default_questions=assess.default_questions(),
     )
+    # The one issue statement every draft, report and the RCA use (agent/issue.py).
+    triage = triage.model_copy(update={"summary": issue.statement(pasted, triage.summary)})
+    if result.reading is not None:
+        triage = triage.model_copy(update={"model": result.reading})
     return triage, result, info
 
 
@@ -143,8 +170,10 @@ def request_for(*, text: str, customer: str, tier: str | Tier, contact: str | No
 
 
 def judge(*, text: str, customer: str, tier: str | Tier, engine: Engine, policy: Policy, contact: str | None = None,
-          owner: str | None = None, timezone: str | None = None, at: datetime | None = None) -> Judged:
-    """Check the input, judge it (decide), plan its SLA and route it: nothing stored. Raises UsageError."""
+          owner: str | None = None, timezone: str | None = None, at: datetime | None = None,
+          offline_model=None) -> Judged:
+    """Check the input, judge it (decide), plan its SLA and route it: nothing stored. Raises UsageError.
+    `offline_model` (offline_model_for): the model the offline engine, or the fallback, reads through."""
     tier = parse_tier(tier)
     customer = clean_name(customer, "customer name")
     contact = clean_name(contact, "contact name") if contact else None
@@ -153,7 +182,8 @@ def judge(*, text: str, customer: str, tier: str | Tier, engine: Engine, policy:
     sla.zone(tz_name)  # validate before anything is stored
     opened_at = check_opened(at)
     # Judge first, then write once: nothing is stored until the judgement is whole.
-    triage, result, info = decide(text=text, customer=customer, tier=tier, engine=engine, policy=policy)
+    triage, result, info = decide(text=text, customer=customer, tier=tier, engine=engine, policy=policy,
+                                  offline_model=offline_model)
     plan = sla.plan(policy, triage.severity, opened_at, tz_name, tier)
     team = policy.teams[triage.type]
     owner_name = owner.strip() if owner and owner.strip() else team.owner
@@ -170,13 +200,14 @@ def triage_complaint(
     engine: Engine,
     policy: Policy,
     contact: str | None = None,
+    contact_email: str | None = None,
     owner: str | None = None,
     timezone: str | None = None,
     at: datetime | None = None,
     actor: str = "cli",
 ) -> Escalation:
     j = judge(text=text, customer=customer, tier=tier, engine=engine, policy=policy, contact=contact, owner=owner,
-              timezone=timezone, at=at)
+              timezone=timezone, at=at, offline_model=offline_model_for(store))
     matches = similar.find(store.db, number=0, complaint=j.text, customer=j.customer, opened_at=j.opened_at)
     number = store.create_triaged(
         customer=j.customer, tier=j.tier.value, contact=j.contact, complaint=j.text, opened_at=j.opened_at,
@@ -184,4 +215,6 @@ def triage_complaint(
         triage=j.triage, sla=j.sla, engine=j.info, owner=j.owner, policy=policy.model_dump(mode="json"),
         calls=j.calls, similar=[m.as_dict() for m in matches],
     )
+    if contact_email:
+        store.append(number, "contact_email", actor=actor, at=j.opened_at, data={"email": contact_email})
     return drafting.create(store, format_id(number), "acknowledgment", moment=j.opened_at, actor=actor).escalation
