@@ -122,6 +122,8 @@ def _ident(value, line: int, what: str = "id") -> str:
 def _enum(cls, value, line: int, what: str, default=None):
     if value in (None, "") and default is not None:
         return default
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise UsageError(f"line {line}: {what} is missing: choose one of {', '.join(m.value for m in cls)}")
     if not isinstance(value, str):
         raise UsageError(f"line {line}: {what} must be text, not {type(value).__name__} {value!r:.60}")
     try:

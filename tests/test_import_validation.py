@@ -73,6 +73,17 @@ def test_a_bad_status_or_time_zone_names_its_line(exported, tmp_path):
     _nothing_stored_and_readable(db)
 
 
+@pytest.mark.parametrize("severity", [None, "", "  "])
+def test_a_missing_severity_is_named_missing(tmp_path, severity):
+    row = {"id": "X-1", "customer": "Globex", "tier": "standard", "complaint": "Exports fail.", "opened_at": AT}
+    if severity is not None:
+        row["severity"] = severity
+    result, db = _import_broken(tmp_path, [row])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == "error: line 1: severity is missing: choose one of SEV-1, SEV-2, SEV-3, SEV-4\n"
+    _nothing_stored_and_readable(db)
+
+
 def test_valid_exported_values_still_import(exported, tmp_path):
     result, db = _import_broken(tmp_path, exported)
     assert result.exit_code == 0, result.output
