@@ -235,6 +235,7 @@ class Store:
         self.path = Path(path)
         timeout = busy_timeout if busy_timeout is not None else float(os.environ.get("ESCALATE_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT))
         self.busy_timeout = timeout
+        self._writer = threading.RLock()  # a Store shared by threads: one thread's transaction at a time
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if not self.path.exists():
@@ -276,29 +277,35 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """BEGIN IMMEDIATE … COMMIT. Re-entrant: inside an open transaction it joins it, so a step can
-        read, check and write under one write lock (see `serialised`)."""
-        conn = self.db.conn
-        if conn.in_transaction:
-            yield self.db
-            return
+        """BEGIN IMMEDIATE … COMMIT. Re-entrant: inside its own open transaction a thread joins it, so a
+        step can read, check and write under one write lock (see `serialised`). Another thread using the
+        same Store waits for that transaction to end (within the busy timeout) instead of joining it."""
+        if not self._writer.acquire(timeout=self.busy_timeout):
+            raise self._error(sqlite3.OperationalError("database is locked (by another thread of this process)"))
         try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise self._error(exc) from exc
-        _pending().clear()
-        try:
-            yield self.db
-            conn.execute("COMMIT")
-            kept.extend(_pending())
-        except sqlite3.OperationalError as exc:
-            conn.execute("ROLLBACK")
-            raise self._error(exc) from exc
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        finally:
+            conn = self.db.conn
+            if conn.in_transaction:
+                yield self.db
+                return
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise self._error(exc) from exc
             _pending().clear()
+            try:
+                yield self.db
+                conn.execute("COMMIT")
+                kept.extend(_pending())
+            except sqlite3.OperationalError as exc:
+                conn.execute("ROLLBACK")
+                raise self._error(exc) from exc
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            finally:
+                _pending().clear()
+        finally:
+            self._writer.release()
 
     # -- writes ------------------------------------------------------------------------------
 

@@ -243,6 +243,30 @@ def test_eight_threads_opening_a_rollback_mode_database_at_once_all_open(templat
         assert [e["kind"] for e in events].count("ack") == 1
 
 
+def test_a_step_from_another_thread_sharing_the_store_waits_instead_of_joining_its_transaction(template, tmp_path):
+    """Thread A holds a transaction on a Store and then rolls it back; thread B acknowledges through the
+    same Store meanwhile. B's ack must be its own transaction: stored, not swept away by A's rollback."""
+    db = fresh(template, tmp_path)
+    b_done = threading.Event()
+    with Store(db, busy_timeout=60) as store:
+        def acknowledge() -> None:
+            lifecycle.step(store, "ESC-1", "ack", actor="B")
+            b_done.set()
+
+        b = threading.Thread(target=acknowledge)
+        with pytest.raises(RuntimeError):
+            with store.transaction():
+                store.append(1, "log", actor="A", at=store.get("ESC-1").opened_at, data={"kind": "note", "text": "A"})
+                b.start()
+                b_done.wait(timeout=1)  # joined, B would be done now; waiting, it is not
+                raise RuntimeError("A gives up: its transaction rolls back")
+        b.join(timeout=300)
+        assert not b.is_alive()
+    events, row = stored(db)
+    assert [(e["kind"], json.loads(e["data"]).get("text")) for e in events if e["kind"] in ("ack", "log")] == [("ack", None)]
+    assert row["status"] == "acknowledged"
+
+
 def test_eight_threads_acknowledging_at_once_store_one_ack(template, tmp_path):
     db = fresh(template, tmp_path)
     outcomes = run_threads(db, [["ack"]] * WRITERS)
