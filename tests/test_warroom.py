@@ -203,6 +203,8 @@ def test_workaround_protocol(db_path):
     assert commitment["what"].startswith("Tell Dana when the permanent fix ships")
     (protocol,) = events(db_path, "workaround_protocol")
     assert protocol["eta_source"] == "given" and protocol["commitment"] == 1
+    show = ok(db_path, "show", "ESC-1").splitlines()
+    assert "  workaround   Sign in through the backup URL sso2.example.com (permanent fix expected by 17:00 CET on Fri 27 Nov 2026)" in show
 
     brief = json.loads(ok(db_path, "warroom", "ESC-1", "--brief", "--now", "2026-11-25T09:31:00+00:00", "--json"))
     assert brief["status"]["status"] == "workaround"

@@ -225,6 +225,7 @@ def show_text(esc: Escalation, row=None) -> str:
         f"  owner        {esc.owner}",
         f"  next action  {next_action(esc, row)}",
         f"  ETA          {eta(esc, row)}",
+        *workaround_lines(esc),
         f"  summary      {esc.summary}",
         "",
         *complaint_lines(esc.complaint),
@@ -237,6 +238,18 @@ def show_text(esc: Escalation, row=None) -> str:
     for e in esc.events:
         lines.append(f"  {_t(esc, e.at)}  {e.kind:<16} {e.actor:<8} {event_detail(e)}")
     return "\n".join(lines)
+
+
+def workaround_lines(esc: Escalation) -> list[str]:
+    """The latest workaround and the permanent fix it waits for, in the shared time format."""
+    from ..warroom import workarounds
+
+    logged = workarounds(esc)
+    if not logged:
+        return []
+    w = logged[-1]
+    eta = f" (permanent fix expected by {format_time(w['permanent_fix_eta'], esc.sla.timezone)})" if w["permanent_fix_eta"] else ""
+    return [f"  workaround   {w['steps']}{eta}"]
 
 
 def event_detail(e) -> str:
