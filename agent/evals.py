@@ -298,6 +298,10 @@ def run_suite(name: str, *, engine, policy, cases: list[Case] | None = None, lim
     from .engines import TriageRequest
     from .triage import clean_complaint, decide
 
+    if name == "drafts":  # every draft kind at several moments, scored by the draft checks (agent/evals_drafts.py)
+        from .evals_drafts import run_drafts_suite
+
+        return run_drafts_suite(engine=engine, policy=policy, cases_list=cases, limit=limit)
     cases = cases if cases is not None else suite_cases(name)
     if limit:
         cases = cases[:limit]
@@ -527,6 +531,9 @@ def render(result: SuiteResult) -> str:
         lines.append("    " + " " * 8 + "".join(f"{lv:>7}" for lv in LEVELS))
         for g in LEVELS:
             lines.append(f"    {g:<8}" + "".join(f"{m['confusion'][g][p]:>7}" for p in LEVELS))
+    if m.get("checks"):  # the drafts suite: the share of drafts passing each check
+        lines.append(f"  {m.get('drafts', 0)} drafts; pass rate per check:")
+        lines += [f"    {check:<20} {rate:>7.3f}" for check, rate in m["checks"].items()]
     if m.get("fallbacks"):
         lines.append(f"  fallbacks to offline: {m['fallbacks']}")
     lines.append("  " + render_usage(result.usage))

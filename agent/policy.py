@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import UsageError
+from .team import TeamSection
 from .notify_policy import Notifications
 from .schemas import EscalationType, Severity, Tier
 
@@ -163,6 +164,7 @@ class Policy(Strict):
     timezone: str = "UTC"
     max_complaint_chars: int = Field(default=100_000, gt=0)
     company: Company = Company()
+    team: TeamSection = TeamSection()
     severities: dict[Severity, SeverityPolicy]
     tiers: dict[Tier, TierPolicy] = {}
     calendars: dict[str, Calendar]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from . import assess, complaint, drafting, rules, similar, sla
+from . import assess, complaint, drafting, issue, rules, similar, sla
 from .engines import Engine, EngineResult, TriageRequest
 from .engines.offline import OfflineEngine
 from .errors import EngineError, UsageError
@@ -62,7 +62,7 @@ def decide(*, text: str, customer: str, tier: Tier, engine: Engine, policy: Poli
     """Signals → engine (with fallback) → rules: the whole judgement, nothing stored. They read the
     customer's own new words (agent.complaint): never the mail headers, quoted thread or signature;
     and without what those words claim about their own severity (agent.claims)."""
-    text = complaint.customer_words(text)
+    pasted, text = text, complaint.customer_words(text)
     signals = Signals.read(text, tier)
     result, info = run_engine(engine, TriageRequest(complaint=signals.text, customer=customer, tier=tier), signals, policy)
     evidence_severity, _ = assess.assess_severity(signals, tier)
@@ -70,6 +70,8 @@ def decide(*, text: str, customer: str, tier: Tier, engine: Engine, policy: Poli
         result.answer, signals, tier=tier, policy=policy,
         evidence_severity=evidence_severity, default_questions=assess.default_questions(),
     )
+    # The one issue statement every draft, report and the RCA use (agent/issue.py).
+    triage = triage.model_copy(update={"summary": issue.statement(pasted, triage.summary)})
     return triage, result, info
 
 
@@ -82,6 +84,7 @@ def triage_complaint(
     engine: Engine,
     policy: Policy,
     contact: str | None = None,
+    contact_email: str | None = None,
     owner: str | None = None,
     timezone: str | None = None,
     at: datetime | None = None,
@@ -113,4 +116,6 @@ def triage_complaint(
         triage=triage, sla=plan, engine=info, owner=owner_name, policy=policy.model_dump(mode="json"),
         calls=result.calls, similar=[m.as_dict() for m in matches],
     )
+    if contact_email:
+        store.append(number, "contact_email", actor=actor, at=opened_at, data={"email": contact_email})
     return drafting.create(store, format_id(number), "acknowledgment", moment=opened_at, actor=actor).escalation

@@ -134,6 +134,7 @@ def _parse_at(value: str | None, flag: str = "--at"):
 @click.option("--customer", required=True, help="Customer (account) name.")
 @click.option("--tier", default="standard", show_default=True, help="Customer tier: enterprise, business, standard or free.")
 @click.option("--contact", help="The customer's contact person, greeted by name in drafts.")
+@click.option("--contact-email", help="The contact's e-mail address: the To: of .eml drafts.")
 @click.option("--owner", help="Who owns the escalation (default: the routed team's on-call owner).")
 @click.option("--tz", "timezone", help="Customer's time zone for deadlines, e.g. Europe/Berlin (default: policy's).")
 @click.option("--at", "at", help="When the escalation opened, ISO 8601 with offset (default: now).")
@@ -143,7 +144,7 @@ def _parse_at(value: str | None, flag: str = "--at"):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--no-redact", is_flag=True, help="Send emails, phone numbers, card numbers and secrets to the API as they are.")
 @click.pass_obj
-def triage(obj: Context, source, text, customer, tier, contact, owner, timezone, at, engine, model, encoding, as_json, no_redact):
+def triage(obj: Context, source, text, customer, tier, contact, contact_email, owner, timezone, at, engine, model, encoding, as_json, no_redact):
     """Triage a complaint from FILE, '-' (stdin) or --text; store it and print the plan.
 
     \b
@@ -154,6 +155,9 @@ def triage(obj: Context, source, text, customer, tier, contact, owner, timezone,
     from ..engines import get_engine
     from ..triage import parse_tier, triage_complaint
 
+    from ..editing import check_email
+
+    contact_email = check_email(contact_email) if contact_email is not None else None
     complaint = _read_source(source, text, encoding)
     parse_tier(tier)
     policy = obj.policy()
@@ -164,7 +168,7 @@ def triage(obj: Context, source, text, customer, tier, contact, owner, timezone,
     with obj.store() as store:
         esc = triage_complaint(
             text=complaint, customer=customer, tier=tier, contact=contact, owner=owner, timezone=timezone,
-            at=opened, store=store, engine=chosen, policy=policy,
+            at=opened, store=store, engine=chosen, policy=policy, contact_email=contact_email,
         )
         rejected = [c["error"] for c in store.model_calls(int(esc.id.removeprefix("ESC-"))) if c["error"]]
     if esc.engine.fallback_reason:
@@ -283,7 +287,7 @@ def update(obj: Context, escalation_id, note, at, actor):
 @cli.command()
 @click.argument("escalation_id")
 @click.argument("text")
-@click.option("--kind", default="note", show_default=True, type=click.Choice(["note", "action", "hypothesis", "workaround", "decision"]))
+@click.option("--kind", default="note", show_default=True, type=click.Choice(["note", "action", "hypothesis", "workaround", "decision", "reply"]))
 @_when("logged it")
 @click.pass_obj
 def log(obj: Context, escalation_id, text, kind, at, actor):
@@ -465,16 +469,17 @@ def draft(obj: Context, escalation_id, kind, audience, engine, model, out, webho
         if no_redact and hasattr(chosen, "redact"):
             chosen.redact = False
         outcome = drafting.create(store, escalation_id, kind, audience=audience, engine=chosen, actor=_actor())
-        # The policy stored with the escalation, the one the draft itself used for the owner's channel.
-        stored_policy = store.policy_of(outcome.escalation.id)
-        channel = stored_policy.teams[outcome.escalation.type].channel
-        executive = stored_policy.company.executive
+        executive = store.policy_of(outcome.escalation.id).company.executive
     esc = outcome.escalation
     if outcome.fallback_reason:
         click.echo(f"warning: {outcome.fallback_reason}; the offline template drafted it", err=True)
+    for warning in outcome.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if outcome.result.passed:
         if out:
-            click.echo(f"wrote {delivery.write(out, outcome.draft, esc, channel, executive=executive)}", err=True)
+            written = delivery.write(out, outcome.draft, esc, outcome.channel, executive=executive,
+                                     to_address=outcome.contact_email, from_name=outcome.signer)
+            click.echo(f"wrote {written}", err=True)
         if webhook:
             click.echo(f"posted to webhook (HTTP {delivery.post(webhook, outcome.draft, esc)})", err=True)
     click.echo(views.dumps(views.draft_json(outcome)) if as_json else views.draft_text(outcome))
@@ -608,6 +613,7 @@ from . import cli_ops  # noqa: E402,F401
 from . import cli_mcp  # noqa: E402,F401
 from . import cli_workflows  # noqa: E402,F401
 from . import cli_rca  # noqa: E402,F401
+from . import cli_drafts  # noqa: E402,F401
 from . import cli_web  # noqa: E402,F401
 from . import cli_notify  # noqa: E402,F401
 

@@ -372,6 +372,7 @@ def lint_text(result) -> str:
 def draft_json(outcome) -> dict:
     return {"id": outcome.escalation.id, "kind": outcome.draft.kind, "subject": outcome.draft.subject,
             "body": outcome.draft.body, "engine": outcome.draft.engine, "fallback_reason": outcome.fallback_reason,
+            "warnings": list(getattr(outcome, "warnings", [])),
             **{k: v for k, v in lint_json(outcome.result).items() if k != "text"}}
 
 
