@@ -521,18 +521,23 @@ def lint_(obj: Context, file, escalation_id, kind, as_json):
 
 
 @cli.command("eval")
-@click.option("--suite", "suites", multiple=True, help="severity, security, scenarios, drafts or rca (default: all).")
+@click.option("--suite", "suites", multiple=True,
+              help="status, jira, ohira, chromium, cfpb (one per dataset file), scenarios, drafts or rca (default: all).")
 @click.option("--cases", "cases_file", type=click.Path(dir_okay=False), help="Any JSONL with `text` and a `severity` and/or `security` label.")
 @click.option("--engine", default="offline", show_default=True, help="offline or anthropic.")
 @click.option("--model", help="Claude model for the anthropic engine.")
 @click.option("--limit", type=click.IntRange(min=1), help="Only the first N cases of each suite.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with per-case predictions).")
 @click.option("--gate", is_flag=True, help="Exit 1 when a figure misses evals/thresholds.toml.")
+@click.option("--in-sample", is_flag=True,
+              help="Score the shipped model on the dataset rows it was trained on (default: out of fold, 5-fold CV).")
 @click.pass_obj
-def eval_(obj: Context, suites, cases_file, engine, model, limit, as_json, gate):
-    """Measure triage quality: accuracy, macro-F1, under-severity rate, security recall, vs baseline and last run.
+def eval_(obj: Context, suites, cases_file, engine, model, limit, as_json, gate, in_sample):
+    """Measure triage quality: accuracy, macro-F1, under-severity rate, security recall, vs baselines and last run.
 
     \b
+    On the dataset suites the offline engine reads each row through the model that was not trained
+    on it (out of fold), beside the majority class and TF-IDF + logistic regression on the same folds.
     The rca suite walks answer files (evals/cases/rca/) through the 5-Whys interview and scores
     the share of complete Post-Incident Reports. Each suite shows its model calls, tokens and
     cost; on the anthropic engine a triage suite of 50 or more cases goes through the Message
@@ -556,7 +561,7 @@ def eval_(obj: Context, suites, cases_file, engine, model, limit, as_json, gate)
     with obj.store() as store:
         for name, cases in runs:
             suite = name if cases is None else "cases"
-            result = evals.run_suite(suite, engine=chosen, policy=policy, cases=cases, limit=limit)
+            result = evals.run_suite(suite, engine=chosen, policy=policy, cases=cases, limit=limit, in_sample=in_sample)
             result.suite = name
             evals.record(store, result)
             results.append(result)
@@ -613,6 +618,7 @@ from . import cli_ops  # noqa: E402,F401
 from . import cli_mcp  # noqa: E402,F401
 from . import cli_workflows  # noqa: E402,F401
 from . import cli_rca  # noqa: E402,F401
+from . import cli_model  # noqa: E402,F401
 from . import cli_drafts  # noqa: E402,F401
 from . import cli_web  # noqa: E402,F401
 from . import cli_notify  # noqa: E402,F401
