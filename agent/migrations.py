@@ -285,3 +285,22 @@ def m070_events_append_only(db: sqlite_utils.Database) -> None:
             f"CREATE TRIGGER IF NOT EXISTS events_append_only_{action.lower()} BEFORE {action} ON events "
             "BEGIN SELECT RAISE(ABORT, 'the event log is append-only: record a new event instead'); END"
         )
+
+
+@migration
+def m051_board_next_due(db: sqlite_utils.Database) -> None:
+    """The board's first page is a LIMIT over an index: each projected escalation's next due moment
+    (its earliest unmet due time; '9999' when all are met; NULL once closed), indexed with the
+    severity and id that break ties. Existing rows get it from their projected due times. The
+    projection's staleness check and the board's counts read a small covering index of the triaged
+    escalations' id, status and updated_at instead of their (large) rows."""
+    if "next_due" not in db["clock_projection"].columns_dict:
+        db["clock_projection"].add_column("next_due", str)
+    db.execute(
+        "UPDATE clock_projection SET next_due = CASE WHEN (SELECT status FROM escalations e WHERE e.id = escalation_id) "
+        "= 'closed' THEN NULL ELSE min(coalesce(CASE WHEN first_response_met_at IS NULL THEN first_response_due END, '9999'), "
+        "coalesce(update_due, '9999'), coalesce(CASE WHEN resolution_met_at IS NULL THEN resolution_due END, '9999')) END"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_projection_next_due ON clock_projection (next_due, severity, escalation_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_escalations_triaged ON escalations (id, status, updated_at) "
+               "WHERE triage IS NOT NULL")
