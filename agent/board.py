@@ -60,6 +60,7 @@ class Row:
     history: sla.History | None = None  # what the clocks were replayed from (the notifier reads deadlines' starts)
     policy: object = None  # the policy stored with the escalation (its calendars)
     notifications: list[dict] = field(default_factory=list)  # who was told what (agent/notify.py), oldest first
+    next_event_at: datetime | None = None  # the first event recorded for after `now` (it changes the clocks then)
 
     @property
     def next_clock(self) -> sla.Clock | None:
@@ -167,11 +168,14 @@ def one(store: Store, number: int, now: datetime) -> Row:
     return row
 
 
-def build(store: Store, now: datetime, *, include_closed: bool = False, number: int | None = None) -> list[Row]:
-    """Open escalations (and, if asked, closed ones) with clocks and flags, most urgent first."""
+def build(store: Store, now: datetime, *, include_closed: bool = False, number: int | None = None,
+          numbers: list[int] | None = None) -> list[Row]:
+    """Open escalations (and, if asked, closed ones; or only `numbers`) with clocks and flags, most urgent first."""
     where = "e.triage IS NOT NULL" + ("" if include_closed else " AND e.status != 'closed'")
     if number is not None:
         where += f" AND e.id = {int(number)}"
+    if numbers is not None:
+        where += f" AND e.id IN ({','.join(str(int(n)) for n in numbers) or 'NULL'})"
     columns = ("id", "customer", "tier", "owner", "status", "severity", "type", "summary", "timezone", "opened_at",
                "policy", "initial_severity")
     rows = [dict(zip(columns, r)) for r in store.db.conn.execute(
@@ -195,6 +199,7 @@ def build(store: Store, now: datetime, *, include_closed: bool = False, number: 
             tier=r["tier"], history=history, policy=policy,
             notifications=notifications_of([e for e in mine if e.kind in NOTIFY_KINDS and e.at <= now],
                                            ZoneInfo(r["timezone"])),
+            next_event_at=min((e.at for e in mine if e.at > now), default=None),
         ))
     out.sort(key=_urgency)
     return out

@@ -264,3 +264,13 @@ def m080_notifications(db: sqlite_utils.Database) -> None:
         "delivery TEXT NOT NULL, status TEXT NOT NULL, claimed_at TEXT NOT NULL, at TEXT)"
     )
     db.execute("CREATE INDEX IF NOT EXISTS idx_notifications_escalation ON notifications (escalation_id)")
+
+
+@migration
+def m081_notify_state(db: sqlite_utils.Database) -> None:
+    """Per open escalation, until when the notifier may skip it: nothing can come due before `quiet_until`
+    (NULL: never) unless an event newer than `version` is recorded or the ladder (`ladder`) changes."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS notify_state (escalation_id INTEGER PRIMARY KEY, version INTEGER NOT NULL, "
+        "computed_at TEXT NOT NULL, quiet_until TEXT, ladder TEXT NOT NULL)"
+    )

@@ -24,6 +24,7 @@ STALE_CLAIM = timedelta(minutes=15)  # a claim never resolved (the notifier died
 UPDATE_WINDOW = timedelta(hours=24)  # `escalate notify` catches up updates recorded this recently
 ACTOR = "notifier"
 MAX_HOSTS_AT_ONCE = 8
+STATE_SCHEME = 1  # bump when what quiet_until means changes, so every kept state is recomputed
 
 
 @dataclass
@@ -258,28 +259,79 @@ def record(store: Store, deliveries: list[Delivery], notifications: Notification
 
 def run(store: Store, policy: Policy, now: datetime | None = None, *, dry_run: bool = False, retry_failed: bool = False,
         sleep: Callable[[float], None] = time.sleep, only: int | None = None) -> Report:
-    """Evaluate every open clock at `now` and send what is due (or, with `dry_run`, only say so)."""
+    """Evaluate every open clock at `now` and send what is due (or, with `dry_run`, only say so).
+
+    Escalations that cannot have anything due yet (agent/ladder.quiet_until, kept in notify_state) are
+    skipped until then, or until a new event or a changed ladder; `retry_failed` evaluates them all."""
     notifications = policy.notifications
     if not notifications.configured:
         return Report(configured=False)
     now = now or real_now()
-    rows = board.build(store, now) if only is None else [board.one(store, only, now)]
+    if only is not None:
+        rows = [board.one(store, only, now)]
+        versions = None
+    else:
+        versions = _versions(store)
+        awake = list(versions) if retry_failed else _awake(store, versions, fingerprint(notifications), now)
+        rows = board.build(store, now, numbers=awake)
     sent = claimed_keys(store, retry_failed=retry_failed)
     deliveries = ladder_deliveries(rows, notifications, now, sent) if only is None else []
     deliveries += update_deliveries(store, rows, notifications, now, sent, number=only)
     report = Report()
-    if not deliveries:
-        return report
-    render(store, deliveries, rows, now)
-    if dry_run:
-        report.deliveries = deliveries
-        return report
-    mine = claim(store, deliveries, retry_failed=retry_failed)
-    report.skipped_claimed = len(deliveries) - len(mine)
-    send_all(mine, notifications, sleep=sleep)
-    record(store, mine, notifications, now)
-    report.deliveries = mine
+    if deliveries:
+        render(store, deliveries, rows, now)
+        if dry_run:
+            report.deliveries = deliveries
+            return report
+        mine = claim(store, deliveries, retry_failed=retry_failed)
+        report.skipped_claimed = len(deliveries) - len(mine)
+        send_all(mine, notifications, sleep=sleep)
+        record(store, mine, notifications, now)
+        report.deliveries = mine
+    if versions is not None and not dry_run:
+        _remember(store, rows, notifications, now, claimed_keys(store))
     return report
+
+
+def fingerprint(notifications: Notifications) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{STATE_SCHEME}:{notifications.model_dump_json()}".encode()).hexdigest()[:16]
+
+
+def _versions(store: Store) -> dict[int, int]:
+    """Each open escalation's newest event id: a new event may change what is due."""
+    return dict(store.db.conn.execute(
+        "SELECT e.id, (SELECT max(v.id) FROM events v WHERE v.escalation_id = e.id) FROM escalations e "
+        "WHERE e.triage IS NOT NULL AND e.status != 'closed'"))
+
+
+def _awake(store: Store, versions: dict[int, int], ladder_fp: str, now: datetime) -> list[int]:
+    state = {row[0]: row[1:] for row in store.db.conn.execute(
+        "SELECT escalation_id, version, computed_at, quiet_until, ladder FROM notify_state")}
+    out = []
+    for number, version in versions.items():
+        known = state.get(number)
+        if known is not None:
+            seen, computed_at, quiet, fp = known
+            if (seen == version and fp == ladder_fp and datetime.fromisoformat(computed_at) <= now
+                    and (quiet is None or now < datetime.fromisoformat(quiet))):
+                continue
+        out.append(number)
+    return out
+
+
+def _remember(store: Store, rows: list[board.Row], notifications: Notifications, now: datetime, sent: set[str]) -> None:
+    if not rows:
+        return
+    numbers = [int(r.id.removeprefix("ESC-")) for r in rows]
+    versions = _versions(store)  # after this pass's own events
+    ladder_fp = fingerprint(notifications)
+    with store.transaction() as db:
+        for number, row in zip(numbers, rows):
+            quiet = ladder.quiet_until(row, notifications, now, sent)
+            db.conn.execute("INSERT OR REPLACE INTO notify_state VALUES (?, ?, ?, ?, ?)",
+                            [number, versions.get(number) or 0, now.isoformat(), quiet.isoformat() if quiet else None, ladder_fp])
 
 
 def stakeholder_update(store: Store, policy: Policy, number: int, at: datetime | None = None, **kw) -> Report:
