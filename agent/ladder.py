@@ -61,6 +61,11 @@ def is_open(hours, moment: datetime) -> bool:
     return hours.always_open or next(hours.intervals(moment, moment + TINY), None) is not None
 
 
+def next_open(hours, moment: datetime) -> datetime:
+    first = next(hours.intervals(moment), None)
+    return first[0] if first else moment
+
+
 def breach_count(clocks: list[sla.Clock]) -> int:
     by_name = {c.name: c for c in clocks}
     return ((by_name["first_response"].status == sla.BREACHED) + (by_name["resolution"].status == sla.BREACHED)
@@ -176,7 +181,8 @@ def quiet_until(row, notifications: Notifications, now: datetime, sent: set[str]
                 continue
             if clock.status == sla.BREACHED:
                 if rung.breach and breach_count(row.clocks) >= rung.breach:
-                    bounds.append(now)  # due now, or held back until open hours
+                    # due now, or held back until the calendar opens
+                    bounds.append(now if rung.outside_hours or is_open(hours, now) else next_open(hours, now))
                 continue  # a breach-n rung not reached yet waits for another deadline, bounded below by its clock
             if rung.breach:
                 bounds.append(clock.due)

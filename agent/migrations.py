@@ -274,3 +274,8 @@ def m081_notify_state(db: sqlite_utils.Database) -> None:
         "CREATE TABLE IF NOT EXISTS notify_state (escalation_id INTEGER PRIMARY KEY, version INTEGER NOT NULL, "
         "computed_at TEXT NOT NULL, quiet_until TEXT, ladder TEXT NOT NULL)"
     )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_notify_state_quiet ON notify_state (quiet_until)")
+    # The last pass as a whole: when no event was recorded since (the newest event id is the same), only the
+    # escalations whose quiet_until has come need evaluating, found through the index.
+    db.execute("CREATE TABLE IF NOT EXISTS notify_pass (id INTEGER PRIMARY KEY CHECK (id = 1), last_event INTEGER NOT NULL, "
+               "computed_at TEXT NOT NULL, ladder TEXT NOT NULL)")

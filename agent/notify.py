@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
-from . import board, channels, ladder
+from . import board, ladder  # agent.channels (http, smtplib, ssl) is imported only when sending
 from .notify_policy import Notifications
 from .policy import Policy
 from .store import Store, format_id, now as real_now
@@ -68,12 +68,15 @@ class Report:
 
 # -- what is due -------------------------------------------------------------------------------
 
-def claimed_keys(store: Store, *, retry_failed: bool = False) -> set[str]:
+def claimed_keys(store: Store, *, retry_failed: bool = False, numbers: list[int] | None = None) -> set[str]:
+    """Keys sent, failed (unless retrying those) or being sent right now by another pass; of the open
+    escalations, or only of `numbers`."""
     stale = (real_now() - STALE_CLAIM).isoformat()
     out = set()
+    which = ("SELECT id FROM escalations WHERE status != 'closed'" if numbers is None
+             else ",".join(str(int(n)) for n in numbers) or "NULL")
     for key, status, claimed_at in store.db.conn.execute(
-            "SELECT key, status, claimed_at FROM notifications WHERE escalation_id IN "
-            "(SELECT id FROM escalations WHERE status != 'closed')"):
+            f"SELECT key, status, claimed_at FROM notifications WHERE escalation_id IN ({which})"):
         if status == "delivered" or (status == "failed" and not retry_failed) or (status == "sending" and claimed_at > stale):
             out.add(key)
     return out
@@ -139,7 +142,7 @@ def update_deliveries(store: Store, rows: list[board.Row], notifications: Notifi
 
 def render(store: Store, deliveries: list[Delivery], rows: list[board.Row], now: datetime) -> None:
     """Each delivery's message, from the escalation's record and the templates in force."""
-    from . import drafting
+    from . import channels, drafting
     from .prompts import render as render_template
 
     by_id = {r.id: r for r in rows}
@@ -189,6 +192,8 @@ def send_all(deliveries: list[Delivery], notifications: Notifications, *,
              sleep: Callable[[float], None] = time.sleep) -> dict[str, int]:
     """Deliver, one host's messages after another over one connection; different hosts in parallel.
     Returns how many connections each host needed."""
+    from . import channels
+
     groups: dict[str, list[Delivery]] = {}
     for d in deliveries:
         groups.setdefault(channels.host_of(notifications.channels[d.channel]), []).append(d)
@@ -219,6 +224,8 @@ def send_all(deliveries: list[Delivery], notifications: Notifications, *,
 def _http_host(channel) -> channels.HttpHost | None:
     from urllib.parse import urlsplit
 
+    from . import channels
+
     try:
         parts = urlsplit(channels.url_of(channel))
     except channels.DeliveryError:
@@ -228,6 +235,8 @@ def _http_host(channel) -> channels.HttpHost | None:
 
 
 def _send(transport, channel, recipient, d: Delivery) -> str:
+    from . import channels
+
     if channel.type == "email":
         return transport.send(channels.email_message(d.message, channel, recipient))
     if transport is None:
@@ -269,12 +278,11 @@ def run(store: Store, policy: Policy, now: datetime | None = None, *, dry_run: b
     now = now or real_now()
     if only is not None:
         rows = [board.one(store, only, now)]
-        versions = None
+        awake = None
     else:
-        versions = _versions(store)
-        awake = list(versions) if retry_failed else _awake(store, versions, fingerprint(notifications), now)
+        awake = _awake(store, fingerprint(notifications), now, everything=retry_failed)
         rows = board.build(store, now, numbers=awake)
-    sent = claimed_keys(store, retry_failed=retry_failed)
+    sent = claimed_keys(store, retry_failed=retry_failed, numbers=awake) if rows else set()
     deliveries = ladder_deliveries(rows, notifications, now, sent) if only is None else []
     deliveries += update_deliveries(store, rows, notifications, now, sent, number=only)
     report = Report()
@@ -288,8 +296,8 @@ def run(store: Store, policy: Policy, now: datetime | None = None, *, dry_run: b
         send_all(mine, notifications, sleep=sleep)
         record(store, mine, notifications, now)
         report.deliveries = mine
-    if versions is not None and not dry_run:
-        _remember(store, rows, notifications, now, claimed_keys(store))
+    if awake is not None and not dry_run:
+        _remember(store, rows, notifications, now, claimed_keys(store, numbers=awake) if rows else set())
     return report
 
 
@@ -299,14 +307,32 @@ def fingerprint(notifications: Notifications) -> str:
     return hashlib.sha256(f"{STATE_SCHEME}:{notifications.model_dump_json()}".encode()).hexdigest()[:16]
 
 
-def _versions(store: Store) -> dict[int, int]:
-    """Each open escalation's newest event id: a new event may change what is due."""
+def _utc(moment: datetime) -> str:
+    """UTC, always with microseconds, so the text sorts as the time does (SQL compares it)."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _versions(store: Store, numbers: list[int] | None = None) -> dict[int, int]:
+    """Each open escalation's (or each of `numbers`') newest event id: a new event may change what is due."""
+    which = "" if numbers is None else f" AND e.id IN ({','.join(str(int(n)) for n in numbers) or 'NULL'})"
     return dict(store.db.conn.execute(
         "SELECT e.id, (SELECT max(v.id) FROM events v WHERE v.escalation_id = e.id) FROM escalations e "
-        "WHERE e.triage IS NOT NULL AND e.status != 'closed'"))
+        f"WHERE e.triage IS NOT NULL AND e.status != 'closed'{which}"))
 
 
-def _awake(store: Store, versions: dict[int, int], ladder_fp: str, now: datetime) -> list[int]:
+def _awake(store: Store, ladder_fp: str, now: datetime, *, everything: bool = False) -> list[int]:
+    """The open escalations that may have something due at `now`; the others are quiet until later."""
+    last = store.db.conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
+    previous = store.db.conn.execute("SELECT last_event, computed_at, ladder FROM notify_pass WHERE id = 1").fetchone()
+    if (not everything and previous and previous[0] == last and previous[2] == ladder_fp
+            and datetime.fromisoformat(previous[1]) <= now):
+        # Nothing recorded since the last pass: only those whose quiet moment has come (the index finds them).
+        return [n for (n,) in store.db.conn.execute(
+            "SELECT s.escalation_id FROM notify_state s JOIN escalations e ON e.id = s.escalation_id "
+            "WHERE e.status != 'closed' AND s.quiet_until IS NOT NULL AND s.quiet_until <= ?", [_utc(now)])]
+    versions = _versions(store)
+    if everything:
+        return list(versions)
     state = {row[0]: row[1:] for row in store.db.conn.execute(
         "SELECT escalation_id, version, computed_at, quiet_until, ladder FROM notify_state")}
     out = []
@@ -314,24 +340,26 @@ def _awake(store: Store, versions: dict[int, int], ladder_fp: str, now: datetime
         known = state.get(number)
         if known is not None:
             seen, computed_at, quiet, fp = known
-            if (seen == version and fp == ladder_fp and datetime.fromisoformat(computed_at) <= now
-                    and (quiet is None or now < datetime.fromisoformat(quiet))):
+            if seen == version and fp == ladder_fp and computed_at <= _utc(now) and (quiet is None or _utc(now) < quiet):
                 continue
         out.append(number)
     return out
 
 
 def _remember(store: Store, rows: list[board.Row], notifications: Notifications, now: datetime, sent: set[str]) -> None:
-    if not rows:
-        return
+    """Keep, for each escalation just evaluated, until when it is quiet; and the pass as a whole."""
     numbers = [int(r.id.removeprefix("ESC-")) for r in rows]
-    versions = _versions(store)  # after this pass's own events
+    versions = _versions(store, numbers) if numbers else {}  # after this pass's own events
     ladder_fp = fingerprint(notifications)
     with store.transaction() as db:
         for number, row in zip(numbers, rows):
             quiet = ladder.quiet_until(row, notifications, now, sent)
             db.conn.execute("INSERT OR REPLACE INTO notify_state VALUES (?, ?, ?, ?, ?)",
-                            [number, versions.get(number) or 0, now.isoformat(), quiet.isoformat() if quiet else None, ladder_fp])
+                            [number, versions.get(number) or 0, _utc(now), _utc(quiet) if quiet else None, ladder_fp])
+        last = db.conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
+        previous = db.conn.execute("SELECT computed_at FROM notify_pass WHERE id = 1").fetchone()
+        latest = max(_utc(now), previous[0]) if previous else _utc(now)
+        db.conn.execute("INSERT OR REPLACE INTO notify_pass VALUES (1, ?, ?, ?)", [last, latest, ladder_fp])
 
 
 def stakeholder_update(store: Store, policy: Policy, number: int, at: datetime | None = None, **kw) -> Report:

@@ -127,11 +127,15 @@ def bench_nothing_to_send(n: int, tmp: Path) -> list[dict]:
     policy_file.write_text(policy_text(a.url, b.url))
     marked = mark_all_sent(db, policy_file)
     argv = [str(scale.BIN), "--db", str(db), "--policy", str(policy_file), "notify", "--now", NOW.isoformat()]
-    samples = scale.timed(argv, runs=5, env=env())
+    (cold,) = scale.timed(argv, runs=1, env=env())  # evaluates every escalation, keeps when each can next be due
+    samples = scale.timed(argv, runs=5, env=env())  # what a pass every minute costs from then on
     a.stop(), b.stop()
     assert a.requests == b.requests == 0, "the idle run sent something"
-    return [{"name": f"`escalate notify` over {n:,} open escalations, nothing to send ({marked:,} sent before)",
-             "value": statistics.median(samples), "unit": "s", "goal": 1.0 if n >= 10_000 else None}]
+    return [{"name": f"`escalate notify` over {n:,} open escalations, nothing to send ({marked:,} sent before), "
+                     "a pass after the first (median of 5)",
+             "value": statistics.median(samples), "unit": "s", "goal": 1.0 if n >= 10_000 else None},
+            {"name": "the first pass over that DB (every clock evaluated, notify_state written)", "value": cold,
+             "unit": "s", "goal": None}]
 
 
 def bench_due(n_due: int, tmp: Path) -> list[dict]:

@@ -111,14 +111,14 @@ def test_skipping_quiet_escalations_never_misses_or_delays_a_notification(monkey
                                                                            passes):
     """notify.run keeps, per escalation, a moment before which nothing can come due (notify_state) and
     skips it until then: it must send exactly what a fresh evaluation of every escalation says is due."""
-    from agent import notify
+    from agent import channels, notify
     from agent.policy import default_policy
 
     delivered: list[str] = []
 
     def fake_send_all(deliveries, notifications, **kw):
         for d in deliveries:
-            d.outcome = notify.channels.Outcome(True, 1, "test")
+            d.outcome = channels.Outcome(True, 1, "test")
             delivered.extend(d.keys)
         return {}
 

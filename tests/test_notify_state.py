@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from notify_support import MONDAY, escalate, minutes, policy_from, step
 
-from agent import notify
+from agent import channels, notify
 from agent.policy import default_policy
 
 CHANNELS = ('[notifications.channels.hook]\ntype = "slack"\nurl = "http://127.0.0.1:9/x"\n'
@@ -20,7 +20,7 @@ def sent(monkeypatch):
 
     def fake_send_all(deliveries, notifications, **kw):
         for d in deliveries:
-            d.outcome = notify.channels.Outcome(True, 1, "test")
+            d.outcome = channels.Outcome(True, 1, "test")
             out.append(f"{d.facts['clock']} {d.facts['rung']}")
         return {}
 
@@ -33,7 +33,11 @@ def with_ladder(toml: str):
 
 
 def state(store, number):
-    return store.db.execute("SELECT quiet_until FROM notify_state WHERE escalation_id = ?", [number]).fetchone()[0]
+    """Until when the escalation is quiet (stored in UTC with microseconds, so that SQL can compare it)."""
+    from datetime import datetime
+
+    value = store.db.execute("SELECT quiet_until FROM notify_state WHERE escalation_id = ?", [number]).fetchone()[0]
+    return value and datetime.fromisoformat(value).isoformat()
 
 
 def test_a_minutes_before_rung_wakes_the_escalation_exactly_on_time(store, sent):
@@ -114,7 +118,7 @@ def test_a_breach_held_back_outside_open_hours_is_sent_when_they_open(store, sen
     policy = with_ladder('[[notifications.ladder."SEV-3"]]\nbreach = 1\nclocks = ["first_response"]\nnotify = ["owner"]\n')
     tuesday_evening = MONDAY + timedelta(days=1, hours=9)  # 18:00, closed
     notify.run(store, policy, tuesday_evening)
-    assert sent == [] and state(store, number) == tuesday_evening.isoformat()  # due, held back: stays awake
+    assert sent == [] and state(store, number) == (MONDAY + timedelta(days=2)).isoformat()  # held back until Wed 09:00
     notify.run(store, policy, MONDAY + timedelta(days=2) - minutes(1 / 60))  # Wed 08:59:59
     assert sent == []
     notify.run(store, policy, MONDAY + timedelta(days=2))  # Wed 09:00
