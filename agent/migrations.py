@@ -268,14 +268,11 @@ def m080_notifications(db: sqlite_utils.Database) -> None:
 
 @migration
 def m081_notify_state(db: sqlite_utils.Database) -> None:
-    """Per open escalation, until when the notifier may skip it: nothing can come due before `quiet_until`
-    (NULL: never) unless an event newer than `version` is recorded or the ladder (`ladder`) changes."""
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS notify_state (escalation_id INTEGER PRIMARY KEY, version INTEGER NOT NULL, "
-        "computed_at TEXT NOT NULL, quiet_until TEXT, ladder TEXT NOT NULL)"
-    )
+    """Per open escalation, until when the notifier may skip it (`quiet_until`; NULL: until a new event),
+    and the last pass as a whole: the newest event id then, so the next pass evaluates only escalations
+    with newer events or whose quiet moment has come (the index finds them), unless the ladder changed."""
+    db.execute("CREATE TABLE IF NOT EXISTS notify_state (escalation_id INTEGER PRIMARY KEY, computed_at TEXT NOT NULL, "
+               "quiet_until TEXT)")
     db.execute("CREATE INDEX IF NOT EXISTS idx_notify_state_quiet ON notify_state (quiet_until)")
-    # The last pass as a whole: when no event was recorded since (the newest event id is the same), only the
-    # escalations whose quiet_until has come need evaluating, found through the index.
     db.execute("CREATE TABLE IF NOT EXISTS notify_pass (id INTEGER PRIMARY KEY CHECK (id = 1), last_event INTEGER NOT NULL, "
                "computed_at TEXT NOT NULL, ladder TEXT NOT NULL)")

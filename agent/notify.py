@@ -280,6 +280,7 @@ def run(store: Store, policy: Policy, now: datetime | None = None, *, dry_run: b
         rows = [board.one(store, only, now)]
         awake = None
     else:
+        last_event = store.db.conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0  # before reading anything
         awake = _awake(store, fingerprint(notifications), now, everything=retry_failed)
         rows = board.build(store, now, numbers=awake)
     sent = claimed_keys(store, retry_failed=retry_failed, numbers=awake) if rows else set()
@@ -297,7 +298,8 @@ def run(store: Store, policy: Policy, now: datetime | None = None, *, dry_run: b
         record(store, mine, notifications, now)
         report.deliveries = mine
     if awake is not None and not dry_run:
-        _remember(store, rows, notifications, now, claimed_keys(store, numbers=awake) if rows else set())
+        # This pass's own events are newer than last_event: those escalations are evaluated once more next time.
+        _remember(store, rows, notifications, now, claimed_keys(store, numbers=awake) if rows else set(), last_event)
     return report
 
 
@@ -312,54 +314,33 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
-def _versions(store: Store, numbers: list[int] | None = None) -> dict[int, int]:
-    """Each open escalation's (or each of `numbers`') newest event id: a new event may change what is due."""
-    which = "" if numbers is None else f" AND e.id IN ({','.join(str(int(n)) for n in numbers) or 'NULL'})"
-    return dict(store.db.conn.execute(
-        "SELECT e.id, (SELECT max(v.id) FROM events v WHERE v.escalation_id = e.id) FROM escalations e "
-        f"WHERE e.triage IS NOT NULL AND e.status != 'closed'{which}"))
-
-
 def _awake(store: Store, ladder_fp: str, now: datetime, *, everything: bool = False) -> list[int]:
-    """The open escalations that may have something due at `now`; the others are quiet until later."""
-    last = store.db.conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
-    previous = store.db.conn.execute("SELECT last_event, computed_at, ladder FROM notify_pass WHERE id = 1").fetchone()
-    if (not everything and previous and previous[0] == last and previous[2] == ladder_fp
-            and datetime.fromisoformat(previous[1]) <= now):
-        # Nothing recorded since the last pass: only those whose quiet moment has come (the index finds them).
-        return [n for (n,) in store.db.conn.execute(
-            "SELECT s.escalation_id FROM notify_state s JOIN escalations e ON e.id = s.escalation_id "
-            "WHERE e.status != 'closed' AND s.quiet_until IS NOT NULL AND s.quiet_until <= ?", [_utc(now)])]
-    versions = _versions(store)
-    if everything:
-        return list(versions)
-    state = {row[0]: row[1:] for row in store.db.conn.execute(
-        "SELECT escalation_id, version, computed_at, quiet_until, ladder FROM notify_state")}
-    out = []
-    for number, version in versions.items():
-        known = state.get(number)
-        if known is not None:
-            seen, computed_at, quiet, fp = known
-            if seen == version and fp == ladder_fp and computed_at <= _utc(now) and (quiet is None or _utc(now) < quiet):
-                continue
-        out.append(number)
-    return out
+    """The open escalations that may have something due at `now`: all of them on a first pass, after the
+    ladder changed, or for an earlier `now` than the last pass; otherwise those with an event recorded
+    since the last pass and those whose quiet moment has come."""
+    conn = store.db.conn
+    previous = conn.execute("SELECT last_event, computed_at, ladder FROM notify_pass WHERE id = 1").fetchone()
+    if everything or not previous or previous[2] != ladder_fp or previous[1] > _utc(now):
+        return [n for (n,) in conn.execute("SELECT id FROM escalations WHERE triage IS NOT NULL AND status != 'closed'")]
+    return [n for (n,) in conn.execute(
+        "SELECT id FROM escalations WHERE triage IS NOT NULL AND status != 'closed' AND ("
+        "id IN (SELECT escalation_id FROM events WHERE id > ?) OR "
+        "id IN (SELECT escalation_id FROM notify_state WHERE quiet_until IS NOT NULL AND quiet_until <= ?) OR "
+        "id NOT IN (SELECT escalation_id FROM notify_state))", [previous[0], _utc(now)])]
 
 
-def _remember(store: Store, rows: list[board.Row], notifications: Notifications, now: datetime, sent: set[str]) -> None:
+def _remember(store: Store, rows: list[board.Row], notifications: Notifications, now: datetime, sent: set[str],
+              last_event: int) -> None:
     """Keep, for each escalation just evaluated, until when it is quiet; and the pass as a whole."""
-    numbers = [int(r.id.removeprefix("ESC-")) for r in rows]
-    versions = _versions(store, numbers) if numbers else {}  # after this pass's own events
-    ladder_fp = fingerprint(notifications)
     with store.transaction() as db:
-        for number, row in zip(numbers, rows):
+        for row in rows:
             quiet = ladder.quiet_until(row, notifications, now, sent)
-            db.conn.execute("INSERT OR REPLACE INTO notify_state VALUES (?, ?, ?, ?, ?)",
-                            [number, versions.get(number) or 0, _utc(now), _utc(quiet) if quiet else None, ladder_fp])
-        last = db.conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
+            db.conn.execute("INSERT OR REPLACE INTO notify_state VALUES (?, ?, ?)",
+                            [int(row.id.removeprefix("ESC-")), _utc(now), _utc(quiet) if quiet else None])
         previous = db.conn.execute("SELECT computed_at FROM notify_pass WHERE id = 1").fetchone()
         latest = max(_utc(now), previous[0]) if previous else _utc(now)
-        db.conn.execute("INSERT OR REPLACE INTO notify_pass VALUES (1, ?, ?, ?)", [last, latest, ladder_fp])
+        db.conn.execute("INSERT OR REPLACE INTO notify_pass VALUES (1, ?, ?, ?)",
+                        [last_event, latest, fingerprint(notifications)])
 
 
 def stakeholder_update(store: Store, policy: Policy, number: int, at: datetime | None = None, **kw) -> Report:
