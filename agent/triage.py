@@ -60,10 +60,11 @@ def run_engine(engine: Engine, request: TriageRequest, signals: Signals, policy:
 
 def decide(*, text: str, customer: str, tier: Tier, engine: Engine, policy: Policy) -> tuple[Triage, EngineResult, EngineInfo]:
     """Signals → engine (with fallback) → rules: the whole judgement, nothing stored. They read the
-    customer's own new words (agent.complaint): never the mail headers, quoted thread or signature."""
+    customer's own new words (agent.complaint): never the mail headers, quoted thread or signature;
+    and without what those words claim about their own severity (agent.claims)."""
     text = complaint.customer_words(text)
     signals = Signals.read(text, tier)
-    result, info = run_engine(engine, TriageRequest(complaint=text, customer=customer, tier=tier), signals, policy)
+    result, info = run_engine(engine, TriageRequest(complaint=signals.text, customer=customer, tier=tier), signals, policy)
     evidence_severity, _ = assess.assess_severity(signals, tier)
     triage = rules.reconcile(
         result.answer, signals, tier=tier, policy=policy,
