@@ -286,3 +286,14 @@ def m081_notify_state(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_notify_state_quiet ON notify_state (quiet_until)")
     db.execute("CREATE TABLE IF NOT EXISTS notify_pass (id INTEGER PRIMARY KEY CHECK (id = 1), last_event INTEGER NOT NULL, "
                "computed_at TEXT NOT NULL, ladder TEXT NOT NULL)")
+
+
+@migration
+def m070_events_append_only(db: sqlite_utils.Database) -> None:
+    """The event log is append-only in the database itself: an UPDATE or DELETE of an event is refused
+    by SQLite, whatever program or person tries it."""
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER IF NOT EXISTS events_append_only_{action.lower()} BEFORE {action} ON events "
+            "BEGIN SELECT RAISE(ABORT, 'the event log is append-only: record a new event instead'); END"
+        )
