@@ -3,7 +3,7 @@ and with 1,000 notifications due to two webhook hosts on 127.0.0.1, counting the
 host saw at once.
 
 Run alone (`.venv/bin/python benchmarks/notify_bench.py [--small]`) or through `make bench`
-(benchmarks/scale.py calls `run_all`). Only 127.0.0.1 is contacted.
+(benchmarks/run.py calls `run_all` after the scale benchmarks and writes the rows into the README). Only 127.0.0.1 is contacted.
 """
 
 from __future__ import annotations
