@@ -184,3 +184,21 @@ def test_the_mcp_server_drafts_with_the_teams_templates(db_path, team):
     assert prompts.team_templates() is None
     bundled = draft(build_server(db_path=db_path.parent / "other.db", engine="offline"))
     assert bundled["subject"] != "Acme update ESC-1" and "We are on it." not in bundled["body"]
+
+
+def test_batch_triage_worker_processes_draft_with_the_teams_templates(tmp_path, policy, team):
+    import json
+
+    from agent import batch
+    from agent.engines.offline import OfflineEngine
+    from agent.store import Store
+
+    (team / "acknowledgment.j2").write_text("Acme ack {{ escalation_id }}\n{{ greeting }},\nWe have it.\n")
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps({"id": f"T-{i}", "customer": f"C{i}", "opened_at": "2026-11-25T09:00:00+00:00",
+                                        "complaint": "Production is down: nobody can log in."}) + "\n" for i in range(4)))
+    prompts.use_templates(team)
+    with Store(tmp_path / "b.db") as store:
+        batch.run(store, str(path), engine=OfflineEngine(policy), policy=policy, options=batch.Options(workers=2, chunk=2))
+        subjects = [store.get(n).drafts["acknowledgment"].subject for n in range(1, 5)]
+    assert all(s.startswith("Acme ack ") for s in subjects), subjects
