@@ -68,6 +68,10 @@ def test_due_soon_is_due_within_of_the_whole_board(store, policy):
     rows, count = board_pages.due_soon(store, moment, window)
     assert [r.id for r in rows] == expected and count == len(expected) > 0
     assert made[0] not in expected and made[3] in expected
+    shown, _ = board_pages.page(store, moment, limit=3)  # the page's rows are reused, the rest built
+    again, count_again = board_pages.due_soon(store, moment, window, known=shown)
+    assert [r.id for r in again] == expected and count_again == count
+    assert {id(r) for r in again} & {id(r) for r in shown}  # really the same objects
 
 
 def test_a_new_event_moves_the_escalation_on_the_next_page_read(store, policy):
