@@ -358,12 +358,11 @@ def m064_packed_triage_and_plan(db: sqlite_utils.Database) -> None:
 
 @migration
 def m051_board_next_due(db: sqlite_utils.Database) -> None:
-    """The board reads only the projection, over an index: each projected escalation's next due moment
-    (its earliest unmet due time; '9999' when all are met; NULL while closed) with the severity and
-    id that break ties and whether it is paused, so a page is a LIMIT over the index and the counts
-    are counts of it. Existing rows get it from their projected due times. The projection's
-    staleness check reads a small covering index of the triaged escalations' id and updated_at
-    instead of their (large) rows."""
+    """The board's first page is a LIMIT over an index: each projected escalation's next due moment
+    (its earliest unmet due time; '9999' when all are met; NULL once closed), indexed with the
+    severity and id that break ties. Existing rows get it from their projected due times. The
+    projection's staleness check and the board's counts read a small covering index of the triaged
+    escalations' id, status and updated_at instead of their (large) rows."""
     if "next_due" not in db["clock_projection"].columns_dict:
         db["clock_projection"].add_column("next_due", str)
     db.execute(
@@ -371,6 +370,15 @@ def m051_board_next_due(db: sqlite_utils.Database) -> None:
         "= 'closed' THEN NULL ELSE min(coalesce(CASE WHEN first_response_met_at IS NULL THEN first_response_due END, '9999'), "
         "coalesce(update_due, '9999'), coalesce(CASE WHEN resolution_met_at IS NULL THEN resolution_due END, '9999')) END"
     )
-    db.execute("CREATE INDEX IF NOT EXISTS idx_projection_next_due ON clock_projection "
+    db.execute("CREATE INDEX IF NOT EXISTS idx_projection_next_due ON clock_projection (next_due, severity, escalation_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_escalations_triaged ON escalations (id, status, updated_at) "
+               "WHERE triage IS NOT NULL")
+
+
+@migration
+def m052_board_index_covers_paused(db: sqlite_utils.Database) -> None:
+    """The board reads only the projection: its index also holds whether the clocks are paused, so
+    the counts and the next-30-minutes candidates never read a row."""
+    db.execute("DROP INDEX IF EXISTS idx_projection_next_due")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_projection_board ON clock_projection "
                "(next_due, severity, escalation_id, paused)")
-    db.execute("CREATE INDEX IF NOT EXISTS idx_escalations_triaged ON escalations (id, updated_at) WHERE triage IS NOT NULL")

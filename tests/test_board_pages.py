@@ -96,7 +96,7 @@ def test_the_first_page_is_a_limit_over_the_next_due_index_not_a_sort(store, pol
         sql, args = board_pages.page_sql(**filters)
         plan = " | ".join(r[3] for r in store.db.execute("EXPLAIN QUERY PLAN " + sql, [*args, 50, 0]))
         # walked in next_due order and stopped after the page (at most ties are sorted: "RIGHT PART OF ORDER BY")
-        assert "idx_projection_next_due" in plan and "TEMP B-TREE FOR ORDER BY" not in plan, (filters, plan)
+        assert "idx_projection_board" in plan and "TEMP B-TREE FOR ORDER BY" not in plan, (filters, plan)
 
 
 def test_next_due_is_the_earliest_unmet_due_time_never_when_all_are_met_and_null_once_closed(store, policy):
