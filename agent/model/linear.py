@@ -138,7 +138,9 @@ class LinearModel:
     def read(self, text: str, kind: str | None = None) -> Reading:
         kind = kind or self.kind_of(text)
         feats = features(text, kind)
-        sev_head, sec_head = self.heads["severity"], self.heads["security"]
+        # a kind with a severity head of its own (agent/model/train.py KIND_SEVERITY_C) is read by it
+        sev_head = self.heads.get(f"severity:{kind}", self.heads["severity"])
+        sec_head = self.heads["security"]
         severity = sev_head.probabilities(feats)
         security = sec_head.probabilities(feats)[sec_head.classes[-1]]
         top = max(severity, key=severity.get)
