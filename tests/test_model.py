@@ -163,13 +163,6 @@ def test_the_model_is_blended_with_the_playbook_reading():
     assert mixed["SEV-4"] == pytest.approx(0.5 * 0.0 + 0.5 * 0.7)
 
 
-def test_a_bug_report_weighs_the_playbook_reading_a_quarter():
-    probs = {"SEV-1": 0.0, "SEV-2": 1.0, "SEV-3": 0.0, "SEV-4": 0.0}
-    mixed = _engine_answer(FixedModel(probs, kind="bug")).reading.severity_probabilities
-    assert mixed["SEV-2"] == pytest.approx(0.75 * 1.0 + 0.25 * 0.1)
-    assert mixed["SEV-4"] == pytest.approx(0.75 * 0.0 + 0.25 * 0.7)
-
-
 # -- training ---------------------------------------------------------------------------------------
 
 def _rows():
@@ -198,22 +191,6 @@ def test_training_is_reproducible_and_learns_the_obvious(tmp_path):
     assert max(model.read("Major outage: all requests failing", "incident").severity.items(), key=lambda kv: kv[1])[0] == "SEV-1"
     assert model.read("identity theft: someone opened an account in my name", "complaint").is_security
     assert set(oof) == {r.id for r in _rows()} and "severity" in oof["s:1"] and "security" in oof["c:0"]
-
-
-def test_status_posts_have_a_severity_head_of_their_own(tmp_path):
-    pytest.importorskip("sklearn")
-    from agent.model import train
-
-    data, _ = train.train(_rows())
-    own, joint = data["heads"]["severity:incident"], data["heads"]["severity"]
-    assert own["link"] == "softmax" and joint["link"] == "ovr"
-    path = tmp_path / "m.json.gz"
-    train.write(path, data)
-    model = linear.LinearModel.load(path)
-    text = "Major outage: all requests failing"
-    feats = linear.features(text, "incident")
-    assert model.read(text, "incident").severity == model.heads["severity:incident"].probabilities(feats)
-    assert model.read(text, "complaint").severity == model.heads["severity"].probabilities(linear.features(text, "complaint"))
 
 
 def test_a_threshold_meets_the_recall_goal_within_the_false_alarm_ceiling():

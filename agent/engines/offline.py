@@ -24,12 +24,7 @@ from ..schemas import EscalationType, ModelReading, Severity
 from ..signals import Signals
 from . import EngineResult, TriageRequest
 
-# Share of the deterministic reading in the severity probabilities, by the kind of text the model reads.
-# Measured out of fold (README, Evals): on status posts the mix lifts high-vs-low F1 and cuts SEV-1 rated
-# SEV-3/4; on bug reports it costs macro-F1 (0.391 at 0.25 and 0.361 at 0.5 on Apache Jira), so it weighs
-# less there; customer complaints, what the playbook's cues were written for, keep half.
-CUE_WEIGHT = {"incident": 0.5, "bug": 0.25, "complaint": 0.5}
-CUE_WEIGHT_DEFAULT = 0.5
+CUE_WEIGHT = 0.5  # share of the deterministic reading in a complaint's severity probabilities
 CUE_CONFIDENCE = 0.7  # how sure that reading is of its own level
 
 
@@ -64,8 +59,7 @@ class OfflineEngine:
         read = model.read(request.complaint)
         probabilities = dict(read.severity)
         cues = cue_distribution(answer.severity.value)
-        mix = CUE_WEIGHT.get(read.kind, CUE_WEIGHT_DEFAULT)
-        probabilities = {s: (1 - mix) * probabilities.get(s, 0.0) + mix * cues[s] for s in decide.LEVELS}
+        probabilities = {s: (1 - CUE_WEIGHT) * probabilities.get(s, 0.0) + CUE_WEIGHT * cues[s] for s in decide.LEVELS}
         costs = self.policy.severity_costs
         chosen = decide.cheapest(probabilities, costs)
         expected = decide.expected_costs(probabilities, costs)

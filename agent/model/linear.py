@@ -201,9 +201,7 @@ class LinearModel:
         plain = features(text)
         kind = kind or self.kind_of(text, plain)
         feats = with_kind(plain, kind)
-        # a kind with a severity head of its own (agent/model/train.py KIND_SEVERITY_C) is read by it
-        sev_head = self.heads.get(f"severity:{kind}", self.heads["severity"])
-        sec_head = self.heads["security"]
+        sev_head, sec_head = self.heads["severity"], self.heads["security"]
         severity = sev_head.probabilities(feats)
         security = sec_head.probabilities(feats)[sec_head.classes[-1]]
         top = max(severity, key=severity.get)

@@ -35,11 +35,6 @@ ALPHA_KIND = 1e-4
 EPOCHS = 25
 MIN_DF = 2
 MAX_FEATURES = 120_000
-# A kind whose one source the joint model drowns (209 status posts beside 7,000 bug reports) gets a
-# severity head of its own, fitted on that kind's rows alone and used for texts of that kind: on the
-# status incidents it lifts macro-F1 out of fold from 0.43 to 0.4x (README, Evals). kind → the C of
-# its logistic regression (full solver: the rows are few).
-KIND_SEVERITY_C = {"incident": 30.0}
 # security goals per kind: (recall wanted, false-alarm ceiling); the threshold meets the ceiling first.
 SECURITY_GOALS = {"complaint": (0.90, 0.12), "bug": (0.75, 0.08), "incident": (0.75, 0.08), "default": (0.75, 0.08)}
 
@@ -118,31 +113,16 @@ def fit(feats, labels, train: list[int], alpha: float, balanced: bool):
     return design, model
 
 
-def fit_small(feats, labels, train: list[int], C: float):
-    """Multinomial logistic regression by a full solver (lbfgs): for a head fitted on a few hundred rows."""
-    from sklearn.linear_model import LogisticRegression
-
-    design = Design(feats, train)
-    model = LogisticRegression(C=C, max_iter=5000, random_state=SEED)
-    model.fit(design.matrix(train), [labels[i] for i in train])
-    return design, model
-
-
 def held_out(design: Design, model, feats, rows: list[int]):
     """Probabilities of rows through the exported weights: the runtime's arithmetic, not sklearn's."""
     from .linear import Head
 
-    h = export(design, model, link=_link(model))
+    h = export(design, model)
     head = Head(tuple(h["classes"]), tuple(h["intercept"]), h["weights"], {}, h.get("link", "softmax"))
     return [head.probabilities(feats[i]) for i in rows]
 
 
-def _link(model) -> str:
-    """SGD's several classes are one-vs-rest logits; a multinomial logistic regression's are a softmax."""
-    return "softmax" if type(model).__name__ == "LogisticRegression" else "ovr"
-
-
-def export(design: Design, model, thresholds: dict | None = None, link: str = "ovr") -> dict:
+def export(design: Design, model, thresholds: dict | None = None) -> dict:
     """Weights as {feature: [w per class]}, rounded, zeros dropped."""
     coef = model.coef_  # (classes or 1, features)
     classes = [str(c) for c in model.classes_]
@@ -152,7 +132,7 @@ def export(design: Design, model, thresholds: dict | None = None, link: str = "o
         row = [round(float(x), 4) for x in coef[:, j]]
         if any(row):
             weights[f] = row
-    head = {"classes": classes, "intercept": intercept, "weights": weights, "link": link}
+    head = {"classes": classes, "intercept": intercept, "weights": weights, "link": "ovr"}
     if thresholds:
         head["thresholds"] = thresholds
     return head
@@ -203,12 +183,6 @@ def train(rows: list[Row], *, progress=None) -> tuple[dict, dict]:
         design, model = fit(kinded, sev, tr, ALPHA_SEVERITY, balanced=True)
         for i, p in zip(te, held_out(design, model, kinded, te)):
             oof[rows[i].id]["severity"] = {c: round(x, 5) for c, x in p.items()}
-        for kind, C in KIND_SEVERITY_C.items():
-            mine_tr = [i for i in tr if rows[i].kind == kind]
-            mine_te = [i for i in te if rows[i].kind == kind]
-            design, model = fit_small(plain, sev, mine_tr, C)
-            for i, p in zip(mine_te, held_out(design, model, plain, mine_te)):
-                oof[rows[i].id][f"severity:{kind}"] = {c: round(x, 5) for c, x in p.items()}
         tr = [i for i, f in zip(sec_idx, sec_fold) if f != k]
         te = [i for i, f in zip(sec_idx, sec_fold) if f == k]
         design, model = fit(kinded, sec, tr, ALPHA_SECURITY, balanced=True)
@@ -221,12 +195,6 @@ def train(rows: list[Row], *, progress=None) -> tuple[dict, dict]:
             oof[rows[i].id]["kind_read"] = max(p, key=p.get)
         tick("folds", k + 1)
 
-    for entry in oof.values():  # the head the runtime would use: the one of the kind it reads
-        own = entry.pop(f"severity:{entry.get('kind_read')}", None)
-        for kind in KIND_SEVERITY_C:
-            entry.pop(f"severity:{kind}", None)
-        if own is not None:
-            entry["severity"] = own
     thresholds = {}
     for kind, (goal, ceiling) in SECURITY_GOALS.items():
         ids = [i for i in sec_idx if kind == "default" or rows[i].kind == kind]
@@ -238,9 +206,6 @@ def train(rows: list[Row], *, progress=None) -> tuple[dict, dict]:
     heads = {}
     design, model = fit(kinded, sev, sev_idx, ALPHA_SEVERITY, balanced=True)
     heads["severity"] = export(design, model)
-    for kind, C in KIND_SEVERITY_C.items():
-        design, model = fit_small(plain, sev, [i for i in sev_idx if rows[i].kind == kind], C)
-        heads[f"severity:{kind}"] = export(design, model, link=_link(model))
     design, model = fit(kinded, sec, sec_idx, ALPHA_SECURITY, balanced=True)
     heads["security"] = export(design, model, thresholds)
     design, model = fit(plain, kind_labels, list(range(len(rows))), ALPHA_KIND, balanced=True)
@@ -254,8 +219,6 @@ def train(rows: list[Row], *, progress=None) -> tuple[dict, dict]:
         "sources": sorted({r.source for r in rows}), "rows": len(rows), "rows_digest": digest,
         "learner": "SGDClassifier(loss=log_loss, averaged, class-balanced)", "epochs": EPOCHS,
         "alpha": {"severity": ALPHA_SEVERITY, "security": ALPHA_SECURITY, "kind": ALPHA_KIND},
-        "kind_severity_heads": {kind: f"LogisticRegression(C={C}, lbfgs, multinomial) on that kind's rows alone"
-                                for kind, C in KIND_SEVERITY_C.items()},
         "min_df": MIN_DF, "max_features": MAX_FEATURES,
     }
     return {"format": FORMAT, "made": made, "heads": heads}, oof
