@@ -23,7 +23,7 @@ import agent.commitments, agent.drafting, agent.lifecycle, agent.recovery, agent
 from agent.faces.cli import cli
 from agent.faces.mcp import build_server
 
-TIMEOUT = 30  # seconds for one whole client session
+TIMEOUT = 120  # seconds for one whole client session: a hang guard (2 loaded cores), not a speed goal
 OUTAGE = ("Our production environment is completely down since 9:00. Nobody at Acme can log in, all 400 "
           "support agents are blocked and we are losing orders every minute.")
 WRITES = {"triage_complaint", "log_event", "draft_message", "recovery_plan", "complete_commitment", "warroom",
@@ -162,6 +162,26 @@ def test_lifecycle_draft_lint_recovery_and_metrics(server):
             metrics = (await client.call_tool("metrics", {"by": "severity"})).structured_content
             assert metrics["overall"]["escalations"] == 1 and set(metrics["groups"]) == {"SEV-1"}
             assert metrics["overall"]["sla_compliance"]["target"] == ">= 95 %"
+
+    run(session)
+
+
+def test_the_type_changes_with_a_reason_like_the_cli_and_the_web(server, db_path):
+    async def session():
+        async with Client(server) as client:
+            await client.call_tool("triage_complaint", {"text": OUTAGE, "customer": "Acme"})
+            assert "needs `type`" in error_text(await client.call_tool(
+                "log_event", {"escalation_id": "ESC-1", "kind": "type", "type": "security"}))  # no reason
+            assert "needs `type`" in error_text(await client.call_tool(
+                "log_event", {"escalation_id": "ESC-1", "kind": "type", "text": "a data leak after all"}))
+            changed = (await client.call_tool("log_event", {"escalation_id": "ESC-1", "kind": "type", "type": "security",
+                                                            "text": "a data leak after all"})).structured_content
+            assert changed["type"] == "security"
+            assert changed["events"][-1]["kind"] == "type_changed"
+            assert changed["events"][-1]["data"] == {"from": "technical", "to": "security", "reason": "a data leak after all"}
+            same = await client.call_tool("log_event", {"escalation_id": "ESC-1", "kind": "type", "type": "security",
+                                                        "text": "again"})
+            assert "already security" in error_text(same)
 
     run(session)
 
