@@ -119,6 +119,7 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
         "confirmed": esc.status in ("confirmed", "closed"),
         "timeline": timeline,
         "owner": esc.owner,
+        "contact": esc.contact,
         "channel": team.channel,
         "company": policy.company.name,
         "executive": policy.company.executive,

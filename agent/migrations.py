@@ -253,3 +253,11 @@ def apply(db: sqlite_utils.Database) -> list[str]:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+@migration
+def m040_model_call_mode(db: sqlite_utils.Database) -> None:
+    """Which output mode a model call used: structured (output_config.format), tool (an unforced
+    tool definition) or text (JSON in the answer's text), for servers without structured outputs."""
+    if "mode" not in db["model_calls"].columns_dict:
+        db["model_calls"].add_column("mode", str)

@@ -58,10 +58,12 @@ def run_engine(engine: Engine, request: TriageRequest, signals: Signals, policy:
         return fallback, EngineInfo(name="offline", requested=engine.name, model=None, fallback_reason=str(exc))
 
 
-def decide(*, text: str, customer: str, tier: Tier, engine: Engine, policy: Policy) -> tuple[Triage, EngineResult, EngineInfo]:
+def decide(*, text: str, customer: str, tier: Tier, engine: Engine, policy: Policy, contact: str | None = None,
+           staff: tuple[str, ...] = ()) -> tuple[Triage, EngineResult, EngineInfo]:
     """Signals → engine (with fallback) → rules: the whole judgement, nothing stored."""
     signals = Signals.read(text, tier)
-    result, info = run_engine(engine, TriageRequest(complaint=text, customer=customer, tier=tier), signals, policy)
+    request = TriageRequest(complaint=text, customer=customer, tier=tier, contact=contact, staff=staff)
+    result, info = run_engine(engine, request, signals, policy)
     evidence_severity, _ = assess.assess_severity(signals, tier)
     triage = rules.reconcile(
         result.answer, signals, tier=tier, policy=policy,
@@ -102,7 +104,8 @@ def triage_complaint(
         customer=customer, tier=tier.value, contact=contact, complaint=text, opened_at=opened_at,
         timezone_name=tz_name, requested_engine=engine.name, actor=actor,
     )
-    triage, result, info = decide(text=text, customer=customer, tier=tier, engine=engine, policy=policy)
+    triage, result, info = decide(text=text, customer=customer, tier=tier, engine=engine, policy=policy, contact=contact,
+                                  staff=(owner.strip(),) if owner and owner.strip() else ())
     plan = sla.plan(policy, triage.severity, opened_at, tz_name, tier)
     team = policy.teams[triage.type]
     owner_name = owner.strip() if owner and owner.strip() else team.owner

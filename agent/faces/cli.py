@@ -25,6 +25,11 @@ class Context:
         return load_policy(self.policy_path)
 
 
+TIMEOUT_HELP = ("Seconds one Claude call may take, retries included, before the offline engine answers "
+                "(default: the policy's llm.timeout_seconds, 30).")
+timeout_option = click.option("--timeout", type=click.FloatRange(min=0.1, max=600), help=TIMEOUT_HELP)
+
+
 class Group(click.Group):
     """Turns library errors into one line on stderr and an exit code; never a traceback."""
 
@@ -34,7 +39,7 @@ class Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("interrupted; nothing half-written was kept", err=True)
+            click.echo("interrupted: what was stored before this command is kept; the command itself wrote nothing", err=True)
             sys.exit(130)
         except Exception as exc:
             from ..errors import EscalateError
@@ -117,9 +122,11 @@ def _parse_at(value: str | None, flag: str = "--at"):
 @click.option("--model", help="Claude model for the anthropic engine.")
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of FILE or stdin.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--no-redact", is_flag=True, help="Send emails, phone numbers, card numbers and secrets to the API as they are.")
+@click.option("--no-redact", is_flag=True, help="Send emails, phone numbers, card numbers, secrets and names to the API as they are.")
+@timeout_option
 @click.pass_obj
-def triage(obj: Context, source, text, customer, tier, contact, owner, timezone, at, engine, model, encoding, as_json, no_redact):
+def triage(obj: Context, source, text, customer, tier, contact, owner, timezone, at, engine, model, encoding, as_json, no_redact,
+           timeout):
     """Triage a complaint from FILE, '-' (stdin) or --text; store it and print the plan.
 
     \b
@@ -133,15 +140,20 @@ def triage(obj: Context, source, text, customer, tier, contact, owner, timezone,
     complaint = _read_source(source, text, encoding)
     parse_tier(tier)
     policy = obj.policy()
-    chosen = get_engine(engine, model=model, policy=policy)
+    chosen = get_engine(engine, model=model, policy=policy, timeout=timeout)
     if no_redact and hasattr(chosen, "redact"):
         chosen.redact = False
     opened = _parse_at(at)
     with obj.store() as store:
-        esc = triage_complaint(
-            text=complaint, customer=customer, tier=tier, contact=contact, owner=owner, timezone=timezone,
-            at=opened, store=store, engine=chosen, policy=policy,
-        )
+        try:
+            esc = triage_complaint(
+                text=complaint, customer=customer, tier=tier, contact=contact, owner=owner, timezone=timezone,
+                at=opened, store=store, engine=chosen, policy=policy,
+            )
+        except KeyboardInterrupt:
+            click.echo("interrupted while the complaint was being judged: no escalation was stored (the triage is "
+                       "written only once it is judged); run the same command again", err=True)
+            sys.exit(130)
         rejected = [c["error"] for c in store.model_calls(int(esc.id.removeprefix("ESC-"))) if c["error"]]
     if esc.engine.fallback_reason:
         click.echo(f"warning: {esc.engine.fallback_reason}; the offline engine triaged {esc.id}", err=True)
@@ -369,9 +381,10 @@ def policy_check(obj: Context, file: str):
 @click.option("--out", "out", type=click.Path(dir_okay=False), help="Also write FILE.eml (email) or FILE.md.")
 @click.option("--webhook", help="Also post a Slack-compatible JSON message to this URL.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON with the lint findings.")
-@click.option("--no-redact", is_flag=True, help="Send emails, phone numbers, card numbers and secrets to the API as they are.")
+@click.option("--no-redact", is_flag=True, help="Send emails, phone numbers, card numbers, secrets and names to the API as they are.")
+@timeout_option
 @click.pass_obj
-def draft(obj: Context, escalation_id, kind, audience, engine, model, out, webhook, as_json, no_redact):
+def draft(obj: Context, escalation_id, kind, audience, engine, model, out, webhook, as_json, no_redact, timeout):
     """Draft a message: acknowledgment, update, resolution, apology, internal or summary.
 
     Every draft is linted (blame language, placeholders, next update time, contact, credits)
@@ -387,10 +400,14 @@ def draft(obj: Context, escalation_id, kind, audience, engine, model, out, webho
         raise UsageError(f"unknown draft kind {kind!r}: choose one of {', '.join(drafting.KINDS)}")
     delivery.check(out, webhook)
     with obj.store() as store:
-        chosen = get_engine(engine, model=model, policy=store.policy_of(escalation_id))
+        chosen = get_engine(engine, model=model, policy=store.policy_of(escalation_id), timeout=timeout)
         if no_redact and hasattr(chosen, "redact"):
             chosen.redact = False
-        outcome = drafting.create(store, escalation_id, kind, audience=audience, engine=chosen, actor=_actor())
+        try:
+            outcome = drafting.create(store, escalation_id, kind, audience=audience, engine=chosen, actor=_actor())
+        except KeyboardInterrupt:
+            click.echo(f"interrupted while drafting: {escalation_id} is kept as it was and no {kind} draft was saved", err=True)
+            sys.exit(130)
         # The policy stored with the escalation, the one the draft itself used for the owner's channel.
         stored_policy = store.policy_of(outcome.escalation.id)
         channel = stored_policy.teams[outcome.escalation.type].channel
@@ -447,8 +464,9 @@ def lint_(obj: Context, file, escalation_id, kind, as_json):
 @click.option("--limit", type=click.IntRange(min=1), help="Only the first N cases of each suite.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with per-case predictions).")
 @click.option("--gate", is_flag=True, help="Exit 1 when a figure misses evals/thresholds.toml.")
+@timeout_option
 @click.pass_obj
-def eval_(obj: Context, suites, cases_file, engine, model, limit, as_json, gate):
+def eval_(obj: Context, suites, cases_file, engine, model, limit, as_json, gate, timeout):
     """Measure triage quality: accuracy, macro-F1, under-severity rate, security recall, vs baseline and last run.
 
     \b
@@ -464,7 +482,7 @@ def eval_(obj: Context, suites, cases_file, engine, model, limit, as_json, gate)
     from ..engines import get_engine
 
     policy = obj.policy()
-    chosen = get_engine(engine, model=model, policy=policy)
+    chosen = get_engine(engine, model=model, policy=policy, timeout=timeout)
     runs = []
     if cases_file:
         runs.append(("cases:" + P(cases_file).name, evals.load_jsonl(P(cases_file))))

@@ -1,0 +1,116 @@
+"""Many triages through the Message Batches API (half price; a batch ends within 24 h).
+
+Each request is the one `AnthropicEngine.triage` sends, built by the same code (so redacted and
+fenced the same way), with the system prompt cached for an hour: a batch takes longer than the
+5-minute TTL. The batch is polled every `poll_seconds` until it ends, for at most `max_wait`
+seconds; then it is cancelled, and the answers that had already completed (and are billed) are
+still read and used. Each succeeded answer passes the same checks as a single call, but a schema
+violation is not re-asked (that would be a second round trip): it is an EngineError, like an
+errored, expired or cancelled request, so the caller falls back for that case alone. A batch that
+cannot be created, polled or read is an EngineError for every case. Results are matched to
+requests by custom_id (they come back in any order).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+
+from pydantic import ValidationError
+
+from ..errors import EngineError
+from ..schemas import EngineTriage, ModelCall
+from ..signals import Signals
+from . import EngineResult
+from .wire import describe_failure
+
+POLL_SECONDS = 30.0  # how often a message batch is polled ...
+MAX_WAIT = 6 * 3600.0  # ... and for how long before it is cancelled (the API allows 24 h)
+CANCEL_POLLS = 10  # polls after a cancel, waiting for the batch to end with what completed
+TTL = "1h"
+
+
+def batch_id_of(index: int) -> str:
+    """A batch request's custom_id (the API allows [a-zA-Z0-9_-]{1,64})."""
+    return f"triage-{index:05d}"
+
+
+def triage_batch(engine, requests, signals=None, *, poll_seconds: float | None = None, max_wait: float | None = None,
+                 sleep=None) -> list[EngineResult | EngineError]:
+    from .claude import _ms, summarise
+
+    if not requests:
+        return []
+    poll = POLL_SECONDS if poll_seconds is None else poll_seconds
+    limit = MAX_WAIT if max_wait is None else max_wait
+    sleep = sleep or time.sleep
+    signals = signals or [Signals.read(r.complaint, r.tier) for r in requests]
+    mode = engine.modes()[0]
+    asks = [engine._triage_ask(r) for r in requests]
+    record = {**engine._record(asks[0], mode), "at": datetime.now(timezone.utc)}
+    started = time.perf_counter()
+    entries = [{"custom_id": batch_id_of(i),
+                "params": engine.params(mode, engine._system(ask, mode), [{"role": "user", "content": ask.user}], ask, ttl=TTL)}
+               for i, ask in enumerate(asks)]
+
+    def every_case(reason: str) -> list[EngineError]:
+        return [EngineError(reason, [ModelCall(**record, latency_ms=_ms(started), error=reason)]) for _ in requests]
+
+    batch, note = None, None
+    client = engine.client
+    try:
+        batch = client.messages.batches.create(requests=entries)
+        waiting = time.monotonic()
+        while batch.processing_status != "ended":
+            if time.monotonic() - waiting >= limit:
+                note = f"the message batch {batch.id} did not end within {limit:g} s: cancelled"
+                client.messages.batches.cancel(batch.id)
+                for _ in range(CANCEL_POLLS):
+                    batch = client.messages.batches.retrieve(batch.id)
+                    if batch.processing_status == "ended":
+                        break
+                    sleep(poll)
+                else:
+                    return every_case(note)
+                break
+            sleep(poll)
+            batch = client.messages.batches.retrieve(batch.id)
+        results = {line.custom_id: line.result for line in client.messages.batches.results(batch.id)}
+    except Exception as exc:  # any SDK or transport failure: every case falls back, never a crash
+        where = f"the message batch {batch.id}" if batch is not None and getattr(batch, "id", None) else "the message batch"
+        return every_case(note or f"{where} failed: {describe_failure(exc)}")
+
+    def one(i: int):
+        calls: list[ModelCall] = []
+        result = results.get(batch_id_of(i))
+        kind = getattr(result, "type", None)
+        if kind != "succeeded":
+            if result is None:
+                reason = "the message batch returned no result for this request"
+            elif kind == "errored":
+                error = getattr(getattr(result, "error", None), "error", None)
+                reason = (f"the batch request errored: {getattr(error, 'type', 'error')}: "
+                          f"{getattr(error, 'message', '') or 'no message'}")
+            else:
+                reason = f"the batch request {kind or 'returned an unreadable result'}" + (f" ({note})" if note else "")
+            calls.append(ModelCall(**record, latency_ms=_ms(started), error=reason))
+            return EngineError(reason, calls)
+        try:
+            response = engine.accept(result.message, calls, record, started)
+            data = engine._answer_of(mode, response, asks[i], calls)
+            answer = EngineTriage.model_validate(data)
+        except EngineError as exc:
+            return exc
+        except (ValidationError, ValueError) as exc:
+            problems = summarise(exc) if isinstance(exc, ValidationError) else f"not JSON: {exc}"
+            calls[-1].error = f"schema violation: {problems}"
+            return EngineError(f"Claude's batch answer violated the triage schema (not re-asked in a batch: {problems})", calls)
+        from .claude import _safe_summary
+
+        return EngineResult(answer=_safe_summary(engine._restored(asks[i], answer), signals[i]), engine=engine.name,
+                            model=engine.model, calls=calls)
+
+    return [one(i) for i in range(len(requests))]
+
+
+__all__ = ["batch_id_of", "triage_batch"]
