@@ -30,7 +30,7 @@ from agent.store import Store, parse_id
 from agent.triage import triage_complaint
 
 FAKE_KEY = "sk-ant-test-not-a-real-key"
-MODEL = "claude-sonnet-4-6"
+MODEL = "claude-sonnet-5-5"
 CASSETTE_DIR = CASSETTES / "engine_anthropic"
 VCR = cassette_vcr("engine_anthropic")
 

@@ -156,7 +156,7 @@ def test_an_expired_cancelled_or_missing_result_is_an_engine_error(result, reaso
     from anthropic.types.messages import MessageBatchIndividualResponse
 
     line = MessageBatchIndividualResponse.model_validate({"custom_id": "triage-00000", "result": result}).result if result else None
-    record = dict(prompt_name="triage", prompt_hash="p", schema_hash="s", model="claude-sonnet-4-6", at=datetime.now(timezone.utc))
+    record = dict(prompt_name="triage", prompt_hash="p", schema_hash="s", model="claude-sonnet-5-5", at=datetime.now(timezone.utc))
     out = AnthropicEngine(client=make_client())._batch_answer(line, None, None, record, 0.0)
     assert isinstance(out, EngineError) and str(out) == reason and [c.error for c in out.calls] == [reason]
 
@@ -174,7 +174,7 @@ def test_cli_eval_of_fifty_cases_goes_through_one_batch_and_stores_the_cost(monk
         out = CliRunner().invoke(cli, ["--db", str(db), "eval", "--cases", str(cases), "--engine", "anthropic", "--json"])
     assert out.exit_code == 0, out.output
     [suite] = json.loads(out.stdout)
-    assert (suite["suite"], suite["engine"], suite["model"]) == ("cases:fifty.jsonl", "anthropic", "claude-sonnet-4-6")
+    assert (suite["suite"], suite["engine"], suite["model"]) == ("cases:fifty.jsonl", "anthropic", "claude-sonnet-5-5")
     assert suite["metrics"]["n"] == 50 and suite["metrics"]["fallbacks"] == 2
     assert suite["metrics"]["accuracy"] == 1.0  # the offline engine answered the two cases the batch could not
     fell_back = {c["id"]: c["fallback_reason"] for c in suite["cases"] if c["fallback_reason"]}
@@ -235,9 +235,9 @@ def test_cost_from_the_price_table():
     assert evals.usage_of([call("claude-opus-4-6")], batched=True)["cost_usd"] == pytest.approx((1000 * 5 + 100 * 25) / 1e6 / 2)
     # A call that failed before any answer used no tokens and costs nothing, whatever its model.
     failed = {"model": "some-local-model", "input_tokens": None, "output_tokens": None}
-    assert evals.usage_of([call("claude-sonnet-4-6"), failed])["cost_usd"] == pytest.approx((3000 + 1500) / 1e6)
+    assert evals.usage_of([call("claude-sonnet-5-5"), failed])["cost_usd"] == pytest.approx((3000 + 1500) / 1e6)
     # A model with no price makes the whole cost unknown, not silently lower; eval_runs gets NULL.
-    unknown = evals.usage_of([call("claude-sonnet-4-6"), call("llama3.1:8b")])
+    unknown = evals.usage_of([call("claude-sonnet-5-5"), call("llama3.1:8b")])
     assert unknown["cost_usd"] == "unknown" and unknown["calls"] == 2 and unknown["input_tokens"] == 2000
     assert "cost unknown (no price for the model)" in evals.render_usage(unknown)
     assert evals.usage_of([]) == {"calls": 0, "input_tokens": 0, "output_tokens": 0, "cache_creation_input_tokens": 0,

@@ -22,6 +22,8 @@ import time
 
 import anthropic
 
+from ..redact import Redaction
+
 NAMES = {400: "bad request", 401: "authentication failed", 403: "permission denied", 404: "not found",
          413: "request too large", 429: "rate limited", 500: "internal error", 529: "overloaded"}
 SPEND_LIMIT = "enforced_spend_limit_reached"
@@ -72,7 +74,8 @@ class Bounds(anthropic.Middleware):
         http = response.http_response
         error = error_of(http)
         if status == 429 and (error.get("details") or {}).get("error_code") == SPEND_LIMIT:
-            raise Stop(f"Anthropic API 429 spend limit reached (not retried): {error.get('message') or 'no message'}")
+            said = Redaction().apply(str(error.get("message") or "no message"))[:300]
+            raise Stop(f"Anthropic API 429 spend limit reached (not retried): {said}")
         if status in (408, 409, 429) or status >= 500:
             wait = retry_after(http.headers)
             name = "rate limited" if status == 429 else f"Anthropic API {status} {NAMES.get(status, 'error')}"
@@ -151,7 +154,9 @@ def describe_failure(exc: BaseException) -> str:
         message = (error or {}).get("message") if isinstance(error, dict) else None
         wait = retry_after(exc.response.headers) if exc.response is not None else None
         hint = f", retry after {wait:g} s" if wait is not None else ""
-        return f"Anthropic API {status} {NAMES.get(status, 'error')}{hint}" + (f": {str(message)[:300]}" if message else "")
+        # The API's own words, credentials masked: a careless proxy may echo the key it was sent.
+        said = f": {Redaction().apply(str(message))[:300]}" if message else ""
+        return f"Anthropic API {status} {NAMES.get(status, 'error')}{hint}{said}"
     if isinstance(exc, anthropic.APIResponseValidationError):
         return NOT_A_MESSAGE
     if isinstance(exc, json.JSONDecodeError):
