@@ -146,7 +146,7 @@ class Redaction:
         Whitfield" in a signature), capitalised as given; longest first so the full name wins."""
         whole = {n.strip() for n in self.names if n and len(n.strip()) >= 2}
         parts = {w for n in whole for w in re.findall(r"[^\W\d_][\w'-]{2,}", n) if w[0].isupper()}
-        found = sorted((whole | parts) - set(self.keep), key=len, reverse=True)
+        found = sorted((whole | parts) - set(self.keep), key=lambda n: (-len(n), n))  # deterministic numbering
         return [re.compile(rf"(?<![\w@.]){re.escape(n)}(?![\w@])") for n in found]
 
     def restore(self, text: str, *, withhold: tuple[str, ...] = ()) -> str:

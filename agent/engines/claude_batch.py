@@ -37,7 +37,7 @@ def batch_id_of(index: int) -> str:
 
 def triage_batch(engine, requests, signals=None, *, poll_seconds: float | None = None, max_wait: float | None = None,
                  sleep=None) -> list[EngineResult | EngineError]:
-    from .claude import _ms, summarise
+    from .claude import _ms
 
     if not requests:
         return []
@@ -80,37 +80,38 @@ def triage_batch(engine, requests, signals=None, *, poll_seconds: float | None =
         where = f"the message batch {batch.id}" if batch is not None and getattr(batch, "id", None) else "the message batch"
         return every_case(note or f"{where} failed: {describe_failure(exc)}")
 
-    def one(i: int):
-        calls: list[ModelCall] = []
-        result = results.get(batch_id_of(i))
-        kind = getattr(result, "type", None)
-        if kind != "succeeded":
-            if result is None:
-                reason = "the message batch returned no result for this request"
-            elif kind == "errored":
-                error = getattr(getattr(result, "error", None), "error", None)
-                reason = (f"the batch request errored: {getattr(error, 'type', 'error')}: "
-                          f"{getattr(error, 'message', '') or 'no message'}")
-            else:
-                reason = f"the batch request {kind or 'returned an unreadable result'}" + (f" ({note})" if note else "")
-            calls.append(ModelCall(**record, latency_ms=_ms(started), error=reason))
-            return EngineError(reason, calls)
-        try:
-            response = engine.accept(result.message, calls, record, started)
-            data = engine._answer_of(mode, response, asks[i], calls)
-            answer = EngineTriage.model_validate(data)
-        except EngineError as exc:
-            return exc
-        except (ValidationError, ValueError) as exc:
-            problems = summarise(exc) if isinstance(exc, ValidationError) else f"not JSON: {exc}"
-            calls[-1].error = f"schema violation: {problems}"
-            return EngineError(f"Claude's batch answer violated the triage schema (not re-asked in a batch: {problems})", calls)
-        from .claude import _safe_summary
+    return [result_of(engine, results.get(batch_id_of(i)), asks[i], signals[i], record, started, mode, note)
+            for i in range(len(requests))]
 
-        return EngineResult(answer=_safe_summary(engine._restored(asks[i], answer), signals[i]), engine=engine.name,
-                            model=engine.model, calls=calls)
 
-    return [one(i) for i in range(len(requests))]
+def result_of(engine, result, ask, signals, record: dict, started: float, mode: str = "structured", note: str | None = None):
+    """One result line of a batch: an EngineResult, or the EngineError its case falls back on."""
+    from .claude import _ms, _safe_summary, summarise
+
+    calls: list[ModelCall] = []
+    kind = getattr(result, "type", None)
+    if kind != "succeeded":
+        if result is None:
+            reason = "the message batch returned no result for this request"
+        elif kind == "errored":
+            error = getattr(getattr(result, "error", None), "error", None)
+            reason = (f"the batch request errored: {getattr(error, 'type', 'error')}: "
+                      f"{getattr(error, 'message', '') or 'no message'}")
+        else:
+            reason = f"the batch request {kind or 'returned an unreadable result'}" + (f" ({note})" if note else "")
+        calls.append(ModelCall(**record, latency_ms=_ms(started), error=reason))
+        return EngineError(reason, calls)
+    try:
+        response = engine.accept(result.message, calls, record, started)
+        answer = EngineTriage.model_validate(engine._answer_of(mode, response, ask, calls))
+    except EngineError as exc:
+        return exc
+    except (ValidationError, ValueError) as exc:
+        problems = summarise(exc) if isinstance(exc, ValidationError) else f"not JSON: {exc}"
+        calls[-1].error = f"schema violation: {problems}"
+        return EngineError(f"Claude's batch answer violated the triage schema (not re-asked in a batch: {problems})", calls)
+    return EngineResult(answer=_safe_summary(engine._restored(ask, answer), signals), engine=engine.name,
+                        model=engine.model, calls=calls)
 
 
 __all__ = ["batch_id_of", "triage_batch"]
