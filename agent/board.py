@@ -19,7 +19,9 @@ FLAG_TEXT = {
     "missing_rca": "SEV-1/2 closed without a completed RCA",
     "pattern_blindness": "same customer or a similar complaint within 90 days, or a root cause seen before",
     "no_follow_through": "a commitment to the customer is past due and not done",
+    "notification_failed": "a notification could not be delivered after its retries",
 }
+NOTIFY_KINDS = ("notified", "notification_failed")  # events agent/notify.py appends
 ACTION = {"first_response": "Acknowledge", "update": "Update", "resolution": "Resolve"}
 
 
@@ -27,6 +29,7 @@ ACTION = {"first_response": "Acknowledge", "update": "Update", "resolution": "Re
 BOARD_EVENTS = (
     "ack", "update", "severity_changed", "pause", "resume", "resolved", "reopened", "confirmed", "closed",
     "correction", "similar_found", "root_cause_recurs", "rca_completed", "commitment", "commitment_done",
+    "notified", "notification_failed",
 )
 
 
@@ -53,6 +56,10 @@ class Row:
     paused: bool
     clocks: list[sla.Clock]
     flags: list[Flag] = field(default_factory=list)
+    tier: str | None = None
+    history: sla.History | None = None  # what the clocks were replayed from (the notifier reads deadlines' starts)
+    policy: object = None  # the policy stored with the escalation (its calendars)
+    notifications: list[dict] = field(default_factory=list)  # who was told what (agent/notify.py), oldest first
 
     @property
     def next_clock(self) -> sla.Clock | None:
@@ -87,6 +94,7 @@ class Row:
             "next_step": self.next_step(),
             "clocks": [c.as_dict(tz) for c in self.clocks],
             "flags": [f.as_dict() for f in self.flags],
+            "notifications": self.notifications,
         }
 
 
@@ -127,7 +135,31 @@ def flags_for(row: dict, events: list, clocks: list[sla.Clock], status: str,
             out.append(Flag("no_follow_through", "; ".join(
                 f"#{c.n} {c.what} (due {c.due.astimezone(ZoneInfo(row.get('timezone') or 'UTC')):%H:%M %Z %a %d %b})"
                 for c in late)))
+    failed = notification_failures([e for e in events if e.kind in NOTIFY_KINDS and (now is None or e.at <= now)])
+    if failed:
+        out.append(Flag("notification_failed", "; ".join(
+            f"{d.get('recipient')} via {d.get('channel')}: {d.get('error')}" for d in failed)))
     return out
+
+
+def notification_failures(events: list) -> list[dict]:
+    """Notifications whose last delivery attempt failed (a later delivery of the same key clears it)."""
+    last: dict[str, dict] = {}
+    for e in events:
+        for key in e.data.get("keys", []):
+            last[key] = {**e.data, "failed": e.kind == "notification_failed"}
+    seen, out = set(), []
+    for d in last.values():
+        if d["failed"] and d.get("delivery") not in seen:
+            seen.add(d.get("delivery"))
+            out.append(d)
+    return out
+
+
+def notifications_of(events: list, tz: ZoneInfo) -> list[dict]:
+    return [{"at": e.at.astimezone(tz).isoformat(), "result": "delivered" if e.kind == "notified" else "failed",
+             **{k: e.data.get(k) for k in ("recipient", "channel", "kind", "clock", "rung", "subject", "attempts", "error")}}
+            for e in events]
 
 
 def one(store: Store, number: int, now: datetime) -> Row:
@@ -160,6 +192,9 @@ def build(store: Store, now: datetime, *, include_closed: bool = False, number: 
             id=format_id(r["id"]), customer=r["customer"], severity=Severity(r["severity"]), type=r["type"],
             status=r["status"], owner=r["owner"], summary=r["summary"] or "", timezone=r["timezone"], opened_at=opened,
             paused=history.paused, clocks=clocks, flags=flags_for(r, mine, clocks, r["status"], now),
+            tier=r["tier"], history=history, policy=policy,
+            notifications=notifications_of([e for e in mine if e.kind in NOTIFY_KINDS and e.at <= now],
+                                           ZoneInfo(r["timezone"])),
         ))
     out.sort(key=_urgency)
     return out

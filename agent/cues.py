@@ -320,6 +320,11 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
             r"\b(?:alignment|font|colou?rs?|wording|label|tooltip|icon|logo)\b|\bproofread\w*\b|\bkleine[rs]?\s+hinweis\b|\bnichts dringendes\b",
             r"\b(?:mildly|slightly|a (?:bit|little|tad))\s+(?:annoying|irritating|confusing|odd|inconvenient)\b|\b(?:just\s+)?(?:a bit of |some |quick )?feedback\b|\bno complaints\b|\bjust wanted to (?:say|let you know|share)\b",
             r"\bam i (?:missing|misreading|misunderstanding|doing something wrong)\b|\b(?:is|are) (?:it|this|that|they|the [\w-]+) supposed to\b|\bas an option\b|\b(?:any|are there|is there a)\s+plans?\s+to\b|\bnothing(?:'s|’s| is)\s+broken\b|\b(?:that's|that is|it's|it is)\s+(?:the|my|our)\s+whole question\b",
+            # one wrong detail on one document: "the invoice of last month has the wrong VAT number"
+            r"\b(?:invoices?|receipts?|statements?|quotes?|letters?|certificates?|credit notes?)\b[^.!?\n]{0,40}?\b(?:wrong|incorrect|misspel\w+|outdated|old)\s+"
+            r"(?:vat|tax|po|purchase order|reference|company|billing|postal|street)?\s*(?:numbers?|names?|address|id|dates?|spelling|titles?|logos?|postcode|zip code)\b",
+            r"\b(?:wrong|incorrect|misspel\w+|outdated|old)\s+(?:vat|tax|po|purchase order|reference|company|billing|postal|street)?\s*(?:number|name|address|id|date|spelling|title|logo|postcode|zip code)\s+"
+            r"(?:on|in)\s+(?:the|my|our|an|one|this|that|last month's)\s+(?:[\w'-]+\s+)?(?:invoice|receipt|statement|quote|letter|certificate|credit note)\b",
             # "it's only about $30"
             r"\b(?:it's|it is|that's|that is|only)\s+(?:only\s+)?(?:about\s+|around\s+|roughly\s+)?[$€£]\s?\d{1,3}(?:\.\d\d)?(?![\d,.]*\s*(?:k|m|bn|thousand|million)\b)(?![\d,])",
         ),

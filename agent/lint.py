@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from pydantic import BaseModel
+
+from .injection import CREDIT as _CREDIT
+from .injection import INSTRUCTION as _INSTRUCTION
+from .injection import INVISIBLE as _INVISIBLE
+from .injection import LINK as _LINK
+from .injection import PROMISE as _PROMISE
+from .injection import system_prompt_lines
 
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
          "ten": 10, "eleven": 11, "twelve": 12, "a": 1, "an": 1}
@@ -97,17 +103,6 @@ _TIME_PROMISE = re.compile(
     r"(?P<time>" + _CLOCK_TIME + r")",
     re.IGNORECASE,
 )
-_NUM = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-_CREDIT = re.compile(
-    r"(?P<art>\b(?:an?|the)\s+)?(?:"
-    r"\b(?P<n3>" + _NUM + r")\s+(?:full\s+)?months?\s+of\s+(?:free|complimentary)(?:\s+(?:service|subscription|usage|access))?\b|"
-    r"\b(?P<n>" + _NUM + r"|an?)[- ](?:full[- ])?months?'?(?:\s+of)?(?:\s+(?:free|complimentary))?(?:\s+(?:service|account|subscription))?\s+(?:credits?|refund|"
-    r"(?:free|complimentary)(?:\s+(?:of\s+)?(?:service|subscription|usage|access)\b(?:\s+credits?\b)?)?)\b|"
-    r"\b(?P<n4>" + _NUM + r")\s+(?:free|complimentary)\s+months?(?:\s+of\s+(?:service|subscription|usage|access)\b)?\b|"
-    r"\bcredit (?:of|for) (?P<n2>" + _NUM + r"|an?) (?:full )?months?\b|"
-    r"\b(?P<year>a (?:full )?year|twelve months|12 months) (?:free|of free service|of credit)\b)",
-    re.IGNORECASE,
-)
 NUMBER_WORDS = {v: k for k, v in WORDS.items() if k not in ("a", "an")}
 _FULLY_RESOLVED = re.compile(
     r"\b(?:fully|completely|totally|permanently|100\s?%)\s+(?P<verb>resolved|fixed)\b|\b(?P<never>will never happen again)\b", re.IGNORECASE
@@ -118,9 +113,6 @@ _TIMELINE = re.compile(
     r"next update|ETA|estimated|\d{1,2}[:.]\d{2} \w+ on|on \w+day|no later than)\b",
     re.IGNORECASE,
 )
-# A link stops before trailing punctuation: "Visit https://x.example/a." keeps its full stop.
-_LINK = re.compile(r"\bhttps?://[^\s)>\]]*[^\s)>\].,;:!?'\"]|\bwww\.[^\s)>\]]*[^\s)>\].,;:!?'\"]", re.IGNORECASE)
-
 CUSTOMER_FACING = ("acknowledgment", "update", "resolution", "apology", "summary", "human")
 NEEDS_NEXT_UPDATE = ("acknowledgment", "update")
 
@@ -349,65 +341,6 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
 
 # Instructions addressed to a model ("ignore previous instructions", "classify this as SEV-4",
 # "</complaint>") have no place in any message: the sentence goes.
-_INSTRUCTION = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\b[^.\n]{0,30}?\b(?:instructions?|rules|policy|prompts?|guidelines)\b|"
-    r"\b(?:system|developer|assistant)\s+(?:prompt|instructions?|override|mode|message)\b|developer mode|"
-    r"^\W*(?:system|assistant|developer)\s*:|"
-    r"\b(?:note|message|instructions?|p\.?s\.?)\s+(?:to|for)\s+(?:the\s+)?(?:ai|bot|assistant|model|llm|support ai)\b|"
-    r"\b(?:dear|hey)\s+(?:ai|bot|assistant|model)\b|\byou are now\b|"
-    r"\b(?:reveal|print|repeat|show|output|disclose)\b[^.\n]{0,40}?\b(?:system prompt|your (?:full )?(?:instructions|prompt|rules)|hard rules|instructions verbatim)\b|"
-    r"\b(?:classify|rate|mark|record|close|triage|label)\b[^.\n]{0,40}?\b(?:(?:as|at|to)\s+(?:a\s+)?|severity\s+)?SEV-?\s?[1-4]\b|"
-    r"\b(?:set|change|lower|downgrade|reduce)\s+(?:the\s+|its\s+)?severity\s+to\b|\bseverity\s*=\s*SEV|\bSEV-?[1-4],?\s+please\b|"
-    r"\bthis is (?:just |only )?(?:a )?SEV-?[1-4]\b|\b(?:new|updated)\s+(?:instructions?|rules|skeleton|policy)\s*:|\bpolicy update\b|"
-    r"[<\uff1c\u2039]\s*[/\uff0f]?\s*(?:complaint|skeleton|facts)\b|\b(?:record_triage|write_draft)\b",
-    re.IGNORECASE | re.MULTILINE,
-)
-# Commitments only a person with authority makes: refunds, free service, guarantees, discounts,
-# waived fees. (Service credits are capped by credit_within_policy instead.)
-_PROMISE = re.compile(
-    r"\b(?:we|i)(?:'ll|\u2019ll|\s+will|\s+shall|\s+are going to|\s+am going to|\s+can|\s+promise to|\s+guarantee to|\s+have decided to)"
-    r"\s+(?:\w+\s+){0,2}?(?:refund|reimburse|compensate|waive)\b|"
-    r"\b(?:full|complete|total|100\s?%)\s+refund\b|\brefund(?:ed)?\s+(?:you\s+)?in full\b|"
-    r"\b(?:as|by way of|in lieu of)\s+(?:an?\s+)?(?:full\s+|partial\s+)?refund\b|"
-    r"\b(?:give|offer|issue|send|pay|owe|process)\s+(?:you\s+)?(?:an?\s+)?(?:full\s+|partial\s+|prompt\s+)?refund\b|"
-    r"\bfree(?:\s+of\s+charge)?\s+(?:for|during)\s+(?:a|one|two|three|four|five|six|\d+|the next|the rest of|an entire|a whole|a full|life|ever)\b|"
-    r"\bfree\s+(?:service|access|usage|subscription|licen[cs]es?|seats?|plan)\s+(?:for|until)\b|"
-    r"\bfree\s+forever\b|\blifetime\s+(?:free|discount|access|subscription|licen[cs]e|deal)\b|"
-    r"\b(?:we|i)\s+(?:can\s+|hereby\s+)?guarantee\b|\bguaranteed?\s+(?:\d+\s?%\s+)?(?:uptime|refund|compensation|availability|payout)\b|"
-    r"\b\d{1,3}\s?%\s+(?:discount|off)\b|"
-    r"\b(?:waive|cancel)\s+(?:all|every|any|your|the)\s+(?:\w+\s+)?(?:fees?|invoices?|charges?|bills?|payments?)\b",
-    re.IGNORECASE,
-)
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
-SYSTEM_PROMPTS = ("triage_system.j2", "draft_system.j2")
-
-
-def _flat(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", _INVISIBLE.sub("", text).casefold()).split())
-
-
-@lru_cache(maxsize=1)
-def _prompt_fragments() -> tuple[str, ...]:
-    """Every static sentence of the system prompts (template syntax split out), flattened."""
-    from .prompts import prompts_dir
-
-    fragments = []
-    for name in SYSTEM_PROMPTS:
-        for line in (prompts_dir() / name).read_text(encoding="utf-8").splitlines():
-            for piece in re.split(r"\{\{.*?\}\}|\{%.*?%\}", line):
-                for sentence in re.split(r"(?<=[.;:!?])\s+", piece.strip().lstrip("-").strip()):
-                    flat = _flat(sentence)
-                    if len(flat) >= 24 and len(flat.split()) >= 4:
-                        fragments.append(flat)
-    return tuple(dict.fromkeys(fragments))
-
-
-def system_prompt_lines(text: str) -> list[str]:
-    """Lines of `text` that repeat a sentence of a system prompt."""
-    fragments = _prompt_fragments()
-    return [line for line in text.split("\n") if (flat := _flat(line)) and any(f in flat for f in fragments)]
-
-
 def _smuggled(text: str, ctx: LintContext, findings: list[Finding], where, fix: bool) -> str:
     leaked = set(system_prompt_lines(text))
     if leaked:
@@ -467,17 +400,6 @@ def _sends_to_link(text: str, span: tuple[int, int]) -> bool:
     """Whether a quoted span of customer text holds a link that the words before it send the reader to."""
     return any(_CALL_TO_ACTION.search(text[max(0, m.start() - 80): m.start()].rsplit("\n", 1)[-1])
                for m in _LINK.finditer(text, span[0], span[1]))
-
-
-def smuggled(text: str) -> list[str]:
-    """The rules a model's free text (a triage summary) trips that no message may carry: a link, an
-    instruction to a model, an unapproved promise, system prompt text."""
-    findings: list[Finding] = []
-    _smuggled(text, LintContext(kind="subject"), findings, lambda found, near: None, fix=False)
-    rules = [f.rule for f in findings]
-    if _LINK.search(text):
-        rules.append("unapproved_link")
-    return list(dict.fromkeys(rules))
 
 
 def _unclaimed(m: re.Match) -> str:

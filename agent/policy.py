@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import UsageError
+from .notify_policy import Notifications
 from .schemas import EscalationType, Severity, Tier
 
 
@@ -185,6 +186,10 @@ class Policy(Strict):
         default_factory=lambda: {Severity(k): list(v) for k, v in DEFAULT_ROLES.items()},
         description="War-room roster per severity (agent/warroom.py); optional, so older stored policies validate.",
     )
+    # Notification wiring and the team's templates folder (agent/notify*.py, agent/prompts.py): read from
+    # the policy in force, never stored with an escalation (exclude), so editing them never re-plans anything.
+    notifications: Notifications = Field(default_factory=Notifications, exclude=True)
+    templates: str | None = Field(default=None, exclude=True, description="Folder of the team's message templates.")
 
     @field_validator("timezone")
     @classmethod
@@ -394,7 +399,15 @@ def load_policy(path: str | Path | None) -> Policy:
         raise UsageError(f"policy file not found: {path}")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read policy file {path}: {exc}")
-    return parse_policy(source, name=path.stem, where=str(path))
+    policy = parse_policy(source, name=path.stem, where=str(path))
+    if policy.templates:  # relative to the policy file, so the policy and its templates travel together
+        folder = (path.parent / Path(policy.templates).expanduser()).resolve()
+        if not folder.is_dir():
+            line = _line_of(source, ["templates"])
+            raise UsageError(f"invalid policy: {path}{f' line {line}' if line else ''}: templates: "
+                             f"no folder {folder}; create it or fix the path (relative to the policy file)")
+        policy = policy.model_copy(update={"templates": str(folder)})
+    return policy
 
 
 def parse_policy(source: str, *, name: str = "custom", where: str = "policy") -> Policy:
@@ -409,10 +422,13 @@ def parse_policy(source: str, *, name: str = "custom", where: str = "policy") ->
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            loc = [str(p) for p in err["loc"]]
+            loc = [str(p) for p in err["loc"] if p != "[key]"]  # a bad dict key is reported at the key
             message = err["msg"].removeprefix("Value error, ")
             named = re.match(r"^([\w.-]+): (.*)$", message)
-            if not loc and named:  # a cross-field check names its own key
+            keyed = (err.get("ctx") or {}).get("error")
+            if getattr(keyed, "key", None):  # a section's check names its key, relative to where it ran
+                loc, message = [*loc, *keyed.key.split(".")], keyed.message
+            elif not loc and named:  # a cross-field check names its own key
                 loc, message = named[1].split("."), named[2]
             key = ".".join(loc) or "(top level)"
             line = _line_of(source, loc)
@@ -421,25 +437,44 @@ def parse_policy(source: str, *, name: str = "custom", where: str = "policy") ->
 
 
 def _line_of(source: str, loc: list[str]) -> int | None:
-    """The line that sets a key (or its nearest table), so an error points where to look."""
-    lines = source.splitlines()
-    best = None
-    for depth in range(len(loc), 0, -1):
-        table, key = loc[: depth - 1], loc[depth - 1]
-        header = None
-        for i, raw in enumerate(lines, 1):
-            text = raw.strip()
-            if text.startswith("["):
-                parts = [p.strip().strip('"') for p in text.strip("[]").split(".")]
-                header = parts
-                if parts == loc[:depth]:
-                    return i
-            elif header is not None and header == table or (not table and header is None):
-                if re.match(rf'^"?{re.escape(key)}"?\s*=', text):
-                    return i
-        if best:
-            return best
-    return None
+    """The line that sets a key (or its nearest table), so an error points where to look.
+
+    Follows [tables], [[arrays of tables]] (the n-th header is index n of the loc) and dotted
+    keys; the line whose path matches most of `loc` wins (a table inside the key, when nothing
+    names the key itself), the first one on a tie."""
+    best, best_depth = None, 0
+    current: list[str] = []
+    arrays: dict[tuple[str, ...], int] = {}
+    for i, raw in enumerate(source.splitlines(), 1):
+        text = raw.strip()
+        if text.startswith("[["):
+            parts = _key_parts(text.strip("[] "))
+            n = arrays.get(tuple(parts), 0)
+            arrays[tuple(parts)] = n + 1
+            current = [*parts, str(n)]
+            path = current
+        elif text.startswith("["):
+            current = _key_parts(text.strip("[] "))
+            path = current
+        else:
+            m = re.match(r'^((?:"[^"]*"|\'[^\']*\'|[\w-]+)(?:\s*\.\s*(?:"[^"]*"|\'[^\']*\'|[\w-]+))*)\s*=', text)
+            if not m:
+                continue
+            path = [*current, *_key_parts(m[1])]
+        depth = len(path)
+        if depth <= len(loc) and path == loc[:depth]:
+            score = depth
+        elif path[: len(loc)] == loc:  # a table inside the key: where the key first appears
+            score = len(loc) - 0.5
+        else:
+            continue
+        if score > best_depth:
+            best, best_depth = i, score
+    return best
+
+
+def _key_parts(key: str) -> list[str]:
+    return [a or b or c for a, b, c in re.findall(r'"([^"]*)"|\'([^\']*)\'|([^.\s"\']+)', key)]
 
 
 REPLACED_WHOLE = {"hours"}  # a calendar's weekly hours are stated in full, never merged day by day

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import claims
 from .policy import Policy
 from .schemas import (
     QUESTION_KEYS,
@@ -164,6 +165,9 @@ def reconcile(
 
     severity = answer.severity
     rationale = answer.rationale.strip()
+    claimed = claims.note(sig.claims)
+    if claimed:
+        notes.append(claimed)
     floor = strongest_floor(sig, tier)
     if floor and not severity.at_least(floor.severity):
         correct("severity", severity.value, floor.severity.value, floor.rule, f"{floor.reason}; {floor.severity.value} is the floor")

@@ -1,7 +1,9 @@
 """Deterministic reading of a complaint: cues per severity criterion and type, numbers, terms.
 
-Everything here is a pure function of the text. Each cue keeps the span it came from so that
-every conclusion can quote the customer's own words.
+Everything here is a pure function of the text. What the text claims about its own severity or
+classification is taken out first (agent/claims.py): `text` is the complaint without its claims,
+`original` as given, `claims` what was taken out. Each cue keeps the span it came from in `text`
+so that every conclusion can quote the customer's own words.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from . import claims as _claims
 from .cues import (
     BROAD_SCOPE,
     CRITERIA,
@@ -82,10 +85,13 @@ class Signals:
     text: str
     tier: Tier | None = None
     cues: dict[str, list[Cue]] = field(default_factory=dict)
+    original: str = ""
+    claims: tuple[_claims.Claim, ...] = ()
 
     @classmethod
     def read(cls, text: str, tier: Tier | None = None) -> "Signals":
-        sig = cls(text=text, tier=tier)
+        reading = _claims.read(text)
+        sig = cls(text=reading.text, tier=tier, original=text, claims=reading.claims)
         low = sig.lower
         for name, (pattern, negatable) in CRITERIA.items():
             gate = GATES.get(name)

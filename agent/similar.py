@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from .complaint import customer_words
 from .store import format_id
 
 WINDOW_DAYS = 90
@@ -38,7 +39,10 @@ TERM_CHARS = 4000  # the opening of a complaint says what it is about; long thre
 
 
 def terms(text: str) -> set[str]:
-    return {w.rstrip("'-") for w in _WORD.findall((text or "")[:TERM_CHARS].lower())} - STOPWORDS
+    """Distinctive terms of what the customer wrote (agent.complaint): a pasted thread, signature or
+    disclaimer would make every e-mail from one company look alike."""
+    words = customer_words((text or "")[: 2 * TERM_CHARS])
+    return {w.rstrip("'-") for w in _WORD.findall(words[:TERM_CHARS].lower())} - STOPWORDS
 
 
 @dataclass(frozen=True)

@@ -175,61 +175,86 @@ class Store:
 
     def open_escalation(self, *, customer: str, tier: str, contact: str | None, complaint: str,
                         opened_at: datetime, timezone_name: str, requested_engine: str, actor: str) -> int:
-        """Store the complaint before any engine sees it, with an 'opened' event."""
+        """An 'opened' escalation with no triage yet (imports and tests); triage uses create_triaged."""
         with self.transaction() as db:
-            number = db["escalations"].insert(
-                {
-                    "customer": customer,
-                    "tier": tier,
-                    "contact": contact,
-                    "status": "open",
-                    "complaint": complaint,
-                    "timezone": timezone_name,
-                    "opened_at": opened_at.isoformat(),
-                    "updated_at": now().isoformat(),
-                    "requested_engine": requested_engine,
-                }
-            ).last_pk
-            self._event(db, number, "opened", actor, opened_at, {"customer": customer, "tier": tier})
+            return self._insert_opened(db, customer=customer, tier=tier, contact=contact, complaint=complaint,
+                                       opened_at=opened_at, timezone_name=timezone_name,
+                                       requested_engine=requested_engine, actor=actor)
+
+    def create_triaged(self, *, customer: str, tier: str, contact: str | None, complaint: str,
+                       opened_at: datetime, timezone_name: str, requested_engine: str, actor: str,
+                       triage: Triage, sla: SlaPlan, engine: EngineInfo, owner: str, policy: dict,
+                       calls: list[ModelCall], similar: list[dict] | None = None) -> int:
+        """The judged escalation written once: opened, triaged, corrections and matches in one transaction,
+        so a failure or an interrupt leaves nothing half-made."""
+        with self.transaction() as db:
+            number = self._insert_opened(db, customer=customer, tier=tier, contact=contact, complaint=complaint,
+                                         opened_at=opened_at, timezone_name=timezone_name,
+                                         requested_engine=requested_engine, actor=actor)
+            self._write_triage(db, number, triage=triage, sla=sla, engine=engine, owner=owner, policy=policy,
+                               calls=calls, actor=actor, similar=similar, at=opened_at)
+        return number
+
+    def _insert_opened(self, db, *, customer: str, tier: str, contact: str | None, complaint: str,
+                       opened_at: datetime, timezone_name: str, requested_engine: str, actor: str) -> int:
+        number = db["escalations"].insert(
+            {
+                "customer": customer,
+                "tier": tier,
+                "contact": contact,
+                "status": "open",
+                "complaint": complaint,
+                "timezone": timezone_name,
+                "opened_at": opened_at.isoformat(),
+                "updated_at": now().isoformat(),
+                "requested_engine": requested_engine,
+            }
+        ).last_pk
+        self._event(db, number, "opened", actor, opened_at, {"customer": customer, "tier": tier})
         return number
 
     def record_triage(self, number: int, *, triage: Triage, sla: SlaPlan, engine: EngineInfo, owner: str,
                       policy: dict, calls: list[ModelCall], actor: str,
                       similar: list[dict] | None = None, at: datetime | None = None) -> None:
-        at = at or now()
         with self.transaction() as db:
-            db["escalations"].update(
-                number,
-                {
-                    "owner": owner,
-                    "severity": triage.severity.value,
-                    "type": triage.type.value,
-                    "summary": triage.summary,
-                    "triage": triage.model_dump_json(),
-                    "sla": sla.model_dump_json(),
-                    "policy": put_policy(db, json.dumps(policy, sort_keys=True)),
-                    "engine": engine.name,
-                    "engine_model": engine.model,
-                    "fallback_reason": engine.fallback_reason,
-                    "updated_at": at.isoformat(),
-                },
-            )
-            for call in calls:
-                db["model_calls"].insert({"escalation_id": number, **call.model_dump(mode="json")})
-            self._event(
-                db, number, "triaged", actor, at,
-                {
-                    "severity": triage.severity.value,
-                    "type": triage.type.value,
-                    "engine": engine.name,
-                    "fallback_reason": engine.fallback_reason,
-                    "owner": owner,
-                },
-            )
-            for correction in triage.corrections:
-                self._event(db, number, "correction", "rules", at, correction.model_dump(mode="json"))
-            if similar:
-                self._event(db, number, "similar_found", "rules", at, {"matches": similar})
+            self._write_triage(db, number, triage=triage, sla=sla, engine=engine, owner=owner, policy=policy,
+                               calls=calls, actor=actor, similar=similar, at=at or now())
+
+    def _write_triage(self, db, number: int, *, triage: Triage, sla: SlaPlan, engine: EngineInfo, owner: str,
+                      policy: dict, calls: list[ModelCall], actor: str, similar: list[dict] | None,
+                      at: datetime) -> None:
+        db["escalations"].update(
+            number,
+            {
+                "owner": owner,
+                "severity": triage.severity.value,
+                "type": triage.type.value,
+                "summary": triage.summary,
+                "triage": triage.model_dump_json(),
+                "sla": sla.model_dump_json(),
+                "policy": put_policy(db, json.dumps(policy, sort_keys=True)),
+                "engine": engine.name,
+                "engine_model": engine.model,
+                "fallback_reason": engine.fallback_reason,
+                "updated_at": at.isoformat(),
+            },
+        )
+        for call in calls:
+            db["model_calls"].insert({"escalation_id": number, **call.model_dump(mode="json")})
+        self._event(
+            db, number, "triaged", actor, at,
+            {
+                "severity": triage.severity.value,
+                "type": triage.type.value,
+                "engine": engine.name,
+                "fallback_reason": engine.fallback_reason,
+                "owner": owner,
+            },
+        )
+        for correction in triage.corrections:
+            self._event(db, number, "correction", "rules", at, correction.model_dump(mode="json"))
+        if similar:
+            self._event(db, number, "similar_found", "rules", at, {"matches": similar})
 
     def save_draft(self, number: int, draft: Draft, prompt: str, *, findings: list[dict], passed: bool, audience: str,
                    actor: str, at: datetime, calls: list[ModelCall] = (), fallback_reason: str | None = None) -> None:

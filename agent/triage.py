@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from . import assess, drafting, rules, similar, sla
+from . import assess, complaint, drafting, rules, similar, sla
 from .engines import Engine, EngineResult, TriageRequest
 from .engines.offline import OfflineEngine
 from .errors import EngineError, UsageError
@@ -60,9 +60,13 @@ def run_engine(engine: Engine, request: TriageRequest, signals: Signals, policy:
 
 def decide(*, text: str, customer: str, tier: Tier, engine: Engine, policy: Policy, contact: str | None = None,
            staff: tuple[str, ...] = ()) -> tuple[Triage, EngineResult, EngineInfo]:
-    """Signals → engine (with fallback) → rules: the whole judgement, nothing stored."""
+    """Signals → engine (with fallback) → rules: the whole judgement, nothing stored. They read the
+    customer's own new words (agent.complaint): never the mail headers, quoted thread or signature;
+    and without what those words claim about their own severity (agent.claims). The contact's and
+    staff names go with the request so the engine can hide them from the model."""
+    text = complaint.customer_words(text)
     signals = Signals.read(text, tier)
-    request = TriageRequest(complaint=text, customer=customer, tier=tier, contact=contact, staff=staff)
+    request = TriageRequest(complaint=signals.text, customer=customer, tier=tier, contact=contact, staff=staff)
     result, info = run_engine(engine, request, signals, policy)
     evidence_severity, _ = assess.assess_severity(signals, tier)
     triage = rules.reconcile(
@@ -100,18 +104,17 @@ def triage_complaint(
     if opened_at.year < 1990:
         raise UsageError(f"--at {opened_at.isoformat()} is too far in the past")
 
-    number = store.open_escalation(
-        customer=customer, tier=tier.value, contact=contact, complaint=text, opened_at=opened_at,
-        timezone_name=tz_name, requested_engine=engine.name, actor=actor,
-    )
+    # Judge first, then write once: nothing is stored until the judgement is whole.
     triage, result, info = decide(text=text, customer=customer, tier=tier, engine=engine, policy=policy, contact=contact,
                                   staff=(owner.strip(),) if owner and owner.strip() else ())
     plan = sla.plan(policy, triage.severity, opened_at, tz_name, tier)
     team = policy.teams[triage.type]
     owner_name = owner.strip() if owner and owner.strip() else team.owner
-    matches = similar.find(store.db, number=number, complaint=text, customer=customer, opened_at=opened_at)
-    store.record_triage(
-        number, triage=triage, sla=plan, engine=info, owner=owner_name, policy=policy.model_dump(mode="json"),
-        calls=result.calls, actor=actor, similar=[m.as_dict() for m in matches], at=opened_at,
+    matches = similar.find(store.db, number=0, complaint=text, customer=customer, opened_at=opened_at)
+    number = store.create_triaged(
+        customer=customer, tier=tier.value, contact=contact, complaint=text, opened_at=opened_at,
+        timezone_name=tz_name, requested_engine=engine.name, actor=actor,
+        triage=triage, sla=plan, engine=info, owner=owner_name, policy=policy.model_dump(mode="json"),
+        calls=result.calls, similar=[m.as_dict() for m in matches],
     )
     return drafting.create(store, format_id(number), "acknowledgment", moment=opened_at, actor=actor).escalation

@@ -97,7 +97,7 @@ def test_breached_first_then_earliest_deadline(busy):
 def test_json_row_shape(busy):
     row = status(busy)[3]  # ESC-4, SEV-2 acknowledged at 09:30
     assert set(row) == {"id", "customer", "severity", "type", "status", "owner", "paused", "summary", "opened_at",
-                        "next_deadline", "next_step", "clocks", "flags"}
+                        "next_deadline", "next_step", "clocks", "flags", "notifications"}
     assert (row["id"], row["status"], row["paused"], row["flags"]) == ("ESC-4", "acknowledged", False, [])
     c = clocks_of(row)
     # First response met at 09:30 after 30 min (due 10:00); update 09:30 + 2 h = 11:30 (90 min left);

@@ -133,7 +133,7 @@ def test_eight_writers_lose_nothing(db_path, tmp_path):
     print(f"\n{WRITERS} writers x {EVENTS} events in {elapsed:.2f} s; slowest single step {slowest:.3f} s")
 
 
-def test_killed_mid_triage_leaves_an_opened_untriaged_escalation(db_path, tmp_path):
+def test_killed_mid_triage_leaves_no_half_made_escalation(db_path, tmp_path):
     triage_many(db_path, 1)
     inside = tmp_path / "inside"
     proc = spawn(HANGING_TRIAGE, db_path, inside, "Our SSO is down and nobody at Hung Corp can log in.")
@@ -148,24 +148,22 @@ def test_killed_mid_triage_leaves_an_opened_untriaged_escalation(db_path, tmp_pa
 
     assert integrity(db_path) == "ok"
     conn = sqlite3.connect(db_path)
-    row = conn.execute("SELECT customer, status, triage, requested_engine FROM escalations WHERE id = 2").fetchone()
-    kinds = [k for (k,) in conn.execute("SELECT kind FROM events WHERE escalation_id = 2")]
+    customers = [c for (c,) in conn.execute("SELECT customer FROM escalations ORDER BY id")]
+    orphan_events = conn.execute("SELECT count(*) FROM events WHERE escalation_id != 1").fetchone()[0]
     conn.close()
-    assert row == ("Hung Corp", "open", None, "anthropic") and kinds == ["opened"]
+    assert customers == ["Customer 1"] and orphan_events == 0  # judged first, written once: nothing of it kept
 
     runner = CliRunner()
     listed = runner.invoke(cli, ["--db", str(db_path), "list", "--json"])
     assert listed.exit_code == 0, listed.output
     assert [r["id"] for r in json.loads(listed.stdout)] == ["ESC-1"]
-    board = runner.invoke(cli, ["--db", str(db_path), "status", "--json"])
-    assert board.exit_code == 0, board.output
     shown = runner.invoke(cli, ["--db", str(db_path), "show", "ESC-2"])
     assert shown.exit_code == 2
-    assert shown.stderr.strip() == "error: ESC-2 was opened but never triaged (the triage was interrupted)"
-    # The next triage gets a new number; nothing was overwritten.
+    # The next triage takes the next number; nothing was overwritten.
     triage_many(db_path, 1)
     with Store(db_path) as store:
-        assert store.get("ESC-3").customer == "Customer 1"
+        assert store.get("ESC-2").customer == "Customer 1"
+        assert store.get("ESC-2").severity is not None
 
 
 def test_killed_mid_burst_keeps_every_committed_event(db_path, tmp_path):

@@ -179,22 +179,22 @@ LOCAL = pytest.mark.allow_hosts(["127.0.0.1"])  # pytest-socket: these tests may
 PARAMS = [pytest.param(f, id=f.name, marks=[LOCAL] if f.transport != "cassette" else []) for f in FAULTS]
 
 
-def stored_untriaged(db_path) -> bool:
-    """Read from outside the engine's process view: one escalation, opened, not yet triaged."""
+def stored_rows(db_path) -> tuple[int, int]:
+    """Read from outside the engine's process view: (escalations, events) stored so far."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
-        rows = conn.execute("SELECT id, complaint, triage FROM escalations").fetchall()
-        opened = conn.execute("SELECT count(*) FROM events WHERE kind = 'opened'").fetchone()[0]
+        escalations = conn.execute("SELECT count(*) FROM escalations").fetchone()[0]
+        events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
     finally:
         conn.close()
-    return len(rows) == 1 and rows[0][1] == EXPORT and rows[0][2] is None and opened == 1
+    return escalations, events
 
 
 @pytest.fixture
 def watched_engine(monkeypatch, db_path):
     """The CLI's AnthropicEngine, built as the CLI builds it (key and base URL from the environment) but
-    with max_retries=0 and a 0.5 s timeout; before each model call it notes whether the complaint is stored."""
-    seen: list[bool] = []
+    with max_retries=0 and a 0.5 s timeout; before each model call it notes what is stored (nothing yet: the triage judges, then writes once)."""
+    seen: list[tuple[int, int]] = []
     base = claude.AnthropicEngine
 
     class Watched(base):
@@ -202,7 +202,7 @@ def watched_engine(monkeypatch, db_path):
             super().__init__(**{**kwargs, "max_retries": 0, "timeout": TIMEOUT})
 
         def _call(self, *args, **kwargs):
-            seen.append(stored_untriaged(db_path))
+            seen.append(stored_rows(db_path))
             return super()._call(*args, **kwargs)
 
     monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
@@ -242,8 +242,8 @@ def test_fault_still_triages_and_says_why(fault, watched_engine, monkeypatch, db
     out = json.loads(result.stdout)
     assert out["id"] == "ESC-1" and out["severity"] in ("SEV-1", "SEV-2", "SEV-3", "SEV-4")
 
-    # Stored before the model was called, at every call (re-asks included).
-    assert watched_engine == [True] * fault.calls
+    # Nothing stored while the model is asked, at every call (re-asks included): judge first, write once.
+    assert watched_engine == [(0, 0)] * fault.calls
 
     # The record: which engine answered, which was asked for, and why it fell back.
     with Store(db_path) as store:

@@ -10,7 +10,7 @@ where Claude OBEYED: it answers SEV-4 and drafts the injected reply. Whatever th
 - no draft (subject or body) holds the injected link, promise or instruction, no SEV-N other than
   the record's, and no sentence of the system prompts;
 - the complaint sent to the API sits in exactly one <complaint> element: no tag in the customer's
-  text, look-alike or not, survives neutralisation.
+  text, look-alike or not, survives neutralisation, and none of its claims about itself is sent.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ import yaml
 from conftest import CASSETTES, OPENED, ROOT
 from test_faults import replay_only
 
-from agent import drafting
+from agent import claims, drafting
+from agent.complaint import customer_words
 from agent.engines.claude import AnthropicEngine, neutralise
 from agent.engines.offline import OfflineEngine
 from agent.lint import LintContext, lint, system_prompt_lines
@@ -141,7 +142,10 @@ def test_claude_that_obeyed_is_overruled(case, store, policy):
     user = json.loads(sent[0].content)["messages"][0]["content"]
     assert user.count("<complaint>") == 1 and user.count("</complaint>") == 1
     inside = user.split("<complaint>\n", 1)[1].split("\n</complaint>", 1)[0]
-    assert inside == neutralise(Redaction().apply(esc.complaint))  # as stored (control characters dropped), personal data as placeholders
+    # the customer's own words as stored (control characters dropped; agent.complaint) without their claims
+    # about themselves (agent.claims), personal data as placeholders
+    assert inside == neutralise(Redaction().apply(claims.read(customer_words(esc.complaint)).text))
+    assert claims.find(inside) == [], claims.find(inside)
     assert not re.search(r"<\s*/?\s*complaint", fold(inside), re.IGNORECASE), inside
     draft_user = json.loads(sent[1].content)["messages"][0]["content"]
     for tag in ("skeleton", "facts", "complaint"):

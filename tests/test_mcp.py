@@ -21,7 +21,7 @@ from mcp import Client, StdioServerParameters, stdio_client  # the test extra in
 # agent.store.now would keep that frozen clock for the rest of the session.
 import agent.commitments, agent.drafting, agent.lifecycle, agent.recovery, agent.triage, agent.warroom  # noqa: E401,F401,E402
 from agent.faces.cli import cli
-from agent.faces.mcp_server import build_server
+from agent.faces.mcp import build_server
 
 TIMEOUT = 30  # seconds for one whole client session
 OUTAGE = ("Our production environment is completely down since 9:00. Nobody at Acme can log in, all 400 "
@@ -285,10 +285,10 @@ def test_readme_lists_every_tool(server):
 
 
 def test_mcp_command_takes_the_db_from_escalate_db(monkeypatch, tmp_path):
-    from agent.faces import mcp_server
+    from agent.faces import mcp as mcp_face
 
     seen = {}
-    monkeypatch.setattr(mcp_server, "serve", lambda **kw: seen.update(kw))
+    monkeypatch.setattr(mcp_face, "serve", lambda **kw: seen.update(kw))
     result = CliRunner().invoke(cli, ["mcp", "--engine", "offline"], env={"ESCALATE_DB": str(tmp_path / "env.db")})
     assert result.exit_code == 0, result.output
     assert seen == {"db_path": str(tmp_path / "env.db"), "policy_path": None, "engine": "offline", "model": None}
@@ -299,8 +299,9 @@ def test_mcp_without_the_extra_names_it_and_exits_2(monkeypatch):
 
     for name in [m for m in sys.modules if m == "mcp" or m.startswith("mcp.")]:
         monkeypatch.setitem(sys.modules, name, None)  # as if the SDK were not installed
-    monkeypatch.delitem(sys.modules, "agent.faces.mcp_server")
-    monkeypatch.delattr(agent.faces, "mcp_server")
+    for name in [m for m in sys.modules if m.startswith("agent.faces.mcp")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.delattr(agent.faces, "mcp")
     result = CliRunner().invoke(cli, ["mcp"])
     assert result.exit_code == 2
     assert "escalation-handler[mcp]" in result.stderr and "Traceback" not in result.stderr

@@ -44,14 +44,14 @@ def test_triage_stores_escalation_events_and_draft(store, policy):
     assert [h["id"] for h in hits] == [1]
 
 
-def test_complaint_is_stored_before_the_engine_is_called(store, policy):
+def test_nothing_is_stored_while_the_engine_judges(store, policy):
     class Exploding:
         name = "anthropic"
         model = "x"
 
         def triage(self, request, signals):
             rows = list(store.db.query("SELECT complaint, status FROM escalations"))
-            assert rows == [{"complaint": COMPLAINT, "status": "open"}]
+            assert rows == []  # judge first, then write once: no half-made escalation to orphan
             raise EngineError("simulated outage of the model", calls=[])
 
     esc = triage_complaint(text=COMPLAINT, customer="Routely", tier="business", store=store,

@@ -357,7 +357,7 @@ def _safe_summary(answer: EngineTriage, signals: Signals) -> EngineTriage:
     (a link, an instruction, a promise, a severity label, system prompt text) is replaced by the offline
     engine's summary, and the rationale says so."""
     from ..assess import summarize
-    from ..lint import smuggled
+    from ..injection import smuggled
 
     tainted = smuggled(answer.summary) + (["a severity label"] if re.search(r"\bSEV-?\s?\d", answer.summary, re.I) else [])
     if not tainted:

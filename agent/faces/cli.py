@@ -22,7 +22,12 @@ class Context:
     def policy(self):
         from ..policy import load_policy
 
-        return load_policy(self.policy_path)
+        policy = load_policy(self.policy_path)
+        if policy.templates or "agent.prompts" in sys.modules:  # the team's templates folder is the one in force
+            from ..prompts import use_templates
+
+            use_templates(policy.templates)
+        return policy
 
 
 TIMEOUT_HELP = ("Seconds one Claude call may take, retries included, before the offline engine answers "
@@ -61,6 +66,8 @@ class Group(click.Group):
 def cli(ctx: click.Context, db: str | None, policy: str | None) -> None:
     """Triage customer escalations, plan their SLAs and draft every message."""
     ctx.obj = Context(db, policy)
+    if "agent.prompts" in sys.modules:  # no team templates left in force from an earlier command in this process
+        sys.modules["agent.prompts"].use_templates(None)
     if policy and not ctx.resilient_parsing and ctx.invoked_subcommand is not None:
         ctx.obj.policy()  # a broken policy file is an error for every command, not only those that read it
 
@@ -250,8 +257,22 @@ _lifecycle_command("confirm", "confirm", "Record that the customer confirmed the
 @_when("sent it")
 @click.pass_obj
 def update(obj: Context, escalation_id, note, at, actor):
-    """Record that a customer update was sent (restarts the update clock)."""
+    """Record that a customer update was sent (restarts the update clock).
+
+    The stakeholders who asked for this severity's updates ([notifications.updates] in the policy)
+    get the internal summary, once.
+    """
     _step(obj, escalation_id, "update", at, actor, note=note)
+    policy = obj.policy()
+    if policy.notifications.updates:
+        from .. import notify
+        from ..store import parse_id
+
+        with obj.store() as store:
+            report = notify.stakeholder_update(store, policy, parse_id(escalation_id), _parse_at(at))
+        for d in report.deliveries:
+            click.echo(("told " if d.outcome.delivered else "warning: not delivered, recorded as a red flag: ")
+                       + d.describe(), err=True)
 
 
 @cli.command()
@@ -365,11 +386,36 @@ def policy_show(obj: Context, as_json: bool):
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.pass_obj
 def policy_check(obj: Context, file: str):
-    """Validate a TOML policy file; print it, or the errors with line and key."""
+    """Validate a TOML policy file; print it, or the errors with line and key.
+
+    With a templates folder, every template in it must parse and every override must render
+    against a sample escalation; errors name the file and line.
+    """
     from . import views
+    from ..errors import UsageError
     from ..policy import load_policy
 
-    click.echo(views.policy_text(load_policy(file)))
+    checked = load_policy(file)
+    if checked.templates:
+        from ..template_check import check
+
+        report = check(checked)
+        if report.errors:
+            raise UsageError("invalid templates (the bundled ones would be used instead): " + "; ".join(report.errors))
+    click.echo(views.policy_text(checked))
+    if checked.templates:
+        click.echo(f"  overrides: {', '.join(report.overrides) or 'none'}; snippets: {', '.join(report.snippets) or 'none'}")
+    for name in _unset_credentials(checked):
+        click.echo(f"warning: the environment variable {name} is not set here; notifications over it fail until it is", err=True)
+
+
+def _unset_credentials(policy) -> list[str]:
+    names = []
+    for channel in policy.notifications.channels.values():
+        for name in (channel.url_env, channel.secret_env, channel.username_env, channel.password_env):
+            if name and not os.environ.get(name) and name not in names:
+                names.append(name)
+    return names
 
 
 @cli.command()
@@ -518,6 +564,7 @@ from . import cli_ops  # noqa: E402,F401
 from . import cli_mcp  # noqa: E402,F401
 from . import cli_workflows  # noqa: E402,F401
 from . import cli_rca  # noqa: E402,F401
+from . import cli_notify  # noqa: E402,F401
 
 if __name__ == "__main__":  # `python -m agent.faces.cli`: run the one `cli` the command modules registered on
     from agent.faces.cli import main as registered_main

@@ -1,6 +1,6 @@
 """`escalate mcp`: serve the library to Claude (or any MCP client) on stdio.
 
-A thin call into agent.mcp_server, which alone imports the `mcp` SDK (the [mcp] extra). Only
+A thin call into agent/faces/mcp/, which alone imports the `mcp` SDK (the [mcp] extra). Only
 click is imported here, so `--help` stays fast and works without the extra.
 """
 
@@ -28,9 +28,9 @@ def mcp_(obj: Context, engine: str, model: str | None):
     from ..errors import UsageError
 
     try:
-        from . import mcp_server
+        from . import mcp as mcp_face
     except ImportError as exc:
         if (exc.name or "").split(".")[0] not in ("mcp", "mcp_types"):
             raise
         raise UsageError(f"`escalate mcp` needs the MCP Python SDK 2.x (mcp>=2.3), which is missing or older: {EXTRA_HINT}")
-    mcp_server.serve(db_path=obj.db_path, policy_path=obj.policy_path, engine=engine, model=model)
+    mcp_face.serve(db_path=obj.db_path, policy_path=obj.policy_path, engine=engine, model=model)

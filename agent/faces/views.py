@@ -173,6 +173,40 @@ def clock_lines(row) -> list[str]:
     return lines
 
 
+def notification_lines(row) -> list[str]:
+    """Who was told what, when, and whether it arrived (agent/notify.py)."""
+    lines = ["Notifications"]
+    for n in row.notifications:
+        at = datetime.fromisoformat(n["at"])
+        what = "update summary" if n.get("kind") == "update" else f"{(n.get('clock') or '').replace('_', ' ')} {n.get('rung')}"
+        result = "delivered" if n["result"] == "delivered" else f"FAILED ({n.get('error')})"
+        lines.append(f"  {at:%H:%M %Z %a %d %b}  {what:<26} → {n.get('recipient')} via {n.get('channel')}: {result}")
+    return lines
+
+
+PART_LABELS = {"header": "mail headers", "quoted": "quoted reply", "forwarded": "forwarded-message marker",
+               "signature": "signature", "disclaimer": "disclaimer"}
+
+
+def complaint_lines(text: str) -> list[str]:
+    """The customer's own words, then what came pasted with them (kept as pasted, never quoted back)."""
+    from ..complaint import parsed
+
+    p = parsed(text)
+    lines = ["Complaint" + (" (the customer's own words)" if p.parts else "")]
+    if p.headline:
+        lines.append(f"  subject: {p.headline}")
+    lines += [_wrap(x, "  ") if x.strip() else "" for x in p.new_text.splitlines()]
+    lines.append("")
+    if p.parts:
+        lines.append("Pasted with it (kept; not read as the issue)")
+        for part in p.parts:
+            lines.append(f"  [{PART_LABELS[part.kind]}]")
+            lines += [_wrap(x, "    ") if x.strip() else "" for x in part.text.splitlines()]
+        lines.append("")
+    return lines
+
+
 def show_text(esc: Escalation, row=None) -> str:
     lines = [
         f"{esc.id}  {esc.customer}",
@@ -184,12 +218,11 @@ def show_text(esc: Escalation, row=None) -> str:
         f"  ETA          {eta(esc, row)}",
         f"  summary      {esc.summary}",
         "",
-        "Complaint",
-        *(_wrap(p, "  ") if p.strip() else "" for p in esc.complaint.splitlines()),
-        "",
+        *complaint_lines(esc.complaint),
         triage_text(esc).split("\n", 3)[3],
         "",
         *(clock_lines(row) + [""] if row else []),
+        *(notification_lines(row) + [""] if row and row.notifications else []),
         "Updates log",
     ]
     for e in esc.events:
@@ -207,6 +240,11 @@ def event_detail(e) -> str:
         return "; ".join(f"{m['id']} ({m['reason']})" for m in d.get("matches", [])[:3])
     if e.kind == "log":
         return f"[{d.get('kind')}] {d.get('text')}"
+    if e.kind in ("notified", "notification_failed"):
+        to = f" to {', '.join(d['to'])}" if d.get("to") else ""
+        what = "internal summary of the update" if d.get("kind") == "update" else f"{(d.get('clock') or '').replace('_', ' ')}: {d.get('why')}"
+        result = d.get("result") if e.kind == "notified" else f"FAILED: {d.get('error')}"
+        return f"{d.get('recipient')} via {d.get('channel')} ({d.get('channel_type')}{to}), {what}; {result}, {d.get('attempts')} attempt(s)"
     return ", ".join(f"{k}={v}" for k, v in d.items() if v not in (None, "", False) and not isinstance(v, (dict, list)))
 
 
@@ -234,7 +272,12 @@ def board_text(rows, now: datetime) -> str:
         left = "-" if not c else ("PAUSED" if c.status == "paused" else humanize((c.due - now).total_seconds() / 60))
         name = c.name.replace("_", " ") if c else "-"
         flags = ", ".join(f.name.replace("_", " ") for f in r.flags)
-        lines.append(f"{r.id:<8} {r.severity.value:<6} {r.status:<13} {r.customer[:18]:<18} {name:<15} {left:>10}  {flags}")
+        told = ""
+        if r.notifications:
+            last = r.notifications[-1]
+            what = "update" if last.get("kind") == "update" else f"{(last.get('clock') or '').replace('_', ' ')} {last.get('rung')}"
+            told = f"{'  ' if flags else ''}[told {len(r.notifications)}; last {last.get('recipient')}: {what}]"
+        lines.append(f"{r.id:<8} {r.severity.value:<6} {r.status:<13} {r.customer[:18]:<18} {name:<15} {left:>10}  {flags}{told}")
     return "\n".join(lines)
 
 
@@ -277,7 +320,30 @@ def policy_text(policy) -> str:
     lines += ["", "Routing"]
     for t, team in policy.teams.items():
         lines.append(f"  {t.value:<11} {team.name} (owner {team.owner}, {team.channel})")
-    return "\n".join(lines)
+    return "\n".join(lines + notification_policy_lines(policy))
+
+
+def notification_policy_lines(policy) -> list[str]:
+    n = policy.notifications
+    lines = ["", f"Templates: {policy.templates}"] if policy.templates else []
+    if not n.configured:
+        return lines
+    lines += ["", f"Notifications (retries {n.retries}, backoff from {n.backoff_seconds:g} s)"]
+    for name, c in n.channels.items():
+        where = f"{c.host}:{c.port}, from {c.sender}" if c.type == "email" else (c.url or f"${c.url_env}")
+        lines.append(f"  channel {name}: {c.type} {where}")
+    for name, r in n.recipients.items():
+        lines.append(f"  recipient {name}: {r.channel}{' ' + ', '.join(r.to) if r.to else ''}")
+    ladders = [(sev.value, rungs) for sev, rungs in n.ladder.items()]
+    ladders += [(f"{tier.value} {sev.value}", rungs) for tier, per in n.tiers.items() for sev, rungs in per.items()]
+    for label, rungs in ladders:
+        for r in rungs:
+            hours = ", any hour" if r.outside_hours else ""
+            clocks = "" if len(r.clocks) == 3 else f" ({', '.join(c.replace('_', ' ') for c in r.clocks)})"
+            lines.append(f"  {label:<16} {r.label}{clocks} → {', '.join(r.notify)}{hours}")
+    for sev, names in n.updates.items():
+        lines.append(f"  {sev.value} updates → {', '.join(names)}")
+    return lines
 
 
 def list_text(rows) -> str:

@@ -1,0 +1,104 @@
+"""What every MCP tool shares: the database, the actor, the engine, the clock, the tool
+annotations, and library errors turned into MCP tool errors."""
+
+from __future__ import annotations
+
+import inspect
+import os
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import ToolAnnotations
+
+from ...errors import EscalateError
+from ...lint import Finding
+from ...schemas import Escalation
+from .models import EscalationStatus, RcaProgress, RcaQuestion
+
+READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
+WRITES = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False)
+# A recovery plan is made once and read back after; a pending RCA question is recorded once.
+WRITES_IDEMPOTENT = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+
+
+@contextmanager
+def _tool_errors() -> Iterator[None]:
+    """A library error becomes an MCP tool error result with its message (never a crash)."""
+    try:
+        yield
+    except EscalateError as exc:
+        raise ToolError(str(exc)) from exc
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _status(store, esc: Escalation, moment: datetime) -> EscalationStatus:
+    from ... import board
+    from ...store import parse_id
+
+    row = board.one(store, parse_id(esc.id), moment).as_dict()
+    live = {k: row[k] for k in ("paused", "next_deadline", "next_step", "clocks", "flags")}
+    return EscalationStatus.model_validate({**esc.model_dump(mode="json", by_alias=True), **live})
+
+
+def _rca_progress(store, ident: str, proposer, actor: str, findings: list[Finding] = ()) -> RcaProgress:
+    """Where the interview stands, asking (and recording) the next why question when one is due."""
+    from ... import rca
+    from ...store import parse_id
+
+    esc = rca.load(store, ident)
+    st = rca.derive(esc.events)
+    step = None
+    if not st.completed:
+        step = rca.next_step(store, esc, st, engine=proposer, actor=actor)
+        if step is None:
+            rca.complete(store, esc, st, actor=actor)
+        st = rca.derive(store.events(parse_id(esc.id)))
+    question = None if step is None else RcaQuestion(key=step.key, prompt=step.prompt, facts=step.facts,
+                                                       default=step.default, level=step.level, notes=step.notes)
+    return RcaProgress(id=esc.id, completed=bool(st.completed), answered=st.answered, question=question,
+                       root_cause=st.root_cause, prevention_actions=st.actions, findings=list(findings))
+
+
+class Kit:
+    """The server being built and the per-call helpers its tools close over."""
+
+    def __init__(self, server: MCPServer, *, db_path: Path, policy_file: str | None, engine: str,
+                 model: str | None) -> None:
+        self.server, self.path, self.policy_file = server, db_path, policy_file
+        self.default_engine, self.default_model = engine, model
+
+    def store(self):
+        from ...store import Store
+
+        return Store(self.path)
+
+    @staticmethod
+    def actor_of(actor: str | None) -> str:
+        return (actor or "").strip() or os.environ.get("ESCALATE_ACTOR") or "mcp"
+
+    def chosen_engine(self, choice: str | None, policy):
+        from ...engines import get_engine
+
+        return get_engine(choice or self.default_engine, model=self.default_model, policy=policy)
+
+    @staticmethod
+    def now() -> datetime:
+        from ...store import now as current
+
+        return current()
+
+    def tool(self, *, annotations: ToolAnnotations):
+        """Register a tool; its description is the docstring without the source's indentation."""
+
+        def register(fn):
+            self.server.add_tool(fn, description=inspect.cleandoc(fn.__doc__ or ""), annotations=annotations)
+            return fn
+
+        return register
