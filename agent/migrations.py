@@ -256,6 +256,14 @@ def apply(db: sqlite_utils.Database) -> list[str]:
 
 
 @migration
+def m040_model_call_mode(db: sqlite_utils.Database) -> None:
+    """Which output mode a model call used: structured (output_config.format), tool (an unforced
+    tool definition) or text (JSON in the answer's text), for servers without structured outputs."""
+    if "mode" not in db["model_calls"].columns_dict:
+        db["model_calls"].add_column("mode", str)
+
+
+@migration
 def m080_notifications(db: sqlite_utils.Database) -> None:
     """One row per notification key (escalation, deadline, rung, recipient): claimed before it is sent,
     so each is sent once even when two notifiers run at the same time. The event log keeps the story."""
@@ -264,11 +272,3 @@ def m080_notifications(db: sqlite_utils.Database) -> None:
         "delivery TEXT NOT NULL, status TEXT NOT NULL, claimed_at TEXT NOT NULL, at TEXT)"
     )
     db.execute("CREATE INDEX IF NOT EXISTS idx_notifications_escalation ON notifications (escalation_id)")
-
-
-@migration
-def m040_model_call_mode(db: sqlite_utils.Database) -> None:
-    """Which output mode a model call used: structured (output_config.format), tool (an unforced
-    tool definition) or text (JSON in the answer's text), for servers without structured outputs."""
-    if "mode" not in db["model_calls"].columns_dict:
-        db["model_calls"].add_column("mode", str)

@@ -15,6 +15,7 @@ Behaviours (`StandIn(behaviour)`):
   overloaded      529 overloaded_error (no retry-after: the SDK backs off and retries)
   spend_limit     429 rate_limit_error whose error.details.error_code is enforced_spend_limit_reached
   bad_request     400 invalid_request_error with a message
+  flaky_429       the first request a 429 with retry-after-ms: 50 (a wait under the cap), then like ok
 
 Every request body is kept in `bodies`. The server stops itself after LIFETIME seconds at most.
 Usage follows the documented arithmetic: input_tokens counts the uncached input; no cache tokens are
@@ -123,6 +124,9 @@ class StandIn:
             return self.error(handler, 429, "rate_limit_error",
                               "Your organization has reached its monthly usage limit. Access resumes on 2027-01-01 at 00:00 UTC.",
                               details={"error_code": "enforced_spend_limit_reached"})
+        if b == "flaky_429" and len(self.bodies) == 1:
+            return self.error(handler, 429, "rate_limit_error", "Number of requests has exceeded your per-minute rate limit.",
+                              {"retry-after-ms": "50"})
         if b == "bad_request":
             return self.error(handler, 400, "invalid_request_error", "messages.0.content: text content blocks must be non-empty")
         if (body.get("tool_choice") or {}).get("type") == "tool":
