@@ -5,7 +5,7 @@ engine answered and why, and the CLI exits 0 with one `warning:` line and no tra
 HTTP errors, schema violations, a refusal and a truncation replay cassettes in
 tests/cassettes/faults/ (written by generate.py there). Transport faults use a real HTTP server on
 127.0.0.1 started by the test through ANTHROPIC_BASE_URL: a closed port (connection refused), a
-server that sleeps past the engine's 0.5 s timeout, and bodies that are not JSON. The server answers
+server that sleeps past the engine's 2 s deadline, and bodies that are not JSON. The server answers
 on 127.0.0.1 only, and stops itself after SERVER_LIFETIME seconds at the latest.
 """
 
@@ -29,8 +29,8 @@ from agent.engines import claude
 from agent.store import Store
 
 FAKE_KEY = "sk-ant-test-not-a-real-key"
-TIMEOUT = 0.5  # the engine's client timeout in these tests
-SLOW_SECONDS = 3.0  # how long the slow server sleeps before answering (it gives up early on shutdown)
+TIMEOUT = 2.0  # the engine's deadline in these tests (generous: the machine may be loaded)
+SLOW_SECONDS = 6.0  # how long the slow server sleeps before answering (it gives up early on shutdown)
 SERVER_LIFETIME = 30.0
 
 
@@ -157,9 +157,9 @@ FAULTS = [
           _fallback("Anthropic API 500 internal error: Internal server error")),
     Fault("connection_refused", "closed", "could not connect to the Anthropic API", 1, ("could not connect to the Anthropic API",),
           _fallback("could not connect to the Anthropic API")),
-    Fault("read_timeout", "slow", "the Anthropic API did not answer within the 0.5 s deadline", 1,
-          ("the Anthropic API did not answer within the 0.5 s deadline",),
-          _fallback("the Anthropic API did not answer within the 0.5 s deadline")),
+    Fault("read_timeout", "slow", "the Anthropic API did not answer within the 2 s deadline", 1,
+          ("the Anthropic API did not answer within the 2 s deadline",),
+          _fallback("the Anthropic API did not answer within the 2 s deadline")),
     Fault("not_json_html_page", "html", claude.NOT_A_MESSAGE, 1, (claude.NOT_A_MESSAGE,), _fallback(claude.NOT_A_MESSAGE)),
     Fault("not_json_truncated_body", "truncated", "the Anthropic API returned a response that is not JSON", 1,
           ("the Anthropic API returned a response that is not JSON",),
@@ -193,7 +193,7 @@ def stored_rows(db_path) -> tuple[int, int]:
 @pytest.fixture
 def watched_engine(monkeypatch, db_path):
     """The CLI's AnthropicEngine, built as the CLI builds it (key and base URL from the environment) but
-    with max_retries=0 and a 0.5 s timeout; before each model call it notes what is stored (nothing yet: the triage judges, then writes once)."""
+    with max_retries=0 and a 2 s deadline; before each model call it notes what is stored (nothing yet: the triage judges, then writes once)."""
     seen: list[tuple[int, int]] = []
     base = claude.AnthropicEngine
 

@@ -251,7 +251,7 @@ CANARY = "sk-ant-api03-CANARY7f3e9d1c5b-not-a-real-key-QQQQ"
 @pytest.mark.allow_hosts(["127.0.0.1"])  # the local misbehaving server only
 def test_the_api_key_is_never_stored_printed_or_recorded(monkeypatch, tmp_path):
     monkeypatch.setenv("ANTHROPIC_API_KEY", CANARY)
-    monkeypatch.setattr(claude, "AnthropicEngine", partial(AnthropicEngine, max_retries=0, timeout=0.5))
+    monkeypatch.setattr(claude, "AnthropicEngine", partial(AnthropicEngine, max_retries=0, timeout=2.0))
     db = tmp_path / "escalations.db"
     outputs: list[str] = []
 
