@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB := $(shell mktemp -u /tmp/escalate-demo-XXXXXX.db)
 
-.PHONY: demo test bench schemas clean
+.PHONY: demo test bench schemas screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: $(VENV)/.installed
 ## bench: speed benchmarks, written into README.md between the bench markers
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py --write-readme
+
+## screenshots: the web workspace's pages, saved to docs/screenshots/ by the browser tests (needs chromium)
+screenshots: $(VENV)/.installed
+	ESCALATE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/test_web_browser.py -q
 
 ## schemas: regenerate schemas/*.json from the Pydantic models
 schemas: $(VENV)/.installed

@@ -13,7 +13,7 @@ from datetime import datetime
 from . import sla
 from .errors import UsageError
 from .policy import Policy
-from .schemas import Escalation, Severity
+from .schemas import Escalation, EscalationType, Severity
 from .store import FUTURE_SLACK, Store, now, parse_id
 
 STATUSES = ("open", "acknowledged", "investigating", "workaround", "resolved", "confirmed", "closed")
@@ -119,6 +119,18 @@ def _plan(esc: Escalation, action: str, moment: datetime, policy: Policy, **args
             {"from": esc.severity.value, "to": new.value, "reason": reason, "previous_plan": old_plan, "targets_from": new_plan},
             {"severity": new.value},
         )
+    if action == "type":
+        try:
+            new_type = EscalationType(str(args.get("type", "")).lower())
+        except ValueError:
+            raise UsageError(f"unknown type {args.get('type')!r}: choose one of {', '.join(t.value for t in EscalationType)}")
+        reason = (args.get("reason") or "").strip()
+        if not reason:
+            raise UsageError("a type change needs a reason")
+        _require(esc, not_closed, "change the type of")
+        if new_type == esc.type:
+            raise UsageError(f"{esc.id} is already {new_type.value}")
+        return "type_changed", {"from": esc.type.value, "to": new_type.value, "reason": reason}, {"type": new_type.value}
     if action == "pause":
         reason = (args.get("reason") or "").strip()
         if not reason:
@@ -153,3 +165,31 @@ def _plan(esc: Escalation, action: str, moment: datetime, policy: Policy, **args
             return "closed", {"forced": True, "reason": reason, "status_before": esc.status}, {"status": "closed"}
         return "closed", {"forced": False}, {"status": "closed"}
     raise UsageError(f"unknown action {action!r}")
+
+
+# A sample of each step's arguments: enough for _plan to judge whether the step is allowed now.
+def _samples(esc: Escalation) -> dict[str, list[dict]]:
+    other_severity = next(s for s in Severity if s != esc.severity)
+    other_type = next(t for t in EscalationType if t != esc.type)
+    return {
+        "ack": [{}], "update": [{}], "log": [{"kind": "note", "text": "x"}], "assign": [{"owner": esc.owner + " (new)"}],
+        "severity": [{"severity": other_severity.value, "reason": "x"}], "type": [{"type": other_type.value, "reason": "x"}],
+        "pause": [{"reason": "x"}], "resume": [{}], "resolve": [{}], "confirm": [{}],
+        "close": [{}, {"force": True, "reason": "x"}],
+    }
+
+
+def available(esc: Escalation, policy: Policy, moment: datetime | None = None) -> dict[str, bool]:
+    """The steps the lifecycle allows now, judged by the same checks `step` makes (the buttons a face
+    shows). For close, the value says whether it needs force (the customer has not confirmed)."""
+    moment = moment or now()
+    out: dict[str, bool] = {}
+    for action, tries in _samples(esc).items():
+        for args in tries:
+            try:
+                _plan(esc, action, moment, policy, **args)
+            except UsageError:
+                continue
+            out[action] = bool(args.get("force"))
+            break
+    return out

@@ -264,6 +264,16 @@ def m040_model_call_mode(db: sqlite_utils.Database) -> None:
 
 
 @migration
+def m050_web_users_sessions(db: sqlite_utils.Database) -> None:
+    """Team mode of `escalate serve`: users with a role and a password hash (argon2), and login
+    sessions kept by the hash of their token (a stolen database holds no usable cookie)."""
+    db["users"].create({"name": str, "role": str, "password_hash": str, "created_at": str}, pk="name",
+                       if_not_exists=True)
+    db["web_sessions"].create({"token_hash": str, "user": str, "created_at": str, "expires_at": str},
+                              pk="token_hash", foreign_keys=[("user", "users", "name")], if_not_exists=True)
+
+
+@migration
 def m080_notifications(db: sqlite_utils.Database) -> None:
     """One row per notification key (escalation, deadline, rung, recipient): claimed before it is sent,
     so each is sent once even when two notifiers run at the same time. The event log keeps the story."""

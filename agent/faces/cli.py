@@ -564,6 +564,7 @@ from . import cli_ops  # noqa: E402,F401
 from . import cli_mcp  # noqa: E402,F401
 from . import cli_workflows  # noqa: E402,F401
 from . import cli_rca  # noqa: E402,F401
+from . import cli_web  # noqa: E402,F401
 from . import cli_notify  # noqa: E402,F401
 
 if __name__ == "__main__":  # `python -m agent.faces.cli`: run the one `cli` the command modules registered on

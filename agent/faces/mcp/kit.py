@@ -15,7 +15,6 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 
 from ...errors import EscalateError
-from ...lint import Finding
 from ...schemas import Escalation
 from .models import EscalationStatus, RcaProgress, RcaQuestion
 
@@ -47,23 +46,13 @@ def _status(store, esc: Escalation, moment: datetime) -> EscalationStatus:
     return EscalationStatus.model_validate({**esc.model_dump(mode="json", by_alias=True), **live})
 
 
-def _rca_progress(store, ident: str, proposer, actor: str, findings: list[Finding] = ()) -> RcaProgress:
-    """Where the interview stands, asking (and recording) the next why question when one is due."""
-    from ... import rca
-    from ...store import parse_id
-
-    esc = rca.load(store, ident)
-    st = rca.derive(esc.events)
-    step = None
-    if not st.completed:
-        step = rca.next_step(store, esc, st, engine=proposer, actor=actor)
-        if step is None:
-            rca.complete(store, esc, st, actor=actor)
-        st = rca.derive(store.events(parse_id(esc.id)))
+def _progress(p) -> RcaProgress:
+    """The library's interview progress (agent/interview.py) as the tools' output."""
+    step = p.step
     question = None if step is None else RcaQuestion(key=step.key, prompt=step.prompt, facts=step.facts,
                                                        default=step.default, level=step.level, notes=step.notes)
-    return RcaProgress(id=esc.id, completed=bool(st.completed), answered=st.answered, question=question,
-                       root_cause=st.root_cause, prevention_actions=st.actions, findings=list(findings))
+    return RcaProgress(id=p.id, completed=p.completed, answered=p.answered, question=question,
+                       root_cause=p.root_cause, prevention_actions=p.actions, findings=p.findings)
 
 
 class Kit:

@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, Field
 
 from ...errors import UsageError
 from ...schemas.rca import PreventionAction
-from .kit import READ_ONLY, WRITES, WRITES_IDEMPOTENT, Kit, _iso, _rca_progress, _tool_errors
+from .kit import READ_ONLY, WRITES, WRITES_IDEMPOTENT, Kit, _iso, _progress, _tool_errors
 from .models import (At, Actor, EngineChoice, EscalationId, IncidentReport, MetricsResult, PreventionActions,
                      PreventionActionView, RcaAction, RcaProgress, TimelineRow)
 
@@ -33,8 +33,11 @@ def register(kit: Kit) -> None:
         The interview confirms the timeline, asks why until a systemic root cause (never a
         person), asks the playbook's review questions, then takes prevention actions. Answer with
         rca_answer; calling this again returns the same question."""
+        from ... import interview
+
         with _tool_errors(), store() as s:
-            return _rca_progress(s, escalation_id, proposer_for(s, escalation_id, engine), actor_of(actor))
+            return _progress(interview.progress(s, escalation_id, engine=proposer_for(s, escalation_id, engine),
+                                                actor=actor_of(actor)))
 
     @tool(annotations=WRITES)
     def rca_answer(
@@ -52,35 +55,12 @@ def register(kit: Kit) -> None:
         """Changes state: records one answer of the 5-Whys interview (checked by the blameless
         rules: an answer that blames a person is pushed one level deeper, a restated symptom is
         asked again) and returns the next question. The last answer completes the RCA."""
-        from ... import rca
+        from ... import interview
 
         with _tool_errors(), store() as s:
-            proposer = proposer_for(s, escalation_id, engine)
-            esc = rca.load(s, escalation_id)
-            st = rca.derive(esc.events)
-            if st.completed:
-                raise UsageError(f"the RCA of {esc.id} is completed: post_incident_report writes its report")
-            step = rca.next_step(s, esc, st, engine=proposer, actor=actor_of(actor))
-            if step is None:
-                return _rca_progress(s, esc.id, proposer, actor_of(actor))
-            if key and key != step.key:
-                raise UsageError(f"the interview of {esc.id} is at {step.key!r} ({step.prompt}), not {key!r}: "
-                                 "rca_next_question shows it")
-            if step.key == "action":
-                if action is None and (answer or "").strip().lower() not in ("", "done", "none"):
-                    raise UsageError("this step takes `action` {action, category, owner, due}; "
-                                     "give neither action nor answer to finish the list")
-                value = action.model_dump() if action else None
-            else:
-                if action is not None:
-                    raise UsageError(f"the interview of {esc.id} asks {step.key!r}, not for a prevention action: "
-                                     f"answer it with `answer` ({step.prompt})")
-                value = answer
-            try:
-                found = rca.answer(s, esc, st, step, value, actor=actor_of(actor))
-            except rca.Rejected as exc:
-                raise UsageError(f"refused: {exc}. Still asking: {step.prompt}") from exc
-            return _rca_progress(s, esc.id, proposer, actor_of(actor), found)
+            return _progress(interview.answer_current(
+                s, escalation_id, answer=answer, action=action.model_dump() if action else None, key=key,
+                engine=proposer_for(s, escalation_id, engine), actor=actor_of(actor)))
 
     @tool(annotations=READ_ONLY)
     def post_incident_report(
