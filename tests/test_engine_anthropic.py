@@ -393,7 +393,8 @@ def test_request_fences_the_complaint_and_caches_the_system_prompt(request, stor
 @pytest.fixture
 def cli_env(monkeypatch, tmp_path):
     """A key in the environment, and the engine's own client built with max_retries=0."""
-    monkeypatch.setenv("ANTHROPIC_API_KEY", FAKE_KEY)
+    recording = RECORD_MODE["value"] != "none" and os.environ.get("ESCALATE_RECORD_KEY")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", recording or FAKE_KEY)  # `make record` sends the real key
     monkeypatch.setattr(claude, "AnthropicEngine", partial(claude.AnthropicEngine, max_retries=0))
     complaint = tmp_path / "complaint.txt"
     complaint.write_text(EXPORT, encoding="utf-8")

@@ -175,7 +175,9 @@ class AnthropicEngine:
         our own details (team channels, the company's name) are kept."""
         if not self.redact:
             return None
-        ours = {self.policy.company.name, self.policy.company.signature} | {t.channel for t in self.policy.teams.values()}
+        channels = [t.channel for t in self.policy.teams.values()]
+        ours = {self.policy.company.name, self.policy.company.signature, *channels}
+        ours |= {part.strip() for c in channels for part in re.split(r"[,;]", c)}  # "a@b.example, +1 555 0100"
         return Redaction(names=tuple(n for n in names if n), keep=tuple(sorted(o for o in ours if o)))
 
     @staticmethod
