@@ -167,11 +167,17 @@ def one(store: Store, number: int, now: datetime) -> Row:
     return row
 
 
-def build(store: Store, now: datetime, *, include_closed: bool = False, number: int | None = None) -> list[Row]:
-    """Open escalations (and, if asked, closed ones) with clocks and flags, most urgent first."""
+def build(store: Store, now: datetime, *, include_closed: bool = False, number: int | None = None,
+          numbers: list[int] | None = None) -> list[Row]:
+    """Open escalations (and, if asked, closed ones) with clocks and flags, most urgent first;
+    only `number`, or only those of `numbers` (a page of the board), when given."""
     where = "e.triage IS NOT NULL" + ("" if include_closed else " AND e.status != 'closed'")
     if number is not None:
         where += f" AND e.id = {int(number)}"
+    if numbers is not None:
+        if not numbers:
+            return []
+        where += f" AND e.id IN ({','.join(str(int(n)) for n in numbers)})"
     columns = ("id", "customer", "tier", "owner", "status", "severity", "type", "summary", "timezone", "opened_at",
                "policy", "initial_severity")
     rows = [dict(zip(columns, r)) for r in store.db.conn.execute(

@@ -24,14 +24,16 @@ def c(db_path):
 
 
 def test_board_starts_empty_and_pages_carry_csp_without_inline_script(c):
+    home = c.get("/")
+    assert "No open escalation matches." in home.text  # the board is the home page
+    cookie = home.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
     r = c.get("/board")
     assert r.status_code == 200 and "No open escalation matches." in r.text
     csp = r.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
     assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-frame-options"] == "DENY"
     assert not re.search(r"<script(?![^>]*\ssrc=)", r.text), "inline script in the page"
-    cookie = r.headers["set-cookie"].lower()
-    assert "httponly" in cookie and "samesite=strict" in cookie
 
 
 def test_paste_triage_shows_severity_why_impact_questions_routing_and_the_ack_draft(c, db_path):
@@ -139,6 +141,9 @@ def test_board_filters_and_the_next_30_minutes(c):
     rows = c.get("/board/rows?customer=acme")
     assert rows.status_code == 200 and rows.text.startswith("<tbody") and "ESC-1" in rows.text
     assert 'data-due="' in rows.text
+    triage(c)  # the same complaint from Acme again: a pattern-blindness red flag
+    flagged = c.get("/board?flag=pattern_blindness").text.split("<tbody")[1]
+    assert "ESC-3" in flagged and "ESC-2" not in flagged
 
 
 def _draft(c, ident, kind="update"):

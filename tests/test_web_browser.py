@@ -207,3 +207,15 @@ def test_metrics_page_renders_in_the_browser(page, db_path):
     page.wait_for_function("() => { const i = document.querySelector('img.chart'); return i && i.complete && i.naturalWidth > 0; }",
                            timeout=90_000)
     shot(page, "metrics")
+
+
+def test_a_missing_browser_skips_locally_and_fails_under_ci(monkeypatch, tmp_path):
+    import test_web_browser as me
+
+    monkeypatch.setattr(me, "CHROMIUM", str(tmp_path / "no-chromium"))
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="browser tests skipped: no Chromium"):
+        me._browser_or_skip()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="browser tests need Chromium"):
+        me._browser_or_skip()

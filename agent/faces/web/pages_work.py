@@ -30,32 +30,33 @@ def _id(ctx: Ctx) -> str:
 
 
 def board_view(ctx: Ctx) -> dict:
-    """The board's rows after the filters, one page of them, and what is due in the next 30 minutes."""
-    from ... import board
+    """One page of the board after the filters, and what is due in the next 30 minutes. Only the
+    page's rows get their clocks computed (agent/board_pages.py), except with a red-flag filter,
+    which needs every row's flags (agent/board.py)."""
+    from ... import board, board_pages
     from ...store import now
 
     moment = now()
-    with ctx.store() as store:
-        rows = board.build(store, moment)
     chosen = {k: ctx.query(k) for k in ("severity", "owner", "customer", "flag")}
-    if chosen["severity"]:
-        rows = [r for r in rows if r.severity.value == chosen["severity"]]
-    if chosen["owner"]:
-        rows = [r for r in rows if (r.owner or "").lower() == chosen["owner"].lower()]
-    if chosen["customer"]:
-        rows = [r for r in rows if chosen["customer"].lower() in r.customer.lower()]
-    if chosen["flag"]:
-        rows = [r for r in rows if any(f.name == chosen["flag"] for f in r.flags)]
     try:
         number = max(1, int(ctx.query("page", "1")))
     except ValueError:
         raise UsageError("page is a number, e.g. page=2")
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
-    shown = rows[(number - 1) * PAGE_SIZE: number * PAGE_SIZE]
-    soon = board.due_within(rows, moment, SOON)
+    offset = (number - 1) * PAGE_SIZE
+    with ctx.store() as store:
+        if chosen["flag"]:
+            rows = [r for r in board.build(store, moment) if any(f.name == chosen["flag"] for f in r.flags)]
+            rows = [r for r in rows if (not chosen["severity"] or r.severity.value == chosen["severity"])
+                    and (not chosen["owner"] or (r.owner or "").lower() == chosen["owner"].lower())
+                    and (not chosen["customer"] or chosen["customer"].lower() in r.customer.lower())]
+            shown, total = rows[offset: offset + PAGE_SIZE], len(rows)
+        else:
+            shown, total = board_pages.page(store, moment, offset=offset, limit=PAGE_SIZE, severity=chosen["severity"],
+                                            owner=chosen["owner"], customer=chosen["customer"])
+        soon, soon_count = board_pages.due_soon(store, moment, SOON, refresh=bool(chosen["flag"]))
     query = "&".join(f"{k}={v}" for k, v in chosen.items() if v)
-    return {"rows": shown, "total": len(rows), "page": number, "pages": pages, "soon": soon[:20], "soon_count": len(soon),
-            "now": moment, "chosen": chosen, "query": query, "flags": list(board.FLAG_TEXT),
+    return {"rows": shown, "total": total, "page": number, "pages": max(1, -(-total // PAGE_SIZE)), "soon": soon,
+            "soon_count": soon_count, "now": moment, "chosen": chosen, "query": query, "flags": list(board.FLAG_TEXT),
             "severities": ("SEV-1", "SEV-2", "SEV-3", "SEV-4")}
 
 
