@@ -195,13 +195,14 @@ def _describes_problem(sig: Signals) -> bool:
     return any(
         sig.has(k)
         for k in ("outage", "outage_scope", "partial_outage", "component_down", "data_loss", "security_breach", "security_concern", "major",
+                  "exposure", "takeover", "takeover_attempt", "secret_exposed", "data_gone", "money_moved", "all_blocked",
                   "slow_and_failing", "billing_error", "unanswered", "degraded", "minor", "ui_text")
     )
 
 
 def summarize(sig: Signals, limit: int = 140) -> str:
     """One line naming the problem, in the customer's words where possible."""
-    order = ("security_breach", "data_loss", "outage_scope", "outage", "partial_outage", "component_down", "security_concern", "slow_and_failing",
+    order = ("exposure", "takeover", "secret_exposed", "security_breach", "data_loss", "data_gone", "all_blocked", "outage_scope", "outage", "partial_outage", "component_down", "security_concern", "slow_and_failing",
              "major", "billing_error", "degraded", "unanswered", "minor", "ui_text")
     cue = next((sig.first(k, actual=True) for k in order if sig.first(k, actual=True)), None)
     if cue:

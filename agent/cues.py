@@ -86,7 +86,7 @@ _PEOPLE = (
     r"drivers?|clients?|reps?|locations?|branches|sites?|tenants?|teams?|nurses|doctors|students|"
     r"engineers|developers|operators|cashiers|technicians|workers|colleagues|coworkers|co-workers|"
     r"physicians|pharmacists|teachers|dispatchers|couriers|riders|guests|patients|properties|hotels|restaurants|venues|offices|"
-    r"warehouses|outlets|depots|franchises|facilities|practices|schools|"
+    r"warehouses|outlets|depots|franchises|facilities|practices|schools|sellers|merchants|subscribers|vendors|suppliers|buyers|shoppers|contractors|"
     r"mitarbeiter(?:innen)?|nutzer|kunden|kollegen"
 )
 # What a person does with a product; "nobody can <do this>" means nobody can work.
@@ -322,9 +322,11 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
             r"\bam i (?:missing|misreading|misunderstanding|doing something wrong)\b|\b(?:is|are) (?:it|this|that|they|the [\w-]+) supposed to\b|\bas an option\b|\b(?:any|are there|is there a)\s+plans?\s+to\b|\bnothing(?:'s|’s| is)\s+broken\b|\b(?:that's|that is|it's|it is)\s+(?:the|my|our)\s+whole question\b",
             # one wrong detail on one document: "the invoice of last month has the wrong VAT number"
             r"\b(?:invoices?|receipts?|statements?|quotes?|letters?|certificates?|credit notes?)\b[^.!?\n]{0,40}?\b(?:wrong|incorrect|misspel\w+|outdated|old)\s+"
-            r"(?:vat|tax|po|purchase order|reference|company|billing|postal|street)?\s*(?:numbers?|names?|address|id|dates?|spelling|titles?|logos?|postcode|zip code)\b",
+            r"(?:vat|tax|po|purchase order|reference|company|billing|postal|street|office|home|business|delivery|shipping)?\s*(?:numbers?|names?|address|id|dates?|spelling|titles?|logos?|postcode|zip code)\b",
             r"\b(?:wrong|incorrect|misspel\w+|outdated|old)\s+(?:vat|tax|po|purchase order|reference|company|billing|postal|street)?\s*(?:number|name|address|id|date|spelling|title|logo|postcode|zip code)\s+"
             r"(?:on|in)\s+(?:the|my|our|an|one|this|that|last month's)\s+(?:[\w'-]+\s+)?(?:invoice|receipt|statement|quote|letter|certificate|credit note)\b",
+            # a request that reports no problem: "could we get a quote for five more seats?"
+            r"\b(?:could|can|may)\s+(?:we|i)\s+(?:please\s+)?(?:get|have|request|see|book)\s+(?:a|an)\s+(?:quote|demo|estimate|proposal|price list)\b|\b(?:we'd|we would|i'd|i would)\s+like\s+(?:a|an)\s+(?:quote|demo|estimate|proposal)\b",
             # "it's only about $30"
             r"\b(?:it's|it is|that's|that is|only)\s+(?:only\s+)?(?:about\s+|around\s+|roughly\s+)?[$€£]\s?\d{1,3}(?:\.\d\d)?(?![\d,.]*\s*(?:k|m|bn|thousand|million)\b)(?![\d,])",
         ),
@@ -494,7 +496,7 @@ REGULATORY_ACRONYMS = re.compile(r"\b(?:SOX|ICO|SEC|FCA|BaFin|OCC|FDIC)\b")
 # A sentence asking for a document ("could you send us your DPA?") names a regulation without being exposed to it.
 _DOCUMENT_REQUEST = _lc(
     r"\b(?:(?:could|can|would|will)\s+you\s+(?:please\s+)?(?:send|share|provide|forward|email|countersign|sign)|please\s+(?:send|share|provide|forward)"
-    r"|(?:asked|asking|ask)\s+(?:us\s+)?for\s+(?:your|a copy|the latest|a signed)|(?:need|needs|require|requires|requesting|request)\s+(?:a\s+copy\s+of\s+|a\s+signed\s+|an?\s+(?:updated|current)\s+)?your\b"
+    r"|(?:asked|asking|ask|asks)\s+(?:us\s+|me\s+)?(?:for|to\s+see)\s+(?:your|a copy|the latest|a signed|them|it|those|these|our|the)\b|(?:asked|asks)\s+me\s+to\s+(?:confirm|check|find out)|(?:need|needs|require|requires|requesting|request)\s+(?:a\s+copy\s+of\s+|a\s+signed\s+|an?\s+(?:updated|current)\s+)?your\b"
     r"|(?:need|needs|require|requires)\s+a\s+signed\b)"
 )
 LEGAL_THREAT = _rx(
@@ -518,6 +520,7 @@ CRITICAL_PROCESS = _rx(
 # Words that say a problem reaches many users, not a few ("across all regions", "most of our customers").
 BROAD_SCOPE = _rx(
     r"\b(?:all|every)\s+(?:of\s+(?:our|the|my)\s+)?(?:[\w-]+\s+)?(?:users|customers|regions|models|endpoints|services|plans|products|locations|stores|shops|sites|tenants|agents|employees|staff|clients|branches|clinics)\b",
+    r"\b(?:every|each)\s+(?:single\s+)?one\s+of\s+(?:our|the|my)\s+(?:[\w-]+\s+)?(?:" + _PEOPLE + r")\b|\b(?:hundreds|thousands|dozens)\s+of\s+them\b",
     r"\bacross\s+(?:all|the board|every|the whole|the entire|our whole|our entire)\b|\beverywhere\b|\bglobally\b|\bworld-?wide\b|\bwidespread\b|\b(?:company|org|organi[sz]ation)[- ]wide\b",
     r"\b(?:most|many|the majority|a majority|a large number|a lot|lots|numerous|dozens|hundreds|thousands)\s+(?:of\s+)?(?:our\s+|the\s+|my\s+)?(?:[\w-]+\s+)?(?:users|customers|people|agents|employees|staff|requests|calls|traffic|clients|stores|locations)\b",
 )
@@ -607,7 +610,7 @@ _TEAM_OF = _lc(
 )
 _MANY = {"dozens": 24.0, "hundreds": 200.0, "thousands": 2_000.0, "millions": 2_000_000.0}
 _ALL_USERS = _rx(
-    r"\b(?:all|every(?:one)?\s+of)\s+(?:of\s+)?(?:our|my|the)\s+(?:" + _PEOPLE + r")\b",
+    r"\b(?:all|every(?:one)?\s+of)\s+(?:of\s+)?(?:our|my|the)\s+(?:[\w-]+\s+)?(?:" + _PEOPLE + r")\b",
     r"\bevery(?:one|body)\b|\bentire\s+(?:company|team|org|organi[sz]ation|staff|workforce|user base)\b|\bwhole\s+(?:company|team|org|organi[sz]ation|office)\b|\ball users\b|\balle\b",
 )
 _MONEY = _lc(

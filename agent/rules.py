@@ -53,8 +53,10 @@ def is_significant(sig: Signals) -> bool:
 
 
 def security_matter(sig: Signals):
-    """The cue that makes a complaint a security matter, if any: a breach, or a security concern stated as fact."""
-    return sig.first("security_breach") or sig.first("security_concern", actual=True)
+    """The cue that makes a complaint a security matter, if any: a breach, another party's data exposed, an
+    account taken over (or an attempt at it), a secret in a log or a public place, or a security concern stated as fact."""
+    return (sig.first("security_breach") or sig.first("exposure") or sig.first("takeover") or sig.first("secret_exposed")
+            or sig.first("takeover_attempt") or sig.first("security_concern", actual=True))
 
 
 def severity_floors(sig: Signals, tier: Tier | None) -> list[Floor]:
@@ -75,13 +77,28 @@ def severity_floors(sig: Signals, tier: Tier | None) -> list[Floor]:
             Severity.SEV1, "security_breach_is_sev1",
             "the complaint describes data taken without authorisation: " + "; ".join(f'"{q}"' for q in quotes),
         ))
+    add(Severity.SEV1, "exposure_of_others_data_is_sev1", "exposure", "another party's data is shown, sent or exposed")
+    add(Severity.SEV1, "account_takeover_is_sev1", "takeover", "an account is used by someone who is not its owner")
+    add(Severity.SEV1, "secret_exposed_is_sev1", "secret_exposed", "a secret or card number sits in a log or a public place")
     add(Severity.SEV1, "data_loss_is_sev1", "data_loss", "the complaint describes lost or corrupted data")
+    add(Severity.SEV1, "data_loss_is_sev1", "data_gone", "data is lost, dropped or corrupted")
     add(Severity.SEV1, "full_outage_is_sev1", "outage", "the complaint describes a full outage")
     add(Severity.SEV1, "full_outage_is_sev1", "outage_scope", "nobody can work")
+    add(Severity.SEV1, "full_outage_is_sev1", "all_blocked", "everyone (or every site) is unable to work")
     # Exposure is a risk by nature: "if this isn't fixed we will involve our lawyers" counts.
     add(Severity.SEV2, "regulatory_exposure_is_at_least_sev2", "regulatory", "regulatory exposure", actual=False)
     add(Severity.SEV2, "regulatory_exposure_is_at_least_sev2", "legal", "legal action is threatened", actual=False)
     add(Severity.SEV2, "security_concern_is_at_least_sev2", "security_concern", "a security concern")
+    add(Severity.SEV2, "security_concern_is_at_least_sev2", "takeover_attempt", "an attempt on an account that its owner did not make")
+    for kind, what in (("exposure", "another party's data possibly exposed"), ("takeover", "an account possibly taken over"),
+                       ("secret_exposed", "a secret possibly exposed")):
+        hedged = next((c for c in sig.cues.get(kind, ()) if c.hedged), None)
+        if hedged and not sig.has(kind, actual=True):
+            floors.append(Floor(Severity.SEV2, "security_concern_is_at_least_sev2", f'{what}: "{sig.quote(hedged)}"'))
+    moved = sig.first("money_moved", actual=True)
+    if moved and (is_broad(sig) or sig.has("repeated")):
+        floors.append(Floor(Severity.SEV2, "money_moved_wrongly_at_scale_is_at_least_sev2",
+                            f'money moved wrongly, at scale or repeatedly: "{sig.quote(moved)}"'))
     hedged_breach = next((c for c in sig.cues.get("security_breach", ()) if c.hedged), None)
     if hedged_breach and not sig.has("security_breach", actual=True):
         floors.append(

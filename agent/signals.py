@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import claims as _claims
+from . import situations as _situations
 from .cues import (
     BROAD_SCOPE,
     CRITERIA,
@@ -138,6 +139,16 @@ class Signals:
         cues["regulatory"], cues["regulatory_request"] = regulatory, requests
         # "This is fraud" accuses the company; "fraudulent charges" or "a fraud alert" is a third party's doing.
         cues["security_concern"] = [c for c in cues["security_concern"] if not _accuses(low, c)]
+        # Situations read by composition (agent/situations.py), each quoted by the sentence it was found in.
+        for kind in (*_situations.KINDS, "takeover_attempt"):
+            cues[kind] = []
+        for found in _situations.find(low):
+            kind = "takeover_attempt" if found.kind == "takeover" and found.attempt else found.kind
+            start = found.start + len(self.text[found.start : found.end]) - len(self.text[found.start : found.end].lstrip())
+            cues[kind].append(Cue(kind, self.text[start : found.end], start, found.end, found.hedged))
+        # Money moved wrongly is a billing error, whatever the words.
+        if cues["money_moved"]:
+            cues["billing_error"] = _merge(cues["billing_error"], [c for c in cues["money_moved"] if not c.hedged])
         # After "a partial outage", "the outage" is the same partial one.
         partial = next((c for c in cues["partial_outage"] if "outage" in c.phrase.lower()), None)
         if partial:

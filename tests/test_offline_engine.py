@@ -121,7 +121,8 @@ STRUCTURE = [
     # security problems described without the word "security"
     case("departed-still-has-access", "We let our bookkeeper go in March, but her login still works and she can still see our payroll reports.", SEV2, SECURITY),
     case("departed-took-data", "An ex-employee whose account we disabled last month downloaded all of our customer records on Saturday night.", SEV1, SECURITY),
-    case("login-from-a-country", "There is a login from Brazil on our owner account at 4am. Nobody here has been to Brazil.", SEV2, SECURITY),
+    # a login nobody made is an account takeover (issue 15: "logins nobody made")
+    case("login-from-a-country", "There is a login from Brazil on our owner account at 4am. Nobody here has been to Brazil.", SEV1, SECURITY),
     case("phishing-described", "Our staff got texts claiming to be from your billing team asking them to verify their card details.", SEV2, SECURITY),
     case("change-nobody-made", "A webhook URL we don't recognise was added to our workspace yesterday and none of us set it up.", SEV2, SECURITY),
     case("security-setting-question", "Is there a way to require two-factor authentication for all admins? Just planning ahead.", SEV4, SECURITY),
