@@ -8,7 +8,6 @@ not done is overdue, and the board raises the `no_follow_through` red flag for i
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Iterable
@@ -16,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from .errors import UsageError
 from .schemas import Event
-from .store import FUTURE_SLACK, Store, format_id, now, parse_id
+from .store import FUTURE_SLACK, Store, format_id, now, parse_id, serialised, usable
 from .wording import format_time
 
 EVENT, DONE = "commitment", "commitment_done"
@@ -113,6 +112,7 @@ def add(store: Store, number: int, items: list[dict], *, actor: str, at: datetim
     return stored
 
 
+@serialised
 def mark_done(store: Store, ident: str, n: int, *, at: datetime | None = None, actor: str = "cli",
               note: str | None = None) -> Commitment:
     number = parse_id(ident)
@@ -147,10 +147,11 @@ def list_all(store: Store, ident: str | None = None) -> list[Commitment]:
         f"JOIN escalations x ON x.id = e.escalation_id WHERE e.kind IN (?, ?){where} ORDER BY e.id",
         [EVENT, DONE, *args],
     ):
+        if (data := usable(e["escalation_id"], e["id"], e["kind"], e["at"], e["data"])) is None:
+            continue  # one warning; the rest of the log still reads
         meta[e["escalation_id"]] = (e["customer"], e["timezone"])
         by_escalation.setdefault(e["escalation_id"], []).append(
-            Event(id=e["id"], escalation_id=e["escalation_id"], at=e["at"], actor=e["actor"], kind=e["kind"],
-                  data=json.loads(e["data"])))
+            Event(id=e["id"], escalation_id=e["escalation_id"], at=e["at"], actor=e["actor"], kind=e["kind"], data=data))
     out = []
     for number, events in by_escalation.items():
         customer, tz = meta[number]

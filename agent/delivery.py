@@ -71,13 +71,9 @@ def write(path: str, draft: Draft, esc: Escalation, channel: str, *, executive: 
     check(out=path)
     target = Path(path)
     suffix = target.suffix.lower()
-    try:
-        if suffix == ".eml":
-            target.write_bytes(as_eml(draft, esc, channel, executive=executive))
-        else:
-            target.write_text(as_markdown(draft, esc), encoding="utf-8")
-    except OSError as exc:
-        raise EscalateError(f"cannot write {path}: {exc.strerror}")
+    from .private import write_private  # mode 600: a draft quotes the customer
+
+    write_private(target, as_eml(draft, esc, channel, executive=executive) if suffix == ".eml" else as_markdown(draft, esc))
     return target
 
 

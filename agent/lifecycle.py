@@ -12,6 +12,7 @@ from datetime import datetime
 
 from . import sla
 from .errors import UsageError
+from .event_data import LOG_KINDS
 from .policy import Policy
 from .schemas import Escalation, EscalationType, Severity
 from .store import FUTURE_SLACK, Store, now, parse_id
@@ -19,7 +20,6 @@ from .store import FUTURE_SLACK, Store, now, parse_id
 STATUSES = ("open", "acknowledged", "investigating", "workaround", "resolved", "confirmed", "closed")
 ACTIVE = ("acknowledged", "investigating", "workaround")
 MAX_LOG_CHARS = 20_000
-LOG_KINDS = ("note", "action", "hypothesis", "workaround", "decision")
 CLOCK_ACTIONS = ("ack", "update", "severity", "pause", "resume", "resolve", "confirm", "close")
 CLOCK_KINDS = ("ack", "update", "severity_changed", "pause", "resume", "resolved", "reopened", "confirmed", "closed")
 
@@ -57,13 +57,23 @@ def _require(esc: Escalation, allowed: tuple[str, ...], action: str, hint: str =
 
 def step(store: Store, ident: str, action: str, *, at: datetime | None = None, actor: str = "cli",
          **args) -> Escalation:
-    """Apply one lifecycle action and return the escalation as it now is."""
+    """Apply one lifecycle action and return the escalation as it now is.
+
+    The check and the write happen inside one BEGIN IMMEDIATE transaction, so concurrent steps queue
+    and each is judged on the state the one before it left. The escalation is read before the write
+    lock is taken (the slow part); inside the lock, if any event landed since that read, it is read
+    again and the step judged on that."""
+    seen = store.last_event_id(parse_id(ident))
     esc = store.get(ident)
     number = parse_id(esc.id)
-    moment = _moment(esc, at)
-    kind, data, columns = _plan(esc, action, moment, store.policy_of(number), **args)
-    _in_order(esc, action, moment)
-    store.append(number, kind, actor=actor, at=moment, data=data, columns=columns)
+    policy = store.policy_of(number)  # stored at triage and never rewritten: safe to read outside the lock
+    with store.transaction():
+        if store.last_event_id(number) != seen:
+            esc = store.get(number)
+        moment = _moment(esc, at)
+        kind, data, columns = _plan(esc, action, moment, policy, **args)
+        _in_order(esc, action, moment)
+        store.append(number, kind, actor=actor, at=moment, data=data, columns=columns)
     return store.get(number)
 
 

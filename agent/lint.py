@@ -74,9 +74,9 @@ _BLAME_SENTENCE = re.compile(
     re.IGNORECASE,
 )
 _BLAME_ASIDE = re.compile(
-    r"(?:,\s*)?\b(?:as (?:we|I) (?:already |previously )?(?:told|explained to|informed|mentioned to) you(?: before)?|"
+    r"(?:,[ \t]*)?\b(?:as (?:we|I) (?:already |previously )?(?:told|explained to|informed|mentioned to) you(?: before)?|"
     r"as (?:previously|already) (?:stated|explained|mentioned)|per my (?:last|previous) (?:email|message)|"
-    r"as you (?:should|would) know|obviously|clearly you|if you had read)\b,?\s*",
+    r"as you (?:should|would) know|obviously|clearly you|if you had read)\b,?[ \t]*",  # never across a line break
     re.IGNORECASE,
 )
 # Subject tags a message may carry in brackets: "[URGENT] We're on it", "[UPDATE] ESC-4", "[SEV-1] ESC-4".

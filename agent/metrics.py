@@ -12,6 +12,7 @@ from datetime import datetime
 from statistics import median
 
 from . import projection
+from .store import serialised as _serialised
 
 TARGETS = {
     "csat": (">=", 4.0),
@@ -48,7 +49,7 @@ COLUMNS = ("escalation_id", "severity", "type", "customer", "owner", "tier", "mo
  FR_SEVERITY, RES_SEVERITY, CSAT_AT, OUTCOME_AT) = range(len(COLUMNS))
 TIMES = {"first_response": (FR_MINUTES, FR_TARGET, FR_MET, FR_SEVERITY),
          "resolution": (RES_MINUTES, RES_TARGET, RES_MET, RES_SEVERITY)}
-OUTCOMES = ("retained", "churned", "at-risk")
+from .event_data import OUTCOMES  # noqa: E402
 
 
 def check_csat(score: float) -> float:
@@ -250,6 +251,7 @@ def compute_with_rows(store, *, now: datetime, since: str | None = None, until: 
     return result, rows
 
 
+@_serialised
 def record_csat(store, ident: str, score: float, comment: str | None, at: datetime, actor: str):
     from .store import parse_id
 
@@ -259,6 +261,7 @@ def record_csat(store, ident: str, score: float, comment: str | None, at: dateti
     return store.get(esc.id)
 
 
+@_serialised
 def record_outcome(store, ident: str, outcome: str, at: datetime, actor: str):
     from .store import parse_id
 

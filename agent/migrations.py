@@ -282,3 +282,14 @@ def m080_notifications(db: sqlite_utils.Database) -> None:
         "delivery TEXT NOT NULL, status TEXT NOT NULL, claimed_at TEXT NOT NULL, at TEXT)"
     )
     db.execute("CREATE INDEX IF NOT EXISTS idx_notifications_escalation ON notifications (escalation_id)")
+
+
+@migration
+def m070_events_append_only(db: sqlite_utils.Database) -> None:
+    """The event log is append-only in the database itself: an UPDATE or DELETE of an event is refused
+    by SQLite, whatever program or person tries it."""
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER IF NOT EXISTS events_append_only_{action.lower()} BEFORE {action} ON events "
+            "BEGIN SELECT RAISE(ABORT, 'the event log is append-only: record a new event instead'); END"
+        )

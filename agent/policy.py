@@ -16,6 +16,9 @@ from .errors import UsageError
 from .notify_policy import Notifications
 from .schemas import EscalationType, Severity, Tier
 
+MAX_POLICY_CHARS = 1_000_000
+MAX_TARGET_MINUTES = 5 * 366 * 24 * 60  # no SLA target is longer than five years
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -97,9 +100,9 @@ class Calendar(Strict):
 
 class SeverityPolicy(Strict):
     criteria: str
-    first_response_minutes: int = Field(gt=0)
-    update_every_minutes: int | None = Field(gt=0, description="None means 'on change'.")
-    resolution_minutes: int = Field(gt=0)
+    first_response_minutes: int = Field(gt=0, le=MAX_TARGET_MINUTES)
+    update_every_minutes: int | None = Field(gt=0, le=MAX_TARGET_MINUTES, description="None means 'on change'.")
+    resolution_minutes: int = Field(gt=0, le=MAX_TARGET_MINUTES)
     stakeholders: list[str]
     calendar: str = Field(default="24x7", description="Name of the calendar the clocks count in.")
     warning_minutes: int | None = Field(
@@ -411,10 +414,16 @@ def load_policy(path: str | Path | None) -> Policy:
 
 
 def parse_policy(source: str, *, name: str = "custom", where: str = "policy") -> Policy:
+    if len(source) > MAX_POLICY_CHARS:
+        raise UsageError(f"{where} is {len(source):,} characters, over the {MAX_POLICY_CHARS:,} limit for a policy")
     try:
         overrides = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{where} is not valid TOML: {exc}")
+    except RecursionError:
+        raise UsageError(f"{where} is nested too deep to be a policy")
+    except ValueError as exc:  # an integer over Python's 4,300-digit limit
+        raise UsageError(f"{where} is not a usable policy: {str(exc).split(';')[0]}")
     merged = _deep_merge(DEFAULT, overrides)
     merged["name"] = overrides.get("name", name)
     try:

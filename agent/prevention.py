@@ -10,7 +10,6 @@ done / (all - cancelled). The playbook's target is 100 %.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -59,8 +58,10 @@ def _events(store: Store, kinds: tuple[str, ...], where: str = "", args: list | 
         f"SELECT e.id, e.escalation_id, e.at, e.actor, e.kind, e.data FROM events e JOIN escalations x "
         f"ON x.id = e.escalation_id WHERE e.kind IN ({marks}){where} ORDER BY e.id", [*kinds, *(args or [])]
     ):
+        if (data := store_mod.usable(e["escalation_id"], e["id"], e["kind"], e["at"], e["data"])) is None:
+            continue  # one warning; the rest of the log still reads
         out[e["escalation_id"]].append(Event(id=e["id"], escalation_id=e["escalation_id"], at=e["at"], actor=e["actor"],
-                                             kind=e["kind"], data=json.loads(e["data"])))
+                                             kind=e["kind"], data=data))
     return out
 
 
@@ -118,6 +119,7 @@ def overdue(action: PreventionAction, today: date) -> bool:
     return action.status not in CLOSED and date.fromisoformat(action.due) < today
 
 
+@store_mod.serialised
 def set_status(store: Store, ident: str, n: int, status: str, *, at: datetime | None = None, actor: str = "cli",
                note: str | None = None) -> PreventionAction:
     """Append `action_status`; an unknown action, status or a no-op is a UsageError and stores nothing."""

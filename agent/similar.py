@@ -113,14 +113,14 @@ def find(db, *, number: int, complaint: str, customer: str, opened_at: datetime,
         query = " OR ".join(f'"{t}"' for t in ranked)
         for row in db.query(
             "SELECT e.id, e.customer, e.opened_at, e.summary, e.complaint FROM escalations_fts f "
-            "JOIN escalations e ON e.rowid = f.rowid WHERE escalations_fts MATCH ? AND e.id != ? "
+            "JOIN escalations e ON e.rowid = f.rowid WHERE escalations_fts MATCH ? AND e.id != ? AND e.triage IS NOT NULL "
             "ORDER BY bm25(escalations_fts) LIMIT 15",
             [query, number],
         ):
             candidates[row["id"]] = row
     for row in db.query(
         "SELECT id, customer, opened_at, summary, complaint FROM escalations WHERE customer = ? COLLATE NOCASE "
-        "AND id != ? ORDER BY id DESC LIMIT 10",
+        "AND id != ? AND triage IS NOT NULL ORDER BY id DESC LIMIT 10",  # an orphan (never triaged) is never cited
         [customer, number],
     ):
         candidates.setdefault(row["id"], row)

@@ -304,9 +304,20 @@ def parse_duration(text: str) -> timedelta:
     """'30m', '2h', '1d', '90' (minutes) → timedelta."""
     raw = text.strip().lower()
     units = {"m": 1, "min": 1, "h": 60, "d": 1440}
+    minutes = None
     for suffix in ("min", "m", "h", "d"):
-        if raw.endswith(suffix) and raw[: -len(suffix)].strip().replace(".", "", 1).isdigit():
-            return timedelta(minutes=float(raw[: -len(suffix)]) * units[suffix])
-    if raw.replace(".", "", 1).isdigit():
-        return timedelta(minutes=float(raw))
-    raise UsageError(f"{text!r} is not a duration: use e.g. 30m, 2h or 1d")
+        number = raw[: -len(suffix)].strip()
+        if raw.endswith(suffix) and number.isascii() and number.replace(".", "", 1).isdigit():
+            minutes = float(number) * units[suffix]
+            break
+    else:
+        if raw.isascii() and raw.replace(".", "", 1).isdigit():
+            minutes = float(raw)
+    if minutes is None:
+        raise UsageError(f"{text!r} is not a duration: use e.g. 30m, 2h or 1d")
+    if minutes > MAX_DURATION_DAYS * 1440:
+        raise UsageError(f"{text!r} is longer than {MAX_DURATION_DAYS:,} days: use a shorter window")
+    return timedelta(minutes=minutes)
+
+
+MAX_DURATION_DAYS = 3660  # ten years

@@ -6,6 +6,7 @@ WAL mode and a busy timeout let several processes share one file; every write ru
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -13,7 +14,7 @@ import sys
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 
 def _import_sqlite_utils():
@@ -33,8 +34,9 @@ def _import_sqlite_utils():
 
 sqlite_utils = _import_sqlite_utils()
 
-from . import migrations  # noqa: E402  (after sqlite_utils, which it imports too)
+from . import event_data, migrations  # noqa: E402  (after sqlite_utils, which it imports too)
 from .errors import NotFound, StoreError  # noqa: E402
+from .private import narrow  # noqa: E402
 from .schemas import Draft, EngineInfo, Escalation, Event, ModelCall, SlaPlan, Triage
 
 DEFAULT_BUSY_TIMEOUT = 5.0
@@ -66,15 +68,41 @@ def events_by_escalation(db: sqlite_utils.Database, where_ids_sql: str, args: li
     ids), in time order."""
     out: dict[int, list[StoredEvent]] = {}
     only = f" AND kind IN ({','.join(repr(k) for k in kinds)})" if kinds else ""
+    checked = event_data.checked_kinds()
     for row in db.conn.execute(
         f"SELECT id, escalation_id, at, actor, kind, data FROM events WHERE escalation_id IN ({where_ids_sql}){only} "
         f"ORDER BY escalation_id, at, id",  # the (escalation_id, at) index gives this order without a sort
         args,
     ):
-        out.setdefault(row[1], []).append(StoredEvent(*row))
+        if row[4] in checked or not (row[5] or "{").startswith("{"):  # the others' data no reader indexes
+            if usable(row[1], row[0], row[4], row[2], row[5]) is None:
+                continue
+        try:
+            event = StoredEvent(*row)
+        except (TypeError, ValueError) as exc:
+            event_data.skipped(row[1], row[0], row[4], f"at {row[2]!r}: {exc}")
+            continue
+        if event.at.tzinfo is None:
+            event_data.skipped(row[1], row[0], row[4], f"at {row[2]!r} has no time zone offset")
+            continue
+        out.setdefault(row[1], []).append(event)
     for events in out.values():  # `at` keeps its offset: text order is not always time order
         events.sort(key=lambda e: (e.at, e.id))
     return out
+
+
+def usable(escalation_id: int, event_id: int, kind: str, at: str, raw: str) -> dict | None:
+    """The event's data when a reader can use it; otherwise None, after one warning (agent/event_data.py)."""
+    try:
+        data = json.loads(raw) if raw else {}
+    except (TypeError, ValueError, RecursionError):
+        event_data.skipped(escalation_id, event_id, kind, "data is not JSON")
+        return None
+    why = event_data.problem(kind, data) or event_data.moment(at)
+    if why is not None:
+        event_data.skipped(escalation_id, event_id, kind, why if why.startswith(("data", "kind")) else f"at {why}")
+        return None
+    return data
 
 
 def put_policy(db: sqlite_utils.Database, policy_json: str) -> str:
@@ -96,7 +124,7 @@ def parse_id(value: str | int) -> int:
     text = str(value).strip().upper()
     if text.startswith(ID_PREFIX):
         text = text[len(ID_PREFIX) :]
-    if not text.isdigit() or len(text) > 18:  # SQLite integers stop at 2**63-1
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:  # SQLite integers stop at 2**63-1; '²' is no id
         raise NotFound(f"not an escalation id: {value!r} (ids look like ESC-7)")
     return int(text)
 
@@ -109,8 +137,36 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+# What this process has committed, (escalation number, event kind) in order: an interrupt message says
+# exactly what was kept. Each write is one transaction, so what is not listed was not stored at all.
+kept: list[tuple[int, str]] = []
+_pending: list[tuple[int, str]] = []
+
+
+def kept_summary() -> str:
+    if not kept:
+        return "nothing was stored"
+    by: dict[int, list[str]] = {}
+    for number, kind in kept:
+        by.setdefault(number, []).append(kind)
+    return "kept " + "; ".join(f"{format_id(n)} ({', '.join(dict.fromkeys(kinds))})" for n, kinds in by.items()) \
+        + ", each written whole; nothing half-written"
+
+
 def _locked(exc: sqlite3.OperationalError) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
+
+
+def serialised(fn: Callable) -> Callable:
+    """Run `fn(store, …)` inside one BEGIN IMMEDIATE transaction: the state it reads and checks is the
+    state it writes on, so two concurrent steps queue instead of both passing the same check."""
+
+    @functools.wraps(fn)
+    def inside(store: "Store", *args, **kwargs):
+        with store.transaction():
+            return fn(store, *args, **kwargs)
+
+    return inside
 
 
 class Store:
@@ -123,6 +179,9 @@ class Store:
             if not self.path.exists():
                 # Complaints hold customer data: the file is readable by its owner only.
                 os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+            else:  # one created wider (by hand, another tool, an old umask) is narrowed, with a warning
+                for part in (self.path, *(self.path.with_name(self.path.name + s) for s in ("-wal", "-shm"))):
+                    narrow(part)
             conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             conn.execute("PRAGMA journal_mode = WAL")
@@ -156,20 +215,29 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """BEGIN IMMEDIATE … COMMIT. Re-entrant: inside an open transaction it joins it, so a step can
+        read, check and write under one write lock (see `serialised`)."""
         conn = self.db.conn
+        if conn.in_transaction:
+            yield self.db
+            return
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise self._error(exc) from exc
+        _pending.clear()
         try:
             yield self.db
             conn.execute("COMMIT")
+            kept.extend(_pending)
         except sqlite3.OperationalError as exc:
             conn.execute("ROLLBACK")
             raise self._error(exc) from exc
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        finally:
+            _pending.clear()
 
     # -- writes ------------------------------------------------------------------------------
 
@@ -289,6 +357,7 @@ class Store:
 
     @staticmethod
     def _event(db: sqlite_utils.Database, number: int, kind: str, actor: str, at: datetime, data: dict[str, Any]) -> None:
+        _pending.append((number, kind))
         db["events"].insert(
             {
                 "escalation_id": number,
@@ -341,8 +410,9 @@ class Store:
     def events(self, number: int) -> list[Event]:
         """In real time order: `at` keeps the offset it was given, so text order is not time order."""
         events = [
-            Event(id=e["id"], escalation_id=number, at=e["at"], actor=e["actor"], kind=e["kind"], data=json.loads(e["data"]))
+            Event(id=e["id"], escalation_id=number, at=e["at"], actor=e["actor"], kind=e["kind"], data=data)
             for e in self.db.query("SELECT * FROM events WHERE escalation_id = ? ORDER BY id", [number])
+            if (data := usable(number, e["id"], e["kind"], e["at"], e["data"])) is not None
         ]
         events.sort(key=lambda e: (e.at, e.id))
         return events
@@ -370,6 +440,10 @@ class Store:
         if found is None:
             raise StoreError(f"policy {digest} is missing from {self.path}")
         return found[0]
+
+    def last_event_id(self, number: int) -> int:
+        """The newest event id of one escalation (0 for none): a cheap "has anything changed since?"."""
+        return self.db.execute("SELECT coalesce(max(id), 0) FROM events WHERE escalation_id = ?", [number]).fetchone()[0]
 
     def model_calls(self, number: int) -> list[dict]:
         return list(self.db.query("SELECT * FROM model_calls WHERE escalation_id = ? ORDER BY id", [number]))

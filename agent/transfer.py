@@ -33,13 +33,19 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import sla
+from . import event_data
 from .errors import UsageError
+from .event_data import EARLIEST_YEAR
 from .lifecycle import STATUSES
 from .metrics import check_csat, check_outcome
 from .policy import Policy, _check_zone
 from .schemas import EscalationType, Severity, SlaPlan, Tier, Triage
 from . import store as store_module
-from .store import Store, put_policy
+from .store import FUTURE_SLACK, Store, put_policy
+
+MAX_DEPTH = 64  # JSON nesting an escalation line may have (an exported one uses 6)
+MAX_LINE_CHARS = 5_000_000
+MAX_FILE_BYTES = 1_000_000_000
 
 FORMATS = ("jsonl", "csv", "statuspage")
 CSV_COLUMNS = ("id", "customer", "tier", "severity", "type", "summary", "complaint", "opened_at", "owner",
@@ -54,6 +60,7 @@ class Parsed:
     external_id: str
     row: dict
     events: list[dict] = field(default_factory=list)
+    line: int = 0
 
 
 @dataclass
@@ -72,40 +79,109 @@ class ImportReport:
 
 
 def _time(value, line: int, what: str) -> datetime:
+    """An ISO 8601 time with an offset, in triage's range: from 1990 to now (plus the clock slack)."""
+    if not isinstance(value, str):
+        raise UsageError(f"line {line}: {what} {value!r} is not an ISO 8601 time")
     try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except (TypeError, ValueError):
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
         raise UsageError(f"line {line}: {what} {value!r} is not an ISO 8601 time")
     if moment.tzinfo is None:
         raise UsageError(f"line {line}: {what} {value!r} has no time zone offset")
+    if moment.year < EARLIEST_YEAR:
+        raise UsageError(f"line {line}: {what} {value!r} is before {EARLIEST_YEAR} (triage refuses it too)")
+    if moment > store_module.now() + FUTURE_SLACK:
+        raise UsageError(f"line {line}: {what} {value!r} is in the future")
     return moment
+
+
+def _text(value, line: int, what: str, *, required: bool = False) -> str | None:
+    """Text fields are text, as triage takes them: a number, a list or NaN is refused, not stored as "nan"."""
+    if value is None or (value == "" and not required):
+        if required:
+            raise UsageError(f"line {line}: {what} is missing")
+        return None
+    if not isinstance(value, str):
+        raise UsageError(f"line {line}: {what} must be text, not {type(value).__name__} {value!r:.60}")
+    if required and not value.strip():
+        raise UsageError(f"line {line}: {what} is missing")
+    return value
+
+
+def _ident(value, line: int, what: str = "id") -> str:
+    """Ids are text or whole numbers (not lists, booleans or fractions)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise UsageError(f"line {line}: {what} must be text or a whole number, not {type(value).__name__} {value!r:.60}")
+    text = str(value).strip()
+    if not text:
+        raise UsageError(f"line {line}: {what} is missing")
+    return text
 
 
 def _enum(cls, value, line: int, what: str, default=None):
     if value in (None, "") and default is not None:
         return default
+    if not isinstance(value, str):
+        raise UsageError(f"line {line}: {what} must be text, not {type(value).__name__} {value!r:.60}")
     try:
         return cls(str(value).strip().lower() if cls is not Severity else str(value).strip().upper())
     except ValueError:
         raise UsageError(f"line {line}: unknown {what} {value!r}: choose one of {', '.join(m.value for m in cls)}")
 
 
-def detect(path: Path) -> str:
+def detect(path: Path, text: str) -> str:
     if path.suffix.lower() == ".csv":
         return "csv"
-    with path.open(encoding="utf-8") as fh:
-        first = next((line for line in fh if line.strip()), "")
+    first = next((line for line in text.splitlines() if line.strip()), "")
     try:
-        sample = json.loads(first)
-    except json.JSONDecodeError:
+        sample = _json(first, 0)
+    except UsageError:
+        sample = None
+    if not isinstance(sample, dict):
         raise UsageError(f"{path}: cannot tell the format; pass --format {'|'.join(FORMATS)}")
     return "statuspage" if {"provider", "updates", "started_at"} <= set(sample) else "jsonl"
 
 
+def _json(text: str, line: int):
+    """One JSON value, within the limits: no deeper than MAX_DEPTH, no integer longer than 4,300 digits."""
+    if len(text) > MAX_LINE_CHARS:
+        raise UsageError(f"line {line}: {len(text):,} characters, over the {MAX_LINE_CHARS:,} limit for one line")
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"line {line}: not JSON ({exc.msg})")
+    except RecursionError:
+        raise UsageError(f"line {line}: nested too deep (over the {MAX_DEPTH}-level limit)")
+    except ValueError as exc:  # e.g. an integer over Python's 4,300-digit limit
+        raise UsageError(f"line {line}: not usable JSON ({str(exc).split(';')[0]})")
+    level, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            level = max(level, depth)
+            if level > MAX_DEPTH:
+                raise UsageError(f"line {line}: nested over the {MAX_DEPTH}-level limit")
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return value
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"{path} is not valid UTF-16 (byte {exc.start}): save it as UTF-8")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path} is not UTF-8 (byte {exc.start}): save it as UTF-8")
+
+
 def _base(line: int, *, ext: str, customer, tier, severity, type_, summary, complaint, opened_at, owner=None) -> dict:
-    if not str(customer or "").strip():
-        raise UsageError(f"line {line}: customer is missing")
-    if not str(complaint or summary or "").strip():
+    customer = _text(customer, line, "customer", required=True)
+    complaint, summary = _text(complaint, line, "complaint"), _text(summary, line, "summary")
+    owner = _text(owner, line, "owner")
+    if not (complaint or summary or "").strip():
         raise UsageError(f"line {line}: complaint (or summary) is missing")
     return {
         "external_id": ext,
@@ -121,11 +197,18 @@ def _base(line: int, *, ext: str, customer, tier, severity, type_, summary, comp
 
 
 def parse_statuspage(raw: dict, line: int) -> Parsed:
-    row = _base(line, ext=f"statuspage:{raw.get('provider')}:{raw.get('id')}", customer=raw.get("provider"), tier="standard",
+    row = _base(line, ext=f"statuspage:{_text(raw.get('provider'), line, 'provider', required=True)}:{_ident(raw.get('id'), line)}",
+                customer=raw.get("provider"), tier="standard",
                 severity=raw.get("severity"), type_="technical", summary=raw.get("title"), complaint=raw.get("text"),
                 opened_at=raw.get("started_at"), owner="status page")
     events = []
-    timed = [(_time(u.get("at"), line, "updates.at"), u) for u in raw.get("updates") or []]
+    updates = raw.get("updates") or []
+    if not isinstance(updates, list) or not all(isinstance(u, dict) for u in updates):
+        raise UsageError(f"line {line}: updates must be a list of objects {{stage, at, text}}")
+    for i, u in enumerate(updates):
+        _text(u.get("stage"), line, f"updates[{i}].stage")
+        _text(u.get("text"), line, f"updates[{i}].text")
+    timed = [(_time(u.get("at"), line, f"updates[{i}].at"), u) for i, u in enumerate(updates)]
     timed.sort(key=lambda pair: pair[0])
     acked = False
     for at, u in timed:
@@ -144,13 +227,12 @@ def parse_statuspage(raw: dict, line: int) -> Parsed:
     if resolved:  # history: closed when resolved, so it does not sit on the open board
         last = resolved[-1]
         events.insert(last + 1, {"kind": "closed", "at": events[last]["at"], "data": {"source": "status page"}})
-    return Parsed(row["external_id"], row, events)
+    return Parsed(row["external_id"], row, events, line)
 
 
 def parse_jsonl(raw: dict, line: int) -> Parsed:
-    ext = str(raw.get("external_id") or raw.get("id") or "")
-    if not ext:
-        raise UsageError(f"line {line}: id is missing")
+    key = "external_id" if raw.get("external_id") not in (None, "") else "id"
+    ext = _ident(raw.get(key), line, key)
     row = _base(line, ext=ext, customer=raw.get("customer"), tier=raw.get("tier"), severity=raw.get("severity"),
                 type_=raw.get("type"), summary=raw.get("summary"), complaint=raw.get("complaint"),
                 opened_at=raw.get("opened_at"), owner=raw.get("owner"))
@@ -167,14 +249,30 @@ def parse_jsonl(raw: dict, line: int) -> Parsed:
             raise UsageError(f"line {line}: timezone: {exc}")
     for key in ("contact", "timezone", "status"):
         if raw.get(key) is not None:
-            row[key] = raw[key]
-    events = []
-    for i, e in enumerate(raw.get("events") or []):
-        if not isinstance(e, dict) or not e.get("kind"):
-            raise UsageError(f"line {line}: events[{i}] needs a kind")
-        events.append({"kind": e["kind"], "at": _time(e.get("at"), line, f"events[{i}].at"), "actor": e.get("actor"),
-                       "data": e.get("data") or {}})
-    return Parsed(ext, row, events)
+            row[key] = _text(raw[key], line, key)
+    raw_events = raw.get("events") or []
+    if not isinstance(raw_events, list):
+        raise UsageError(f"line {line}: events must be a list")
+    events = [_checked_event(e, i, line, row["opened_at"]) for i, e in enumerate(raw_events)]
+    return Parsed(ext, row, events, line)
+
+
+def _checked_event(e, i: int, line: int, opened: datetime) -> dict:
+    """The checks the readers and the lifecycle commands make (agent/event_data.py): a bad event names
+    its line and field and nothing of the file is stored."""
+    where = f"line {line}: events[{i}]"
+    if not isinstance(e, dict):
+        raise UsageError(f"{where} must be an object {{kind, at, actor, data}}")
+    kind = _text(e.get("kind"), line, f"events[{i}].kind", required=True)
+    actor = _text(e.get("actor"), line, f"events[{i}].actor")
+    at = _time(e.get("at"), line, f"events[{i}].at")
+    if at < opened:
+        raise UsageError(f"{where}.at {e.get('at')!r} is before the escalation opened ({opened.isoformat()})")
+    data = e.get("data") if e.get("data") is not None else {}
+    why = event_data.problem(kind, data)
+    if why:
+        raise UsageError(f"{where} ({kind}): {why}")
+    return {"kind": kind, "at": at, "actor": actor, "data": data}
 
 
 def _validate(model, value, line: int, what: str) -> None:
@@ -188,11 +286,9 @@ def _validate(model, value, line: int, what: str) -> None:
 
 
 def parse_csv_row(raw: dict, line: int) -> Parsed:
-    row = _base(line, ext=str(raw.get("id") or ""), customer=raw.get("customer"), tier=raw.get("tier"),
+    row = _base(line, ext=_ident(raw.get("id") or "", line), customer=raw.get("customer"), tier=raw.get("tier"),
                 severity=raw.get("severity"), type_=raw.get("type"), summary=raw.get("summary"),
                 complaint=raw.get("complaint"), opened_at=raw.get("opened_at"), owner=raw.get("owner") or None)
-    if not row["external_id"]:
-        raise UsageError(f"line {line}: id is missing")
     events = [{"kind": kind, "at": _time(raw[col], line, col), "data": {}} for col, kind in CSV_EVENTS.items() if raw.get(col)]
     when = events[-1]["at"] if events else row["opened_at"]
     if raw.get("csat"):
@@ -211,36 +307,38 @@ def parse_csv_row(raw: dict, line: int) -> Parsed:
         except UsageError as exc:
             raise UsageError(f"line {line}: {exc}")
         events.append({"kind": "outcome", "at": when, "data": {"outcome": outcome}})
-    return Parsed(row["external_id"], row, events)
+    return Parsed(row["external_id"], row, events, line)
 
 
 def parse(path: Path, fmt: str | None, mapping: dict[str, str] | None = None) -> ParsedFile:
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
-    fmt = fmt or detect(path)
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise UsageError(f"{path} is {path.stat().st_size:,} bytes, over the {MAX_FILE_BYTES:,} limit: split it")
+    text = _decode(path, path.read_bytes())
+    fmt = fmt or detect(path, text)
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{path} is not UTF-8 (byte {exc.start})")
     out = []
     tickets: dict[str, int] = {}
     if fmt == "csv":
         reader = csv.DictReader(io.StringIO(text))
         renamed = {src: dst for src, dst in (mapping or {}).items()}
-        for line, raw in enumerate(reader, 2):
-            out.append(parse_csv_row({renamed.get(k, k): v for k, v in raw.items()}, line))
+        line = 1
+        try:
+            for line, raw in enumerate(reader, 2):
+                if None in raw:
+                    raise UsageError(f"line {line}: more fields than the header has columns")
+                out.append(parse_csv_row({renamed.get(k, k): v for k, v in raw.items()}, line))
+        except csv.Error as exc:  # e.g. a field over the 131,072-character limit
+            raise UsageError(f"line {line + 1}: not readable CSV ({exc})")
         _no_duplicates(out, path)
         return ParsedFile(out)
     parser = parse_statuspage if fmt == "statuspage" else parse_jsonl
     for line, raw_line in enumerate(text.splitlines(), 1):
         if not raw_line.strip():
             continue
-        try:
-            raw = json.loads(raw_line)
-        except json.JSONDecodeError as exc:
-            raise UsageError(f"line {line}: not JSON ({exc.msg})")
+        raw = _json(raw_line, line)
         if not isinstance(raw, dict):
             raise UsageError(f"line {line}: expected a JSON object")
         if fmt == "jsonl" and set(raw) == {"tickets"}:
@@ -289,8 +387,22 @@ def _triage_json(row: dict, policy: Policy, source: str) -> str:
     })
 
 
+def _planned(p: Parsed, policy: Policy) -> tuple[str, dict]:
+    """The row's time zone and SLA plan, worked out before anything is stored: a row that parses but
+    cannot be planned names its line and the file is refused whole."""
+    row = p.row
+    tz = row.get("timezone") or policy.timezone
+    if row.get("sla"):
+        return tz, row["sla"]
+    try:
+        return tz, sla.plan(policy, Severity(row["severity"]), row["opened_at"], tz, row["tier"]).model_dump(mode="json")
+    except (ValueError, OverflowError, KeyError) as exc:
+        raise UsageError(f"line {p.line}: cannot plan the SLA from opened_at {row['opened_at'].isoformat()}: {exc}")
+
+
 def import_file(store: Store, path: str, *, fmt: str | None, policy: Policy, dry_run: bool = False,
                 mapping: dict[str, str] | None = None) -> ImportReport:
+    """All or nothing: every row parsed, checked and planned first, then one transaction for the file."""
     from . import projection
 
     source = Path(path)
@@ -298,6 +410,7 @@ def import_file(store: Store, path: str, *, fmt: str | None, policy: Policy, dry
     parsed = parsed_file.escalations
     existing = {r[0] for r in store.db.execute("SELECT external_id FROM escalations WHERE external_id IS NOT NULL")}
     fresh = [p for p in parsed if p.external_id not in existing]
+    plans = {p.external_id: _planned(p, policy) for p in fresh}
     report = ImportReport(len(parsed), len(fresh), len(parsed) - len(fresh), sum(len(p.events) for p in fresh), dry_run)
     known = dict(store.db.execute("SELECT period, count FROM tickets").fetchall())
     tickets = {period: count for period, count in parsed_file.tickets.items() if known.get(period) != count}
@@ -305,6 +418,11 @@ def import_file(store: Store, path: str, *, fmt: str | None, policy: Policy, dry
         return report
     recorded = store_module.now().isoformat()
     with store.transaction() as db:
+        present = {r[0] for r in db.execute("SELECT external_id FROM escalations WHERE external_id IS NOT NULL")}
+        if present != existing:  # another import landed meanwhile: add only what is still new
+            fresh = [p for p in fresh if p.external_id not in present]
+            report.added, report.skipped = len(fresh), len(parsed) - len(fresh)
+            report.events = sum(len(p.events) for p in fresh)
         if tickets:
             db["tickets"].upsert_all([{"period": period, "count": count, "recorded_at": recorded}
                                       for period, count in sorted(tickets.items())], pk="period")
@@ -314,8 +432,7 @@ def import_file(store: Store, path: str, *, fmt: str | None, policy: Policy, dry
         for number, p in enumerate(fresh, next_id):
             row = p.row
             opened = row["opened_at"]
-            tz = row.get("timezone") or policy.timezone
-            plan = row.get("sla") or sla.plan(policy, Severity(row["severity"]), opened, tz, row["tier"]).model_dump(mode="json")
+            tz, plan = plans[p.external_id]
             status = row.get("status") or "open"
             if not row.get("status"):
                 for e in sorted(p.events, key=lambda e: e["at"]):
@@ -338,6 +455,7 @@ def import_file(store: Store, path: str, *, fmt: str | None, policy: Policy, dry
             db["escalations"].insert_all(escalations, batch_size=1000)
         if events:
             db["events"].insert_all(events, batch_size=5000)
+        store_module._pending.extend((e["escalation_id"], e["kind"]) for e in events)
     projection.refresh_stale(store, store_module.now())
     return report
 
@@ -353,8 +471,9 @@ def export(store: Store, fmt: str, out) -> int:
     if fmt not in ("jsonl", "csv"):
         raise UsageError(f"unknown export format {fmt!r}: choose jsonl or csv")
     events: dict[int, list[dict]] = {}
-    for e in store.db.execute("SELECT escalation_id, kind, at, actor, data FROM events ORDER BY escalation_id, at, id"):
-        events.setdefault(e[0], []).append({"kind": e[1], "at": e[2], "actor": e[3], "data": json.loads(e[4])})
+    for e in store.db.execute("SELECT escalation_id, kind, at, actor, data, id FROM events ORDER BY escalation_id, at, id"):
+        if (data := store_module.usable(e[0], e[5], e[1], e[2], e[4])) is not None:  # an unusable one: skipped, warned
+            events.setdefault(e[0], []).append({"kind": e[1], "at": e[2], "actor": e[3], "data": data})
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS) if fmt == "csv" else None
     if writer:
         writer.writeheader()

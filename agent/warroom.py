@@ -26,7 +26,7 @@ from .errors import UsageError
 from .policy import DEFAULT_ROLES, Policy
 from .recovery import executive
 from .schemas import Escalation, Severity
-from .store import Store, parse_id
+from .store import Store, parse_id, serialised
 from .wording import format_time
 
 WAR_ROOM_SEVERITIES = (Severity.SEV1, Severity.SEV2)
@@ -153,6 +153,7 @@ def checklist(esc: Escalation, policy: Policy, channel: str, cadence: str, next_
     return items
 
 
+@serialised
 def open_room(store: Store, ident: str, *, commander: str | None, roles: list[str] = (), force: bool = False,
               at: datetime | None = None, actor: str = "cli") -> tuple[Escalation, Room, list[str]]:
     """Open the war room (or hand over command / fill roles in one already open). Returns what changed."""
@@ -204,6 +205,7 @@ def open_room(store: Store, ident: str, *, commander: str | None, roles: list[st
     return esc, room(esc, policy), changed
 
 
+@serialised
 def check(store: Store, ident: str, n: int, *, at: datetime | None = None, actor: str = "cli") -> tuple[Escalation, Room]:
     """Tick checklist item N."""
     esc = store.get(ident)

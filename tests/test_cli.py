@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from agent.faces.cli import cli
-from conftest import EXAMPLES
+from conftest import EXAMPLES, ok
 
 OUTAGE = EXAMPLES / "login-outage.txt"
 
@@ -96,9 +96,9 @@ def test_low_severity_acknowledgment_is_not_urgent_and_promises_update_by_resolu
 
 
 def test_list_orders_most_urgent_first(db_path):
-    run(db_path, "triage", str(EXAMPLES / "typo-invoice.txt"), "--customer", "Globex")
-    run(db_path, "triage", str(EXAMPLES / "data-export-slow.txt"), "--customer", "Initech")
-    run(db_path, "triage", str(OUTAGE), "--customer", "Acme")
+    ok(db_path, "triage", str(EXAMPLES / "typo-invoice.txt"), "--customer", "Globex")
+    ok(db_path, "triage", str(EXAMPLES / "data-export-slow.txt"), "--customer", "Initech")
+    ok(db_path, "triage", str(OUTAGE), "--customer", "Acme")
     result = run(db_path, "list")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()[1:]
@@ -113,7 +113,7 @@ def test_list_says_so_when_empty(db_path):
 
 
 def test_show_prints_the_record(db_path):
-    run(db_path, "triage", str(OUTAGE), "--customer", "Acme Corp", "--owner", "Sam Rivera",
+    ok(db_path, "triage", str(OUTAGE), "--customer", "Acme Corp", "--owner", "Sam Rivera",
         "--at", "2026-11-25T09:00:00+00:00")
     result = run(db_path, "show", "ESC-1")
     assert result.exit_code == 0
@@ -132,7 +132,7 @@ def test_show_prints_the_record(db_path):
 
 
 def test_show_json_round_trips_the_record(db_path):
-    run(db_path, "triage", str(OUTAGE), "--customer", "Acme")
+    ok(db_path, "triage", str(OUTAGE), "--customer", "Acme")
     data = json.loads(run(db_path, "show", "ESC-1", "--json").stdout)
     assert data["id"] == "ESC-1" and data["severity"] == "SEV-1"
     assert [e["kind"] for e in data["events"]][:2] == ["opened", "triaged"]
@@ -192,7 +192,7 @@ def test_other_encodings_are_read_when_named(db_path, tmp_path):
     path = tmp_path / "cp1252.txt"
     path.write_bytes("Our caf\u00e9 till system is down for everyone \u2013 nobody can take payments.".encode("cp1252"))
     data = triage_json(db_path, str(path), "--customer", "Bistro", "--encoding", "cp1252")
-    assert "café" in data["summary"] or "café" in json.dumps(data["questions"], ensure_ascii=False)
+    assert data["summary"] == "Our café till system is down for everyone – nobody can take payments"
     assert data["severity"] == "SEV-1"
 
 
@@ -203,7 +203,8 @@ def test_template_syntax_in_complaint_and_name_appears_literally(db_path):
     assert "{{ customer.name }} Ltd" in data["customer"]
     assert "Hi {% if x %}Ann," in body
     assert "and 49 and" not in body and "and 49 and" not in data["summary"]
-    assert "{{ 7*7 }}" in data["summary"] or "{{ 7*7 }}" in body or "{{ config.SECRET }}" in body
+    assert data["summary"] == "Our {{ config.SECRET }} page shows {% raw %} and {{ 7*7 }} and all our orders are gone"
+    assert "{{ 7*7 }}" in body and "{{ config.SECRET }}" in body
 
 
 def test_control_characters_are_stripped_not_stored(db_path):
@@ -215,7 +216,7 @@ def test_control_characters_are_stripped_not_stored(db_path):
 
 
 def test_a_locked_database_waits_then_fails_clearly(db_path, monkeypatch):
-    run(db_path, "triage", "--text", "Our exports are broken.", "--customer", "Acme")
+    ok(db_path, "triage", "--text", "Our exports are broken.", "--customer", "Acme")
     monkeypatch.setenv("ESCALATE_BUSY_TIMEOUT", "0.2")
     blocker = sqlite3.connect(db_path, isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")
@@ -290,9 +291,9 @@ def test_python_dash_m_agent_cli_keeps_every_command():
 
 
 def test_the_timeline_is_in_real_time_order_whatever_the_offsets(db_path):
-    run(db_path, "triage", "--text", "Exports are broken for all 60 users.", "--customer", "Acme",
+    ok(db_path, "triage", "--text", "Exports are broken for all 60 users.", "--customer", "Acme",
         "--at", "2026-01-05T09:00:00+01:00")  # 08:00 UTC
-    run(db_path, "ack", "ESC-1", "--at", "2026-01-05T08:30:00+00:00")  # after opening, though "08:30" < "09:00" as text
+    ok(db_path, "ack", "ESC-1", "--at", "2026-01-05T08:30:00+00:00")  # after opening, though "08:30" < "09:00" as text
     data = json.loads(run(db_path, "show", "ESC-1", "--json").stdout)
     kinds = [e["kind"] for e in data["events"]]
     assert kinds.index("opened") < kinds.index("ack")

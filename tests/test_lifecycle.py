@@ -246,11 +246,12 @@ def test_steps_recorded_in_order_and_notes_may_be_backfilled_earlier(db_path):
     assert shown(db_path)["owner"] == "Sam Rivera"
 
 
-def test_without_at_the_step_happens_now(db_path):
+def test_without_at_the_step_happens_now(db_path, monkeypatch):
+    monkeypatch.setenv("ESCALATE_ACTOR", "robin")
     opened(db_path)
     ok(db_path, "ack", "ESC-1")
     ack = [e for e in shown(db_path)["events"] if e["kind"] == "ack"][0]
     assert ack["at"] == FROZEN_NOW.isoformat()
-    assert ack["actor"]  # $ESCALATE_ACTOR, $USER or "cli"
+    assert ack["actor"] == "robin"  # $ESCALATE_ACTOR, else $USER, else "cli"
     ok(db_path, "update", "ESC-1", "--actor", "dana")
     assert shown(db_path)["events"][-1]["actor"] == "dana"

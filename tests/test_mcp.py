@@ -291,7 +291,7 @@ def test_mcp_command_takes_the_db_from_escalate_db(monkeypatch, tmp_path):
     monkeypatch.setattr(mcp_face, "serve", lambda **kw: seen.update(kw))
     result = CliRunner().invoke(cli, ["mcp", "--engine", "offline"], env={"ESCALATE_DB": str(tmp_path / "env.db")})
     assert result.exit_code == 0, result.output
-    assert seen == {"db_path": str(tmp_path / "env.db"), "policy_path": None, "engine": "offline", "model": None}
+    assert seen == {"db_path": str(tmp_path / "env.db"), "policy_path": None, "engine": "offline", "model": None, "actor": None}
 
 
 def test_mcp_without_the_extra_names_it_and_exits_2(monkeypatch):

@@ -93,7 +93,7 @@ def test_a_bad_row_names_its_line_and_stores_nothing(tmp_path):
 
 def test_export_then_import_reproduces_the_metrics(imported, tmp_path):
     with Store(imported) as store:
-        run(imported, "csat", "ESC-3", "4.5")
+        ok(imported, "csat", "ESC-3", "4.5")
         run(imported, "outcome", "ESC-3", "retained")
         for (month,) in store.db.execute("SELECT DISTINCT month FROM clock_projection").fetchall():
             run(imported, "tickets", "--period", month, "--count", "5000")

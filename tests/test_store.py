@@ -21,7 +21,7 @@ COMPLAINT = "Since 8am every request to your API returns 503 and none of our 120
 def test_open_applies_migrations_once_and_enables_wal(db_path):
     Store(db_path).close()
     with Store(db_path) as store:
-        names = [r["name"] for r in store.db.query("SELECT name FROM _migrations")]
+        names = [r["name"] for r in store.db.query("SELECT name FROM _migrations ORDER BY rowid")]  # applied in list order
         assert names == [fn.__name__ for fn in MIGRATIONS]
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert {"escalations", "events", "model_calls", "drafts"} <= set(store.db.table_names())
@@ -67,9 +67,13 @@ def test_events_are_append_only_history(store, policy):
                      policy=policy, at=OPENED)
     triage_complaint(text="Our invoices show the wrong VAT number.", customer="B", tier="standard", store=store,
                      engine=OfflineEngine(policy), policy=policy, at=OPENED)
-    first = [dict(r) for r in store.db.query("SELECT * FROM events WHERE escalation_id = 1")]
-    assert all(e["escalation_id"] == 1 for e in first)
-    assert len(list(store.db.query("SELECT id FROM events"))) == 6
+    before = [tuple(r) for r in store.db.execute("SELECT id, escalation_id, kind, data FROM events ORDER BY id")]
+    assert [(e[1], e[2]) for e in before] == [(1, "opened"), (1, "triaged"), (1, "draft_saved"),
+                                              (2, "opened"), (2, "triaged"), (2, "draft_saved")]
+    for statement in ("UPDATE events SET kind = 'closed' WHERE escalation_id = 1", "DELETE FROM events WHERE id = 1"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            store.db.execute(statement)
+    assert [tuple(r) for r in store.db.execute("SELECT id, escalation_id, kind, data FROM events ORDER BY id")] == before
 
 
 def test_interrupted_triage_is_reported_not_half_shown(store, policy):

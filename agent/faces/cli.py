@@ -38,14 +38,26 @@ timeout_option = click.option("--timeout", type=click.FloatRange(min=0.1, max=60
 class Group(click.Group):
     """Turns library errors into one line on stderr and an exit code; never a traceback."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for arg in args:  # bytes that are not UTF-8 reach Python as lone surrogates: refuse them here, once
+            bad = next((i for i, ch in enumerate(arg) if "\udc80" <= ch <= "\udcff"), None)
+            if bad is not None:
+                raise click.UsageError(f"argument {arg.encode('utf-8', 'surrogateescape')[:40]!r} is not valid UTF-8 "
+                                       f"(byte {bad}): pass text in UTF-8", ctx)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("interrupted: what was stored before this command is kept; the command itself wrote nothing", err=True)
-            sys.exit(130)
+            from ..store import kept_summary
+
+            click.echo(f"interrupted: {kept_summary()}", err=True)
+            sys.exit(143 if _terminated else 130)
+        except BrokenPipeError:
+            _quiet_pipe()
         except Exception as exc:
             from ..errors import EscalateError
 
@@ -113,6 +125,11 @@ def _parse_at(value: str | None, flag: str = "--at"):
         raise UsageError(f"{flag} {value!r} is not an ISO 8601 time, e.g. 2026-11-28T09:00:00+01:00")
     if moment.tzinfo is None:
         raise UsageError(f"{flag} needs a time zone offset, e.g. 2026-11-28T09:00:00+01:00")
+    from ..event_data import EARLIEST_YEAR
+    from ..store import now
+
+    if flag == "--now" and not EARLIEST_YEAR <= moment.year <= now().year + 10:  # the clocks would walk centuries
+        raise UsageError(f"{flag} {value!r} is outside {EARLIEST_YEAR} to {now().year + 10}")
     return moment
 
 
@@ -488,6 +505,8 @@ def lint_(obj: Context, file, escalation_id, kind, as_json):
     from ..errors import UsageError
 
     text = _read_source(file, None, "utf-8")
+    if not text.strip():
+        raise UsageError("the text is empty: lint the message you mean to send")
     if len(text) > 100_000:
         raise UsageError(f"the text is {len(text):,} characters, over the 100,000 limit: lint one message at a time")
     with obj.store() as store:
@@ -554,8 +573,40 @@ def eval_(obj: Context, suites, cases_file, engine, model, limit, as_json, gate,
         sys.exit(1)
 
 
+_terminated = False
+
+
+def _on_sigterm(signum, frame) -> None:
+    """SIGTERM ends a command like Ctrl-C: the open transaction rolls back and the message says what was kept."""
+    global _terminated
+    _terminated = True
+    raise KeyboardInterrupt
+
+
+def _quiet_pipe() -> None:
+    """The reader went away (`escalate export | head`): stop quietly, as `cat` does, exit 0."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (a test runner): nothing more to silence
+        pass
+    sys.exit(0)
+
+
 def main() -> None:
-    cli(prog_name="escalate")
+    import signal
+
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        cli(prog_name="escalate")
+    except BrokenPipeError:  # raised while click flushed its own output
+        _quiet_pipe()
+    except SystemExit:
+        try:
+            sys.stdout.flush()  # flush now, not at interpreter exit where a closed pipe prints a traceback-like line
+        except BrokenPipeError:
+            _quiet_pipe()
+        raise
 
 
 # Command groups that live in their own modules register themselves on `cli` when imported.

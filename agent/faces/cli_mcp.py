@@ -17,8 +17,10 @@ EXTRA_HINT = "pip install 'escalation-handler[mcp]' (the [mcp] extra)"
 @click.option("--engine", default="auto", show_default=True, type=click.Choice(["auto", "anthropic", "offline"]),
               help="Engine for triage and drafts when a tool call does not name one (auto = anthropic when ANTHROPIC_API_KEY is set).")
 @click.option("--model", help="Claude model for the anthropic engine.")
+@click.option("--actor", help="Who the server's writes are recorded as (default: $ESCALATE_ACTOR, else 'mcp'); "
+                              "a name a client sends is kept only as \"via MCP, said to be …\".")
 @click.pass_obj
-def mcp_(obj: Context, engine: str, model: str | None):
+def mcp_(obj: Context, engine: str, model: str | None, actor: str | None):
     """Serve triage, the board, lifecycle steps, drafts, lint, recovery and metrics as MCP tools on stdio.
 
     \b
@@ -33,4 +35,4 @@ def mcp_(obj: Context, engine: str, model: str | None):
         if (exc.name or "").split(".")[0] not in ("mcp", "mcp_types"):
             raise
         raise UsageError(f"`escalate mcp` needs the MCP Python SDK 2.x (mcp>=2.3), which is missing or older: {EXTRA_HINT}")
-    mcp_face.serve(db_path=obj.db_path, policy_path=obj.policy_path, engine=engine, model=model)
+    mcp_face.serve(db_path=obj.db_path, policy_path=obj.policy_path, engine=engine, model=model, actor=actor)

@@ -36,7 +36,7 @@ def metrics(obj: Context, since, until, by, as_json, chart, now_):
     from . import views
     from ..store import now
 
-    moment = _parse_at(now_) or now()
+    moment = _parse_at(now_, "--now") or now()
     with obj.store() as store:
         result, rows = m.compute_with_rows(store, now=moment, since=_day(since, "--since"), until=_day(until, "--until"),
                                            by=by)
@@ -124,7 +124,9 @@ def export(obj: Context, fmt, out):
 
     with obj.store() as store:
         if out:
-            with open(out, "w", encoding="utf-8", newline="") as fh:
+            from ..private import open_private
+
+            with open_private(out, "w", encoding="utf-8", newline="") as fh:
                 n = transfer.export(store, fmt, fh)
             click.echo(f"wrote {n} escalations to {out}", err=True)
         else:

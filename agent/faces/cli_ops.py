@@ -27,3 +27,27 @@ def backup(obj: Context, file: str, force: bool):
         target = store.backup(file)
         count = store.db.execute("SELECT count(*) FROM escalations").fetchone()[0]
     click.echo(f"backed up {count} escalation{'s' if count != 1 else ''} to {target} ({target.stat().st_size:,} bytes, mode 600)")
+
+
+@cli.command()
+@click.option("--fix", is_flag=True, help="Repair what can be repaired safely (file modes, orphans), printing each change.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def doctor(obj: Context, fix: bool, as_json: bool):
+    """Check the database: integrity, unreadable rows and events, orphans, file modes. Exit 1 on a problem left.
+
+    \b
+    escalate doctor
+    escalate doctor --fix
+    """
+    import sys
+
+    from .. import doctor as lib
+    from . import views
+
+    with obj.store() as store:
+        checkup = lib.examine(store, fix=fix, policy=obj.policy() if obj.policy_path else None)
+        path = store.path
+    click.echo(views.dumps(checkup.as_dict()) if as_json else lib.render(checkup, path))
+    if not checkup.healthy:
+        sys.exit(1)

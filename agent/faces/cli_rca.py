@@ -152,9 +152,9 @@ def report(obj: Context, escalation_id, kind, out):
     Exit 1 (and nothing written) when a check fails: a time or event not in the store, an
     inconsistent duration, an action without owner or due date.
     """
-    from pathlib import Path
 
     from .. import report as lib
+    from ..private import write_private
     from ..store import parse_id
 
     if escalation_id.lower() == "status":
@@ -164,7 +164,7 @@ def report(obj: Context, escalation_id, kind, out):
         with obj.store() as store:
             text = status_report.build(store, now(), timezone=obj.policy().timezone)
         if out:
-            Path(out).write_text(text, encoding="utf-8")
+            write_private(out, text)
             click.echo(f"wrote {out}", err=True)
         else:
             click.echo(text, nl=False)
@@ -179,7 +179,7 @@ def report(obj: Context, escalation_id, kind, out):
         click.echo("error: the report failed its checks: " + "; ".join(f.describe() for f in errors), err=True)
         sys.exit(1)
     if out:
-        Path(out).write_text(made.markdown, encoding="utf-8")
+        write_private(out, made.markdown)
         click.echo(f"wrote {out}", err=True)
     else:
         click.echo(made.markdown, nl=False)

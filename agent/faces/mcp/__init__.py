@@ -8,6 +8,9 @@ metrics, the RCA interview). A library error (unknown id, bad input, a step the 
 answer the blameless rules refuse) comes back as an MCP tool error result (isError) with the
 library's own message, and nothing is stored. Tools that change the database say "Changes state"
 in their description and carry `readOnlyHint: false`; the others carry `readOnlyHint: true`.
+log_event can close, force-close or lower a severity: it carries `destructiveHint: true` and such a
+call needs `confirm: true`. Writes are recorded as the server's identity (`escalate mcp --actor`,
+$ESCALATE_ACTOR, else "mcp"); a name the client sends is kept as "(via MCP, said to be …)".
 
 Every call opens the database, does its work and closes it, so the CLI and other processes can
 share the file while the server runs (WAL, busy timeout; see agent/store.py). Protocol messages

@@ -18,10 +18,12 @@ from ...errors import EscalateError
 from ...schemas import Escalation
 from .models import EscalationStatus, RcaProgress, RcaQuestion
 
-READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
+READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 WRITES = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False)
 # A recovery plan is made once and read back after; a pending RCA question is recorded once.
 WRITES_IDEMPOTENT = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+# Can close an escalation, force-close it or lower its severity: such a call needs `confirm: true`.
+DESTRUCTIVE = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=False, open_world_hint=False)
 
 
 @contextmanager
@@ -31,6 +33,10 @@ def _tool_errors() -> Iterator[None]:
         yield
     except EscalateError as exc:
         raise ToolError(str(exc)) from exc
+
+
+def _clean(name: str) -> str:
+    return " ".join("".join(ch for ch in name if ch.isprintable()).split())[:100]
 
 
 def _iso(value: Any) -> Any:
@@ -59,18 +65,23 @@ class Kit:
     """The server being built and the per-call helpers its tools close over."""
 
     def __init__(self, server: MCPServer, *, db_path: Path, policy_file: str | None, engine: str,
-                 model: str | None) -> None:
+                 model: str | None, actor: str | None = None) -> None:
         self.server, self.path, self.policy_file = server, db_path, policy_file
         self.default_engine, self.default_model = engine, model
+        self.identity = _clean(actor or "") or _clean(os.environ.get("ESCALATE_ACTOR", "")) or "mcp"
 
     def store(self):
         from ...store import Store
 
         return Store(self.path)
 
-    @staticmethod
-    def actor_of(actor: str | None) -> str:
-        return (actor or "").strip() or os.environ.get("ESCALATE_ACTOR") or "mcp"
+    def actor_of(self, actor: str | None) -> str:
+        """Who is recorded: the server's configured identity (`escalate mcp --actor`, $ESCALATE_ACTOR), never
+        just what the client says; a name the client gives is kept beside it as a claim."""
+        said = _clean(actor or "")
+        if not said or said == self.identity:
+            return self.identity
+        return f"{self.identity} (via MCP, said to be {said})"
 
     def chosen_engine(self, choice: str | None, policy):
         from ...engines import get_engine

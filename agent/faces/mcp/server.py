@@ -37,7 +37,7 @@ def _version() -> str:
 
 
 def build_server(*, db_path: str | Path | None = None, policy_path: str | Path | None = None,
-                 engine: str = "auto", model: str | None = None) -> MCPServer:
+                 engine: str = "auto", model: str | None = None, actor: str | None = None) -> MCPServer:
     """An MCPServer whose tools read and write the escalation database at `db_path`."""
     from ...store import default_path
 
@@ -46,14 +46,14 @@ def build_server(*, db_path: str | Path | None = None, policy_path: str | Path |
         log_level="DEBUG" if os.environ.get("ESCALATE_DEBUG") else "WARNING",
     )
     kit = Kit(server, db_path=Path(db_path) if db_path else default_path(),
-              policy_file=str(policy_path) if policy_path else None, engine=engine, model=model)
+              policy_file=str(policy_path) if policy_path else None, engine=engine, model=model, actor=actor)
     for tools in (tools_record, tools_followup, tools_rca):
         tools.register(kit)
     return server
 
 
 def serve(*, db_path: str | Path | None = None, policy_path: str | Path | None = None,
-          engine: str = "auto", model: str | None = None) -> None:
+          engine: str = "auto", model: str | None = None, actor: str | None = None) -> None:
     """Check the database and policy, then serve the tools on stdio until the client hangs up."""
     from ...engines import ENGINE_CHOICES
     from ...policy import load_policy
@@ -64,6 +64,6 @@ def serve(*, db_path: str | Path | None = None, policy_path: str | Path | None =
     load_policy(str(policy_path) if policy_path else None)  # a bad policy file fails now, not per call
     with Store(Path(db_path) if db_path else default_path()):
         pass  # opens (and migrates) the database now: a bad path fails before serving
-    server = build_server(db_path=db_path, policy_path=policy_path, engine=engine, model=model)
+    server = build_server(db_path=db_path, policy_path=policy_path, engine=engine, model=model, actor=actor)
     logging.getLogger(__name__).info("serving %s on stdio", SERVER_NAME)
     server.run("stdio")

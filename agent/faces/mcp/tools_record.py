@@ -8,9 +8,20 @@ from pydantic import AwareDatetime, Field
 
 from ...errors import UsageError
 from ...schemas import Severity, Tier
-from .kit import READ_ONLY, WRITES, Kit, _status, _tool_errors
+from .kit import DESTRUCTIVE, READ_ONLY, WRITES, Kit, _status, _tool_errors
 from .models import (TIMELINE_KINDS, Actor, At, Board, BoardRow, DraftKind, DraftResult, EngineChoice, EscalationId,
                      EscalationStatus, EventKind, LintReport)
+
+
+def _needs_confirm(esc, action: str, args: dict) -> None:
+    """Closing, force-closing and lowering the severity happen only when the call says confirm: true."""
+    what = None
+    if action == "close":
+        what = f"force-closes {esc.id} before {esc.customer} confirmed the fix" if args.get("force") else f"closes {esc.id}"
+    elif action == "severity" and int(args["severity"][-1]) > int(esc.severity.value[-1]):
+        what = f"lowers {esc.id} from {esc.severity.value} to {args['severity']}"
+    if what:
+        raise UsageError(f"this {what}: a destructive step; call log_event again with confirm: true if that is intended")
 
 
 def register(kit: Kit) -> None:
@@ -74,7 +85,7 @@ def register(kit: Kit) -> None:
             return Board(as_of=moment.isoformat(), count=len(rows),
                          escalations=[BoardRow.model_validate(r.as_dict()) for r in rows])
 
-    @tool(annotations=WRITES)
+    @tool(annotations=DESTRUCTIVE)
     def log_event(
         escalation_id: EscalationId,
         kind: Annotated[EventKind, Field(description=(
@@ -87,12 +98,16 @@ def register(kit: Kit) -> None:
         owner: Annotated[str | None, Field(description="New owner, for assign.")] = None,
         severity: Annotated[Severity | None, Field(description="New severity, for severity.")] = None,
         force: Annotated[bool, Field(description="close only: close before the customer confirmed (a red flag).")] = False,
+        confirm: Annotated[bool, Field(description=(
+            "Must be true to close, force-close or lower the severity: those take the escalation off the "
+            "board or slow its clocks, and the log keeps them for good."))] = False,
         at: At = None,
         actor: Actor = None,
     ) -> EscalationStatus:
         """Changes state: appends one event to an escalation's timeline (a lifecycle step or a log
         entry) and moves its status and clocks. A step the lifecycle does not allow is refused and
-        nothing is stored."""
+        nothing is stored. Destructive: closing, force-closing or lowering the severity is refused
+        unless `confirm` is true."""
         from ... import lifecycle
 
         with _tool_errors():
@@ -119,6 +134,8 @@ def register(kit: Kit) -> None:
             else:
                 action, args = kind, {}
             with store() as s:
+                if not confirm:
+                    _needs_confirm(s.get(escalation_id), action, args)
                 esc = lifecycle.step(s, escalation_id, action, at=at, actor=actor_of(actor), **args)
                 return _status(s, esc, now())
 
