@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB := $(shell mktemp -u /tmp/escalate-demo-XXXXXX.db)
 
-.PHONY: demo test bench schemas screenshots clean
+.PHONY: demo test bench schemas screenshots drafts-examples clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ cassette-requests: $(VENV)/.installed
 ## schemas: regenerate schemas/*.json from the Pydantic models
 schemas: $(VENV)/.installed
 	$(BIN)/python -m agent.schema_export
+
+## drafts-examples: regenerate the ten example drafts in examples/drafts/ (offline engine)
+drafts-examples: $(VENV)/.installed
+	rm -f examples/drafts/*.md
+	$(BIN)/python -m agent.evals_drafts --examples examples/drafts
 
 clean:
 	rm -rf $(VENV) dist build

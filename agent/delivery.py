@@ -40,15 +40,18 @@ def signer(draft: Draft, esc: Escalation, executive: str | None = None) -> str:
     return esc.owner
 
 
-def as_eml(draft: Draft, esc: Escalation, channel: str, *, executive: str | None = None) -> bytes:
-    """`executive`: the policy's company.executive, the From name of an apology."""
+def as_eml(draft: Draft, esc: Escalation, channel: str | None, *, executive: str | None = None,
+           to_address: str | None = None, from_name: str | None = None) -> bytes:
+    """`executive`: the policy's company.executive, the From name of an apology; `from_name`: who signs
+    (the policy's [team] signer) when known; `to_address`: the contact's address (`--contact-email`)."""
     msg = EmailMessage()
     msg["Subject"] = _one_line(draft.subject)
     sender = _EMAIL.search(channel or "")
-    msg["From"] = _party(signer(draft, esc, executive), sender.group(0) if sender else None)
+    msg["From"] = _party(from_name or signer(draft, esc, executive), sender.group(0) if sender else None)
     recipient = esc.contact or esc.customer
-    address = _EMAIL.search(recipient)
-    msg["To"] = _party(recipient.replace(address.group(0), "").strip(" <>") or recipient, address.group(0)) if address else _party(recipient)
+    address = _EMAIL.search(to_address or "") or _EMAIL.search(recipient)
+    name = recipient.replace(address.group(0), "").strip(" <>") if address else recipient
+    msg["To"] = _party(name or recipient, address.group(0)) if address else _party(recipient)
     msg["Date"] = format_datetime(now())
     msg["X-Escalation-Id"] = esc.id
     msg.set_content(draft.body)
@@ -67,13 +70,15 @@ def check(out: str | None = None, webhook: str | None = None) -> None:
         raise UsageError(f"--webhook {webhook!r}: give an http(s) URL")
 
 
-def write(path: str, draft: Draft, esc: Escalation, channel: str, *, executive: str | None = None) -> Path:
+def write(path: str, draft: Draft, esc: Escalation, channel: str | None, *, executive: str | None = None,
+          to_address: str | None = None, from_name: str | None = None) -> Path:
     check(out=path)
     target = Path(path)
     suffix = target.suffix.lower()
     from .private import write_private  # mode 600: a draft quotes the customer
 
-    write_private(target, as_eml(draft, esc, channel, executive=executive) if suffix == ".eml" else as_markdown(draft, esc))
+    write_private(target, as_eml(draft, esc, channel, executive=executive, to_address=to_address, from_name=from_name)
+                  if suffix == ".eml" else as_markdown(draft, esc))
     return target
 
 

@@ -7,16 +7,20 @@ Either way lint checks and corrects the draft before it is saved.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from . import board, lint, recovery, rules
+from . import board, draft_checks, draft_facts, issue, lint, recovery, rules
+from .draft_facts import CUSTOMER_TEAM, promised_update
 from .errors import EngineError, UsageError
-from .policy import Policy
+from .policy import DEFAULT as DEFAULT_POLICY, Policy
 from .prompts import prompt_hash, render
 from .schemas import Draft, Escalation, Triage
 from .store import Store, now, parse_id
-from .wording import format_time, headline, lower_first, second_person, without_leading_time
+from .complaint import customer_words
+from .editing import contact_email_of
+from .team import Signer, sender as team_sender
+from .wording import format_time, second_person
 
 KINDS = ("acknowledgment", "update", "resolution", "apology", "internal", "summary")
 AUDIENCES = ("customer", "internal", "exec")
@@ -27,13 +31,22 @@ def template(kind: str) -> str:
     return f"messages/{kind}.j2"
 
 
-def _impact_phrase(triage: Triage) -> str | None:
+def template_for(kind: str, audience: str) -> str:
+    """Customer drafts each have their own template; `--to internal` is the internal brief and
+    `--to exec` the executive brief, whatever the kind."""
+    if audience == "customer" or kind == "internal":
+        return template(kind)
+    return template("internal" if audience == "internal" else "exec")
+
+
+def _impact_phrase(triage: Triage, said: str = "") -> str | None:
+    """What it costs, unless the issue statement already says it ("none of your 14 warehouses…")."""
     users = triage.impact.users_affected
     money = triage.impact.revenue_at_risk
     parts = []
-    if users.evidence != "unknown":
+    if users.evidence != "unknown" and users.evidence.lower() not in said.lower():
         parts.append(f"it affects {users.assessment}")
-    if money.evidence != "unknown":
+    if money.evidence != "unknown" and money.evidence.lower() not in said.lower():
         parts.append(f"it puts {money.evidence} at risk")
     return " and ".join(parts) or None
 
@@ -57,8 +70,11 @@ def _when(esc: Escalation, kind: str) -> datetime | None:
     return next((e.at for e in esc.events if e.kind == kind), None)
 
 
-def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | None = None) -> dict:
-    """Every fact a draft may use, from the record, its events and its clocks."""
+def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | None = None, *,
+            kind: str = "update", audience: str = "customer") -> dict:
+    """Every fact a draft may use, from the record, its events and its clocks, as of `moment`."""
+    from .warroom import workarounds as logged_workarounds
+
     t = esc.triage
     tz = esc.sla.timezone
     team = policy.teams[esc.type]
@@ -66,11 +82,17 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
     workarounds = _logged(esc, "workaround")
     workaround = workarounds[-1] if workarounds else (
         second_person(stated.removeprefix("Yes: ")) if stated and stated.startswith("Yes: ") else None)
+    eta = next((w["permanent_fix_eta"] for w in reversed(logged_workarounds(esc)) if w["permanent_fix_eta"]), None)
     # The live clocks (they follow `escalate severity`, pauses and acknowledgments), else the triage plan.
     clocks = {c.name: c for c in row.clocks} if row else {}
     update_clock, resolution_clock = clocks.get("update"), clocks.get("resolution")
-    next_update = update_clock.due if update_clock and update_clock.due else esc.sla.next_update_due
+    update_due = update_clock.due if update_clock and update_clock.due else esc.sla.next_update_due
     resolution_due = resolution_clock.due if resolution_clock and resolution_clock.due else esc.sla.resolution_due
+    # Every promised time is still ahead at the moment of drafting: an overdue update is promised one
+    # interval from now (the missed one is for internal eyes only).
+    next_update = promised_update(esc, policy, moment, update_due)
+    missed_update = update_due if update_due and update_due <= moment and next_update else None
+    target_ahead = resolution_due > moment
     # Routing and stakeholders of the current severity, not the triage-time ones.
     routing = rules.route(policy, esc.type, esc.severity)
     stakeholders = list(policy.for_severity(esc.severity, esc.tier).stakeholders)
@@ -79,11 +101,27 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
                         "reason": (changes[-1].data.get("reason") or "").strip().rstrip(".")} if changes else None)
     resolved_at = _when(esc, "resolved")
     level = recovery.impact_level(esc, moment, resolved_at)
+    max_credit = policy.recovery[level.level].max_credit_months
     resolved_event = next((e for e in esc.events if e.kind == "resolved"), None)
-    timeline = [(format_time(e.at.astimezone(esc.sla.opened_at.tzinfo), tz), _timeline_text(e))
-                for e in esc.events if _timeline_text(e)]
-    issue = second_person(t.summary.rstrip(".!?…"))
+    timeline = [(format_time(e.at, tz), _timeline_text(e)) for e in esc.events if _timeline_text(e)]
+    said = issue.phrases(esc.summary, issue.addressed(esc))
+    default_channel = DEFAULT_CHANNELS.get(esc.type.value)
+    who = team_sender(policy.team, kind=kind, audience=audience, owner=esc.owner,
+                      team_channel=None if team.channel == default_channel else team.channel,
+                      executive=Signer(name=policy.company.executive, title=policy.company.executive_title),
+                      company="" if policy.company.name == "Customer Support" else policy.company.name)
+    senior = team_sender(policy.team, kind="exec", audience="exec", owner=esc.owner, team_channel=None)
+    senior_name = (f"{senior.name}, our {senior.title}," if senior.title and senior.name != esc.owner
+                   else "our support manager")
+    # Unassigned (the routed team's default owner) and a named person signing: the customer's contact is that person.
+    contact = who.name if esc.owner == team.owner and who.title and audience == "customer" else esc.owner
+    answers = draft_facts.answers(esc, policy, moment, next_update=next_update, signer=who.name,
+                                  senior=senior_name, channel=who.channel)
+    rca_done = any(e.kind == "rca_completed" for e in esc.events)
+    users, money = t.impact.users_affected, t.impact.revenue_at_risk
+    own = " ".join(draft_facts.customer_texts(esc))
     return {
+        "kind": kind,
         "customer": esc.customer,
         "greeting": f"Hi {esc.contact}" if esc.contact else f"Hello {esc.customer} team",
         "escalation_id": esc.id,
@@ -96,41 +134,72 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
         "tier": esc.tier.value,
         "status": esc.status,
         "urgent": esc.severity.rank <= 2,
-        "issue": headline(t.summary),
-        "issue_lower": lower_first(issue),
-        "problem": lower_first(second_person(without_leading_time(t.summary.rstrip(".!?…")))),
-        "impact": _impact_phrase(t),
+        "issue": said["subject"],
+        "issue_lower": said["clause"],
+        "problem": said["about"].removeprefix("the issue where ").removeprefix("the issue "),
+        "about": said["about"],
+        "issue_quoted": issue.is_quote(esc.summary),
+        "impact": _impact_phrase(t, esc.summary),
+        "users_affected": users.assessment if users.evidence != "unknown" else None,
+        "revenue_at_risk": money.evidence if money.evidence != "unknown" else None,
         "impact_level": level.level,
+        "max_credit_months": max_credit,
+        "decision_needed": draft_facts.exec_decision(esc, level.level, max_credit, bool(resolved_at)),
         "team": routing.team,
+        "customer_team": CUSTOMER_TEAM[esc.type.value],
         "routing_tier": routing.tier,
         "stakeholders": ", ".join(s for s in stakeholders if s != "customer") or "our team",
         "stakeholder_list": stakeholders,
         "workaround": workaround,
+        "permanent_fix_eta": format_time(eta, tz) if eta and eta > moment else None,
         "actions": _logged(esc, "action"),
         "hypotheses": _logged(esc, "hypothesis"),
         "decisions": _logged(esc, "decision"),
-        "follow_ups": (SECURITY_FOLLOW_UPS if esc.type.value == "security"
-                       else [q.follow_up for q in t.questions if q.follow_up][:3]),
-        "next_update": format_time(next_update, tz) if next_update and esc.status not in ("resolved", "confirmed", "closed") else None,
-        "resolution_due": format_time(resolution_due, tz),
-        "opened": format_time(esc.opened_at.astimezone(esc.sla.opened_at.tzinfo), tz),
-        "resolved": format_time(resolved_at.astimezone(esc.sla.opened_at.tzinfo), tz) if resolved_at else None,
+        "follow_ups": [q for q in (SECURITY_FOLLOW_UPS if esc.type.value == "security"
+                                   else [q.follow_up for q in t.questions if q.follow_up]) if not _already_said(q, t, own)][:3],
+        "next_update": format_time(next_update, tz) if next_update else None,
+        "missed_update": format_time(missed_update, tz) if missed_update else None,
+        "resolution_due": format_time(resolution_due, tz) if target_ahead else None,
+        "resolution_breached": format_time(resolution_due, tz) if not target_ahead else None,
+        "opened": format_time(esc.opened_at, tz),
+        "resolved": format_time(resolved_at, tz) if resolved_at else None,
         "resolution_summary": (resolved_event.data.get("summary") if resolved_event else None),
         "confirmed": esc.status in ("confirmed", "closed"),
+        "rca_done": rca_done,
         "timeline": timeline,
-        "owner": esc.owner,
+        "owner": contact,
         "contact": esc.contact,
-        "channel": team.channel,
-        "company": policy.company.name,
+        "channel": who.channel,
+        "signature": who.signature,
+        "signer": who.name,
+        "signer_is_person": bool(who.title) or who.name == esc.owner,
+        "sender_warning": who.warning,
+        "requests": [{"kind": a.kind, "label": REQUEST_LABELS[a.kind], "words": a.words, "answer": a.sentence} for a in answers],
+        "answers": answers,
+        "company": who.company or policy.company.name,  # team templates may sign with it; ours use `signature`
         "executive": policy.company.executive,
         "executive_title": policy.company.executive_title,
-        "rationale": t.rationale,
+        "rationale": issue.close_quotes(t.rationale),
         "severity_change": severity_change,
-        "summary": t.summary,
-        # The summary in the customer's own words, addressed back to them ("your agents", not "our agents").
-        "what_happened": second_person(t.summary.rstrip(".!?…")) + ".",
-        "complaint_excerpt": esc.complaint[:400],
+        "summary": esc.summary,
+        # The summary addressed back to the customer ("your agents", not "our agents"), or their words quoted.
+        "what_happened": said["sentence"],
+        "complaint_excerpt": customer_words(esc.complaint)[:400],
     }
+
+
+REQUEST_LABELS = {"call": "a call", "senior": "someone senior", "written_rca": "a written root cause",
+                  "credit": "a credit or refund", "deadline": "a deadline", "channel": "a preferred channel"}
+# The shipped policy's placeholder channels: never printed as if they were a real address.
+DEFAULT_CHANNELS = {k: v["channel"] for k, v in DEFAULT_POLICY["teams"].items()}
+
+
+def _already_said(question: str, t: Triage, text: str = "") -> bool:
+    """A follow-up for what the customer already told us is not asked again."""
+    key = next((q.key for q in t.questions if q.follow_up == question), None)
+    if key == "business_impact" and (draft_facts.states_impact(text) or _impact_phrase(t)):
+        return True
+    return key is not None and any(q.key == key and q.answer for q in t.questions)
 
 
 def _timeline_text(e) -> str | None:
@@ -151,7 +220,7 @@ def lint_context(esc: Escalation, policy: Policy, kind: str, audience: str, ctx:
         kind=kind,
         audience=audience,
         next_update=ctx["next_update"],
-        owner=esc.owner,
+        owner=ctx["owner"],
         channel=ctx["channel"],
         confirmed=ctx["confirmed"],
         max_credit_months=policy.recovery[ctx["impact_level"]].max_credit_months,
@@ -164,8 +233,20 @@ def lint_context(esc: Escalation, policy: Policy, kind: str, audience: str, ctx:
     )
 
 
-def render_offline(kind: str, ctx: dict) -> Draft:
-    text = render(template(kind), **ctx)
+def check_facts(esc: Escalation, policy: Policy, ctx: dict, moment: datetime, audience: str) -> draft_checks.Facts:
+    """What the record says, for the checks every draft must pass (agent/draft_checks.py)."""
+    own = " ".join(draft_facts.customer_texts(esc))
+    names = {t.name for t in policy.teams.values()} | set(policy.tier_by_severity.values())
+    return draft_checks.Facts(
+        moment=moment, timezone=esc.sla.timezone, audience=audience, escalation_id=esc.id, severity=esc.severity.value,
+        complaint=esc.complaint, next_update=ctx["next_update"], owner=esc.owner, hypotheses=ctx["hypotheses"],
+        team_names=sorted(n for n in names if n and n.lower() not in own.lower()), criteria=ctx["severity_criteria"],
+        answers=[a.sentence for a in ctx["answers"]], customer_text=[esc.complaint, esc.customer, esc.contact or ""],
+    )
+
+
+def render_offline(kind: str, ctx: dict, name: str | None = None) -> Draft:
+    text = render(name or template(kind), **ctx)
     subject, _, body = text.partition("\n")
     return Draft(kind=kind, subject=subject.strip(), body=body.strip() + "\n", engine="offline")
 
@@ -176,6 +257,10 @@ class DraftOutcome:
     result: lint.LintResult
     escalation: Escalation
     fallback_reason: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    signer: str | None = None          # who signs: the .eml's From name
+    channel: str | None = None         # how the customer reaches us: the .eml's From address when it has one
+    contact_email: str | None = None   # the customer contact's address: the .eml's To
 
 
 def create(store: Store, ident: str, kind: str, *, audience: str | None = None, engine=None,
@@ -195,18 +280,20 @@ def create(store: Store, ident: str, kind: str, *, audience: str | None = None, 
     number = parse_id(esc.id)
     moment = moment or now()
     policy = store.policy_of(number)
-    ctx = context(esc, policy, moment, board.one(store, number, moment))
+    ctx = context(esc, policy, moment, board.one(store, number, moment), kind=kind, audience=audience)
     ctx["audience"] = audience
+    ctx["kind"] = kind
+    name = template_for(kind, audience)
     fallback = None
     draft = None
     calls = []
     if engine is not None and getattr(engine, "name", "offline") == "anthropic":
         try:
-            draft, calls = engine.draft(kind, audience, ctx, template(kind))
+            draft, calls = engine.draft(kind, audience, ctx, name)
         except EngineError as exc:
             fallback, calls = str(exc), exc.calls
     if draft is None:
-        draft = render_offline(kind, ctx)
+        draft = render_offline(kind, ctx, name)
     body_ctx = lint_context(esc, policy, kind, audience, ctx)
     result = lint.lint(draft.body, body_ctx)
     subject_ctx = lint.LintContext(kind="subject", audience="internal", confirmed=ctx["confirmed"],
@@ -214,11 +301,20 @@ def create(store: Store, ident: str, kind: str, *, audience: str | None = None, 
     subject_result = lint.lint(draft.subject, subject_ctx)
     subject = " ".join(subject_result.text.split())
     if not subject:  # lint removed the whole line (a blaming subject): the template's subject stands in, linted too
-        subject_result = lint.lint(render_offline(kind, ctx).subject, subject_ctx)
+        subject_result = lint.lint(render_offline(kind, ctx, name).subject, subject_ctx)
         subject = " ".join(subject_result.text.split())
-    final = draft.model_copy(update={"body": result.text, "subject": subject})
-    findings = result.findings + subject_result.findings
-    store.save_draft(number, final, prompt_hash(template(kind)), findings=[f.model_dump(mode="json") for f in findings],
-                     passed=result.passed and subject_result.passed, audience=audience, actor=actor, at=moment,
-                     calls=calls, fallback_reason=fallback)
-    return DraftOutcome(final, lint.LintResult(final.body, findings), store.get(number), fallback)
+    body, checked = draft_checks.audit(result.text, check_facts(esc, policy, ctx, moment, audience), subject=subject,
+                                       skip=("placeholder",), warn=("request_unanswered",))
+    final = draft.model_copy(update={"body": body, "subject": subject})
+    findings = result.findings + subject_result.findings + checked
+    passed = result.passed and subject_result.passed and lint.LintResult(body, checked).passed
+    # The promises this draft makes; they become commitments when it is sent (`escalate ack` / `update`).
+    promises = draft_facts.promises([a for a in ctx["answers"] if a.sentence in final.body], owner=ctx["signer"]) \
+        if passed and audience == "customer" else []
+    store.save_draft(number, final, prompt_hash(name), findings=[f.model_dump(mode="json") for f in findings],
+                     passed=passed, audience=audience, actor=actor, at=moment,
+                     calls=calls, fallback_reason=fallback, promises=promises)
+    warnings = [ctx["sender_warning"]] if ctx["sender_warning"] and audience != "internal" else []
+    after = store.get(number)
+    return DraftOutcome(final, lint.LintResult(final.body, findings), after, fallback, warnings,
+                        signer=ctx["signer"] if ctx["signer_is_person"] else None, channel=ctx["channel"], contact_email=contact_email_of(after.events))

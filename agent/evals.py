@@ -34,7 +34,16 @@ from .schemas import EscalationType, Severity, Tier
 
 ROOT = Path(__file__).resolve().parent.parent
 LEVELS = [s.value for s in Severity]
-SUITES = ("severity", "security", "scenarios", "drafts", "rca")
+# One suite per dataset file (../shared/datasets), then the written scenarios, drafts and RCA files.
+DATASET_SUITES = {
+    "status": "status_incidents_dev.jsonl",
+    "jira": "apache_jira_dev.jsonl",
+    "ohira": "apache_ohira_dev.jsonl",
+    "chromium": "chromium_security_dev.jsonl",
+    "cfpb": "cfpb_complaints_dev.jsonl",
+}
+SUITES = (*DATASET_SUITES, "scenarios", "drafts", "rca")
+ALIASES = {"severity": "status", "security": "cfpb"}  # the suites' names before the dataset suites
 BATCH_MIN_CASES = 50  # a triage suite this large goes through the Message Batches API
 BATCH_DISCOUNT = 0.5
 # USD per million tokens: input, output, cache write (5 min), cache read, cache write (1 h). Source: Anthropic's
@@ -133,10 +142,10 @@ def load_jsonl(path: Path, *, source: str | None = None, id_prefix: str = "") ->
 
 
 def suite_cases(name: str) -> list[Case]:
-    if name == "severity":
-        return load_jsonl(datasets_dir() / "status_incidents_dev.jsonl", source="status_incidents_dev.jsonl", id_prefix="status:")
-    if name == "security":
-        return load_jsonl(datasets_dir() / "cfpb_complaints_dev.jsonl", source="cfpb_complaints_dev.jsonl", id_prefix="cfpb:")
+    name = ALIASES.get(name, name)
+    if name in DATASET_SUITES:
+        file = DATASET_SUITES[name]
+        return load_jsonl(datasets_dir() / file, source=file, id_prefix=name + ":")
     if name in ("scenarios", "drafts"):
         return load_jsonl(cases_dir() / "scenarios.jsonl")
     if name == "rca":
@@ -201,6 +210,8 @@ def severity_metrics(gold: list[str], pred: list[str]) -> dict:
         "within_one": round(sum(abs(rank[g] - rank[p]) <= 1 for g, p in zip(gold, pred)) / n, 3) if n else 0.0,
         "high_low_f1": round(_f1(hp, hr), 3),
         "under_severity_rate": round(under / len(under_pool), 3) if under_pool else 0.0,
+        "sev1_rated_low": round(sum(p in ("SEV-3", "SEV-4") for g, p in zip(gold, pred) if g == "SEV-1")
+                                / max(1, sum(g == "SEV-1" for g in gold)), 3),
         "per_class": per_class,
         "confusion": confusion,
     }
@@ -212,9 +223,13 @@ def security_metrics(gold: list[bool], pred: list[bool]) -> dict:
     fn = sum(g and not p for g, p in zip(gold, pred))
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
+    negatives = sum(not g for g in gold)
+    false_alarms = fp / negatives if negatives else 0.0
     return {
         "n": len(gold),
         "security_recall": round(recall, 3),
+        "false_alarm_rate": round(false_alarms, 3),
+        "g_measure": round(_f1(recall, 1 - false_alarms), 3),
         "security_precision": round(precision, 3),
         "security_f1": round(_f1(precision, recall), 3),
         "security_accuracy": round(sum(g == p for g, p in zip(gold, pred)) / len(gold), 3) if gold else 0.0,
@@ -304,16 +319,37 @@ class Answered:
         return self.outcome
 
 
+def held_out_engine(engine, policy):
+    """On a dataset suite the offline engine reads each row through the model that did not train on it
+    (agent/model/oof.py), so its figures are cross-validated; other engines are returned as they are."""
+    from .engines.offline import OfflineEngine
+
+    if not isinstance(engine, OfflineEngine):
+        return engine, False
+    from .model.oof import OutOfFold
+
+    return OfflineEngine(policy, model=OutOfFold()), True
+
+
 def run_suite(name: str, *, engine, policy, cases: list[Case] | None = None, limit: int | None = None,
-              batch_min: int | None = None, batch_options: dict | None = None) -> SuiteResult:
+              batch_min: int | None = None, batch_options: dict | None = None, in_sample: bool = False) -> SuiteResult:
     """`batch_min` (default BATCH_MIN_CASES): from this many cases on, an engine with `triage_batch`
-    answers the triage suites through one message batch; `batch_options` go to triage_batch."""
+    answers the triage suites through one message batch; `batch_options` go to triage_batch.
+    On a dataset suite the offline engine is scored on out-of-fold readings unless `in_sample`."""
     from .engines import TriageRequest
     from .triage import clean_complaint, decide
 
+    name = ALIASES.get(name, name)
+    if name == "drafts":  # every draft kind at several moments, scored by the draft checks (agent/evals_drafts.py)
+        from .evals_drafts import run_drafts_suite
+
+        return run_drafts_suite(engine=engine, policy=policy, cases_list=cases, limit=limit)
     cases = cases if cases is not None else suite_cases(name)
     if limit:
         cases = cases[:limit]
+    cross_validated = False
+    if name in DATASET_SUITES and in_sample is False:
+        engine, cross_validated = held_out_engine(engine, policy)
     if name == "rca":
         return run_rca_suite(cases, engine=engine, policy=policy)
     started = time.perf_counter()
@@ -348,8 +384,32 @@ def run_suite(name: str, *, engine, policy, cases: list[Case] | None = None, lim
         scratch.close()
         scratch_dir.cleanup()
     metrics, baseline = score(name, predictions)
-    return SuiteResult(name, engine.name, getattr(engine, "model", None), metrics, baseline, predictions,
+    model_name = "shipped model, out of fold (5-fold CV)" if cross_validated else getattr(engine, "model", None)
+    if name in DATASET_SUITES:
+        baseline["tfidf"] = tfidf_baseline(DATASET_SUITES[name])
+    return SuiteResult(name, engine.name, model_name, metrics, baseline, predictions,
                        time.perf_counter() - started, usage_of(calls, batched=batched))
+
+
+def tfidf_baseline(source: str) -> dict:
+    """TF-IDF + logistic regression trained on the file alone, on the same folds (measured by
+    `escalate model train`, kept in the shipped model's scores), in this module's metric names."""
+    from .model import linear
+
+    try:
+        figures = linear.shipped().scores.get(source, {})
+    except linear.ModelFileError:
+        return {}
+    out = {}
+    sev = figures.get("baseline_tfidf")
+    if sev:
+        out.update({"accuracy": sev["accuracy"], "macro_f1": sev["macro_f1"], "high_low_f1": sev["high_low_f1"],
+                    "within_one": sev["within_one"], "sev1_rated_low": sev["sev1_rated_low"]})
+    sec = figures.get("security_baseline_tfidf")
+    if sec:
+        out.update({"security_recall": sec["recall"], "security_precision": sec["precision"],
+                    "false_alarm_rate": sec["false_alarm_rate"], "g_measure": sec["g_measure"]})
+    return out
 
 
 # -- cost -----------------------------------------------------------------------------------------
@@ -497,9 +557,10 @@ def score(name: str, predictions: list[Prediction]) -> tuple[dict, dict]:
     return metrics, baseline
 
 
-HEADLINE = ("under_severity_rate", "accuracy", "macro_f1", "within_one", "high_low_f1", "type_accuracy",
-            "security_recall", "security_precision", "drafts_passing", "rca_complete", "n")
-LOWER_IS_BETTER = {"under_severity_rate"}
+HEADLINE = ("under_severity_rate", "sev1_rated_low", "accuracy", "macro_f1", "within_one", "high_low_f1",
+            "type_accuracy", "security_recall", "false_alarm_rate", "security_precision", "g_measure",
+            "drafts_passing", "rca_complete", "n")
+LOWER_IS_BETTER = {"under_severity_rate", "sev1_rated_low", "false_alarm_rate"}
 
 
 def record(store, result: SuiteResult) -> None:
@@ -522,7 +583,8 @@ def render(result: SuiteResult) -> str:
     prev = (result.previous or {}).get("metrics", {})
     lines = [f"Suite {result.suite}: {len(result.predictions)} cases, engine {result.engine}"
              + (f" ({result.model})" if result.model else "") + f", {result.seconds:.2f} s"]
-    lines.append(f"  {'metric':<22} {'value':>7} {'baseline':>9} {'previous':>9}")
+    tfidf = b.get("tfidf") or {}
+    lines.append(f"  {'metric':<22} {'value':>7} {'majority':>9} {'tf-idf+lr':>9} {'previous':>9}")
     for key in HEADLINE:
         if key not in m or key == "n":
             continue
@@ -532,7 +594,7 @@ def render(result: SuiteResult) -> str:
         if key in prev and isinstance(prev[key], (int, float)) and prev[key] != m[key]:
             worse = (m[key] > prev[key]) if key in LOWER_IS_BETTER else (m[key] < prev[key])
             delta = "  REGRESSION" if worse else "  improved"
-        lines.append(f"  {key:<22} {fmt(m[key]):>7} {fmt(b.get(key)):>9} {fmt(prev.get(key)):>9}{delta}")
+        lines.append(f"  {key:<22} {fmt(m[key]):>7} {fmt(b.get(key)):>9} {fmt(tfidf.get(key)):>9} {fmt(prev.get(key)):>9}{delta}")
     if "per_class" in m:
         lines.append("  per class       precision  recall  support")
         for level, pc in m["per_class"].items():
@@ -541,6 +603,9 @@ def render(result: SuiteResult) -> str:
         lines.append("    " + " " * 8 + "".join(f"{lv:>7}" for lv in LEVELS))
         for g in LEVELS:
             lines.append(f"    {g:<8}" + "".join(f"{m['confusion'][g][p]:>7}" for p in LEVELS))
+    if m.get("checks"):  # the drafts suite: the share of drafts passing each check
+        lines.append(f"  {m.get('drafts', 0)} drafts; pass rate per check:")
+        lines += [f"    {check:<20} {rate:>7.3f}" for check, rate in m["checks"].items()]
     if m.get("fallbacks"):
         lines.append(f"  fallbacks to offline: {m['fallbacks']}")
     lines.append("  " + render_usage(result.usage))

@@ -18,7 +18,7 @@ from typing import Any, Callable
 from .schemas import Severity
 from .schemas.rca import ACTION_STATUSES
 
-LOG_KINDS = ("note", "action", "hypothesis", "workaround", "decision")
+LOG_KINDS = ("note", "action", "hypothesis", "workaround", "decision", "reply")  # reply: what the customer wrote back
 OUTCOMES = ("retained", "churned", "at-risk")
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2200  # triage refuses openings before 1990; nothing plans past 2200
 

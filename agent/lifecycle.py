@@ -73,6 +73,10 @@ def step(store: Store, ident: str, action: str, *, at: datetime | None = None, a
         moment = _moment(esc, at)
         kind, data, columns = _plan(esc, action, moment, policy, **args)
         _in_order(esc, action, moment)
+        if kind in ("ack", "update"):
+            from .draft_facts import commit_sent  # the promises of the message sent become commitments
+
+            commit_sent(store, number, actor=actor, at=moment)
         store.append(number, kind, actor=actor, at=moment, data=data, columns=columns)
     return store.get(number)
 

@@ -13,9 +13,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import UsageError
+from .team import TeamSection
 from .notify_policy import Notifications
 from .schemas import EscalationType, Severity, Tier
 
+# cost[true severity][rated severity], what the offline engine's choice minimises (agent/model/decide.py):
+# under-rating a real SEV-1 by two or three levels is the expensive mistake; one level too high is cheap.
+DEFAULT_COSTS: dict[str, dict[str, float]] = {
+    "SEV-1": {"SEV-1": 0.0, "SEV-2": 1.0, "SEV-3": 4.0, "SEV-4": 8.0},
+    "SEV-2": {"SEV-1": 1.0, "SEV-2": 0.0, "SEV-3": 1.5, "SEV-4": 4.0},
+    "SEV-3": {"SEV-1": 1.5, "SEV-2": 1.0, "SEV-3": 0.0, "SEV-4": 1.0},
+    "SEV-4": {"SEV-1": 2.0, "SEV-2": 1.5, "SEV-3": 1.0, "SEV-4": 0.0},
+}
 MAX_POLICY_CHARS = 1_000_000
 MAX_TARGET_MINUTES = 5 * 366 * 24 * 60  # no SLA target is longer than five years
 
@@ -174,6 +183,7 @@ class Policy(Strict):
     timezone: str = "UTC"
     max_complaint_chars: int = Field(default=100_000, gt=0)
     company: Company = Company()
+    team: TeamSection = TeamSection()
     severities: dict[Severity, SeverityPolicy]
     tiers: dict[Tier, TierPolicy] = {}
     calendars: dict[str, Calendar]
@@ -185,6 +195,10 @@ class Policy(Strict):
         description="What each escalation type covers (the model's prompt).",
     )
     llm: LlmPolicy = LlmPolicy()
+    severity_costs: dict[Severity, dict[Severity, float]] = Field(
+        default_factory=lambda: {Severity(g): {Severity(r): c for r, c in row.items()} for g, row in DEFAULT_COSTS.items()},
+        description="cost[true severity][rated severity] that the offline engine's choice minimises (agent/model/decide.py).",
+    )
     roles: dict[Severity, list[str]] = Field(
         default_factory=lambda: {Severity(k): list(v) for k, v in DEFAULT_ROLES.items()},
         description="War-room roster per severity (agent/warroom.py); optional, so older stored policies validate.",
@@ -211,6 +225,20 @@ class Policy(Strict):
                         f"(defined: {', '.join(self.calendars)})"
                     )
         return self
+
+    @field_validator("severity_costs")
+    @classmethod
+    def _costs_complete(cls, value: dict) -> dict:
+        for gold in Severity:
+            row = value.get(gold)
+            if row is None or any(r not in row for r in Severity):
+                raise ValueError(f"severity_costs.{gold.value}: give a cost for rating it each of SEV-1..SEV-4")
+            for rated, cost in row.items():
+                if cost < 0:
+                    raise ValueError(f"severity_costs.{gold.value}.{rated.value}: a cost cannot be negative")
+            if row[gold] != 0:
+                raise ValueError(f"severity_costs.{gold.value}.{gold.value}: rating it right costs 0")
+        return {Severity(g): {Severity(r): float(c) for r, c in row.items()} for g, row in value.items()}
 
     @field_validator("severities", "tier_by_severity")
     @classmethod

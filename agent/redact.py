@@ -145,7 +145,8 @@ class Redaction:
         """Each given name whole, then each of its words of three letters or more ("Dana" of "Dana
         Whitfield" in a signature), capitalised as given; longest first so the full name wins."""
         whole = {n.strip() for n in self.names if n and len(n.strip()) >= 2}
-        parts = {w for n in whole for w in re.findall(r"[^\W\d_][\w'-]{2,}", n) if w[0].isupper()}
+        ours = {w for k in self.keep for w in re.findall(r"[\w'-]+", k)}  # "Account" of our team "Account Management"
+        parts = {w for n in whole for w in re.findall(r"[^\W\d_][\w'-]{2,}", n) if w[0].isupper() and w not in ours}
         found = sorted((whole | parts) - set(self.keep), key=lambda n: (-len(n), n))  # deterministic numbering
         return [re.compile(rf"(?<![\w@.]){re.escape(n)}(?![\w@])") for n in found]
 

@@ -325,7 +325,8 @@ class Store:
             self._event(db, number, "similar_found", "rules", at, {"matches": similar})
 
     def save_draft(self, number: int, draft: Draft, prompt: str, *, findings: list[dict], passed: bool, audience: str,
-                   actor: str, at: datetime, calls: list[ModelCall] = (), fallback_reason: str | None = None) -> None:
+                   actor: str, at: datetime, calls: list[ModelCall] = (), fallback_reason: str | None = None,
+                   promises: list[dict] | None = None) -> None:
         with self.transaction() as db:
             for call in calls:
                 db["model_calls"].insert({"escalation_id": number, **call.model_dump(mode="json")})
@@ -346,7 +347,7 @@ class Store:
             ).last_pk
             self._event(db, number, "draft_saved", actor, at,
                         {"kind": draft.kind, "draft_id": draft_id, "passed": passed, "findings": len(findings),
-                         "engine": draft.engine})
+                         "engine": draft.engine, "audience": audience, **({"promises": promises} if promises else {})})
 
     def append(self, number: int, kind: str, *, actor: str, at: datetime, data: dict[str, Any],
                columns: dict[str, Any] | None = None) -> None:

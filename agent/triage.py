@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from . import assess, complaint, drafting, rules, similar, sla
+from . import assess, complaint, drafting, issue, rules, similar, sla
 from .engines import Engine, EngineResult, TriageRequest
 from .engines.offline import OfflineEngine
 from .errors import EngineError, UsageError
@@ -47,32 +47,58 @@ def parse_tier(value: str | Tier) -> Tier:
         raise UsageError(f"unknown tier {value!r}: choose one of {', '.join(t.value for t in Tier)}")
 
 
-def run_engine(engine: Engine, request: TriageRequest, signals: Signals, policy: Policy) -> tuple[EngineResult, EngineInfo]:
+def run_engine(engine: Engine, request: TriageRequest, signals: Signals, policy: Policy,
+               offline_model=None) -> tuple[EngineResult, EngineInfo]:
     """Ask the engine; on any failure fall back to the offline engine and say why."""
+    if isinstance(engine, OfflineEngine) and offline_model is not None:
+        engine = OfflineEngine(policy, model=offline_model)
     try:
         result = engine.triage(request, signals)
-        return result, EngineInfo(name=result.engine, model=result.model, requested=engine.name)
+        info = EngineInfo(name=result.engine, model=result.model, requested=engine.name)
+        if result.reading is not None and result.reading.error:
+            info.fallback_reason = result.reading.error
+        return result, info
     except EngineError as exc:
-        fallback = OfflineEngine(policy).triage(request, signals)
+        fallback = OfflineEngine(policy, model=offline_model).triage(request, signals)
         fallback.calls = exc.calls
         return fallback, EngineInfo(name="offline", requested=engine.name, model=None, fallback_reason=str(exc))
 
 
-def decide(*, text: str, customer: str, tier: Tier, engine: Engine, policy: Policy, contact: str | None = None,
+def offline_model_for(store: Store | None):
+    """The model the offline engine uses with this store: its team model if trained, else the shipped one
+    (None when neither loads: the engine then says so and rates by the rules alone)."""
+    import os
+
+    from .model import linear
+
+    if os.environ.get("ESCALATE_OFFLINE_MODEL", "").strip().lower() == "off":
+        return None
+    try:
+        return linear.in_force(store.path if store is not None else None)
+    except linear.ModelFileError:
+        return None
+
+
+def decide(*, text: str, customer: str, tier: Tier, engine: Engine, policy: Policy,
+           offline_model=None, contact: str | None = None,
            staff: tuple[str, ...] = ()) -> tuple[Triage, EngineResult, EngineInfo]:
     """Signals → engine (with fallback) → rules: the whole judgement, nothing stored. They read the
     customer's own new words (agent.complaint): never the mail headers, quoted thread or signature;
     and without what those words claim about their own severity (agent.claims). The contact's and
     staff names go with the request so the engine can hide them from the model."""
-    text = complaint.customer_words(text)
+    pasted, text = text, complaint.customer_words(text)
     signals = Signals.read(text, tier)
     request = TriageRequest(complaint=signals.text, customer=customer, tier=tier, contact=contact, staff=staff)
-    result, info = run_engine(engine, request, signals, policy)
+    result, info = run_engine(engine, request, signals, policy, offline_model)
     evidence_severity, _ = assess.assess_severity(signals, tier)
     triage = rules.reconcile(
         result.answer, signals, tier=tier, policy=policy,
         evidence_severity=evidence_severity, default_questions=assess.default_questions(),
     )
+    # The one issue statement every draft, report and the RCA use (agent/issue.py).
+    triage = triage.model_copy(update={"summary": issue.statement(pasted, triage.summary)})
+    if result.reading is not None:
+        triage = triage.model_copy(update={"model": result.reading})
     return triage, result, info
 
 
@@ -85,6 +111,7 @@ def triage_complaint(
     engine: Engine,
     policy: Policy,
     contact: str | None = None,
+    contact_email: str | None = None,
     owner: str | None = None,
     timezone: str | None = None,
     at: datetime | None = None,
@@ -105,7 +132,8 @@ def triage_complaint(
         raise UsageError(f"--at {opened_at.isoformat()} is too far in the past")
 
     # Judge first, then write once: nothing is stored until the judgement is whole.
-    triage, result, info = decide(text=text, customer=customer, tier=tier, engine=engine, policy=policy, contact=contact,
+    triage, result, info = decide(text=text, customer=customer, tier=tier, engine=engine, policy=policy,
+                                  offline_model=offline_model_for(store), contact=contact,
                                   staff=(owner.strip(),) if owner and owner.strip() else ())
     plan = sla.plan(policy, triage.severity, opened_at, tz_name, tier)
     team = policy.teams[triage.type]
@@ -117,4 +145,6 @@ def triage_complaint(
         triage=triage, sla=plan, engine=info, owner=owner_name, policy=policy.model_dump(mode="json"),
         calls=result.calls, similar=[m.as_dict() for m in matches],
     )
+    if contact_email:
+        store.append(number, "contact_email", actor=actor, at=opened_at, data={"email": contact_email})
     return drafting.create(store, format_id(number), "acknowledgment", moment=opened_at, actor=actor).escalation

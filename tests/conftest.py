@@ -45,6 +45,18 @@ def ok(db_path, *args, input=None) -> str:
     return result.stdout
 
 
+MODEL_TESTS = {"test_model.py", "test_team_model.py", "test_eval_gate.py"}
+
+
+@pytest.fixture(autouse=True)
+def _rules_alone_unless_testing_the_model(request, monkeypatch):
+    """Tests of clocks, drafts, the board and the faces triage by the rules alone, so retraining the
+    learned model never moves their fixtures; the model's own tests (and any test marked
+    `uses_model`) read through it."""
+    if request.node.get_closest_marker("uses_model") is None and request.path.name not in MODEL_TESTS:
+        monkeypatch.setenv("ESCALATE_OFFLINE_MODEL", "off")
+
+
 @pytest.fixture(autouse=True)
 def _no_live_api(monkeypatch):
     """Tests never see a real key; the auto engine is offline unless a test sets one."""

@@ -225,8 +225,13 @@ def assert_private(bodies: list[dict]) -> None:
         assert not re.search(r"\bDana\b", text)
 
 
+OUR_TEAM = {"company": "Acme Payments", "contact_email": "help@acme-support.example", "contact_phone": "+44 20 7946 0000",
+            "agent": {"name": "Sam Ortiz", "title": "Support Engineer"}}
+
+
 @LOCAL
-def test_no_request_of_any_path_carries_the_complaints_personal_data(store, policy):
+def test_no_request_of_any_path_carries_the_complaints_personal_data(store):
+    policy = Policy.model_validate({**default_policy().model_dump(), "team": OUR_TEAM})
     with StandIn("ok") as server:
         engine = AnthropicEngine(client=anthropic.Anthropic(api_key=FAKE_KEY, base_url=server.url, max_retries=0), policy=policy)
         esc = triage_complaint(text=PRIVATE, customer="Acme", tier="business", contact=PERSONAL["contact"],
@@ -256,8 +261,11 @@ def test_no_request_of_any_path_carries_the_complaints_personal_data(store, poli
     # The placeholders went out, and the record has the real values back.
     assert "⟦EMAIL_1⟧" in server.bodies[0]["messages"][0]["content"]
     assert "⟦NAME_" in server.bodies[-1]["requests"][0]["params"]["messages"][0]["content"]
-    # Our own channel is not a placeholder: the model can write it as it is.
-    assert "escalations@support.example" in json.dumps(server.bodies[1], ensure_ascii=False)
+    # Our own address and phone are not placeholders: the model can write them as they are. The signer's
+    # name is a staff name, hidden like the others.
+    acknowledgment = json.dumps(server.bodies[1], ensure_ascii=False)
+    assert "help@acme-support.example, +44 20 7946 0000" in acknowledgment
+    assert "Sam Ortiz" not in acknowledgment and "Ortiz" not in acknowledgment
 
 
 @LOCAL

@@ -76,15 +76,19 @@ def test_out_eml_parses_back_with_the_stdlib_parser(db_path, clock, tmp_path):
     out = tmp_path / "update.eml"
     result = run(db_path, "draft", "ESC-1", "update", "--engine", "offline", "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert result.stderr == f"wrote {out}\n"
+    # the default policy's [team] is not filled in: one warning line says so, then the file written
+    warning, wrote = result.stderr.splitlines()
+    assert warning.startswith("warning: the policy's [team] section has no company or contact_email")
+    assert wrote == f"wrote {out}"
     saved = drafts_table(db_path)[-1]
 
     msg = parse_eml(out)
     assert msg["Subject"] == saved["subject"]
     assert msg["Subject"].startswith("[UPDATE] ESC-1 - The CSV export on the Invoices page fails")
-    [sender] = msg["From"].addresses
-    assert (sender.display_name, sender.addr_spec) == ("Sam Rivera", "escalations@support.example")
-    # No address is known for the contact: an empty group keeps the name, not a bogus address.
+    # No address is configured for us, none known for the contact: empty groups keep the names, never a
+    # placeholder or bogus address.
+    [group] = msg["From"].groups
+    assert (group.display_name, group.addresses) == ("Sam Rivera", ())
     [group] = msg["To"].groups
     assert (group.display_name, group.addresses) == ("Priya Shah", ())
     assert msg["X-Escalation-Id"] == "ESC-1"
@@ -171,7 +175,7 @@ def test_webhook_error_status_is_a_clear_error_with_the_draft_saved(db_path, clo
         result = run(db_path, "draft", "ESC-1", "update", "--engine", "offline", "--webhook", url)
     assert len(received) == 1
     assert result.exit_code == 1
-    assert result.stderr == "error: the webhook answered 500 Internal Server Error; the draft is saved, nothing was posted\n"
+    assert result.stderr.splitlines()[-1] == "error: the webhook answered 500 Internal Server Error; the draft is saved, nothing was posted"
     assert [(r["kind"], r["passed"]) for r in drafts_table(db_path)] == [("acknowledgment", 1), ("update", 1)]
 
 
@@ -181,10 +185,11 @@ def test_unreachable_webhook_is_a_clear_error_with_the_draft_saved(db_path, cloc
     url = f"http://127.0.0.1:{closed_port()}/hook"
     result = run(db_path, "draft", "ESC-1", "update", "--engine", "offline", "--webhook", url)
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: could not reach the webhook (")
-    assert result.stderr.endswith("); the draft is saved, nothing was posted\n")
-    assert "Connection refused" in result.stderr
-    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.output
+    error = result.stderr.splitlines()[-1]
+    assert error.startswith("error: could not reach the webhook (")
+    assert error.endswith("); the draft is saved, nothing was posted")
+    assert "Connection refused" in error
+    assert len(result.stderr.splitlines()) == 2 and "Traceback" not in result.output  # the [team] warning, the error
     rows = drafts_table(db_path)
     assert [(r["kind"], r["passed"]) for r in rows] == [("acknowledgment", 1), ("update", 1)]
     assert "What we have done so far" in rows[-1]["body"]
@@ -201,11 +206,11 @@ def test_apology_eml_is_from_the_policys_executive_and_otherwise_from_the_owner(
     ok(db_path, "draft", "ESC-1", "apology", "--engine", "offline", "--out", str(out))
     msg = parse_eml(out)
     assert msg["Subject"] == "A personal apology from Maria Chen - ESC-1"
-    [sender] = msg["From"].addresses
-    assert (sender.display_name, sender.addr_spec) == ("Maria Chen", "escalations@support.example")
+    [sender] = msg["From"].groups
+    assert sender.display_name == "Maria Chen"
     # Other kinds stay from the owner.
     ok(db_path, "draft", "ESC-1", "update", "--engine", "offline", "--out", str(tmp_path / "update.eml"))
-    [sender] = parse_eml(tmp_path / "update.eml")["From"].addresses
+    [sender] = parse_eml(tmp_path / "update.eml")["From"].groups
     assert sender.display_name == "Sam Rivera"
 
     # No executive named: the apology is signed by the title alone, and the owner sends it.
@@ -213,8 +218,8 @@ def test_apology_eml_is_from_the_policys_executive_and_otherwise_from_the_owner(
     ok(db_path, "draft", "ESC-2", "apology", "--engine", "offline", "--out", str(out))
     msg = parse_eml(out)
     assert msg["Subject"] == "A personal apology from Head of Customer Success - ESC-2"
-    [sender] = msg["From"].addresses
-    assert (sender.display_name, sender.addr_spec) == ("Sam Rivera", "escalations@support.example")
+    [sender] = msg["From"].groups
+    assert sender.display_name == "Sam Rivera"
 
     # Given explicitly (the policy's company.executive), the name wins; empty means the owner.
     saved = drafts_table(db_path)[-1]
@@ -226,3 +231,31 @@ def test_apology_eml_is_from_the_policys_executive_and_otherwise_from_the_owner(
     apology = Draft(kind="apology", subject=saved["subject"], body=saved["body"])
     assert delivery.signer(apology, esc, "Maria Chen") == "Maria Chen"
     assert delivery.signer(apology, esc, "") == "Sam Rivera"
+
+
+def test_a_filled_team_section_signs_and_addresses_the_eml_without_a_warning(db_path, clock, tmp_path):
+    policy = tmp_path / "acme.toml"
+    policy.write_text('[team]\ncompany = "Acme Payments"\ncontact_email = "support@acme.example"\ncontact_phone = "+44 20 7946 0000"\n'
+                      'agent = { name = "Sam Rivera", title = "Senior Support Engineer" }\n', encoding="utf-8")
+    ok(db_path, "triage", "--text", "The CSV export fails with error 500 for our whole finance team.", "--customer", "Globex",
+       "--contact", "Priya Shah", "--contact-email", "priya@globex.example", "--at", OPENED.isoformat(),
+       "--engine", "offline", policy=policy)
+    out = tmp_path / "ack.eml"
+    result = run(db_path, "draft", "ESC-1", "acknowledgment", "--engine", "offline", "--out", str(out))
+    assert result.exit_code == 0 and result.stderr == f"wrote {out}\n"
+    msg = parse_eml(out)
+    [sender] = msg["From"].addresses
+    assert (sender.display_name, sender.addr_spec) == ("Sam Rivera", "support@acme.example")
+    [to] = msg["To"].addresses
+    assert (to.display_name, to.addr_spec) == ("Priya Shah", "priya@globex.example")
+    body = msg.get_content()
+    assert body.endswith("Sam Rivera\nSenior Support Engineer, Acme Payments\n")
+    assert "support@acme.example, +44 20 7946 0000" in body
+
+
+@pytest.mark.parametrize("address", ["priya", "priya@", "@globex.example", "priya globex.example", "a@b"])
+def test_contact_email_that_is_not_an_address_exits_2(db_path, address):
+    result = run(db_path, "triage", "--text", "The export fails.", "--customer", "Globex", "--contact-email", address)
+    assert result.exit_code == 2 and result.stderr.startswith("error: --contact-email") and "not an e-mail address" in result.stderr
+    result = run(db_path, "edit", "ESC-1", "--contact-email", address)
+    assert result.exit_code == 2 and "not an e-mail address" in result.stderr

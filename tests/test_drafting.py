@@ -129,9 +129,11 @@ def test_every_kind_passes_lint_reads_naturally_and_follows_the_timeline(db_path
     # What `escalate log --kind action` recorded is in the update, and the latest lead is named.
     update = drafts["update"]["body"]
     assert "What we have done so far:\n- Rolled back this morning's release of the export service\n" in update
-    assert "- We are testing this lead: The new invoice-number format breaks the CSV writer." in update
+    # An unconfirmed hypothesis and our team names are for internal eyes only (issue 11).
+    assert "invoice-number format" not in update and "lead" not in update
+    assert "invoice-number format breaks the CSV writer" in drafts["internal"]["body"]
     assert "nothing has been ruled out yet" not in update
-    assert "Current status: Engineering is actively investigating." in update
+    assert "Current status: our engineers are actively investigating." in update
     # ... and in the internal note and the summary's timeline, at New York times.
     assert "Done so far:\n- Rolled back this morning's release of the export service" in drafts["internal"]["body"]
     summary = drafts["summary"]["body"]
@@ -174,7 +176,7 @@ def test_every_kind_passes_lint_reads_naturally_and_follows_the_timeline(db_path
         assert body.startswith("Hi Priya Shah,\n\n"), kind
         assert "the CSV export on the Invoices page fails with error 500" in body
         assert not re.search(r"\bour finance team", body) and "your finance team" in body, kind
-        assert "Sam Rivera" in body and "escalations@support.example" in body
+        assert "Sam Rivera" in body and "escalations@support.example" not in body  # no placeholder address
 
     assert drafts["acknowledgment"]["subject"] == (
         "[URGENT] We're on it - The CSV export on the Invoices page fails with error 500 for your…")
@@ -198,7 +200,7 @@ def test_resolution_never_claims_fully_resolved_before_the_customer_confirms(db_
     pending = draft(db_path, "ESC-1", "resolution")["body"]
     assert "fully" not in pending
     assert "is resolved, and I would like you to confirm" in pending
-    assert "- Engineering investigated and put the fix in place." in pending
+    assert "- Our engineers investigated and put the fix in place." in pending
 
     # A human writing "fully resolved" before confirmation is corrected by `escalate lint` ...
     note = tmp_path / "note.txt"
@@ -231,17 +233,19 @@ def test_apology_is_signed_by_the_executive_in_the_policy_file(db_path, clock, t
     apology = draft(db_path, "ESC-1", "apology")
     assert apology["subject"] == "A personal apology from Maria Chen - ESC-1"
     assert apology["body"].startswith("Hi Priya Shah,\n\nI am writing personally to apologise for the disruption you "
-                                      "experienced when the CSV export on the Invoices page fails with error 500 for "
-                                      "your finance team (about 12 users).")
+                                      "experienced with the issue where the CSV export on the Invoices page fails with "
+                                      "error 500 for your finance team (about 12 users).")
     assert apology["body"].endswith("With my apologies,\n\nMaria Chen\nChief Customer Officer, Initech Cloud\n")
-    assert "Sam Rivera remains your single point of contact (escalations@support.example)" in apology["body"]
+    # the shipped placeholder address is never given to a customer as if it were real
+    assert "Sam Rivera remains your single point of contact, and" in apology["body"]
+    assert "support.example" not in apology["body"]
 
 
 def test_apology_without_an_executive_is_signed_by_the_title(db_path, clock):
     open_export(db_path)
     apology = draft(db_path, "ESC-1", "apology")
     assert apology["subject"] == "A personal apology from Head of Customer Success - ESC-1"
-    assert apology["body"].endswith("With my apologies,\n\nHead of Customer Success, Customer Support\n")
+    assert apology["body"].endswith("With my apologies,\n\nHead of Customer Success\n")
 
 
 def test_the_customers_own_blaming_words_are_quoted_not_cut(db_path, clock):
@@ -274,10 +278,9 @@ def test_lint_corrects_human_text_against_the_record(db_path, clock, tmp_path):
     result = run(db_path, "lint", str(human), "--id", "ESC-1")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == "PASSED: 5 finding(s)"
+    assert lines[0] == "PASSED: 4 finding(s)"
     corrected = ("Hi Priya,\n\nSorry about the export. Large exports are slow. We can offer a one-month service credit.\n\n"
-                 "I'll update you by 11:20 EST on Wed 25 Nov 2026.\n\n"
-                 "Your single point of contact is Sam Rivera: escalations@support.example.\n\nSam")
+                 "I'll update you by 11:20 EST on Wed 25 Nov 2026.\n\nSam")
     assert result.stdout.endswith("\n\n" + corrected + "\n")
 
     data = json.loads(ok(db_path, "lint", str(human), "--id", "ESC-1", "--json").stdout)
@@ -289,7 +292,6 @@ def test_lint_corrects_human_text_against_the_record(db_path, clock, tmp_path):
         ("blame_language", "As we already told you", "phrase removed", True),
         ("credit_within_policy", "a six-month credit", "capped at 1 month(s) for moderate impact", True),
         ("next_update_time", "4pm today", "corrected to 11:20 EST on Wed 25 Nov 2026", True),
-        ("single_point_of_contact", None, "added: Sam Rivera, escalations@support.example", True),
     ]
 
 
@@ -361,15 +363,17 @@ def test_drafts_after_a_severity_change_follow_the_new_severitys_plan(db_path, c
     assert "Why SEV-1: severity changed from SEV-2 to SEV-1 (All exports now fail for every user).\n" in internal
     assert esc["rationale"] not in internal
     # The SEV-1 clocks from the change at 09:30 EST: updates every 30 min, resolution within 4 h.
-    assert ("Deadlines: next customer update by 10:00 EST on Wed 25 Nov 2026; "
+    assert ("Clocks: next customer update by 10:00 EST on Wed 25 Nov 2026; "
             "resolution by 13:30 EST on Wed 25 Nov 2026.") in internal
     assert "17:00 EST" not in internal  # the SEV-2 resolution target set at triage
 
     update = draft(db_path, "ESC-1", "update")["body"]
     assert "- Our target for a full resolution is 13:30 EST on Wed 25 Nov 2026." in update
-    assert "Engineering (Incident Commander) has the issue" in update
+    # Who is alerted internally and our routing are for the internal note, never the customer (issue 11).
+    assert "Engineering (Incident Commander)" not in update and "our engineers have the issue" in update
     ack = draft(db_path, "ESC-1", "acknowledgment")["body"]
-    assert "executive sponsor, all hands (engineering, support, CSM) have been alerted" in ack
+    assert "executive sponsor" not in ack and "all hands" not in ack and "Incident Commander" not in ack
+    assert "Routed to Engineering (Incident Commander)." in internal
 
 
 def test_lint_cli_exits_1_whenever_it_prints_failed(db_path, clock, tmp_path):

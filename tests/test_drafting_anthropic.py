@@ -93,7 +93,7 @@ def test_claudes_draft_is_corrected_before_it_is_saved(request, claude_env, db_p
         result = draft(db_path, "update", "--json")
     assert cassette.play_count == 1
     assert result.exit_code == 0, result.output
-    assert result.stderr == ""
+    assert _without_team_warning(result.stderr) == ""
 
     written = answer(request)["body"]
     expected = (
@@ -155,7 +155,7 @@ def test_overloaded_529_falls_back_to_the_offline_template(request, claude_env, 
         result = draft(db_path, "update")
     assert cassette.play_count == 1  # max_retries=0: no retry
     assert result.exit_code == 0, result.output
-    assert result.stderr == "warning: Anthropic API 529 overloaded: Overloaded; the offline template drafted it\n"
+    assert _without_team_warning(result.stderr) == "warning: Anthropic API 529 overloaded: Overloaded; the offline template drafted it\n"
     assert result.stdout.rstrip().endswith("-- update for ESC-1 by the offline engine; lint passed")
 
     fallback = drafts_table(db_path)[-1]
@@ -181,7 +181,7 @@ def test_a_draft_still_failing_after_correction_is_saved_as_failed(request, clau
     with replay(request):
         result = draft(db_path, "acknowledgment", "--out", str(out))
     assert result.exit_code == 1
-    assert result.stderr == ("error: the draft still fails lint after correction (saved as failed): "
+    assert _without_team_warning(result.stderr) == ("error: the draft still fails lint after correction (saved as failed): "
                              "[unfilled_placeholder]@3-18 '[Customer Name]' (NOT FIXED)\n")
     assert "-- acknowledgment for ESC-1 by the anthropic engine; lint FAILED" in result.stdout
     assert "   [unfilled_placeholder]@3-18 '[Customer Name]' (NOT FIXED)" in result.stdout
@@ -191,10 +191,12 @@ def test_a_draft_still_failing_after_correction_is_saved_as_failed(request, clau
     written = answer(request)["body"]
     row = drafts_table(db_path)[-1]
     assert (row["kind"], row["engine"], row["passed"]) == ("acknowledgment", "anthropic", 0)
-    assert row["body"] == written.replace("10:00 UTC", "11:00 EST on Wed 25 Nov 2026")
+    # Our team and routing tier are not the customer's business: that sentence goes (issue 11).
+    assert row["body"] == written.replace("10:00 UTC", "11:00 EST on Wed 25 Nov 2026").replace(
+        "Engineering (L3) is working on it now as ESC-1 at SEV-2. ", "")
     assert row["body"].startswith("Hi [Customer Name],\n")
     assert [(f["rule"], f["fixed"]) for f in json.loads(row["findings"])] == [
-        ("unfilled_placeholder", False), ("next_update_time", True)]
+        ("unfilled_placeholder", False), ("next_update_time", True), ("internal_only", True)]
     # The escalation's latest acknowledgment is this failed one, and it says so.
     with Store(db_path) as store:
         esc = store.get("ESC-1")
@@ -247,3 +249,8 @@ def test_cassettes_hold_no_credentials_and_each_belongs_to_a_test():
             assert not {h.lower() for h in interaction["request"]["headers"]} & {"authorization", "x-api-key"}
             assert interaction["request"]["uri"] == "https://api.anthropic.com/v1/messages"
     assert {p.stem for p in files} <= {name for name in globals() if name.startswith("test_")}
+
+
+def _without_team_warning(stderr: str) -> str:
+    """The default policy's [team] is not filled in: drafts say so on one line (issue 11), ignored here."""
+    return "".join(line for line in stderr.splitlines(keepends=True) if "[team] section" not in line)

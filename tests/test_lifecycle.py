@@ -64,7 +64,12 @@ def test_the_whole_lifecycle_backfilled(db_path):
     assert (clocks["first_response"]["status"], clocks["first_response"]["elapsed_minutes"]) == ("met", 10.0)
     assert (clocks["update"]["status"], clocks["update"]["missed"]) == ("met", 0)
     assert (clocks["resolution"]["status"], clocks["resolution"]["elapsed_minutes"]) == ("met", 60.0)
-    assert data["flags"] == [{"flag": "missing_rca", "meaning": "SEV-1/2 closed without a completed RCA", "detail": "no completed RCA recorded"}]  # SEV-1 closed, no RCA step
+    # SEV-1 closed with no RCA step; and the call Dana asked for ("Please call me"), promised in the
+    # acknowledgment that was sent, was never marked done.
+    assert data["flags"] == [
+        {"flag": "missing_rca", "meaning": "SEV-1/2 closed without a completed RCA", "detail": "no completed RCA recorded"},
+        {"flag": "no_follow_through", "meaning": "a commitment to the customer is past due and not done",
+         "detail": "#1 call the customer (due 09:30 UTC Wed 25 Nov)"}]
 
 
 def test_log_does_not_move_open_or_later_statuses(db_path):

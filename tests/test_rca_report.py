@@ -129,7 +129,7 @@ Steps taken:
 
 ## Recovery Actions Taken
 
-None recorded.
+- call the customer (owner Sam Rivera, due 2026-11-25): open
 """
 
 

@@ -18,6 +18,9 @@ from agent.triage import triage_complaint
 from conftest import EXAMPLES, OPENED, ok, run
 
 OUTAGE = EXAMPLES / "login-outage.txt"
+# The outage without its "Please call me" request: these tests follow the recovery's own commitments
+# (a request answered in a draft becomes one more, see test_requests.py).
+OUTAGE_TEXT = OUTAGE.read_text(encoding="utf-8").replace(" Please call me as soon as you have anything.", "")
 UNKNOWN = ImpactFactor(assessment="unknown", evidence="unknown")
 
 
@@ -145,7 +148,7 @@ def test_check_plan_leaves_a_plan_within_policy_alone(base, policy):
 
 
 def _outage(db_path):
-    ok(db_path, "triage", str(OUTAGE), "--customer", "Acme Corp", "--tier", "enterprise", "--contact", "Dana",
+    ok(db_path, "triage", "--text", OUTAGE_TEXT, "--customer", "Acme Corp", "--tier", "enterprise", "--contact", "Dana",
        "--owner", "Sam Rivera", "--at", "2026-11-25T09:00:00+00:00")
     ok(db_path, "ack", "ESC-1", "--at", "2026-11-25T09:10:00+00:00")
     ok(db_path, "log", "ESC-1", "rolled back 4.2", "--kind", "action", "--at", "2026-11-25T09:20:00+00:00")

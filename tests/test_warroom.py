@@ -14,6 +14,9 @@ from agent.warroom import channel_name
 from conftest import EXAMPLES, ok, run
 
 OUTAGE = EXAMPLES / "login-outage.txt"
+# The outage without its "Please call me" request: these tests follow the recovery's own commitments
+# (a request answered in a draft becomes one more, see test_requests.py).
+OUTAGE_TEXT = OUTAGE.read_text(encoding="utf-8").replace(" Please call me as soon as you have anything.", "")
 SLOW = EXAMPLES / "data-export-slow.txt"
 
 
@@ -24,7 +27,7 @@ def events(db_path, kind: str | None = None) -> list[dict]:
 
 
 def _outage(db_path, *extra):
-    ok(db_path, "triage", str(OUTAGE), "--customer", "Acme Corp", "--tier", "enterprise", "--contact", "Dana",
+    ok(db_path, "triage", "--text", OUTAGE_TEXT, "--customer", "Acme Corp", "--tier", "enterprise", "--contact", "Dana",
        "--owner", "Sam Rivera", "--at", "2026-11-25T09:00:00+00:00", *extra)
 
 

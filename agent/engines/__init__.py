@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..errors import UsageError
-from ..schemas import EngineTriage, ModelCall, Tier
+from ..schemas import EngineTriage, ModelCall, ModelReading, Tier
 from ..signals import Signals
 
 ENGINE_CHOICES = ("auto", "anthropic", "offline")
@@ -28,6 +28,7 @@ class EngineResult:
     engine: str
     model: str | None = None
     calls: list[ModelCall] = field(default_factory=list)
+    reading: "ModelReading | None" = None  # the offline model's reading, when it judged
 
 
 class Engine(Protocol):

@@ -129,7 +129,8 @@ class AnthropicEngine:
 
     def draft(self, kind: str, audience: str, facts: dict, skeleton_template: str) -> tuple[Draft, list[ModelCall]]:
         """Warm, specific prose inside the structure of the offline skeleton; lint checks it after."""
-        hide = self._redaction(facts.get("contact"), facts.get("owner"), facts.get("executive"))
+        hide = self._redaction(facts.get("contact"), facts.get("owner"), facts.get("signer"), facts.get("executive"),
+                               ours=(facts.get("channel"),))
         shown = {k: v for k, v in facts.items() if k != "complaint_excerpt"}
         user = self._user(hide, "draft_user.j2", kind=kind, audience=audience,
                           skeleton=neutralise(render(skeleton_template, **facts)),
@@ -170,15 +171,18 @@ class AnthropicEngine:
         return Ask("triage", EngineTriage, "triage_system.j2", triage_policy(self.policy), user,
                    ("triage_system.j2", "triage_user.j2"), "record_triage", hide)
 
-    def _redaction(self, *names: str | None) -> Redaction | None:
+    def _redaction(self, *names: str | None, ours: tuple[str | None, ...] = ()) -> Redaction | None:
         """The session every text of one request goes through: the names given to the tool are hidden,
-        our own details (team channels, the company's name) are kept."""
+        our own details (team channels, the sender's channel, the company's name) are kept."""
         if not self.redact:
             return None
-        channels = [t.channel for t in self.policy.teams.values()]
-        ours = {self.policy.company.name, self.policy.company.signature, *channels}
-        ours |= {part.strip() for c in channels for part in re.split(r"[,;]", c)}  # "a@b.example, +1 555 0100"
-        return Redaction(names=tuple(n for n in names if n), keep=tuple(sorted(o for o in ours if o)))
+        channels = [t.channel for t in self.policy.teams.values()] + [c for c in ours if c]
+        team = self.policy.team
+        kept = {self.policy.company.name, self.policy.company.signature, *channels,
+                *(t.name for t in self.policy.teams.values()),
+                team.company, team.support_team, team.contact_email, team.contact_phone}
+        kept |= {part.strip() for c in channels for part in re.split(r"[,;]", c)}  # "a@b.example, +1 555 0100"
+        return Redaction(names=tuple(n for n in names if n), keep=tuple(sorted(k for k in kept if k)))
 
     @staticmethod
     def _user(hide: Redaction | None, template: str, **variables) -> str:

@@ -139,6 +139,7 @@ def _parse_at(value: str | None, flag: str = "--at"):
 @click.option("--customer", required=True, help="Customer (account) name.")
 @click.option("--tier", default="standard", show_default=True, help="Customer tier: enterprise, business, standard or free.")
 @click.option("--contact", help="The customer's contact person, greeted by name in drafts.")
+@click.option("--contact-email", help="The contact's e-mail address: the To: of .eml drafts.")
 @click.option("--owner", help="Who owns the escalation (default: the routed team's on-call owner).")
 @click.option("--tz", "timezone", help="Customer's time zone for deadlines, e.g. Europe/Berlin (default: policy's).")
 @click.option("--at", "at", help="When the escalation opened, ISO 8601 with offset (default: now).")
@@ -149,8 +150,8 @@ def _parse_at(value: str | None, flag: str = "--at"):
 @click.option("--no-redact", is_flag=True, help="Send emails, phone numbers, card numbers, secrets and names to the API as they are.")
 @timeout_option
 @click.pass_obj
-def triage(obj: Context, source, text, customer, tier, contact, owner, timezone, at, engine, model, encoding, as_json, no_redact,
-           timeout):
+def triage(obj: Context, source, text, customer, tier, contact, contact_email, owner, timezone, at, engine, model, encoding,
+           as_json, no_redact, timeout):
     """Triage a complaint from FILE, '-' (stdin) or --text; store it and print the plan.
 
     \b
@@ -161,6 +162,9 @@ def triage(obj: Context, source, text, customer, tier, contact, owner, timezone,
     from ..engines import get_engine
     from ..triage import parse_tier, triage_complaint
 
+    from ..editing import check_email
+
+    contact_email = check_email(contact_email) if contact_email is not None else None
     complaint = _read_source(source, text, encoding)
     parse_tier(tier)
     policy = obj.policy()
@@ -172,7 +176,7 @@ def triage(obj: Context, source, text, customer, tier, contact, owner, timezone,
         try:
             esc = triage_complaint(
                 text=complaint, customer=customer, tier=tier, contact=contact, owner=owner, timezone=timezone,
-                at=opened, store=store, engine=chosen, policy=policy,
+                at=opened, store=store, engine=chosen, policy=policy, contact_email=contact_email,
             )
         except KeyboardInterrupt:
             click.echo("interrupted while the complaint was being judged: no escalation was stored (the triage is "
@@ -295,7 +299,7 @@ def update(obj: Context, escalation_id, note, at, actor):
 @cli.command()
 @click.argument("escalation_id")
 @click.argument("text")
-@click.option("--kind", default="note", show_default=True, type=click.Choice(["note", "action", "hypothesis", "workaround", "decision"]))
+@click.option("--kind", default="note", show_default=True, type=click.Choice(["note", "action", "hypothesis", "workaround", "decision", "reply"]))
 @_when("logged it")
 @click.pass_obj
 def log(obj: Context, escalation_id, text, kind, at, actor):
@@ -471,16 +475,17 @@ def draft(obj: Context, escalation_id, kind, audience, engine, model, out, webho
         except KeyboardInterrupt:
             click.echo(f"interrupted while drafting: {escalation_id} is kept as it was and no {kind} draft was saved", err=True)
             sys.exit(130)
-        # The policy stored with the escalation, the one the draft itself used for the owner's channel.
-        stored_policy = store.policy_of(outcome.escalation.id)
-        channel = stored_policy.teams[outcome.escalation.type].channel
-        executive = stored_policy.company.executive
+        executive = store.policy_of(outcome.escalation.id).company.executive
     esc = outcome.escalation
     if outcome.fallback_reason:
         click.echo(f"warning: {outcome.fallback_reason}; the offline template drafted it", err=True)
+    for warning in outcome.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if outcome.result.passed:
         if out:
-            click.echo(f"wrote {delivery.write(out, outcome.draft, esc, channel, executive=executive)}", err=True)
+            written = delivery.write(out, outcome.draft, esc, outcome.channel, executive=executive,
+                                     to_address=outcome.contact_email, from_name=outcome.signer)
+            click.echo(f"wrote {written}", err=True)
         if webhook:
             click.echo(f"posted to webhook (HTTP {delivery.post(webhook, outcome.draft, esc)})", err=True)
     click.echo(views.dumps(views.draft_json(outcome)) if as_json else views.draft_text(outcome))
@@ -522,19 +527,24 @@ def lint_(obj: Context, file, escalation_id, kind, as_json):
 
 
 @cli.command("eval")
-@click.option("--suite", "suites", multiple=True, help="severity, security, scenarios, drafts or rca (default: all).")
+@click.option("--suite", "suites", multiple=True,
+              help="status, jira, ohira, chromium, cfpb (one per dataset file), scenarios, drafts or rca (default: all).")
 @click.option("--cases", "cases_file", type=click.Path(dir_okay=False), help="Any JSONL with `text` and a `severity` and/or `security` label.")
 @click.option("--engine", default="offline", show_default=True, help="offline or anthropic.")
 @click.option("--model", help="Claude model for the anthropic engine.")
 @click.option("--limit", type=click.IntRange(min=1), help="Only the first N cases of each suite.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with per-case predictions).")
 @click.option("--gate", is_flag=True, help="Exit 1 when a figure misses evals/thresholds.toml.")
+@click.option("--in-sample", is_flag=True,
+              help="Score the shipped model on the dataset rows it was trained on (default: out of fold, 5-fold CV).")
 @timeout_option
 @click.pass_obj
-def eval_(obj: Context, suites, cases_file, engine, model, limit, as_json, gate, timeout):
-    """Measure triage quality: accuracy, macro-F1, under-severity rate, security recall, vs baseline and last run.
+def eval_(obj: Context, suites, cases_file, engine, model, limit, as_json, gate, in_sample, timeout):
+    """Measure triage quality: accuracy, macro-F1, under-severity rate, security recall, vs baselines and last run.
 
     \b
+    On the dataset suites the offline engine reads each row through the model that was not trained
+    on it (out of fold), beside the majority class and TF-IDF + logistic regression on the same folds.
     The rca suite walks answer files (evals/cases/rca/) through the 5-Whys interview and scores
     the share of complete Post-Incident Reports. Each suite shows its model calls, tokens and
     cost; on the anthropic engine a triage suite of 50 or more cases goes through the Message
@@ -558,7 +568,7 @@ def eval_(obj: Context, suites, cases_file, engine, model, limit, as_json, gate,
     with obj.store() as store:
         for name, cases in runs:
             suite = name if cases is None else "cases"
-            result = evals.run_suite(suite, engine=chosen, policy=policy, cases=cases, limit=limit)
+            result = evals.run_suite(suite, engine=chosen, policy=policy, cases=cases, limit=limit, in_sample=in_sample)
             result.suite = name
             evals.record(store, result)
             results.append(result)
@@ -615,6 +625,8 @@ from . import cli_ops  # noqa: E402,F401
 from . import cli_mcp  # noqa: E402,F401
 from . import cli_workflows  # noqa: E402,F401
 from . import cli_rca  # noqa: E402,F401
+from . import cli_model  # noqa: E402,F401
+from . import cli_drafts  # noqa: E402,F401
 from . import cli_web  # noqa: E402,F401
 from . import cli_notify  # noqa: E402,F401
 

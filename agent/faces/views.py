@@ -32,6 +32,7 @@ def triage_json(esc: Escalation) -> dict:
         "routing": t.routing.model_dump(mode="json"),
         "corrections": [c.model_dump(mode="json", by_alias=True) for c in t.corrections],
         "notes": t.notes,
+        "model_reading": t.model.model_dump(mode="json") if t.model else None,
         "engine_severity": t.engine_severity.value,
         "sla": esc.sla.model_dump(mode="json"),
         "engine": esc.engine.name,
@@ -83,6 +84,15 @@ def triage_text(esc: Escalation) -> str:
     ]
     if esc.engine.fallback_reason:
         lines.append(f"  WARNING: fell back to the offline engine: {esc.engine.fallback_reason}")
+    m = t.model
+    if m and not m.error:
+        probs = "  ".join(f"{s} {p:.0%}" for s, p in m.severity_probabilities.items())
+        costs = "  ".join(f"{s} {c:.2f}" for s, c in m.expected_costs.items())
+        lines.append(f"  Model ({m.source}, read as {m.kind}): {probs}")
+        lines.append(f"  Expected cost: {costs}  → {m.chosen.value}; P(security) {m.security_probability:.2f}"
+                     f" (threshold {m.security_threshold:.2f})")
+        if m.words:
+            lines.append("  Words that weighed most: " + ", ".join(w for w, _ in m.words))
     lines += ["", "Impact"]
     for key, factor in t.impact:
         label = key.replace("_", " ")
@@ -372,6 +382,7 @@ def lint_text(result) -> str:
 def draft_json(outcome) -> dict:
     return {"id": outcome.escalation.id, "kind": outcome.draft.kind, "subject": outcome.draft.subject,
             "body": outcome.draft.body, "engine": outcome.draft.engine, "fallback_reason": outcome.fallback_reason,
+            "warnings": list(getattr(outcome, "warnings", [])),
             **{k: v for k, v in lint_json(outcome.result).items() if k != "text"}}
 
 

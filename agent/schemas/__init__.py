@@ -9,6 +9,7 @@ from .triage import (
     EscalationType,
     Impact,
     ImpactFactor,
+    ModelReading,
     Routing,
     Severity,
     Tier,
@@ -28,6 +29,6 @@ EXPORTED = {
 
 __all__ = [
     "Correction", "Draft", "EngineInfo", "EngineTriage", "Escalation", "EscalationType", "Event",
-    "EXPORTED", "IMPACT_KEYS", "Impact", "ImpactFactor", "ModelCall", "QUESTION_KEYS", "Routing",
+    "EXPORTED", "IMPACT_KEYS", "Impact", "ImpactFactor", "ModelCall", "ModelReading", "QUESTION_KEYS", "Routing",
     "Severity", "SlaPlan", "Tier", "Triage", "TriageQuestion",
 ]

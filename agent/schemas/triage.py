@@ -116,6 +116,20 @@ class Correction(BaseModel):
     reason: str
 
 
+class ModelReading(BaseModel):
+    """What the offline model read (agent/model/): shown in the triage's "why" beside the rules."""
+
+    source: str = Field(description="The model file: 'shipped' or the team model's path.")
+    kind: str = Field(description="How the text reads: incident (status post), bug (bug report) or complaint.")
+    severity_probabilities: dict[str, float]
+    expected_costs: dict[str, float] = Field(description="Expected cost of each rating under the policy's severity_costs.")
+    chosen: Severity = Field(description="The rating with the lowest expected cost (before the rule floors).")
+    security_probability: float
+    security_threshold: float
+    words: list[tuple[str, float]] = Field(default=[], description="The words that weighed most towards the top level.")
+    error: str | None = Field(default=None, description="Why the model could not be used (the rules alone rated it).")
+
+
 class Triage(BaseModel):
     """The final, reconciled triage."""
 
@@ -128,4 +142,5 @@ class Triage(BaseModel):
     routing: Routing
     corrections: list[Correction] = []
     notes: list[str] = Field(default=[], description="Observations for a human (e.g. possible over-severity).")
+    model: ModelReading | None = Field(default=None, description="The offline model's reading, when it judged.")
     engine_severity: Severity

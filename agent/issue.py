@@ -1,0 +1,176 @@
+"""The one issue statement of an escalation: what is broken and for whom, in the customer's own words.
+
+    statement(complaint_text, summary) -> str
+
+Made at triage from the customer's new words (agent.complaint), stored as the escalation's summary,
+editable (`escalate edit ID --summary …`), and used by every draft, report and the RCA. It is either
+a short grammatical clause ("Card payments are failing at checkout in our 3 stores"), or, when no
+clause of the text is clean, the customer quoted exactly and visibly: 'you reported: “…”'. It is never
+stitched from fragments, never a mail header, never a sentence that argues about its own severity or
+instructs a model.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import claims
+from .complaint import clean_subject, parsed
+from .wording import without_leading_time
+
+QUOTE_PREFIX = "you reported: "
+MAX_WORDS = 30
+MIN_WORDS = 4
+_URGENCY = re.compile(
+    r"^\W*(?:\[?(?:urgent|important|critical|escalation|action required|high priority|asap|p[0-4]|sev-?[1-4])\]?\s*[-:!–—]*\s*)+"
+    r"|\s*[!]{2,}\s*$",
+    re.IGNORECASE,
+)
+_GREETING = re.compile(
+    r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten (?:tag|morgen)|bonjour|hola|beste|ciao)\b"
+    r"[^.!?\n,]{0,40}[,.!:]?\s*",
+    re.IGNORECASE,
+)
+# A clause that only points elsewhere ("It is a typo, but…", "This is still not fixed") names nothing.
+_POINTING = re.compile(r"^(?:it|this|that|they|these|those|he|she|here|same|still|again|also|and|but|so|as)\b", re.IGNORECASE)
+# Text that argues about severity or addresses a model never becomes the issue: agent.claims takes the
+# claims out first; this catches what is left of a sentence that argued.
+_CLAIM = re.compile(
+    r"\bsev-?\s?[1-4]\b|\bp[0-4]\b|\bseverity\b|\bpriority\b|\bclassif|\bdowngrade|\bescalat|\burgent\b|"
+    r"\b(?:ai|assistant|model|bot|system|llm|chatgpt|claude)\b\s*[:,]|\b(?:ai|llm|chatbot|bot|gpt)\b|\bassistant\b(?! manager)|\bignore (?:all|any|the|previous|your)\b|"
+    r"\binstructions?\b|</?\s*complaint|<!--|\{\s*\"",
+    re.IGNORECASE,
+)
+# An English clause has a verb; text in another language is quoted as written rather than mixed into English.
+_VERB = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|does|did|can|cannot|could|will|would|keeps?|gets?|got|shows?|"
+    r"fails?|stops?|goes|went|sees?|saw|loses?|lost|\w+n't|\w{3,}(?:ed|ing))\b", re.IGNORECASE)
+_ENGLISH = re.compile(r"\b(?:the|our|my|we|you|your|a|an|of|to|in|for|with|on|all|none|no|every|from|and|not|any)\b", re.IGNORECASE)
+_FOREIGN = re.compile(
+    r"\b(?:der|die|das|und|nicht|ist|sind|seit|alle|unsere?|wir|le|la|les|des|est|sont|pas|aucun|nos|nous|depuis|"
+    r"el|los|las|está|están|nuestr[oa]s?|todas?|desde|het|een|niet|zijn|onze|sinds|geen|il|gli|non|sono|tutti)\b", re.IGNORECASE)
+_VOCATIVE = re.compile(r"^(?-i:[A-Z][a-z]+),\s+(?=[a-z])")
+# A request or an instruction to us ("Tell me in your reply…", "Please call me") is not what is broken.
+_IMPERATIVE = re.compile(
+    r"^(?:please|pls|kindly|tell|say|write|reply|respond|close|mark|set|classify|rate|change|make|give|send|call|ring|"
+    r"contact|let|do|don't|ignore|confirm|fix|resolve|escalate|help|can you|could you|would you|i want|i need|we want|"
+    r"we need|we expect|i expect)\b", re.IGNORECASE)
+_HEADERISH = re.compile(r"^\s*(?:subject|from|to|sent|date|cc|re|fw|fwd|aw|wg)\s*:", re.IGNORECASE)
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+_CASE_ONLY = re.compile(r"^(?:case|ticket|ref(?:erence)?|incident|request|sr|inc)?\s*[#:]?\s*[\w-]*\d[\w-]*\s*$", re.IGNORECASE)
+
+
+def is_quote(summary: str) -> bool:
+    return summary.startswith(QUOTE_PREFIX)
+
+
+def quoted_words(summary: str) -> str:
+    """The customer's words inside a quote-form statement (the statement itself otherwise)."""
+    return summary[len(QUOTE_PREFIX) + 1 : -1] if is_quote(summary) else summary
+
+
+def balanced(text: str) -> bool:
+    """Brackets closed in order, and straight or curly double quotes paired."""
+    pairs = {")": "(", "]": "[", "}": "{"}
+    stack = []
+    for ch in text:
+        if ch in "([{":
+            stack.append(ch)
+        elif ch in pairs:
+            if not stack or stack.pop() != pairs[ch]:
+                return False
+    return not stack and text.count('"') % 2 == 0 and text.count("“") == text.count("”")
+
+
+def close_quotes(text: str) -> str:
+    """A quote cut short by whoever quoted it ('"session expired') loses its unmatched mark."""
+    if text.count('"') % 2:
+        i = text.rfind('"')
+        text = text[:i] + text[i + 1:]
+    return text
+
+
+def _tidy(text: str) -> str:
+    text = " ".join(text.split())
+    text = _GREETING.sub("", text)
+    text = _URGENCY.sub("", text).strip()
+    text = _VOCATIVE.sub("", text)  # "Anna, the terminals are down" -> "the terminals are down"
+    return text.rstrip(" .!?…;:,-–—").strip()
+
+
+def clean_clause(text: str) -> str | None:
+    """The text as an issue clause, or None when it is not one a reader can take as it stands."""
+    clause = _tidy(text)
+    if not clause or _HEADERISH.match(text) or _CLAIM.search(clause) or not balanced(clause):
+        return None
+    core = without_leading_time(clause)
+    words = core.split()
+    if len(words) < MIN_WORDS or len(clause.split()) > MAX_WORDS or _POINTING.match(core) or not _VERB.search(core) \
+            or _IMPERATIVE.match(core):
+        return None
+    if "?" in clause or (not _ENGLISH.search(core) and len(_FOREIGN.findall(core)) >= 2):
+        return None  # a question is not a statement; another language is quoted as written
+    return clause[:1].upper() + clause[1:]
+
+
+def _quote(words: str) -> str:
+    words = " ".join(words.split()).strip()
+    if not balanced(words):  # quote up to the bracket or quote the customer left open, and say it goes on
+        cut = max(words.rfind(c) for c in "([{\"“")
+        words = words[:cut].rstrip(" ,;:-") + "…" if cut > 0 else words.strip("()[]{}\"“”")
+    tokens = words.split()
+    if len(tokens) > MAX_WORDS:
+        words = " ".join(tokens[:MAX_WORDS]) + "…"
+    return f"{QUOTE_PREFIX}“{words}”"
+
+
+def statement(text: str, summary: str | None = None) -> str:
+    """The issue statement for a complaint (see the module docstring); `summary` is the engine's line."""
+    p = parsed(text)
+    own = claims.read(p.triage_text).text  # what the text says about its own severity is never the issue
+    sentences = [s.strip() for s in _SENTENCE.findall(own) if s.strip()]
+    candidates = []
+    if summary:
+        candidates.append(summary)
+        core = _tidy(summary)[:40].lower()
+        candidates += [s for s in sentences if core and core in s.lower()]
+    candidates += sentences
+    for candidate in candidates:
+        clause = clean_clause(candidate)
+        if clause:
+            return clause
+    if p.headline:
+        head = _tidy(clean_subject(p.headline))
+        if len(head.split()) >= 3 and not _CASE_ONLY.match(head) and not _CLAIM.search(head) and balanced(head):
+            return _quote(head)
+    plain = [s for s in sentences if not _CLAIM.search(s) and _tidy(s)]
+    if plain:
+        return _quote(_tidy(plain[0]) if balanced(_tidy(plain[0])) else plain[0])
+    return _quote(_tidy(own) or own.strip() or (summary or ""))
+
+
+def addressed(esc) -> bool:
+    """The summary was written by us (`escalate edit --summary`), already addressed to the customer."""
+    edits = [e for e in esc.events if e.kind == "summary_edited"]
+    return bool(edits) and edits[-1].data.get("to") == esc.summary
+
+
+def phrases(summary: str, addressed: bool = False) -> dict[str, str]:
+    """The statement as each draft needs it, addressed back to the customer:
+    subject   "Card payments are failing at checkout in your 3 stores" / the quoted words, shortened
+    clause    "card payments are failing at checkout in your 3 stores" / 'you reported: “…”'
+    about     "the issue where card payments are failing…" / 'the issue you reported: “…”'
+    sentence  "Card payments are failing at checkout in your 3 stores." / 'You reported: “…”.'
+    symptom   the clause without its leading time, for the RCA's first why and the KB title.
+    `addressed`: the summary is ours already (an edit), not the customer's words to turn around."""
+    from .wording import headline, lower_first, second_person
+
+    if is_quote(summary):
+        words = quoted_words(summary)
+        return {"subject": headline(words), "clause": summary, "about": f"the issue {summary}",
+                "sentence": summary[:1].upper() + summary[1:] + ".", "symptom": f"“{words}”"}
+    clause = summary.strip().rstrip(".!?…")
+    clause = clause if addressed else second_person(clause)
+    core = without_leading_time(clause)
+    return {"subject": headline(summary), "clause": lower_first(clause), "about": f"the issue where {lower_first(core)}",
+            "sentence": clause[:1].upper() + clause[1:] + ".", "symptom": core[:1].upper() + core[1:]}

@@ -1,0 +1,1 @@
+"""The offline model: features, shipped weights, the decision by expected cost, training."""

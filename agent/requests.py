@@ -1,0 +1,83 @@
+"""Explicit requests the customer made: a call, someone senior, a written root cause, a credit, a
+deadline, a preferred channel. Found in the complaint's own words (agent.complaint) and in customer
+replies logged with `escalate log ID "…" --kind reply`; every draft answers the open ones, and each
+answer that promises something becomes a dated commitment (agent.commitments, source "request:KIND").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+KINDS = ("call", "senior", "written_rca", "credit", "deadline", "channel")
+_PHONE = re.compile(r"\+?\d[\d ()./-]{6,}\d")
+_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_PATTERNS = {
+    "senior": re.compile(
+        r"\b(?:speak|talk|call|meeting|meet|hear from|escalate (?:this|it) to)\s+(?:to\s+|with\s+)?(?:your|a|an|the|someone|somebody)?\s*"
+        r"(?P<detail>(?:more\s+)?senior(?:\s+\w+)?|manager|supervisor|director|vp(?:\s+of\s+\w+)?|vice president(?:\s+of\s+\w+)?|"
+        r"head of \w+|cto|ceo|coo|executive|leadership)\b",
+        re.IGNORECASE),
+    "call": re.compile(
+        r"\b(?:please\s+|can you\s+|could you\s+|would you\s+|pls\s+)?(?:call|ring|phone)\s+(?:me|us)\b|\bgive\s+(?:me|us)\s+a\s+call\b|"
+        r"\b(?:call|phone call)\s+(?:me\s+)?back\b|\bi\s+(?:want|need|would like|expect)\s+a\s+(?:phone\s+)?call\b",
+        re.IGNORECASE),
+    "written_rca": re.compile(
+        r"\b(?:written|full|formal|proper|detailed)\s+(?:root[- ]cause(?:\s+analysis|\s+report)?|rca|incident report|post-?mortem|explanation)\b|"
+        r"\broot[- ]cause\s+(?:analysis|report)?\s*in writing\b|\b(?:send|give|provide|share)\s+(?:us|me)\s+(?:a|an|the)\s+"
+        r"(?:root[- ]cause(?:\s+analysis|\s+report)?|rca|post-?mortem|incident report)\b",
+        re.IGNORECASE),
+    "credit": re.compile(
+        r"\b(?:want|expect|demand|need|request|requesting|asking for|ask for|entitled to|insist on|deserve)\b[^.!?\n]{0,40}?"
+        r"\b(?P<detail>refund|credit|compensation|money back|reimburse\w*)\b",
+        re.IGNORECASE),
+    "deadline": re.compile(
+        r"\b(?:need|needs|must|have to|has to|got to|require|required|want)\b[^.!?\n]{0,60}?\b(?P<detail>(?:by|before|no later than)\s+"
+        r"(?:end of (?:the )?(?:day|business|week)|eod|cob|today|tonight|tomorrow(?: morning)?|noon|" + _DAY + r"(?:'s \w+)?|"
+        r"\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2}))",
+        re.IGNORECASE),
+    "channel": re.compile(
+        r"\b(?:contact|reach|update|reply to|message)\s+(?:me|us)\s+(?:by|via|on|over|through)\s+(?P<detail>e-?mail|phone|slack|teams|whatsapp|sms|text)\b|"
+        r"\bprefer\s+(?P<detail2>e-?mail|phone|slack|teams|a call|whatsapp|sms)\b",
+        re.IGNORECASE),
+}
+
+
+@dataclass(frozen=True)
+class Request:
+    kind: str
+    words: str            # the customer's sentence that asks
+    detail: str | None    # the phone number, the person asked for, the deadline or the channel
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "words": self.words, "detail": self.detail}
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    lo = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
+    his = [i for i in (text.find(c, end) for c in ".!?\n") if i >= 0]
+    hi = min(his) + 1 if his else len(text)
+    return " ".join(text[lo:hi].split())
+
+
+def detect(texts: list[str]) -> list[Request]:
+    """The requests in these texts (the complaint's own words first, then replies), one per kind,
+    the latest wording winning."""
+    found: dict[str, Request] = {}
+    for text in texts:
+        here: dict[str, Request] = {}
+        for kind in KINDS:
+            m = _PATTERNS[kind].search(text)
+            if not m:
+                continue
+            words = _sentence(text, m.start(), m.end())
+            detail = next((g for g in m.groups() if g), None) if m.groups() else None
+            if kind == "call":
+                phone = _PHONE.search(words) or _PHONE.search(text)
+                earlier = found.get("call")
+                detail = " ".join(phone.group(0).split()) if phone else (earlier.detail if earlier else None)
+            here[kind] = Request(kind, words, " ".join(detail.split()) if detail else None)
+        if "call" in here and "senior" in here and here["call"].words == here["senior"].words:
+            del here["call"]  # "a call with your VP": the senior request, answered with their call
+        found.update(here)
+    return [found[k] for k in KINDS if k in found]

@@ -1,0 +1,202 @@
+"""The offline model: features, the decision by expected cost, model files, training, the engine's why."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from agent.engines import TriageRequest
+from agent.engines.offline import OfflineEngine
+from agent.model import decide, linear
+from agent.model.data import Row
+from agent.model.features import features
+from agent.policy import DEFAULT_COSTS, default_policy
+from agent.schemas import Tier
+from agent.signals import Signals
+from agent.store import Store
+from agent.triage import triage_complaint
+
+POLICY = default_policy()
+
+
+# -- features ---------------------------------------------------------------------------------------
+
+def test_features_are_l2_normalised_word_bigram_and_character_grams():
+    f = features("Error 500 on login")
+    assert {"w:error", "w:000", "b:error 000", "b:on login", "c: lo", "c:login", "bias"} <= set(f)
+    assert abs(sum(v * v for k, v in f.items() if k != "bias") - 1.0) < 1e-9
+
+
+def test_kind_copies_every_feature_under_its_kind():
+    plain, kinded = features("the ledger is corrupted"), features("the ledger is corrupted", "bug")
+    assert set(kinded) == set(plain) | {"bug|" + k for k in plain}
+    assert kinded["bug|w:ledger"] == plain["w:ledger"]
+
+
+def test_only_the_first_3000_characters_are_read():
+    assert features("a" * 10 + " " + "x" * 5000 + " tail") == features("a" * 10 + " " + "x" * 5000 + " other")
+
+
+# -- the decision -----------------------------------------------------------------------------------
+
+def test_a_likely_sev3_with_a_real_chance_of_sev1_is_rated_up():
+    # argmax would say SEV-3; expected cost: SEV-3 costs .3*4 = 1.2, SEV-2 costs .3*1 + .7*1 = 1.0
+    probs = {"SEV-1": 0.3, "SEV-2": 0.0, "SEV-3": 0.7, "SEV-4": 0.0}
+    assert decide.expected_costs(probs, DEFAULT_COSTS) == pytest.approx({"SEV-1": 1.05, "SEV-2": 1.0, "SEV-3": 1.2, "SEV-4": 3.1})
+    assert decide.cheapest(probs) == "SEV-2"
+
+
+def test_a_certain_level_is_chosen_as_it_is():
+    for level in decide.LEVELS:
+        assert decide.cheapest({s: 1.0 if s == level else 0.0 for s in decide.LEVELS}) == level
+
+
+def test_an_exact_tie_goes_to_the_higher_severity():
+    costs = {g: {r: (0.0 if g == r else 1.0) for r in decide.LEVELS} for g in decide.LEVELS}
+    assert decide.cheapest({"SEV-1": 0.0, "SEV-2": 0.5, "SEV-3": 0.5, "SEV-4": 0.0}, costs) == "SEV-2"
+
+
+def test_the_policy_cost_table_drives_the_choice():
+    probs = {"SEV-1": 0.2, "SEV-2": 0.0, "SEV-3": 0.8, "SEV-4": 0.0}
+    assert decide.cheapest(probs, POLICY.severity_costs) == "SEV-3"  # .2*4 = .8 < SEV-2's .2*1+.8*1 = 1.0
+    harsh = {g: dict(row) for g, row in DEFAULT_COSTS.items()}
+    harsh["SEV-1"]["SEV-3"] = 6.0  # now SEV-3 costs 1.2 > SEV-2's 1.0
+    assert decide.cheapest(probs, harsh) == "SEV-2"
+
+
+def test_a_policy_cost_table_must_be_complete_and_zero_on_the_diagonal(tmp_path):
+    from agent.errors import UsageError
+    from agent.policy import load_policy
+
+    bad = tmp_path / "p.toml"
+    bad.write_text('[severity_costs.SEV-1]\n"SEV-1" = 1.0\n"SEV-2" = 1.0\n"SEV-3" = 4.0\n"SEV-4" = 8.0\n')
+    with pytest.raises(UsageError, match="severity_costs"):
+        load_policy(bad)
+
+
+# -- model files ------------------------------------------------------------------------------------
+
+def test_the_shipped_model_reads_a_status_post_as_an_incident():
+    read = linear.shipped().read("Elevated error rates on the API. We are investigating increased errors for all users.")
+    assert read.kind == "incident"
+    assert abs(sum(read.severity.values()) - 1.0) < 1e-6
+    assert 0.0 <= read.security <= 1.0
+
+
+def test_a_corrupt_model_file_is_one_line_naming_the_file_and_the_command(tmp_path):
+    bad = tmp_path / "broken.json.gz"
+    bad.write_bytes(b"not gzip at all")
+    with pytest.raises(linear.ModelFileError) as err:
+        linear.LinearModel.load(bad)
+    assert str(err.value) == f"{bad}: unreadable model file (BadGzipFile): rebuild it with `escalate model train`"
+
+
+def test_a_missing_model_file_names_the_command(tmp_path):
+    with pytest.raises(linear.ModelFileError, match="escalate model train"):
+        linear.LinearModel.load(tmp_path / "none.json.gz")
+
+
+def test_a_model_of_another_format_is_refused(tmp_path):
+    other = tmp_path / "other.json.gz"
+    with gzip.open(other, "wt") as fh:
+        json.dump({"format": 99, "heads": {}}, fh)
+    with pytest.raises(linear.ModelFileError, match="not a model of format 1"):
+        linear.LinearModel.load(other)
+
+
+def test_without_a_usable_model_the_rules_alone_rate_it_and_say_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(linear, "SHIPPED", tmp_path / "gone.json.gz")
+    monkeypatch.setattr(linear, "_CACHE", {})
+    with Store(tmp_path / "db.sqlite") as store:
+        esc = triage_complaint(text="Since 9am none of our 400 agents can log in; the whole console is down.",
+                               customer="Acme", tier="enterprise", store=store, engine=OfflineEngine(POLICY), policy=POLICY)
+    assert esc.severity.value == "SEV-1"
+    assert esc.engine.fallback_reason.startswith(f"{tmp_path / 'gone.json.gz'}: model file not found")
+    assert esc.engine.fallback_reason.endswith("rated by the rules alone")
+
+
+# -- the engine's why -------------------------------------------------------------------------------
+
+def test_the_triage_shows_the_probabilities_costs_and_words_beside_the_rules():
+    text = "Elevated error rates on the API. We are investigating increased errors for all users."
+    result = OfflineEngine(POLICY).triage(TriageRequest(complaint=text, customer="A", tier=Tier.STANDARD),
+                                          Signals.read(text, Tier.STANDARD))
+    reading = result.reading
+    assert reading.source == "shipped" and reading.kind == "incident"
+    assert set(reading.severity_probabilities) == set(decide.LEVELS)
+    assert reading.chosen.value == min(reading.expected_costs, key=lambda s: (reading.expected_costs[s], s))
+    assert result.answer.severity is reading.chosen
+    assert "lowest expected cost" in result.answer.rationale
+
+
+class FixedModel:
+    """A model whose reading is given: isolates the engine's use of it from the shipped weights."""
+
+    name = "fixed"
+
+    def __init__(self, severity, security=0.0, kind="incident", threshold=0.5):
+        self.reading = linear.Reading(kind=kind, severity=severity, security=security, security_threshold=threshold,
+                                      words=[("down", 0.4)], source="fixed")
+
+    def read(self, text, kind=None):
+        return self.reading
+
+
+def _engine_answer(model, text="The reports page is a bit slow today."):
+    return OfflineEngine(POLICY, model=model).triage(TriageRequest(complaint=text, customer="A", tier=Tier.STANDARD),
+                                                     Signals.read(text, Tier.STANDARD))
+
+
+def test_security_type_at_exactly_the_threshold_and_not_below():
+    probs = {"SEV-1": 0.0, "SEV-2": 0.0, "SEV-3": 1.0, "SEV-4": 0.0}
+    assert _engine_answer(FixedModel(probs, security=0.5, threshold=0.5)).answer.type.value == "security"
+    assert _engine_answer(FixedModel(probs, security=0.4999, threshold=0.5)).answer.type.value != "security"
+
+
+def test_the_model_is_blended_with_the_playbook_reading():
+    # The playbook reads "a bit slow" as SEV-4; the model alone says SEV-2.
+    probs = {"SEV-1": 0.0, "SEV-2": 1.0, "SEV-3": 0.0, "SEV-4": 0.0}
+    mixed = _engine_answer(FixedModel(probs, kind="complaint")).reading.severity_probabilities
+    assert mixed["SEV-2"] == pytest.approx(0.5 * 1.0 + 0.5 * 0.1)
+    assert mixed["SEV-4"] == pytest.approx(0.5 * 0.0 + 0.5 * 0.7)
+
+
+# -- training ---------------------------------------------------------------------------------------
+
+def _rows():
+    rows = []
+    for i in range(40):
+        rows.append(Row(f"s:{i}", "status_incidents_dev.jsonl", "incident",
+                        f"Major outage {i}: all requests failing, API down" if i % 2 else f"Minor delay {i} on the dashboard",
+                        "SEV-1" if i % 2 else "SEV-4", None))
+        rows.append(Row(f"c:{i}", "cfpb_complaints_dev.jsonl", "complaint",
+                        f"Someone opened an account {i} in my name: identity theft" if i % 4 == 0 else f"My statement {i} is late",
+                        None, i % 4 == 0))
+    return rows
+
+
+def test_training_is_reproducible_and_learns_the_obvious(tmp_path):
+    pytest.importorskip("sklearn")
+    from agent.model import train
+
+    first, oof = train.train(_rows())
+    second, _ = train.train(_rows())
+    first["made"].pop("made_at"), second["made"].pop("made_at")
+    assert first == second
+    path = tmp_path / "m.json.gz"
+    train.write(path, first)
+    model = linear.LinearModel.load(path)
+    assert max(model.read("Major outage: all requests failing", "incident").severity.items(), key=lambda kv: kv[1])[0] == "SEV-1"
+    assert model.read("identity theft: someone opened an account in my name", "complaint").is_security
+    assert set(oof) == {r.id for r in _rows()} and "severity" in oof["s:1"] and "security" in oof["c:0"]
+
+
+def test_a_threshold_meets_the_recall_goal_within_the_false_alarm_ceiling():
+    from agent.model.train import choose_threshold
+
+    probs = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2]
+    gold = [True, True, False, True, False, False, False, False]
+    assert choose_threshold(probs, gold, 1.0, 0.25) == 0.6  # all 3 positives with 1 false alarm of 5 (0.2)
+    assert choose_threshold(probs, gold, 1.0, 0.1) == 0.8  # no false alarm allowed: stop before 0.7
