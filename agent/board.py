@@ -182,7 +182,7 @@ def build(store: Store, now: datetime, *, include_closed: bool = False, number: 
                "policy", "initial_severity")
     rows = [dict(zip(columns, r)) for r in store.db.conn.execute(
         f"SELECT e.id, customer, tier, owner, status, severity, type, summary, timezone, opened_at, p.json, "
-        f"json_extract(triage, '$.severity') FROM escalations e JOIN policies p ON p.hash = e.policy "
+        f"coalesce(triage_severity, json_extract(triage, '$.severity')) FROM escalations e JOIN policies p ON p.hash = e.policy "
         f"WHERE {where}"
     )]
     events = events_by_escalation(store.db, f"SELECT e.id FROM escalations e WHERE {where}", kinds=BOARD_EVENTS) if rows else {}

@@ -263,24 +263,27 @@ class DraftOutcome:
     contact_email: str | None = None   # the customer contact's address: the .eml's To
 
 
-def create(store: Store, ident: str, kind: str, *, audience: str | None = None, engine=None,
-           moment: datetime | None = None, actor: str = "cli") -> DraftOutcome:
-    """Draft one message, lint it, save it (with engine, prompt hash and findings)."""
-    if kind not in KINDS:
-        raise UsageError(f"unknown draft kind {kind!r}: choose one of {', '.join(KINDS)}")
-    audience = audience or DEFAULT_AUDIENCE.get(kind, "customer")
-    if audience not in AUDIENCES:
-        raise UsageError(f"unknown audience {audience!r}: choose one of {', '.join(AUDIENCES)}")
-    esc = store.get(ident)
-    if kind == "resolution" and esc.status not in ("resolved", "confirmed", "closed"):
-        raise UsageError(f"cannot draft a resolution notice: {esc.id} is {esc.status}; record the fix first with `escalate resolve {esc.id}`")
-    if kind == "update" and esc.status in ("confirmed", "closed"):
-        raise UsageError(f"cannot draft an update: {esc.id} is {esc.status}, there is nothing left to update; "
-                         f"send the incident summary with `escalate draft {esc.id} summary`")
-    number = parse_id(esc.id)
-    moment = moment or now()
-    policy = store.policy_of(number)
-    ctx = context(esc, policy, moment, board.one(store, number, moment), kind=kind, audience=audience)
+@dataclass
+class Composed:
+    """One message drafted, linted and checked from the record alone: what `create` saves."""
+
+    draft: Draft
+    findings: list
+    passed: bool
+    calls: list
+    prompt: str                        # the template's hash
+    promises: list[dict] = field(default_factory=list)
+    fallback_reason: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    signer: str | None = None
+    channel: str | None = None
+
+
+def compose(esc: Escalation, policy: Policy, kind: str, *, audience: str, moment: datetime,
+            row: board.Row | None = None, engine=None) -> Composed:
+    """Draft one message and lint it, nothing stored (batch triage composes acknowledgments for records
+    not yet written; `create` saves what this returns)."""
+    ctx = context(esc, policy, moment, row, kind=kind, audience=audience)
     ctx["audience"] = audience
     ctx["kind"] = kind
     name = template_for(kind, audience)
@@ -311,10 +314,33 @@ def create(store: Store, ident: str, kind: str, *, audience: str | None = None, 
     # The promises this draft makes; they become commitments when it is sent (`escalate ack` / `update`).
     promises = draft_facts.promises([a for a in ctx["answers"] if a.sentence in final.body], owner=ctx["signer"]) \
         if passed and audience == "customer" else []
-    store.save_draft(number, final, prompt_hash(name), findings=[f.model_dump(mode="json") for f in findings],
-                     passed=passed, audience=audience, actor=actor, at=moment,
-                     calls=calls, fallback_reason=fallback, promises=promises)
     warnings = [ctx["sender_warning"]] if ctx["sender_warning"] and audience != "internal" else []
+    return Composed(final, findings, passed, calls, prompt_hash(name), promises, fallback, warnings,
+                    signer=ctx["signer"] if ctx["signer_is_person"] else None, channel=ctx["channel"])
+
+
+def create(store: Store, ident: str, kind: str, *, audience: str | None = None, engine=None,
+           moment: datetime | None = None, actor: str = "cli") -> DraftOutcome:
+    """Draft one message, lint it, save it (with engine, prompt hash and findings)."""
+    if kind not in KINDS:
+        raise UsageError(f"unknown draft kind {kind!r}: choose one of {', '.join(KINDS)}")
+    audience = audience or DEFAULT_AUDIENCE.get(kind, "customer")
+    if audience not in AUDIENCES:
+        raise UsageError(f"unknown audience {audience!r}: choose one of {', '.join(AUDIENCES)}")
+    esc = store.get(ident)
+    if kind == "resolution" and esc.status not in ("resolved", "confirmed", "closed"):
+        raise UsageError(f"cannot draft a resolution notice: {esc.id} is {esc.status}; record the fix first with `escalate resolve {esc.id}`")
+    if kind == "update" and esc.status in ("confirmed", "closed"):
+        raise UsageError(f"cannot draft an update: {esc.id} is {esc.status}, there is nothing left to update; "
+                         f"send the incident summary with `escalate draft {esc.id} summary`")
+    number = parse_id(esc.id)
+    moment = moment or now()
+    policy = store.policy_of(number)
+    made = compose(esc, policy, kind, audience=audience, moment=moment, row=board.one(store, number, moment),
+                   engine=engine)
+    store.save_draft(number, made.draft, made.prompt, findings=[f.model_dump(mode="json") for f in made.findings],
+                     passed=made.passed, audience=audience, actor=actor, at=moment,
+                     calls=made.calls, fallback_reason=made.fallback_reason, promises=made.promises)
     after = store.get(number)
-    return DraftOutcome(final, lint.LintResult(final.body, findings), after, fallback, warnings,
-                        signer=ctx["signer"] if ctx["signer_is_person"] else None, channel=ctx["channel"], contact_email=contact_email_of(after.events))
+    return DraftOutcome(made.draft, lint.LintResult(made.draft.body, made.findings), after, made.fallback_reason,
+                        made.warnings, signer=made.signer, channel=made.channel, contact_email=contact_email_of(after.events))

@@ -304,21 +304,6 @@ def draft_problems(store, *, engine, case: Case, text: str, policy, opened: date
     return esc, problems
 
 
-class Answered:
-    """One case's answer from a message batch, handed to triage.decide as if it were the engine: the
-    fallback (run_engine) and the rules are exactly those of a single call."""
-
-    def __init__(self, engine, outcome):
-        self.name, self.model, self.outcome = engine.name, getattr(engine, "model", None), outcome
-
-    def triage(self, request, signals):
-        from .errors import EngineError
-
-        if isinstance(self.outcome, EngineError):
-            raise self.outcome
-        return self.outcome
-
-
 def held_out_engine(engine, policy):
     """On a dataset suite the offline engine reads each row through the model that did not train on it
     (agent/model/oof.py), so its figures are cross-validated; other engines are returned as they are."""
@@ -332,11 +317,13 @@ def held_out_engine(engine, policy):
 
 
 def run_suite(name: str, *, engine, policy, cases: list[Case] | None = None, limit: int | None = None,
-              batch_min: int | None = None, batch_options: dict | None = None, in_sample: bool = False) -> SuiteResult:
+              batch_min: int | None = None, batch_options: dict | None = None, in_sample: bool = False,
+              progress=None) -> SuiteResult:
     """`batch_min` (default BATCH_MIN_CASES): from this many cases on, an engine with `triage_batch`
     answers the triage suites through one message batch; `batch_options` go to triage_batch.
-    On a dataset suite the offline engine is scored on out-of-fold readings unless `in_sample`."""
-    from .engines import TriageRequest
+    On a dataset suite the offline engine is scored on out-of-fold readings unless `in_sample`.
+    `progress` (agent.progress.Progress) advances by one for each case judged."""
+    from .engines import Answered, TriageRequest
     from .triage import clean_complaint, decide
 
     name = ALIASES.get(name, name)
@@ -379,6 +366,8 @@ def run_suite(name: str, *, engine, policy, cases: list[Case] | None = None, lim
             calls += [c.model_dump() for c in result.calls]
             pred = Prediction(case, triage.severity.value, triage.type.value, info.name, info.fallback_reason)
         predictions.append(pred)
+        if progress is not None:
+            progress.advance()
     if scratch is not None:
         calls += list(scratch.db.query("SELECT * FROM model_calls"))  # the workflow's triage and drafts
         scratch.close()

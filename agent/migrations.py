@@ -293,3 +293,60 @@ def m070_events_append_only(db: sqlite_utils.Database) -> None:
             f"CREATE TRIGGER IF NOT EXISTS events_append_only_{action.lower()} BEFORE {action} ON events "
             "BEGIN SELECT RAISE(ABORT, 'the event log is append-only: record a new event instead'); END"
         )
+
+
+@migration
+def m060_similar_term_index(db: sqlite_utils.Database) -> None:
+    """The similar-escalation term index: documents per distinctive term (agent/similar.py). Filled
+    from the stored complaints on the first lookup after this migration, and before each lookup after."""
+    db.execute("CREATE TABLE IF NOT EXISTS similar_df (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID")
+    db.execute("CREATE TABLE IF NOT EXISTS similar_indexed (upto INTEGER NOT NULL)")
+    db.execute("INSERT INTO similar_indexed (upto) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM similar_indexed)")
+
+
+@migration
+def m061_lean_full_text_index(db: sqlite_utils.Database) -> None:
+    """The full-text index keeps which complaints hold a term, not where (detail=none): the similar
+    lookup asks for single terms, newest first, and ranks by its own term overlap. Its update trigger
+    fires only when the complaint or summary changes, not on every status change."""
+    db.execute("DROP TABLE IF EXISTS escalations_fts")
+    db.execute('CREATE VIRTUAL TABLE escalations_fts USING fts5(complaint, summary, content="escalations", '
+               "detail='none', columnsize=0)")
+    db.execute("INSERT INTO escalations_fts (escalations_fts) VALUES ('rebuild')")
+    db.execute("DROP TRIGGER IF EXISTS escalations_au")
+    db.execute(
+        "CREATE TRIGGER escalations_au AFTER UPDATE OF complaint, summary ON escalations BEGIN "
+        "INSERT INTO escalations_fts (escalations_fts, rowid, complaint, summary) "
+        "VALUES ('delete', old.rowid, old.complaint, old.summary); "
+        "INSERT INTO escalations_fts (rowid, complaint, summary) VALUES (new.rowid, new.complaint, new.summary); END"
+    )
+
+
+@migration
+def m063_packed_draft_bodies(db: sqlite_utils.Database) -> None:
+    """Draft bodies are stored packed (agent/packing.py: DEFLATE with a dictionary of our wording)
+    when that makes them smaller; the store unpacks them on read."""
+    from .packing import pack
+
+    rows = db.execute("SELECT id, body FROM drafts WHERE typeof(body) = 'text'").fetchall()
+    for ident, body in rows:
+        packed = pack(body)
+        if packed is not body:
+            db.execute("UPDATE drafts SET body = ? WHERE id = ?", [packed, ident])
+
+
+@migration
+def m064_packed_triage_and_plan(db: sqlite_utils.Database) -> None:
+    """The severity judged at triage gets its own column (the clocks start from it); the triage and
+    SLA plan JSON are then stored packed (agent/packing.py) and read through the store."""
+    from .packing import RECORDS, pack
+
+    if "triage_severity" not in db["escalations"].columns_dict:
+        db["escalations"].add_column("triage_severity", str)
+    db.execute("UPDATE escalations SET triage_severity = json_extract(triage, '$.severity') "
+               "WHERE triage IS NOT NULL AND typeof(triage) = 'text'")
+    rows = db.execute("SELECT id, triage, sla FROM escalations WHERE typeof(triage) = 'text' OR typeof(sla) = 'text'").fetchall()
+    for ident, triage, plan in rows:
+        db.execute("UPDATE escalations SET triage = ?, sla = ? WHERE id = ?",
+                   [pack(triage, RECORDS) if isinstance(triage, str) else triage,
+                    pack(plan, RECORDS) if isinstance(plan, str) else plan, ident])

@@ -92,7 +92,7 @@ def refresh_stale(store, now: datetime) -> int:
         events = _events_by_escalation(db, ids)
         marks = ",".join("?" * len(ids))
         for r in db.execute(
-            f"SELECT e.id, p.json, e.tier, e.opened_at, json_extract(e.triage, '$.severity'), e.severity, e.type, "
+            f"SELECT e.id, p.json, e.tier, e.opened_at, coalesce(e.triage_severity, json_extract(e.triage, '$.severity')), e.severity, e.type, "
             f"e.customer, coalesce(e.owner, '') FROM escalations e "
             f"JOIN policies p ON p.hash = e.policy WHERE e.id IN ({marks})", ids
         ).fetchall():

@@ -91,47 +91,131 @@ def similar_terms(mine: set[str], theirs: set[str]) -> bool:
     return _similar(len(shared), jaccard)
 
 
-def rarest(db, mine: set[str]) -> list[str]:
-    """The complaint's terms that the fewest stored complaints contain (the full-text vocabulary
-    knows): they find the same problem without ranking half the database."""
+# -- the term index: how many stored complaints contain each term --------------------------------
+# similar_df(term, docs) counts, for each distinctive term, the escalations whose complaint has it;
+# similar_indexed.upto is the last escalation id counted. Whatever wrote a row (triage, batch,
+# import), it is counted before the next lookup (`catch_up`, from the terms cache when the writer
+# remembered them). Every read is a primary-key lookup or a bounded full-text query, so the cost of
+# a lookup does not grow with the table.
+
+_ONE_TOKEN = re.compile(r"[a-zà-ÿ0-9]+")  # what the full-text index holds as one term ("co-signer" is two)
+PER_TERM = 12  # most recent escalations fetched for each rare term
+CANDIDATES = 15  # the escalations sharing the most rare terms are compared in full
+
+
+class TermCache(dict):
+    """Escalation id → its terms, for one database (complaints never change). A batch keeps one, so
+    the rows it wrote are not read and tokenized again; bounded."""
+
+    def __init__(self, size: int = 4096):
+        super().__init__()
+        self.size = size
+
+    def remember(self, number: int, mine) -> None:
+        if len(self) >= self.size:
+            for key in list(self)[: self.size // 4]:
+                del self[key]
+        self[number] = frozenset(mine)
+
+    def of(self, number: int, complaint: str) -> frozenset[str]:
+        found = self.get(number)
+        if found is None:
+            found = frozenset(terms(complaint))
+            self.remember(number, found)
+        return found
+
+
+def _upto(db) -> int:
+    row = db.execute("SELECT upto FROM similar_indexed").fetchone()
+    return row[0] if row else 0
+
+
+def catch_up(db, cache: TermCache | None = None) -> int:
+    """Count the escalations written since the index was last brought up to date; returns how many.
+    Counts are only ever added in id order, so a row is never counted twice. Inside the caller's
+    transaction when there is one, else in its own."""
+    conn = getattr(db, "conn", db)
+    if conn.in_transaction:
+        return _catch_up(conn, cache)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        done = _catch_up(conn, cache)
+        conn.execute("COMMIT")
+        return done
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _catch_up(db, cache: TermCache | None) -> int:
+    cache = cache if cache is not None else TermCache(0)
+    upto = _upto(db)
+    newest = db.execute("SELECT max(id) FROM escalations").fetchone()[0] or 0
+    if newest <= upto:
+        return 0
+    counts: dict[str, int] = {}
+    done = 0
+    for number, complaint in db.execute("SELECT id, complaint FROM escalations WHERE id > ? ORDER BY id", [upto]).fetchall():
+        for t in (cache.get(number) or terms(complaint)):
+            counts[t] = counts.get(t, 0) + 1
+        done += 1
+    db.executemany("INSERT INTO similar_df (term, docs) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET docs = docs + excluded.docs",
+                   list(counts.items()))
+    db.execute("UPDATE similar_indexed SET upto = ?", [newest])
+    return done
+
+
+def rarest(db, mine: set[str] | frozenset[str]) -> list[str]:
+    """The complaint's terms that the fewest stored complaints contain: they find the same problem
+    without ranking half the database."""
     pool = sorted(mine, key=lambda t: (-len(t), t))[:80]
     if not pool:
         return []
     marks = ",".join("?" * len(pool))
-    freq = dict(db.execute(f"SELECT term, doc FROM escalations_fts_vocab WHERE term IN ({marks})", pool).fetchall())
+    freq = dict(db.execute(f"SELECT term, docs FROM similar_df WHERE term IN ({marks})", pool).fetchall())
     known = sorted((t for t in pool if freq.get(t)), key=lambda t: (freq[t], -len(t), t))
     return known[:QUERY_TERMS]
 
 
 def find(db, *, number: int, complaint: str, customer: str, opened_at: datetime, limit: int = 5,
-         window_days: int | None = WINDOW_DAYS) -> list[Match]:
-    """Earlier escalations that are similar or from the same customer, best first."""
-    mine = terms(complaint)
-    ranked = rarest(db, mine)
-    candidates: dict[int, dict] = {}
-    if ranked:
-        query = " OR ".join(f'"{t}"' for t in ranked)
-        for row in db.query(
-            "SELECT e.id, e.customer, e.opened_at, e.summary, e.complaint FROM escalations_fts f "
-            "JOIN escalations e ON e.rowid = f.rowid WHERE escalations_fts MATCH ? AND e.id != ? AND e.triage IS NOT NULL "
-            "ORDER BY bm25(escalations_fts) LIMIT 15",
-            [query, number],
+         window_days: int | None = WINDOW_DAYS, mine: set[str] | frozenset[str] | None = None,
+         cache: TermCache | None = None) -> list[Match]:
+    """Earlier escalations that are similar or from the same customer, best first. `mine`: the
+    complaint's terms when the caller has them already; `cache`: terms of stored complaints."""
+    mine = terms(complaint) if mine is None else mine
+    if db.execute("SELECT 1 FROM escalations WHERE id > ? LIMIT 1", [_upto(db)]).fetchone():
+        catch_up(db, cache)
+    cache = cache if cache is not None else TermCache()
+    votes: dict[int, int] = {}
+    for term in rarest(db, {t for t in mine if _ONE_TOKEN.fullmatch(t)}):  # each: the newest few with it
+        for (rowid,) in db.execute(
+            "SELECT rowid FROM escalations_fts WHERE escalations_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+            [f'"{term}"', PER_TERM],
         ):
-            candidates[row["id"]] = row
-    for row in db.query(
+            if rowid != number:
+                votes[rowid] = votes.get(rowid, 0) + 1
+    chosen = sorted(votes, key=lambda r: (-votes[r], -r))[:CANDIDATES]
+    candidates: dict[int, tuple] = {}
+    if chosen:
+        for row in db.execute(
+            f"SELECT id, customer, opened_at, summary, complaint FROM escalations WHERE id IN ({','.join('?' * len(chosen))}) "
+            "AND triage IS NOT NULL",
+            chosen,
+        ):
+            candidates[row[0]] = row
+    for row in db.execute(
         "SELECT id, customer, opened_at, summary, complaint FROM escalations WHERE customer = ? COLLATE NOCASE "
         "AND id != ? AND triage IS NOT NULL ORDER BY id DESC LIMIT 10",  # an orphan (never triaged) is never cited
         [customer, number],
     ):
-        candidates.setdefault(row["id"], row)
+        candidates.setdefault(row[0], row)
     out = []
-    for row in candidates.values():
-        when = datetime.fromisoformat(row["opened_at"])
+    for ident, who, opened, summary, text in candidates.values():
+        when = datetime.fromisoformat(opened)
         if when > opened_at or (window_days and when < opened_at - timedelta(days=window_days)):
             continue
-        shared, jaccard = overlap(mine, terms(row["complaint"]))
-        m = Match(row["id"], row["customer"], when, row["summary"] or "", shared, jaccard,
-                  row["customer"].casefold() == customer.casefold())
+        shared, jaccard = overlap(mine, cache.of(ident, text))
+        m = Match(ident, who, when, summary or "", shared, jaccard, who.casefold() == customer.casefold())
         if m.same_customer or is_similar(m):
             out.append(m)
     out.sort(key=lambda m: (not (m.same_customer and is_similar(m)), -m.jaccard, -m.id))

@@ -12,6 +12,7 @@ import os
 import sqlite3
 import sys
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -34,7 +35,7 @@ def _import_sqlite_utils():
 
 sqlite_utils = _import_sqlite_utils()
 
-from . import event_data, migrations  # noqa: E402  (after sqlite_utils, which it imports too)
+from . import event_data, migrations, packing  # noqa: E402  (after sqlite_utils, which it imports too)
 from .errors import NotFound, StoreError  # noqa: E402
 from .private import narrow  # noqa: E402
 from .schemas import Draft, EngineInfo, Escalation, Event, ModelCall, SlaPlan, Triage
@@ -42,6 +43,28 @@ from .schemas import Draft, EngineInfo, Escalation, Event, ModelCall, SlaPlan, T
 DEFAULT_BUSY_TIMEOUT = 5.0
 ID_PREFIX = "ESC-"
 FUTURE_SLACK = timedelta(minutes=5)  # how far past "now" an --at may lie (clocks drift between machines)
+
+
+@dataclass
+class TriagedRow:
+    """One judged escalation for `Store.create_triaged_many`; `draft` is the keyword arguments of
+    its acknowledgment draft, or a function of the escalation number that returns them."""
+
+    external_id: str | None
+    customer: str
+    tier: str
+    contact: str | None
+    complaint: str
+    opened_at: datetime
+    timezone_name: str
+    requested_engine: str
+    actor: str
+    triage: Triage
+    sla: SlaPlan
+    engine: EngineInfo
+    owner: str
+    calls: list[ModelCall] = field(default_factory=list)
+    draft: Any = None
 
 
 class StoredEvent:
@@ -89,6 +112,19 @@ def events_by_escalation(db: sqlite_utils.Database, where_ids_sql: str, args: li
     for events in out.values():  # `at` keeps its offset: text order is not always time order
         events.sort(key=lambda e: (e.at, e.id))
     return out
+
+
+def pack_record(text: str):
+    """A triage's or SLA plan's JSON as stored (agent/packing.py); `packing.unpack` reads it back."""
+    return packing.pack(text, packing.RECORDS)
+
+
+MATCH_COPIES = ("customer", "opened_at", "summary")  # facts of the matched escalation's own row
+
+
+def slim_match(match: dict) -> dict:
+    """What a similar_found event keeps of a match: the rest is read back from the matched row."""
+    return {k: v for k, v in match.items() if k not in MATCH_COPIES}
 
 
 def usable(escalation_id: int, event_id: int, kind: str, at: str, raw: str) -> dict | None:
@@ -256,11 +292,72 @@ class Store:
         """The judged escalation written once: opened, triaged, corrections and matches in one transaction,
         so a failure or an interrupt leaves nothing half-made."""
         with self.transaction() as db:
-            number = self._insert_opened(db, customer=customer, tier=tier, contact=contact, complaint=complaint,
-                                         opened_at=opened_at, timezone_name=timezone_name,
-                                         requested_engine=requested_engine, actor=actor)
-            self._write_triage(db, number, triage=triage, sla=sla, engine=engine, owner=owner, policy=policy,
-                               calls=calls, actor=actor, similar=similar, at=opened_at)
+            return self._insert_triaged(
+                db, customer=customer, tier=tier, contact=contact, complaint=complaint, opened_at=opened_at,
+                timezone_name=timezone_name, requested_engine=requested_engine, actor=actor, triage=triage, sla=sla,
+                engine=engine, owner=owner, policy_hash=put_policy(db, json.dumps(policy, sort_keys=True)),
+                calls=calls, similar=similar)
+
+    def create_triaged_many(self, items: list["TriagedRow"], *, policy: dict, similar=None) -> list[int | None]:
+        """Many judged escalations (batch triage) in one transaction, each with its external id and
+        acknowledgment draft. `similar(db, item)` is asked inside the transaction, so a row sees the
+        rows written before it. A row whose external id is already stored (another run got there
+        first) is skipped: its place in the returned list is None."""
+        with self.transaction() as db:
+            digest = put_policy(db, json.dumps(policy, sort_keys=True))
+            wanted = [i.external_id for i in items if i.external_id]
+            taken = set()
+            for start in range(0, len(wanted), 500):
+                part = wanted[start:start + 500]
+                taken |= {r[0] for r in db.execute(
+                    f"SELECT external_id FROM escalations WHERE external_id IN ({','.join('?' * len(part))})", part)}
+            out: list[int | None] = []
+            for item in items:
+                if item.external_id in taken:
+                    out.append(None)
+                    continue
+                matches = similar(db, item) if similar else None
+                number = self._insert_triaged(
+                    db, customer=item.customer, tier=item.tier, contact=item.contact, complaint=item.complaint,
+                    opened_at=item.opened_at, timezone_name=item.timezone_name, requested_engine=item.requested_engine,
+                    actor=item.actor, triage=item.triage, sla=item.sla, engine=item.engine, owner=item.owner,
+                    policy_hash=digest, calls=item.calls, similar=matches, external_id=item.external_id)
+                draft = item.draft(number) if callable(item.draft) else item.draft
+                if draft is not None:
+                    self._insert_draft(db, number, **draft)
+                taken.add(item.external_id)
+                out.append(number)
+            return out
+
+    def _insert_triaged(self, db, *, customer: str, tier: str, contact: str | None, complaint: str,
+                        opened_at: datetime, timezone_name: str, requested_engine: str, actor: str, triage: Triage,
+                        sla: SlaPlan, engine: EngineInfo, owner: str, policy_hash: str, calls: list[ModelCall],
+                        similar: list[dict] | None, external_id: str | None = None) -> int:
+        """One whole row (a single insert: the full-text index is written once), then its events."""
+        at = opened_at.isoformat()
+        cur = db.conn.execute(
+            "INSERT INTO escalations (customer, tier, contact, owner, status, severity, type, summary, complaint, "
+            "timezone, opened_at, updated_at, triage, sla, policy, engine, engine_model, requested_engine, "
+            "fallback_reason, external_id, triage_severity) "
+            "VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [customer, tier, contact, owner, triage.severity.value, triage.type.value, triage.summary, complaint,
+             timezone_name, at, at, pack_record(triage.model_dump_json()), pack_record(sla.model_dump_json()),
+             policy_hash, engine.name, engine.model, requested_engine, engine.fallback_reason, external_id,
+             triage.severity.value])
+        number = cur.lastrowid
+        recorded = now().isoformat()
+        rows = [(number, at, recorded, actor, "opened", json.dumps({"customer": customer, "tier": tier}, ensure_ascii=False)),
+                (number, at, recorded, actor, "triaged", json.dumps({
+                    "severity": triage.severity.value, "type": triage.type.value, "engine": engine.name,
+                    "fallback_reason": engine.fallback_reason, "owner": owner}, ensure_ascii=False))]
+        rows += [(number, at, recorded, "rules", "correction", json.dumps(c.model_dump(mode="json"), ensure_ascii=False))
+                 for c in triage.corrections]
+        if similar:
+            rows.append((number, at, recorded, "rules", "similar_found",
+                         json.dumps({"matches": [slim_match(m) for m in similar]}, ensure_ascii=False)))
+        db.conn.executemany("INSERT INTO events (escalation_id, at, recorded_at, actor, kind, data) VALUES (?, ?, ?, ?, ?, ?)", rows)
+        for call in calls:
+            db["model_calls"].insert({"escalation_id": number, **call.model_dump(mode="json")})
         return number
 
     def _insert_opened(self, db, *, customer: str, tier: str, contact: str | None, complaint: str,
@@ -298,8 +395,9 @@ class Store:
                 "severity": triage.severity.value,
                 "type": triage.type.value,
                 "summary": triage.summary,
-                "triage": triage.model_dump_json(),
-                "sla": sla.model_dump_json(),
+                "triage": pack_record(triage.model_dump_json()),
+                "triage_severity": triage.severity.value,
+                "sla": pack_record(sla.model_dump_json()),
                 "policy": put_policy(db, json.dumps(policy, sort_keys=True)),
                 "engine": engine.name,
                 "engine_model": engine.model,
@@ -328,26 +426,23 @@ class Store:
                    actor: str, at: datetime, calls: list[ModelCall] = (), fallback_reason: str | None = None,
                    promises: list[dict] | None = None) -> None:
         with self.transaction() as db:
-            for call in calls:
-                db["model_calls"].insert({"escalation_id": number, **call.model_dump(mode="json")})
-            draft_id = db["drafts"].insert(
-                {
-                    "escalation_id": number,
-                    "kind": draft.kind,
-                    "subject": draft.subject,
-                    "body": draft.body,
-                    "engine": draft.engine,
-                    "prompt_hash": prompt,
-                    "created_at": at.isoformat(),
-                    "audience": audience,
-                    "findings": json.dumps(findings, ensure_ascii=False),
-                    "passed": int(passed),
-                    "fallback_reason": fallback_reason,
-                }
-            ).last_pk
-            self._event(db, number, "draft_saved", actor, at,
-                        {"kind": draft.kind, "draft_id": draft_id, "passed": passed, "findings": len(findings),
-                         "engine": draft.engine, "audience": audience, **({"promises": promises} if promises else {})})
+            self._insert_draft(db, number, draft=draft, prompt=prompt, findings=findings, passed=passed,
+                               audience=audience, actor=actor, at=at, calls=calls, fallback_reason=fallback_reason,
+                               promises=promises)
+
+    def _insert_draft(self, db, number: int, *, draft: Draft, prompt: str, findings: list[dict], passed: bool,
+                      audience: str, actor: str, at: datetime, calls: list[ModelCall] = (),
+                      fallback_reason: str | None = None, promises: list[dict] | None = None) -> None:
+        for call in calls:
+            db["model_calls"].insert({"escalation_id": number, **call.model_dump(mode="json")})
+        draft_id = db.conn.execute(
+            "INSERT INTO drafts (escalation_id, kind, subject, body, engine, prompt_hash, created_at, audience, findings, "
+            "passed, fallback_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [number, draft.kind, draft.subject, packing.pack(draft.body), draft.engine, prompt, at.isoformat(), audience,
+             json.dumps(findings, ensure_ascii=False), int(passed), fallback_reason]).lastrowid
+        self._event(db, number, "draft_saved", actor, at,
+                    {"kind": draft.kind, "draft_id": draft_id, "passed": passed, "findings": len(findings),
+                     "engine": draft.engine, "audience": audience, **({"promises": promises} if promises else {})})
 
     def append(self, number: int, kind: str, *, actor: str, at: datetime, data: dict[str, Any],
                columns: dict[str, Any] | None = None) -> None:
@@ -385,7 +480,8 @@ class Store:
             raise NotFound(f"{format_id(number)} was opened but never triaged (the triage was interrupted)")
         drafts: dict[str, Draft] = {}
         for d in self.db.query("SELECT * FROM drafts WHERE escalation_id = ? ORDER BY id", [number]):
-            drafts[d["kind"]] = Draft(kind=d["kind"], subject=d["subject"], body=d["body"], engine=d["engine"])  # latest wins
+            drafts[d["kind"]] = Draft(kind=d["kind"], subject=d["subject"], body=packing.unpack(d["body"]),
+                                      engine=d["engine"])  # latest wins
         return Escalation(
             id=format_id(number),
             customer=row["customer"],
@@ -398,8 +494,8 @@ class Store:
             summary=row["summary"],
             complaint=row["complaint"],
             opened_at=row["opened_at"],
-            triage=Triage.model_validate_json(row["triage"]),
-            sla=SlaPlan.model_validate_json(row["sla"]),
+            triage=Triage.model_validate_json(packing.unpack(row["triage"])),
+            sla=SlaPlan.model_validate_json(packing.unpack(row["sla"])),
             engine=EngineInfo(
                 name=row["engine"], model=row["engine_model"], requested=row["requested_engine"],
                 fallback_reason=row["fallback_reason"],
@@ -416,7 +512,23 @@ class Store:
             if (data := usable(number, e["id"], e["kind"], e["at"], e["data"])) is not None
         ]
         events.sort(key=lambda e: (e.at, e.id))
+        self._hydrate_matches(events)
         return events
+
+    def _hydrate_matches(self, events: list[Event]) -> None:
+        """A similar_found event stores each match's id, shared terms and score; the match's customer,
+        opening time and summary are read from its own row (one copy of each fact)."""
+        matches = [m for e in events if e.kind == "similar_found" for m in e.data.get("matches") or []
+                   if isinstance(m, dict) and "summary" not in m]
+        if not matches:
+            return
+        numbers = sorted({parse_id(m["id"]) for m in matches})
+        rows = {r[0]: r[1:] for r in self.db.execute(
+            f"SELECT id, customer, opened_at, summary FROM escalations WHERE id IN ({','.join('?' * len(numbers))})",
+            numbers)}
+        for m in matches:
+            customer, opened_at, summary = rows.get(parse_id(m["id"]), (None, None, None))
+            m.update(customer=customer, opened_at=opened_at, summary=summary or "")
 
     def save_eval_run(self, run: dict) -> None:
         with self.transaction() as db:

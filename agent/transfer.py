@@ -41,7 +41,8 @@ from .metrics import check_csat, check_outcome
 from .policy import Policy, _check_zone
 from .schemas import EscalationType, Severity, SlaPlan, Tier, Triage
 from . import store as store_module
-from .store import FUTURE_SLACK, Store, put_policy
+from .packing import unpack
+from .store import FUTURE_SLACK, Store, pack_record, put_policy
 
 MAX_DEPTH = 64  # JSON nesting an escalation line may have (an exported one uses 6)
 MAX_LINE_CHARS = 5_000_000
@@ -401,8 +402,9 @@ def _planned(p: Parsed, policy: Policy) -> tuple[str, dict]:
 
 
 def import_file(store: Store, path: str, *, fmt: str | None, policy: Policy, dry_run: bool = False,
-                mapping: dict[str, str] | None = None) -> ImportReport:
-    """All or nothing: every row parsed, checked and planned first, then one transaction for the file."""
+                mapping: dict[str, str] | None = None, progress=None) -> ImportReport:
+    """All or nothing: every row parsed, checked and planned first, then one transaction for the file.
+    `progress` (agent.progress.Progress) advances by one for each escalation written."""
     from . import projection
 
     source = Path(path)
@@ -429,7 +431,11 @@ def import_file(store: Store, path: str, *, fmt: str | None, policy: Policy, dry
         default_hash = put_policy(db, json.dumps(policy.model_dump(mode="json"), sort_keys=True))
         next_id = (db.execute("SELECT max(id) FROM escalations").fetchone()[0] or 0) + 1
         escalations, events = [], []
+        if progress is not None:
+            progress.total(len(fresh))
         for number, p in enumerate(fresh, next_id):
+            if progress is not None:
+                progress.advance()
             row = p.row
             opened = row["opened_at"]
             tz, plan = plans[p.external_id]
@@ -442,8 +448,9 @@ def import_file(store: Store, path: str, *, fmt: str | None, policy: Policy, dry
                 "contact": row.get("contact"), "owner": row.get("owner") or policy.teams[EscalationType(row["type"])].owner,
                 "status": status, "severity": row["severity"], "type": row["type"], "summary": row["summary"],
                 "complaint": row["complaint"], "timezone": tz, "opened_at": opened.isoformat(), "updated_at": recorded,
-                "triage": json.dumps(row["triage"]) if row.get("triage") else _triage_json(row, policy, source.name),
-                "sla": json.dumps(plan),
+                "triage": pack_record(json.dumps(row["triage"]) if row.get("triage") else _triage_json(row, policy, source.name)),
+                "triage_severity": (row.get("triage") or {}).get("severity") or row["severity"],
+                "sla": pack_record(json.dumps(plan)),
                 "policy": put_policy(db, json.dumps(row["policy"], sort_keys=True)) if row.get("policy") else default_hash,
                 "engine": "import", "requested_engine": "import",
             })
@@ -457,6 +464,9 @@ def import_file(store: Store, path: str, *, fmt: str | None, policy: Policy, dry
             db["events"].insert_all(events, batch_size=5000)
         store_module._pending.extend((e["escalation_id"], e["kind"]) for e in events)
     projection.refresh_stale(store, store_module.now())
+    from . import similar
+
+    similar.catch_up(store.db)  # count the imported complaints in the similar-lookup term index now
     return report
 
 
@@ -465,9 +475,9 @@ def _event(number: int, kind: str, at: datetime, actor: str, data: dict, recorde
             "data": json.dumps(data, ensure_ascii=False)}
 
 
-def export(store: Store, fmt: str, out) -> int:
+def export(store: Store, fmt: str, out, progress=None) -> int:
     """Write every escalation with its events (and, in jsonl, the monthly ticket counts); returns how
-    many escalations."""
+    many escalations. `progress` (agent.progress.Progress) advances by one for each escalation."""
     if fmt not in ("jsonl", "csv"):
         raise UsageError(f"unknown export format {fmt!r}: choose jsonl or csv")
     events: dict[int, list[dict]] = {}
@@ -497,10 +507,13 @@ def export(store: Store, fmt: str, out) -> int:
                 "id": ext, "customer": r["customer"], "contact": r["contact"], "tier": r["tier"], "severity": r["severity"],
                 "type": r["type"], "status": r["status"], "summary": r["summary"], "complaint": r["complaint"],
                 "opened_at": r["opened_at"], "owner": r["owner"], "timezone": r["timezone"],
-                "triage": json.loads(r["triage"]), "sla": json.loads(r["sla"]), "policy": json.loads(r["policy_json"]),
+                "triage": json.loads(unpack(r["triage"])), "sla": json.loads(unpack(r["sla"])),
+                "policy": json.loads(r["policy_json"]),
                 "events": evs,
             }, ensure_ascii=False) + "\n")
         count += 1
+        if progress is not None:
+            progress.advance()
     if not writer:
         for period, tickets in store.db.execute("SELECT period, count FROM tickets ORDER BY period"):
             out.write(json.dumps({"tickets": {"period": period, "count": tickets}}) + "\n")

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from agent.faces.cli import cli
+from agent.packing import unpack
 from agent.wording import format_time
 
 OPENED = datetime(2026, 11, 25, 14, 0, tzinfo=timezone.utc)  # Wed 09:00 in New York
@@ -73,7 +74,10 @@ def draft(db_path, ident, kind, *extra) -> dict:
 def drafts_table(db_path) -> list[dict]:
     with sqlite3.connect(db_path) as conn:
         conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute("SELECT * FROM drafts ORDER BY id")]
+        rows = [dict(r) for r in conn.execute("SELECT * FROM drafts ORDER BY id")]
+    for r in rows:  # bodies are stored packed (agent/packing.py)
+        r["body"] = unpack(r["body"])
+    return rows
 
 
 def new_york(moment: datetime) -> str:

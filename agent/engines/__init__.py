@@ -54,3 +54,18 @@ def get_engine(choice: str = "auto", *, model: str | None = None, policy=None, t
     from .claude import AnthropicEngine
 
     return AnthropicEngine(model=model, policy=policy, timeout=timeout)
+
+
+class Answered:
+    """An answer already in hand (one result of a message batch), handed to triage.decide as if it were
+    the engine: the fallback (triage.run_engine) and the rules are exactly those of a single call."""
+
+    def __init__(self, engine, outcome):
+        self.name, self.model, self.outcome = engine.name, getattr(engine, "model", None), outcome
+
+    def triage(self, request, signals):
+        from ..errors import EngineError
+
+        if isinstance(self.outcome, EngineError):
+            raise self.outcome
+        return self.outcome

@@ -136,8 +136,8 @@ def _parse_at(value: str | None, flag: str = "--at"):
 @cli.command()
 @click.argument("source", required=False)
 @click.option("--text", "text", help="The complaint itself instead of a FILE.")
-@click.option("--customer", required=True, help="Customer (account) name.")
-@click.option("--tier", default="standard", show_default=True, help="Customer tier: enterprise, business, standard or free.")
+@click.option("--customer", help="Customer (account) name (required unless --batch).")
+@click.option("--tier", default="standard", show_default=True, help="Customer tier: enterprise, business, standard or free (with --batch: for rows without one).")
 @click.option("--contact", help="The customer's contact person, greeted by name in drafts.")
 @click.option("--contact-email", help="The contact's e-mail address: the To: of .eml drafts.")
 @click.option("--owner", help="Who owns the escalation (default: the routed team's on-call owner).")
@@ -149,19 +149,39 @@ def _parse_at(value: str | None, flag: str = "--at"):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--no-redact", is_flag=True, help="Send emails, phone numbers, card numbers, secrets and names to the API as they are.")
 @timeout_option
+@click.option("--batch", "batch_file", type=click.Path(dir_okay=False), help="Triage every row of a JSONL or CSV export (see --from, --map).")
+@click.option("--from", "preset", help="With --batch: the export's helpdesk, zendesk, freshdesk, jira or intercom (maps its columns).")
+@click.option("--map", "mapping", multiple=True, help='With --batch: "Their Column=our_field" (repeatable; fields id, customer, tier, contact, opened_at, complaint, subject, timezone, owner).')
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), help="With --batch: the file's format (default: from its name or first line).")
+@click.option("--strict", is_flag=True, help="With --batch: stop at the first bad row (the rows before it are stored).")
 @click.pass_obj
 def triage(obj: Context, source, text, customer, tier, contact, contact_email, owner, timezone, at, engine, model, encoding,
-           as_json, no_redact, timeout):
+           as_json, no_redact, timeout, batch_file, preset, mapping, fmt, strict):
     """Triage a complaint from FILE, '-' (stdin) or --text; store it and print the plan.
 
     \b
     escalate triage complaint.txt --customer "Acme Corp" --tier enterprise
     cat complaint.txt | escalate triage - --customer Acme --json
+    escalate triage --batch tickets.csv --from zendesk     # a whole export, idempotent by ticket id
     """
     from . import views
     from ..engines import get_engine
+    from ..errors import UsageError
     from ..triage import parse_tier, triage_complaint
 
+    if batch_file is not None:
+        if source is not None or text is not None or customer or contact or contact_email or owner or at:
+            raise UsageError("--batch reads every field from the file: drop FILE/--text/--customer/--contact/"
+                             "--contact-email/--owner/--at (map columns with --map instead)")
+        from .cli_batch import run_batch
+
+        return run_batch(obj, batch_file, preset=preset, mapping=mapping, fmt=fmt, strict=strict, tier=tier,
+                         timezone=timezone, engine=engine, model=model, encoding=encoding, as_json=as_json,
+                         no_redact=no_redact, timeout=timeout)
+    if preset or mapping or fmt or strict:
+        raise UsageError("--from, --map, --format and --strict go with --batch FILE")
+    if not customer:
+        raise UsageError("missing --customer: who is complaining, e.g. --customer \"Acme Corp\"")
     from ..editing import check_email
 
     contact_email = check_email(contact_email) if contact_email is not None else None
@@ -182,7 +202,9 @@ def triage(obj: Context, source, text, customer, tier, contact, contact_email, o
             click.echo("interrupted while the complaint was being judged: no escalation was stored (the triage is "
                        "written only once it is judged); run the same command again", err=True)
             sys.exit(130)
-        rejected = [c["error"] for c in store.model_calls(int(esc.id.removeprefix("ESC-"))) if c["error"]]
+        # Answers not used (re-asked, or another output mode tried); an HTTP attempt the SDK retried is not one.
+        rejected = [c["error"] for c in store.model_calls(int(esc.id.removeprefix("ESC-")))
+                    if c["error"] and not c["error"].endswith("(retried)")]
     if esc.engine.fallback_reason:
         click.echo(f"warning: {esc.engine.fallback_reason}; the offline engine triaged {esc.id}", err=True)
     elif rejected:
@@ -565,10 +587,14 @@ def eval_(obj: Context, suites, cases_file, engine, model, limit, as_json, gate,
         runs.append((name, None))
     results, failures = [], []
     limits = evals.thresholds() if gate else {}
-    with obj.store() as store:
+    from .. import progress
+
+    with obj.store() as store, progress.bar("eval", unit="case") as bar:
         for name, cases in runs:
             suite = name if cases is None else "cases"
-            result = evals.run_suite(suite, engine=chosen, policy=policy, cases=cases, limit=limit, in_sample=in_sample)
+            bar.label(f"eval {name}")
+            result = evals.run_suite(suite, engine=chosen, policy=policy, cases=cases, limit=limit, in_sample=in_sample,
+                                     progress=bar)
             result.suite = name
             evals.record(store, result)
             results.append(result)

@@ -107,8 +107,11 @@ def import_(obj: Context, file, fmt, mapping, dry_run):
             raise UsageError(f"--map {item!r}: use \"Their Column=our_column\"")
         src, dst = item.split("=", 1)
         pairs[src.strip()] = dst.strip()
-    with obj.store() as store:
-        report = transfer.import_file(store, file, fmt=fmt, policy=obj.policy(), dry_run=dry_run, mapping=pairs)
+    from .. import progress
+
+    with obj.store() as store, progress.bar("import", unit="escalation") as bar:
+        report = transfer.import_file(store, file, fmt=fmt, policy=obj.policy(), dry_run=dry_run, mapping=pairs,
+                                      progress=bar)
     verb = "would add" if dry_run else "added"
     click.echo(f"{file}: {report.read} read, {verb} {report.added} escalations with {report.events} events, "
                f"{report.skipped} already present")
@@ -122,12 +125,18 @@ def export(obj: Context, fmt, out):
     """Write every escalation with its events (import reads it back)."""
     from .. import transfer
 
+    from .. import progress
+
     with obj.store() as store:
+        total = store.db.execute("SELECT count(*) FROM escalations WHERE triage IS NOT NULL").fetchone()[0]
         if out:
             from ..private import open_private
 
-            with open_private(out, "w", encoding="utf-8", newline="") as fh:
-                n = transfer.export(store, fmt, fh)
+            with open_private(out, "w", encoding="utf-8", newline="") as fh, \
+                    progress.bar("export", total=total, unit="escalation") as bar:
+                n = transfer.export(store, fmt, fh, progress=bar)
             click.echo(f"wrote {n} escalations to {out}", err=True)
-        else:
-            transfer.export(store, fmt, sys.stdout)
+        else:  # stdout is the data: a bar on stderr only when stdout is not the terminal it would share
+            with progress.bar("export", total=total, unit="escalation",
+                              force=False if sys.stdout.isatty() else None) as bar:
+                transfer.export(store, fmt, sys.stdout, progress=bar)

@@ -1,0 +1,410 @@
+"""Batch triage of a helpdesk export: every row judged like `escalate triage` and stored with its
+triage, SLA plan and acknowledgment draft.
+
+Rows go in chunks of CHUNK. A chunk is judged (agent.triage.judge: the same decide → SLA plan →
+routing as a single triage; on the offline engine by one worker process per core, each loading the
+engine once; on the anthropic engine through one message batch per chunk) and then written by this
+process in one transaction (Store.create_triaged_many), similar-escalation lookup included. A row
+already stored (same external id) is skipped before it is judged, so a rerun adds nothing; a bad row
+is refused with its line and the rest go on (strict: stop at the first). An interrupt (Ctrl-C) lets
+the chunk being written finish or roll back whole, then stops: what was stored stays, and the same
+command resumes.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterable, Iterator
+
+from . import drafting, intake, similar, triage
+from .errors import UsageError
+from .intake import Intake, Refused
+from .policy import Policy
+from .progress import Progress
+from .store import Store, TriagedRow, format_id
+
+CHUNK = 500
+ACTOR = "batch"
+
+
+@dataclass
+class Options:
+    preset: str | None = None
+    mapping: dict[str, str] = field(default_factory=dict)
+    fmt: str | None = None
+    encoding: str = "utf-8"
+    tier: str = "standard"  # for rows without a tier column
+    timezone: str | None = None
+    strict: bool = False
+    workers: int | None = None  # offline judging processes (default: one per core)
+    chunk: int | None = None  # rows judged and written together (default CHUNK)
+    batch_options: dict = field(default_factory=dict)  # for the engine's triage_batch (poll_seconds, max_wait)
+
+
+@dataclass
+class Summary:
+    file: str
+    engine: str
+    read: int = 0
+    stored: int = 0
+    skipped: int = 0
+    refused: list[Refused] = field(default_factory=list)
+    by_severity: Counter = field(default_factory=Counter)
+    by_type: Counter = field(default_factory=Counter)
+    urgent: list[dict] = field(default_factory=list)  # SEV-1/2 stored now, with their deadlines
+    fallbacks: list[dict] = field(default_factory=list)  # rows the offline engine judged instead (and why)
+    seconds: float = 0.0
+    interrupted: bool = False
+    stopped_at: str | None = None  # --strict: the refusal that stopped the run
+    escalations: int = 0  # in the database afterwards
+    bytes_per_escalation: float | None = None  # the database file's pages / escalations
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file, "engine": self.engine, "read": self.read, "stored": self.stored,
+            "already_present": self.skipped, "refused": [{"line": r.line, "id": r.external_id, "reason": r.reason}
+                                                         for r in self.refused],
+            "by_severity": dict(sorted(self.by_severity.items())), "by_type": dict(sorted(self.by_type.items())),
+            "urgent": sorted(self.urgent, key=_urgent_order), "fallbacks": self.fallbacks,
+            "seconds": round(self.seconds, 3), "interrupted": self.interrupted, "stopped_at": self.stopped_at,
+            "database": {"escalations": self.escalations, "bytes_per_escalation": self.bytes_per_escalation},
+        }
+
+
+def _urgent_order(u: dict):
+    return (u["severity"], u["first_response_due"], u["id"])
+
+
+# -- judging ------------------------------------------------------------------------------------
+
+_WORKER: dict = {}
+
+
+def _worker_init(policy_json: str, store_path: str | None) -> None:
+    """Once per worker process: the policy, the store's offline model (triage.offline_model_for: the
+    team model if trained, else the shipped one; read here once, never per row) and the engine."""
+    import signal
+
+    from .engines.offline import OfflineEngine
+    from .policy import policy_from_json
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
+    policy = policy_from_json(policy_json)
+    model = triage.offline_model_for(_PathOnly(store_path) if store_path else None)
+    _WORKER.update(policy=policy, engine=OfflineEngine(policy, model=model), model=model)
+
+
+def _worker_judge(args: tuple[Intake, str, str | None, str]):
+    row, tier, tz, requested = args
+    return judge_row(row, engine=_WORKER["engine"], policy=_WORKER["policy"], tier=tier, tz=tz, requested=requested,
+                     offline_model=_WORKER["model"])
+
+
+def judge_row(row: Intake, *, engine, policy: Policy, tier: str, tz: str | None, requested: str, offline_model=None):
+    """One row → a Judged (ready to write) or a Refused; the checks and judgement of a single triage,
+    its acknowledgment composed (for a provisional number, see `_acknowledgment`) and its terms read."""
+    try:
+        judged = triage.judge(text=row.complaint, customer=row.customer, tier=row.tier or tier, contact=row.contact,
+                              owner=row.owner, timezone=row.timezone or tz, at=row.opened_at, engine=engine,
+                              policy=policy, offline_model=offline_model)
+    except UsageError as exc:
+        return Refused(row.line, row.external_id, str(exc))
+    return Judged(row, judged, requested, frozenset(similar.terms(judged.text)))
+
+
+@dataclass
+class Judged:
+    row: Intake
+    judged: "triage.Judged"
+    requested: str
+    terms: frozenset
+    number: int | None = None  # the escalation number it is planned to get (its draft names it)
+    draft: "drafting.Composed | None" = None
+
+
+def _worker_compose(args: tuple["triage.Judged", int]):
+    judged, number = args
+    return _compose(judged, _WORKER["policy"], number)
+
+
+@dataclass
+class _PathOnly:
+    """What triage.offline_model_for reads of a store (its path), in a worker that opens no connection."""
+
+    path: str
+
+
+class _Judge:
+    """Judges chunks: a process pool for the offline engine, a message batch for Claude, else in-process."""
+
+    def __init__(self, engine, policy: Policy, workers: int | None, progress: Progress, batch_options: dict,
+                 store: Store):
+        self.engine, self.policy, self.progress, self.batch_options = engine, policy, progress, batch_options
+        self.pool, self.model = None, None
+        count = workers if workers is not None else (os.cpu_count() or 1)
+        if engine.name != "offline" or count <= 1:
+            # Judged here (or the fallback of a message batch): the model read once for the whole run.
+            self.model = triage.offline_model_for(store)
+            if engine.name == "offline":
+                from .engines.offline import OfflineEngine
+
+                self.engine = OfflineEngine(policy, model=self.model)
+        else:
+            import multiprocessing as mp
+
+            # Not "fork": a child must never inherit the writer's open SQLite connection.
+            method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+            self.pool = mp.get_context(method).Pool(
+                count, initializer=_worker_init, initargs=(policy.model_dump_json(), str(store.path)))
+
+    def __call__(self, rows: list[Intake], tier: str, tz: str | None) -> list:
+        requested = self.engine.name
+        if self.pool is not None:
+            return self.pool.map(_worker_judge, [(r, tier, tz, requested) for r in rows], chunksize=16)
+        if hasattr(self.engine, "triage_batch") and len(rows) > 1:
+            return self._batched(rows, tier, tz)
+        return [judge_row(r, engine=self.engine, policy=self.policy, tier=tier, tz=tz, requested=requested,
+                          offline_model=self.model) for r in rows]
+
+    def _batched(self, rows: list[Intake], tier: str, tz: str | None) -> list:
+        """One message batch for the chunk's valid rows; each answer goes through decide as if the engine
+        had given it (engines.Answered), so fallback and rules are those of a single triage."""
+        from .engines import Answered, TriageRequest
+
+        checked, requests = [], []
+        for r in rows:
+            try:
+                request = triage.request_for(text=r.complaint, customer=r.customer, tier=r.tier or tier,
+                                             contact=r.contact, policy=self.policy, owner=r.owner)
+            except UsageError as exc:
+                checked.append(Refused(r.line, r.external_id, str(exc)))
+                continue
+            checked.append(r)
+            requests.append(request)
+        started = time.monotonic()
+
+        def waiting(seconds: float) -> None:
+            self.progress.note(f"message batch of {len(requests)}: waiting {int(time.monotonic() - started)} s")
+            time.sleep(seconds)
+
+        outcomes = iter(self.engine.triage_batch(requests, sleep=waiting, **self.batch_options) if requests else [])
+        self.progress.note("")
+        out = []
+        for r in checked:
+            if isinstance(r, Refused):
+                out.append(r)
+                continue
+            out.append(judge_row(r, engine=Answered(self.engine, next(outcomes)), policy=self.policy, tier=tier,
+                                 tz=tz, requested=self.engine.name, offline_model=self.model))
+        return out
+
+    def compose(self, ready: list[Judged]) -> None:
+        """Each acknowledgment, for the number its escalation is planned to get."""
+        work = [(j.judged, j.number) for j in ready]
+        made = (self.pool.map(_worker_compose, work, chunksize=16) if self.pool is not None
+                else [_compose(d, self.policy, n) for d, n in work])
+        for j, m in zip(ready, made):
+            j.draft = m
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+
+# -- the run ------------------------------------------------------------------------------------
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def count_rows(path: str, options: Options) -> int | None:
+    """Lines (JSONL) or records (CSV) in the file, for the bar's total; None when unknown."""
+    try:
+        text = intake.read_text(__import__("pathlib").Path(path), options.encoding)
+    except UsageError:
+        return None
+    return max(0, sum(1 for line in text.splitlines() if line.strip()) - (0 if path.lower().endswith((".jsonl", ".ndjson", ".json")) else 1))
+
+
+def run(store: Store, path: str, *, engine, policy: Policy, options: Options | None = None,
+        progress: Progress | None = None) -> Summary:
+    options = options or Options()
+    progress = progress or Progress.silent()
+    triage.parse_tier(options.tier)
+    zone = options.timezone or policy.timezone
+    summary = Summary(file=str(path), engine=engine.name)
+    started = time.perf_counter()
+    rows = intake.rows(path, fmt=options.fmt, preset=options.preset, mapping=options.mapping,
+                       encoding=options.encoding, default_zone=zone)
+    seen: set[str] = set()
+    cache = similar.TermCache()
+    judge = None
+    stop = _StopAfterChunk()
+    try:
+        for chunk in _chunks(rows, options.chunk or CHUNK):
+            if stop.asked:
+                summary.interrupted = True
+                break
+            summary.read += len(chunk)
+            fresh = []
+            for item in chunk:
+                if isinstance(item, Refused):
+                    summary.refused.append(item)
+                elif item.external_id in seen:
+                    summary.refused.append(Refused(item.line, item.external_id, "the id appears earlier in the file"))
+                else:
+                    seen.add(item.external_id)
+                    fresh.append(item)
+            if options.strict and summary.refused:
+                summary.stopped_at = summary.refused[0].describe()
+                break
+            present = _present(store, [r.external_id for r in fresh])
+            summary.skipped += sum(1 for r in fresh if r.external_id in present)
+            progress.advance(len(chunk) - len(fresh) + sum(1 for r in fresh if r.external_id in present))
+            fresh = [r for r in fresh if r.external_id not in present]
+            if not fresh:
+                continue
+            judge = judge or _Judge(engine, policy, options.workers, progress, options.batch_options, store)
+            outcomes = judge(fresh, options.tier, options.timezone)
+            ready = []
+            for outcome in outcomes:
+                if isinstance(outcome, Refused):
+                    summary.refused.append(outcome)
+                else:
+                    ready.append(outcome)
+            if options.strict and len(ready) < len(outcomes):
+                bad = next(o for o in outcomes if isinstance(o, Refused))
+                summary.stopped_at = bad.describe()
+                ready = [o for o in ready if o.row.line < bad.line]
+            base = (store.db.execute("SELECT max(id) FROM escalations").fetchone()[0] or 0) + 1
+            for k, j in enumerate(ready):
+                j.number = base + k
+            judge.compose(ready)
+            _write(store, ready, policy, summary, cache)
+            progress.advance(len(outcomes))
+            if summary.stopped_at:
+                break
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    finally:
+        stop.restore()
+        if judge is not None:
+            judge.close()
+        summary.seconds = time.perf_counter() - started
+    summary.escalations, summary.bytes_per_escalation = footprint(store)
+    return summary
+
+
+def footprint(store: Store) -> tuple[int, float | None]:
+    """Escalations stored and the database's bytes per escalation (allocated pages, free ones excluded)."""
+    (n,) = store.db.execute("SELECT count(*) FROM escalations").fetchone()
+    pages = store.db.execute("PRAGMA page_count").fetchone()[0] - store.db.execute("PRAGMA freelist_count").fetchone()[0]
+    size = store.db.execute("PRAGMA page_size").fetchone()[0]
+    return n, (round(pages * size / n) if n else None)
+
+
+class _StopAfterChunk:
+    """The first Ctrl-C asks the run to stop once the chunk in hand is written; a second one stops at
+    once (the chunk being written then rolls back whole)."""
+
+    def __init__(self):
+        import signal
+        import threading
+
+        self.asked = False
+        self._installed = threading.current_thread() is threading.main_thread()
+        if self._installed:
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+
+    def _handle(self, signum, frame):
+        if self.asked:
+            raise KeyboardInterrupt
+        self.asked = True
+
+    def restore(self) -> None:
+        import signal
+
+        if self._installed:
+            signal.signal(signal.SIGINT, self._previous if self._previous is not None else signal.default_int_handler)
+            self._installed = False
+
+
+def _present(store: Store, ids: list[str]) -> set[str]:
+    out = set()
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        out |= {r[0] for r in store.db.execute(
+            f"SELECT external_id FROM escalations WHERE external_id IN ({','.join('?' * len(part))})", part)}
+    return out
+
+
+def _write(store: Store, ready: list[Judged], policy: Policy, summary: Summary, cache: similar.TermCache) -> None:
+    if not ready:
+        return
+    items = []
+    for j in ready:
+        d = j.judged
+        items.append(TriagedRow(
+            external_id=j.row.external_id, customer=d.customer, tier=d.tier.value, contact=d.contact,
+            complaint=d.text, opened_at=d.opened_at, timezone_name=d.timezone, requested_engine=j.requested,
+            actor=ACTOR, triage=d.triage, sla=d.sla, engine=d.info, owner=d.owner, calls=d.calls,
+            draft=_acknowledgment(j, policy, cache)))
+    by_item = {id(item): j for item, j in zip(items, ready)}
+
+    def matches(db, item: TriagedRow) -> list[dict]:
+        return [m.as_dict() for m in similar.find(db, number=0, complaint=item.complaint, customer=item.customer,
+                                                   opened_at=item.opened_at, mine=by_item[id(item)].terms, cache=cache)]
+
+    numbers = store.create_triaged_many(items, policy=policy.model_dump(mode="json"), similar=matches)
+    for j, number in zip(ready, numbers):
+        if number is None:
+            summary.skipped += 1
+            continue
+        d = j.judged
+        summary.stored += 1
+        summary.by_severity[d.triage.severity.value] += 1
+        summary.by_type[d.triage.type.value] += 1
+        if d.triage.severity.rank <= 2:
+            summary.urgent.append({
+                "id": format_id(number), "external_id": j.row.external_id, "customer": d.customer,
+                "severity": d.triage.severity.value, "type": d.triage.type.value, "summary": d.triage.summary,
+                "first_response_due": d.sla.first_response_due.isoformat(),
+                "resolution_due": d.sla.resolution_due.isoformat(),
+            })
+        if d.info.fallback_reason:
+            summary.fallbacks.append({"line": j.row.line, "id": j.row.external_id, "escalation": format_id(number),
+                                      "reason": d.info.fallback_reason})
+
+
+def _compose(d: "triage.Judged", policy: Policy, number: int) -> "drafting.Composed":
+    """The acknowledgment a single triage saves: drafting.compose over the record as it will be stored."""
+    return drafting.compose(d.escalation(number), policy, "acknowledgment", audience="customer",
+                            moment=d.opened_at, row=d.board_row(number, policy))
+
+
+def _acknowledgment(j: Judged, policy: Policy, cache: similar.TermCache):
+    """The draft's row once the escalation has its number: the one composed for it, or composed again
+    here when the number differs from the planned one (another process wrote in between)."""
+
+    def make(number: int) -> dict:
+        cache.remember(number, j.terms)
+        made = j.draft if j.number == number and j.draft is not None else _compose(j.judged, policy, number)
+        return {"draft": made.draft, "prompt": made.prompt,
+                "findings": [f.model_dump(mode="json") for f in made.findings], "passed": made.passed,
+                "audience": "customer", "actor": ACTOR, "at": j.judged.opened_at, "calls": made.calls,
+                "fallback_reason": made.fallback_reason, "promises": made.promises}
+
+    return make

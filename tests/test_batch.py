@@ -1,0 +1,408 @@
+"""Batch triage (`escalate triage --batch`): every row stored like a single triage, idempotent by
+external id, bad rows named by line, presets, the summary, interrupts and the Claude batch path."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+from agent import batch, intake, similar
+from agent.engines import EngineResult
+from agent.engines.offline import OfflineEngine
+from agent.errors import EngineError, UsageError
+from agent.store import Store
+from agent.triage import triage_complaint
+from conftest import EXAMPLES, run
+
+OUTAGE = (EXAMPLES / "login-outage.txt").read_text()
+TYPO = "There is a typo on the invoice page footer, 'recieve' instead of 'receive'. Not urgent at all."
+SLOW = "The CSV export has been slow since Monday, about 5 minutes instead of 30 seconds. We use the API as a workaround."
+OPENED = "2026-11-25T09:00:00+00:00"
+
+
+def jsonl(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def row(i, text=OUTAGE, **extra):
+    return {"id": f"T-{i}", "customer": f"Customer {i}", "complaint": text, "opened_at": OPENED, **extra}
+
+
+def options(**kw):
+    return batch.Options(workers=1, **kw)
+
+
+def test_each_row_is_stored_exactly_as_a_single_triage_stores_it(tmp_path, policy):
+    """Same judgement, SLA plan, routing, owner and acknowledgment (the drafts compare word for word)."""
+    texts = [OUTAGE, TYPO, SLOW]
+    path = jsonl(tmp_path / "in.jsonl", [row(i, t, tier="enterprise", contact="Dana") for i, t in enumerate(texts)])
+    engine = OfflineEngine(policy)
+    with Store(tmp_path / "batch.db") as b, Store(tmp_path / "single.db") as s:
+        summary = batch.run(b, str(path), engine=engine, policy=policy, options=options())
+        assert summary.stored == 3 and not summary.refused
+        for i, text in enumerate(texts, 1):
+            single = triage_complaint(text=text, customer=f"Customer {i - 1}", tier="enterprise", contact="Dana",
+                                      store=s, engine=engine, policy=policy,
+                                      at=datetime.fromisoformat(OPENED))
+            got = b.get(i)
+            assert (got.severity, got.type, got.owner, got.summary) == (single.severity, single.type, single.owner, single.summary)
+            assert got.triage == single.triage
+            assert got.sla == single.sla
+            assert got.drafts["acknowledgment"] == single.drafts["acknowledgment"]
+            assert [e.kind for e in got.events] == [e.kind for e in single.events]
+        assert b.db.execute("SELECT external_id FROM escalations ORDER BY id").fetchall() == [("T-0",), ("T-1",), ("T-2",)]
+
+
+def test_two_worker_processes_store_what_one_process_stores(tmp_path, policy):
+    path = jsonl(tmp_path / "in.jsonl", [row(i, t) for i, t in enumerate([OUTAGE, TYPO, SLOW] * 4)])
+    engine = OfflineEngine(policy)
+    with Store(tmp_path / "one.db") as one, Store(tmp_path / "two.db") as two:
+        batch.run(one, str(path), engine=engine, policy=policy, options=batch.Options(workers=1, chunk=5))
+        batch.run(two, str(path), engine=engine, policy=policy, options=batch.Options(workers=2, chunk=5))
+        for number in range(1, 13):
+            a, b = one.get(number), two.get(number)
+            assert (a.severity, a.triage, a.drafts) == (b.severity, b.triage, b.drafts)
+
+
+def test_a_rerun_adds_nothing(tmp_path, policy):
+    path = jsonl(tmp_path / "in.jsonl", [row(i) for i in range(3)])
+    with Store(tmp_path / "x.db") as store:
+        first = batch.run(store, str(path), engine=OfflineEngine(policy), policy=policy, options=options())
+        again = batch.run(store, str(path), engine=OfflineEngine(policy), policy=policy, options=options())
+        assert (first.stored, first.skipped) == (3, 0)
+        assert (again.stored, again.skipped, again.read) == (0, 3, 3)
+        assert store.db.execute("SELECT count(*) FROM escalations").fetchone()[0] == 3
+        assert store.db.execute("SELECT count(*) FROM drafts").fetchone()[0] == 3
+
+
+def test_a_bad_row_is_named_by_line_and_the_rest_are_stored(tmp_path, policy):
+    lines = [json.dumps(row(0)), "{not json", json.dumps(row(2, customer="")), json.dumps(row(3, text="   ")),
+             json.dumps(row(4, opened_at="yesterday")), json.dumps(row(5, tier="platinum")), json.dumps(row(0)),
+             json.dumps(row(7, text=TYPO))]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    with Store(tmp_path / "x.db") as store:
+        s = batch.run(store, str(path), engine=OfflineEngine(policy), policy=policy, options=options())
+        reasons = {r.line: r.reason for r in s.refused}
+        assert s.stored == 2 and s.read == 8
+        assert set(reasons) == {2, 3, 4, 5, 6, 7}
+        assert reasons[2].startswith("not JSON")
+        assert "no customer" in reasons[3]
+        assert "complaint is empty" in reasons[4]
+        assert reasons[5].startswith("opened_at: 'yesterday' is not a time")
+        assert "unknown tier 'platinum'" in reasons[6]
+        assert reasons[7] == "the id appears earlier in the file"
+        assert {r[0] for r in store.db.execute("SELECT external_id FROM escalations")} == {"T-0", "T-7"}
+
+
+def test_strict_stops_at_the_first_bad_row_keeping_the_rows_before_it(tmp_path, policy, db_path):
+    path = jsonl(tmp_path / "in.jsonl", [row(0), row(1, tier="platinum"), row(2)])
+    result = run(db_path, "triage", "--batch", str(path), "--strict", "--engine", "offline")
+    assert result.exit_code == 2
+    assert "stopped at line 2 (T-1): unknown tier 'platinum'" in result.stderr
+    with Store(db_path) as store:
+        assert [r[0] for r in store.db.execute("SELECT external_id FROM escalations")] == ["T-0"]
+
+
+def test_a_row_over_the_size_limit_is_refused_and_nothing_of_it_is_stored(tmp_path, policy):
+    path = jsonl(tmp_path / "in.jsonl", [row(0), row(1, text="x " * (intake.MAX_ROW_CHARS // 2 + 1)), row(2, text=TYPO)])
+    with Store(tmp_path / "x.db") as store:
+        s = batch.run(store, str(path), engine=OfflineEngine(policy), policy=policy, options=options())
+        assert [r.line for r in s.refused] == [2]
+        assert s.refused[0].reason.endswith("characters, over the 100,000 limit")
+        assert store.db.execute("SELECT count(*) FROM escalations WHERE external_id = 'T-1'").fetchone()[0] == 0
+        assert s.stored == 2
+
+
+def test_a_complaint_over_the_policy_limit_is_refused_with_the_limit(tmp_path, policy):
+    policy = policy.model_copy(update={"max_complaint_chars": 5000})
+    path = jsonl(tmp_path / "in.jsonl", [row(0, text="a " * 2500 + "b")])
+    with Store(tmp_path / "x.db") as store:
+        s = batch.run(store, str(path), engine=OfflineEngine(policy), policy=policy, options=options())
+        assert s.stored == 0 and "over the" in s.refused[0].reason and "max_complaint_chars" in s.refused[0].reason
+
+
+def test_summary_counts_and_lists_sev1_and_sev2_first_with_deadlines(tmp_path, db_path):
+    path = jsonl(tmp_path / "in.jsonl", [row(0, TYPO), row(1, OUTAGE, tier="enterprise"), row(2, SLOW)])
+    result = run(db_path, "triage", "--batch", str(path), "--engine", "offline", "--json")
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["read"], summary["stored"], summary["already_present"], summary["refused"]) == (3, 3, 0, [])
+    assert sum(summary["by_severity"].values()) == 3 and sum(summary["by_type"].values()) == 3
+    urgent = summary["urgent"]
+    assert [u["external_id"] for u in urgent] == ["T-1"]
+    assert urgent[0]["severity"] == "SEV-1"
+    assert urgent[0]["first_response_due"] == "2026-11-25T09:15:00+00:00"  # 15 minutes for SEV-1
+    text = run(db_path, "triage", "--batch", str(path), "--engine", "offline").stdout
+    assert text.startswith(f"{path}: 3 rows read, 0 stored, 3 already present, 0 refused")
+
+
+def test_cli_text_summary_lists_urgent_rows_and_refusals(tmp_path, db_path):
+    path = jsonl(tmp_path / "in.jsonl", [row(0, OUTAGE, tier="enterprise"), row(1, customer="")])
+    out = run(db_path, "triage", "--batch", str(path), "--engine", "offline").stdout
+    assert "SEV-1/2 (1), respond by:" in out
+    assert "ESC-1 SEV-1 Customer 0 [T-0] first response 2026-11-25T09:15:00+00:00" in out
+    assert "refused (1):\n  line 2 (T-1): no customer (column 'customer' is empty)" in out
+
+
+# -- CSV, mapping and presets -----------------------------------------------------------------
+
+
+def write_csv(path, header, rows, encoding="utf-8"):
+    with path.open("w", newline="", encoding=encoding) as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def test_csv_with_column_mapping(tmp_path, db_path):
+    path = write_csv(tmp_path / "t.csv", ["Ticket", "Account", "Body", "When"],
+                     [["A-1", "Acme", OUTAGE, "2026-11-25 09:00"], ["A-2", "Beta", TYPO, "2026-11-25 10:00"]])
+    result = run(db_path, "triage", "--batch", str(path), "--engine", "offline", "--json",
+                 "--map", "Ticket=id", "--map", "Account=customer", "--map", "Body=complaint", "--map", "When=opened_at")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["stored"] == 2
+    with Store(db_path) as store:
+        rows = store.db.execute("SELECT external_id, customer, opened_at FROM escalations ORDER BY id").fetchall()
+    assert rows == [("A-1", "Acme", "2026-11-25T09:00:00+00:00"), ("A-2", "Beta", "2026-11-25T10:00:00+00:00")]
+
+
+@pytest.mark.parametrize("preset, header, values, expected_time", [
+    ("zendesk", ["Id", "Subject", "Description", "Requester", "Organization", "Created at"],
+     ["4012", "Nobody can log in", OUTAGE, "Dana Fox", "Acme", "2026-11-25 09:00:00 +0000"], "2026-11-25T09:00:00+00:00"),
+    ("freshdesk", ["Ticket ID", "Subject", "Description", "Full name", "Company Name", "Created time"],
+     ["77", "Nobody can log in", OUTAGE, "Dana Fox", "Acme", "2026-11-25 10:00:00"], "2026-11-25T10:00:00+00:00"),
+    ("jira", ["Summary", "Issue key", "Description", "Reporter", "Organizations", "Created"],
+     ["Nobody can log in", "SUP-9", OUTAGE, "Dana Fox", "Acme", "25/Nov/26 9:41 AM"], "2026-11-25T09:41:00+00:00"),
+    ("intercom", ["Conversation ID", "Title", "First message", "User name", "Company name", "Created at"],
+     ["215", "Nobody can log in", OUTAGE, "Dana Fox", "Acme", "1795597200"], "2026-11-25T09:00:00+00:00"),
+])
+def test_presets_map_each_helpdesks_export_columns(tmp_path, db_path, preset, header, values, expected_time):
+    path = write_csv(tmp_path / f"{preset}.csv", header, [values])
+    result = run(db_path, "triage", "--batch", str(path), "--from", preset, "--engine", "offline", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["stored"] == 1
+    with Store(db_path) as store:
+        esc = store.get(1)
+        (ext, opened) = store.db.execute("SELECT external_id, opened_at FROM escalations").fetchone()
+    assert (esc.customer, esc.contact, ext, opened) == ("Acme", "Dana Fox", values[header.index(
+        {"zendesk": "Id", "freshdesk": "Ticket ID", "jira": "Issue key", "intercom": "Conversation ID"}[preset])], expected_time)
+    assert esc.complaint.startswith("Nobody can log in\n\n")
+    assert esc.severity.value == "SEV-1"
+
+
+def test_unknown_preset_is_one_line_and_exit_2(tmp_path, db_path):
+    path = jsonl(tmp_path / "in.jsonl", [row(0)])
+    result = run(db_path, "triage", "--batch", str(path), "--from", "servicenow")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == ("error: unknown preset 'servicenow': choose one of zendesk, freshdesk, jira, intercom "
+                                     "(or map columns with --map)")
+
+
+def test_missing_required_column_names_it_and_the_mapping_option(tmp_path, db_path):
+    path = write_csv(tmp_path / "t.csv", ["id", "Account", "complaint"], [["1", "Acme", OUTAGE]])
+    result = run(db_path, "triage", "--batch", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: missing required column 'customer': the file has 'id', 'Account', 'complaint'; "
+                                    "map one with --map \"Their Column=customer\"")
+    assert len(result.stderr.strip().splitlines()) == 1
+    with Store(db_path) as store:
+        assert store.db.execute("SELECT count(*) FROM escalations").fetchone()[0] == 0
+
+
+def test_a_file_in_another_encoding_needs_encoding(tmp_path, db_path):
+    path = write_csv(tmp_path / "t.csv", ["id", "customer", "complaint"], [["1", "Café Müller", OUTAGE + " – é"]],
+                     encoding="cp1252")
+    result = run(db_path, "triage", "--batch", str(path))
+    assert result.exit_code == 2
+    assert "is not valid utf-8" in result.stderr and "--encoding cp1252" in result.stderr
+    ok = run(db_path, "triage", "--batch", str(path), "--encoding", "cp1252", "--json")
+    assert ok.exit_code == 0, ok.stderr
+    with Store(db_path) as store:
+        assert store.get(1).customer == "Café Müller"
+
+
+def test_batch_refuses_single_triage_options(tmp_path, db_path):
+    path = jsonl(tmp_path / "in.jsonl", [row(0)])
+    result = run(db_path, "triage", "--batch", str(path), "--customer", "Acme")
+    assert result.exit_code == 2 and "--batch reads every field from the file" in result.stderr
+    lone = run(db_path, "triage", "--text", "x", "--customer", "Acme", "--from", "zendesk")
+    assert lone.exit_code == 2 and "go with --batch FILE" in lone.stderr
+
+
+def test_times_in_the_helpdesks_formats(tmp_path):
+    assert intake.parse_time("28/Nov/26 9:41 PM", "Europe/Berlin").isoformat() == "2026-11-28T21:41:00+01:00"
+    assert intake.parse_time("2026-11-28T09:00:00Z", "UTC").isoformat() == "2026-11-28T09:00:00+00:00"
+    assert intake.parse_time("1795597200", "UTC") == datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+    assert intake.parse_time("1795597200000", "UTC") == datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+    with pytest.raises(ValueError, match="in the future"):
+        intake.parse_time("2999-01-01T00:00:00+00:00", "UTC")
+    with pytest.raises(ValueError, match="unknown time zone"):
+        intake.parse_time("2026-11-28 09:00", "Mars/Olympus")
+
+
+def test_a_naive_time_is_read_in_the_rows_timezone(tmp_path, policy):
+    path = jsonl(tmp_path / "in.jsonl", [row(0, opened_at="2026-11-25 09:00", timezone="America/New_York")])
+    with Store(tmp_path / "x.db") as store:
+        batch.run(store, str(path), engine=OfflineEngine(policy), policy=policy, options=options())
+        esc = store.get(1)
+    assert esc.opened_at.isoformat() == "2026-11-25T09:00:00-05:00"
+    assert esc.sla.timezone == "America/New_York"
+
+
+# -- interrupts --------------------------------------------------------------------------------
+
+
+def test_ctrl_c_keeps_whole_chunks_and_the_same_command_resumes(tmp_path, policy, db_path, monkeypatch):
+    path = jsonl(tmp_path / "in.jsonl", [row(i, [OUTAGE, TYPO, SLOW][i % 3]) for i in range(6)])
+    real = Store._insert_draft
+    calls = {"n": 0}
+
+    def interrupted(self, *args, **kw):
+        calls["n"] += 1
+        if calls["n"] == 4:  # inside the second chunk's transaction, after one of its rows was written
+            raise KeyboardInterrupt
+        return real(self, *args, **kw)
+
+    monkeypatch.setattr(Store, "_insert_draft", interrupted)
+    monkeypatch.setattr(batch, "CHUNK", 2)
+    result = run(db_path, "triage", "--batch", str(path), "--engine", "offline")
+    assert result.exit_code == 130
+    assert ("interrupted: 2 stored before the stop; run the same command again to resume "
+            "(rows already stored are skipped)") in result.stderr
+    with Store(db_path) as store:
+        assert store.db.execute("SELECT count(*) FROM escalations").fetchone()[0] == 2  # the second chunk rolled back
+        assert store.db.execute("SELECT count(*) FROM events WHERE escalation_id > 2").fetchone()[0] == 0
+    monkeypatch.setattr(Store, "_insert_draft", real)
+    again = run(db_path, "triage", "--batch", str(path), "--engine", "offline", "--json")
+    done = json.loads(again.stdout)
+    with Store(db_path) as store:
+        assert store.db.execute("SELECT count(*) FROM escalations").fetchone()[0] == 6
+        assert store.db.execute("SELECT count(DISTINCT external_id) FROM escalations").fetchone()[0] == 6
+    assert (done["stored"], done["already_present"]) == (4, 2)
+
+
+def test_the_first_ctrl_c_finishes_the_chunk_in_hand_then_stops(tmp_path, db_path, monkeypatch):
+    import os
+    import signal
+
+    path = jsonl(tmp_path / "in.jsonl", [row(i, [OUTAGE, TYPO, SLOW][i % 3]) for i in range(6)])
+    real = Store._insert_draft
+    calls = {"n": 0}
+
+    def pressed(self, *args, **kw):
+        calls["n"] += 1
+        if calls["n"] == 3:  # while the second chunk is being written
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(self, *args, **kw)
+
+    monkeypatch.setattr(Store, "_insert_draft", pressed)
+    monkeypatch.setattr(batch, "CHUNK", 2)
+    result = run(db_path, "triage", "--batch", str(path), "--engine", "offline")
+    assert result.exit_code == 130
+    assert "interrupted: 4 stored before the stop" in result.stderr
+    with Store(db_path) as store:
+        assert store.db.execute("SELECT count(*) FROM escalations").fetchone()[0] == 4
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handler is put back
+
+
+# -- the Claude path: one message batch per chunk ------------------------------------------------
+
+
+class FakeBatchEngine:
+    """Stands in for AnthropicEngine.triage_batch: answers with the offline engine, fails some rows."""
+
+    name, model = "anthropic", "claude-test"
+
+    def __init__(self, policy, fail: set[int]):
+        self.offline, self.fail, self.seen = OfflineEngine(policy), fail, []
+
+    def triage(self, request, signals):
+        raise AssertionError("a batch never calls triage one by one")
+
+    def triage_batch(self, requests, signals=None, *, sleep=None, **_):
+        from agent.signals import Signals
+
+        self.seen.append([r.customer for r in requests])
+        sleep and sleep(0)
+        out = []
+        for i, r in enumerate(requests):
+            if i in self.fail:
+                out.append(EngineError("the batch request errored: overloaded_error: busy", []))
+            else:
+                answer = self.offline.triage(r, Signals.read(r.complaint, r.tier)).answer
+                out.append(EngineResult(answer=answer, engine="anthropic", model=self.model))
+        return out
+
+
+def test_anthropic_rows_go_through_one_message_batch_and_failures_fall_back_per_row(tmp_path, policy):
+    path = jsonl(tmp_path / "in.jsonl", [row(0, OUTAGE), row(1, customer=""), row(2, TYPO), row(3, SLOW)])
+    engine = FakeBatchEngine(policy, fail={1})
+    with Store(tmp_path / "x.db") as store:
+        s = batch.run(store, str(path), engine=engine, policy=policy, options=options())
+        assert engine.seen == [["Customer 0", "Customer 2", "Customer 3"]]  # the refused row is not sent
+        assert s.stored == 3 and [r.line for r in s.refused] == [2]
+        engines = dict(store.db.execute("SELECT external_id, engine FROM escalations").fetchall())
+        assert engines == {"T-0": "anthropic", "T-2": "offline", "T-3": "anthropic"}
+        assert s.fallbacks == [{"line": 3, "id": "T-2", "escalation": "ESC-2",
+                                "reason": "the batch request errored: overloaded_error: busy"}]
+        assert store.get(2).engine.fallback_reason == "the batch request errored: overloaded_error: busy"
+        assert store.get(1).engine.requested == "anthropic"
+
+
+def test_the_anthropic_engine_batch_answers_are_matched_by_id_and_failures_fall_back(tmp_path, policy):
+    """The real AnthropicEngine.triage_batch (the one `escalate eval` uses) against the recorded
+    message-batch cassette: one answer succeeds, one violates the schema, one errored."""
+    from test_eval_batches import EXPORT, FENCED, OUTAGE, SCHEMA_REASON, ERRORED_REASON, make_client, replay
+
+    from agent.engines.claude import AnthropicEngine
+
+    path = jsonl(tmp_path / "in.jsonl", [{"id": f"c{i}", "customer": "Acme", "complaint": t}
+                                         for i, t in enumerate([EXPORT, OUTAGE, FENCED])])
+    sent: list = []
+    engine = AnthropicEngine(client=make_client(sent))
+    with Store(tmp_path / "x.db") as store, replay("three_results.yaml"):
+        s = batch.run(store, str(path), engine=engine, policy=policy,
+                      options=batch.Options(batch_options={"poll_seconds": 0}))
+        rows = store.db.execute("SELECT external_id, engine, fallback_reason FROM escalations ORDER BY id").fetchall()
+    assert [(r.method, r.url.path) for r in sent][0] == ("POST", "/v1/messages/batches")
+    assert not any(r.url.path == "/v1/messages" for r in sent)  # no single message call
+    assert rows == [("c0", "anthropic", None), ("c1", "offline", SCHEMA_REASON), ("c2", "offline", ERRORED_REASON)]
+    assert [f["id"] for f in s.fallbacks] == ["c1", "c2"] and s.stored == 3
+
+
+# -- the similar-escalation term index --------------------------------------------------------
+
+
+def test_batch_rows_find_earlier_similar_rows_of_the_same_file(tmp_path, policy):
+    path = jsonl(tmp_path / "in.jsonl", [row(0, SLOW), row(1, TYPO), row(2, SLOW + " Still slow today.")])
+    with Store(tmp_path / "x.db") as store:
+        batch.run(store, str(path), engine=OfflineEngine(policy), policy=policy, options=options())
+        (data,) = store.db.execute("SELECT data FROM events WHERE kind = 'similar_found' AND escalation_id = 3").fetchone()
+    assert [m["id"] for m in json.loads(data)["matches"]] == ["ESC-1"]
+
+
+def test_term_index_counts_imported_rows_before_the_next_lookup(tmp_path, policy):
+    with Store(tmp_path / "x.db") as store:
+        at = datetime(2026, 11, 25, 9, tzinfo=timezone.utc)
+        for text in (SLOW, SLOW, TYPO):
+            store.open_escalation(customer="Imported", tier="standard", contact=None, complaint=text, opened_at=at,
+                                  timezone_name="UTC", requested_engine="import", actor="import")
+        assert store.db.execute("SELECT upto FROM similar_indexed").fetchone()[0] == 0
+        found = similar.find(store.db, number=0, complaint=SLOW, customer="Someone", opened_at=at)
+        assert store.db.execute("SELECT upto FROM similar_indexed").fetchone()[0] == 3
+        docs = dict(store.db.execute("SELECT term, docs FROM similar_df").fetchall())
+        assert docs["export"] == 2 and docs["typo"] == 1
+        assert found == []  # opened but never triaged: counted, yet never cited as similar
+        assert similar.catch_up(store.db) == 0  # nothing counted twice
+        assert dict(store.db.execute("SELECT term, docs FROM similar_df").fetchall())["export"] == 2
+
+
+def test_unknown_row_mapping_target_is_refused(tmp_path):
+    with pytest.raises(UsageError, match="unknown field 'priority'"):
+        intake.column_map(["id", "customer", "complaint"], None, {"customer": "priority"})
