@@ -151,7 +151,8 @@ class ClaudeVCR:
         return v
 
     @contextmanager
-    def use_cassette(self, name: str):
+    def use_cassette(self, name: str, *, missing_ok: bool = False):
+        """`missing_ok`: only for tests of what an unrecorded request does."""
         mode = RECORD_MODE["value"]
         if mode == "requests" and (self.dir / name).exists():
             with self._rewriting_requests(name) as cassette:
@@ -160,7 +161,11 @@ class ClaudeVCR:
         path = self.dir / name
         synthetic = self.synthetic or (path.exists() and path.read_text(encoding="utf-8").startswith("# synthetic"))
         record = "none" if synthetic or mode == "requests" else mode
-        with self._vcr(record, ["method", "scheme", "host", "port", "path", "body_parts"]).use_cassette(name) as cassette:
+        if record == "none" and not path.exists() and not missing_ok:  # else every request fails, and a fallback hides it
+            raise FileNotFoundError(f"cassette {path} is missing: replay needs it (`make record` writes happy-path ones)")
+        # Each recorded answer plays once: a test that asks twice for it fails instead of passing on a repeat.
+        with self._vcr(record, ["method", "scheme", "host", "port", "path", "body_parts"]).use_cassette(
+                name, allow_playback_repeats=False) as cassette:
             yield Played(cassette, recording=record != "none")
 
     @contextmanager

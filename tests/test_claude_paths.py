@@ -155,6 +155,7 @@ def test_retry_after_3600_falls_back_at_once_with_the_shipped_client(cli_env, mo
     assert out["fallback_reason"] == "rate limited, retry after 3600 s (more than this call may wait: fell back at once)"
     assert out["engine"] == "offline" and out["severity"] == "SEV-3"
     assert len(server.bodies) == 1  # no retry: nothing waited for the hour
+    assert [c["error"] for c in stored_calls(db_path)] == [out["fallback_reason"]]
 
 
 @LOCAL
@@ -164,6 +165,11 @@ def test_a_short_retry_after_is_honoured_and_the_call_succeeds(cli_env, monkeypa
         result = triage_cli(db_path)
     assert json.loads(result.stdout)["engine"] == "anthropic"
     assert len(server.bodies) == 2  # the SDK retried once, after the 50 ms asked for
+    # One model_calls row per HTTP attempt: the rejected one says why, the answer has the tokens.
+    calls = stored_calls(db_path)
+    assert [c["error"] for c in calls] == ["Anthropic API 429 rate limited (retried)", None]
+    assert calls[0]["input_tokens"] is None and calls[1]["input_tokens"] > 0
+    assert calls[0]["at"] < calls[1]["at"]
 
 
 @LOCAL
@@ -174,6 +180,7 @@ def test_a_spend_limit_429_is_not_retried(cli_env, monkeypatch, db_path):
     out = json.loads(result.stdout)
     assert out["fallback_reason"].startswith("Anthropic API 429 spend limit reached (not retried): Your organization has reached")
     assert len(server.bodies) == 1
+    assert [c["error"] for c in stored_calls(db_path)] == [out["fallback_reason"]]
 
 
 @LOCAL
@@ -183,6 +190,8 @@ def test_overloaded_529_is_retried_as_shipped_then_falls_back(cli_env, monkeypat
         result = triage_cli(db_path)
     assert json.loads(result.stdout)["fallback_reason"] == "Anthropic API 529 overloaded: Overloaded"
     assert len(server.bodies) == 3  # the first try and the policy's two retries
+    assert [c["error"] for c in stored_calls(db_path)] == ["Anthropic API 529 overloaded (retried)"] * 2 + [
+        "Anthropic API 529 overloaded: Overloaded"]
 
 
 @LOCAL
@@ -196,6 +205,7 @@ def test_a_hang_or_a_trickle_ends_at_the_deadline(behaviour, cli_env, monkeypatc
     assert out["fallback_reason"] == "the Anthropic API did not answer within the 1 s deadline"
     assert (out["engine"], out["id"]) == ("offline", "ESC-1")
     assert len(server.bodies) == 1
+    assert [c["error"] for c in stored_calls(db_path)] == [out["fallback_reason"]]  # the one attempt, in flight
 
 
 def test_the_deadline_and_cap_come_from_the_policy_and_the_flag(monkeypatch):

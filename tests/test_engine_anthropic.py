@@ -454,7 +454,7 @@ def test_network_guard_blocks_sockets_and_unrecorded_requests(policy):
 
     # vcr with record_mode "none": a request no cassette holds fails inside the transport, before any socket.
     missing = CASSETTE_DIR / "no_such_cassette.yaml"
-    with VCR.use_cassette(missing.name):
+    with VCR.use_cassette(missing.name, missing_ok=True):
         with pytest.raises(anthropic.APIConnectionError) as info:
             make_client().messages.create(model=MODEL, max_tokens=16, messages=[{"role": "user", "content": "hi"}])
     assert isinstance(info.value.__cause__, CannotOverwriteExistingCassetteException)

@@ -153,7 +153,7 @@ def test_a_batch_that_does_not_end_in_time_is_cancelled_and_keeps_what_completed
 
 def test_a_batch_that_cannot_be_created_fails_every_case_without_a_crash():
     engine = AnthropicEngine(client=make_client())
-    with VCR.use_cassette("no_such_cassette.yaml"):  # nothing recorded: the transport refuses the request
+    with VCR.use_cassette("no_such_cassette.yaml", missing_ok=True):  # nothing recorded: the transport refuses the request
         out = engine.triage_batch([TriageRequest(complaint=EXPORT, customer="Acme", tier=Tier.STANDARD)], poll_seconds=0)
     [error] = out
     assert isinstance(error, EngineError)

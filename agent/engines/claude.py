@@ -273,21 +273,36 @@ class AnthropicEngine:
             response = within(deadline, lambda: client.messages.create(**params, timeout=max(0.1, deadline.left())), bounds)
         except Exception as exc:  # every SDK or transport failure becomes a fallback, never a crash
             reason = describe_failure(exc)
-            calls.append(ModelCall(**record, latency_ms=_ms(started), error=reason))
+            record, latency = self._attempts(bounds, calls, record, started)
+            calls.append(ModelCall(**record, latency_ms=latency, error=reason))
             if _refused_mode(record["mode"], exc) and self.mode == "auto":
                 calls[-1].error = f"{reason} (the server has no {record['mode']} output: trying the next mode)"
                 raise Unsupported(reason) from exc
             raise EngineError(reason, calls) from exc
-        return self.accept(response, calls, record, started)
+        record, latency = self._attempts(bounds, calls, record, started)
+        return self.accept(response, calls, record, started, latency_ms=latency)
 
-    def accept(self, response, calls: list[ModelCall], record: dict, started: float):
+    @staticmethod
+    def _attempts(bounds: Bounds, calls: list[ModelCall], record: dict, started: float) -> tuple[dict, float]:
+        """One model_calls row per HTTP attempt: the attempts the SDK retried are logged here with what
+        went wrong; the last one is the row the caller writes (its time and latency returned)."""
+        *retried, last = bounds.take() or [None]
+        for attempt in retried:
+            calls.append(ModelCall(**{**record, "at": attempt.at}, latency_ms=attempt.so_far_ms(),
+                                   error=f"{attempt.error or 'failed'} (retried)"))
+        if last is None:
+            return record, _ms(started)
+        return {**record, "at": last.at}, last.so_far_ms()
+
+    def accept(self, response, calls: list[ModelCall], record: dict, started: float, *, latency_ms: float | None = None):
         """Log the answer as a call; a non-message, a refusal or a cut-off answer is an EngineError."""
+        latency = latency_ms if latency_ms is not None else _ms(started)
         if not _is_message(response):  # a proxy's HTML page, or JSON that is not a Message: the SDK hands it through
-            calls.append(ModelCall(**record, latency_ms=_ms(started), raw=str(response)[:2000], error=NOT_A_MESSAGE))
+            calls.append(ModelCall(**record, latency_ms=latency, raw=str(response)[:2000], error=NOT_A_MESSAGE))
             raise EngineError(NOT_A_MESSAGE, calls)
         usage = response.usage
         call = ModelCall(
-            **record, latency_ms=_ms(started), input_tokens=usage.input_tokens, output_tokens=usage.output_tokens,
+            **record, latency_ms=latency, input_tokens=usage.input_tokens, output_tokens=usage.output_tokens,
             cache_read_input_tokens=getattr(usage, "cache_read_input_tokens", None),
             cache_creation_input_tokens=getattr(usage, "cache_creation_input_tokens", None),
             stop_reason=response.stop_reason,

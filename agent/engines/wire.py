@@ -19,6 +19,7 @@ import email.utils
 import json
 import threading
 import time
+from datetime import datetime, timezone
 
 import anthropic
 
@@ -50,6 +51,23 @@ class Deadline:
         return f"the Anthropic API did not answer within the {self.seconds:g} s deadline"
 
 
+class Attempt:
+    """One HTTP attempt as the middleware saw it: when it started, how long it took, what went wrong."""
+
+    def __init__(self):
+        self.at = datetime.now(timezone.utc)
+        self._started = time.perf_counter()
+        self.latency_ms: float | None = None  # None while it is still in flight
+        self.error: str | None = None
+
+    def end(self, error: str | None) -> None:
+        self.latency_ms = round((time.perf_counter() - self._started) * 1000, 1)
+        self.error = error
+
+    def so_far_ms(self) -> float:
+        return self.latency_ms if self.latency_ms is not None else round((time.perf_counter() - self._started) * 1000, 1)
+
+
 class Bounds(anthropic.Middleware):
     """Per attempt: refuse to start past the deadline; end the retry loop where waiting cannot help."""
 
@@ -57,18 +75,34 @@ class Bounds(anthropic.Middleware):
         self.deadline = deadline
         self.max_retry_after = max_retry_after
         self.last: str | None = None  # the last failed attempt, for the deadline message
+        self.attempts: list[Attempt] = []  # every HTTP attempt since the engine last took them
+
+    def take(self) -> list[Attempt]:
+        """The attempts made since the last take (the engine logs one model_calls row each)."""
+        taken, self.attempts = self.attempts, []
+        return taken
 
     def handle(self, request, call_next):
         if self.deadline.left() <= 0:
             raise Stop(self._late())
+        attempt = Attempt()
+        self.attempts.append(attempt)
         try:
             response = call_next(request)
         except anthropic.APITimeoutError:
+            attempt.end("the Anthropic API timed out")
             if self.deadline.left() <= 1.0:
                 raise Stop(self._late()) from None
             self.last = "the Anthropic API timed out"
             raise
+        except anthropic.APIConnectionError:
+            attempt.end("could not connect to the Anthropic API")
+            raise
+        except BaseException as exc:
+            attempt.end(describe_failure(exc))
+            raise
         status = response.status_code
+        attempt.end(None if status < 400 else f"Anthropic API {status} {NAMES.get(status, 'error')}")
         if status < 400:
             return response
         http = response.http_response
