@@ -330,7 +330,8 @@ def run_suite(name: str, *, engine, policy, cases: list[Case] | None = None, lim
     if name == "drafts":  # every draft kind at several moments, scored by the draft checks (agent/evals_drafts.py)
         from .evals_drafts import run_drafts_suite
 
-        return run_drafts_suite(engine=engine, policy=policy, cases_list=cases, limit=limit)
+        return run_drafts_suite(engine=engine, policy=policy, cases_list=cases, limit=limit, batch_min=batch_min,
+                                batch_options=batch_options)
     cases = cases if cases is not None else suite_cases(name)
     if limit:
         cases = cases[:limit]

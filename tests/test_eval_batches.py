@@ -53,7 +53,8 @@ FENCED = (
 def usage_in(name: str) -> dict:
     """custom_id → the usage each succeeded result line of a cassette reports."""
     data = yaml.safe_load((CASSETTE_DIR / name).read_text(encoding="utf-8"))
-    lines = [json.loads(line) for line in data["interactions"][-1]["response"]["body"]["string"].splitlines() if line.strip()]
+    lines = [json.loads(line) for i in data["interactions"] if i["request"]["uri"].endswith("/results")
+             for line in i["response"]["body"]["string"].splitlines() if line.strip()]
     return {line["custom_id"]: line["result"]["message"]["usage"] for line in lines if line["result"]["type"] == "succeeded"}
 
 
@@ -173,7 +174,7 @@ def test_an_expired_cancelled_or_missing_result_is_an_engine_error(result, reaso
 
     line = MessageBatchIndividualResponse.model_validate({"custom_id": "triage-00000", "result": result}).result if result else None
     record = dict(prompt_name="triage", prompt_hash="p", schema_hash="s", model="claude-sonnet-5-5", at=datetime.now(timezone.utc))
-    out = claude_batch.result_of(AnthropicEngine(client=make_client()), line, None, None, record, 0.0)
+    out = claude_batch.result_of(AnthropicEngine(client=make_client()), line, None, record, 0.0)
     assert isinstance(out, EngineError) and str(out) == reason and [c.error for c in out.calls] == [reason]
 
 
@@ -284,7 +285,7 @@ def test_an_unknown_cost_is_stored_as_null(tmp_path):
 
 def test_cassettes_hold_no_credentials_and_each_belongs_to_a_test():
     files = sorted(CASSETTE_DIR.glob("*.yaml"))
-    assert {p.name for p in files} == {"three_results.yaml", "fifty_results.yaml", "not_ended.yaml"}
+    assert {p.name for p in files} == {"three_results.yaml", "fifty_results.yaml", "not_ended.yaml", "drafts_batches.yaml"}
     source = open(__file__, encoding="utf-8").read()
     for path in files:
         text = path.read_text(encoding="utf-8")
@@ -293,3 +294,71 @@ def test_cassettes_hold_no_credentials_and_each_belongs_to_a_test():
             assert not {h.lower() for h in interaction["request"]["headers"]} & {"authorization", "x-api-key"}, path.name
             assert interaction["request"]["uri"].startswith("https://api.anthropic.com/v1/messages/batches")
         assert f'"{path.name}"' in source
+
+
+# -- the drafts suite through message batches --------------------------------------------------------
+
+
+def test_the_drafts_suite_sends_its_triages_and_drafts_as_two_batches_and_falls_back_per_draft():
+    """The drafts suite on two cases: one batch for both triages, one for their 20 drafts (the acknowledgments
+    are the offline template's, made at triage). Each answer is used for the draft it was made for; the
+    errored one (draft-00003) and the one violating the draft schema (draft-00005) fall back to the template."""
+    from agent import evals_drafts
+
+    sent: list = []
+    engine = AnthropicEngine(client=make_client(sent))
+    cases = [evals.Case(id="export", source="test", text=EXPORT, customer="Acme", tier="business"),
+             evals.Case(id="outage", source="test", text=OUTAGE, customer="Acme", tier="business")]
+    kept: list = []
+    with replay("drafts_batches.yaml") as cassette:
+        result = evals_drafts.run_drafts_suite(engine=engine, policy=default_policy(), cases_list=cases, keep=kept,
+                                               batch_min=20, batch_options={"poll_seconds": 0})
+    assert cassette.play_count == 10
+    batches = [("POST", "/v1/messages/batches"), *[("GET", "/v1/messages/batches/{}")] * 3, ("GET", "/v1/messages/batches/{}/results")]
+    assert [(r.method, r.url.path) for r in sent] == [(m, p.format(b)) for b in ("msgbatch_01DraftsTriage", "msgbatch_01DraftsDrafts")
+                                                      for m, p in batches]
+    triages = json.loads(sent[0].content)["requests"]
+    drafts = json.loads(sent[5].content)["requests"]
+    assert [r["custom_id"] for r in triages] == ["triage-00000", "triage-00001"]
+    assert [r["custom_id"] for r in drafts] == [f"draft-{n:05d}" for n in range(20)]
+    # Each draft request is the one a single call sends: structured output with the draft schema, never a tool.
+    for r in drafts:
+        params = r["params"]
+        assert params["output_config"]["format"]["schema"]["title"] == "DraftAnswer"
+        assert "tools" not in params and "tool_choice" not in params and params["model"] == claude.DEFAULT_MODEL
+    first = drafts[0]["params"]["messages"][0]["content"]
+    assert first.startswith("Message kind: internal (audience: internal)") and "<skeleton>" in first
+
+    # 2 cases x 11 drafts; every draft but the acknowledgments and the two that fell back is Claude's.
+    assert (result.metrics["n"], result.metrics["drafts"]) == (2, 22)
+    engines = [draft.engine for _, _, kind, _, draft in kept]
+    assert len(engines) == 22 and engines.count("offline") == 2 + 2 and engines.count("anthropic") == 18
+    in_batch = [(case.id, label, kind, audience) for case, label, kind, audience, _ in kept if kind != "acknowledgment" or label != "fresh"]
+    assert in_batch[3] == ("export", "overdue", "update", "exec") and kept[4][4].engine == "offline"  # draft-00003 errored
+    assert in_batch[5] == ("export", "workaround", "update", "customer") and kept[6][4].engine == "offline"  # draft-00005
+    assert kept[1][4].body.startswith("Hello Acme team,\n\nThank you for your patience.")
+    assert {p.engine for p in result.predictions} == {"anthropic"}  # both triages answered by the triage batch
+    # 2 triage and 20 draft model calls, at the batch price.
+    answered = list(usage_in("drafts_batches.yaml").values())  # both triages and 19 drafts (draft-00003 errored)
+    assert len(answered) == 21
+    assert result.usage == {
+        "calls": 22, "input_tokens": sum(u["input_tokens"] for u in answered),
+        "output_tokens": sum(u["output_tokens"] for u in answered), "cache_creation_input_tokens": 0,
+        "cache_read_input_tokens": 0, "batched": True, "cost_usd": round(sum(usd(u) for u in answered) * 0.5, 6),
+    }
+
+
+@pytest.mark.parametrize(("batch_min", "paths"), [(10, ["/v1/messages/batches"] * 2), (11, ["/v1/messages"] * 11)])
+def test_the_drafts_suite_uses_batches_from_batch_min_requests_on(batch_min, paths):
+    """One case asks for 10 drafts (and its triage): at batch_min 10 that is two batches, at 11 single calls.
+    Nothing is recorded, so every request fails and falls back; what matters is which were made."""
+    from agent import evals_drafts
+
+    sent: list = []
+    engine = AnthropicEngine(client=make_client(sent))
+    case = evals.Case(id="export", source="test", text=EXPORT, customer="Acme", tier="business")
+    with VCR.use_cassette("no_such_cassette.yaml", missing_ok=True):
+        result = evals_drafts.run_drafts_suite(engine=engine, policy=default_policy(), cases_list=[case],
+                                               batch_min=batch_min, batch_options={"poll_seconds": 0})
+    assert [r.url.path for r in sent] == paths
+    assert result.usage["batched"] is (batch_min == 10) and result.metrics["drafts"] == 11

@@ -129,6 +129,11 @@ class AnthropicEngine:
 
     def draft(self, kind: str, audience: str, facts: dict, skeleton_template: str) -> tuple[Draft, list[ModelCall]]:
         """Warm, specific prose inside the structure of the offline skeleton; lint checks it after."""
+        ask = self._draft_ask(kind, audience, facts, skeleton_template)
+        answer, calls = self._structured(ask)
+        return self._draft_of(ask, kind, answer), calls
+
+    def _draft_ask(self, kind: str, audience: str, facts: dict, skeleton_template: str) -> Ask:
         hide = self._redaction(facts.get("contact"), facts.get("owner"), facts.get("signer"), facts.get("executive"),
                                ours=(facts.get("channel"),))
         shown = {k: v for k, v in facts.items() if k != "complaint_excerpt"}
@@ -136,12 +141,13 @@ class AnthropicEngine:
                           skeleton=neutralise(render(skeleton_template, **facts)),
                           facts=neutralise(json.dumps(shown, ensure_ascii=False, indent=1, default=str)),
                           complaint=neutralise(facts.get("complaint_excerpt", "")))
-        ask = Ask(f"draft:{kind}", DraftAnswer, "draft_system.j2", {"company": self.policy.company.name}, user,
-                  ("draft_system.j2", "draft_user.j2"), "write_draft", hide)
-        answer, calls = self._structured(ask)
-        if hide and hide.placeholders:  # real values back, locally; a credential is never written into a message
-            answer = DraftAnswer.model_construct(**hide.restore_data(answer.model_dump(), withhold=("SECRET",)))
-        return Draft(kind=kind, subject=answer.subject, body=answer.body, engine=self.name), calls
+        return Ask(f"draft:{kind}", DraftAnswer, "draft_system.j2", {"company": self.policy.company.name}, user,
+                   ("draft_system.j2", "draft_user.j2"), "write_draft", hide)
+
+    def _draft_of(self, ask: Ask, kind: str, answer: DraftAnswer) -> Draft:
+        if ask.hide and ask.hide.placeholders:  # real values back, locally; a credential is never written into a message
+            answer = DraftAnswer.model_construct(**ask.hide.restore_data(answer.model_dump(), withhold=("SECRET",)))
+        return Draft(kind=kind, subject=answer.subject, body=answer.body, engine=self.name)
 
     def rca_why(self, facts: dict):
         """The next 5-Whys question, or the systemic root cause reached, validated by RcaProposal
@@ -161,6 +167,13 @@ class AnthropicEngine:
         from .claude_batch import triage_batch
 
         return triage_batch(self, requests, signals, **options)
+
+    def draft_batch(self, requests, **options):
+        """Many drafts through one message batch: each request (kind, audience, facts, skeleton template)
+        answered by (Draft, calls) or the EngineError its draft falls back on."""
+        from .claude_batch import draft_batch
+
+        return draft_batch(self, requests, **options)
 
     # -- prompts --------------------------------------------------------------------------------
 

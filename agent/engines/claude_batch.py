@@ -1,6 +1,6 @@
-"""Many triages through the Message Batches API (half price; a batch ends within 24 h).
+"""Many triages, or many drafts, through the Message Batches API (half price; a batch ends within 24 h).
 
-Each request is the one `AnthropicEngine.triage` sends, built by the same code (so redacted and
+Each request is the one `AnthropicEngine.triage` (or `.draft`) sends, built by the same code (so redacted and
 fenced the same way), with the system prompt cached for an hour: a batch takes longer than the
 5-minute TTL. The batch is polled every `poll_seconds` until it ends, for at most `max_wait`
 seconds; then it is cancelled, and the answers that had already completed (and are billed) are
@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pydantic import ValidationError
 
 from ..errors import EngineError
-from ..schemas import EngineTriage, ModelCall
+from ..schemas import ModelCall
 from ..signals import Signals
 from . import EngineResult
 from .wire import describe_failure
@@ -30,31 +30,55 @@ CANCEL_POLLS = 10  # polls after a cancel, waiting for the batch to end with wha
 TTL = "1h"
 
 
-def batch_id_of(index: int) -> str:
+def batch_id_of(index: int, prefix: str = "triage") -> str:
     """A batch request's custom_id (the API allows [a-zA-Z0-9_-]{1,64})."""
-    return f"triage-{index:05d}"
+    return f"{prefix}-{index:05d}"
 
 
-def triage_batch(engine, requests, signals=None, *, poll_seconds: float | None = None, max_wait: float | None = None,
-                 sleep=None) -> list[EngineResult | EngineError]:
-    from .claude import _ms
+def triage_batch(engine, requests, signals=None, **options) -> list[EngineResult | EngineError]:
+    """Each triage request answered by an EngineResult, or the EngineError its case falls back on."""
+    from .claude import _safe_summary
 
     if not requests:
+        return []
+    signals = signals or [Signals.read(r.complaint, r.tier) for r in requests]
+    asks = [engine._triage_ask(r) for r in requests]
+
+    def answered(i: int, answer, calls):
+        return EngineResult(answer=_safe_summary(engine._restored(asks[i], answer), signals[i]), engine=engine.name,
+                            model=engine.model, calls=calls)
+
+    return run(engine, asks, "triage", answered, **options)
+
+
+def draft_batch(engine, requests, **options) -> list[tuple | EngineError]:
+    """Each draft request (kind, audience, facts, skeleton template) answered by (Draft, calls), or the
+    EngineError its draft falls back on (the offline template)."""
+    asks = [engine._draft_ask(*r) for r in requests]
+    return run(engine, asks, "draft", lambda i, answer, calls: (engine._draft_of(asks[i], requests[i][0], answer), calls),
+               **options)
+
+
+def run(engine, asks, prefix: str, answered, *, poll_seconds: float | None = None, max_wait: float | None = None,
+        sleep=None) -> list:
+    """One message batch for these asks (all of one kind, custom_ids `prefix-00000` …); `answered(i, answer,
+    calls)` makes the result of each succeeded, valid answer; every other one is an EngineError."""
+    from .claude import _ms
+
+    if not asks:
         return []
     poll = POLL_SECONDS if poll_seconds is None else poll_seconds
     limit = MAX_WAIT if max_wait is None else max_wait
     sleep = sleep or time.sleep
-    signals = signals or [Signals.read(r.complaint, r.tier) for r in requests]
     mode = engine.modes()[0]
-    asks = [engine._triage_ask(r) for r in requests]
-    record = {**engine._record(asks[0], mode), "at": datetime.now(timezone.utc)}
+    records = [{**engine._record(ask, mode), "at": datetime.now(timezone.utc)} for ask in asks]
     started = time.perf_counter()
-    entries = [{"custom_id": batch_id_of(i),
+    entries = [{"custom_id": batch_id_of(i, prefix),
                 "params": engine.params(mode, engine._system(ask, mode), [{"role": "user", "content": ask.user}], ask, ttl=TTL)}
                for i, ask in enumerate(asks)]
 
     def every_case(reason: str) -> list[EngineError]:
-        return [EngineError(reason, [ModelCall(**record, latency_ms=_ms(started), error=reason)]) for _ in requests]
+        return [EngineError(reason, [ModelCall(**record, latency_ms=_ms(started), error=reason)]) for record in records]
 
     batch, note = None, None
     client = engine.client
@@ -80,13 +104,16 @@ def triage_batch(engine, requests, signals=None, *, poll_seconds: float | None =
         where = f"the message batch {batch.id}" if batch is not None and getattr(batch, "id", None) else "the message batch"
         return every_case(note or f"{where} failed: {describe_failure(exc)}")
 
-    return [result_of(engine, results.get(batch_id_of(i)), asks[i], signals[i], record, started, mode, note)
-            for i in range(len(requests))]
+    out = []
+    for i, ask in enumerate(asks):
+        got = result_of(engine, results.get(batch_id_of(i, prefix)), ask, records[i], started, mode, note)
+        out.append(got if isinstance(got, EngineError) else answered(i, *got))
+    return out
 
 
-def result_of(engine, result, ask, signals, record: dict, started: float, mode: str = "structured", note: str | None = None):
-    """One result line of a batch: an EngineResult, or the EngineError its case falls back on."""
-    from .claude import _ms, _safe_summary, summarise
+def result_of(engine, result, ask, record: dict, started: float, mode: str = "structured", note: str | None = None):
+    """One result line of a batch: (the validated answer, its calls), or the EngineError it falls back on."""
+    from .claude import _ms, summarise
 
     calls: list[ModelCall] = []
     kind = getattr(result, "type", None)
@@ -103,15 +130,15 @@ def result_of(engine, result, ask, signals, record: dict, started: float, mode: 
         return EngineError(reason, calls)
     try:
         response = engine.accept(result.message, calls, record, started)
-        answer = EngineTriage.model_validate(engine._answer_of(mode, response, ask, calls))
+        answer = ask.answer.model_validate(engine._answer_of(mode, response, ask, calls))
     except EngineError as exc:
         return exc
     except (ValidationError, ValueError) as exc:
         problems = summarise(exc) if isinstance(exc, ValidationError) else f"not JSON: {exc}"
         calls[-1].error = f"schema violation: {problems}"
-        return EngineError(f"Claude's batch answer violated the triage schema (not re-asked in a batch: {problems})", calls)
-    return EngineResult(answer=_safe_summary(engine._restored(ask, answer), signals), engine=engine.name,
-                        model=engine.model, calls=calls)
+        what = "triage" if ask.name == "triage" else "draft"
+        return EngineError(f"Claude's batch answer violated the {what} schema (not re-asked in a batch: {problems})", calls)
+    return answer, calls
 
 
-__all__ = ["batch_id_of", "triage_batch"]
+__all__ = ["batch_id_of", "draft_batch", "triage_batch"]
