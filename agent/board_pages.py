@@ -1,6 +1,7 @@
-"""The board one page at a time: the order comes from the clock projection (SQL over each open
-escalation's unmet due times, brought up to date first), and only the rows shown get their
-clocks and red flags computed (agent/board.py). 10,000 open escalations, 50 a page.
+"""The board one page at a time: the order comes from the clock projection (each open escalation's
+next due moment, `clock_projection.next_due`, indexed with its severity and id), brought up to date
+first, and only the rows shown get their clocks and red flags computed (agent/board.py). The first
+page of 10,000 open escalations is a LIMIT 50 over that index, not a sort of all of them.
 
 The projection's due times are exact for running clocks: they move only when an event is
 appended, and `refresh_stale` recomputes exactly those rows. A paused clock's due time moves
@@ -15,26 +16,30 @@ from datetime import datetime, timedelta
 from . import board, projection
 from .store import Store, format_id
 
-NEVER = "9999"
-NEXT_DUE = (
-    f"min(coalesce(CASE WHEN p.first_response_met_at IS NULL THEN p.first_response_due END, '{NEVER}'), "
-    f"coalesce(p.update_due, '{NEVER}'), "
-    f"coalesce(CASE WHEN p.resolution_met_at IS NULL THEN p.resolution_due END, '{NEVER}'))"
-)
+# Overdue first, then the soonest due: the next due moment's own order (overdue ones are the earliest).
+ORDER = "p.next_due, p.severity, p.escalation_id"
 
 
 def _where(severity: str | None, owner: str | None, customer: str | None) -> tuple[str, list]:
-    where, args = ["e.triage IS NOT NULL", "e.status != 'closed'"], []
+    where, args = ["p.next_due IS NOT NULL", "e.triage IS NOT NULL", "e.status != 'closed'"], []
+    # The filters read the projection's copies (brought up to date with the record on every refresh).
     if severity:
-        where.append("e.severity = ?")
+        where.append("p.severity = ?")
         args.append(severity)
     if owner:
-        where.append("lower(e.owner) = lower(?)")
+        where.append("lower(p.owner) = lower(?)")
         args.append(owner)
     if customer:
-        where.append("instr(lower(e.customer), lower(?)) > 0")
+        where.append("instr(lower(p.customer), lower(?)) > 0")
         args.append(customer)
     return " AND ".join(where), args
+
+
+# A page: CROSS JOIN keeps the projection the outer loop, so the ORDER BY walks idx_projection_next_due
+# and stops after the page. A count: the triaged escalations' small covering index (idx_escalations_triaged)
+# drives it, never their rows.
+BASE = "FROM clock_projection p CROSS JOIN escalations e ON e.id = p.escalation_id WHERE "
+COUNT = "FROM escalations e CROSS JOIN clock_projection p ON p.escalation_id = e.id WHERE "
 
 
 def page(store: Store, now: datetime, *, offset: int = 0, limit: int = 50, severity: str | None = None,
@@ -44,14 +49,16 @@ def page(store: Store, now: datetime, *, offset: int = 0, limit: int = 50, sever
     if refresh:
         projection.refresh_stale(store, now)
     where, args = _where(severity, owner, customer)
-    now_utc = projection.utc(now)
-    base = f"FROM escalations e JOIN clock_projection p ON p.escalation_id = e.id WHERE {where}"
-    total = store.db.execute(f"SELECT count(*) {base}", args).fetchone()[0]
-    ids = [r[0] for r in store.db.execute(
-        f"SELECT e.id, {NEXT_DUE} AS next_due, substr(e.severity, 5) AS rank {base} "
-        f"ORDER BY next_due >= ?, next_due, rank, e.id LIMIT ? OFFSET ?",
-        [*args, now_utc, limit, offset])]
+    total = store.db.execute(f"SELECT count(*) {COUNT}{where}", args).fetchone()[0]
+    sql, args = page_sql(severity, owner, customer)
+    ids = [r[0] for r in store.db.execute(sql, [*args, limit, offset])]
     return board.build(store, now, numbers=ids), total
+
+
+def page_sql(severity: str | None = None, owner: str | None = None, customer: str | None = None) -> tuple[str, list]:
+    """The query of a page's ids (LIMIT and OFFSET are its last two parameters)."""
+    where, args = _where(severity, owner, customer)
+    return f"SELECT p.escalation_id {BASE}{where} ORDER BY {ORDER} LIMIT ? OFFSET ?", args
 
 
 def due_soon(store: Store, now: datetime, window: timedelta, *, limit: int = 20,
@@ -61,15 +68,19 @@ def due_soon(store: Store, now: datetime, window: timedelta, *, limit: int = 20,
 
     The projection picks the candidates: a running clock's due time is exact there, and a paused
     one's only moves later, so none is missed. An escalation with no paused clock is due exactly
-    when its candidate due time says so; those with one are checked by board.due_within."""
-    projection.refresh_stale(store, now)
+    when its next due moment says so (counted in SQL, the first `limit` read over the index); those
+    with one are checked by board.due_within."""
+    if refresh:
+        projection.refresh_stale(store, now)
     where, args = _where(None, None, None)
-    candidates = store.db.execute(
-        f"SELECT e.id, p.paused, {NEXT_DUE} AS next_due FROM escalations e JOIN clock_projection p "
-        f"ON p.escalation_id = e.id WHERE {where} AND next_due <= ? ORDER BY next_due >= ?, next_due, e.id",
-        [*args, projection.utc(now + window), projection.utc(now)]).fetchall()
-    paused = [n for n, p, _ in candidates if p]
-    due_paused = {r.id for r in board.due_within(board.build(store, now, numbers=paused), now, window)}
-    ids = [n for n, p, _ in candidates if not p or format_id(n) in due_paused]
-    rows = board.build(store, now, numbers=ids[:limit])
-    return rows, len(ids)
+    where += " AND p.next_due <= ?"
+    args.append(projection.utc(now + window))
+    running = f"{where} AND p.paused = 0"
+    count = store.db.execute(f"SELECT count(*) {COUNT}{running}", args).fetchone()[0]
+    first = store.db.execute(f"SELECT p.escalation_id, p.next_due {BASE}{running} ORDER BY p.next_due, p.escalation_id "
+                             f"LIMIT ?", [*args, limit]).fetchall()
+    paused = store.db.execute(f"SELECT p.escalation_id, p.next_due {BASE}{where} AND p.paused != 0", args).fetchall()
+    due_paused = {r.id for r in board.due_within(board.build(store, now, numbers=[n for n, _ in paused]), now, window)}
+    chosen = sorted(first + [(n, d) for n, d in paused if format_id(n) in due_paused], key=lambda r: (r[1], r[0]))
+    rows = board.build(store, now, numbers=[n for n, _ in chosen[:limit]])
+    return rows, count + len(due_paused)

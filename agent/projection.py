@@ -19,6 +19,9 @@ from .schemas import Severity
 from .store import events_by_escalation
 
 
+NEVER = "9999"  # the next due moment of an open escalation whose clocks are all met: after every real one
+
+
 def utc(moment: datetime | None) -> str | None:
     """One text form for every projected time, so they compare correctly as strings."""
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds") if moment else None
@@ -48,6 +51,10 @@ def row_for(number: int, policy_json: str, tier: str, opened_at: datetime, sever
         "resolution_minutes": round(res.elapsed_minutes, 2) if res.met_at else None,
         "resolution_target": res.target_minutes,
         "update_due": utc(up.due) if not up.met_at else None,
+        # The board's order: the earliest unmet due time (NEVER when all are met, NULL once closed),
+        # indexed with the severity and id so the board's first page is a LIMIT over the index.
+        "next_due": None if history.closed_at else min(
+            (utc(c.due) for c in (fr, up, res) if c.due and not c.met_at), default=NEVER),
         # Closed update intervals only (between messages, and the one running at resolution); the
         # interval still running is judged against update_due at query time.
         "updates_sent": _closed_intervals(history, up, now),
