@@ -204,11 +204,11 @@ def build(store: Store, now: datetime, *, include_closed: bool = False, number: 
                                            ZoneInfo(r["timezone"])),
             next_event_at=min((e.at for e in mine if e.at > now), default=None),
         ))
-    out.sort(key=_urgency)
+    out.sort(key=urgency)
     return out
 
 
-def _urgency(row: Row):
+def urgency(row: Row):
     nxt = row.next_clock
     far = datetime.max.replace(tzinfo=sla.ZoneInfo("UTC")) - timedelta(days=1)
     return (not row.breached, nxt.due if nxt else far, row.severity.rank, parse_id(row.id))

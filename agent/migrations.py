@@ -381,3 +381,12 @@ def m051_board_next_due(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_projection_next_due ON clock_projection (next_due, severity, escalation_id)")
     db.execute("CREATE INDEX IF NOT EXISTS idx_escalations_triaged ON escalations (id, status, updated_at) "
                "WHERE triage IS NOT NULL")
+
+
+@migration
+def m052_board_index_covers_paused(db: sqlite_utils.Database) -> None:
+    """The board reads only the projection: its index also holds whether the clocks are paused, so
+    the counts and the next-30-minutes candidates never read a row."""
+    db.execute("DROP INDEX IF EXISTS idx_projection_next_due")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_projection_board ON clock_projection "
+               "(next_due, severity, escalation_id, paused)")

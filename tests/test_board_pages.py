@@ -68,6 +68,10 @@ def test_due_soon_is_due_within_of_the_whole_board(store, policy):
     rows, count = board_pages.due_soon(store, moment, window)
     assert [r.id for r in rows] == expected and count == len(expected) > 0
     assert made[0] not in expected and made[3] in expected
+    shown, _ = board_pages.page(store, moment, limit=3)  # the page's rows are reused, the rest built
+    again, count_again = board_pages.due_soon(store, moment, window, known=shown)
+    assert [r.id for r in again] == expected and count_again == count
+    assert {id(r) for r in again} & {id(r) for r in shown}  # really the same objects
 
 
 def test_a_new_event_moves_the_escalation_on_the_next_page_read(store, policy):
@@ -92,7 +96,7 @@ def test_the_first_page_is_a_limit_over_the_next_due_index_not_a_sort(store, pol
         sql, args = board_pages.page_sql(**filters)
         plan = " | ".join(r[3] for r in store.db.execute("EXPLAIN QUERY PLAN " + sql, [*args, 50, 0]))
         # walked in next_due order and stopped after the page (at most ties are sorted: "RIGHT PART OF ORDER BY")
-        assert "idx_projection_next_due" in plan and "TEMP B-TREE FOR ORDER BY" not in plan, (filters, plan)
+        assert "idx_projection_board" in plan and "TEMP B-TREE FOR ORDER BY" not in plan, (filters, plan)
 
 
 def test_next_due_is_the_earliest_unmet_due_time_never_when_all_are_met_and_null_once_closed(store, policy):
