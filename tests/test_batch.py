@@ -406,3 +406,20 @@ def test_term_index_counts_imported_rows_before_the_next_lookup(tmp_path, policy
 def test_unknown_row_mapping_target_is_refused(tmp_path):
     with pytest.raises(UsageError, match="unknown field 'priority'"):
         intake.column_map(["id", "customer", "complaint"], None, {"customer": "priority"})
+
+
+def test_a_stored_match_keeps_eight_shared_terms_and_its_reason_is_rebuilt_on_read(tmp_path, policy):
+    """A near-duplicate shares every word; the event keeps the eight longest, the reader still gets the
+    matched row's facts and the same reason the lookup gave."""
+    long_text = SLOW + " Affected reports: quarterly, monthly, regional, warehouse, invoices, shipments, returns."
+    path = jsonl(tmp_path / "in.jsonl", [row(0, long_text), row(1, long_text)])
+    with Store(tmp_path / "x.db") as store:
+        batch.run(store, str(path), engine=OfflineEngine(policy), policy=policy, options=options())
+        (data,) = store.db.execute("SELECT data FROM events WHERE kind = 'similar_found' AND escalation_id = 2").fetchone()
+        (stored,) = json.loads(data)["matches"]
+        assert sorted(stored) == ["id", "jaccard", "same_customer", "shared_terms"]
+        everything = similar.overlap(similar.terms(long_text), similar.terms(long_text))[0]
+        assert len(everything) > 8 and stored["shared_terms"] == list(everything[:8])
+        (read,) = next(e for e in store.get(2).events if e.kind == "similar_found").data["matches"]
+        assert read["reason"] == "shares " + ", ".join(everything[:6])
+        assert (read["customer"], read["summary"]) == ("Customer 0", store.get(1).summary)
