@@ -11,6 +11,8 @@ import json
 import os
 import sqlite3
 import sys
+import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -192,7 +194,11 @@ def now() -> datetime:
 # What this process has committed, (escalation number, event kind) in order: an interrupt message says
 # exactly what was kept. Each write is one transaction, so what is not listed was not stored at all.
 kept: list[tuple[int, str]] = []
-_pending: list[tuple[int, str]] = []
+_writing = threading.local()  # each thread's open transaction: (number, kind) written so far
+
+
+def _pending() -> list[tuple[int, str]]:
+    return _writing.__dict__.setdefault("events", [])
 
 
 def kept_summary() -> str:
@@ -221,11 +227,31 @@ def serialised(fn: Callable) -> Callable:
     return inside
 
 
+def _use_wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """Switch the file to WAL (it stays so), within the busy timeout. Two connections switching a
+    rollback-journal file at once, or one switching while another writes in rollback mode, get
+    SQLITE_BUSY at once, without the busy handler (SQLite's deadlock avoidance): the loser retries until
+    the winner is done, and then finds the file in WAL mode already."""
+    deadline = time.monotonic() + timeout
+    pause = 0.001
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")  # a file system without WAL keeps its mode, as before
+            return
+        except sqlite3.OperationalError as exc:
+            if not _locked(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+
+
 class Store:
     def __init__(self, path: str | Path, *, busy_timeout: float | None = None):
         self.path = Path(path)
         timeout = busy_timeout if busy_timeout is not None else float(os.environ.get("ESCALATE_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT))
         self.busy_timeout = timeout
+        self._writer = threading.RLock()  # a Store shared by threads: one thread's transaction at a time
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if not self.path.exists():
@@ -236,7 +262,7 @@ class Store:
                     narrow(part)
             conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn, timeout)
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
             self.db = sqlite_utils.Database(conn)
@@ -267,29 +293,35 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """BEGIN IMMEDIATE … COMMIT. Re-entrant: inside an open transaction it joins it, so a step can
-        read, check and write under one write lock (see `serialised`)."""
-        conn = self.db.conn
-        if conn.in_transaction:
-            yield self.db
-            return
+        """BEGIN IMMEDIATE … COMMIT. Re-entrant: inside its own open transaction a thread joins it, so a
+        step can read, check and write under one write lock (see `serialised`). Another thread using the
+        same Store waits for that transaction to end (within the busy timeout) instead of joining it."""
+        if not self._writer.acquire(timeout=self.busy_timeout):
+            raise self._error(sqlite3.OperationalError("database is locked (by another thread of this process)"))
         try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise self._error(exc) from exc
-        _pending.clear()
-        try:
-            yield self.db
-            conn.execute("COMMIT")
-            kept.extend(_pending)
-        except sqlite3.OperationalError as exc:
-            conn.execute("ROLLBACK")
-            raise self._error(exc) from exc
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+            conn = self.db.conn
+            if conn.in_transaction:
+                yield self.db
+                return
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise self._error(exc) from exc
+            _pending().clear()
+            try:
+                yield self.db
+                conn.execute("COMMIT")
+                kept.extend(_pending())
+            except sqlite3.OperationalError as exc:
+                conn.execute("ROLLBACK")
+                raise self._error(exc) from exc
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            finally:
+                _pending().clear()
         finally:
-            _pending.clear()
+            self._writer.release()
 
     # -- writes ------------------------------------------------------------------------------
 
@@ -469,7 +501,7 @@ class Store:
 
     @staticmethod
     def _event(db: sqlite_utils.Database, number: int, kind: str, actor: str, at: datetime, data: dict[str, Any]) -> None:
-        _pending.append((number, kind))
+        _pending().append((number, kind))
         db["events"].insert(
             {
                 "escalation_id": number,

@@ -122,6 +122,8 @@ def _ident(value, line: int, what: str = "id") -> str:
 def _enum(cls, value, line: int, what: str, default=None):
     if value in (None, "") and default is not None:
         return default
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise UsageError(f"line {line}: {what} is missing: choose one of {', '.join(m.value for m in cls)}")
     if not isinstance(value, str):
         raise UsageError(f"line {line}: {what} must be text, not {type(value).__name__} {value!r:.60}")
     try:
@@ -462,7 +464,7 @@ def import_file(store: Store, path: str, *, fmt: str | None, policy: Policy, dry
             db["escalations"].insert_all(escalations, batch_size=1000)
         if events:
             db["events"].insert_all(events, batch_size=5000)
-        store_module._pending.extend((e["escalation_id"], e["kind"]) for e in events)
+        store_module._pending().extend((e["escalation_id"], e["kind"]) for e in events)
     projection.refresh_stale(store, store_module.now())
     from . import similar
 

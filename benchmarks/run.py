@@ -210,6 +210,36 @@ def bench_inprocess(tmp: Path) -> list[Result]:
     return results
 
 
+ADVERSARIAL = {  # 100 KB shaped to make a backtracking pattern explode (the shapes of tests/test_offline_engine.py)
+    "a 531-char complaint repeated": lambda: ((EXAMPLE.read_text(encoding="utf-8") + " ") * 200)[:100_000],
+    "one 100,000-char word": lambda: "x" * 100_000,
+    "words, no punctuation": lambda: "all of our users none of our agents can see another " * 1_900,
+    "digits and commas": lambda: "1,2,3,4 $ 5,000 " * 6_000,
+    "only dots": lambda: ". " * 50_000,
+}
+ADVERSARIAL_RUNS = 5
+
+
+def bench_adversarial() -> list[Result]:
+    """Signals.read and the playbook's assessment of 100 KB of adversarial text: linear patterns take
+    about a second on 2 loaded cores; catastrophic backtracking would take minutes."""
+    from agent.assess import assess
+    from agent.policy import default_policy
+    from agent.schemas import Tier
+    from agent.signals import Signals
+
+    policy = default_policy()
+    results = []
+    for label, make in ADVERSARIAL.items():
+        text = make()
+        progress(f"100 KB adversarial text: {label} ...")
+        samples = time_calls(lambda: assess(Signals.read(text, Tier.STANDARD), tier=Tier.STANDARD, policy=policy),
+                             ADVERSARIAL_RUNS, 1)
+        results.append(summarize(f"signals + assessment of 100 KB adversarial text: {label}", samples, 2_000,
+                                 f"{len(text):,} chars"))
+    return results
+
+
 # -- output ----------------------------------------------------------------------------------
 
 
@@ -288,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="escalate-bench-") as tmp:
         results = [bench_help()]
         results += bench_inprocess(Path(tmp))
+        results += bench_adversarial()
         results.append(bench_cli_triage(Path(tmp)))
     scale_results = []
     if not args.no_scale:

@@ -17,6 +17,13 @@ CASSETTES = Path(__file__).resolve().parent / "cassettes"
 OPENED = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)  # a Wednesday
 FROZEN_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)  # Thu 26 Nov 12:00 UTC
 
+# No test is judged by the clock: Hypothesis's default 200 ms deadline per example would be a timed test
+# (speed goals live in benchmarks/). Settings given to a test still apply on top.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("no-deadline", deadline=None)
+_hypothesis_settings.load_profile("no-deadline")
+
 
 def freeze_clock(monkeypatch, moment: datetime = FROZEN_NOW) -> None:
     """Pin the store's and the lifecycle's idea of "now" (--at checks, `show`, the board)."""

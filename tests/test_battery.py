@@ -153,6 +153,6 @@ def test_a_closed_pipe_ends_quietly(db):
     proc.stdout.read(10)  # `| head -c 10`
     proc.stdout.close()
     err = proc.stderr.read().decode()
-    proc.wait(timeout=60)
+    proc.wait(timeout=300)
     assert err == ""
     assert proc.returncode == 0

@@ -94,7 +94,8 @@ def test_a_database_wider_than_600_is_narrowed_on_open_with_a_warning(db_path):
     assert result.exit_code == 0, result.output
     assert result.stderr == f"warning: {db_path} was mode 666 (others could read customer data); narrowed to 600\n"
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
-    assert run(db_path, "list").stderr == ""  # once narrowed, no more warnings
+    again = run(db_path, "list")
+    assert (again.exit_code, again.stderr) == (0, "")  # once narrowed, no more warnings
 
 
 def test_doctor_fix_narrows_a_wide_wal_file(db_path):
@@ -144,7 +145,7 @@ def test_ten_kills_at_any_moment_of_a_triage_leave_no_orphan(db_path):
         proc = _spawn_triage(db_path)
         time.sleep(0.05 + 0.08 * trial)  # from start-up to the writes: wherever it is, kill it
         proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=60)
+        proc.communicate(timeout=300)
         outcomes.append(proc.returncode)
     conn = sqlite3.connect(db_path)
     try:
@@ -182,13 +183,13 @@ def test_an_interrupt_says_exactly_what_was_kept(tmp_path, sig, code):
     inside = tmp_path / "inside"
     proc = subprocess.Popen([sys.executable, "-c", script, str(db), str(inside)], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300  # a hang guard, not a speed goal
     while not inside.exists():
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline
         time.sleep(0.02)
     proc.send_signal(sig)
-    _, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=300)
     assert proc.returncode == code
     assert err == "interrupted: nothing was stored\n"
     with Store(db) as store:

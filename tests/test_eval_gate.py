@@ -83,7 +83,10 @@ def test_eval_cli_runs_an_ad_hoc_cases_file_and_stores_the_run(tmp_path):
     data = json.loads(first.stdout)
     assert data[0]["metrics"]["accuracy"] == 1.0 and data[0]["previous"] is None
     second = CliRunner().invoke(cli, ["--db", str(db), "eval", "--cases", str(path)])
+    assert second.exit_code == 0, second.output
     assert "Suite cases:mine.jsonl: 2 cases" in second.stdout
     assert "accuracy" in second.stdout and "1.000" in second.stdout
-    again = json.loads(CliRunner().invoke(cli, ["--db", str(db), "eval", "--cases", str(path), "--json"]).stdout)
+    third = CliRunner().invoke(cli, ["--db", str(db), "eval", "--cases", str(path), "--json"])
+    assert third.exit_code == 0, third.output
+    again = json.loads(third.stdout)
     assert again[0]["previous"]["metrics"]["accuracy"] == 1.0

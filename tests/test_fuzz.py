@@ -1,9 +1,10 @@
 """Bad input at every door: Hypothesis throws arbitrary Unicode, control characters, invalid UTF-8,
 template syntax, SQL-looking text and wrong types at `triage --text`, `triage -`, `log`, `lint` and
 `show`. Whatever comes in, the CLI exits 0, 1 or 2 with at most a one-line error and never a
-traceback, and the database passes `PRAGMA integrity_check` afterwards.
+traceback, a command that exits 1 or 2 changed no row, and the database passes `PRAGMA integrity_check`
+afterwards.
 
-max_examples stays modest so the whole file runs in well under 30 s.
+max_examples stays modest to keep the suite short.
 """
 
 from __future__ import annotations
@@ -68,6 +69,15 @@ def db() -> Path:
         assert integrity(path) == "ok"
 
 
+def dump(path: Path) -> list:
+    """Every row a command could write (the projections are caches, rebuilt on read)."""
+    conn = sqlite3.connect(path)
+    try:
+        return [list(conn.execute(f"SELECT * FROM {t} ORDER BY rowid")) for t in ("escalations", "events", "drafts", "model_calls")]
+    finally:
+        conn.close()
+
+
 def integrity(path: Path) -> str:
     conn = sqlite3.connect(path)
     try:
@@ -77,8 +87,11 @@ def integrity(path: Path) -> str:
 
 
 def invoke(db: Path, args: list[str], stdin: bytes | None = None):
+    before = dump(db)
     result = CliRunner().invoke(cli, ["--db", str(db), *args], input=stdin)
     check(result, args)
+    if result.exit_code:
+        assert dump(db) == before, f"{args!r:.300} exited {result.exit_code} and changed the database"
     if currently_in_test_context():
         event(f"exit {result.exit_code}")  # --hypothesis-show-statistics shows how the examples ended
     assert integrity(db) == "ok"

@@ -73,6 +73,17 @@ def test_a_bad_status_or_time_zone_names_its_line(exported, tmp_path):
     _nothing_stored_and_readable(db)
 
 
+@pytest.mark.parametrize("severity", [None, "", "  "])
+def test_a_missing_severity_is_named_missing(tmp_path, severity):
+    row = {"id": "X-1", "customer": "Globex", "tier": "standard", "complaint": "Exports fail.", "opened_at": AT}
+    if severity is not None:
+        row["severity"] = severity
+    result, db = _import_broken(tmp_path, [row])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == "error: line 1: severity is missing: choose one of SEV-1, SEV-2, SEV-3, SEV-4\n"
+    _nothing_stored_and_readable(db)
+
+
 def test_valid_exported_values_still_import(exported, tmp_path):
     result, db = _import_broken(tmp_path, exported)
     assert result.exit_code == 0, result.output
@@ -112,8 +123,10 @@ def test_csv_csat_and_outcome_are_checked_like_the_commands(tmp_path, csat, outc
 def test_the_commands_give_the_same_messages(tmp_path):
     db = tmp_path / "w.db"
     ok(db, "triage", "--text", "Exports fail for everyone.", "--customer", "Globex", "--at", AT)
-    assert "CSAT 7 is outside 1–5" in run(db, "csat", "ESC-1", "7").stderr
-    assert "unknown outcome 'happy': choose retained, churned or at-risk" in run(db, "outcome", "ESC-1", "happy").stderr
+    csat, outcome = run(db, "csat", "ESC-1", "7"), run(db, "outcome", "ESC-1", "happy")
+    assert (csat.exit_code, outcome.exit_code) == (2, 2)
+    assert "CSAT 7 is outside 1–5" in csat.stderr
+    assert "unknown outcome 'happy': choose retained, churned or at-risk" in outcome.stderr
 
 
 def test_duplicate_ids_in_a_csv_are_the_same_error_as_in_jsonl(tmp_path, exported):

@@ -23,7 +23,7 @@ import agent.commitments, agent.drafting, agent.lifecycle, agent.recovery, agent
 from agent.faces.cli import cli
 from agent.faces.mcp import build_server
 
-TIMEOUT = 30  # seconds for one whole client session
+TIMEOUT = 120  # seconds for one whole client session: a hang guard (2 loaded cores), not a speed goal
 OUTAGE = ("Our production environment is completely down since 9:00. Nobody at Acme can log in, all 400 "
           "support agents are blocked and we are losing orders every minute.")
 WRITES = {"triage_complaint", "log_event", "draft_message", "recovery_plan", "complete_commitment", "warroom",

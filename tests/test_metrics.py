@@ -71,6 +71,7 @@ def test_import_is_idempotent(imported):
 def test_import_dry_run_stores_nothing(tmp_path):
     db = tmp_path / "d.db"
     result = run(db, "import", str(DATASET), "--dry-run")
+    assert result.exit_code == 0, result.output
     assert "would add 209 escalations" in result.stdout
     with Store(db) as store:
         assert store.db["escalations"].count == 0
@@ -94,9 +95,9 @@ def test_a_bad_row_names_its_line_and_stores_nothing(tmp_path):
 def test_export_then_import_reproduces_the_metrics(imported, tmp_path):
     with Store(imported) as store:
         ok(imported, "csat", "ESC-3", "4.5")
-        run(imported, "outcome", "ESC-3", "retained")
+        ok(imported, "outcome", "ESC-3", "retained")
         for (month,) in store.db.execute("SELECT DISTINCT month FROM clock_projection").fetchall():
-            run(imported, "tickets", "--period", month, "--count", "5000")
+            ok(imported, "tickets", "--period", month, "--count", "5000")
         before = metrics.compute(store, now=NOW, by="severity")
         assert before["overall"]["escalation_rate"]["value"] is not None
         buffer = io.StringIO()
@@ -141,18 +142,18 @@ def test_metrics_on_a_worked_example(tmp_path):
                            ("Initech", "Exports are slow but we can work around it.")):
         assert run(db, "triage", "--text", text, "--customer", customer, "--at", base).exit_code == 0
     # ESC-1 (SEV-1, 24x7): ack after 10 min (target 15), resolved after 3 h (target 4 h).
-    run(db, "ack", "ESC-1", "--at", "2026-11-02T09:10:00+00:00")
-    run(db, "resolve", "ESC-1", "--at", "2026-11-02T12:00:00+00:00")
+    ok(db, "ack", "ESC-1", "--at", "2026-11-02T09:10:00+00:00")
+    ok(db, "resolve", "ESC-1", "--at", "2026-11-02T12:00:00+00:00")
     # ESC-2 (SEV-1): ack after 30 min: a breach.
-    run(db, "ack", "ESC-2", "--at", "2026-11-02T09:30:00+00:00")
+    ok(db, "ack", "ESC-2", "--at", "2026-11-02T09:30:00+00:00")
     # Given before 13:00, the time the metrics are judged at (later ones are not known yet then).
     given = ("--at", "2026-11-02T12:30:00+00:00")
-    run(db, "csat", "ESC-1", "5", *given)
-    run(db, "csat", "ESC-2", "3", *given)
-    run(db, "outcome", "ESC-1", "retained", *given)
-    run(db, "outcome", "ESC-2", "at-risk", *given)
-    run(db, "tickets", "--period", "2026-11", "--count", "100")
-    data = json.loads(run(db, "metrics", "--json", "--now", "2026-11-02T13:00:00+00:00").stdout)
+    ok(db, "csat", "ESC-1", "5", *given)
+    ok(db, "csat", "ESC-2", "3", *given)
+    ok(db, "outcome", "ESC-1", "retained", *given)
+    ok(db, "outcome", "ESC-2", "at-risk", *given)
+    ok(db, "tickets", "--period", "2026-11", "--count", "100")
+    data = json.loads(ok(db, "metrics", "--json", "--now", "2026-11-02T13:00:00+00:00"))
     o = data["overall"]
     assert o["escalations"] == 3
     assert o["first_response"]["SEV-1"]["median_minutes"] == 20.0  # median of 10 and 30
@@ -168,7 +169,7 @@ def test_metrics_on_a_worked_example(tmp_path):
     # ESC-3 (SEV-3, business hours from Mon 09:00) first response due 13:00: not yet judged.
     # 2 met of 5 judged.
     assert o["sla_compliance"] == {"value": 0.4, "n": 5, "target": ">= 95 %", "pass": False}
-    text = run(db, "metrics", "--by", "severity", "--now", "2026-11-02T13:00:00+00:00").stdout
+    text = ok(db, "metrics", "--by", "severity", "--now", "2026-11-02T13:00:00+00:00")
     assert "severity = SEV-1" in text and "FAIL" in text
 
 

@@ -6,8 +6,6 @@ no key, so these are exact expectations.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from agent.assess import assess, assess_severity, assess_type
@@ -254,24 +252,25 @@ def test_severity_and_type_helpers_agree_with_the_engine():
     assert answer.type is assess_type(sig)[0]
 
 
-# -- speed ---------------------------------------------------------------------------------------
+# -- 100 KB inputs ---------------------------------------------------------------------------------
+# How long these take is a benchmark (benchmarks/run.py, "100 KB adversarial text", goal 2 s each):
+# catastrophic backtracking would make this test run for minutes, which the suite's run time shows.
 
 def _complaint(chars: int) -> str:
     return ((LOGIN_OUTAGE + " ") * (chars // len(LOGIN_OUTAGE) + 1))[:chars]
 
 
 @pytest.mark.parametrize(
-    "text",
+    "text, severity",
     [
-        case("repeated-complaint", _complaint(100_000)),
-        case("one-long-word", "x" * 100_000),
-        case("words-no-punctuation", "all of our users none of our agents can see another " * 1_900),
-        case("digits-and-commas", "1,2,3,4 $ 5,000 " * 6_000),
-        case("only-dots", ". " * 50_000),
+        case("repeated-complaint", _complaint(100_000), SEV1),
+        case("one-long-word", "x" * 100_000, SEV4),
+        case("words-no-punctuation", "all of our users none of our agents can see another " * 1_900, SEV4),
+        case("digits-and-commas", "1,2,3,4 $ 5,000 " * 6_000, SEV4),
+        case("only-dots", ". " * 50_000, SEV4),
     ],
 )
-def test_100kb_of_text_does_not_backtrack(text):
-    start = time.perf_counter()
+def test_100kb_of_text_is_read_for_what_it_says(text, severity):
+    """A long outage complaint is still SEV-1; 100 KB of filler claims nothing and is SEV-4."""
     answer = assess(Signals.read(text, Tier.STANDARD), tier=Tier.STANDARD, policy=POLICY)
-    assert time.perf_counter() - start < 10.0  # catastrophic backtracking takes minutes, not seconds
-    assert answer.severity in Severity
+    assert answer.severity is severity

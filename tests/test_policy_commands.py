@@ -49,12 +49,16 @@ def test_policy_show_prints_the_defaults():
 def test_policy_show_with_a_file_and_as_json(tmp_path):
     path = tmp_path / "acme.toml"
     path.write_text(VALID)
-    out = run("--policy", str(path), "policy", "show").stdout
+    shown = run("--policy", str(path), "policy", "show")
+    assert shown.exit_code == 0, shown.output
+    out = shown.stdout
     assert out.startswith("Policy 'acme' (time zone Europe/Berlin)")
     assert "  enterprise SEV-2: first_response_minutes=30" in out
     assert ("  business: Europe/Berlin, mon 08:00-12:00 13:00-17:00; tue 08:00-12:00 13:00-17:00, holidays DE-BY, "
             "2 custom closed dates\n") in out
-    data = json.loads(run("--policy", str(path), "policy", "show", "--json").stdout)
+    as_json = run("--policy", str(path), "policy", "show", "--json")
+    assert as_json.exit_code == 0, as_json.output
+    data = json.loads(as_json.stdout)
     assert data["severities"]["SEV-2"]["first_response_minutes"] == 60  # the base row is unchanged
     assert data["tiers"]["enterprise"]["severities"]["SEV-2"] == {"first_response_minutes": 30}
     assert data["severities"]["SEV-3"]["warning_minutes"] == 30
