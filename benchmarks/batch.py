@@ -4,6 +4,7 @@ database grows, bytes per escalation and peak memory.
     .venv/bin/python benchmarks/batch.py            # 10,000 batch; flatness and size at 100,000
     .venv/bin/python benchmarks/batch.py --small    # every size / 10, for a quick look
     .venv/bin/python benchmarks/batch.py --json
+    .venv/bin/python benchmarks/batch.py --parts    # CPU ms per complaint of each step, in one process
 
 What it does (each step a fresh `escalate` process, offline engine, in a temporary directory):
 1. writes the 597 CFPB dev complaints repeated with varied ids (`cfpb-<n>`) and 500 customers as JSONL;
@@ -155,6 +156,43 @@ def render(r: dict) -> str:
     return "\n".join(lines)
 
 
+def parts(n: int = 200) -> dict:
+    """CPU ms per complaint of each step a batch row goes through, in one process (the first n CFPB dev
+    complaints): where the time of `triage --batch` goes."""
+    from datetime import datetime
+
+    from agent import batch, complaint, similar, triage
+    from agent.engines.offline import OfflineEngine
+    from agent.policy import default_policy
+    from agent.schemas import Tier
+    from agent.signals import Signals
+
+    texts = [json.loads(line)["text"] for line in (DATASETS / "cfpb_complaints_dev.jsonl").read_text().splitlines()][:n]
+    policy, model = default_policy(), triage.offline_model_for(None)
+    engine, at = OfflineEngine(policy, model=model), datetime.fromisoformat("2026-11-20T09:00:00+00:00")
+
+    def clock(step):
+        start = time.process_time()
+        out = [step(t) for t in texts]
+        return (time.process_time() - start) / len(texts) * 1000, out
+
+    out = {}
+    out["judge (triage.judge: checks, signals, model, rules, SLA plan)"], judged = clock(
+        lambda t: triage.judge(text=t, customer="C", tier="standard", engine=engine, policy=policy, at=at,
+                               offline_model=model))
+    out["  of which the model's reading (agent/model)"], _ = clock(lambda t: model.read(complaint.customer_words(t)))
+    out["  of which the signals (agent/signals.py)"], _ = clock(lambda t: Signals.read(complaint.customer_words(t), Tier.STANDARD))
+    rows = iter(judged)
+    out["acknowledgment (drafting.compose: context, lint, draft checks)"], _ = clock(
+        lambda t: batch._compose(next(rows), policy, 1))
+    out["similar terms (similar.terms)"], _ = clock(similar.terms)
+    return out
+
+
 if __name__ == "__main__":
+    if "--parts" in sys.argv:
+        for step, ms in parts().items():
+            print(f"{ms:7.2f} ms  {step}")
+        sys.exit(0)
     result = run(small="--small" in sys.argv)
     print(json.dumps(result, indent=1) if "--json" in sys.argv else render(result))
