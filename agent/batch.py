@@ -187,11 +187,20 @@ class _Judge:
             requests.append(request)
         started = time.monotonic()
 
+        counts = {"done": None}
+
+        def polled(batch) -> None:  # the batch's own request counts, as the API reports them
+            c = getattr(batch, "request_counts", None)
+            if c is not None:
+                counts["done"] = sum(getattr(c, k, 0) or 0 for k in ("succeeded", "errored", "canceled", "expired"))
+
         def waiting(seconds: float) -> None:
-            self.progress.note(f"message batch of {len(requests)}: waiting {int(time.monotonic() - started)} s")
+            done = f"{counts['done']}/{len(requests)} answered, " if counts["done"] is not None else ""
+            self.progress.note(f"message batch: {done}waiting {int(time.monotonic() - started)} s")
             time.sleep(seconds)
 
-        outcomes = iter(self.engine.triage_batch(requests, sleep=waiting, **self.batch_options) if requests else [])
+        outcomes = iter(self.engine.triage_batch(requests, sleep=waiting, on_poll=polled, **self.batch_options)
+                        if requests else [])
         self.progress.note("")
         out = []
         for r in checked:

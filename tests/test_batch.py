@@ -423,3 +423,30 @@ def test_a_stored_match_keeps_eight_shared_terms_and_its_reason_is_rebuilt_on_re
         (read,) = next(e for e in store.get(2).events if e.kind == "similar_found").data["matches"]
         assert read["reason"] == "shares " + ", ".join(everything[:6])
         assert (read["customer"], read["summary"]) == ("Customer 0", store.get(1).summary)
+
+
+def test_the_bar_follows_the_message_batch_request_counts(tmp_path, policy):
+    """While the batch runs, the bar's note says how many of its requests the API has answered."""
+    from test_eval_batches import EXPORT, FENCED, OUTAGE, make_client, replay
+
+    from agent.engines.claude import AnthropicEngine
+    from agent.progress import Progress
+
+    class Meter:
+        notes: list = []
+
+        def set_postfix_str(self, text, refresh=True):
+            self.notes.append(text)
+
+        def update(self, n):
+            pass
+
+    path = jsonl(tmp_path / "in.jsonl", [{"id": f"c{i}", "customer": "Acme", "complaint": t}
+                                         for i, t in enumerate([EXPORT, OUTAGE, FENCED])])
+    meter = Meter()
+    with Store(tmp_path / "x.db") as store, replay("three_results.yaml"):
+        batch.run(store, str(path), engine=AnthropicEngine(client=make_client([])), policy=policy,
+                  options=batch.Options(batch_options={"poll_seconds": 0}), progress=Progress(meter))
+    waits = [n for n in meter.notes if n]
+    assert waits and all(n.startswith("message batch: 0/3 answered, waiting ") for n in waits)
+    assert meter.notes[-1] == ""  # cleared once the answers are in

@@ -251,7 +251,7 @@ class AnthropicEngine:
 
     def triage_batch(self, requests: list[TriageRequest], signals: list[Signals] | None = None, *,
                      poll_seconds: float | None = None, max_wait: float | None = None,
-                     sleep=None) -> list[EngineResult | EngineError]:
+                     sleep=None, on_poll=None) -> list[EngineResult | EngineError]:
         """Many triages through the Message Batches API (half price; a batch ends within 24 h).
 
         Each request is the forced tool call `triage` makes, redacted and fenced the same way. The
@@ -285,6 +285,8 @@ class AnthropicEngine:
             batch = self.client.messages.batches.create(requests=entries)
             waiting = time.monotonic()
             while batch.processing_status != "ended":
+                if on_poll is not None:  # e.g. a progress bar following the batch's request counts
+                    on_poll(batch)
                 if time.monotonic() - waiting >= limit:
                     self._cancel(batch.id)
                     return every_case(f"the message batch {batch.id} did not end within {limit:g} s: cancelled")
