@@ -5,6 +5,7 @@ database grows, bytes per escalation and peak memory.
     .venv/bin/python benchmarks/batch.py --small    # every size / 10, for a quick look
     .venv/bin/python benchmarks/batch.py --json
     .venv/bin/python benchmarks/batch.py --parts    # CPU ms per complaint of each step, in one process
+    .venv/bin/python benchmarks/batch.py --rows 1000   # one batch of N rows: time, CPU, bytes, peak memory
 
 What it does (each step a fresh `escalate` process, offline engine, in a temporary directory):
 1. writes the 597 CFPB dev complaints repeated with varied ids (`cfpb-<n>`) and 500 customers as JSONL;
@@ -189,7 +190,20 @@ def parts(n: int = 200) -> dict:
     return out
 
 
+def one(n: int) -> dict:
+    """One `escalate triage --batch` of n rows into an empty database (what `--rows N` prints)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        (tmp / "rows.jsonl").write_text(cfpb_rows(n))
+        r = triage_batch(tmp / "x.db", tmp / "rows.jsonl")
+        return {**r, "rows": n, "ms_each": r["inner_seconds"] / n * 1000, "cpu_ms_each": r["cpu_seconds"] / n * 1000,
+                "bytes_each": size_per_escalation(tmp / "x.db"), "load": os.getloadavg()}
+
+
 if __name__ == "__main__":
+    if "--rows" in sys.argv:  # one batch of N rows: time, CPU, bytes per escalation, peak memory
+        print(json.dumps(one(int(sys.argv[sys.argv.index("--rows") + 1])), indent=1))
+        sys.exit(0)
     if "--parts" in sys.argv:
         for step, ms in parts().items():
             print(f"{ms:7.2f} ms  {step}")
