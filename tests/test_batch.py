@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from datetime import datetime, timezone
 
 import pytest
@@ -450,3 +451,25 @@ def test_the_bar_follows_the_message_batch_request_counts(tmp_path, policy):
     waits = [n for n in meter.notes if n]
     assert waits and all(n.startswith("message batch: 0/3 answered, waiting ") for n in waits)
     assert meter.notes[-1] == ""  # cleared once the answers are in
+
+
+def test_a_small_batch_is_judged_in_process_without_starting_workers(tmp_path, policy, monkeypatch):
+    """Under POOL_MIN fresh rows, starting worker processes (each reading the model) would cost more
+    than judging here; asking for workers still gets them."""
+    import multiprocessing
+
+    def no_workers(*_a, **_k):
+        raise AssertionError("a worker pool was started")
+
+    monkeypatch.setattr(multiprocessing, "get_context", no_workers)
+    rows = [row(i, TYPO) for i in range(batch.POOL_MIN - 1)]
+    with Store(tmp_path / "x.db") as store:
+        assert batch.run(store, str(jsonl(tmp_path / "in.jsonl", rows)), engine=OfflineEngine(policy),
+                         policy=policy, options=batch.Options()).stored == batch.POOL_MIN - 1
+        with pytest.raises(AssertionError, match="pool was started"):
+            batch.run(store, str(jsonl(tmp_path / "more.jsonl", [row(100, SLOW)])), engine=OfflineEngine(policy),
+                      policy=policy, options=batch.Options(workers=2))
+        at_threshold = [row(200 + i, SLOW) for i in range(batch.POOL_MIN)]
+        with pytest.raises(AssertionError, match="pool was started"):
+            batch.run(store, str(jsonl(tmp_path / "big.jsonl", at_threshold)), engine=OfflineEngine(policy),
+                      policy=policy, options=batch.Options(workers=2 if (os.cpu_count() or 1) < 2 else None))
