@@ -85,15 +85,18 @@ def _urgent_order(u: dict):
 _WORKER: dict = {}
 
 
-def _worker_init(policy_json: str, store_path: str | None) -> None:
+def _worker_init(policy_json: str, store_path: str | None, templates: str | None = None) -> None:
     """Once per worker process: the policy, the store's offline model (triage.offline_model_for: the
-    team model if trained, else the shipped one; read here once, never per row) and the engine."""
+    team model if trained, else the shipped one; read here once, never per row), the engine, and the
+    team's templates folder in force in the writer (the policy's JSON leaves it out)."""
     import signal
 
     from .engines.offline import OfflineEngine
     from .policy import policy_from_json
+    from .prompts import use_templates
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
+    use_templates(templates)
     policy = policy_from_json(policy_json)
     model = triage.offline_model_for(_PathOnly(store_path) if store_path else None)
     _WORKER.update(policy=policy, engine=OfflineEngine(policy, model=model), model=model)
@@ -164,10 +167,13 @@ class _Judge:
         if self.pool is None and self.engine.name == "offline" and self.count > 1 and rows >= self.pool_min:
             import multiprocessing as mp
 
+            from .prompts import team_templates
+
             # Not "fork": a child must never inherit the writer's open SQLite connection.
             method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
             self.pool = mp.get_context(method).Pool(
-                self.count, initializer=_worker_init, initargs=(self.policy.model_dump_json(), str(self.store.path)))
+                self.count, initializer=_worker_init,
+                initargs=(self.policy.model_dump_json(), str(self.store.path), team_templates()))
         return self.pool
 
     def __call__(self, rows: list[Intake], tier: str, tz: str | None) -> list:

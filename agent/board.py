@@ -60,6 +60,7 @@ class Row:
     history: sla.History | None = None  # what the clocks were replayed from (the notifier reads deadlines' starts)
     policy: object = None  # the policy stored with the escalation (its calendars)
     notifications: list[dict] = field(default_factory=list)  # who was told what (agent/notify.py), oldest first
+    next_event_at: datetime | None = None  # the first event recorded for after `now` (it changes the clocks then)
 
     @property
     def next_clock(self) -> sla.Clock | None:
@@ -201,12 +202,13 @@ def build(store: Store, now: datetime, *, include_closed: bool = False, number: 
             tier=r["tier"], history=history, policy=policy,
             notifications=notifications_of([e for e in mine if e.kind in NOTIFY_KINDS and e.at <= now],
                                            ZoneInfo(r["timezone"])),
+            next_event_at=min((e.at for e in mine if e.at > now), default=None),
         ))
-    out.sort(key=_urgency)
+    out.sort(key=urgency)
     return out
 
 
-def _urgency(row: Row):
+def urgency(row: Row):
     nxt = row.next_clock
     far = datetime.max.replace(tzinfo=sla.ZoneInfo("UTC")) - timedelta(days=1)
     return (not row.breached, nxt.due if nxt else far, row.severity.rank, parse_id(row.id))

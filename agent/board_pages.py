@@ -1,11 +1,15 @@
-"""The board one page at a time: the order comes from the clock projection (SQL over each open
-escalation's unmet due times, brought up to date first), and only the rows shown get their
-clocks and red flags computed (agent/board.py). 10,000 open escalations, 50 a page.
+"""The board one page at a time, read from the clock projection alone: each open escalation's next
+due moment (`clock_projection.next_due`: its earliest unmet due time, NULL while closed), indexed
+with its severity, id and whether it is paused. The projection is brought up to date first; a page
+is then a LIMIT over that index (50 of 10,000 open escalations read 50 index entries, not a sort
+of all of them), the counts are counts of it, and only the rows shown get their clocks and red
+flags computed (agent/board.py).
 
 The projection's due times are exact for running clocks: they move only when an event is
-appended, and `refresh_stale` recomputes exactly those rows. A paused clock's due time moves
-with the pause, so paused escalations sort by their due time at the last event; the rows of a
-page are then ordered exactly as `board.build` orders them.
+appended, and `refresh_stale` recomputes exactly those rows (the filters read its copies of the
+severity, owner and customer, refreshed with them). A paused clock's due time moves with the
+pause, so paused escalations sort by their due time at the last event; the rows of a page are
+then ordered exactly as `board.build` orders them.
 """
 
 from __future__ import annotations
@@ -15,24 +19,20 @@ from datetime import datetime, timedelta
 from . import board, projection
 from .store import Store, format_id
 
-NEVER = "9999"
-NEXT_DUE = (
-    f"min(coalesce(CASE WHEN p.first_response_met_at IS NULL THEN p.first_response_due END, '{NEVER}'), "
-    f"coalesce(p.update_due, '{NEVER}'), "
-    f"coalesce(CASE WHEN p.resolution_met_at IS NULL THEN p.resolution_due END, '{NEVER}'))"
-)
+# Overdue first, then the soonest due: the next due moment's own order (overdue ones are the earliest).
+ORDER = "next_due, severity, escalation_id"
 
 
 def _where(severity: str | None, owner: str | None, customer: str | None) -> tuple[str, list]:
-    where, args = ["e.triage IS NOT NULL", "e.status != 'closed'"], []
+    where, args = ["next_due IS NOT NULL"], []
     if severity:
-        where.append("e.severity = ?")
+        where.append("severity = ?")
         args.append(severity)
     if owner:
-        where.append("lower(e.owner) = lower(?)")
+        where.append("lower(owner) = lower(?)")
         args.append(owner)
     if customer:
-        where.append("instr(lower(e.customer), lower(?)) > 0")
+        where.append("instr(lower(customer), lower(?)) > 0")
         args.append(customer)
     return " AND ".join(where), args
 
@@ -44,32 +44,42 @@ def page(store: Store, now: datetime, *, offset: int = 0, limit: int = 50, sever
     if refresh:
         projection.refresh_stale(store, now)
     where, args = _where(severity, owner, customer)
-    now_utc = projection.utc(now)
-    base = f"FROM escalations e JOIN clock_projection p ON p.escalation_id = e.id WHERE {where}"
-    total = store.db.execute(f"SELECT count(*) {base}", args).fetchone()[0]
-    ids = [r[0] for r in store.db.execute(
-        f"SELECT e.id, {NEXT_DUE} AS next_due, substr(e.severity, 5) AS rank {base} "
-        f"ORDER BY next_due >= ?, next_due, rank, e.id LIMIT ? OFFSET ?",
-        [*args, now_utc, limit, offset])]
+    total = store.db.execute(f"SELECT count(*) FROM clock_projection WHERE {where}", args).fetchone()[0]
+    sql, args = page_sql(severity, owner, customer)
+    ids = [r[0] for r in store.db.execute(sql, [*args, limit, offset])]
     return board.build(store, now, numbers=ids), total
 
 
-def due_soon(store: Store, now: datetime, window: timedelta, *, limit: int = 20,
-             refresh: bool = True) -> tuple[list[board.Row], int]:
+def page_sql(severity: str | None = None, owner: str | None = None, customer: str | None = None) -> tuple[str, list]:
+    """The query of a page's ids (LIMIT and OFFSET are its last two parameters)."""
+    where, args = _where(severity, owner, customer)
+    return f"SELECT escalation_id FROM clock_projection WHERE {where} ORDER BY {ORDER} LIMIT ? OFFSET ?", args
+
+
+def due_soon(store: Store, now: datetime, window: timedelta, *, limit: int = 20, refresh: bool = True,
+             known: list[board.Row] = ()) -> tuple[list[board.Row], int]:
     """What must happen within `window` (overdue included; paused clocks are not due), most urgent
-    first: at most `limit` rows, and how many there are.
+    first: at most `limit` rows, and how many there are. Rows in `known` (the page just built at the
+    same `now`) are used as they are instead of being built again.
 
     The projection picks the candidates: a running clock's due time is exact there, and a paused
     one's only moves later, so none is missed. An escalation with no paused clock is due exactly
-    when its candidate due time says so; those with one are checked by board.due_within."""
-    projection.refresh_stale(store, now)
-    where, args = _where(None, None, None)
-    candidates = store.db.execute(
-        f"SELECT e.id, p.paused, {NEXT_DUE} AS next_due FROM escalations e JOIN clock_projection p "
-        f"ON p.escalation_id = e.id WHERE {where} AND next_due <= ? ORDER BY next_due >= ?, next_due, e.id",
-        [*args, projection.utc(now + window), projection.utc(now)]).fetchall()
-    paused = [n for n, p, _ in candidates if p]
-    due_paused = {r.id for r in board.due_within(board.build(store, now, numbers=paused), now, window)}
-    ids = [n for n, p, _ in candidates if not p or format_id(n) in due_paused]
-    rows = board.build(store, now, numbers=ids[:limit])
-    return rows, len(ids)
+    when its next due moment says so (counted over the index, the first `limit` read from it);
+    those with one are checked by board.due_within."""
+    if refresh:
+        projection.refresh_stale(store, now)
+    where, args = "next_due IS NOT NULL AND next_due <= ?", [projection.utc(now + window)]
+    count = store.db.execute(f"SELECT count(*) FROM clock_projection WHERE {where} AND paused = 0", args).fetchone()[0]
+    first = store.db.execute(f"SELECT escalation_id, next_due FROM clock_projection WHERE {where} AND paused = 0 "
+                             f"ORDER BY next_due, escalation_id LIMIT ?", [*args, limit]).fetchall()
+    paused = store.db.execute(f"SELECT escalation_id, next_due FROM clock_projection WHERE {where} AND paused != 0",
+                              args).fetchall()
+    have = {r.id: r for r in known}
+
+    def rows_of(numbers: list[int]) -> list[board.Row]:
+        built = board.build(store, now, numbers=[n for n in numbers if format_id(n) not in have])
+        return sorted(built + [have[format_id(n)] for n in numbers if format_id(n) in have], key=board.urgency)
+
+    due_paused = {r.id for r in board.due_within(rows_of([n for n, _ in paused]), now, window)}
+    chosen = sorted(first + [(n, d) for n, d in paused if format_id(n) in due_paused], key=lambda r: (r[1], r[0]))
+    return rows_of([n for n, _ in chosen[:limit]]), count + len(due_paused)

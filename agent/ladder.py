@@ -61,6 +61,11 @@ def is_open(hours, moment: datetime) -> bool:
     return hours.always_open or next(hours.intervals(moment, moment + TINY), None) is not None
 
 
+def next_open(hours, moment: datetime) -> datetime:
+    first = next(hours.intervals(moment), None)
+    return first[0] if first else moment
+
+
 def breach_count(clocks: list[sla.Clock]) -> int:
     by_name = {c.name: c for c in clocks}
     return ((by_name["first_response"].status == sla.BREACHED) + (by_name["resolution"].status == sla.BREACHED)
@@ -151,3 +156,41 @@ def due(rows, notifications: Notifications, now: datetime, sent: set[str] = froz
     for row in rows:
         out += due_for_row(row, notifications, now, sent)
     return out
+
+
+def quiet_until(row, notifications: Notifications, now: datetime, sent: set[str]) -> datetime | None:
+    """A moment before which nothing new can come due for this row unless a new event is recorded
+    (None: nothing ever will). A lower bound: the notifier may skip the row until then.
+
+    A percent rung needs at least (open minutes left - its threshold) more open minutes, so at least as
+    many wall-clock minutes; a minutes-before rung fires at due - m; a breach at the deadline; a rung
+    due now but unsent (held back outside open hours) keeps the row awake."""
+    rungs = notifications.ladder_for(row.severity, row.tier)
+    bounds = [row.next_event_at] if row.next_event_at else []
+    if not rungs or row.paused or row.history is None:
+        return min(bounds, default=None)
+    number = int(row.id.removeprefix("ESC-"))
+    hours = sla.planner(row.policy, row.tier).hours(row.severity)
+    for clock in row.clocks:
+        if clock.due is None or clock.met_at is not None or clock.status not in (sla.PENDING, sla.DUE_SOON, sla.BREACHED):
+            continue
+        dkey = deadline_key(clock, row.history)
+        open_left = None
+        for rung in rungs:
+            if clock.name not in rung.clocks or all(key_of(number, dkey, rung, who) in sent for who in rung.notify):
+                continue
+            if clock.status == sla.BREACHED:
+                if rung.breach and breach_count(row.clocks) >= rung.breach:
+                    # due now, or held back until the calendar opens
+                    bounds.append(now if rung.outside_hours or is_open(hours, now) else next_open(hours, now))
+                continue  # a breach-n rung not reached yet waits for another deadline, bounded below by its clock
+            if rung.breach:
+                bounds.append(clock.due)
+            elif rung.minutes_before is not None:
+                bounds.append(clock.due - timedelta(minutes=rung.minutes_before))
+            else:
+                if open_left is None:
+                    open_left = hours.between(now, clock.due)
+                threshold = clock.target_minutes * (100 - rung.percent) / 100
+                bounds.append(now + timedelta(minutes=max(0.0, open_left - threshold)))
+    return min(bounds, default=None)

@@ -277,6 +277,18 @@ def m080_notifications(db: sqlite_utils.Database) -> None:
 
 
 @migration
+def m081_notify_state(db: sqlite_utils.Database) -> None:
+    """Per open escalation, until when the notifier may skip it (`quiet_until`; NULL: until a new event),
+    and the last pass as a whole: the newest event id then, so the next pass evaluates only escalations
+    with newer events or whose quiet moment has come (the index finds them), unless the ladder changed."""
+    db.execute("CREATE TABLE IF NOT EXISTS notify_state (escalation_id INTEGER PRIMARY KEY, computed_at TEXT NOT NULL, "
+               "quiet_until TEXT)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_notify_state_quiet ON notify_state (quiet_until)")
+    db.execute("CREATE TABLE IF NOT EXISTS notify_pass (id INTEGER PRIMARY KEY CHECK (id = 1), last_event INTEGER NOT NULL, "
+               "computed_at TEXT NOT NULL, ladder TEXT NOT NULL)")
+
+
+@migration
 def m070_events_append_only(db: sqlite_utils.Database) -> None:
     """The event log is append-only in the database itself: an UPDATE or DELETE of an event is refused
     by SQLite, whatever program or person tries it."""
@@ -342,3 +354,31 @@ def m064_packed_triage_and_plan(db: sqlite_utils.Database) -> None:
         db.execute("UPDATE escalations SET triage = ?, sla = ? WHERE id = ?",
                    [pack(triage, RECORDS) if isinstance(triage, str) else triage,
                     pack(plan, RECORDS) if isinstance(plan, str) else plan, ident])
+
+
+@migration
+def m051_board_next_due(db: sqlite_utils.Database) -> None:
+    """The board's first page is a LIMIT over an index: each projected escalation's next due moment
+    (its earliest unmet due time; '9999' when all are met; NULL once closed), indexed with the
+    severity and id that break ties. Existing rows get it from their projected due times. The
+    projection's staleness check and the board's counts read a small covering index of the triaged
+    escalations' id, status and updated_at instead of their (large) rows."""
+    if "next_due" not in db["clock_projection"].columns_dict:
+        db["clock_projection"].add_column("next_due", str)
+    db.execute(
+        "UPDATE clock_projection SET next_due = CASE WHEN (SELECT status FROM escalations e WHERE e.id = escalation_id) "
+        "= 'closed' THEN NULL ELSE min(coalesce(CASE WHEN first_response_met_at IS NULL THEN first_response_due END, '9999'), "
+        "coalesce(update_due, '9999'), coalesce(CASE WHEN resolution_met_at IS NULL THEN resolution_due END, '9999')) END"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_projection_next_due ON clock_projection (next_due, severity, escalation_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_escalations_triaged ON escalations (id, status, updated_at) "
+               "WHERE triage IS NOT NULL")
+
+
+@migration
+def m052_board_index_covers_paused(db: sqlite_utils.Database) -> None:
+    """The board reads only the projection: its index also holds whether the clocks are paused, so
+    the counts and the next-30-minutes candidates never read a row."""
+    db.execute("DROP INDEX IF EXISTS idx_projection_next_due")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_projection_board ON clock_projection "
+               "(next_due, severity, escalation_id, paused)")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
-from . import board, channels, ladder
+from . import board, ladder  # agent.channels (http, smtplib, ssl) is imported only when sending
 from .notify_policy import Notifications
 from .policy import Policy
 from .store import Store, format_id, now as real_now
@@ -24,6 +24,7 @@ STALE_CLAIM = timedelta(minutes=15)  # a claim never resolved (the notifier died
 UPDATE_WINDOW = timedelta(hours=24)  # `escalate notify` catches up updates recorded this recently
 ACTOR = "notifier"
 MAX_HOSTS_AT_ONCE = 8
+STATE_SCHEME = 1  # bump when what quiet_until means changes, so every kept state is recomputed
 
 
 @dataclass
@@ -67,12 +68,15 @@ class Report:
 
 # -- what is due -------------------------------------------------------------------------------
 
-def claimed_keys(store: Store, *, retry_failed: bool = False) -> set[str]:
+def claimed_keys(store: Store, *, retry_failed: bool = False, numbers: list[int] | None = None) -> set[str]:
+    """Keys sent, failed (unless retrying those) or being sent right now by another pass; of the open
+    escalations, or only of `numbers`."""
     stale = (real_now() - STALE_CLAIM).isoformat()
     out = set()
+    which = ("SELECT id FROM escalations WHERE status != 'closed'" if numbers is None
+             else ",".join(str(int(n)) for n in numbers) or "NULL")
     for key, status, claimed_at in store.db.conn.execute(
-            "SELECT key, status, claimed_at FROM notifications WHERE escalation_id IN "
-            "(SELECT id FROM escalations WHERE status != 'closed')"):
+            f"SELECT key, status, claimed_at FROM notifications WHERE escalation_id IN ({which})"):
         if status == "delivered" or (status == "failed" and not retry_failed) or (status == "sending" and claimed_at > stale):
             out.add(key)
     return out
@@ -138,7 +142,7 @@ def update_deliveries(store: Store, rows: list[board.Row], notifications: Notifi
 
 def render(store: Store, deliveries: list[Delivery], rows: list[board.Row], now: datetime) -> None:
     """Each delivery's message, from the escalation's record and the templates in force."""
-    from . import drafting
+    from . import channels, drafting
     from .prompts import render as render_template
 
     by_id = {r.id: r for r in rows}
@@ -188,6 +192,8 @@ def send_all(deliveries: list[Delivery], notifications: Notifications, *,
              sleep: Callable[[float], None] = time.sleep) -> dict[str, int]:
     """Deliver, one host's messages after another over one connection; different hosts in parallel.
     Returns how many connections each host needed."""
+    from . import channels
+
     groups: dict[str, list[Delivery]] = {}
     for d in deliveries:
         groups.setdefault(channels.host_of(notifications.channels[d.channel]), []).append(d)
@@ -218,6 +224,8 @@ def send_all(deliveries: list[Delivery], notifications: Notifications, *,
 def _http_host(channel) -> channels.HttpHost | None:
     from urllib.parse import urlsplit
 
+    from . import channels
+
     try:
         parts = urlsplit(channels.url_of(channel))
     except channels.DeliveryError:
@@ -227,6 +235,8 @@ def _http_host(channel) -> channels.HttpHost | None:
 
 
 def _send(transport, channel, recipient, d: Delivery) -> str:
+    from . import channels
+
     if channel.type == "email":
         return transport.send(channels.email_message(d.message, channel, recipient))
     if transport is None:
@@ -258,28 +268,79 @@ def record(store: Store, deliveries: list[Delivery], notifications: Notification
 
 def run(store: Store, policy: Policy, now: datetime | None = None, *, dry_run: bool = False, retry_failed: bool = False,
         sleep: Callable[[float], None] = time.sleep, only: int | None = None) -> Report:
-    """Evaluate every open clock at `now` and send what is due (or, with `dry_run`, only say so)."""
+    """Evaluate every open clock at `now` and send what is due (or, with `dry_run`, only say so).
+
+    Escalations that cannot have anything due yet (agent/ladder.quiet_until, kept in notify_state) are
+    skipped until then, or until a new event or a changed ladder; `retry_failed` evaluates them all."""
     notifications = policy.notifications
     if not notifications.configured:
         return Report(configured=False)
     now = now or real_now()
-    rows = board.build(store, now) if only is None else [board.one(store, only, now)]
-    sent = claimed_keys(store, retry_failed=retry_failed)
+    if only is not None:
+        rows = [board.one(store, only, now)]
+        awake = None
+    else:
+        last_event = store.db.conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0  # before reading anything
+        awake = _awake(store, fingerprint(notifications), now, everything=retry_failed)
+        rows = board.build(store, now, numbers=awake)
+    sent = claimed_keys(store, retry_failed=retry_failed, numbers=awake) if rows else set()
     deliveries = ladder_deliveries(rows, notifications, now, sent) if only is None else []
     deliveries += update_deliveries(store, rows, notifications, now, sent, number=only)
     report = Report()
-    if not deliveries:
-        return report
-    render(store, deliveries, rows, now)
-    if dry_run:
-        report.deliveries = deliveries
-        return report
-    mine = claim(store, deliveries, retry_failed=retry_failed)
-    report.skipped_claimed = len(deliveries) - len(mine)
-    send_all(mine, notifications, sleep=sleep)
-    record(store, mine, notifications, now)
-    report.deliveries = mine
+    if deliveries:
+        render(store, deliveries, rows, now)
+        if dry_run:
+            report.deliveries = deliveries
+            return report
+        mine = claim(store, deliveries, retry_failed=retry_failed)
+        report.skipped_claimed = len(deliveries) - len(mine)
+        send_all(mine, notifications, sleep=sleep)
+        record(store, mine, notifications, now)
+        report.deliveries = mine
+    if awake is not None and not dry_run:
+        # This pass's own events are newer than last_event: those escalations are evaluated once more next time.
+        _remember(store, rows, notifications, now, claimed_keys(store, numbers=awake) if rows else set(), last_event)
     return report
+
+
+def fingerprint(notifications: Notifications) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{STATE_SCHEME}:{notifications.model_dump_json()}".encode()).hexdigest()[:16]
+
+
+def _utc(moment: datetime) -> str:
+    """UTC, always with microseconds, so the text sorts as the time does (SQL compares it)."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _awake(store: Store, ladder_fp: str, now: datetime, *, everything: bool = False) -> list[int]:
+    """The open escalations that may have something due at `now`: all of them on a first pass, after the
+    ladder changed, or for an earlier `now` than the last pass; otherwise those with an event recorded
+    since the last pass and those whose quiet moment has come."""
+    conn = store.db.conn
+    previous = conn.execute("SELECT last_event, computed_at, ladder FROM notify_pass WHERE id = 1").fetchone()
+    if everything or not previous or previous[2] != ladder_fp or previous[1] > _utc(now):
+        return [n for (n,) in conn.execute("SELECT id FROM escalations WHERE triage IS NOT NULL AND status != 'closed'")]
+    return [n for (n,) in conn.execute(
+        "SELECT id FROM escalations WHERE triage IS NOT NULL AND status != 'closed' AND ("
+        "id IN (SELECT escalation_id FROM events WHERE id > ?) OR "
+        "id IN (SELECT escalation_id FROM notify_state WHERE quiet_until IS NOT NULL AND quiet_until <= ?) OR "
+        "id NOT IN (SELECT escalation_id FROM notify_state))", [previous[0], _utc(now)])]
+
+
+def _remember(store: Store, rows: list[board.Row], notifications: Notifications, now: datetime, sent: set[str],
+              last_event: int) -> None:
+    """Keep, for each escalation just evaluated, until when it is quiet; and the pass as a whole."""
+    with store.transaction() as db:
+        for row in rows:
+            quiet = ladder.quiet_until(row, notifications, now, sent)
+            db.conn.execute("INSERT OR REPLACE INTO notify_state VALUES (?, ?, ?)",
+                            [int(row.id.removeprefix("ESC-")), _utc(now), _utc(quiet) if quiet else None])
+        previous = db.conn.execute("SELECT computed_at FROM notify_pass WHERE id = 1").fetchone()
+        latest = max(_utc(now), previous[0]) if previous else _utc(now)
+        db.conn.execute("INSERT OR REPLACE INTO notify_pass VALUES (1, ?, ?, ?)",
+                        [last_event, latest, fingerprint(notifications)])
 
 
 def stakeholder_update(store: Store, policy: Policy, number: int, at: datetime | None = None, **kw) -> Report:

@@ -19,6 +19,9 @@ from .schemas import Severity
 from .store import events_by_escalation
 
 
+NEVER = "9999"  # the next due moment of an open escalation whose clocks are all met: after every real one
+
+
 def utc(moment: datetime | None) -> str | None:
     """One text form for every projected time, so they compare correctly as strings."""
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds") if moment else None
@@ -48,6 +51,9 @@ def row_for(number: int, policy_json: str, tier: str, opened_at: datetime, sever
         "resolution_minutes": round(res.elapsed_minutes, 2) if res.met_at else None,
         "resolution_target": res.target_minutes,
         "update_due": utc(up.due) if not up.met_at else None,
+        # The board's order: the earliest unmet due time (NEVER when all are met; refresh_stale makes
+        # it NULL while the record's status is closed), indexed so a board page is a LIMIT over it.
+        "next_due": min((utc(c.due) for c in (fr, up, res) if c.due and not c.met_at), default=NEVER),
         # Closed update intervals only (between messages, and the one running at resolution); the
         # interval still running is judged against update_due at query time.
         "updates_sent": _closed_intervals(history, up, now),
@@ -93,13 +99,15 @@ def refresh_stale(store, now: datetime) -> int:
         marks = ",".join("?" * len(ids))
         for r in db.execute(
             f"SELECT e.id, p.json, e.tier, e.opened_at, coalesce(e.triage_severity, json_extract(e.triage, '$.severity')), e.severity, e.type, "
-            f"e.customer, coalesce(e.owner, '') FROM escalations e "
+            f"e.customer, coalesce(e.owner, ''), e.status FROM escalations e "
             f"JOIN policies p ON p.hash = e.policy WHERE e.id IN ({marks})", ids
         ).fetchall():
             dims = {"severity": r[5], "type": r[6], "customer": r[7], "owner": r[8], "tier": r[2],
                     "month": r[3][:7], "opened_at": r[3]}
-            rows.append(row_for(r[0], r[1], r[2], datetime.fromisoformat(r[3]), Severity(r[4]), events.get(r[0], []),
-                                now, dims))
+            row = row_for(r[0], r[1], r[2], datetime.fromisoformat(r[3]), Severity(r[4]), events.get(r[0], []), now, dims)
+            if r[9] == "closed":  # off the board: NULL is outside every board query's range of the index
+                row["next_due"] = None
+            rows.append(row)
     repeats = repeat_flags(db, stale)
     for row in rows:
         row["is_repeat"] = int(repeats.get(row["escalation_id"], False))

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,7 +25,10 @@ from jinja2.sandbox import SandboxedEnvironment
 _HERE = Path(__file__).resolve().parent
 MESSAGES = "messages/"
 MESSAGE_KINDS = ("acknowledgment", "update", "resolution", "apology", "internal", "summary", "notification")
-_team: str | None = None  # the team's templates folder in force (set from the policy by the faces)
+# The team's templates folder in force, set from the policy by the faces: once per command by the CLI,
+# for each request (web) or tool call (MCP) by templates_in_force. A context variable, so the web's
+# worker threads each see their own request's.
+_team: ContextVar[str | None] = ContextVar("team_templates", default=None)
 _warned: set[str] = set()
 
 
@@ -37,12 +42,21 @@ def prompts_dir() -> Path:
 
 def use_templates(folder: str | Path | None) -> None:
     """Make the team's templates folder (or none: the bundled ones) the one in force."""
-    global _team
-    _team = str(folder) if folder else None
+    _team.set(str(folder) if folder else None)
+
+
+@contextmanager
+def templates_in_force(folder: str | Path | None):
+    """The team's templates folder (or none) for the length of one request or tool call."""
+    token = _team.set(str(folder) if folder else None)
+    try:
+        yield
+    finally:
+        _team.reset(token)
 
 
 def team_templates() -> str | None:
-    return _team
+    return _team.get()
 
 
 @lru_cache(maxsize=8)
@@ -66,7 +80,7 @@ def environment(team: str | None = None) -> SandboxedEnvironment:
 
 def override_path(name: str, team: str | None = None) -> Path | None:
     """The team's file that replaces bundled template `name`, when there is one."""
-    team = team if team is not None else _team
+    team = team if team is not None else _team.get()
     if not team or not name.startswith(MESSAGES):
         return None
     path = Path(team) / name.removeprefix(MESSAGES)
@@ -74,7 +88,7 @@ def override_path(name: str, team: str | None = None) -> Path | None:
 
 
 def render(name: str, **variables) -> str:
-    team = _team
+    team = _team.get()
     if team and name.startswith(MESSAGES):
         try:
             return environment(team).get_template(name).render(**variables)

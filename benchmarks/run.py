@@ -29,6 +29,8 @@ EXAMPLE = ROOT / "examples" / "login-outage.txt"
 CFPB = Path("/work/shared/datasets/cfpb_complaints_dev.jsonl")
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 COMMAND = "make bench"
+NOTIFY_INTRO = ("The notifier (`benchmarks/notify_bench.py`, whole `escalate notify` processes; the webhook receivers run "
+                "on 127.0.0.1 and count the connections they see):")
 
 PROCESS_RUNS = 20  # whole-process benchmarks (goal: >= 15)
 PROCESS_WARMUP = 2  # discarded: the first runs write bytecode caches and create the DB
@@ -302,7 +304,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-readme", action="store_true", help=f"rewrite README.md between {START} and {END}")
     parser.add_argument("--readme", type=Path, default=README, help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
-    parser.add_argument("--no-scale", action="store_true", help="skip the scale benchmarks (benchmarks/scale.py, minutes)")
+    parser.add_argument("--no-scale", action="store_true",
+                        help="skip the scale and notifier benchmarks (benchmarks/scale.py, notify_bench.py: minutes)")
     parser.add_argument("--small", action="store_true", help="scale benchmarks at a tenth of the sizes")
     args = parser.parse_args(argv)
 
@@ -320,12 +323,15 @@ def main(argv: list[str] | None = None) -> int:
         results += bench_inprocess(Path(tmp))
         results += bench_adversarial()
         results.append(bench_cli_triage(Path(tmp)))
-    scale_results = []
+    scale_results, notify_results = [], []
     if not args.no_scale:
+        import notify_bench
         import scale
 
         progress("scale benchmarks (bulk triage, board, import, metrics)…")
         scale_results = scale.run_all(small=args.small)
+        progress("notifier benchmarks (benchmarks/notify_bench.py: 10,000 idle, 1,000 due)…")
+        notify_results = notify_bench.run_all(small=args.small)
     meta = {
         "date": date.today().isoformat(),
         "python": platform.python_version(),
@@ -343,10 +349,13 @@ def main(argv: list[str] | None = None) -> int:
             import scale
 
             block += "\n\nAt scale (`benchmarks/scale.py`, one run each unless a median is noted):\n\n" + scale.render(scale_results)
+        if notify_results:
+            block += "\n\n" + NOTIFY_INTRO + "\n\n" + scale.render(notify_results)
         args.readme.write_text(splice_readme(readme, block), encoding="utf-8")
         progress(f"wrote the table into {args.readme}")
     if args.json:
-        print(json.dumps({"meta": meta, "results": [r.as_dict() for r in results], "scale": scale_results},
+        print(json.dumps({"meta": meta, "results": [r.as_dict() for r in results], "scale": scale_results,
+                          "notify": notify_results},
                          indent=2, ensure_ascii=False))
     else:
         print(plain_table(results))
@@ -354,6 +363,8 @@ def main(argv: list[str] | None = None) -> int:
             import scale
 
             print("\n" + scale.render(scale_results))
+        if notify_results:
+            print("\n" + scale.render(notify_results))
         print(f"\n{meta['date']}, Python {meta['python']}, {meta['cpus']} cores, {meta['seconds']} s; `{COMMAND}`")
     return 0
 

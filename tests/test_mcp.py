@@ -166,6 +166,26 @@ def test_lifecycle_draft_lint_recovery_and_metrics(server):
     run(session)
 
 
+def test_the_type_changes_with_a_reason_like_the_cli_and_the_web(server, db_path):
+    async def session():
+        async with Client(server) as client:
+            await client.call_tool("triage_complaint", {"text": OUTAGE, "customer": "Acme"})
+            assert "needs `type`" in error_text(await client.call_tool(
+                "log_event", {"escalation_id": "ESC-1", "kind": "type", "type": "security"}))  # no reason
+            assert "needs `type`" in error_text(await client.call_tool(
+                "log_event", {"escalation_id": "ESC-1", "kind": "type", "text": "a data leak after all"}))
+            changed = (await client.call_tool("log_event", {"escalation_id": "ESC-1", "kind": "type", "type": "security",
+                                                            "text": "a data leak after all"})).structured_content
+            assert changed["type"] == "security"
+            assert changed["events"][-1]["kind"] == "type_changed"
+            assert changed["events"][-1]["data"] == {"from": "technical", "to": "security", "reason": "a data leak after all"}
+            same = await client.call_tool("log_event", {"escalation_id": "ESC-1", "kind": "type", "type": "security",
+                                                        "text": "again"})
+            assert "already security" in error_text(same)
+
+    run(session)
+
+
 def test_rca_interview_then_the_post_incident_report(server):
     whys = iter(["The TLS certificate on the auth gateway expired", "Sam Rivera forgot to renew it",
                  "Certificate renewal is a manual task with no owner and no expiry alert"])

@@ -95,6 +95,32 @@ def test_watch_runs_passes_until_max_runs(sev1, tmp_path):
         assert "watching: a notify pass every 60 s, 1 pass(es)" in result.stderr
 
 
+def test_watch_on_a_policy_without_notifications_says_so_once_and_again_only_after_it_was_configured(
+        sev1, tmp_path, monkeypatch):
+    from functools import partial
+
+    from agent import notify
+
+    policy = tmp_path / "policy.toml"
+    policy.write_text("")
+    configured = ('[notifications.channels.log]\ntype = "webhook"\nurl = "http://127.0.0.1:9/hook"\nsecret_env = "S"\n'
+                  '[notifications.recipients.owner]\nchannel = "log"\n'
+                  '[[notifications.ladder."SEV-4"]]\nbreach = 5\nnotify = ["owner"]\n')  # nothing due for the SEV-1
+    texts = iter([""] * 3 + [configured, ""])
+
+    def between_passes(seconds):  # no real sleeping: the policy file changes between passes instead
+        policy.write_text(next(texts))
+
+    monkeypatch.setattr(notify, "watch", partial(notify.watch, sleep=between_passes))
+    result = run(sev1, "--policy", str(policy), "watch", "--max-runs", "6", "--every", "1")
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.stderr.splitlines() if line.startswith("nothing to send")]
+    assert len(said) == 2  # passes 1-4 unconfigured: once; pass 5 configured; pass 6 unconfigured: once more
+    assert said[0] == ("nothing to send: the policy in force has no [notifications] ladder or updates (pass --policy or "
+                       "set ESCALATE_POLICY; README: Notifications); watch keeps reading the policy every pass")
+    assert "nothing due" not in result.stdout  # an idle configured pass prints nothing either
+
+
 def test_watch_repeats_on_its_interval_without_drifting():
     from datetime import timezone
 

@@ -135,3 +135,70 @@ def test_a_missing_templates_folder_is_a_policy_error_with_its_line(db_path, tmp
     result = run(db_path, "policy", "check", str(path))
     assert result.exit_code == 2
     assert f"{path} line 2: templates: no folder {tmp_path / 'nowhere'}" in result.stderr
+
+
+# -- the other faces apply the same templates ---------------------------------------------------
+
+UPDATE_OVERRIDE = 'Acme update {{ escalation_id }}\n{{ greeting }},\nWe are on it.\n{% include "sign.j2" %}\n'
+
+
+def test_the_web_workspace_drafts_with_the_teams_templates_and_only_under_that_policy(db_path, team):
+    from test_web import _draft
+    from web_support import client, triage
+
+    (team / "update.j2").write_text(UPDATE_OVERRIDE)
+    (team / "sign.j2").write_text("{{ owner }}, Acme\n")
+    web = client(db_path, policy_path=policy_of(team))
+    ident = triage(web)
+    subject, body = _draft(web, ident)
+    assert subject == f"Acme update {ident}" and "We are on it.\nEngineering on-call, Acme\n" in body  # with the snippet
+    assert prompts.team_templates() is None  # in force for the request only
+    subject, body = _draft(client(db_path), ident)  # the same database without the policy: bundled
+    assert subject != f"Acme update {ident}" and "We are on it." not in body
+
+
+def test_the_mcp_server_drafts_with_the_teams_templates(db_path, team):
+    from mcp import Client
+    from test_mcp import OUTAGE, run as run_session
+
+    from agent.faces.mcp import build_server
+
+    (team / "update.j2").write_text(UPDATE_OVERRIDE)
+    (team / "sign.j2").write_text("{{ owner }}, Acme\n")
+
+    def draft(server) -> dict:
+        got = {}
+
+        async def session():
+            async with Client(server, raise_exceptions=True) as client:
+                if not got.get("skip_triage"):
+                    await client.call_tool("triage_complaint", {"text": OUTAGE, "customer": "Acme"})
+                got.update((await client.call_tool("draft_message", {"escalation_id": "ESC-1", "kind": "update"}))
+                           .structured_content)
+
+        run_session(session)
+        return got
+
+    drafted = draft(build_server(db_path=db_path, policy_path=policy_of(team), engine="offline"))
+    assert drafted["subject"] == "Acme update ESC-1" and "We are on it.\nEngineering on-call, Acme\n" in drafted["body"]
+    assert prompts.team_templates() is None
+    bundled = draft(build_server(db_path=db_path.parent / "other.db", engine="offline"))
+    assert bundled["subject"] != "Acme update ESC-1" and "We are on it." not in bundled["body"]
+
+
+def test_batch_triage_worker_processes_draft_with_the_teams_templates(tmp_path, policy, team):
+    import json
+
+    from agent import batch
+    from agent.engines.offline import OfflineEngine
+    from agent.store import Store
+
+    (team / "acknowledgment.j2").write_text("Acme ack {{ escalation_id }}\n{{ greeting }},\nWe have it.\n")
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps({"id": f"T-{i}", "customer": f"C{i}", "opened_at": "2026-11-25T09:00:00+00:00",
+                                        "complaint": "Production is down: nobody can log in."}) + "\n" for i in range(4)))
+    prompts.use_templates(team)
+    with Store(tmp_path / "b.db") as store:
+        batch.run(store, str(path), engine=OfflineEngine(policy), policy=policy, options=batch.Options(workers=2, chunk=2))
+        subjects = [store.get(n).drafts["acknowledgment"].subject for n in range(1, 5)]
+    assert all(s.startswith("Acme ack ") for s in subjects), subjects

@@ -339,6 +339,17 @@ def severity(obj: Context, escalation_id, new_severity, reason, at, actor):
 
 @cli.command()
 @click.argument("escalation_id")
+@click.argument("new_type", metavar="TYPE")
+@click.option("--reason", required=True, help="Why the type changes.")
+@_when("changed it")
+@click.pass_obj
+def retype(obj: Context, escalation_id, new_type, reason, at, actor):
+    """Change the type: technical, service, business, security or compliance."""
+    _step(obj, escalation_id, "type", at, actor, type=new_type, reason=reason)
+
+
+@cli.command()
+@click.argument("escalation_id")
 @click.option("--reason", required=True, help="What we are waiting for from the customer.")
 @_when("paused it")
 @click.pass_obj

@@ -80,6 +80,8 @@ def watch(obj: Context, every, max_runs):
     from .. import notify as notifier
     from ..errors import EscalateError
 
+    said = {"not_configured": False}
+
     def one_pass(moment):
         stamp = f"{moment:%Y-%m-%d %H:%M:%S} "
         try:
@@ -89,6 +91,12 @@ def watch(obj: Context, every, max_runs):
         except EscalateError as exc:
             click.echo(f"{stamp}error: {exc} (the next pass runs in {every} s)", err=True)
             return
+        if not report.configured:  # said once, not every pass; said again if it is configured and then not
+            if not said["not_configured"]:
+                click.echo(f"{NOT_CONFIGURED}; watch keeps reading the policy every pass", err=True)
+            said["not_configured"] = True
+            return
+        said["not_configured"] = False
         _print(report, dry_run=False, as_json=False, quiet_when_idle=True, stamp=stamp)
         sys.stdout.flush()
 

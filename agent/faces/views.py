@@ -244,7 +244,7 @@ def event_detail(e) -> str:
     d = e.data
     if e.kind == "correction":
         return f"{d.get('field')}: {d.get('from')} → {d.get('to')} ({d.get('rule')})"
-    if e.kind == "severity_changed":
+    if e.kind in ("severity_changed", "type_changed"):
         return f"{d['from']} → {d['to']}: {d.get('reason')}"
     if e.kind == "similar_found":
         return "; ".join(f"{m['id']} ({m['reason']})" for m in d.get("matches", [])[:3])

@@ -7,6 +7,7 @@ import inspect
 import os
 from contextlib import contextmanager
 from datetime import datetime
+from functools import wraps
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -15,6 +16,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 
 from ...errors import EscalateError
+from ...prompts import templates_in_force
 from ...schemas import Escalation
 from .models import EscalationStatus, RcaProgress, RcaQuestion
 
@@ -83,6 +85,17 @@ class Kit:
             return self.identity
         return f"{self.identity} (via MCP, said to be {said})"
 
+    def templates(self) -> str | None:
+        """The team's templates folder the policy file names now (read again on every call)."""
+        from ...policy import load_policy
+
+        if not self.policy_file:
+            return None
+        try:
+            return load_policy(self.policy_file).templates
+        except EscalateError as exc:
+            raise ToolError(str(exc)) from None
+
     def chosen_engine(self, choice: str | None, policy):
         from ...engines import get_engine
 
@@ -98,7 +111,12 @@ class Kit:
         """Register a tool; its description is the docstring without the source's indentation."""
 
         def register(fn):
-            self.server.add_tool(fn, description=inspect.cleandoc(fn.__doc__ or ""), annotations=annotations)
+            @wraps(fn)  # the same name, signature and annotations: the tool's schema is fn's
+            def call(*args, **kwargs):
+                with templates_in_force(self.templates()):  # the team's templates, as the CLI applies them
+                    return fn(*args, **kwargs)
+
+            self.server.add_tool(call, description=inspect.cleandoc(fn.__doc__ or ""), annotations=annotations)
             return fn
 
         return register

@@ -26,7 +26,7 @@ EngineChoice = Annotated[
 DraftKind = Literal["acknowledgment", "update", "resolution", "apology", "internal", "summary"]
 EventKind = Literal[
     "note", "action", "hypothesis", "workaround", "decision",
-    "ack", "update", "assign", "severity", "pause", "resume", "resolve", "confirm", "close",
+    "ack", "update", "assign", "severity", "type", "pause", "resume", "resolve", "confirm", "close",
 ]
 TIMELINE_KINDS = ("note", "action", "hypothesis", "workaround", "decision")
 

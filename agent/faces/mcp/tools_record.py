@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, Field
 
 from ...errors import UsageError
-from ...schemas import Severity, Tier
+from ...schemas import EscalationType, Severity, Tier
 from .kit import DESTRUCTIVE, READ_ONLY, WRITES, Kit, _status, _tool_errors
 from .models import (TIMELINE_KINDS, Actor, At, Board, BoardRow, DraftKind, DraftResult, EngineChoice, EscalationId,
                      EscalationStatus, EventKind, LintReport)
@@ -92,11 +92,13 @@ def register(kit: Kit) -> None:
             "note, action, hypothesis, workaround, decision: a timeline entry (needs text). "
             "ack: first customer response sent. update: customer update sent (text = what it said). "
             "assign: new owner (needs owner). severity: change it (needs severity, text = reason). "
+            "type: change the type (needs type, text = reason). "
             "pause: waiting on the customer (text = what for). resume. resolve (text = what fixed it). "
             "confirm: the customer confirmed the fix. close (force + text = reason to close unconfirmed)."))],
         text: Annotated[str | None, Field(description="The entry, note, reason or summary, as the kind needs.")] = None,
         owner: Annotated[str | None, Field(description="New owner, for assign.")] = None,
         severity: Annotated[Severity | None, Field(description="New severity, for severity.")] = None,
+        type: Annotated[EscalationType | None, Field(description="New type, for type.")] = None,
         force: Annotated[bool, Field(description="close only: close before the customer confirmed (a red flag).")] = False,
         confirm: Annotated[bool, Field(description=(
             "Must be true to close, force-close or lower the severity: those take the escalation off the "
@@ -123,6 +125,11 @@ def register(kit: Kit) -> None:
                 if severity is None or not (text or "").strip():
                     raise UsageError("kind 'severity' needs `severity` (SEV-1..SEV-4) and `text`: the reason")
                 action, args = "severity", {"severity": severity.value, "reason": text}
+            elif kind == "type":
+                if type is None or not (text or "").strip():
+                    raise UsageError("kind 'type' needs `type` (technical, service, business, security or compliance) "
+                                     "and `text`: the reason")
+                action, args = "type", {"type": type.value, "reason": text}
             elif kind == "pause":
                 if not (text or "").strip():
                     raise UsageError("kind 'pause' needs `text`: what we are waiting for from the customer")

@@ -25,6 +25,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from ...errors import EscalateError, NotFound
+from ...prompts import templates_in_force
 from ...users import User
 from . import auth, filters
 
@@ -51,6 +52,12 @@ class Settings:
     team: bool = False
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     local_actor: str = field(default_factory=lambda: os.environ.get("ESCALATE_ACTOR") or os.environ.get("USER") or "web")
+
+    def templates(self) -> str | None:
+        """The team's templates folder the policy file names now (read again on every request)."""
+        from ...policy import load_policy
+
+        return load_policy(self.policy_path).templates if self.policy_path else None
 
 
 class Ctx:
@@ -149,7 +156,8 @@ def _run(fn, request: Request, form, settings: Settings, write: bool, manager: b
         return _plain(403, "only a manager can do this")
     ctx = Ctx(request, form, settings, token, user)
     try:
-        response = fn(ctx)
+        with templates_in_force(settings.templates()):  # the team's templates, as the CLI applies them
+            response = fn(ctx)
     except NotFound as exc:
         response = ctx.render("error.html", status=404, message=str(exc))
     except EscalateError as exc:

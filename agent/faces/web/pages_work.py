@@ -53,7 +53,7 @@ def board_view(ctx: Ctx) -> dict:
         else:
             shown, total = board_pages.page(store, moment, offset=offset, limit=PAGE_SIZE, severity=chosen["severity"],
                                             owner=chosen["owner"], customer=chosen["customer"])
-        soon, soon_count = board_pages.due_soon(store, moment, SOON, refresh=bool(chosen["flag"]))
+        soon, soon_count = board_pages.due_soon(store, moment, SOON, refresh=bool(chosen["flag"]), known=shown)
     query = "&".join(f"{k}={v}" for k, v in chosen.items() if v)
     return {"rows": shown, "total": total, "page": number, "pages": max(1, -(-total // PAGE_SIZE)), "soon": soon,
             "soon_count": soon_count, "now": moment, "chosen": chosen, "query": query, "flags": list(board.FLAG_TEXT),
