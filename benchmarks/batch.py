@@ -47,16 +47,23 @@ def cfpb_rows(n: int, start: int = 0) -> str:
     return "\n".join(out) + "\n"
 
 
-def _tree_rss(pid: int) -> tuple[int, int]:
-    """(sum, max) resident kB of pid and its descendants."""
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _tree_rss(pid: int, cpu: dict[int, float] | None = None) -> tuple[int, int]:
+    """(sum, max) resident kB of pid and its descendants; `cpu` gets each one's CPU seconds so far
+    (the workers are the fork server's children: the command's own rusage never counts them)."""
     total, biggest, todo = 0, 0, [pid]
     while todo:
         p = todo.pop()
         try:
             rss = next(int(line.split()[1]) for line in open(f"/proc/{p}/status") if line.startswith("VmRSS:"))
+            if cpu is not None:
+                fields = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
+                cpu[p] = (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
             for task in os.listdir(f"/proc/{p}/task"):
                 todo += [int(c) for c in open(f"/proc/{p}/task/{task}/children").read().split()]
-        except (OSError, StopIteration, ValueError):
+        except (OSError, StopIteration, ValueError, IndexError):
             continue
         total, biggest = total + rss, max(biggest, rss)
     return total, biggest
@@ -71,10 +78,11 @@ def triage_batch(db: Path, path: Path) -> dict:
     proc = subprocess.Popen([str(BIN), "--db", str(db), "triage", "--batch", str(path), "--engine", "offline", "--json"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     peak = {"sum": 0, "max": 0}
+    cpu: dict[int, float] = {}
 
     def sample():
         while proc.poll() is None:
-            total, biggest = _tree_rss(proc.pid)
+            total, biggest = _tree_rss(proc.pid, cpu)
             peak["sum"], peak["max"] = max(peak["sum"], total), max(peak["max"], biggest)
             time.sleep(0.02)
 
@@ -86,9 +94,11 @@ def triage_batch(db: Path, path: Path) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(f"batch failed ({proc.returncode}): {err[-500:]}")
     summary = json.loads(out)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and its reaped workers
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"seconds": seconds, "cpu_seconds": cpu, "stored": summary["stored"], "peak_tree_mb": peak["sum"] / 1024,
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command itself, once reaped
+    command = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    # The command's own CPU from its rusage, its workers' (and fork server's) as last sampled.
+    total = command + sum(v for p, v in cpu.items() if p != proc.pid)
+    return {"seconds": seconds, "cpu_seconds": total, "command_cpu_seconds": command, "stored": summary["stored"], "peak_tree_mb": peak["sum"] / 1024,
             "peak_process_mb": peak["max"] / 1024, "inner_seconds": summary["seconds"]}
 
 
