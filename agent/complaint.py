@@ -382,7 +382,7 @@ def _prose(block: list[str]) -> bool:
 
 
 def _words(text: str) -> int:
-    return len(re.findall(r"\w+", text))
+    return len(re.findall(r"[^\W_]+", text))  # letters and digits: "_" or "___" alone is no word
 
 
 # A cover note that only points at what follows ("FYI", "see below", "please see the e-mail below").

@@ -197,7 +197,8 @@ def bench_inprocess(tmp: Path) -> list[Result]:
             start = time.perf_counter()
             pipeline.run(row["text"])
             samples.append(time.perf_counter() - start)
-        results.append(summarize(f"offline triage, in-process: each of the {len(rows)} CFPB dev complaints once", samples, 5,
+        # issue 15's goal: the median over the CFPB dev file, model included, at most 3 ms
+        results.append(summarize(f"offline triage, in-process: each of the {len(rows)} CFPB dev complaints once", samples, 3,
                                  f"median {statistics.median(len(r['text']) for r in rows):,.0f} chars"))
 
     progress("triage_complaint with the SQLite store ...")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from agent.complaint import clean_subject, parse
@@ -273,6 +273,7 @@ _line = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=60)
     "On Mon, 30 Nov 2026, Jane <j@x.example> wrote:", "-----Original Message-----", "Begin forwarded message:",
     "CONFIDENTIALITY NOTICE: x", "", "Jane Doe",
 ])), min_size=1, max_size=25))
+@example(["_", "BEST"])  # an underscore is no word: the sign-off-looking line is all the customer wrote
 def test_new_text_is_the_customers_lines_and_never_empty_when_there_are_words(lines):
     text = "\n".join(lines)
     p = parse(text)

@@ -200,3 +200,23 @@ def test_a_threshold_meets_the_recall_goal_within_the_false_alarm_ceiling():
     gold = [True, True, False, True, False, False, False, False]
     assert choose_threshold(probs, gold, 1.0, 0.25) == 0.6  # all 3 positives with 1 false alarm of 5 (0.2)
     assert choose_threshold(probs, gold, 1.0, 0.1) == 0.8  # no false alarm allowed: stop before 0.7
+
+
+def test_a_packed_head_scores_as_the_weights_it_was_made_from():
+    weights = {"w:down": [1.2345, -0.5, 0.0, 2.0], "c: do": [0.0001, 0.0, -3.1416, 0.25]}
+    head = linear.Head(["SEV-1", "SEV-2", "SEV-3", "SEV-4"], [0.1, 0.2, 0.3, 0.4], weights)
+    again = linear.Head(["SEV-1", "SEV-2", "SEV-3", "SEV-4"], [0.1, 0.2, 0.3, 0.4], head.file_form())
+    feats = {"w:down": 0.6, "c: do": 0.8, "w:unknown": 1.0}
+    assert again.scores(feats) == pytest.approx(head.scores(feats), abs=1e-9)
+    assert again.scores(feats)[2] == pytest.approx(0.3 + 0.8 * -3.1416)
+    assert again.row("w:down") == pytest.approx([1.2345, -0.5, 0.0, 2.0]) and again.row("w:unknown") is None
+
+
+def test_a_packed_head_with_broken_weights_is_a_model_file_error():
+    head = linear.Head(["no", "yes"], [0.0], {"w:leak": [1.0]}).file_form()
+    data = {"format": 1, "heads": {"kind": head, "severity": head, "security": {**head, "weights_e4": "!!"}}}
+    with pytest.raises(linear.ModelFileError, match="incomplete"):
+        linear.LinearModel(data, "m.json.gz")
+    short = {**head, "features": "w:leak\nw:more"}
+    with pytest.raises(linear.ModelFileError, match="incomplete"):
+        linear.LinearModel({"format": 1, "heads": {"kind": head, "severity": head, "security": short}}, "m.json.gz")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import data, train
-from .linear import SHIPPED
+from .linear import SHIPPED, packed
 
 ROOT = Path(__file__).resolve().parents[2]
 OOF = ROOT / "evals" / "shipped_oof.json.gz"
@@ -20,7 +20,7 @@ def build_shipped(*, folder: Path | None = None, out: Path = SHIPPED, oof_out: P
     for row_id, entry in train.baselines(rows).items():
         oof[row_id].update(entry)
     model["scores"] = score_oof(rows, oof)
-    train.write(out, model)
+    train.write(out, packed(model))
     oof_out.parent.mkdir(parents=True, exist_ok=True)
     train.write(oof_out, {"format": 1, "made": model["made"], "rows": oof})
     return model

@@ -60,6 +60,11 @@ def features(text: str, kind: str | None = None) -> dict[str, float]:
     norm = math.sqrt(sum(v * v for v in values.values()))
     out = {f: v / norm for f, v in values.items()}
     out["bias"] = 1.0
-    if kind:
-        out.update({kind + "|" + f: v for f, v in out.items()})
+    return with_kind(out, kind) if kind else out
+
+
+def with_kind(plain: dict[str, float], kind: str) -> dict[str, float]:
+    """The features and their copies under `kind` (the text is read once, not twice)."""
+    out = dict(plain)
+    out.update({kind + "|" + f: v for f, v in plain.items()})
     return out

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from .data import Row
-from .linear import Head, LinearModel, Reading, shipped
+from .linear import Head, LinearModel, Reading, packed, shipped
 
 MIN_ROWS = 30
 TYPE_CONFIDENCE = 0.5
@@ -79,25 +79,19 @@ def build_team(db, out: Path) -> dict:
     if len(set(types)) >= 2:
         design, model = train.fit(feats, dict(enumerate(types)), every, train.ALPHA_SEVERITY, True)
         heads["type"] = train.export(design, model)
-    shipped_heads = {name: {"classes": list(h.classes), "intercept": list(h.intercept), "weights": h.weights,
-                            "thresholds": h.thresholds, "link": h.link}
-                     for name, h in shipped().heads.items() if name in ("kind", "security")}
-    heads.update(shipped_heads)
+    heads.update({name: h for name, h in shipped().heads.items() if name in ("kind", "security")})
     from .evaluate import compare
 
     data = {"format": FORMAT, "team": True, "heads": heads,
             "made": {"command": "escalate model train --from-db", "rows": len(rows), "seed": train.SEED},
             "scores": {"team": compare(rows, types)}}
-    train.write(out, data)
+    train.write(out, packed(data))
     return data
 
 
 def load_team(path: Path) -> TeamModel:
     base = LinearModel.load(path)
-    return TeamModel({"format": 1, "heads": {n: {"classes": list(h.classes), "intercept": list(h.intercept),
-                                                  "weights": h.weights, "thresholds": h.thresholds, "link": h.link}
-                                              for n, h in base.heads.items()},
-                      "made": base.made, "scores": base.scores}, str(path))
+    return TeamModel({"format": 1, "heads": dict(base.heads), "made": base.made, "scores": base.scores}, str(path))
 
 
 __all__ = ["Head", "MIN_ROWS", "TeamModel", "build_team", "check_enough", "history_rows", "load_team"]
