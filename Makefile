@@ -30,6 +30,15 @@ bench: $(VENV)/.installed
 screenshots: $(VENV)/.installed
 	ESCALATE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/test_web_browser.py -q
 
+## record: re-record the happy-path Claude cassettes from the real API (needs ANTHROPIC_API_KEY; costs a few cents)
+record: $(VENV)/.installed
+	@test -n "$$ANTHROPIC_API_KEY" || { echo "make record needs ANTHROPIC_API_KEY" >&2; exit 2; }
+	ESCALATE_RECORD_KEY="$$ANTHROPIC_API_KEY" $(BIN)/python -m pytest -m recordable --record-mode=rewrite --allow-hosts=api.anthropic.com
+
+## cassette-requests: after a prompt or schema change, rewrite every cassette's recorded requests (offline; answers kept)
+cassette-requests: $(VENV)/.installed
+	$(BIN)/python -m pytest tests/test_engine_anthropic.py tests/test_drafting_anthropic.py tests/test_rca.py tests/test_eval_batches.py tests/test_injection.py tests/test_faults.py tests/test_redact.py --record-mode=requests
+
 ## schemas: regenerate schemas/*.json from the Pydantic models
 schemas: $(VENV)/.installed
 	$(BIN)/python -m agent.schema_export

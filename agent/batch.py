@@ -195,7 +195,7 @@ class _Judge:
         for r in rows:
             try:
                 request = triage.request_for(text=r.complaint, customer=r.customer, tier=r.tier or tier,
-                                             contact=r.contact, policy=self.policy)
+                                             contact=r.contact, policy=self.policy, owner=r.owner)
             except UsageError as exc:
                 checked.append(Refused(r.line, r.external_id, str(exc)))
                 continue

@@ -168,6 +168,7 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
         "rca_done": rca_done,
         "timeline": timeline,
         "owner": contact,
+        "contact": esc.contact,
         "channel": who.channel,
         "signature": who.signature,
         "signer": who.name,

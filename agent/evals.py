@@ -46,15 +46,28 @@ SUITES = (*DATASET_SUITES, "scenarios", "drafts", "rca")
 ALIASES = {"severity": "status", "security": "cfpb"}  # the suites' names before the dataset suites
 BATCH_MIN_CASES = 50  # a triage suite this large goes through the Message Batches API
 BATCH_DISCOUNT = 0.5
-# USD per million tokens: input, output, cache write (5 min), cache read. Source: Anthropic's pricing
-# page, https://platform.claude.com/docs/en/about-claude/pricing (read 2026-11-28); the Batch API
-# bills every kind of token at 50 %. A dated model id (…-20251001) is priced as its alias.
+# USD per million tokens: input, output, cache write (5 min), cache read, cache write (1 h). Source: Anthropic's
+# pricing page and model overviews, https://platform.claude.com/docs/en/about-claude/pricing (read 2026-12-01);
+# Sonnet 5.5 cache reads are $0.10 since 2026-10-07; Haiku 5.5 is priced for prompts up to 100k tokens (a
+# longer prompt costs 5x, which triage never sends). The Batch API bills every kind of token at 50 %, and a
+# batch caches for 1 h. A dated model id (…-20251001) is priced as its alias.
 PRICES = {
-    "claude-opus-4-6": (5.0, 25.0, 6.25, 0.50),
-    "claude-opus-4-5": (5.0, 25.0, 6.25, 0.50),
-    "claude-sonnet-4-6": (3.0, 15.0, 3.75, 0.30),
-    "claude-sonnet-4-5": (3.0, 15.0, 3.75, 0.30),
-    "claude-haiku-4-5": (1.0, 5.0, 1.25, 0.10),
+    "claude-fable-5-1": (10.0, 50.0, 12.50, 0.25, 20.0),
+    "claude-mythos-5-1": (10.0, 50.0, 12.50, 0.25, 20.0),
+    "claude-fable-5": (10.0, 50.0, 12.50, 1.00, 20.0),
+    "claude-mythos-5": (10.0, 50.0, 12.50, 1.00, 20.0),
+    "claude-opus-5-5": (4.0, 20.0, 5.0, 0.20, 8.0),
+    "claude-opus-5": (5.0, 25.0, 6.25, 0.50, 10.0),
+    "claude-sonnet-5-5": (2.0, 10.0, 2.50, 0.10, 4.0),
+    "claude-sonnet-5": (2.0, 10.0, 2.50, 0.20, 4.0),
+    "claude-haiku-5-5": (0.10, 0.50, 0.125, 0.01, 0.20),
+    "claude-opus-4-8": (5.0, 25.0, 6.25, 0.50, 10.0),
+    "claude-opus-4-7": (5.0, 25.0, 6.25, 0.50, 10.0),
+    "claude-opus-4-6": (5.0, 25.0, 6.25, 0.50, 10.0),
+    "claude-opus-4-5": (5.0, 25.0, 6.25, 0.50, 10.0),
+    "claude-sonnet-4-6": (3.0, 15.0, 3.75, 0.30, 6.0),
+    "claude-sonnet-4-5": (3.0, 15.0, 3.75, 0.30, 6.0),
+    "claude-haiku-4-5": (1.0, 5.0, 1.25, 0.10, 2.0),
 }
 
 
@@ -317,7 +330,8 @@ def run_suite(name: str, *, engine, policy, cases: list[Case] | None = None, lim
     if name == "drafts":  # every draft kind at several moments, scored by the draft checks (agent/evals_drafts.py)
         from .evals_drafts import run_drafts_suite
 
-        return run_drafts_suite(engine=engine, policy=policy, cases_list=cases, limit=limit)
+        return run_drafts_suite(engine=engine, policy=policy, cases_list=cases, limit=limit, batch_min=batch_min,
+                                batch_options=batch_options)
     cases = cases if cases is not None else suite_cases(name)
     if limit:
         cases = cases[:limit]
@@ -391,7 +405,7 @@ def tfidf_baseline(source: str) -> dict:
 # -- cost -----------------------------------------------------------------------------------------
 
 
-def price_of(model: str | None) -> tuple[float, float, float, float] | None:
+def price_of(model: str | None) -> tuple[float, float, float, float, float] | None:
     return PRICES.get(re.sub(r"-\d{8}$", "", model or ""))
 
 
@@ -409,7 +423,8 @@ def usage_of(calls: list[dict], *, batched: bool = False) -> dict:
         if price is None:
             cost = None
             break
-        cost += sum(n * rate for n, rate in zip(tokens, price)) / 1_000_000
+        rates = (price[0], price[1], price[4] if batched else price[2], price[3])  # a batch writes the 1-hour cache
+        cost += sum(n * rate for n, rate in zip(tokens, rates)) / 1_000_000
     usage["cost_usd"] = "unknown" if cost is None else round(cost * (BATCH_DISCOUNT if batched else 1.0), 6)
     return usage
 

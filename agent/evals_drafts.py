@@ -30,6 +30,7 @@ SAMPLE_EVERY = {"cfpb_complaints_dev.jsonl": 30, "status_incidents_dev.jsonl": 1
 SCENARIOS_EVERY = 4
 OPENED = datetime(2026, 1, 7, 10, 0, tzinfo=timezone.utc)  # a Wednesday
 MOMENTS = ("fresh", "overdue", "workaround", "resolved")
+DRAFTS_PER_CASE = 10  # drafts a case asks the engine for (the acknowledgment at triage is the template's)
 
 
 def cases(limit: int | None = None):
@@ -120,9 +121,12 @@ def check(store, esc, kind, audience, outcome, moment, policy) -> dict[str, list
     return out
 
 
-def run_drafts_suite(*, engine, policy, cases_list=None, limit: int | None = None, keep: list | None = None):
-    """The suite as evals.SuiteResult: metrics {n, drafts, drafts_passing, checks {name: pass rate}}."""
-    from .evals import Prediction, SuiteResult, usage_of
+def run_drafts_suite(*, engine, policy, cases_list=None, limit: int | None = None, keep: list | None = None,
+                     batch_min: int | None = None, batch_options: dict | None = None):
+    """The suite as evals.SuiteResult: metrics {n, drafts, drafts_passing, checks {name: pass rate}}.
+    From `batch_min` model requests on (evals.BATCH_MIN_CASES, so 5 cases), an engine with `draft_batch`
+    answers through message batches (`batch_options` go to them): see `batched_engines`."""
+    from .evals import BATCH_MIN_CASES, Prediction, SuiteResult, usage_of
     from .store import Store
     from .triage import clean_complaint
 
@@ -133,10 +137,14 @@ def run_drafts_suite(*, engine, policy, cases_list=None, limit: int | None = Non
     totals = {name: 0 for name in (*CHECKS, "lint")}
     count = passing = 0
     predictions, calls = [], []
+    texts = [clean_complaint(case.text, limit=policy.max_complaint_chars) for case in chosen]
+    # As for the triage suites, from BATCH_MIN_CASES requests on: here 10 drafts a case go to the model.
+    batched = (hasattr(engine, "draft_batch")
+               and len(chosen) * DRAFTS_PER_CASE >= (BATCH_MIN_CASES if batch_min is None else batch_min))
+    engines = batched_engines(engine, policy, chosen, texts, batch_options or {}) if batched else [engine] * len(chosen)
     with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "drafts.db") as store:
-        for case in chosen:
-            text = clean_complaint(case.text, limit=policy.max_complaint_chars)
-            esc, made = _drafts(store, case, engine, policy, text)
+        for case, text, answering in zip(chosen, texts, engines):
+            esc, made = _drafts(store, case, answering, policy, text)
             problems = []
             for label, kind, audience, outcome, result in made:
                 count += 1
@@ -155,7 +163,58 @@ def run_drafts_suite(*, engine, policy, cases_list=None, limit: int | None = Non
     metrics = {"n": len(chosen), "drafts": count, "drafts_passing": round(passing / count, 3) if count else 0.0,
                "checks": checks, "fallbacks": sum(1 for p in predictions if p.fallback_reason)}
     return SuiteResult("drafts", engine.name, getattr(engine, "model", None), metrics, {"drafts_passing": None},
-                       predictions, time.perf_counter() - started, usage_of(calls, batched=False))
+                       predictions, time.perf_counter() - started, usage_of(calls, batched=batched))
+
+
+class Replayed:
+    """The Claude engine, for one case's workflow, answering from message batches: its triage from the
+    triage batch (as engines.Answered), each draft in turn from the draft batch. With `drafts` None it
+    collects the draft requests instead (the offline template stands in), for the batch to be sent."""
+
+    name = "anthropic"
+
+    def __init__(self, engine, triaged, drafts: list | None = None, asked: list | None = None):
+        from .engines import Answered
+
+        self.model = getattr(engine, "model", None)
+        self.triaged = Answered(engine, triaged)
+        self.drafts, self.asked = drafts, asked
+
+    def triage(self, request, signals):
+        return self.triaged.triage(request, signals)
+
+    def draft(self, kind: str, audience: str, facts: dict, skeleton_template: str):
+        from .errors import EngineError
+
+        if self.drafts is None:
+            self.asked.append((kind, audience, facts, skeleton_template))
+            raise EngineError("collected for the message batch")
+        request, outcome = self.drafts.pop(0)
+        if request[:2] != (kind, audience) or request[2] != facts:
+            raise EngineError("the record differed from the one the batch answered: not used")
+        if isinstance(outcome, EngineError):
+            raise outcome
+        return outcome
+
+
+def batched_engines(engine, policy, chosen, texts, options: dict) -> list[Replayed]:
+    """Two message batches for the whole suite: every case's triage, then every draft of every case.
+    The workflow is walked once on a scratch store to collect the draft requests (each depends on its
+    triage and on the moment), then the suite walks it again with each answer in hand. A draft whose
+    record came out different on the second walk is not given an answer made for another."""
+    from .store import Store
+    from .triage import request_for
+
+    requests = [request_for(text=t, customer=c.customer, tier=c.tier, contact=None, policy=policy)
+                for c, t in zip(chosen, texts)]
+    triaged = engine.triage_batch(requests, **options)
+    asked: list[list] = [[] for _ in chosen]
+    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "collect.db") as store:
+        for case, text, outcome, mine in zip(chosen, texts, triaged, asked):
+            _drafts(store, case, Replayed(engine, outcome, asked=mine), policy, text)
+    flat = [r for mine in asked for r in mine]
+    answers = iter(engine.draft_batch(flat, **options))
+    return [Replayed(engine, outcome, drafts=[(r, next(answers)) for r in mine]) for outcome, mine in zip(triaged, asked)]
 
 
 # Ten drafts a reviewer can read: each kind and audience, each moment, real and pasted text.

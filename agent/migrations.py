@@ -256,6 +256,14 @@ def apply(db: sqlite_utils.Database) -> list[str]:
 
 
 @migration
+def m040_model_call_mode(db: sqlite_utils.Database) -> None:
+    """Which output mode a model call used: structured (output_config.format), tool (an unforced
+    tool definition) or text (JSON in the answer's text), for servers without structured outputs."""
+    if "mode" not in db["model_calls"].columns_dict:
+        db["model_calls"].add_column("mode", str)
+
+
+@migration
 def m050_web_users_sessions(db: sqlite_utils.Database) -> None:
     """Team mode of `escalate serve`: users with a role and a password hash (argon2), and login
     sessions kept by the hash of their token (a stolen database holds no usable cookie)."""

@@ -117,6 +117,8 @@ class SeverityPolicy(Strict):
     warning_minutes: int | None = Field(
         default=None, ge=0, description="Due-soon lead time; default: 15 min or 20 % of the target, whichever is smaller."
     )
+    boundary: str = Field(default="", description="For the model's prompt: where this level ends and the next begins.")
+    examples: list[str] = Field(default=[], description="For the model's prompt: short complaints that are this level.")
 
     def warning_for(self, target_minutes: int) -> int:
         if self.warning_minutes is not None:
@@ -138,6 +140,15 @@ class SeverityPolicy(Strict):
     @property
     def cadence_label(self) -> str:
         return cadence_label(self.update_every_minutes, business=self.calendar != "24x7")
+
+
+class LlmPolicy(Strict):
+    """How long a model call may take, all retries included, before the offline engine answers."""
+
+    timeout_seconds: float = Field(default=30.0, gt=0, le=600, description="Total deadline per model call.")
+    max_retry_after_seconds: float = Field(
+        default=10.0, ge=0, description="A retry-after longer than this falls back at once instead of waiting.")
+    max_retries: int = Field(default=2, ge=0, le=10, description="HTTP retries (429, 5xx, timeouts) within the deadline.")
 
 
 class Team(Strict):
@@ -179,6 +190,11 @@ class Policy(Strict):
     teams: dict[EscalationType, Team]
     tier_by_severity: dict[Severity, str]
     recovery: dict[Literal["minor", "moderate", "significant", "severe"], RecoveryLevel]
+    types: dict[EscalationType, str] = Field(
+        default_factory=lambda: {EscalationType(k): v for k, v in DEFAULT_TYPES.items()},
+        description="What each escalation type covers (the model's prompt).",
+    )
+    llm: LlmPolicy = LlmPolicy()
     severity_costs: dict[Severity, dict[Severity, float]] = Field(
         default_factory=lambda: {Severity(g): {Severity(r): c for r, c in row.items()} for g, row in DEFAULT_COSTS.items()},
         description="cost[true severity][rated severity] that the offline engine's choice minimises (agent/model/decide.py).",
@@ -284,8 +300,27 @@ def cadence_label(minutes: int | None, *, business: bool = False) -> str:
     return f"every {minutes}{unit} min"
 
 
+def target_label(minutes: int, calendar: str) -> str:
+    """A target in the policy's own units: wall-clock on 24x7, business days or hours otherwise."""
+    from .sla import humanize
+
+    if calendar == "24x7":
+        return humanize(minutes)
+    if minutes % BUSINESS_DAY == 0:
+        days = minutes // BUSINESS_DAY
+        return f"{days} business day{'s' if days > 1 else ''}"
+    return f"{humanize(minutes)} of business hours"
+
+
 HOUR = 60
 BUSINESS_DAY = 8 * HOUR
+DEFAULT_TYPES = {
+    "technical": "the product misbehaves: an outage, an error, a defect, slowness, a failed integration",
+    "service": "how support or delivery treated the customer: slow or missing replies, broken promises, poor handling",
+    "business": "billing, pricing, invoices, contracts, renewals, refunds, credits, a threat to leave",
+    "security": "unauthorised access, exposed or leaked data, fraud, stolen credentials, a vulnerability",
+    "compliance": "a regulatory or legal obligation: GDPR/HIPAA requests, audits, data residency, a legal notice",
+}
 # Who sits in the war room, per severity (agent/warroom.py).
 DEFAULT_ROLES = {
     "SEV-1": ["incident commander", "technical lead", "communications lead", "customer success manager",
@@ -299,6 +334,8 @@ DEFAULT = {
     "timezone": "UTC",
     "severities": {
         "SEV-1": {
+            "boundary": 'production is down or unusable for everyone, data is lost or corrupted, or data is exposed; a partial outage with a workaround is SEV-2 or lower',
+            "examples": ['Nobody can log in to the production app since 09:00.', 'Someone logged into our admin account from abroad and exported every customer record.', "Last night's sync deleted all of our orders."],
             "criteria": "production down, data loss, security breach",
             "first_response_minutes": 15,
             "update_every_minutes": 30,
@@ -307,6 +344,8 @@ DEFAULT = {
             "calendar": "24x7",
         },
         "SEV-2": {
+            "boundary": 'a major feature is broken with significant impact and no acceptable workaround, or regulatory exposure; the whole product down is SEV-1',
+            "examples": ['Checkout fails for about a third of our customers.', 'Payroll export fails on the day we run payroll and there is no other way to get it.'],
             "criteria": "major feature broken, significant impact",
             "first_response_minutes": 1 * HOUR,
             "update_every_minutes": 2 * HOUR,
@@ -315,6 +354,8 @@ DEFAULT = {
             "calendar": "24x7",
         },
         "SEV-3": {
+            "boundary": 'a feature works badly but a workaround exists or few users are affected; no workaround with many users blocked is SEV-2',
+            "examples": ['The CSV export fails but we copy the invoices by hand for now.', 'Reports take 40 seconds to load instead of 5.'],
             "criteria": "feature degraded, workaround exists",
             # SEV-3/4 count business hours (09:00-17:00 Mon-Fri): a business day is 8 open hours,
             # so "daily" is 8 h, "48 h" two business days and "1 week" five.
@@ -325,6 +366,8 @@ DEFAULT = {
             "calendar": "business",
         },
         "SEV-4": {
+            "boundary": 'cosmetic issues, questions and requests with low impact; anything that blocks work is SEV-3 or higher',
+            "examples": ['There is a typo in the invoice footer.', 'How do I change the date format in reports?'],
             "criteria": "minor issue, low impact",
             "first_response_minutes": BUSINESS_DAY,
             "update_every_minutes": None,

@@ -327,7 +327,7 @@ class Proposer:
 def claude_facts(esc: Escalation, accepted: list[dict]) -> dict:
     return {"problem": problem_of(esc), "type": esc.type.value, "severity": esc.severity.value,
             "chain": [{"level": w["level"], "question": w["question"], "answer": w["answer"]} for w in accepted],
-            "max_levels": MAX_LEVELS}
+            "max_levels": MAX_LEVELS, "names": [n for n in (esc.contact, esc.owner) if n]}
 
 
 def check_proposal(proposal: RcaProposal, answer: str, level: int, names: tuple[str, ...] = ()) -> tuple[str, dict]:

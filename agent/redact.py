@@ -2,9 +2,13 @@
 
 Before a complaint (or a draft's facts) leaves the machine, emails, phone numbers, Luhn-valid card
 numbers, mod-97-valid IBANs, US social security numbers, UK national insurance numbers and
-credential-looking strings become placeholders such as ⟦EMAIL_1⟧. The same value always gets the
-same placeholder within one Redaction, so a model can still tell two addresses apart. What the
-model answers is restored locally; a credential is never written back into a draft.
+credential-looking strings become placeholders such as ⟦EMAIL_1⟧; so do the names the tool was
+given (the customer's contact, our staff) as ⟦NAME_1⟧. The same value always gets the same
+placeholder within one Redaction, so a model can still tell two addresses apart. Our own details
+(`keep`: the support channel, the company's name) pass as they are, so a draft never offers the
+customer a placeholder as our address. What the model answers is restored locally; a credential
+is never written back into a draft. Applying a session twice changes nothing: its own
+placeholders pass through (a re-ask quotes the model's answer back).
 
 Standard library only: regular expressions plus the checksums that keep false positives down.
 """
@@ -81,6 +85,8 @@ def _phone_ok(candidate: str) -> bool:
 class Redaction:
     """One redaction session: values ↔ placeholders, shared by every text sent in one request."""
 
+    names: tuple[str, ...] = ()  # people's names given to the tool: the contact, staff
+    keep: tuple[str, ...] = ()  # our own details, never replaced
     placeholders: dict[str, str] = field(default_factory=dict)  # placeholder → real value
     _by_value: dict[tuple[str, str], str] = field(default_factory=dict)
     _counts: dict[str, int] = field(default_factory=dict)
@@ -98,7 +104,7 @@ class Redaction:
         def replace(m: re.Match) -> str:
             group = "value" if "value" in pattern.groupindex and m.group("value") else 0
             value = m.group(group)
-            if ok is not None and not ok(value):
+            if value in self.keep or (ok is not None and not ok(value)):
                 return m.group(0)
             token = self._token(kind, value)
             if group == 0:
@@ -131,7 +137,18 @@ class Redaction:
         text = self._sub(_SSN, "SSN", text)
         text = self._sub(_NINO, "NINO", text)
         text = self._sub(_PHONE, "PHONE", text, _phone_ok)
+        for pattern in self._name_patterns():
+            text = self._sub(pattern, "NAME", text)
         return text
+
+    def _name_patterns(self) -> list[re.Pattern]:
+        """Each given name whole, then each of its words of three letters or more ("Dana" of "Dana
+        Whitfield" in a signature), capitalised as given; longest first so the full name wins."""
+        whole = {n.strip() for n in self.names if n and len(n.strip()) >= 2}
+        ours = {w for k in self.keep for w in re.findall(r"[\w'-]+", k)}  # "Account" of our team "Account Management"
+        parts = {w for n in whole for w in re.findall(r"[^\W\d_][\w'-]{2,}", n) if w[0].isupper() and w not in ours}
+        found = sorted((whole | parts) - set(self.keep), key=lambda n: (-len(n), n))  # deterministic numbering
+        return [re.compile(rf"(?<![\w@.]){re.escape(n)}(?![\w@])") for n in found]
 
     def restore(self, text: str, *, withhold: tuple[str, ...] = ()) -> str:
         """Real values back in place of placeholders. Kinds in `withhold` (e.g. SECRET) are not

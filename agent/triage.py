@@ -83,14 +83,16 @@ def offline_model_for(store: Store | None):
 
 
 def decide(*, text: str, customer: str, tier: Tier, engine: Engine, policy: Policy,
-           offline_model=None) -> tuple[Triage, EngineResult, EngineInfo]:
+           offline_model=None, contact: str | None = None,
+           staff: tuple[str, ...] = ()) -> tuple[Triage, EngineResult, EngineInfo]:
     """Signals → engine (with fallback) → rules: the whole judgement, nothing stored. They read the
     customer's own new words (agent.complaint): never the mail headers, quoted thread or signature;
-    and without what those words claim about their own severity (agent.claims)."""
+    and without what those words claim about their own severity (agent.claims). The contact's and
+    staff names go with the request so the engine can hide them from the model."""
     pasted, text = text, complaint.customer_words(text)
     signals = Signals.read(text, tier)
-    result, info = run_engine(engine, TriageRequest(complaint=signals.text, customer=customer, tier=tier), signals, policy,
-                              offline_model)
+    request = TriageRequest(complaint=signals.text, customer=customer, tier=tier, contact=contact, staff=staff)
+    result, info = run_engine(engine, request, signals, policy, offline_model)
     evidence_severity, _ = assess.assess_severity(signals, tier)
     triage = rules.reconcile(
         result.answer, signals, tier=tier, policy=policy,
@@ -161,12 +163,21 @@ def check_opened(at: datetime | None) -> datetime:
     return opened_at
 
 
-def request_for(*, text: str, customer: str, tier: str | Tier, contact: str | None, policy: Policy) -> TriageRequest:
-    """What the engine is asked for a complaint, after the same checks as a triage (batch requests)."""
+def _staff(owner: str | None) -> tuple[str, ...]:
+    """The staff names the engine hides from the model (the owner given to the triage)."""
+    return (owner.strip(),) if owner and owner.strip() else ()
+
+
+def request_for(*, text: str, customer: str, tier: str | Tier, contact: str | None, policy: Policy,
+                owner: str | None = None) -> TriageRequest:
+    """What the engine is asked for a complaint, after the same checks as a triage (batch requests); the
+    contact's and owner's names go with it so the engine hides them, as for a single triage."""
     tier = parse_tier(tier)
     customer = clean_name(customer, "customer name")
+    contact = clean_name(contact, "contact name") if contact else None
     text = clean_complaint(text, limit=policy.max_complaint_chars)
-    return TriageRequest(complaint=complaint.customer_words(text), customer=customer, tier=tier)
+    return TriageRequest(complaint=complaint.customer_words(text), customer=customer, tier=tier, contact=contact,
+                         staff=_staff(owner))
 
 
 def judge(*, text: str, customer: str, tier: str | Tier, engine: Engine, policy: Policy, contact: str | None = None,
@@ -183,7 +194,7 @@ def judge(*, text: str, customer: str, tier: str | Tier, engine: Engine, policy:
     opened_at = check_opened(at)
     # Judge first, then write once: nothing is stored until the judgement is whole.
     triage, result, info = decide(text=text, customer=customer, tier=tier, engine=engine, policy=policy,
-                                  offline_model=offline_model)
+                                  offline_model=offline_model, contact=contact, staff=_staff(owner))
     plan = sla.plan(policy, triage.severity, opened_at, tz_name, tier)
     team = policy.teams[triage.type]
     owner_name = owner.strip() if owner and owner.strip() else team.owner

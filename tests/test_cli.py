@@ -184,7 +184,8 @@ def test_bad_input_is_one_line_exit_2_and_nothing_stored(db_path, args, input, m
 def test_anthropic_without_key_names_the_fix(db_path):
     result = run(db_path, "triage", "--text", "it is down", "--customer", "Acme", "--engine", "anthropic")
     assert result.exit_code == 2
-    assert result.stderr == "error: --engine anthropic needs ANTHROPIC_API_KEY: set it, or pass --engine offline\n"
+    assert result.stderr == ("error: --engine anthropic needs ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN): set it, "
+                             "or pass --engine offline\n")
 
 
 def test_other_encodings_are_read_when_named(db_path, tmp_path):

@@ -5,7 +5,7 @@ engine answered and why, and the CLI exits 0 with one `warning:` line and no tra
 HTTP errors, schema violations, a refusal and a truncation replay cassettes in
 tests/cassettes/faults/ (written by generate.py there). Transport faults use a real HTTP server on
 127.0.0.1 started by the test through ANTHROPIC_BASE_URL: a closed port (connection refused), a
-server that sleeps past the engine's 0.5 s timeout, and bodies that are not JSON. The server answers
+server that sleeps past the engine's 2 s deadline, and bodies that are not JSON. The server answers
 on 127.0.0.1 only, and stops itself after SERVER_LIFETIME seconds at the latest.
 """
 
@@ -29,16 +29,15 @@ from agent.engines import claude
 from agent.store import Store
 
 FAKE_KEY = "sk-ant-test-not-a-real-key"
-TIMEOUT = 0.5  # the engine's client timeout in these tests
-SLOW_SECONDS = 3.0  # how long the slow server sleeps before answering (it gives up early on shutdown)
+TIMEOUT = 2.0  # the engine's deadline in these tests (generous: the machine may be loaded)
+SLOW_SECONDS = 6.0  # how long the slow server sleeps before answering (it gives up early on shutdown)
 SERVER_LIFETIME = 30.0
 
 
 def replay_only(module: str):
-    """These cassettes simulate faults (or a model that obeyed an injection): never re-recorded, whatever --record-mode says."""
-    vcr = cassette_vcr(module)
-    vcr.record_mode = "none"
-    return vcr
+    """These cassettes simulate faults (or a model that obeyed an injection): never re-recorded from the API,
+    whatever --record-mode says (`--record-mode=requests` still refreshes their recorded requests)."""
+    return cassette_vcr(module, synthetic=True)
 
 
 VCR = replay_only("faults")
@@ -150,16 +149,17 @@ SCHEMA_1 = "schema violation: severity: Input should be 'SEV-1', 'SEV-2', 'SEV-3
 SCHEMA_2 = "schema violation: impact: Input should be a valid dictionary or instance of Impact"
 SCHEMA_3 = "schema violation: questions: Input should be a valid list"
 FAULTS = [
-    Fault("rate_limited_429", "cassette", "Anthropic API 429 rate limited, retry after 17s", 1,
-          ("Anthropic API 429 rate limited, retry after 17s",), _fallback("Anthropic API 429 rate limited, retry after 17s")),
-    Fault("overloaded_529", "cassette", "Anthropic API 529 overloaded", 1, ("Anthropic API 529 overloaded",),
-          _fallback("Anthropic API 529 overloaded")),
-    Fault("internal_error_500", "cassette", "Anthropic API 500 internal error", 1, ("Anthropic API 500 internal error",),
-          _fallback("Anthropic API 500 internal error")),
+    Fault("rate_limited_429", "cassette", "rate limited, retry after 17 s (more than this call may wait: fell back at once)", 1,
+          ("rate limited, retry after 17 s (more than this call may wait: fell back at once)",), _fallback("rate limited, retry after 17 s (more than this call may wait: fell back at once)")),
+    Fault("overloaded_529", "cassette", "Anthropic API 529 overloaded: Overloaded", 1, ("Anthropic API 529 overloaded: Overloaded",),
+          _fallback("Anthropic API 529 overloaded: Overloaded")),
+    Fault("internal_error_500", "cassette", "Anthropic API 500 internal error: Internal server error", 1, ("Anthropic API 500 internal error: Internal server error",),
+          _fallback("Anthropic API 500 internal error: Internal server error")),
     Fault("connection_refused", "closed", "could not connect to the Anthropic API", 1, ("could not connect to the Anthropic API",),
           _fallback("could not connect to the Anthropic API")),
-    Fault("read_timeout", "slow", "the Anthropic API timed out", 1, ("the Anthropic API timed out",),
-          _fallback("the Anthropic API timed out")),
+    Fault("read_timeout", "slow", "the Anthropic API did not answer within the 2 s deadline", 1,
+          ("the Anthropic API did not answer within the 2 s deadline",),
+          _fallback("the Anthropic API did not answer within the 2 s deadline")),
     Fault("not_json_html_page", "html", claude.NOT_A_MESSAGE, 1, (claude.NOT_A_MESSAGE,), _fallback(claude.NOT_A_MESSAGE)),
     Fault("not_json_truncated_body", "truncated", "the Anthropic API returned a response that is not JSON", 1,
           ("the Anthropic API returned a response that is not JSON",),
@@ -172,8 +172,8 @@ FAULTS = [
           _fallback("Claude's answer violated the triage schema 3 times (last: questions: Input should be a valid list)")),
     Fault("refusal", "cassette", "Claude declined to answer (stop_reason: refusal)", 1, ("refusal",),
           _fallback("Claude declined to answer (stop_reason: refusal)")),
-    Fault("max_tokens", "cassette", "Claude's answer was cut off at max_tokens=2048", 1, ("cut off at max_tokens=2048",),
-          _fallback("Claude's answer was cut off at max_tokens=2048")),
+    Fault("max_tokens", "cassette", "Claude's answer was cut off at max_tokens=8192", 1, ("cut off at max_tokens=8192",),
+          _fallback("Claude's answer was cut off at max_tokens=8192")),
 ]
 LOCAL = pytest.mark.allow_hosts(["127.0.0.1"])  # pytest-socket: these tests may connect to 127.0.0.1, nowhere else
 PARAMS = [pytest.param(f, id=f.name, marks=[LOCAL] if f.transport != "cassette" else []) for f in FAULTS]
@@ -193,13 +193,13 @@ def stored_rows(db_path) -> tuple[int, int]:
 @pytest.fixture
 def watched_engine(monkeypatch, db_path):
     """The CLI's AnthropicEngine, built as the CLI builds it (key and base URL from the environment) but
-    with max_retries=0 and a 0.5 s timeout; before each model call it notes what is stored (nothing yet: the triage judges, then writes once)."""
+    with max_retries=0 and a 2 s deadline; before each model call it notes what is stored (nothing yet: the triage judges, then writes once)."""
     seen: list[tuple[int, int]] = []
     base = claude.AnthropicEngine
 
     class Watched(base):
         def __init__(self, **kwargs):
-            super().__init__(max_retries=0, timeout=TIMEOUT, **kwargs)
+            super().__init__(**{**kwargs, "max_retries": 0, "timeout": TIMEOUT})
 
         def _call(self, *args, **kwargs):
             seen.append(stored_rows(db_path))

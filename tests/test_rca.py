@@ -9,11 +9,12 @@ from contextlib import contextmanager
 import anthropic
 import click
 import pytest
+import yaml
 from conftest import CASSETTES, cassette_vcr
 from rca_example import EXAMPLES, ANSWERS, answers, datas, freeze, kinds, ok, run, worked
 
 from agent import rca
-from agent.engines.claude import AnthropicEngine
+from agent.engines.claude import AnthropicEngine, wire_schema
 from agent.rca import FileAsker, allowed_question, why_question
 from agent.schemas.rca import RcaProposal
 from agent.store import Store
@@ -427,19 +428,21 @@ def test_claude_human_error_root_cause_is_pushed_one_level_deeper(request, close
                         "rationale": "A missing owner and a missing alert are process and tooling gaps the organisation controls."}
     assert st.root_cause["text"] == proposed["text"] and st.completed
 
-    # Each request is the forced propose_next_why tool, with the chain fenced and the system prompt cached.
+    # Each request asks for RcaProposal as structured output (no tool is forced), with the chain fenced.
     assert len(sent) == 2
     body = json.loads(sent[1].content)
-    assert body["tool_choice"] == {"type": "tool", "name": "propose_next_why"}
-    assert body["tools"][0]["input_schema"] == RcaProposal.model_json_schema()
-    assert body["system"][0]["cache_control"] == {"type": "ephemeral"}
+    assert body["output_config"] == {"format": {"type": "json_schema", "schema": wire_schema(RcaProposal)}}
+    assert "tools" not in body and "tool_choice" not in body
+    assert "cache_control" not in body["system"][0]  # below the minimum cacheable prefix
     user = body["messages"][0]["content"]
     assert "<chain>\nLevel 1. Q: " + LEVEL1 + "\nA: " + whys[0] + "\nLevel 2. Q: " + allowed_question(whys[0]) in user
     with Store(closed) as store:
         calls = store.model_calls(1)
     rows = [c for c in calls if c["prompt_name"] == "rca:why"]
-    assert [(c["stop_reason"], c["error"]) for c in rows] == [("tool_use", None), ("tool_use", None)]
-    assert (rows[0]["input_tokens"], rows[0]["output_tokens"]) == (912, 118)
+    assert [(c["stop_reason"], c["error"]) for c in rows] == [("end_turn", None), ("end_turn", None)]
+    recorded = yaml.safe_load((CASSETTES / "rca" / f"{request.node.name}.yaml").read_text(encoding="utf-8"))
+    usage = json.loads(recorded["interactions"][0]["response"]["body"]["string"])["usage"]
+    assert (rows[0]["input_tokens"], rows[0]["output_tokens"]) == (usage["input_tokens"], usage["output_tokens"])
 
 
 def test_claude_overloaded_falls_back_to_the_offline_questions(request, closed):
@@ -447,12 +450,12 @@ def test_claude_overloaded_falls_back_to_the_offline_questions(request, closed):
         interview(closed, engine([]), ANSWERS["whys"])
     second = datas(closed, "rca_question")[1]
     assert (second["by"], second["question"]) == ("offline", LEVEL2)
-    assert second["note"] == "Anthropic API 529 overloaded; the offline questions are used"
+    assert second["note"] == "Anthropic API 529 overloaded: Overloaded; the offline questions are used"
     # The blamed answer needs no model: the rules push it deeper; the systemic one is classified offline.
     assert datas(closed, "rca_root_cause")[0]["text"] == ROOT
     with Store(closed) as store:
         [row] = [c for c in store.model_calls(1) if c["prompt_name"] == "rca:why"]
-    assert row["error"] == "Anthropic API 529 overloaded"
+    assert row["error"] == "Anthropic API 529 overloaded: Overloaded"
 
 
 def test_cassettes_hold_no_credentials():

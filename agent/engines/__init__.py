@@ -18,6 +18,8 @@ class TriageRequest:
     complaint: str
     customer: str
     tier: Tier
+    contact: str | None = None  # the customer's contact person: redacted before anything is sent
+    staff: tuple[str, ...] = ()  # our people named in the request (the owner): redacted too
 
 
 @dataclass
@@ -38,20 +40,20 @@ class Engine(Protocol):
         ...
 
 
-def get_engine(choice: str = "auto", *, model: str | None = None, policy=None) -> Engine:
-    """auto = anthropic when ANTHROPIC_API_KEY is set, else offline."""
+def get_engine(choice: str = "auto", *, model: str | None = None, policy=None, timeout: float | None = None) -> Engine:
+    """auto = anthropic when ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN, e.g. a LiteLLM proxy's) is set, else offline."""
     from .offline import OfflineEngine
 
     if choice not in ENGINE_CHOICES:
         raise UsageError(f"unknown engine {choice!r}: choose one of {', '.join(ENGINE_CHOICES)}")
-    has_key = bool(os.environ.get("ANTHROPIC_API_KEY", "").strip())
+    has_key = any(os.environ.get(k, "").strip() for k in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"))
     if choice == "offline" or (choice == "auto" and not has_key):
         return OfflineEngine(policy=policy)
     if not has_key:
-        raise UsageError("--engine anthropic needs ANTHROPIC_API_KEY: set it, or pass --engine offline")
+        raise UsageError("--engine anthropic needs ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN): set it, or pass --engine offline")
     from .claude import AnthropicEngine
 
-    return AnthropicEngine(model=model, policy=policy)
+    return AnthropicEngine(model=model, policy=policy, timeout=timeout)
 
 
 class Answered:

@@ -1,8 +1,13 @@
-"""Claude through the anthropic SDK: a forced tool call whose input schema is EngineTriage.
+"""Claude through the anthropic SDK: structured outputs constrained by the Pydantic model's JSON schema.
 
-The only module that imports `anthropic`. HTTP retries are the SDK's (`max_retries`); schema
-re-asks are tenacity's (at most two, the validation error sent back as an error tool_result).
-Any failure raises EngineError carrying every call made, so the caller can log them and fall back.
+The only module (with wire.py) that imports `anthropic`. Each answer is asked for with
+`output_config.format` (the JSON schema of the Pydantic model, transformed by the SDK's own
+`transform_schema`, as `messages.parse` does), validated here, and re-asked with the validation
+error at most MAX_REASKS times (tenacity). No tool is ever forced: the current models refuse a
+forced tool, and so does any model with thinking on. A server without structured outputs (a local
+Anthropic-compatible one) gets an unforced tool definition, then JSON asked for in the text; the
+mode that answered is stored with each call. Every request is redacted in one place (`_user`), runs
+under one total deadline (wire.py), and any failure raises EngineError carrying every call made.
 """
 
 from __future__ import annotations
@@ -12,63 +17,64 @@ import json
 import os
 import re
 import time
-import unicodedata
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import anthropic
+from anthropic.lib._parse._transform import transform_schema
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from ..errors import EngineError
-from ..policy import Policy, default_policy
+from ..policy import Policy, default_policy, target_label
 from ..prompts import prompt_hash, render
 from ..redact import Redaction
 from ..schemas import Draft, EngineTriage, ModelCall
 from ..signals import Signals
 from . import EngineResult, TriageRequest
+from .fence import fenced, neutralise  # noqa: F401  (neutralise is part of this module's API)
+from .wire import NOT_A_MESSAGE, Bounds, Deadline, Stop, describe_failure, within
 
-DEFAULT_MODEL = "claude-sonnet-4-6"
-TOOL_NAME = "record_triage"
-DRAFT_TOOL = "write_draft"
+# Sonnet 5.5: a current model at $2 / $10 per million tokens, fast, adaptive thinking; see README "Choosing the model".
+DEFAULT_MODEL = "claude-sonnet-5-5"
+MODES = ("structured", "tool", "text")
 MAX_REASKS = 2
-BATCH_POLL_SECONDS = 30.0  # how often a message batch is polled ...
-BATCH_MAX_WAIT = 6 * 3600.0  # ... and for how long before it is cancelled (the API allows 24 h)
-_TAG = re.compile(r"<(\s*/?\s*(?:complaint|skeleton|facts))", re.IGNORECASE)
-# Characters a model may read as "<", and letters that pass for Latin ones ("</сomplaint>" in Cyrillic).
-_LOOKALIKE = {"\u2329": "<", "\u3008": "<", "\u27e8": "<", "\u02c2": "<", "\u1438": "<", "\u276e": "<", "\u2039": "<",
-              "\u0430": "a", "\u0441": "c", "\u0435": "e", "\u043e": "o", "\u0440": "p", "\u0456": "i", "\u0131": "i",
-              "\u04cf": "l", "\u0455": "s", "\u03bf": "o", "\u0391": "A", "\u039f": "O", "\u0421": "C", "\u041e": "O"}
-
-
-def neutralise(text: str) -> str:
-    """Customer text cannot open or close the <complaint> (or <skeleton>, <facts>) element that fences it,
-    not even with look-alikes: fullwidth ＜/complaint＞, zero-width characters inside the tag, Cyrillic letters."""
-    folded, origin = [], []
-    for i, ch in enumerate(text):
-        if ch.isascii():
-            folded.append(ch)
-            origin.append(i)
-        elif unicodedata.category(ch) != "Cf":  # zero-width and other invisible format characters vanish
-            for c in _LOOKALIKE.get(ch) or unicodedata.normalize("NFKC", ch):
-                folded.append(c)
-                origin.append(i)
-    flat = "".join(folded)
-    out, at = [], 0
-    for m in _TAG.finditer(flat):
-        start, end = origin[m.start()], origin[m.end() - 1] + 1
-        if start < at:  # a look-alike that expands to several characters already handled
-            continue
-        out.append(text[at:start] + "‹" + m.group(1))
-        at = end
-    return "".join(out) + text[at:] if out else text
+MAX_TOKENS = 8192  # room for adaptive thinking before the JSON answer
+# Documented minimum cacheable prefix per model (tokens); an unlisted model is assumed to need the
+# largest documented one, so a short prefix is never marked for nothing.
+MIN_CACHEABLE = {
+    "claude-opus-5": 512, "claude-fable-5": 512, "claude-mythos-5": 512,
+    "claude-opus-4-8": 1024, "claude-sonnet-5": 1024, "claude-sonnet-4-6": 1024, "claude-sonnet-4-5": 1024,
+    "claude-opus-4-7": 2048,
+    "claude-opus-4-6": 4096, "claude-opus-4-5": 4096, "claude-haiku-4-5": 4096,
+}
+MIN_CACHEABLE_UNKNOWN = 4096
+CHARS_PER_TOKEN = 4  # a low estimate of tokens (English runs 3-4 characters a token): never over-claims a prefix
+_UNSUPPORTED = re.compile(r"not supported|unsupported|does not support|extra inputs|not permitted|unknown (?:field|parameter)|unrecognized", re.I)
+_FEATURE = {"structured": re.compile(r"output_config|output_format|json_schema|structured output|response.?format", re.I),
+            "tool": re.compile(r"\btools?\b|tool_use|function", re.I)}
 
 
 def schema_hash(schema: dict) -> str:
     return hashlib.sha256(json.dumps(schema, sort_keys=True).encode()).hexdigest()[:16]
 
 
+def wire_schema(model: type[BaseModel]) -> dict:
+    """The schema output_config.format carries: what messages.parse would send for `model`."""
+    return transform_schema(model)
+
+
+def cacheable(model: str, text: str) -> bool:
+    minimum = MIN_CACHEABLE.get(re.sub(r"-\d{8}$", "", model), MIN_CACHEABLE_UNKNOWN)
+    return len(text) // CHARS_PER_TOKEN >= minimum
+
+
 class SchemaViolation(Exception):
     pass
+
+
+class Unsupported(Exception):
+    """The server rejected the output mode itself (a local server without structured outputs)."""
 
 
 class DraftAnswer(BaseModel):
@@ -78,265 +84,306 @@ class DraftAnswer(BaseModel):
     body: str = Field(min_length=20, max_length=8000)
 
 
+@dataclass
+class Ask:
+    """One question to the model: the prompt, the answer's contract, and the redaction it went through."""
+
+    name: str  # prompt name in the store: triage, draft:<kind>, rca:why
+    answer: type[BaseModel]
+    system: str  # template name; rendered with `variables` and the mode's answer instruction
+    variables: dict
+    user: str  # the user turn, already fenced and redacted
+    templates: tuple[str, ...]
+    tool: str
+    hide: Redaction | None
+
+
 class AnthropicEngine:
     name = "anthropic"
 
-    def __init__(
-        self,
-        *,
-        model: str | None = None,
-        client: anthropic.Anthropic | None = None,
-        policy: Policy | None = None,
-        max_retries: int = 2,
-        timeout: float = 60.0,
-        max_tokens: int = 2048,
-        redact: bool = True,
-    ):
-        self.model = model or os.environ.get("ESCALATE_MODEL") or DEFAULT_MODEL
-        # base_url=None lets the SDK read ANTHROPIC_BASE_URL (Ollama, LiteLLM, llama.cpp ...).
-        self.client = client or anthropic.Anthropic(max_retries=max_retries, timeout=timeout)
+    def __init__(self, *, model: str | None = None, client: anthropic.Anthropic | None = None,
+                 policy: Policy | None = None, max_retries: int | None = None, timeout: float | None = None,
+                 max_tokens: int = MAX_TOKENS, redact: bool = True, mode: str | None = None):
         self.policy = policy or default_policy()
+        self.model = model or os.environ.get("ESCALATE_MODEL") or DEFAULT_MODEL
+        self.timeout = timeout or self.policy.llm.timeout_seconds
+        self.max_retry_after = self.policy.llm.max_retry_after_seconds
+        retries = self.policy.llm.max_retries if max_retries is None else max_retries
+        # The SDK reads ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN, and ANTHROPIC_BASE_URL (Ollama, LiteLLM, llama.cpp ...).
+        self.client = client or anthropic.Anthropic(max_retries=retries)
         self.max_tokens = max_tokens
         self.redact = redact  # personal data and secrets become placeholders before anything is sent (agent/redact.py)
-        self.schema = EngineTriage.model_json_schema()
-        self.tool = {
-            "name": TOOL_NAME,
-            "description": "Record the triage of one customer complaint.",
-            "input_schema": self.schema,
-        }
+        self.mode = mode or os.environ.get("ESCALATE_OUTPUT_MODE") or "auto"
+        if self.mode not in ("auto", *MODES):
+            raise ValueError(f"unknown output mode {self.mode!r}: auto, {', '.join(MODES)}")
+        self.unsupported: set[str] = set()  # modes this server refused; auto skips them from then on
+        self.schema = wire_schema(EngineTriage)
+
+    # -- the three questions --------------------------------------------------------------------
 
     def triage(self, request: TriageRequest, signals: Signals) -> EngineResult:
-        system, user, hide = self._triage_prompt(request)
-        answer, calls = self._structured(self.tool, EngineTriage, system, user, "triage", ("triage_system.j2", "triage_user.j2"))
-        if hide and hide.placeholders:  # the local record quotes the real words
-            answer = EngineTriage.model_validate(hide.restore_data(answer.model_dump(mode="json")))
-        return EngineResult(answer=_safe_summary(answer, signals), engine=self.name, model=self.model, calls=calls)
-
-    def _triage_prompt(self, request: TriageRequest) -> tuple[str, str, Redaction | None]:
-        """The system prompt, and the user turn with the complaint redacted and fenced in <complaint>."""
-        system = render("triage_system.j2", severities=list(self.policy.severities.items()))
-        hide = Redaction() if self.redact else None
-        user = render(
-            "triage_user.j2", complaint=neutralise(_hidden(hide, request.complaint)), customer=_hidden(hide, request.customer),
-            tier=request.tier.value,
-        )
-        return system, user, hide
+        ask = self._triage_ask(request)
+        answer, calls = self._structured(ask)
+        return EngineResult(answer=_safe_summary(self._restored(ask, answer), signals), engine=self.name,
+                            model=self.model, calls=calls)
 
     def draft(self, kind: str, audience: str, facts: dict, skeleton_template: str) -> tuple[Draft, list[ModelCall]]:
         """Warm, specific prose inside the structure of the offline skeleton; lint checks it after."""
-        skeleton = render(skeleton_template, **facts)
-        system = render("draft_system.j2", company=self.policy.company.name)
-        hide = Redaction() if self.redact else None
-        user = render(
-            "draft_user.j2", kind=kind, audience=audience, skeleton=neutralise(_hidden(hide, skeleton)),
-            facts=neutralise(_hidden(hide, json.dumps({k: v for k, v in facts.items() if k != "complaint_excerpt"}, ensure_ascii=False, indent=1))),
-            complaint=neutralise(_hidden(hide, facts.get("complaint_excerpt", ""))),
-        )
-        tool = {"name": DRAFT_TOOL, "description": "Return the drafted message.", "input_schema": DraftAnswer.model_json_schema()}
-        answer, calls = self._structured(tool, DraftAnswer, system, user, f"draft:{kind}", ("draft_system.j2", "draft_user.j2"))
-        if hide and hide.placeholders:  # real values back, locally; a credential is never written into a message
-            answer = DraftAnswer.model_construct(**hide.restore_data(answer.model_dump(), withhold=("SECRET",)))
-        return Draft(kind=kind, subject=answer.subject, body=answer.body, engine=self.name), calls
+        ask = self._draft_ask(kind, audience, facts, skeleton_template)
+        answer, calls = self._structured(ask)
+        return self._draft_of(ask, kind, answer), calls
 
-    def _structured(self, tool: dict, model, system: str, user: str, prompt_name: str, templates: tuple[str, ...]):
-        """One forced tool call, validated by `model`; re-asked with the error at most MAX_REASKS times."""
-        messages: list[dict] = [{"role": "user", "content": user}]
+    def _draft_ask(self, kind: str, audience: str, facts: dict, skeleton_template: str) -> Ask:
+        hide = self._redaction(facts.get("contact"), facts.get("owner"), facts.get("signer"), facts.get("executive"),
+                               ours=(facts.get("channel"),))
+        shown = {k: v for k, v in facts.items() if k != "complaint_excerpt"}
+        user = self._user(hide, "draft_user.j2", kind=kind, audience=audience,
+                          skeleton=neutralise(render(skeleton_template, **facts)),
+                          facts=neutralise(json.dumps(shown, ensure_ascii=False, indent=1, default=str)),
+                          complaint=neutralise(facts.get("complaint_excerpt", "")))
+        return Ask(f"draft:{kind}", DraftAnswer, "draft_system.j2", {"company": self.policy.company.name}, user,
+                   ("draft_system.j2", "draft_user.j2"), "write_draft", hide)
+
+    def _draft_of(self, ask: Ask, kind: str, answer: DraftAnswer) -> Draft:
+        if ask.hide and ask.hide.placeholders:  # real values back, locally; a credential is never written into a message
+            answer = DraftAnswer.model_construct(**ask.hide.restore_data(answer.model_dump(), withhold=("SECRET",)))
+        return Draft(kind=kind, subject=answer.subject, body=answer.body, engine=self.name)
+
+    def rca_why(self, facts: dict):
+        """The next 5-Whys question, or the systemic root cause reached, validated by RcaProposal
+        (agent/rca.py then checks it with the blameless rules)."""
+        from ..schemas.rca import RcaProposal
+
+        hide = self._redaction(*facts.get("names", ()))
+        chain = [{**w, "question": fenced(w["question"]), "answer": fenced(w["answer"])} for w in facts["chain"]]
+        user = self._user(hide, "rca_user.j2", problem=fenced(facts["problem"]), chain=chain, severity=facts["severity"],
+                          type=facts["type"], level=len(chain), max_levels=facts["max_levels"])
+        ask = Ask("rca:why", RcaProposal, "rca_system.j2", {"max_levels": facts["max_levels"]}, user,
+                  ("rca_system.j2", "rca_user.j2"), "propose_next_why", hide)
+        answer, calls = self._structured(ask)
+        return self._restored(ask, answer), calls
+
+    def triage_batch(self, requests, signals=None, **options):
+        from .claude_batch import triage_batch
+
+        return triage_batch(self, requests, signals, **options)
+
+    def draft_batch(self, requests, **options):
+        """Many drafts through one message batch: each request (kind, audience, facts, skeleton template)
+        answered by (Draft, calls) or the EngineError its draft falls back on."""
+        from .claude_batch import draft_batch
+
+        return draft_batch(self, requests, **options)
+
+    # -- prompts --------------------------------------------------------------------------------
+
+    def _triage_ask(self, request: TriageRequest) -> Ask:
+        hide = self._redaction(request.contact, *request.staff)
+        user = self._user(hide, "triage_user.j2", complaint=neutralise(request.complaint),
+                          customer=fenced(request.customer), tier=request.tier.value)
+        return Ask("triage", EngineTriage, "triage_system.j2", triage_policy(self.policy), user,
+                   ("triage_system.j2", "triage_user.j2"), "record_triage", hide)
+
+    def _redaction(self, *names: str | None, ours: tuple[str | None, ...] = ()) -> Redaction | None:
+        """The session every text of one request goes through: the names given to the tool are hidden,
+        our own details (team channels, the sender's channel, the company's name) are kept."""
+        if not self.redact:
+            return None
+        channels = [t.channel for t in self.policy.teams.values()] + [c for c in ours if c]
+        team = self.policy.team
+        kept = {self.policy.company.name, self.policy.company.signature, *channels,
+                *(t.name for t in self.policy.teams.values()),
+                team.company, team.support_team, team.contact_email, team.contact_phone}
+        kept |= {part.strip() for c in channels for part in re.split(r"[,;]", c)}  # "a@b.example, +1 555 0100"
+        return Redaction(names=tuple(n for n in names if n), keep=tuple(sorted(k for k in kept if k)))
+
+    @staticmethod
+    def _user(hide: Redaction | None, template: str, **variables) -> str:
+        """THE redaction step: every user turn of every path (triage, drafts, RCA, batches) is built here."""
+        text = render(template, **variables)
+        return hide.apply(text) if hide is not None else text
+
+    def _system(self, ask: Ask, mode: str) -> str:
+        schema = json.dumps(ask.answer.model_json_schema(), ensure_ascii=False)
+        answer_with = {
+            "structured": "Answer with the JSON object the response format asks for, and nothing else.",
+            "tool": f"Answer by calling the {ask.tool} tool once with the whole answer.",
+            "text": f"Answer with one JSON object and nothing else (no prose, no code fence), matching this JSON Schema:\n{schema}",
+        }[mode]
+        return render(ask.system, **ask.variables, answer_with=answer_with)
+
+    def _restored(self, ask: Ask, answer: BaseModel) -> BaseModel:
+        """The local record quotes the real words."""
+        if not ask.hide or not ask.hide.placeholders:
+            return answer
+        return type(answer).model_validate(ask.hide.restore_data(answer.model_dump(mode="json")))
+
+    # -- one structured answer ------------------------------------------------------------------
+
+    def modes(self) -> list[str]:
+        return [self.mode] if self.mode != "auto" else [m for m in MODES if m not in self.unsupported] or ["text"]
+
+    def _structured(self, ask: Ask):
+        """The answer in the first mode the server accepts, re-asked with the error at most MAX_REASKS times,
+        all of it within one deadline."""
+        deadline = Deadline(self.timeout)
+        bounds = Bounds(deadline, self.max_retry_after)
+        client = self.client.with_middleware(bounds)
         calls: list[ModelCall] = []
-        name = tool["name"]
-        record = dict(
-            prompt_name=prompt_name,
-            prompt_hash=":".join(prompt_hash(t) for t in templates),
-            schema_hash=schema_hash(tool["input_schema"]),
-            model=self.model,
-        )
-
-        def ask():
-            response = self._call(system, messages, calls, tool, record)
-            block = next((b for b in response.content if b.type == "tool_use"), None)
-            if block is None:
-                calls[-1].error = f"answered without calling {name}"
-                raise EngineError(f"Claude answered without calling {name}", calls)
+        for mode in self.modes():
             try:
-                return model.model_validate(block.input)
-            except ValidationError as exc:
-                problems = summarise(exc)
-                # The row must say why this answer was not used, not look like a good call.
-                calls[-1].error = f"schema violation: {problems}"
-                messages.append({"role": "assistant", "content": [block.model_dump(include={"type", "id", "name", "input"})]})
-                messages.append(
-                    {
-                        "role": "user",
-                        "content": [
-                            {
-                                "type": "tool_result",
-                                "tool_use_id": block.id,
-                                "is_error": True,
-                                "content": f"The input did not match the schema; call {name} again with these fixed:\n{exc}",
-                            }
-                        ],
-                    }
-                )
+                return self._in_mode(mode, ask, client, deadline, bounds, calls), calls
+            except Unsupported:
+                self.unsupported.add(mode)
+        raise EngineError(calls[-1].error if calls else "no output mode left to try", calls)
+
+    def _in_mode(self, mode: str, ask: Ask, client, deadline: Deadline, bounds: Bounds, calls: list[ModelCall]):
+        system = self._system(ask, mode)
+        messages: list[dict] = [{"role": "user", "content": ask.user}]
+        record = self._record(ask, mode)
+
+        def once():
+            response = self._call(client, deadline, bounds, self.params(mode, system, messages, ask), calls, record)
+            try:
+                return ask.answer.model_validate(self._answer_of(mode, response, ask, calls))
+            except (ValidationError, ValueError) as exc:
+                problems = summarise(exc) if isinstance(exc, ValidationError) else f"not JSON: {exc}"
+                calls[-1].error = f"schema violation: {problems}"  # the row says why this answer was not used
+                messages.extend(_reask(mode, response, ask, exc))
                 raise SchemaViolation(problems) from exc
 
         try:
-            for attempt in Retrying(
-                stop=stop_after_attempt(1 + MAX_REASKS), retry=retry_if_exception_type(SchemaViolation), reraise=True
-            ):
+            for attempt in Retrying(stop=stop_after_attempt(1 + MAX_REASKS), retry=retry_if_exception_type(SchemaViolation),
+                                    reraise=True):
                 with attempt:
-                    answer = ask()
+                    return once()
         except SchemaViolation as exc:
-            what = "triage" if name == TOOL_NAME else "draft"
+            what = {"triage": "triage", "rca:why": "RCA"}.get(ask.name, "draft")
             raise EngineError(f"Claude's answer violated the {what} schema {1 + MAX_REASKS} times (last: {exc})", calls)
-        return answer, calls
 
-    def _call(self, system: str, messages: list[dict], calls: list[ModelCall], tool: dict, record: dict):
+    def _record(self, ask: Ask, mode: str) -> dict:
+        schema = wire_schema(ask.answer) if mode == "structured" else ask.answer.model_json_schema()
+        return dict(prompt_name=ask.name, prompt_hash=":".join(prompt_hash(t) for t in ask.templates),
+                    schema_hash=schema_hash(schema), model=self.model, mode=mode)
+
+    def params(self, mode: str, system: str, messages: list[dict], ask: Ask, *, ttl: str | None = None) -> dict:
+        """What messages.create gets, and each request of a message batch. Never a tool_choice."""
+        block: dict = {"type": "text", "text": system}
+        if cacheable(self.model, system):
+            block["cache_control"] = {"type": "ephemeral", **({"ttl": ttl} if ttl else {})}
+        params = dict(model=self.model, max_tokens=self.max_tokens, system=[block], messages=messages)
+        if mode == "structured":
+            params["output_config"] = {"format": {"type": "json_schema", "schema": wire_schema(ask.answer)}}
+        elif mode == "tool":
+            params["tools"] = [{"name": ask.tool, "description": f"Return the {ask.name} answer.",
+                                "input_schema": ask.answer.model_json_schema()}]
+        return params
+
+    def _call(self, client, deadline: Deadline, bounds: Bounds, params: dict, calls: list[ModelCall], record: dict):
         started = time.perf_counter()
         record = {**record, "at": datetime.now(timezone.utc)}
         try:
-            response = self.client.messages.create(**self._params(system, messages, tool))
+            response = within(deadline, lambda: client.messages.create(**params, timeout=max(0.1, deadline.left())), bounds)
         except Exception as exc:  # every SDK or transport failure becomes a fallback, never a crash
             reason = describe_failure(exc)
-            calls.append(ModelCall(**record, latency_ms=_ms(started), error=reason))
+            record, latency = self._attempts(bounds, calls, record, started)
+            calls.append(ModelCall(**record, latency_ms=latency, error=reason))
+            if _refused_mode(record["mode"], exc) and self.mode == "auto":
+                calls[-1].error = f"{reason} (the server has no {record['mode']} output: trying the next mode)"
+                raise Unsupported(reason) from exc
             raise EngineError(reason, calls) from exc
-        return self._accept(response, calls, record, started)
+        record, latency = self._attempts(bounds, calls, record, started)
+        return self.accept(response, calls, record, started, latency_ms=latency)
 
-    def _params(self, system: str, messages: list[dict], tool: dict) -> dict:
-        """The forced tool call's parameters: what messages.create gets, and each request of a message batch."""
-        return dict(
-            model=self.model,
-            max_tokens=self.max_tokens,
-            system=[{"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}],
-            messages=messages,
-            tools=[tool],
-            tool_choice={"type": "tool", "name": tool["name"]},
-        )
+    @staticmethod
+    def _attempts(bounds: Bounds, calls: list[ModelCall], record: dict, started: float) -> tuple[dict, float]:
+        """One model_calls row per HTTP attempt: the attempts the SDK retried are logged here with what
+        went wrong; the last one is the row the caller writes (its time and latency returned)."""
+        *retried, last = bounds.take() or [None]
+        for attempt in retried:
+            calls.append(ModelCall(**{**record, "at": attempt.at}, latency_ms=attempt.so_far_ms(),
+                                   error=f"{attempt.error or 'failed'} (retried)"))
+        if last is None:
+            return record, _ms(started)
+        return {**record, "at": last.at}, last.so_far_ms()
 
-    def _accept(self, response, calls: list[ModelCall], record: dict, started: float):
+    def accept(self, response, calls: list[ModelCall], record: dict, started: float, *, latency_ms: float | None = None):
         """Log the answer as a call; a non-message, a refusal or a cut-off answer is an EngineError."""
+        latency = latency_ms if latency_ms is not None else _ms(started)
         if not _is_message(response):  # a proxy's HTML page, or JSON that is not a Message: the SDK hands it through
-            calls.append(ModelCall(**record, latency_ms=_ms(started), raw=str(response)[:2000], error=NOT_A_MESSAGE))
+            calls.append(ModelCall(**record, latency_ms=latency, raw=str(response)[:2000], error=NOT_A_MESSAGE))
             raise EngineError(NOT_A_MESSAGE, calls)
         usage = response.usage
         call = ModelCall(
-            **record,
-            latency_ms=_ms(started),
-            input_tokens=usage.input_tokens,
-            output_tokens=usage.output_tokens,
+            **record, latency_ms=latency, input_tokens=usage.input_tokens, output_tokens=usage.output_tokens,
             cache_read_input_tokens=getattr(usage, "cache_read_input_tokens", None),
             cache_creation_input_tokens=getattr(usage, "cache_creation_input_tokens", None),
             stop_reason=response.stop_reason,
-            raw=response.model_dump_json(include={"id", "model", "content", "stop_reason", "usage"}),
+            raw=response.model_dump_json(include={"id", "model", "content", "stop_reason", "stop_details", "usage"}),
         )
         calls.append(call)
         if response.stop_reason == "refusal":
-            call.error = "refusal"
-            raise EngineError("Claude declined to answer (stop_reason: refusal)", calls)
+            details = getattr(response, "stop_details", None)
+            category = getattr(details, "category", None)
+            call.error = "refusal" + (f" ({category})" if category else "")
+            raise EngineError(f"Claude declined to answer (stop_reason: refusal{', ' + category if category else ''})", calls)
         if response.stop_reason == "max_tokens":
             call.error = f"cut off at max_tokens={self.max_tokens}"
             raise EngineError(f"Claude's answer was cut off at max_tokens={self.max_tokens}", calls)
         return response
 
-    def rca_why(self, facts: dict):
-        """The next 5-Whys question, or the systemic root cause reached: one forced tool call validated by
-        RcaProposal (agent/rca.py then checks it with the blameless rules)."""
-        from ..schemas.rca import RcaProposal
+    @staticmethod
+    def _answer_of(mode: str, response, ask: Ask, calls: list[ModelCall]):
+        """The answer's JSON: the text of a structured or text answer, a tool's input (or JSON in the text)."""
+        if mode == "tool":
+            block = next((b for b in response.content if b.type == "tool_use" and b.name == ask.tool), None)
+            if block is not None:
+                return block.input
+        text = "".join(b.text for b in response.content if b.type == "text").strip()
+        if not text:
+            calls[-1].error = f"answered without {'calling ' + ask.tool if mode == 'tool' else 'any text'}"
+            raise EngineError(f"Claude answered without {'calling ' + ask.tool if mode == 'tool' else 'an answer'}", calls)
+        return json.loads(_json_in(text) if mode != "structured" else text)
 
-        chain = [{**w, "question": _fenced(w["question"]), "answer": _fenced(w["answer"])} for w in facts["chain"]]
-        system = render("rca_system.j2", max_levels=facts["max_levels"])
-        user = render("rca_user.j2", problem=_fenced(facts["problem"]), chain=chain, severity=facts["severity"],
-                      type=facts["type"], level=len(chain), max_levels=facts["max_levels"])
-        tool = {"name": RCA_TOOL, "description": "Propose the next why question, or the root cause reached.",
-                "input_schema": RcaProposal.model_json_schema()}
-        return self._structured(tool, RcaProposal, system, user, "rca:why", ("rca_system.j2", "rca_user.j2"))
 
-    def triage_batch(self, requests: list[TriageRequest], signals: list[Signals] | None = None, *,
-                     poll_seconds: float | None = None, max_wait: float | None = None,
-                     sleep=None, on_poll=None) -> list[EngineResult | EngineError]:
-        """Many triages through the Message Batches API (half price; a batch ends within 24 h).
+def triage_policy(policy: Policy) -> dict:
+    """What the triage system prompt shows of the policy: criteria, boundaries, examples, targets in the
+    policy's own units, type definitions, teams and owners."""
+    severities = [{"level": sev.value, "criteria": p.criteria, "boundary": p.boundary.rstrip("."), "examples": p.examples,
+                   "first_response": target_label(p.first_response_minutes, p.calendar),
+                   "resolution": target_label(p.resolution_minutes, p.calendar), "business": p.calendar != "24x7"}
+                  for sev, p in policy.severities.items()]
+    types = [{"name": t.value, "definition": policy.types.get(t, ""), "team": policy.teams[t].name} for t in policy.teams]
+    return {"policy_name": policy.name, "severities": severities, "types": types,
+            "owners": [(sev.value, owner) for sev, owner in policy.tier_by_severity.items()]}
 
-        Each request is the forced tool call `triage` makes, redacted and fenced the same way. The
-        batch is polled every `poll_seconds` until it ends, for at most `max_wait` seconds (then it
-        is cancelled). Each succeeded answer passes the same checks as a single call, but a schema
-        violation is not re-asked (that would be a second round trip): it is an EngineError, like an
-        errored, expired or cancelled request, so the caller falls back for that case alone. A batch
-        that cannot be created, polled or read is an EngineError for every case. Results are matched
-        to requests by custom_id (they come back in any order)."""
-        if not requests:
-            return []
-        poll = BATCH_POLL_SECONDS if poll_seconds is None else poll_seconds
-        limit = BATCH_MAX_WAIT if max_wait is None else max_wait
-        sleep = sleep or time.sleep
-        signals = signals or [Signals.read(r.complaint, r.tier) for r in requests]
-        record = dict(prompt_name="triage", prompt_hash=":".join(prompt_hash(t) for t in ("triage_system.j2", "triage_user.j2")),
-                      schema_hash=schema_hash(self.tool["input_schema"]), model=self.model, at=datetime.now(timezone.utc))
-        started = time.perf_counter()
-        hides, entries = [], []
-        for i, request in enumerate(requests):
-            system, user, hide = self._triage_prompt(request)
-            hides.append(hide)
-            entries.append({"custom_id": batch_id_of(i),
-                            "params": self._params(system, [{"role": "user", "content": user}], self.tool)})
 
-        def every_case(reason: str) -> list[EngineResult | EngineError]:
-            return [EngineError(reason, [ModelCall(**record, latency_ms=_ms(started), error=reason)]) for _ in requests]
+def _reask(mode: str, response, ask: Ask, exc: Exception) -> list[dict]:
+    """The answer and the error, back to the model (instructor's habit: a tool answer gets an error tool_result)."""
+    block = next((b for b in response.content if b.type == "tool_use"), None) if mode == "tool" else None
+    if block is not None:
+        return [{"role": "assistant", "content": [block.model_dump(include={"type", "id", "name", "input"})]},
+                {"role": "user", "content": [{"type": "tool_result", "tool_use_id": block.id, "is_error": True,
+                                              "content": f"The input did not match the schema; call {ask.tool} again with these fixed:\n{exc}"}]}]
+    text = "".join(b.text for b in response.content if b.type == "text")
+    return [{"role": "assistant", "content": text or "(no answer)"},
+            {"role": "user", "content": f"That answer did not match the schema. Answer again with the whole JSON object, with these fixed:\n{exc}"}]
 
-        batch = None
-        try:
-            batch = self.client.messages.batches.create(requests=entries)
-            waiting = time.monotonic()
-            while batch.processing_status != "ended":
-                if on_poll is not None:  # e.g. a progress bar following the batch's request counts
-                    on_poll(batch)
-                if time.monotonic() - waiting >= limit:
-                    self._cancel(batch.id)
-                    return every_case(f"the message batch {batch.id} did not end within {limit:g} s: cancelled")
-                sleep(poll)
-                batch = self.client.messages.batches.retrieve(batch.id)
-            results = {line.custom_id: line.result for line in self.client.messages.batches.results(batch.id)}
-        except Exception as exc:  # any SDK or transport failure: every case falls back, never a crash
-            where = f"the message batch {batch.id}" if batch is not None and getattr(batch, "id", None) else "the message batch"
-            return every_case(f"{where} failed: {describe_failure(exc)}")
-        return [self._batch_answer(results.get(batch_id_of(i)), hides[i], signals[i], record, started)
-                for i in range(len(requests))]
 
-    def _batch_answer(self, result, hide: Redaction | None, signals: Signals, record: dict, started: float):
-        """One result line of a batch: an EngineResult, or the EngineError its case falls back on."""
-        calls: list[ModelCall] = []
-        try:
-            kind = getattr(result, "type", None)
-            if kind != "succeeded":
-                if result is None:
-                    reason = "the message batch returned no result for this request"
-                elif kind == "errored":
-                    error = getattr(getattr(result, "error", None), "error", None)
-                    reason = (f"the batch request errored: {getattr(error, 'type', 'error')}: "
-                              f"{getattr(error, 'message', '') or 'no message'}")
-                else:
-                    reason = f"the batch request {kind or 'returned an unreadable result'}"
-                calls.append(ModelCall(**record, latency_ms=_ms(started), error=reason))
-                return EngineError(reason, calls)
-            response = self._accept(result.message, calls, record, started)
-            block = next((b for b in response.content if b.type == "tool_use"), None)
-            if block is None:
-                calls[-1].error = f"answered without calling {TOOL_NAME}"
-                return EngineError(f"Claude answered without calling {TOOL_NAME}", calls)
-            try:
-                answer = EngineTriage.model_validate(block.input)
-            except ValidationError as exc:
-                problems = summarise(exc)
-                calls[-1].error = f"schema violation: {problems}"
-                return EngineError(f"Claude's batch answer violated the triage schema (not re-asked in a batch: {problems})", calls)
-        except EngineError as exc:
-            return exc
-        if hide and hide.placeholders:
-            answer = EngineTriage.model_validate(hide.restore_data(answer.model_dump(mode="json")))
-        return EngineResult(answer=_safe_summary(answer, signals), engine=self.name, model=self.model, calls=calls)
+def _json_in(text: str) -> str:
+    """The JSON object inside a text answer (a code fence or a sentence around it is tolerated)."""
+    start, end = text.find("{"), text.rfind("}")
+    if start < 0 or end < start:
+        raise ValueError("no JSON object in the answer")
+    return text[start:end + 1]
 
-    def _cancel(self, batch_id: str) -> None:
-        try:
-            self.client.messages.batches.cancel(batch_id)
-        except Exception:  # the batch expires by itself within 24 h
-            pass
+
+def _refused_mode(mode: str, exc: Exception) -> bool:
+    """A 400/404/422 whose message says the server does not support this output mode."""
+    if not isinstance(exc, anthropic.APIStatusError) or exc.status_code not in (400, 404, 422) or mode == "text":
+        return False
+    message = json.dumps(exc.body) if exc.body is not None else str(exc)
+    return bool(_FEATURE[mode].search(message) and _UNSUPPORTED.search(message))
 
 
 def _safe_summary(answer: EngineTriage, signals: Signals) -> EngineTriage:
@@ -355,10 +402,6 @@ def _safe_summary(answer: EngineTriage, signals: Signals) -> EngineTriage:
     })
 
 
-def _hidden(hide: Redaction | None, text: str) -> str:
-    return hide.apply(text) if hide is not None else text
-
-
 def summarise(exc: ValidationError, limit: int = 3) -> str:
     """One line naming each schema problem by its path: 'severity: Input should be ...; routing: Field required'."""
     errors = exc.errors(include_url=False)
@@ -372,9 +415,6 @@ def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 1)
 
 
-NOT_A_MESSAGE = "the Anthropic API returned a response that is not a valid message"
-
-
 def _is_message(response) -> bool:
     try:
         anthropic.types.Message.model_validate(response.model_dump() if isinstance(response, BaseModel) else response)
@@ -383,35 +423,4 @@ def _is_message(response) -> bool:
     return True
 
 
-def describe_failure(exc: Exception) -> str:
-    if isinstance(exc, anthropic.APITimeoutError):
-        return "the Anthropic API timed out"
-    if isinstance(exc, anthropic.APIConnectionError):
-        return "could not connect to the Anthropic API"
-    if isinstance(exc, anthropic.APIStatusError):
-        names = {429: "rate limited", 529: "overloaded", 500: "internal error", 401: "authentication failed", 400: "bad request"}
-        name = names.get(exc.status_code, "error")
-        retry_after = exc.response.headers.get("retry-after") if exc.response is not None else None
-        hint = f", retry after {retry_after}s" if retry_after else ""
-        return f"Anthropic API {exc.status_code} {name}{hint}"
-    if isinstance(exc, anthropic.APIResponseValidationError):
-        return NOT_A_MESSAGE
-    if isinstance(exc, json.JSONDecodeError):
-        return "the Anthropic API returned a response that is not JSON"
-    return f"the Anthropic API call failed: {type(exc).__name__}"
-
-
-# -- the 5-Whys RCA interview (agent/rca.py checks every proposal with the blameless rules) -----
-
-RCA_TOOL = "propose_next_why"
-_FENCE = re.compile(r"<(\s*/?\s*(?:problem|chain))", re.IGNORECASE)
-
-
-def _fenced(text: str) -> str:
-    """Reviewer text cannot open or close the elements that fence it."""
-    return _FENCE.sub(r"‹\1", neutralise(str(text)))
-
-
-def batch_id_of(index: int) -> str:
-    """A batch request's custom_id (the API allows [a-zA-Z0-9_-]{1,64})."""
-    return f"triage-{index:05d}"
+__all__ = ["AnthropicEngine", "DEFAULT_MODEL", "DraftAnswer", "Stop", "describe_failure", "neutralise", "schema_hash"]

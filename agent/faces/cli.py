@@ -30,6 +30,11 @@ class Context:
         return policy
 
 
+TIMEOUT_HELP = ("Seconds one Claude call may take, retries included, before the offline engine answers "
+                "(default: the policy's llm.timeout_seconds, 30).")
+timeout_option = click.option("--timeout", type=click.FloatRange(min=0.1, max=600), help=TIMEOUT_HELP)
+
+
 class Group(click.Group):
     """Turns library errors into one line on stderr and an exit code; never a traceback."""
 
@@ -142,7 +147,8 @@ def _parse_at(value: str | None, flag: str = "--at"):
 @click.option("--model", help="Claude model for the anthropic engine.")
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of FILE or stdin.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--no-redact", is_flag=True, help="Send emails, phone numbers, card numbers and secrets to the API as they are.")
+@click.option("--no-redact", is_flag=True, help="Send emails, phone numbers, card numbers, secrets and names to the API as they are.")
+@timeout_option
 @click.option("--batch", "batch_file", type=click.Path(dir_okay=False), help="Triage every row of a JSONL or CSV export (see --from, --map).")
 @click.option("--from", "preset", help="With --batch: the export's helpdesk, zendesk, freshdesk, jira or intercom (maps its columns).")
 @click.option("--map", "mapping", multiple=True, help='With --batch: "Their Column=our_field" (repeatable; fields id, customer, tier, contact, opened_at, complaint, subject, timezone, owner).')
@@ -150,7 +156,7 @@ def _parse_at(value: str | None, flag: str = "--at"):
 @click.option("--strict", is_flag=True, help="With --batch: stop at the first bad row (the rows before it are stored).")
 @click.pass_obj
 def triage(obj: Context, source, text, customer, tier, contact, contact_email, owner, timezone, at, engine, model, encoding,
-           as_json, no_redact, batch_file, preset, mapping, fmt, strict):
+           as_json, no_redact, timeout, batch_file, preset, mapping, fmt, strict):
     """Triage a complaint from FILE, '-' (stdin) or --text; store it and print the plan.
 
     \b
@@ -171,7 +177,7 @@ def triage(obj: Context, source, text, customer, tier, contact, contact_email, o
 
         return run_batch(obj, batch_file, preset=preset, mapping=mapping, fmt=fmt, strict=strict, tier=tier,
                          timezone=timezone, engine=engine, model=model, encoding=encoding, as_json=as_json,
-                         no_redact=no_redact)
+                         no_redact=no_redact, timeout=timeout)
     if preset or mapping or fmt or strict:
         raise UsageError("--from, --map, --format and --strict go with --batch FILE")
     if not customer:
@@ -182,16 +188,23 @@ def triage(obj: Context, source, text, customer, tier, contact, contact_email, o
     complaint = _read_source(source, text, encoding)
     parse_tier(tier)
     policy = obj.policy()
-    chosen = get_engine(engine, model=model, policy=policy)
+    chosen = get_engine(engine, model=model, policy=policy, timeout=timeout)
     if no_redact and hasattr(chosen, "redact"):
         chosen.redact = False
     opened = _parse_at(at)
     with obj.store() as store:
-        esc = triage_complaint(
-            text=complaint, customer=customer, tier=tier, contact=contact, owner=owner, timezone=timezone,
-            at=opened, store=store, engine=chosen, policy=policy, contact_email=contact_email,
-        )
-        rejected = [c["error"] for c in store.model_calls(int(esc.id.removeprefix("ESC-"))) if c["error"]]
+        try:
+            esc = triage_complaint(
+                text=complaint, customer=customer, tier=tier, contact=contact, owner=owner, timezone=timezone,
+                at=opened, store=store, engine=chosen, policy=policy, contact_email=contact_email,
+            )
+        except KeyboardInterrupt:
+            click.echo("interrupted while the complaint was being judged: no escalation was stored (the triage is "
+                       "written only once it is judged); run the same command again", err=True)
+            sys.exit(130)
+        # Answers not used (re-asked, or another output mode tried); an HTTP attempt the SDK retried is not one.
+        rejected = [c["error"] for c in store.model_calls(int(esc.id.removeprefix("ESC-")))
+                    if c["error"] and not c["error"].endswith("(retried)")]
     if esc.engine.fallback_reason:
         click.echo(f"warning: {esc.engine.fallback_reason}; the offline engine triaged {esc.id}", err=True)
     elif rejected:
@@ -468,9 +481,10 @@ def _unset_credentials(policy) -> list[str]:
 @click.option("--out", "out", type=click.Path(dir_okay=False), help="Also write FILE.eml (email) or FILE.md.")
 @click.option("--webhook", help="Also post a Slack-compatible JSON message to this URL.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON with the lint findings.")
-@click.option("--no-redact", is_flag=True, help="Send emails, phone numbers, card numbers and secrets to the API as they are.")
+@click.option("--no-redact", is_flag=True, help="Send emails, phone numbers, card numbers, secrets and names to the API as they are.")
+@timeout_option
 @click.pass_obj
-def draft(obj: Context, escalation_id, kind, audience, engine, model, out, webhook, as_json, no_redact):
+def draft(obj: Context, escalation_id, kind, audience, engine, model, out, webhook, as_json, no_redact, timeout):
     """Draft a message: acknowledgment, update, resolution, apology, internal or summary.
 
     Every draft is linted (blame language, placeholders, next update time, contact, credits)
@@ -486,10 +500,14 @@ def draft(obj: Context, escalation_id, kind, audience, engine, model, out, webho
         raise UsageError(f"unknown draft kind {kind!r}: choose one of {', '.join(drafting.KINDS)}")
     delivery.check(out, webhook)
     with obj.store() as store:
-        chosen = get_engine(engine, model=model, policy=store.policy_of(escalation_id))
+        chosen = get_engine(engine, model=model, policy=store.policy_of(escalation_id), timeout=timeout)
         if no_redact and hasattr(chosen, "redact"):
             chosen.redact = False
-        outcome = drafting.create(store, escalation_id, kind, audience=audience, engine=chosen, actor=_actor())
+        try:
+            outcome = drafting.create(store, escalation_id, kind, audience=audience, engine=chosen, actor=_actor())
+        except KeyboardInterrupt:
+            click.echo(f"interrupted while drafting: {escalation_id} is kept as it was and no {kind} draft was saved", err=True)
+            sys.exit(130)
         executive = store.policy_of(outcome.escalation.id).company.executive
     esc = outcome.escalation
     if outcome.fallback_reason:
@@ -552,8 +570,9 @@ def lint_(obj: Context, file, escalation_id, kind, as_json):
 @click.option("--gate", is_flag=True, help="Exit 1 when a figure misses evals/thresholds.toml.")
 @click.option("--in-sample", is_flag=True,
               help="Score the shipped model on the dataset rows it was trained on (default: out of fold, 5-fold CV).")
+@timeout_option
 @click.pass_obj
-def eval_(obj: Context, suites, cases_file, engine, model, limit, as_json, gate, in_sample):
+def eval_(obj: Context, suites, cases_file, engine, model, limit, as_json, gate, in_sample, timeout):
     """Measure triage quality: accuracy, macro-F1, under-severity rate, security recall, vs baselines and last run.
 
     \b
@@ -571,7 +590,7 @@ def eval_(obj: Context, suites, cases_file, engine, model, limit, as_json, gate,
     from ..engines import get_engine
 
     policy = obj.policy()
-    chosen = get_engine(engine, model=model, policy=policy)
+    chosen = get_engine(engine, model=model, policy=policy, timeout=timeout)
     runs = []
     if cases_file:
         runs.append(("cases:" + P(cases_file).name, evals.load_jsonl(P(cases_file))))

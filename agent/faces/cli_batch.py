@@ -22,7 +22,8 @@ def _pairs(mapping) -> dict[str, str]:
     return pairs
 
 
-def run_batch(obj, path, *, preset, mapping, fmt, strict, tier, timezone, engine, model, encoding, as_json, no_redact):
+def run_batch(obj, path, *, preset, mapping, fmt, strict, tier, timezone, engine, model, encoding, as_json, no_redact,
+              timeout=None):
     from .. import batch, progress, sla
     from ..engines import get_engine
     from . import views
@@ -32,7 +33,7 @@ def run_batch(obj, path, *, preset, mapping, fmt, strict, tier, timezone, engine
     if timezone:
         sla.zone(timezone)
     policy = obj.policy()
-    chosen = get_engine(engine, model=model, policy=policy)
+    chosen = get_engine(engine, model=model, policy=policy, timeout=timeout)
     if no_redact and hasattr(chosen, "redact"):
         chosen.redact = False
     with obj.store() as store:

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .cli import Context, _actor, _parse_at, cli
+from .cli import Context, _actor, _parse_at, cli, timeout_option
 
 
 class TerminalAsker:
@@ -51,8 +51,9 @@ class TerminalAsker:
 @click.option("--engine", default="auto", show_default=True, help="auto, anthropic or offline: who proposes the next why.")
 @click.option("--model", help="Claude model for the anthropic engine.")
 @click.option("--actor", help="Who is answering (default: $ESCALATE_ACTOR or $USER).")
+@timeout_option
 @click.pass_obj
-def rca(obj: Context, escalation_id, answers_file, engine, model, actor):
+def rca(obj: Context, escalation_id, answers_file, engine, model, actor, timeout):
     """Run the 5-Whys root cause interview for a resolved escalation, or continue it.
 
     \b
@@ -77,7 +78,7 @@ def rca(obj: Context, escalation_id, answers_file, engine, model, actor):
                 asker = TerminalAsker()
                 if st.answered:
                     click.echo(f"Continuing the RCA of {esc.id}: {st.answered} answer(s) already recorded.")
-            chosen = get_engine(engine, model=model, policy=store.policy_of(esc.id))
+            chosen = get_engine(engine, model=model, policy=store.policy_of(esc.id), timeout=timeout)
             try:
                 st = lib.run(store, esc.id, asker, engine=chosen, actor=actor or _actor())
             except (click.exceptions.Abort, KeyboardInterrupt, EOFError):

@@ -85,3 +85,4 @@ class ModelCall(BaseModel):
     raw: str | None = None
     error: str | None = None
     at: datetime
+    mode: str | None = Field(default=None, description="structured, tool or text: how the answer's JSON was asked for.")

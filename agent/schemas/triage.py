@@ -94,12 +94,13 @@ class Routing(Strict):
 class EngineTriage(Strict):
     """The structured answer an engine (Claude or offline) must return."""
 
-    severity: Severity
-    type: EscalationType
-    rationale: str = Field(description="Two or three sentences: why this severity and type.")
+    # Evidence first, verdict last: the model writes what the complaint says before it commits to a level.
     summary: str = Field(description="One line naming the problem in the customer's terms.")
     impact: Impact
     questions: list[TriageQuestion] = Field(description="Exactly the six initial triage questions.")
+    rationale: str = Field(description="Two or three sentences: why this severity and type, from the evidence above.")
+    type: EscalationType
+    severity: Severity
     routing: Routing
 
 

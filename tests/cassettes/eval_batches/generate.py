@@ -12,6 +12,14 @@ Requests are matched on method, host and path only, so each recorded request car
   fifty_results.yaml  50 requests: even custom_ids the CSV export (SEV-3), odd ones the login outage
                       (SEV-1); all valid but triage-00007 (schema violation) and triage-00010 (errored)
   not_ended.yaml      1 poll still in_progress, then the cancel request
+  drafts_batches.yaml the drafts suite on 2 cases: a triage batch (triage-00000 the export, triage-00001
+                      the outage), then a draft batch of their 20 drafts (draft-00000 …): all answered
+                      but draft-00003 (errored) and draft-00005 (a body too short: schema violation)
+
+`python generate.py drafts` writes drafts_batches.yaml alone, in the structured-output format (the
+answer's JSON in a text block, no cache tokens: the prefixes are below Sonnet 5.5's minimum). The three
+triage cassettes were since migrated to that format by hand; after writing any of them, run
+`make cassette-requests` to put the requests actually sent in place of the notes.
 """
 
 from __future__ import annotations
@@ -182,5 +190,51 @@ def main() -> None:
     ])
 
 
+SYNTHETIC = ("# synthetic: written in the Messages API's documented format, not recorded from the API. Message Batches "
+             "answers scripted per case (errors, schema violations, out-of-order results); never re-recorded.\n")
+CURRENT = "claude-sonnet-5-5"
+
+
+def structured(n: int, custom_id: str, answer: dict, *, input_tokens: int, output_tokens: int) -> dict:
+    """A succeeded result line whose message answers in the structured-output format."""
+    return {"custom_id": custom_id, "result": {"type": "succeeded", "message": {
+        "id": f"msg_01DraftBatch{n:05d}", "type": "message", "role": "assistant", "model": CURRENT,
+        "content": [{"type": "text", "text": json.dumps(answer, ensure_ascii=False)}],
+        "stop_reason": "end_turn", "stop_sequence": None,
+        "usage": {"input_tokens": input_tokens, "output_tokens": output_tokens, "cache_creation_input_tokens": 0,
+                  "cache_read_input_tokens": 0, "service_tier": "batch"}}}}
+
+
+def draft_answer(n: int) -> dict:
+    if n == 5:
+        return {"subject": "Update", "body": "On it."}  # body under 20 characters: violates the draft schema
+    return {"subject": "Where things stand on your escalation",
+            "body": ("Hello Acme team,\n\nThank you for your patience. We have the issue in hand and are working "
+                     "through it; I will write again with the next update as promised.\n\nBest regards,\n"
+                     "Customer Support\n")}
+
+
+def drafts() -> None:
+    triage = [structured(1, "triage-00001", OUTAGE, input_tokens=1480, output_tokens=640),
+              structured(0, "triage-00000", EXPORT, input_tokens=1452, output_tokens=655)]
+    lines = []
+    for n in reversed(range(20)):  # results come back in any order
+        if n == 3:
+            lines.append({"custom_id": "draft-00003", "result": {"type": "errored", "error": {
+                "type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"},
+                "request_id": "req_011DraftBatchErr003"}}})
+        else:
+            lines.append(structured(100 + n, f"draft-{n:05d}", draft_answer(n), input_tokens=2100 + 10 * n, output_tokens=180))
+    interactions = ended_batch("msgbatch_01DraftsTriage", 2, triage)
+    interactions[0]["request"]["body"] = json.dumps({"note": "create: 2 triage requests"})
+    drafting = ended_batch("msgbatch_01DraftsDrafts", 20, lines)
+    drafting[0]["request"]["body"] = json.dumps({"note": "create: 20 draft requests"})
+    path = HERE / "drafts_batches.yaml"
+    write(path, [*interactions, *drafting])
+    path.write_text(SYNTHETIC + path.read_text(encoding="utf-8"), encoding="utf-8")
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    drafts() if sys.argv[1:] == ["drafts"] else main()
