@@ -28,6 +28,7 @@ from .progress import Progress
 from .store import Store, TriagedRow, format_id
 
 CHUNK = 500
+POOL_MIN = 64  # fewer fresh rows in a chunk than this are judged in-process (unless workers are asked for)
 ACTOR = "batch"
 
 
@@ -147,16 +148,23 @@ class _Judge:
     def __init__(self, engine, policy: Policy, workers: int | None, progress: Progress, batch_options: dict,
                  store: Store):
         self.engine, self.policy, self.progress, self.batch_options = engine, policy, progress, batch_options
-        self.pool, self.model = None, None
-        count = workers if workers is not None else (os.cpu_count() or 1)
-        if engine.name != "offline" or count <= 1:
-            # Judged here (or the fallback of a message batch): the model read once for the whole run.
-            self.model = triage.offline_model_for(store)
-            if engine.name == "offline":
+        self.store, self.pool, self.model, self._loaded = store, None, None, False
+        self.count = workers if workers is not None else (os.cpu_count() or 1)
+        # By default a chunk this small is judged here: starting workers (each reading the model) costs more.
+        self.pool_min = 1 if workers is not None else POOL_MIN
+
+    def _here(self):
+        """The engine for judging in this process (and a message batch's fallback): the model read once."""
+        if not self._loaded:
+            self.model, self._loaded = triage.offline_model_for(self.store), True
+            if self.engine.name == "offline":
                 from .engines.offline import OfflineEngine
 
-                self.engine = OfflineEngine(policy, model=self.model)
-        else:
+                self.engine = OfflineEngine(self.policy, model=self.model)
+        return self.engine
+
+    def _pool(self, rows: int):
+        if self.pool is None and self.engine.name == "offline" and self.count > 1 and rows >= self.pool_min:
             import multiprocessing as mp
 
             from .prompts import team_templates
@@ -164,15 +172,18 @@ class _Judge:
             # Not "fork": a child must never inherit the writer's open SQLite connection.
             method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
             self.pool = mp.get_context(method).Pool(
-                count, initializer=_worker_init, initargs=(policy.model_dump_json(), str(store.path), team_templates()))
+                self.count, initializer=_worker_init,
+                initargs=(self.policy.model_dump_json(), str(self.store.path), team_templates()))
+        return self.pool
 
     def __call__(self, rows: list[Intake], tier: str, tz: str | None) -> list:
         requested = self.engine.name
-        if self.pool is not None:
+        if self._pool(len(rows)) is not None:
             return self.pool.map(_worker_judge, [(r, tier, tz, requested) for r in rows], chunksize=16)
-        if hasattr(self.engine, "triage_batch") and len(rows) > 1:
+        engine = self._here()
+        if hasattr(engine, "triage_batch") and len(rows) > 1:
             return self._batched(rows, tier, tz)
-        return [judge_row(r, engine=self.engine, policy=self.policy, tier=tier, tz=tz, requested=requested,
+        return [judge_row(r, engine=engine, policy=self.policy, tier=tier, tz=tz, requested=requested,
                           offline_model=self.model) for r in rows]
 
     def _batched(self, rows: list[Intake], tier: str, tz: str | None) -> list:
@@ -192,11 +203,20 @@ class _Judge:
             requests.append(request)
         started = time.monotonic()
 
+        counts = {"done": None}
+
+        def polled(batch) -> None:  # the batch's own request counts, as the API reports them
+            c = getattr(batch, "request_counts", None)
+            if c is not None:
+                counts["done"] = sum(getattr(c, k, 0) or 0 for k in ("succeeded", "errored", "canceled", "expired"))
+
         def waiting(seconds: float) -> None:
-            self.progress.note(f"message batch of {len(requests)}: waiting {int(time.monotonic() - started)} s")
+            done = f"{counts['done']}/{len(requests)} answered, " if counts["done"] is not None else ""
+            self.progress.note(f"message batch: {done}waiting {int(time.monotonic() - started)} s")
             time.sleep(seconds)
 
-        outcomes = iter(self.engine.triage_batch(requests, sleep=waiting, **self.batch_options) if requests else [])
+        outcomes = iter(self.engine.triage_batch(requests, sleep=waiting, on_poll=polled, **self.batch_options)
+                        if requests else [])
         self.progress.note("")
         out = []
         for r in checked:

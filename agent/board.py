@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from . import sla
 from .policy import policy_from_json
 from .schemas import Severity
-from .store import Store, events_by_escalation, format_id, parse_id
+from .store import Store, events_by_escalation, format_id, match_reason, parse_id
 from .wording import format_time
 
 FLAG_TEXT = {
@@ -121,7 +121,7 @@ def flags_for(row: dict, events: list, clocks: list[sla.Clock], status: str,
     for e in events:
         if e.kind == "similar_found" and e.data.get("matches"):
             m = e.data["matches"][0]
-            out.append(Flag("pattern_blindness", f"{m['id']} ({m['reason']})"))
+            out.append(Flag("pattern_blindness", f"{m['id']} ({m.get('reason') or match_reason(m)})"))
             break
     for e in events:
         if e.kind == "root_cause_recurs" and e.data.get("matches"):

@@ -124,9 +124,25 @@ def pack_record(text: str):
 MATCH_COPIES = ("customer", "opened_at", "summary")  # facts of the matched escalation's own row
 
 
+STORED_TERMS = 8  # shared terms a stored match keeps (longest first): its reason names six
+
+
 def slim_match(match: dict) -> dict:
-    """What a similar_found event keeps of a match: the rest is read back from the matched row."""
-    return {k: v for k, v in match.items() if k not in MATCH_COPIES}
+    """What a similar_found event keeps of a match: its id, score and first shared terms. The matched
+    row's customer, time and summary are read back from that row, and the reason is rebuilt from the
+    terms (`match_reason`): a near-duplicate complaint would otherwise store every word it shares."""
+    out = {k: v for k, v in match.items() if k not in MATCH_COPIES and k != "reason"}
+    if isinstance(out.get("shared_terms"), list):
+        out["shared_terms"] = out["shared_terms"][:STORED_TERMS]
+    return out
+
+
+def match_reason(match: dict) -> str:
+    """A stored match's reason, as agent.similar.Match.reason words it."""
+    parts = ["same customer"] if match.get("same_customer") else []
+    if match.get("shared_terms"):
+        parts.append(f"shares {', '.join(match['shared_terms'][:6])}")
+    return "; ".join(parts)
 
 
 def usable(escalation_id: int, event_id: int, kind: str, at: str, raw: str) -> dict | None:
@@ -554,6 +570,8 @@ class Store:
                    if isinstance(m, dict) and "summary" not in m]
         if not matches:
             return
+        for m in matches:
+            m.setdefault("reason", match_reason(m))
         numbers = sorted({parse_id(m["id"]) for m in matches})
         rows = {r[0]: r[1:] for r in self.db.execute(
             f"SELECT id, customer, opened_at, summary FROM escalations WHERE id IN ({','.join('?' * len(numbers))})",

@@ -4,6 +4,8 @@ database grows, bytes per escalation and peak memory.
     .venv/bin/python benchmarks/batch.py            # 10,000 batch; flatness and size at 100,000
     .venv/bin/python benchmarks/batch.py --small    # every size / 10, for a quick look
     .venv/bin/python benchmarks/batch.py --json
+    .venv/bin/python benchmarks/batch.py --parts    # CPU ms per complaint of each step, in one process
+    .venv/bin/python benchmarks/batch.py --rows 1000   # one batch of N rows: time, CPU, bytes, peak memory
 
 What it does (each step a fresh `escalate` process, offline engine, in a temporary directory):
 1. writes the 597 CFPB dev complaints repeated with varied ids (`cfpb-<n>`) and 500 customers as JSONL;
@@ -45,16 +47,23 @@ def cfpb_rows(n: int, start: int = 0) -> str:
     return "\n".join(out) + "\n"
 
 
-def _tree_rss(pid: int) -> tuple[int, int]:
-    """(sum, max) resident kB of pid and its descendants."""
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _tree_rss(pid: int, cpu: dict[int, float] | None = None) -> tuple[int, int]:
+    """(sum, max) resident kB of pid and its descendants; `cpu` gets each one's CPU seconds so far
+    (the workers are the fork server's children: the command's own rusage never counts them)."""
     total, biggest, todo = 0, 0, [pid]
     while todo:
         p = todo.pop()
         try:
             rss = next(int(line.split()[1]) for line in open(f"/proc/{p}/status") if line.startswith("VmRSS:"))
+            if cpu is not None:
+                fields = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
+                cpu[p] = (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
             for task in os.listdir(f"/proc/{p}/task"):
                 todo += [int(c) for c in open(f"/proc/{p}/task/{task}/children").read().split()]
-        except (OSError, StopIteration, ValueError):
+        except (OSError, StopIteration, ValueError, IndexError):
             continue
         total, biggest = total + rss, max(biggest, rss)
     return total, biggest
@@ -69,10 +78,11 @@ def triage_batch(db: Path, path: Path) -> dict:
     proc = subprocess.Popen([str(BIN), "--db", str(db), "triage", "--batch", str(path), "--engine", "offline", "--json"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     peak = {"sum": 0, "max": 0}
+    cpu: dict[int, float] = {}
 
     def sample():
         while proc.poll() is None:
-            total, biggest = _tree_rss(proc.pid)
+            total, biggest = _tree_rss(proc.pid, cpu)
             peak["sum"], peak["max"] = max(peak["sum"], total), max(peak["max"], biggest)
             time.sleep(0.02)
 
@@ -84,9 +94,11 @@ def triage_batch(db: Path, path: Path) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(f"batch failed ({proc.returncode}): {err[-500:]}")
     summary = json.loads(out)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and its reaped workers
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"seconds": seconds, "cpu_seconds": cpu, "stored": summary["stored"], "peak_tree_mb": peak["sum"] / 1024,
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command itself, once reaped
+    command = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    # The command's own CPU from its rusage, its workers' (and fork server's) as last sampled.
+    total = command + sum(v for p, v in cpu.items() if p != proc.pid)
+    return {"seconds": seconds, "cpu_seconds": total, "command_cpu_seconds": command, "stored": summary["stored"], "peak_tree_mb": peak["sum"] / 1024,
             "peak_process_mb": peak["max"] / 1024, "inner_seconds": summary["seconds"]}
 
 
@@ -155,6 +167,56 @@ def render(r: dict) -> str:
     return "\n".join(lines)
 
 
+def parts(n: int = 200) -> dict:
+    """CPU ms per complaint of each step a batch row goes through, in one process (the first n CFPB dev
+    complaints): where the time of `triage --batch` goes."""
+    from datetime import datetime
+
+    from agent import batch, complaint, similar, triage
+    from agent.engines.offline import OfflineEngine
+    from agent.policy import default_policy
+    from agent.schemas import Tier
+    from agent.signals import Signals
+
+    texts = [json.loads(line)["text"] for line in (DATASETS / "cfpb_complaints_dev.jsonl").read_text().splitlines()][:n]
+    policy, model = default_policy(), triage.offline_model_for(None)
+    engine, at = OfflineEngine(policy, model=model), datetime.fromisoformat("2026-11-20T09:00:00+00:00")
+
+    def clock(step):
+        start = time.process_time()
+        out = [step(t) for t in texts]
+        return (time.process_time() - start) / len(texts) * 1000, out
+
+    out = {}
+    out["judge (triage.judge: checks, signals, model, rules, SLA plan)"], judged = clock(
+        lambda t: triage.judge(text=t, customer="C", tier="standard", engine=engine, policy=policy, at=at,
+                               offline_model=model))
+    out["  of which the model's reading (agent/model)"], _ = clock(lambda t: model.read(complaint.customer_words(t)))
+    out["  of which the signals (agent/signals.py)"], _ = clock(lambda t: Signals.read(complaint.customer_words(t), Tier.STANDARD))
+    rows = iter(judged)
+    out["acknowledgment (drafting.compose: context, lint, draft checks)"], _ = clock(
+        lambda t: batch._compose(next(rows), policy, 1))
+    out["similar terms (similar.terms)"], _ = clock(similar.terms)
+    return out
+
+
+def one(n: int) -> dict:
+    """One `escalate triage --batch` of n rows into an empty database (what `--rows N` prints)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        (tmp / "rows.jsonl").write_text(cfpb_rows(n))
+        r = triage_batch(tmp / "x.db", tmp / "rows.jsonl")
+        return {**r, "rows": n, "ms_each": r["inner_seconds"] / n * 1000, "cpu_ms_each": r["cpu_seconds"] / n * 1000,
+                "bytes_each": size_per_escalation(tmp / "x.db"), "load": os.getloadavg()}
+
+
 if __name__ == "__main__":
+    if "--rows" in sys.argv:  # one batch of N rows: time, CPU, bytes per escalation, peak memory
+        print(json.dumps(one(int(sys.argv[sys.argv.index("--rows") + 1])), indent=1))
+        sys.exit(0)
+    if "--parts" in sys.argv:
+        for step, ms in parts().items():
+            print(f"{ms:7.2f} ms  {step}")
+        sys.exit(0)
     result = run(small="--small" in sys.argv)
     print(json.dumps(result, indent=1) if "--json" in sys.argv else render(result))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from datetime import datetime, timezone
 
 import pytest
@@ -406,3 +407,69 @@ def test_term_index_counts_imported_rows_before_the_next_lookup(tmp_path, policy
 def test_unknown_row_mapping_target_is_refused(tmp_path):
     with pytest.raises(UsageError, match="unknown field 'priority'"):
         intake.column_map(["id", "customer", "complaint"], None, {"customer": "priority"})
+
+
+def test_a_stored_match_keeps_eight_shared_terms_and_its_reason_is_rebuilt_on_read(tmp_path, policy):
+    """A near-duplicate shares every word; the event keeps the eight longest, the reader still gets the
+    matched row's facts and the same reason the lookup gave."""
+    long_text = SLOW + " Affected reports: quarterly, monthly, regional, warehouse, invoices, shipments, returns."
+    path = jsonl(tmp_path / "in.jsonl", [row(0, long_text), row(1, long_text)])
+    with Store(tmp_path / "x.db") as store:
+        batch.run(store, str(path), engine=OfflineEngine(policy), policy=policy, options=options())
+        (data,) = store.db.execute("SELECT data FROM events WHERE kind = 'similar_found' AND escalation_id = 2").fetchone()
+        (stored,) = json.loads(data)["matches"]
+        assert sorted(stored) == ["id", "jaccard", "same_customer", "shared_terms"]
+        everything = similar.overlap(similar.terms(long_text), similar.terms(long_text))[0]
+        assert len(everything) > 8 and stored["shared_terms"] == list(everything[:8])
+        (read,) = next(e for e in store.get(2).events if e.kind == "similar_found").data["matches"]
+        assert read["reason"] == "shares " + ", ".join(everything[:6])
+        assert (read["customer"], read["summary"]) == ("Customer 0", store.get(1).summary)
+
+
+def test_the_bar_follows_the_message_batch_request_counts(tmp_path, policy):
+    """While the batch runs, the bar's note says how many of its requests the API has answered."""
+    from test_eval_batches import EXPORT, FENCED, OUTAGE, make_client, replay
+
+    from agent.engines.claude import AnthropicEngine
+    from agent.progress import Progress
+
+    class Meter:
+        notes: list = []
+
+        def set_postfix_str(self, text, refresh=True):
+            self.notes.append(text)
+
+        def update(self, n):
+            pass
+
+    path = jsonl(tmp_path / "in.jsonl", [{"id": f"c{i}", "customer": "Acme", "complaint": t}
+                                         for i, t in enumerate([EXPORT, OUTAGE, FENCED])])
+    meter = Meter()
+    with Store(tmp_path / "x.db") as store, replay("three_results.yaml"):
+        batch.run(store, str(path), engine=AnthropicEngine(client=make_client([])), policy=policy,
+                  options=batch.Options(batch_options={"poll_seconds": 0}), progress=Progress(meter))
+    waits = [n for n in meter.notes if n]
+    assert waits and all(n.startswith("message batch: 0/3 answered, waiting ") for n in waits)
+    assert meter.notes[-1] == ""  # cleared once the answers are in
+
+
+def test_a_small_batch_is_judged_in_process_without_starting_workers(tmp_path, policy, monkeypatch):
+    """Under POOL_MIN fresh rows, starting worker processes (each reading the model) would cost more
+    than judging here; asking for workers still gets them."""
+    import multiprocessing
+
+    def no_workers(*_a, **_k):
+        raise AssertionError("a worker pool was started")
+
+    monkeypatch.setattr(multiprocessing, "get_context", no_workers)
+    rows = [row(i, TYPO) for i in range(batch.POOL_MIN - 1)]
+    with Store(tmp_path / "x.db") as store:
+        assert batch.run(store, str(jsonl(tmp_path / "in.jsonl", rows)), engine=OfflineEngine(policy),
+                         policy=policy, options=batch.Options()).stored == batch.POOL_MIN - 1
+        with pytest.raises(AssertionError, match="pool was started"):
+            batch.run(store, str(jsonl(tmp_path / "more.jsonl", [row(100, SLOW)])), engine=OfflineEngine(policy),
+                      policy=policy, options=batch.Options(workers=2))
+        at_threshold = [row(200 + i, SLOW) for i in range(batch.POOL_MIN)]
+        with pytest.raises(AssertionError, match="pool was started"):
+            batch.run(store, str(jsonl(tmp_path / "big.jsonl", at_threshold)), engine=OfflineEngine(policy),
+                      policy=policy, options=batch.Options(workers=2 if (os.cpu_count() or 1) < 2 else None))

@@ -60,7 +60,7 @@ def draft_batch(engine, requests, **options) -> list[tuple | EngineError]:
 
 
 def run(engine, asks, prefix: str, answered, *, poll_seconds: float | None = None, max_wait: float | None = None,
-        sleep=None) -> list:
+        sleep=None, on_poll=None) -> list:
     """One message batch for these asks (all of one kind, custom_ids `prefix-00000` …); `answered(i, answer,
     calls)` makes the result of each succeeded, valid answer; every other one is an EngineError."""
     from .claude import _ms
@@ -86,6 +86,8 @@ def run(engine, asks, prefix: str, answered, *, poll_seconds: float | None = Non
         batch = client.messages.batches.create(requests=entries)
         waiting = time.monotonic()
         while batch.processing_status != "ended":
+            if on_poll is not None:  # e.g. a progress bar following the batch's request counts
+                on_poll(batch)
             if time.monotonic() - waiting >= limit:
                 note = f"the message batch {batch.id} did not end within {limit:g} s: cancelled"
                 client.messages.batches.cancel(batch.id)

@@ -45,8 +45,16 @@ def model_train(obj: Context, from_db, datasets, out):
         return
     target = Path(out) if out else SHIPPED
     oof = target.with_name(target.name.replace(".json.gz", "") + ".oof.json.gz") if out else build.OOF
-    made = build.build_shipped(folder=Path(datasets) if datasets else None, out=target, oof_out=oof,
-                               progress=lambda what, n: click.echo(f"  {what} {n}", err=True))
+    from .. import progress
+
+    # The same bar as the other long commands (terminal only): the features twice, each fold, the final fit.
+    with progress.bar("train", total=2 + train.FOLDS + 1, unit="step") as bar:
+        def step(what: str, n: int) -> None:
+            bar.label(f"train: {what} {n}")
+            bar.advance()
+
+        made = build.build_shipped(folder=Path(datasets) if datasets else None, out=target, oof_out=oof,
+                                   progress=step)
     click.echo(f"wrote {target} and {oof} ({made['made']['rows']:,} rows)")
     from . import views_model
 
