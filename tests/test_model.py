@@ -217,6 +217,9 @@ def test_a_packed_head_with_broken_weights_is_a_model_file_error():
     data = {"format": 1, "heads": {"kind": head, "severity": head, "security": {**head, "weights_e4": "!!"}}}
     with pytest.raises(linear.ModelFileError, match="incomplete"):
         linear.LinearModel(data, "m.json.gz")
+    for broken in ({**head, "features": ["w:leak"]}, {**head, "weights_e4": "AAA="}):  # not text; not whole int32s
+        with pytest.raises(linear.ModelFileError, match="incomplete"):
+            linear.LinearModel({"format": 1, "heads": {"kind": head, "severity": head, "security": broken}}, "m.json.gz")
     short = {**head, "features": "w:leak\nw:more"}
     with pytest.raises(linear.ModelFileError, match="incomplete"):
         linear.LinearModel({"format": 1, "heads": {"kind": head, "severity": head, "security": short}}, "m.json.gz")

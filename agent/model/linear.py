@@ -175,7 +175,7 @@ class LinearModel:
                           for name, h in data["heads"].items()}
             for needed in ("kind", "severity", "security"):
                 self.heads[needed]
-        except (KeyError, TypeError, ValueError, binascii.Error) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, binascii.Error) as exc:
             raise ModelFileError(f"{source}: the model file is incomplete ({exc}): rebuild it with `escalate model train`")
         self.made = data.get("made", {})
         self.scores = data.get("scores", {})
