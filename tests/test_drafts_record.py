@@ -61,6 +61,7 @@ def test_an_overdue_update_promises_the_next_one_from_now_and_only_internal_hear
     update = draft(db_path, "ESC-1", "update")["body"]
     assert "You will hear from me by 14:15 EST on Wed 25 Nov 2026" in update
     assert "11:10" not in update and "missed" not in update.lower() and "overdue" not in update.lower()
+    assert "I'm sorry this update comes later than I promised you." in update  # owned, without the internal detail
     internal = draft(db_path, "ESC-1", "internal")["body"]
     assert "customer update OVERDUE since 11:10 EST on Wed 25 Nov 2026" in internal
 
@@ -121,7 +122,7 @@ def test_requests_are_answered_and_become_commitments_when_the_message_is_sent(d
        "--owner", "Sam Rivera", "--at", OPENED.isoformat(), "--engine", "offline")
     body = draft(db_path, "ESC-1", "acknowledgment")["body"]
     assert "You asked for a call: Sam Rivera will call you on +49 89 1234 5678 by" in body
-    assert "You asked to speak with your VP of Engineering: our support manager will call you by" in body
+    assert "You asked to speak with our VP of Engineering: our support manager will call you by" in body
     assert "What is this stopping you from doing" not in body  # they told us: trucks waiting, 2,000 parcels an hour
     assert json.loads(ok(db_path, "commitments", "--json").stdout) == []  # drafted, not sent yet
     clock.advance(5)
