@@ -17,8 +17,9 @@ and six times slower to build.)
 from __future__ import annotations
 
 import array
-from itertools import repeat
-from operator import mul
+from heapq import nlargest
+from itertools import compress, repeat
+from operator import mul, sub, truediv
 
 from .linear import Head
 
@@ -33,6 +34,7 @@ class Columns:
         self.names = list(names)
         self.index = dict(zip(self.names, range(len(self.names))))
         self._columns: dict[tuple[str, str | None], list[array.array]] = {}
+        self._readables: dict[frozenset, bytes] = {}
 
     def _build(self, name: str, kind: str | None) -> list[array.array]:
         """Per class, each row's weight: the shared one plus, for `kind`, the kind's correction."""
@@ -76,19 +78,25 @@ class Columns:
         letters are left out."""
         cols = self.columns(name, kind)
         i = self.heads[name].classes.index(cls) if len(cols) > 1 else 0
-        pushes = []
-        for f, v in feats.items():
-            if not f.startswith(("w:", "b:")):  # character grams are most of the features: skipped first
-                continue
-            r = self.index.get(f)
-            if r is None:
-                continue
-            text = f[2:]
-            if any(w in skip or len(w) < 3 for w in text.split()):
-                continue
-            ws = [col[r] for col in cols]
-            push = (ws[i] - sum(ws) / len(ws)) * v if len(ws) > 1 else ws[0] * v
-            if push > 0:
-                pushes.append((text, push))
-        pushes.sort(key=lambda kv: -kv[1])
-        return [(t, round(p, 3)) for t, p in pushes[:n]]
+        rows = self.rows(feats)
+        keep = list(map(self._readable(skip).__getitem__, rows))
+        rows = list(compress(rows, keep))
+        values = list(compress(feats.values(), keep))
+        names = list(compress(feats, keep))
+        weights = [list(map(col.__getitem__, rows)) for col in cols]
+        if len(cols) > 1:
+            means = map(truediv, map(sum, zip(*weights)), repeat(len(cols)))
+            pushes = map(mul, map(sub, weights[i], means), values)
+        else:
+            pushes = map(mul, weights[0], values)
+        top = nlargest(n, zip(pushes, names))
+        return [(f[2:], round(p, 3)) for p, f in top if p > 0]
+
+    def _readable(self, skip: frozenset) -> bytes:
+        """Per row, 1 when the feature is a word or bigram worth naming (none of its words in `skip`,
+        none shorter than three letters), else 0: character grams are most of the features."""
+        if skip not in self._readables:
+            self._readables[skip] = bytes(
+                f.startswith(("w:", "b:")) and not any(w in skip or len(w) < 3 for w in f[2:].split())
+                for f in self.names)
+        return self._readables[skip]
