@@ -175,6 +175,17 @@ def choose_threshold(probs: list[float], gold: list[bool], recall_goal: float, f
     return best if best is not None else 0.5
 
 
+def security_thresholds(rows: list[Row], probs: list[float], goals: dict = SECURITY_GOALS) -> dict[str, float]:
+    """P(security) threshold per kind of text, each chosen on the out-of-fold probabilities of that kind's
+    reference source (every row of the kind when it names none; every row for "default")."""
+    out = {}
+    for kind, (reference, goal, ceiling) in goals.items():
+        mine = [(p, bool(r.security)) for r, p in zip(rows, probs)
+                if (kind == "default" or r.kind == kind) and (reference is None or r.source == reference)]
+        out[kind] = choose_threshold([p for p, _ in mine], [g for _, g in mine], goal, ceiling)
+    return out
+
+
 def train(rows: list[Row], *, progress=None) -> tuple[dict, dict]:
     """(model file contents, out-of-fold probabilities by row id)."""
     _need_sklearn()
@@ -214,12 +225,7 @@ def train(rows: list[Row], *, progress=None) -> tuple[dict, dict]:
             oof[rows[i].id]["kind_read"] = max(p, key=p.get)
         tick("folds", k + 1)
 
-    thresholds = {}
-    for kind, (reference, goal, ceiling) in SECURITY_GOALS.items():
-        ids = [i for i in sec_idx if (kind == "default" or rows[i].kind == kind)
-               and (reference is None or rows[i].source == reference)]
-        thresholds[kind] = choose_threshold([oof[rows[i].id]["security"] for i in ids],
-                                            [bool(rows[i].security) for i in ids], goal, ceiling)
+    thresholds = security_thresholds([rows[i] for i in sec_idx], [oof[rows[i].id]["security"] for i in sec_idx])
     for r in rows:
         oof[r.id]["security_threshold"] = thresholds.get(r.kind, thresholds["default"])
 
