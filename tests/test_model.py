@@ -223,3 +223,71 @@ def test_a_packed_head_with_broken_weights_is_a_model_file_error():
     short = {**head, "features": "w:leak\nw:more"}
     with pytest.raises(linear.ModelFileError, match="incomplete"):
         linear.LinearModel({"format": 1, "heads": {"kind": head, "severity": head, "security": short}}, "m.json.gz")
+
+
+# -- the heads laid out as columns (a long-lived process) -------------------------------------------
+
+def _small_model():
+    """Shared weights and bug-kind corrections on the same features, as training writes them."""
+    sev = {"w:crash": [2.0, 0.5, -1.0, -1.5], "bug|w:crash": [-1.0, 1.0, 0.25, 0.0], "b:data lost": [3.0, 0.0, -1.0, -2.0],
+           "bug|w:typo": [-2.0, -1.0, 0.5, 2.5], "c:ras": [0.5, 0.0, 0.0, -0.5], "bias": [0.1, 0.0, 0.0, -0.1],
+           "bug|bias": [0.0, 0.2, 0.0, 0.0]}
+    sec = {"w:password": [4.0], "bug|w:password": [-1.5], "w:crash": [-0.5]}
+    kind = {"w:crash": [1.0, -0.5, -0.5], "w:typo": [2.0, -1.0, -1.0], "w:everyone": [-1.0, -1.0, 2.0]}
+    return linear.LinearModel({"format": 1, "heads": {
+        "severity": linear.Head(decide.LEVELS, [-0.2, -0.1, 0.0, 0.1], sev, link="ovr").file_form(),
+        "security": linear.Head(["no", "yes"], [-1.0], sec, {"bug": 0.4, "default": 0.5}).file_form(),
+        "kind": linear.Head(["bug", "complaint", "incident"], [0.0, 0.5, 0.0], kind, link="ovr").file_form()}}, "small.json.gz")
+
+
+@pytest.mark.parametrize("text,kind", [("the app crash and data lost", None), ("the app crash and data lost", "bug"),
+                                       ("a typo in the crash report", "complaint"), ("reset my password after the crash", "bug"),
+                                       ("everyone is down", None), ("", None)])
+def test_the_columns_read_a_text_exactly_as_the_heads_do(text, kind):
+    slow, fast = _small_model(), _small_model()
+    fast.reads = linear.FAST_AFTER  # the next read is past the threshold
+    a, b = slow.read(text, kind), fast.read(text, kind)
+    assert fast._columns is not None and slow._columns is None
+    assert b.kind == a.kind
+    assert b.severity == pytest.approx(a.severity, abs=1e-12)
+    assert b.security == pytest.approx(a.security, abs=1e-12) and b.security_threshold == a.security_threshold
+    assert b.words == a.words
+
+
+def test_the_bug_corrections_are_added_to_the_shared_weights_in_the_columns():
+    model = _small_model()
+    cols = model.columns
+    crash = cols.index["w:crash"]
+    assert [c[crash] for c in cols.columns("severity", "bug")] == pytest.approx([1.0, 1.5, -0.75, -1.5])
+    assert [c[crash] for c in cols.columns("severity", "complaint")] == pytest.approx([2.0, 0.5, -1.0, -1.5])
+    assert cols.columns("security", "bug")[0][cols.index["w:password"]] == pytest.approx(2.5)
+    assert [c[cols.index["w:typo"]] for c in cols.columns("severity", "incident")] == [0.0, 0.0, 0.0, 0.0]
+    assert [c[0] for c in cols.columns("severity", "bug")] == [0.0, 0.0, 0.0, 0.0]  # row 0: a feature no head holds
+
+
+def test_a_single_triage_reads_through_the_heads_and_a_long_run_through_the_columns():
+    model = _small_model()
+    for _ in range(linear.FAST_AFTER):
+        model.read("the app crash")
+    assert model._columns is None
+    model.read("the app crash")
+    assert model._columns is not None
+
+
+def test_the_shipped_model_reads_the_same_through_its_columns():
+    model = linear.shipped()
+    texts = ["Our checkout has been down for every customer since 9am, we are losing orders.",
+             "Someone logged into my account and changed the bank details for payouts.",
+             "NullPointerException in the scheduler when the queue is empty; patch attached."]
+    cols = model.columns
+    for text in texts:
+        plain = features(text)
+        kind = model.kind_of(text, plain)  # through the heads themselves
+        rows, values = cols.rows(plain), list(plain.values())
+        kind_p = cols.probabilities("kind", None, rows, values)
+        assert max(kind_p, key=kind_p.get) == kind
+        both = features(text, kind)
+        assert cols.probabilities("severity", kind, rows, values) == pytest.approx(
+            model.heads["severity"].probabilities(both), abs=1e-9)
+        assert cols.probabilities("security", kind, rows, values)["yes"] == pytest.approx(
+            model.heads["security"].probabilities(both)["yes"], abs=1e-9)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from .data import Row
-from .linear import Head, LinearModel, Reading, packed, shipped
+from .linear import FAST_AFTER, Head, LinearModel, Reading, packed, shipped
 
 MIN_ROWS = 30
 TYPE_CONFIDENCE = 0.5
@@ -50,12 +50,20 @@ class TeamModel(LinearModel):
         from .features import features
 
         base = shipped().read(text, kind)
-        feats = features(text, "complaint")
-        team_sev = self.heads["severity"].probabilities(feats)
+        self.reads += 1
+        if self.reads > FAST_AFTER:  # a long-lived process: the team heads as columns too
+            plain = features(text)
+            cols = self.columns
+            rows, values = cols.rows(plain), list(plain.values())
+            probabilities = lambda name: cols.probabilities(name, "complaint", rows, values)  # noqa: E731
+        else:
+            feats = features(text, "complaint")
+            probabilities = lambda name: self.heads[name].probabilities(feats)  # noqa: E731
+        team_sev = probabilities("severity")
         severity = {s: (1 - SHARE) * base.severity.get(s, 0.0) + SHARE * team_sev.get(s, 0.0) for s in base.severity}
         reading = replace(base, severity=severity, source=self.name)
         if "type" in self.heads:
-            types = self.heads["type"].probabilities(feats)
+            types = probabilities("type")
             best = max(types, key=types.get)
             if types[best] >= TYPE_CONFIDENCE:
                 reading = replace(reading, type=best)
