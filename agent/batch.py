@@ -171,10 +171,7 @@ class _Judge:
 
             # Not "fork": a child must never inherit the writer's open SQLite connection.
             method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-            context = mp.get_context(method)
-            if method == "forkserver":  # the workers share the modules and model it has read (agent/batch_preload.py)
-                context.set_forkserver_preload(["agent.batch_preload"])
-            self.pool = context.Pool(
+            self.pool = mp.get_context(method).Pool(
                 self.count, initializer=_worker_init,
                 initargs=(self.policy.model_dump_json(), str(self.store.path), team_templates()))
         return self.pool

@@ -490,7 +490,8 @@ class _Writer:
             self.db["escalations"].insert_all(self.escalations, batch_size=1000)
         if self.events:
             self.db["events"].insert_all(self.events, batch_size=5000)
-            store_module._pending().extend((e["escalation_id"], e["kind"]) for e in self.events)
+        # What an interrupt message names: each escalation once (a file's events are kept or lost with it).
+        store_module._pending().extend((e["id"], "imported") for e in self.escalations)
         self.escalations, self.events = [], []
 
 

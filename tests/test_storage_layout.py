@@ -12,7 +12,7 @@ import pytest
 
 from agent import migrations, store as store_module
 from agent.store import Store
-from conftest import EXAMPLES, ok, run
+from conftest import EXAMPLES, freeze_clock, ok, run
 
 NOW = "2026-11-26T12:00:00+00:00"
 HISTORY = [
@@ -76,6 +76,7 @@ def _names(db_path, kind: str) -> set[str]:
 
 
 def test_a_database_of_the_old_layout_migrates_and_every_read_path_returns_the_same(db_path, tmp_path, monkeypatch):
+    freeze_clock(monkeypatch)  # `show` reads the clocks as of now: the same now before and after
     with monkeypatch.context() as old:
         old.setattr(migrations, "MIGRATIONS", [m for m in migrations.MIGRATIONS if m.__name__ != "m065_lean_indexes"])
         old.setattr(store_module, "PAGE_SIZE", 4096)
@@ -99,6 +100,7 @@ def test_a_database_of_the_old_layout_migrates_and_every_read_path_returns_the_s
 
 
 def test_the_new_layout_reads_exactly_as_the_old_one_wrote(tmp_path, monkeypatch):
+    freeze_clock(monkeypatch)
     old_db, new_db = tmp_path / "old.db", tmp_path / "new.db"
     with monkeypatch.context() as old:
         _old_writer(old)
@@ -148,7 +150,8 @@ def test_a_new_database_has_8_kb_pages_and_an_old_one_keeps_its_own(tmp_path):
     assert sizes == {"new.db": 8192, "old.db": 4096}
 
 
-def test_export_then_import_then_export_gives_the_same_lines(db_path, tmp_path):
+def test_export_then_import_then_export_gives_the_same_lines(db_path, tmp_path, monkeypatch):
+    freeze_clock(monkeypatch)
     _fill(db_path, tmp_path)
     first = ok(db_path, "export")
     (tmp_path / "all.jsonl").write_text(first)
