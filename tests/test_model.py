@@ -202,6 +202,39 @@ def test_a_threshold_meets_the_recall_goal_within_the_false_alarm_ceiling():
     assert choose_threshold(probs, gold, 1.0, 0.1) == 0.8  # no false alarm allowed: stop before 0.7
 
 
+def test_a_threshold_is_one_of_the_probabilities_unrounded():
+    from agent.model.train import choose_threshold
+
+    # saturated heads put real positives at P ~ 1e-7: a threshold rounded to 6 decimals (0.0) would flag every row
+    probs = [3e-7, 2e-7, 1e-7, 5e-8]
+    gold = [True, False, True, False]
+    assert choose_threshold(probs, gold, 1.0, 0.5) == 1e-7  # both positives, one false alarm of two
+    assert choose_threshold(probs, gold, 1.0, 0.4) == 3e-7  # a false alarm is over the ceiling: stop at the first
+
+
+def test_cells_weigh_the_same_in_total():
+    from agent.model.train import cell_weights
+
+    cells = [("chromium", True)] + [("chromium", False)] * 3 + [("ohira", True), ("ohira", False)]
+    weights = cell_weights(cells)
+    assert weights == [1.5, 0.5, 0.5, 0.5, 1.5, 1.5]  # 6 rows / (4 cells * rows in the cell)
+    assert sum(weights) == len(cells)
+
+
+def test_each_kind_threshold_is_chosen_on_its_reference_source_only():
+    from agent.model.train import security_thresholds
+
+    rows = [Row("c1", "chromium", "bug", "", None, True), Row("c2", "chromium", "bug", "", None, False),
+            Row("c3", "chromium", "bug", "", None, False),
+            Row("o1", "ohira", "bug", "", None, True), Row("o2", "ohira", "bug", "", None, False)]
+    probs = [0.4, 0.3, 0.1, 0.9, 0.8]
+    goals = {"bug": ("chromium", 1.0, 0.3), "default": (None, 1.0, 0.0)}
+    # Chromium alone: 0.4 catches its positive with no false alarm (Ohira's 0.8 false alarm does not count)
+    assert security_thresholds(rows, probs, goals) == {"bug": 0.4, "default": 0.9}
+    goals["bug"] = (None, 1.0, 0.3)  # every bug row: past 0.9 comes Ohira's false alarm (1 of 3), over the ceiling
+    assert security_thresholds(rows, probs, goals)["bug"] == 0.9
+
+
 def test_a_packed_head_scores_as_the_weights_it_was_made_from():
     weights = {"w:down": [1.2345, -0.5, 0.0, 2.0], "c: do": [0.0001, 0.0, -3.1416, 0.25]}
     head = linear.Head(["SEV-1", "SEV-2", "SEV-3", "SEV-4"], [0.1, 0.2, 0.3, 0.4], weights)
