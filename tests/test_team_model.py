@@ -63,3 +63,19 @@ def test_model_eval_compares_team_shipped_and_majority_on_the_same_folds(tmp_pat
     lines = result.stdout.splitlines()
     assert lines[0] == "30 closed escalations, 5-fold cross-validation (same folds for each):"
     assert [line.split()[0] for line in lines[2:]] == ["shipped", "team", "team+shipped", "majority"]
+
+
+def test_a_team_model_reads_the_same_through_its_columns_in_a_long_run(tmp_path):
+    db = tmp_path / "team.db"
+    closed_history(db, 30)
+    assert run(db, "model", "train", "--from-db").exit_code == 0
+    path = linear.team_model_path(db)
+    from agent.model.team import load_team
+
+    slow, fast = load_team(path), load_team(path)
+    fast.reads = linear.FAST_AFTER  # the next read is past the threshold
+    for text in (OUTAGE.format(n=7), TYPO.format(n=8), "Our payroll export lost every record from March."):
+        slow.reads = 0
+        a, b = slow.read(text), fast.read(text)
+        assert fast._columns is not None and slow._columns is None
+        assert b.severity == pytest.approx(a.severity, abs=1e-9) and b.type == a.type and b.source == str(path)
