@@ -357,3 +357,19 @@ def test_the_shipped_model_reads_the_same_through_its_columns():
             model.heads["severity"].probabilities(both), abs=1e-9)
         assert cols.probabilities("security", kind, rows, values)["yes"] == pytest.approx(
             model.heads["security"].probabilities(both)["yes"], abs=1e-9)
+
+
+def test_training_runs_again_under_a_fixed_hash_seed_unless_it_has_one(monkeypatch):
+    import os
+    import sys
+
+    from agent.model import train
+
+    calls = []
+    monkeypatch.setattr(os, "execve", lambda exe, argv, env: calls.append((exe, argv, env["PYTHONHASHSEED"])))
+    monkeypatch.setenv("PYTHONHASHSEED", "0")
+    train.with_fixed_hash_seed()
+    assert calls == []
+    monkeypatch.setenv("PYTHONHASHSEED", "1")
+    train.with_fixed_hash_seed()
+    assert calls == [(sys.executable, [sys.executable, *sys.orig_argv[1:]], "0")]

@@ -32,6 +32,7 @@ def model_train(obj: Context, from_db, datasets, out):
     from ..model.linear import SHIPPED, team_model_path
 
     train._need_sklearn()
+    train.with_fixed_hash_seed()
     if from_db:
         from ..model.team import build_team
 
