@@ -390,3 +390,14 @@ def m052_board_index_covers_paused(db: sqlite_utils.Database) -> None:
     db.execute("DROP INDEX IF EXISTS idx_projection_next_due")
     db.execute("CREATE INDEX IF NOT EXISTS idx_projection_board ON clock_projection "
                "(next_due, severity, escalation_id, paused)")
+
+
+@migration
+def m065_lean_indexes(db: sqlite_utils.Database) -> None:
+    """An escalation's events are found by an index of escalation_id alone (rowid order, the order they
+    were written): the readers sort them by time themselves, so the index no longer keeps a
+    25-character copy of each event's time (~300 bytes per escalation with 12 events). The customer's
+    case-sensitive index goes: every lookup by customer is COLLATE NOCASE (m008's index)."""
+    db.execute("DROP INDEX IF EXISTS idx_events_escalation_id_at")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_events_escalation ON events (escalation_id)")
+    db.execute("DROP INDEX IF EXISTS idx_escalations_customer")

@@ -9,7 +9,6 @@ only goes stale when an event is appended; `refresh_stale` recomputes exactly th
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
 from . import similar, sla
@@ -92,11 +91,12 @@ def refresh_stale(store, now: datetime) -> int:
     ).fetchall()]
     if not stale:
         return 0
-    rows = []
-    for chunk in range(0, len(stale), 2000):
+    repeats = repeat_flags(db, stale)
+    for chunk in range(0, len(stale), 2000):  # each chunk computed and written: memory flat with the count
         ids = stale[chunk : chunk + 2000]
         events = _events_by_escalation(db, ids)
         marks = ",".join("?" * len(ids))
+        rows = []
         for r in db.execute(
             f"SELECT e.id, p.json, e.tier, e.opened_at, coalesce(e.triage_severity, json_extract(e.triage, '$.severity')), e.severity, e.type, "
             f"e.customer, coalesce(e.owner, ''), e.status FROM escalations e "
@@ -107,28 +107,39 @@ def refresh_stale(store, now: datetime) -> int:
             row = row_for(r[0], r[1], r[2], datetime.fromisoformat(r[3]), Severity(r[4]), events.get(r[0], []), now, dims)
             if r[9] == "closed":  # off the board: NULL is outside every board query's range of the index
                 row["next_due"] = None
+            row["is_repeat"] = int(repeats.get(row["escalation_id"], False))
             rows.append(row)
-    repeats = repeat_flags(db, stale)
-    for row in rows:
-        row["is_repeat"] = int(repeats.get(row["escalation_id"], False))
-    with store.transaction() as tx:
-        tx["clock_projection"].upsert_all(rows, pk="escalation_id")
-    return len(rows)
+        with store.transaction() as tx:  # the projection is derived: a chunk not yet written is stale next time
+            tx["clock_projection"].upsert_all(rows, pk="escalation_id")
+    return len(stale)
+
+
+def _by_customer(db, ids: list[int]):
+    """The escalations of the customers of `ids` (case-blind), one customer's (opened_at, id,
+    complaint) rows at a time: read in the customer index's order, never all complaints at once."""
+    rows: list[tuple[str, int, str]] = []
+    current = None
+    for number, customer, opened, complaint in db.execute(
+        "SELECT id, lower(customer), opened_at, complaint FROM escalations WHERE customer COLLATE NOCASE IN "
+        "(SELECT DISTINCT customer FROM escalations WHERE id IN (SELECT value FROM json_each(?))) "
+        "ORDER BY customer COLLATE NOCASE",
+        [json.dumps(ids)],
+    ):
+        if customer != current and rows:
+            yield rows
+            rows = []
+        current = customer
+        rows.append((opened, number, complaint))
+    if rows:
+        yield rows
 
 
 def repeat_flags(db, ids: list[int]) -> dict[int, bool]:
     """Same customer, similar complaint (agent.similar's definition), within 90 days before."""
     wanted = set(ids)
-    customers: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
-    for number, customer, opened, complaint in db.execute(
-        "SELECT id, lower(customer), opened_at, complaint FROM escalations WHERE customer COLLATE NOCASE IN "
-        "(SELECT DISTINCT customer FROM escalations WHERE id IN (SELECT value FROM json_each(?)))",
-        [json.dumps(ids)],
-    ).fetchall():
-        customers[customer].append((opened, number, complaint))
     out: dict[int, bool] = {}
     window = timedelta(days=similar.WINDOW_DAYS)
-    for rows in customers.values():
+    for rows in _by_customer(db, ids):
         # By instant, not by text: opened_at keeps the offset it was given in.
         rows.sort(key=lambda row: (datetime.fromisoformat(row[0]), row[1]))
         terms: dict[int, set[str]] = {}

@@ -155,7 +155,7 @@ def _catch_up(db, cache: TermCache | None) -> int:
         return 0
     counts: dict[str, int] = {}
     done = 0
-    for number, complaint in db.execute("SELECT id, complaint FROM escalations WHERE id > ? ORDER BY id", [upto]).fetchall():
+    for number, complaint in db.execute("SELECT id, complaint FROM escalations WHERE id > ? ORDER BY id", [upto]):  # streamed
         for t in (cache.get(number) or terms(complaint)):
             counts[t] = counts.get(t, 0) + 1
         done += 1

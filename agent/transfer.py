@@ -24,11 +24,12 @@ nothing) and all-or-nothing per file (a bad row names its line and nothing is st
 from __future__ import annotations
 
 import csv
-import io
+import itertools
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Iterator
 
 from pydantic import ValidationError
 
@@ -77,6 +78,7 @@ class ImportReport:
     skipped: int
     events: int
     dry_run: bool
+    tickets: int = 0  # monthly ticket counts stored (new or changed)
 
 
 def _time(value, line: int, what: str) -> datetime:
@@ -132,10 +134,10 @@ def _enum(cls, value, line: int, what: str, default=None):
         raise UsageError(f"line {line}: unknown {what} {value!r}: choose one of {', '.join(m.value for m in cls)}")
 
 
-def detect(path: Path, text: str) -> str:
+def detect(path: Path, first: str) -> str:
+    """The format of a file whose first non-empty line is `first` (csv by its name)."""
     if path.suffix.lower() == ".csv":
         return "csv"
-    first = next((line for line in text.splitlines() if line.strip()), "")
     try:
         sample = _json(first, 0)
     except UsageError:
@@ -178,6 +180,25 @@ def _decode(path: Path, data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UsageError(f"{path} is not UTF-8 (byte {exc.start}): save it as UTF-8")
+
+
+def _pieces(path: Path) -> Iterator[str]:
+    """The file's text a physical line at a time (each with its line break), never the whole file at
+    once: a byte that is not UTF-8 is named by its offset in the file. UTF-16 (with a byte-order mark)
+    is decoded whole, as before."""
+    with path.open("rb") as f:
+        head = f.read(3)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            yield from _decode(path, head + f.read()).splitlines(keepends=True)
+            return
+        offset = 3 if head == b"\xef\xbb\xbf" else 0
+        f.seek(offset)
+        for raw in f:
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise UsageError(f"{path} is not UTF-8 (byte {offset + exc.start}): save it as UTF-8")
+            offset += len(raw)
 
 
 def _base(line: int, *, ext: str, customer, tier, severity, type_, summary, complaint, opened_at, owner=None) -> dict:
@@ -313,42 +334,66 @@ def parse_csv_row(raw: dict, line: int) -> Parsed:
     return Parsed(row["external_id"], row, events, line)
 
 
-def parse(path: Path, fmt: str | None, mapping: dict[str, str] | None = None) -> ParsedFile:
+def records(path: Path, fmt: str | None, mapping: dict[str, str] | None = None) -> tuple[str, Iterator]:
+    """(format, records): the file is checked and its format found now; the records are read as they
+    are asked for, each a Parsed escalation or a ("tickets", period, count) line. A bad record raises
+    UsageError naming its line when it is reached."""
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
     if path.stat().st_size > MAX_FILE_BYTES:
         raise UsageError(f"{path} is {path.stat().st_size:,} bytes, over the {MAX_FILE_BYTES:,} limit: split it")
-    text = _decode(path, path.read_bytes())
-    fmt = fmt or detect(path, text)
+    pieces = _pieces(path)
+    seen: list[str] = []
+    if fmt is None and path.suffix.lower() != ".csv":
+        for piece in pieces:
+            seen.append(piece)
+            if piece.strip():
+                break
+    fmt = fmt or detect(path, next((p for p in seen if p.strip()), ""))
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    out = []
-    tickets: dict[str, int] = {}
-    if fmt == "csv":
-        reader = csv.DictReader(io.StringIO(text))
-        renamed = {src: dst for src, dst in (mapping or {}).items()}
-        line = 1
-        try:
-            for line, raw in enumerate(reader, 2):
-                if None in raw:
-                    raise UsageError(f"line {line}: more fields than the header has columns")
-                out.append(parse_csv_row({renamed.get(k, k): v for k, v in raw.items()}, line))
-        except csv.Error as exc:  # e.g. a field over the 131,072-character limit
-            raise UsageError(f"line {line + 1}: not readable CSV ({exc})")
-        _no_duplicates(out, path)
-        return ParsedFile(out)
+    text = itertools.chain(seen, pieces)
+    return fmt, (_csv_records(text, mapping) if fmt == "csv" else _json_records(text, fmt))
+
+
+def _csv_records(text: Iterator[str], mapping: dict[str, str] | None) -> Iterator[Parsed]:
+    reader = csv.DictReader(text)
+    renamed = {src: dst for src, dst in (mapping or {}).items()}
+    line = 1
+    try:
+        for line, raw in enumerate(reader, 2):
+            if None in raw:
+                raise UsageError(f"line {line}: more fields than the header has columns")
+            yield parse_csv_row({renamed.get(k, k): v for k, v in raw.items()}, line)
+    except csv.Error as exc:  # e.g. a field over the 131,072-character limit
+        raise UsageError(f"line {line + 1}: not readable CSV ({exc})")
+
+
+def _json_records(text: Iterator[str], fmt: str) -> Iterator:
     parser = parse_statuspage if fmt == "statuspage" else parse_jsonl
-    for line, raw_line in enumerate(text.splitlines(), 1):
-        if not raw_line.strip():
-            continue
-        raw = _json(raw_line, line)
-        if not isinstance(raw, dict):
-            raise UsageError(f"line {line}: expected a JSON object")
-        if fmt == "jsonl" and set(raw) == {"tickets"}:
-            period, count = _tickets_line(raw["tickets"], line)
-            tickets[period] = count
-            continue
-        out.append(parser(raw, line))
+    line = 0
+    for piece in text:
+        for raw_line in piece.splitlines():  # the same lines as the whole text's splitlines()
+            line += 1
+            if not raw_line.strip():
+                continue
+            raw = _json(raw_line, line)
+            if not isinstance(raw, dict):
+                raise UsageError(f"line {line}: expected a JSON object")
+            if fmt == "jsonl" and set(raw) == {"tickets"}:
+                yield ("tickets", *_tickets_line(raw["tickets"], line))
+                continue
+            yield parser(raw, line)
+
+
+def parse(path: Path, fmt: str | None, mapping: dict[str, str] | None = None) -> ParsedFile:
+    """The whole file parsed at once (small files; import_file streams it)."""
+    out, tickets = [], {}
+    for item in records(path, fmt, mapping)[1]:
+        if isinstance(item, tuple):
+            tickets[item[1]] = item[2]
+        else:
+            out.append(item)
     _no_duplicates(out, path)
     return ParsedFile(out, tickets)
 
@@ -377,7 +422,7 @@ def _tickets_line(value, line: int) -> tuple[str, int]:
 def _triage_json(row: dict, policy: Policy, source: str) -> str:
     team = policy.teams[EscalationType(row["type"])]
     unknown = {"assessment": "unknown", "evidence": "unknown"}
-    return json.dumps({
+    return _compact({
         "severity": row["severity"], "type": row["type"], "engine_severity": row["severity"],
         "rationale": f"Imported from {source} with severity {row['severity']}.", "summary": row["summary"],
         "impact": {k: dict(unknown) for k in ("customer_tier", "revenue_at_risk", "users_affected", "business_criticality",
@@ -403,73 +448,122 @@ def _planned(p: Parsed, policy: Policy) -> tuple[str, dict]:
         raise UsageError(f"line {p.line}: cannot plan the SLA from opened_at {row['opened_at'].isoformat()}: {exc}")
 
 
+WRITE_EVERY = 1000  # escalations buffered before they are inserted (inside the file's one transaction)
+
+
 def import_file(store: Store, path: str, *, fmt: str | None, policy: Policy, dry_run: bool = False,
                 mapping: dict[str, str] | None = None, progress=None) -> ImportReport:
-    """All or nothing: every row parsed, checked and planned first, then one transaction for the file.
-    `progress` (agent.progress.Progress) advances by one for each escalation written."""
+    """All or nothing: the file is read a record at a time inside one transaction, each record parsed,
+    checked and planned before it is written; a bad one rolls the whole file back (nothing stored).
+    A dry run reads it the same way and writes nothing. Memory stays flat with the file's size.
+    `progress` (agent.progress.Progress) advances by one for each escalation read."""
     from . import projection
 
     source = Path(path)
-    parsed_file = parse(source, fmt, mapping)
-    parsed = parsed_file.escalations
-    existing = {r[0] for r in store.db.execute("SELECT external_id FROM escalations WHERE external_id IS NOT NULL")}
-    fresh = [p for p in parsed if p.external_id not in existing]
-    plans = {p.external_id: _planned(p, policy) for p in fresh}
-    report = ImportReport(len(parsed), len(fresh), len(parsed) - len(fresh), sum(len(p.events) for p in fresh), dry_run)
-    known = dict(store.db.execute("SELECT period, count FROM tickets").fetchall())
-    tickets = {period: count for period, count in parsed_file.tickets.items() if known.get(period) != count}
-    if dry_run or not (fresh or tickets):
-        return report
-    recorded = store_module.now().isoformat()
+    fmt, items = records(source, fmt, mapping)
+    if dry_run:
+        return _ingest(store.db, source, items, policy, None, progress)
     with store.transaction() as db:
-        present = {r[0] for r in db.execute("SELECT external_id FROM escalations WHERE external_id IS NOT NULL")}
-        if present != existing:  # another import landed meanwhile: add only what is still new
-            fresh = [p for p in fresh if p.external_id not in present]
-            report.added, report.skipped = len(fresh), len(parsed) - len(fresh)
-            report.events = sum(len(p.events) for p in fresh)
-        if tickets:
-            db["tickets"].upsert_all([{"period": period, "count": count, "recorded_at": recorded}
-                                      for period, count in sorted(tickets.items())], pk="period")
-        default_hash = put_policy(db, json.dumps(policy.model_dump(mode="json"), sort_keys=True))
-        next_id = (db.execute("SELECT max(id) FROM escalations").fetchone()[0] or 0) + 1
-        escalations, events = [], []
-        if progress is not None:
-            progress.total(len(fresh))
-        for number, p in enumerate(fresh, next_id):
-            if progress is not None:
-                progress.advance()
-            row = p.row
-            opened = row["opened_at"]
-            tz, plan = plans[p.external_id]
-            status = row.get("status") or "open"
-            if not row.get("status"):
-                for e in sorted(p.events, key=lambda e: e["at"]):
-                    status = STATUS_AFTER.get(e["kind"], status)
-            escalations.append({
-                "id": number, "external_id": p.external_id, "customer": row["customer"], "tier": row["tier"],
-                "contact": row.get("contact"), "owner": row.get("owner") or policy.teams[EscalationType(row["type"])].owner,
-                "status": status, "severity": row["severity"], "type": row["type"], "summary": row["summary"],
-                "complaint": row["complaint"], "timezone": tz, "opened_at": opened.isoformat(), "updated_at": recorded,
-                "triage": pack_record(json.dumps(row["triage"]) if row.get("triage") else _triage_json(row, policy, source.name)),
-                "triage_severity": (row.get("triage") or {}).get("severity") or row["severity"],
-                "sla": pack_record(json.dumps(plan)),
-                "policy": put_policy(db, json.dumps(row["policy"], sort_keys=True)) if row.get("policy") else default_hash,
-                "engine": "import", "requested_engine": "import",
-            })
-            if not any(e["kind"] == "opened" for e in p.events):
-                events.append(_event(number, "opened", opened, "import", {"customer": row["customer"], "source": source.name}, recorded))
-            for e in p.events:
-                events.append(_event(number, e["kind"], e["at"], e.get("actor") or "import", e["data"], recorded))
-        if escalations:
-            db["escalations"].insert_all(escalations, batch_size=1000)
-        if events:
-            db["events"].insert_all(events, batch_size=5000)
-        store_module._pending().extend((e["escalation_id"], e["kind"]) for e in events)
-    projection.refresh_stale(store, store_module.now())
-    from . import similar
+        report = _ingest(db, source, items, policy, _Writer(db), progress)
+    if report.added or report.tickets:
+        projection.refresh_stale(store, store_module.now())
+        from . import similar
 
-    similar.catch_up(store.db)  # count the imported complaints in the similar-lookup term index now
+        similar.catch_up(store.db)  # count the imported complaints in the similar-lookup term index now
     return report
+
+
+class _Writer:
+    """Inserts escalations and their events in batches, inside the caller's transaction."""
+
+    def __init__(self, db):
+        self.db, self.escalations, self.events = db, [], []
+
+    def add(self, escalation: dict, events: list[dict]) -> None:
+        self.escalations.append(escalation)
+        self.events += events
+        if len(self.escalations) >= WRITE_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.escalations:
+            self.db["escalations"].insert_all(self.escalations, batch_size=1000)
+        if self.events:
+            self.db["events"].insert_all(self.events, batch_size=5000)
+        # What an interrupt message names: each escalation once (a file's events are kept or lost with it).
+        store_module._pending().extend((e["id"], "imported") for e in self.escalations)
+        self.escalations, self.events = [], []
+
+
+def _ingest(db, source: Path, items, policy: Policy, writer: "_Writer | None", progress) -> ImportReport:
+    report = ImportReport(0, 0, 0, 0, writer is None)
+    existing = {r[0] for r in db.execute("SELECT external_id FROM escalations WHERE external_id IS NOT NULL")}
+    known = dict(db.execute("SELECT period, count FROM tickets").fetchall())
+    recorded, stamped = store_module.now().isoformat(), store_module.recorded_stamp()
+    default_hash = put_policy(db, json.dumps(policy.model_dump(mode="json"), sort_keys=True)) if writer else None
+    number = (db.execute("SELECT max(id) FROM escalations").fetchone()[0] or 0) + 1
+    seen: set[str] = set()
+    tickets: dict[str, int] = {}
+    for item in items:
+        if isinstance(item, tuple):
+            tickets[item[1]] = item[2]
+            continue
+        report.read += 1
+        if progress is not None:
+            progress.advance()
+        if item.external_id in seen:
+            raise UsageError(f"id {item.external_id!r} appears twice in {source}")
+        seen.add(item.external_id)
+        if item.external_id in existing:
+            report.skipped += 1
+            continue
+        tz, plan = _planned(item, policy)
+        report.added += 1
+        report.events += len(item.events)
+        if writer is not None:
+            writer.add(*_rows(db, number, item, tz, plan, policy, source, default_hash, recorded, stamped))
+            number += 1
+    changed = {period: count for period, count in tickets.items() if known.get(period) != count}
+    report.tickets = len(changed)
+    if writer is not None:
+        writer.flush()
+        if changed:
+            db["tickets"].upsert_all([{"period": period, "count": count, "recorded_at": recorded}
+                                      for period, count in sorted(changed.items())], pk="period")
+    return report
+
+
+def _rows(db, number: int, p: Parsed, tz: str, plan: dict, policy: Policy, source: Path, default_hash: str,
+          recorded: str, stamped: str) -> tuple[dict, list[dict]]:
+    """One parsed escalation as its row and its events."""
+    row = p.row
+    opened = row["opened_at"]
+    status = row.get("status") or "open"
+    if not row.get("status"):
+        for e in sorted(p.events, key=lambda e: e["at"]):
+            status = STATUS_AFTER.get(e["kind"], status)
+    escalation = {
+        "id": number, "external_id": p.external_id, "customer": row["customer"], "tier": row["tier"],
+        "contact": row.get("contact"), "owner": row.get("owner") or policy.teams[EscalationType(row["type"])].owner,
+        "status": status, "severity": row["severity"], "type": row["type"], "summary": row["summary"],
+        "complaint": row["complaint"], "timezone": tz, "opened_at": opened.isoformat(), "updated_at": recorded,
+        "triage": pack_record(_compact(row["triage"]) if row.get("triage") else _triage_json(row, policy, source.name)),
+        "triage_severity": (row.get("triage") or {}).get("severity") or row["severity"],
+        "sla": pack_record(_compact(plan)),
+        "policy": put_policy(db, json.dumps(row["policy"], sort_keys=True)) if row.get("policy") else default_hash,
+        "engine": "import", "requested_engine": "import",
+    }
+    events = []
+    if not any(e["kind"] == "opened" for e in p.events):
+        events.append(_event(number, "opened", opened, "import", {"customer": row["customer"], "source": source.name}, stamped))
+    for e in p.events:
+        events.append(_event(number, e["kind"], e["at"], e.get("actor") or "import", e["data"], stamped))
+    return escalation, events
+
+
+def _compact(value) -> str:
+    """JSON as the store packs it (no spaces after separators: what the packing dictionary holds)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _event(number: int, kind: str, at: datetime, actor: str, data: dict, recorded: str) -> dict:
@@ -477,22 +571,40 @@ def _event(number: int, kind: str, at: datetime, actor: str, data: dict, recorde
             "data": json.dumps(data, ensure_ascii=False)}
 
 
+def _timelines(store: Store):
+    """A generator that is sent escalation ids in increasing order and answers each one's events in
+    the order export writes them (time as stored, then id): the events are read in one pass, in step
+    with the escalations, never all at once. An unusable event is skipped with a warning."""
+    rows = store.db.execute("SELECT escalation_id, kind, at, actor, data, id FROM events ORDER BY escalation_id, id")
+    pending = next(rows, None)
+    answer: list[dict] = []
+    while True:
+        wanted = yield answer
+        found = []
+        while pending is not None and pending[0] <= wanted:
+            if pending[0] == wanted:
+                found.append(pending)
+            pending = next(rows, None)
+        found.sort(key=lambda e: (e[2], e[5]))
+        answer = [{"kind": e[1], "at": e[2], "actor": e[3], "data": data} for e in found
+                  if (data := store_module.usable(e[0], e[5], e[1], e[2], e[4])) is not None]
+        store_module.hydrate_drafts(store.db, [e["data"] for e in answer if e["kind"] == "draft_saved"])
+
+
 def export(store: Store, fmt: str, out, progress=None) -> int:
     """Write every escalation with its events (and, in jsonl, the monthly ticket counts); returns how
     many escalations. `progress` (agent.progress.Progress) advances by one for each escalation."""
     if fmt not in ("jsonl", "csv"):
         raise UsageError(f"unknown export format {fmt!r}: choose jsonl or csv")
-    events: dict[int, list[dict]] = {}
-    for e in store.db.execute("SELECT escalation_id, kind, at, actor, data, id FROM events ORDER BY escalation_id, at, id"):
-        if (data := store_module.usable(e[0], e[5], e[1], e[2], e[4])) is not None:  # an unusable one: skipped, warned
-            events.setdefault(e[0], []).append({"kind": e[1], "at": e[2], "actor": e[3], "data": data})
+    timelines = _timelines(store)
+    next(timelines)
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS) if fmt == "csv" else None
     if writer:
         writer.writeheader()
     count = 0
     for r in store.db.query("SELECT e.*, p.json AS policy_json FROM escalations e JOIN policies p ON p.hash = e.policy "
                             "WHERE e.triage IS NOT NULL ORDER BY e.id"):
-        evs = events.get(r["id"], [])
+        evs = timelines.send(r["id"])
         ext = r["external_id"] or f"ESC-{r['id']}"
         if writer:
             first = {kind: next((e["at"] for e in evs if e["kind"] == kind), "") for kind in CSV_EVENTS.values()}

@@ -50,14 +50,24 @@ def cfpb_rows(n: int, start: int = 0) -> str:
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _tree_rss(pid: int, cpu: dict[int, float] | None = None) -> tuple[int, int]:
+def _pss(p: int) -> int:
+    """Proportional set size, kB: the process's private pages plus its share of the pages it shares
+    (a page shared by the fork server and two workers counts a third in each)."""
+    return next(int(line.split()[1]) for line in open(f"/proc/{p}/smaps_rollup") if line.startswith("Pss:"))
+
+
+def _tree_rss(pid: int, cpu: dict[int, float] | None = None, pss: list | None = None) -> tuple[int, int]:
     """(sum, max) resident kB of pid and its descendants; `cpu` gets each one's CPU seconds so far
-    (the workers are the fork server's children: the command's own rusage never counts them)."""
-    total, biggest, todo = 0, 0, [pid]
+    (the workers are the fork server's children: the command's own rusage never counts them); `pss`
+    gets the tree's summed PSS appended (the memory the tree really holds: summed RSS counts each
+    shared page once per process)."""
+    total, biggest, todo, shared = 0, 0, [pid], 0
     while todo:
         p = todo.pop()
         try:
             rss = next(int(line.split()[1]) for line in open(f"/proc/{p}/status") if line.startswith("VmRSS:"))
+            if pss is not None:
+                shared += _pss(p)
             if cpu is not None:
                 fields = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
                 cpu[p] = (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
@@ -66,6 +76,8 @@ def _tree_rss(pid: int, cpu: dict[int, float] | None = None) -> tuple[int, int]:
         except (OSError, StopIteration, ValueError, IndexError):
             continue
         total, biggest = total + rss, max(biggest, rss)
+    if pss is not None:
+        pss.append(shared)
     return total, biggest
 
 
@@ -77,13 +89,15 @@ def triage_batch(db: Path, path: Path) -> dict:
     start = time.perf_counter()
     proc = subprocess.Popen([str(BIN), "--db", str(db), "triage", "--batch", str(path), "--engine", "offline", "--json"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    peak = {"sum": 0, "max": 0}
+    peak = {"sum": 0, "max": 0, "pss": 0}
     cpu: dict[int, float] = {}
 
     def sample():
         while proc.poll() is None:
-            total, biggest = _tree_rss(proc.pid, cpu)
+            pss: list[int] = []
+            total, biggest = _tree_rss(proc.pid, cpu, pss)
             peak["sum"], peak["max"] = max(peak["sum"], total), max(peak["max"], biggest)
+            peak["pss"] = max(peak["pss"], pss[0])
             time.sleep(0.02)
 
     watcher = threading.Thread(target=sample, daemon=True)
@@ -98,7 +112,7 @@ def triage_batch(db: Path, path: Path) -> dict:
     command = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     # The command's own CPU from its rusage, its workers' (and fork server's) as last sampled.
     total = command + sum(v for p, v in cpu.items() if p != proc.pid)
-    return {"seconds": seconds, "cpu_seconds": total, "command_cpu_seconds": command, "stored": summary["stored"], "peak_tree_mb": peak["sum"] / 1024,
+    return {"seconds": seconds, "cpu_seconds": total, "command_cpu_seconds": command, "stored": summary["stored"], "peak_tree_mb": peak["sum"] / 1024, "peak_tree_pss_mb": peak["pss"] / 1024,
             "peak_process_mb": peak["max"] / 1024, "inner_seconds": summary["seconds"]}
 
 
@@ -143,8 +157,9 @@ def render(r: dict) -> str:
     rows = [
         ("`triage --batch` of 10,000 CFPB complaints, offline, stored (whole command)", f"{b['seconds']:.1f} s", "≤ 10 s",
          b["seconds"] <= GOALS["batch_10k_s"]),
-        ("peak memory of that batch (command + workers, summed)", f"{b['peak_tree_mb']:.0f} MB (largest process {b['peak_process_mb']:.0f} MB)",
-         "≤ 200 MB", b["peak_tree_mb"] <= GOALS["peak_mb"]),
+        ("peak memory of that batch (command, fork server and workers: summed PSS)",
+         f"{b['peak_tree_pss_mb']:.0f} MB (summed RSS {b['peak_tree_mb']:.0f} MB; largest process {b['peak_process_mb']:.0f} MB)",
+         "≤ 200 MB", b["peak_tree_pss_mb"] <= GOALS["peak_mb"]),
         ("`triage --batch` of 10,000: CPU time (command + workers)", f"{b['cpu_seconds']:.1f} s ({b['cpu_ms_each']:.2f} ms each)", "–", None),
         ("cost per complaint (CPU): 99,001st-100,000th vs the first 1,000",
          f"{g['cpu_ms_each']:.2f} vs {f['cpu_ms_each']:.2f} ms ({r['flat_cpu_pct']:+.1f} %)", "within 10 %",
