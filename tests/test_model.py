@@ -398,9 +398,13 @@ def test_training_runs_again_under_a_fixed_hash_seed_unless_it_has_one(monkeypat
 
     calls = []
     monkeypatch.setattr(os, "execve", lambda exe, argv, env: calls.append((exe, argv, env["PYTHONHASHSEED"])))
+    monkeypatch.setenv("PYTHONHASHSEED", "1")
+    train.with_fixed_hash_seed()
+    assert calls == []  # a host process (this test runner) is never replaced
+    monkeypatch.setattr(sys, "argv", ["/venv/bin/escalate", "model", "train"])
     monkeypatch.setenv("PYTHONHASHSEED", "0")
     train.with_fixed_hash_seed()
-    assert calls == []
+    assert calls == []  # already fixed
     monkeypatch.setenv("PYTHONHASHSEED", "1")
     train.with_fixed_hash_seed()
     assert calls == [(sys.executable, [sys.executable, *sys.orig_argv[1:]], "0")]

@@ -66,7 +66,9 @@ def with_fixed_hash_seed() -> None:
     import os
     import sys
 
-    if os.environ.get("PYTHONHASHSEED") != "0":
+    # only the `escalate` command itself restarts (never a host process that calls it, such as a test runner)
+    command = Path(sys.argv[0]).name == "escalate" or "agent.faces.cli" in sys.orig_argv
+    if command and os.environ.get("PYTHONHASHSEED") != "0":
         sys.stdout.flush()
         os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], {**os.environ, "PYTHONHASHSEED": "0"})
 
