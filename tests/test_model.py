@@ -13,7 +13,7 @@ from agent.model import decide, linear
 from agent.model.data import Row
 from agent.model.features import features
 from agent.policy import DEFAULT_COSTS, default_policy
-from agent.schemas import Tier
+from agent.schemas import Severity, Tier
 from agent.signals import Signals
 from agent.store import Store
 from agent.triage import triage_complaint
@@ -161,6 +161,37 @@ def test_the_model_is_blended_with_the_playbook_reading():
     mixed = _engine_answer(FixedModel(probs, kind="complaint")).reading.severity_probabilities
     assert mixed["SEV-2"] == pytest.approx(0.5 * 1.0 + 0.5 * 0.1)
     assert mixed["SEV-4"] == pytest.approx(0.5 * 0.0 + 0.5 * 0.7)
+
+
+SURE_SEV1 = {"SEV-1": 1.0, "SEV-2": 0.0, "SEV-3": 0.0, "SEV-4": 0.0}
+
+
+@pytest.mark.parametrize("text", ["The tooltip on the export button has a typo.",
+                                  "WHO PROOFREADS THIS?? YOUR DASHBOARD SAYS 'RECIEVED' ON EVERY ORDER. FIX IT!!!",
+                                  "Kleiner Hinweis: Im Dashboard steht oben 'Wilkommen' statt 'Willkommen'."])
+def test_a_model_sure_of_sev1_lifts_a_typo_to_sev3_and_no_higher(text):
+    result = _engine_answer(FixedModel(SURE_SEV1, kind="bug"), text)
+    assert result.answer.severity is Severity.SEV3
+    assert "Held at SEV-3" in result.answer.rationale and "of the levels allowed" in result.answer.rationale
+
+
+def test_a_typo_the_model_also_reads_as_minor_stays_sev4():
+    probs = {"SEV-1": 0.0, "SEV-2": 0.0, "SEV-3": 0.0, "SEV-4": 1.0}
+    result = _engine_answer(FixedModel(probs), "The tooltip on the export button has a typo.")
+    assert result.answer.severity is Severity.SEV4 and "Held at" not in result.answer.rationale
+
+
+def test_a_typo_beside_a_real_outage_is_not_held():
+    text = "Nobody on our team can log in since 9am, every attempt fails. Also the login page has a typo."
+    assert _engine_answer(FixedModel(SURE_SEV1), text).answer.severity is Severity.SEV1
+
+
+def test_the_cheapest_level_no_higher_than_a_ceiling():
+    probs = {"SEV-1": 0.6, "SEV-2": 0.0, "SEV-3": 0.1, "SEV-4": 0.3}
+    assert decide.cheapest(probs) == "SEV-1"
+    assert decide.cheapest(probs, highest="SEV-3") == "SEV-3"  # 0.6*4 + 0.3*1 = 2.7 against 0.6*8 + 0.1 = 4.9
+    assert decide.cheapest({"SEV-1": 0.0, "SEV-2": 0.0, "SEV-3": 0.0, "SEV-4": 1.0}, highest="SEV-3") == "SEV-4"
+    assert decide.cheapest(probs, highest="SEV-4") == "SEV-4"
 
 
 # -- training ---------------------------------------------------------------------------------------

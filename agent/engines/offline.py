@@ -29,6 +29,20 @@ CUE_CONFIDENCE = 0.7  # how sure that reading is of its own level
 
 
 
+TRIVIAL_CEILING = "SEV-3"
+
+
+def trivial_issue(signals: Signals, playbook: Severity):
+    """The cue of a low-impact issue (a typo, a label, a small question) when it is the playbook's whole
+    reading (SEV-4, no floor, nothing broken): shouting, or a model trained on bug trackers where the
+    same words can open a blocker, lifts it at most to TRIVIAL_CEILING. Out of fold this held the
+    status incidents and Apache Jira where they were (one Jira SEV-1 in 600 more rated low) and moved
+    the written SEV-4 cases rated SEV-1/2 from 10 of 19 to 2."""
+    if playbook is not Severity.SEV4:
+        return None
+    return signals.first("minor") or signals.first("ui_text")
+
+
 def cue_distribution(level: str) -> dict[str, float]:
     rest = (1.0 - CUE_CONFIDENCE) / (len(decide.LEVELS) - 1)
     return {s: CUE_CONFIDENCE if s == level else rest for s in decide.LEVELS}
@@ -61,7 +75,8 @@ class OfflineEngine:
         cues = cue_distribution(answer.severity.value)
         probabilities = {s: (1 - CUE_WEIGHT) * probabilities.get(s, 0.0) + CUE_WEIGHT * cues[s] for s in decide.LEVELS}
         costs = self.policy.severity_costs
-        chosen = decide.cheapest(probabilities, costs)
+        trivial = trivial_issue(signals, answer.severity)
+        chosen = decide.cheapest(probabilities, costs, highest=TRIVIAL_CEILING if trivial else "SEV-1")
         expected = decide.expected_costs(probabilities, costs)
         reading = ModelReading(
             source=model.name, kind=read.kind,
@@ -75,7 +90,10 @@ class OfflineEngine:
         why = ", ".join(f"{s} {p:.0%}" for s, p in reading.severity_probabilities.items())
         words = "; words that weighed most: " + ", ".join(w for w, _ in read.words) if read.words else ""
         rationale = (f"{severity.value}: the model read this as a {read.kind} text ({why}); {severity.value} has the "
-                     f"lowest expected cost{words}. The playbook's reading: {answer.rationale}")
+                     f"lowest expected cost{' of the levels allowed' if trivial else ''}{words}. The playbook's reading: {answer.rationale}")
+        if trivial and decide.cheapest(probabilities, costs) != chosen:
+            rationale += (f" Held at {TRIVIAL_CEILING}: the playbook reads a low-impact issue (\"{signals.quote(trivial)}\") "
+                          "and nothing worse, so the model's reading may raise it one level, no more.")
         if type_ is not answer.type:
             rationale += f" Type security: the model puts P(security) at {read.security:.2f}, at or over {read.security_threshold:.2f}."
         answer = answer.model_copy(update={"severity": severity, "type": type_, "rationale": rationale,

@@ -19,7 +19,8 @@ def expected_costs(probabilities: dict[str, float], costs) -> dict[str, float]:
     return {rated: sum(probabilities.get(gold, 0.0) * table[gold][rated] for gold in LEVELS) for rated in LEVELS}
 
 
-def cheapest(probabilities: dict[str, float], costs=DEFAULT_COSTS) -> str:
-    """The level with the lowest expected cost; ties go to the higher severity."""
+def cheapest(probabilities: dict[str, float], costs=DEFAULT_COSTS, highest: str = "SEV-1") -> str:
+    """The level with the lowest expected cost, no higher than `highest`; ties go to the higher severity."""
     expected = expected_costs(probabilities, costs)
-    return min(LEVELS, key=lambda level: (round(expected[level], 12), LEVELS.index(level)))
+    allowed = LEVELS[LEVELS.index(highest):]
+    return min(allowed, key=lambda level: (round(expected[level], 12), LEVELS.index(level)))
