@@ -1,0 +1,161 @@
+"""The rules' regular expressions compiled once per machine, not once per process.
+
+The cue, situation and claim patterns are long alternations, and Python's `re` parses and compiles
+each in pure Python whenever a process starts: about 0.3 s of every `escalate triage` on an idle
+2-core machine (more under load), and as much again in every batch worker. This keeps what `re`
+produces (the matcher's code for each pattern) in a file in the user's cache directory, the way
+Python keeps byte code in `__pycache__`, and hands it straight to the matcher next time.
+
+Only patterns compiled while one of this package's modules is being imported are kept: those are
+the rules' fixed patterns. A pattern built at run time (from a customer's text, a name, a policy)
+is compiled as usual and never written anywhere.
+
+The file is keyed by the interpreter and the matcher's version; anything unexpected in it (another
+version, a truncated file, an entry the matcher refuses) is ignored and the pattern compiled as
+usual, so the cache can only make start-up faster, never change a match. `ESCALATE_REGEX_CACHE=off`
+turns it off; `ESCALATE_REGEX_CACHE=DIR` puts the file in DIR.
+"""
+
+from __future__ import annotations
+
+import array
+import atexit
+import marshal
+import os
+import sys
+import threading
+from pathlib import Path
+
+try:  # CPython's matcher and compiler (3.11+); elsewhere the cache stays off
+    import _sre
+    from re import _compiler, _parser
+except ImportError:  # pragma: no cover
+    _sre = None
+
+PACKAGE = __name__.split(".")[0] + "."
+MAX_ENTRIES = 2000  # a file grown past this (patterns of older versions) is rewritten with this run's only
+
+_lock = threading.Lock()
+_entries: dict | None = None  # (pattern, flags) → (flags, code bytes, groups, groupindex, indexgroup)
+_new: dict = {}
+_used: set = set()
+_stats = {"hits": 0, "stored": 0}
+_original = None
+
+
+def path() -> Path | None:
+    setting = os.environ.get("ESCALATE_REGEX_CACHE", "").strip()
+    if _sre is None or setting.lower() == "off":
+        return None
+    if setting:
+        folder = Path(setting)
+    else:
+        from platformdirs import user_cache_dir
+
+        folder = Path(user_cache_dir("escalation-handler"))
+    return folder / f"regex-{sys.implementation.cache_tag}-{_sre.MAGIC}-{_sre.CODESIZE}.marshal"
+
+
+def _load() -> dict:
+    global _entries
+    if _entries is None:
+        _entries = {}
+        where = path()
+        try:
+            with open(where, "rb") as fh:
+                data = marshal.load(fh)
+            if isinstance(data, dict):
+                _entries = data
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+    return _entries
+
+
+def _importing_package_module() -> bool:
+    """Whether this package's code compiles the pattern while the module whose top-level code runs
+    nearest up the stack is one of this package's, being imported (not a library, not run time)."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_globals.get("__name__") in ("re", "re._compiler", __name__):
+        frame = frame.f_back  # re.compile, re._compile
+    if frame is None or not frame.f_globals.get("__name__", "").startswith(PACKAGE):
+        return False  # compiled by a library (tokenize, jinja2, …), not by the rules
+    while frame is not None and frame.f_code.co_name != "<module>":
+        frame = frame.f_back
+    if frame is None:
+        return False
+    name = frame.f_globals.get("__name__", "")
+    spec = getattr(sys.modules.get(name), "__spec__", None)
+    return name.startswith(PACKAGE) and bool(getattr(spec, "_initializing", False))
+
+
+def _compile(p, flags=0):
+    if not isinstance(p, str) or not _importing_package_module():
+        return _original(p, flags)
+    key = (p, int(flags))
+    with _lock:
+        hit = _load().get(key)
+    if hit is not None:
+        try:
+            final, code, groups, groupindex, indexgroup = hit
+            words = array.array("I")
+            words.frombytes(code)
+            compiled = _sre.compile(p, final, words.tolist(), groups, groupindex, indexgroup)
+        except Exception:  # an entry this matcher refuses: compile it as usual (and store it again)
+            pass
+        else:
+            with _lock:
+                _used.add(key)
+                _stats["hits"] += 1
+            return compiled
+    tree = _parser.parse(p, flags)
+    code = _compiler._code(tree, flags)
+    groupindex = dict(tree.state.groupdict)
+    indexgroup = [None] * tree.state.groups
+    for k, i in groupindex.items():
+        indexgroup[i] = k
+    final = int(flags | tree.state.flags)
+    compiled = _sre.compile(p, final, code, tree.state.groups - 1, groupindex, tuple(indexgroup))
+    with _lock:
+        _new[key] = (final, array.array("I", code).tobytes(), tree.state.groups - 1, groupindex, tuple(indexgroup))
+        _used.add(key)
+    return compiled
+
+
+def save() -> None:
+    """Write what this process compiled that the file did not hold (at exit; atomic, merged with the file)."""
+    global _entries
+    where = path()
+    with _lock:
+        if not _new or where is None:
+            return
+        new = dict(_new)
+        _new.clear()
+    _entries = None  # another process may have written meanwhile: merge with what is there now
+    entries = dict(_load())
+    if len(entries) + len(new) > MAX_ENTRIES:
+        entries = {k: v for k, v in entries.items() if k in _used}
+    entries.update(new)
+    try:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        tmp = where.with_name(f"{where.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            marshal.dump(entries, fh)
+        os.replace(tmp, where)
+        _entries = entries
+        _stats["stored"] += len(new)
+    except (OSError, ValueError):
+        pass  # a read-only or full cache directory: the next process compiles again, nothing else changes
+
+
+def stats() -> dict:
+    return {**_stats, "file": str(path()), "pending": len(_new)}
+
+
+def install() -> None:
+    """Route `re`'s compiler through the cache (once per process; a no-op without CPython's matcher)."""
+    global _original
+    if _sre is None or _original is not None or path() is None:
+        return
+    _original = _compiler.compile
+    _compiler.compile = _compile
+    atexit.register(save)
