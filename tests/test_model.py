@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 
 import pytest
 
@@ -266,6 +267,38 @@ def test_each_kind_threshold_is_chosen_on_its_reference_source_only():
     assert security_thresholds(rows, probs, goals)["bug"] == 0.9
 
 
+def test_platt_scaling_brings_each_kind_to_its_own_rate_and_keeps_the_ranking():
+    pytest.importorskip("sklearn")
+    from agent.model.train import platt
+
+    # bug reports: 2 of 6 security; complaints: 1 of 4, on a scale shifted by 3
+    logits = [2.0, 1.0, 0.5, -1.0, -2.0, -3.0, 5.0, 1.0, 2.5, 0.0]
+    kinds = ["bug"] * 6 + ["complaint"] * 4
+    gold = [True, False, True, False, False, False, True, False, False, False]
+    slope, offsets = platt(logits, kinds, gold)
+    assert slope > 0 and set(offsets) == {"bug", "complaint"}
+    p = [1 / (1 + math.exp(-(slope * z + offsets[k]))) for z, k in zip(logits, kinds)]
+    assert sum(p[:6]) == pytest.approx(2.0, abs=1e-3) and sum(p[6:]) == pytest.approx(1.0, abs=1e-3)
+    assert sorted(range(6), key=lambda i: -p[i]) == sorted(range(6), key=lambda i: -logits[i])
+
+
+def test_the_calibration_folded_into_the_weights_scores_as_platt_says():
+    np = pytest.importorskip("numpy")
+    from types import SimpleNamespace
+
+    from agent.model.train import calibrated, export
+    from agent.model.features import with_kind
+
+    design = SimpleNamespace(vocab={"w:a": 0, "bug|bias": 1, "complaint|bias": 2})
+    model = SimpleNamespace(coef_=np.array([[1.0, 0.0, 0.0]]), intercept_=np.array([0.5]), classes_=["no", "yes"])
+    h = export(design, calibrated(design, model, 2.0, {"bug": -1.0, "complaint": -3.0}))
+    head = linear.Head(h["classes"], h["intercept"], h["weights"], {}, h["link"])
+    plain = {"w:a": 0.3, "bias": 1.0}
+    assert head.scores(with_kind(plain, "bug"))[0] == pytest.approx(2.0 * 0.8 - 1.0)
+    assert head.scores(with_kind(plain, "complaint"))[0] == pytest.approx(2.0 * 0.8 - 3.0)
+    assert head.scores(with_kind(plain, "incident"))[0] == pytest.approx(2.0 * 0.8 - 2.0)  # no rows: the mean offset
+
+
 def test_a_packed_head_scores_as_the_weights_it_was_made_from():
     weights = {"w:down": [1.2345, -0.5, 0.0, 2.0], "c: do": [0.0001, 0.0, -3.1416, 0.25]}
     head = linear.Head(["SEV-1", "SEV-2", "SEV-3", "SEV-4"], [0.1, 0.2, 0.3, 0.4], weights)
@@ -355,3 +388,23 @@ def test_the_shipped_model_reads_the_same_through_its_columns():
             model.heads["severity"].probabilities(both), abs=1e-9)
         assert cols.probabilities("security", kind, rows, values)["yes"] == pytest.approx(
             model.heads["security"].probabilities(both)["yes"], abs=1e-9)
+
+
+def test_training_runs_again_under_a_fixed_hash_seed_unless_it_has_one(monkeypatch):
+    import os
+    import sys
+
+    from agent.model import train
+
+    calls = []
+    monkeypatch.setattr(os, "execve", lambda exe, argv, env: calls.append((exe, argv, env["PYTHONHASHSEED"])))
+    monkeypatch.setenv("PYTHONHASHSEED", "1")
+    train.with_fixed_hash_seed()
+    assert calls == []  # a host process (this test runner) is never replaced
+    monkeypatch.setattr(sys, "argv", ["/venv/bin/escalate", "model", "train"])
+    monkeypatch.setenv("PYTHONHASHSEED", "0")
+    train.with_fixed_hash_seed()
+    assert calls == []  # already fixed
+    monkeypatch.setenv("PYTHONHASHSEED", "1")
+    train.with_fixed_hash_seed()
+    assert calls == [(sys.executable, [sys.executable, *sys.orig_argv[1:]], "0")]

@@ -43,6 +43,7 @@ def model_train(obj: Context, from_db, datasets, out):
 
         click.echo(views_model.contenders(data["scores"]["team"]))
         return
+    train.with_fixed_hash_seed()
     target = Path(out) if out else SHIPPED
     oof = target.with_name(target.name.replace(".json.gz", "") + ".oof.json.gz") if out else build.OOF
     from .. import progress

@@ -10,6 +10,8 @@ regression (logistic loss, SGD) over agent/model/features.py's features (the ver
   in total (so a source with few security reports, Chromium's 81 in 3,081, is not drowned by one with
   many, and one threshold per kind of text serves every source of that kind); the threshold per kind
   is chosen on out-of-fold probabilities, against the issue's goal for that kind's reference source.
+  Those probabilities are Platt-scaled per kind (on the out-of-fold log-odds) and the scaling is folded
+  into the weights, so P(security) reads as a rate, not as the cell weighting's near-half.
 
 Five-fold cross-validation (stratified by source and label) gives every row an out-of-fold
 probability; those are written beside the model (`*.oof.json.gz`) and are what `escalate eval`
@@ -21,6 +23,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import math
 import random
 from datetime import datetime, timezone
 from pathlib import Path
@@ -53,6 +56,21 @@ def _need_sklearn():
         from ..errors import UsageError
 
         raise UsageError("training needs scikit-learn: pip install 'escalation-handler[train]'")
+
+
+def with_fixed_hash_seed() -> None:
+    """Run this process again under PYTHONHASHSEED=0 unless it already is. The features' values differ in
+    their last bits with the order of a set of words (str hashes are salted per process), and SGD carries
+    those bits into different weights: two runs of `escalate model train` moved severity figures by up
+    to 0.013 before this. With the seed fixed, the same files give the same model."""
+    import os
+    import sys
+
+    # only the `escalate` command itself restarts (never a host process that calls it, such as a test runner)
+    command = Path(sys.argv[0]).name == "escalate" or "agent.faces.cli" in sys.orig_argv
+    if command and os.environ.get("PYTHONHASHSEED") != "0":
+        sys.stdout.flush()
+        os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], {**os.environ, "PYTHONHASHSEED": "0"})
 
 
 def engine_text(text: str) -> str:
@@ -139,6 +157,48 @@ def held_out(design: Design, model, feats, rows: list[int]):
     return [head.probabilities(feats[i]) for i in rows]
 
 
+def held_out_logits(design: Design, model, feats, rows: list[int]) -> list[float]:
+    """A binary head's log-odds of rows, through the exported weights (the runtime's arithmetic)."""
+    from .linear import Head
+
+    h = export(design, model)
+    head = Head(tuple(h["classes"]), tuple(h["intercept"]), h["weights"], {}, h.get("link", "softmax"))
+    return [head.scores(feats[i])[0] for i in rows]
+
+
+def platt(logits: list[float], kinds: list[str], gold: list[bool]) -> tuple[float, dict[str, float]]:
+    """Platt scaling with one offset per kind: P = sigmoid(slope * logit + offset[kind]), fitted by maximum
+    likelihood on out-of-fold log-odds. The training weights (each (source, label) cell the same) put
+    P(security) near a half for texts of no particular sign; this brings it back to the rate of the data
+    (within a kind, the calibrated probabilities add up to its security rows) without changing any ranking
+    inside a kind. Returns (slope, {kind: offset})."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    names = sorted(set(kinds))
+    x = np.array([[z] + [1.0 if k == n else 0.0 for n in names] for z, k in zip(logits, kinds)])
+    fit = LogisticRegression(C=1e6, fit_intercept=False, max_iter=1000).fit(x, np.array(gold, dtype=int))
+    slope = float(fit.coef_[0][0])
+    if slope <= 0:  # a head that ranks worse than chance: keep it as it is rather than flip it
+        return 1.0, {n: 0.0 for n in names}
+    return slope, {n: float(b) for n, b in zip(names, fit.coef_[0][1:])}
+
+
+def calibrated(design: Design, model, slope: float, offsets: dict[str, float]):
+    """The binary model with Platt's transform folded into its weights: every weight and the intercept times
+    `slope`; the intercept moves by the offsets' mean over kinds (what a kind without rows of its own gets)
+    and each kind's bias copy (`kind|bias`, always 1.0) by the rest of its own offset. Same linear form, same
+    file format."""
+    model.coef_ = model.coef_ * slope
+    shared = sum(offsets.values()) / len(offsets) if offsets else 0.0
+    model.intercept_ = model.intercept_ * slope + shared
+    for kind, offset in offsets.items():
+        j = design.vocab.get(kind + "|bias")
+        if j is not None:
+            model.coef_[0, j] += offset - shared
+    return model
+
+
 def export(design: Design, model, thresholds: dict | None = None) -> dict:
     """Weights as {feature: [w per class]}, rounded, zeros dropped."""
     coef = model.coef_  # (classes or 1, features)
@@ -207,6 +267,7 @@ def train(rows: list[Row], *, progress=None) -> tuple[dict, dict]:
     sev_fold = folds_of([rows[i] for i in sev_idx], lambda r: r.severity)
     sec_fold = folds_of([rows[i] for i in sec_idx], lambda r: r.security)
     kind_fold = folds_of(rows, lambda r: r.kind)
+    sec_logit: dict[int, float] = {}
     for k in range(FOLDS):
         tr = [i for i, f in zip(sev_idx, sev_fold) if f != k]
         te = [i for i, f in zip(sev_idx, sev_fold) if f == k]
@@ -216,8 +277,8 @@ def train(rows: list[Row], *, progress=None) -> tuple[dict, dict]:
         tr = [i for i, f in zip(sec_idx, sec_fold) if f != k]
         te = [i for i, f in zip(sec_idx, sec_fold) if f == k]
         design, model = fit(kinded, sec, tr, ALPHA_SECURITY, balanced=True, cells=sec_cells)
-        for i, p in zip(te, held_out(design, model, kinded, te)):
-            oof[rows[i].id]["security"] = p["yes"]  # unrounded: the threshold search ranks every row
+        for i, z in zip(te, held_out_logits(design, model, kinded, te)):
+            sec_logit[i] = z
         tr = [i for i, f in enumerate(kind_fold) if f != k]
         te = [i for i, f in enumerate(kind_fold) if f == k]
         design, model = fit(plain, kind_labels, tr, ALPHA_KIND, balanced=True)
@@ -225,6 +286,10 @@ def train(rows: list[Row], *, progress=None) -> tuple[dict, dict]:
             oof[rows[i].id]["kind_read"] = max(p, key=p.get)
         tick("folds", k + 1)
 
+    slope, offsets = platt([sec_logit[i] for i in sec_idx], [rows[i].kind for i in sec_idx], [bool(rows[i].security) for i in sec_idx])
+    for i in sec_idx:  # unrounded: the threshold search ranks every row
+        z = max(-50.0, min(50.0, slope * sec_logit[i] + offsets[rows[i].kind]))
+        oof[rows[i].id]["security"] = 1.0 / (1.0 + math.exp(-z))
     thresholds = security_thresholds([rows[i] for i in sec_idx], [oof[rows[i].id]["security"] for i in sec_idx])
     for r in rows:
         oof[r.id]["security_threshold"] = thresholds.get(r.kind, thresholds["default"])
@@ -233,7 +298,7 @@ def train(rows: list[Row], *, progress=None) -> tuple[dict, dict]:
     design, model = fit(kinded, sev, sev_idx, ALPHA_SEVERITY, balanced=True)
     heads["severity"] = export(design, model)
     design, model = fit(kinded, sec, sec_idx, ALPHA_SECURITY, balanced=True, cells=sec_cells)
-    heads["security"] = export(design, model, thresholds)
+    heads["security"] = export(design, calibrated(design, model, slope, offsets), thresholds)
     design, model = fit(plain, kind_labels, list(range(len(rows))), ALPHA_KIND, balanced=True)
     heads["kind"] = export(design, model)
     tick("final", 1)
@@ -246,6 +311,7 @@ def train(rows: list[Row], *, progress=None) -> tuple[dict, dict]:
         "learner": "SGDClassifier(loss=log_loss, averaged, class-balanced; security: every (source, label) cell "
                    "weighs the same)", "epochs": EPOCHS,
         "security_goals": {k: list(v) for k, v in SECURITY_GOALS.items()},
+        "security_calibration": {"slope": round(slope, 4), "offsets": {k: round(v, 4) for k, v in offsets.items()}},
         "alpha": {"severity": ALPHA_SEVERITY, "security": ALPHA_SECURITY, "kind": ALPHA_KIND},
         "min_df": MIN_DF, "max_features": MAX_FEATURES,
     }
