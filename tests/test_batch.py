@@ -473,3 +473,16 @@ def test_a_small_batch_is_judged_in_process_without_starting_workers(tmp_path, p
         with pytest.raises(AssertionError, match="pool was started"):
             batch.run(store, str(jsonl(tmp_path / "big.jsonl", at_threshold)), engine=OfflineEngine(policy),
                       policy=policy, options=batch.Options(workers=2 if (os.cpu_count() or 1) < 2 else None))
+
+
+def test_workers_option_reaches_the_batch_and_goes_only_with_it(tmp_path, db_path, monkeypatch):
+    path = jsonl(tmp_path / "in.jsonl", [row(i, t) for i, t in enumerate([OUTAGE, TYPO])])
+    asked = []
+    real = batch.run
+    monkeypatch.setattr(batch, "run", lambda *a, **k: asked.append(k["options"].workers) or real(*a, **k))
+    done = run(db_path, "triage", "--batch", str(path), "--workers", "1", "--json")
+    assert done.exit_code == 0, done.stderr
+    assert asked == [1] and json.loads(done.stdout)["stored"] == 2
+    assert run(db_path, "triage", "--batch", str(path), "--workers", "0").exit_code == 2
+    lone = run(db_path, "triage", "--text", "x", "--customer", "Acme", "--workers", "2")
+    assert lone.exit_code == 2 and "--strict and --workers go with --batch FILE" in lone.stderr

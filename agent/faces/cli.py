@@ -154,9 +154,10 @@ def _parse_at(value: str | None, flag: str = "--at"):
 @click.option("--map", "mapping", multiple=True, help='With --batch: "Their Column=our_field" (repeatable; fields id, customer, tier, contact, opened_at, complaint, subject, timezone, owner).')
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), help="With --batch: the file's format (default: from its name or first line).")
 @click.option("--strict", is_flag=True, help="With --batch: stop at the first bad row (the rows before it are stored).")
+@click.option("--workers", type=click.IntRange(min=1), help="With --batch, offline: judging processes (default: one per core; 1 judges in this process, about half the memory).")
 @click.pass_obj
 def triage(obj: Context, source, text, customer, tier, contact, contact_email, owner, timezone, at, engine, model, encoding,
-           as_json, no_redact, timeout, batch_file, preset, mapping, fmt, strict):
+           as_json, no_redact, timeout, batch_file, preset, mapping, fmt, strict, workers):
     """Triage a complaint from FILE, '-' (stdin) or --text; store it and print the plan.
 
     \b
@@ -177,9 +178,9 @@ def triage(obj: Context, source, text, customer, tier, contact, contact_email, o
 
         return run_batch(obj, batch_file, preset=preset, mapping=mapping, fmt=fmt, strict=strict, tier=tier,
                          timezone=timezone, engine=engine, model=model, encoding=encoding, as_json=as_json,
-                         no_redact=no_redact, timeout=timeout)
-    if preset or mapping or fmt or strict:
-        raise UsageError("--from, --map, --format and --strict go with --batch FILE")
+                         no_redact=no_redact, timeout=timeout, workers=workers)
+    if preset or mapping or fmt or strict or workers:
+        raise UsageError("--from, --map, --format, --strict and --workers go with --batch FILE")
     if not customer:
         raise UsageError("missing --customer: who is complaining, e.g. --customer \"Acme Corp\"")
     from ..editing import check_email

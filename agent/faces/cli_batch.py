@@ -23,13 +23,13 @@ def _pairs(mapping) -> dict[str, str]:
 
 
 def run_batch(obj, path, *, preset, mapping, fmt, strict, tier, timezone, engine, model, encoding, as_json, no_redact,
-              timeout=None):
+              timeout=None, workers=None):
     from .. import batch, progress, sla
     from ..engines import get_engine
     from . import views
 
     options = batch.Options(preset=preset.lower() if preset else None, mapping=_pairs(mapping), fmt=fmt,
-                            encoding=encoding, tier=tier, timezone=timezone, strict=strict)
+                            encoding=encoding, tier=tier, timezone=timezone, strict=strict, workers=workers)
     if timezone:
         sla.zone(timezone)
     policy = obj.policy()
