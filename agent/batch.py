@@ -407,7 +407,7 @@ def _write(store: Store, ready: list[Judged], policy: Policy, summary: Summary, 
                 "id": format_id(number), "external_id": j.row.external_id, "customer": d.customer,
                 "severity": d.triage.severity.value, "type": d.triage.type.value, "summary": d.triage.summary,
                 "first_response_due": d.sla.first_response_due.isoformat(),
-                "resolution_due": d.sla.resolution_due.isoformat(),
+                "resolution_due": d.sla.resolution_due.isoformat(), "timezone": d.timezone,
             })
         if d.info.fallback_reason:
             summary.fallbacks.append({"line": j.row.line, "id": j.row.external_id, "escalation": format_id(number),

@@ -146,7 +146,7 @@ def test_cli_text_summary_lists_urgent_rows_and_refusals(tmp_path, db_path):
     path = jsonl(tmp_path / "in.jsonl", [row(0, OUTAGE, tier="enterprise"), row(1, customer="")])
     out = run(db_path, "triage", "--batch", str(path), "--engine", "offline").stdout
     assert "SEV-1/2 (1), respond by:" in out
-    assert "ESC-1 SEV-1 Customer 0 [T-0] first response 2026-11-25T09:15:00+00:00" in out
+    assert "ESC-1 SEV-1 Customer 0 [T-0] first response by 09:15 UTC on Wed 25 Nov 2026, resolve by " in out
     assert "refused (1):\n  line 2 (T-1): no customer (column 'customer' is empty)" in out
 
 

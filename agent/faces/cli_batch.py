@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 
 import click
+
+from ..wording import format_time
 
 URGENT_SHOWN = 20
 REFUSED_SHOWN = 20
@@ -65,8 +68,9 @@ def summary_text(s) -> str:
         urgent = s.as_dict()["urgent"]
         lines.append(f"SEV-1/2 ({len(urgent)}), respond by:")
         for u in urgent[:URGENT_SHOWN]:
-            lines.append(f"  {u['id']} {u['severity']} {u['customer']} [{u['external_id']}] first response "
-                         f"{u['first_response_due']}, resolve by {u['resolution_due']}: {u['summary'][:70]}")
+            due = {k: format_time(datetime.fromisoformat(u[k]), u["timezone"]) for k in ("first_response_due", "resolution_due")}
+            lines.append(f"  {u['id']} {u['severity']} {u['customer']} [{u['external_id']}] first response by "
+                         f"{due['first_response_due']}, resolve by {due['resolution_due']}: {u['summary'][:70]}")
         if len(urgent) > URGENT_SHOWN:
             lines.append(f"  … {len(urgent) - URGENT_SHOWN} more (`escalate status` lists them all)")
     if s.fallbacks:
