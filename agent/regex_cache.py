@@ -43,16 +43,25 @@ _stats = {"hits": 0, "stored": 0}
 _original = None
 
 
-def path() -> Path | None:
-    setting = os.environ.get("ESCALATE_REGEX_CACHE", "").strip()
-    if _sre is None or setting.lower() == "off":
-        return None
-    if setting:
-        folder = Path(setting)
-    else:
-        from platformdirs import user_cache_dir
+def _off() -> bool:
+    return _sre is None or os.environ.get("ESCALATE_REGEX_CACHE", "").strip().lower() == "off"
 
-        folder = Path(user_cache_dir("escalation-handler"))
+
+def _user_cache() -> Path:
+    """The user's cache directory, as platformdirs finds it, without importing platformdirs at start-up."""
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+
+
+def path() -> Path | None:
+    """The cache file (None when off)."""
+    if _off():
+        return None
+    setting = os.environ.get("ESCALATE_REGEX_CACHE", "").strip()
+    folder = Path(setting) if setting else _user_cache() / "escalation-handler"
     return folder / f"regex-{sys.implementation.cache_tag}-{_sre.MAGIC}-{_sre.CODESIZE}.marshal"
 
 
@@ -154,7 +163,7 @@ def stats() -> dict:
 def install() -> None:
     """Route `re`'s compiler through the cache (once per process; a no-op without CPython's matcher)."""
     global _original
-    if _sre is None or _original is not None or path() is None:
+    if _original is not None or _off():
         return
     _original = _compiler.compile
     _compiler.compile = _compile

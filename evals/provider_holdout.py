@@ -6,7 +6,7 @@ whole engine (the mix with the playbook's reading, the expected-cost choice, the
 the rule floors: agent.triage.decide) rates that provider's incidents. Beside it: the playbook alone
 (ESCALATE_OFFLINE_MODEL=off: the rules) and TF-IDF + logistic regression trained on the
 other providers' incidents. The kind and security heads are the shipped ones (their labels are not
-severities). Needs the `train` extra; about two minutes on two cores.
+severities). Needs the `train` extra; about five minutes on two cores.
 
     .venv/bin/python evals/provider_holdout.py
 """

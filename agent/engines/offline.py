@@ -76,7 +76,8 @@ class OfflineEngine:
         probabilities = {s: (1 - CUE_WEIGHT) * probabilities.get(s, 0.0) + CUE_WEIGHT * cues[s] for s in decide.LEVELS}
         costs = self.policy.severity_costs
         trivial = trivial_issue(signals, answer.severity)
-        chosen = decide.cheapest(probabilities, costs, highest=TRIVIAL_CEILING if trivial else "SEV-1")
+        unbounded = decide.cheapest(probabilities, costs)
+        chosen = decide.cheapest(probabilities, costs, highest=TRIVIAL_CEILING) if trivial else unbounded
         expected = decide.expected_costs(probabilities, costs)
         reading = ModelReading(
             source=model.name, kind=read.kind,
@@ -91,7 +92,7 @@ class OfflineEngine:
         words = "; words that weighed most: " + ", ".join(w for w, _ in read.words) if read.words else ""
         rationale = (f"{severity.value}: the model read this as a {read.kind} text ({why}); {severity.value} has the "
                      f"lowest expected cost{' of the levels allowed' if trivial else ''}{words}. The playbook's reading: {answer.rationale}")
-        if trivial and decide.cheapest(probabilities, costs) != chosen:
+        if chosen != unbounded:
             rationale += (f" Held at {TRIVIAL_CEILING}: the playbook reads a low-impact issue (\"{signals.quote(trivial)}\") "
                           "and nothing worse, so the model's reading may raise it one level, no more.")
         if type_ is not answer.type:
