@@ -124,8 +124,22 @@ def _quote(words: str) -> str:
     return f"{QUOTE_PREFIX}“{words}”"
 
 
+def _unshouted(line: str) -> str:
+    """A statement typed in capitals, in sentence case: a reply does not shout the customer's words back."""
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) < 12 or sum(c.isupper() for c in letters) < 0.8 * len(letters):
+        return line
+    lowered = line.lower()
+    first = next((i for i, c in enumerate(lowered) if c.isalpha()), 0)
+    return lowered[:first] + lowered[first:first + 1].upper() + lowered[first + 1:]
+
+
 def statement(text: str, summary: str | None = None) -> str:
     """The issue statement for a complaint (see the module docstring); `summary` is the engine's line."""
+    return _unshouted(_statement(text, summary))
+
+
+def _statement(text: str, summary: str | None = None) -> str:
     p = parsed(text)
     own = claims.read(p.triage_text).text  # what the text says about its own severity is never the issue
     sentences = [s.strip() for s in _SENTENCE.findall(own) if s.strip()]

@@ -167,3 +167,13 @@ def test_a_malformed_team_section_names_key_and_line(tmp_path, db_path):
     result = run(db_path, "policy", "check", str(bad))
     assert result.exit_code == 2
     assert "team.contact_email" in result.stderr and "line 5" in result.stderr
+
+
+def test_a_complaint_typed_in_capitals_is_not_shouted_back_in_the_drafts():
+    from agent import issue
+
+    shouted = "WHO PROOFREADS THIS?? YOUR ORDER DASHBOARD SAYS 'RECIEVED' ON EVERY SINGLE ORDER. FIX IT!!!"
+    assert issue.statement(shouted) == "Your order dashboard says 'recieved' on every single order"
+    assert issue.phrases(issue.statement(shouted))["subject"] == "Our order dashboard says 'recieved' on every single order"
+    assert issue.statement("Our SSO login fails for every user since 9am.") == "Our SSO login fails for every user since 9am"
+    assert "“API DOWN NOW”" in issue.statement("API DOWN NOW")  # under twelve letters (acronyms, maybe): as written
