@@ -54,7 +54,7 @@ class TeamModel(LinearModel):
         if self.reads > FAST_AFTER:  # a long-lived process: the team heads as columns too
             plain = features(text)
             cols = self.columns
-            rows, values = cols.rows(plain), list(plain.values())
+            rows, values = cols.rows(plain), cols.values(plain)
             probabilities = lambda name: cols.probabilities(name, "complaint", rows, values)  # noqa: E731
         else:
             feats = features(text, "complaint")
