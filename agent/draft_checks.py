@@ -31,6 +31,7 @@ from .claims import read as read_claims
 from .complaint import parsed
 from .issue import balanced
 from .lint import Finding
+from .literals import may_match
 
 CHECKS = ("mail_header", "pasted_signature", "past_promise", "internal_only", "customer_claim", "balanced",
           "placeholder", "request_unanswered", "facts")
@@ -123,7 +124,8 @@ def audit(text: str, f: Facts, *, fix: bool = True, subject: str = "", skip: tup
         if f.criteria and f.criteria.lower() in lowered:
             internal.append(f.criteria)
         own = parsed(f.complaint).triage_text
-        claims = [s.strip() for s in _SENTENCE.findall(own) if _CLAIM.search(s) and len(s.split()) >= 3]
+        claims = [s.strip() for s in _SENTENCE.findall(own) if _CLAIM.search(s) and len(s.split()) >= 3] \
+            if may_match(_CLAIM, own) else []
         claims += [c.text.strip() for c in read_claims(own).claims if len(c.text.split()) >= 3]
         for sentence in _SENTENCE.findall(text):
             low = sentence.replace(f.owner, "").lower() if f.owner else sentence.lower()

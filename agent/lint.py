@@ -17,6 +17,7 @@ from .injection import INVISIBLE as _INVISIBLE
 from .injection import LINK as _LINK
 from .injection import PROMISE as _PROMISE
 from .injection import system_prompt_lines
+from .literals import may_match
 
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
          "ten": 10, "eleven": 11, "twelve": 12, "a": 1, "an": 1}
@@ -255,8 +256,9 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
         return not (_attributed(source, m.start()) and _quoted(source, m.start(), m.end(), ctx.customer_text, 4))
 
     out = []
+    blaming = may_match(_BLAME_SENTENCE, text)  # else no sentence can blame: none is searched
     for sentence in _SENTENCE.finditer(text):
-        hit = next((h for h in _BLAME_SENTENCE.finditer(text, sentence.start(), sentence.end()) if blames(text, h)), None)
+        hit = blaming and next((h for h in _BLAME_SENTENCE.finditer(text, sentence.start(), sentence.end()) if blames(text, h)), None)
         if hit:
             body = sentence.group(0).strip()
             start = sentence.start() + sentence.group(0).index(body[:1]) if body else sentence.start()
@@ -405,6 +407,8 @@ def _smuggled(text: str, ctx: LintContext, findings: list[Finding], where, fix: 
         checks.append(("severity_mismatch", re.compile(
             r"(?<!from )(?<!was )(?<!previously )(?<!originally )(?<!initially )(?<!earlier )"
             r"\bSEV-?\s?(?!" + re.escape(ctx.severity[-1]) + r"\b)[1-4]\b", re.IGNORECASE)))
+    visible = _INVISIBLE.sub("", text)
+    checks = [(rule, pattern) for rule, pattern in checks if may_match(pattern, visible)]  # the rest match no sentence
     out, cut = [], False
     subject = ctx.kind == "subject"  # one templated line: keep what comes before the injected text
     for sentence in _SENTENCE.finditer(text):
