@@ -34,6 +34,8 @@ _SAFE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 \t\n!\"#$%&'()*+,-./:;<=
                   "àáâãäæçèéêëìíîïñòóôõöøùúûüýÿœ")
 EXOTIC = re.compile("[\u017f\u0131\u0130\u212a\u212b\u1e9e]")  # case-blind matches lower() does not make
 
+IGNORECASE = int(re.IGNORECASE)  # a plain int: `flags & re.IGNORECASE` goes through the enum's operators
+
 _lock = threading.Lock()
 _known: dict[tuple[str, int], frozenset[str] | None] = {}
 
@@ -77,12 +79,11 @@ def may_match(compiled: re.Pattern, text: str, low: str | None = None) -> bool:
     literals = needed(compiled)
     if literals is None:
         return True
-    if compiled.flags & re.IGNORECASE:
-        low = text.lower() if low is None else low
+    if compiled.flags & IGNORECASE:
         if EXOTIC.search(text):
             return True
-        text = low
-    return any(s in text for s in literals)
+        text = text.lower() if low is None else low
+    return any(s in text for s in literals)  # (faster than one search for an alternation of them)
 
 
 # -- reading the parsed pattern -----------------------------------------------------------------
