@@ -100,6 +100,8 @@ def _worker_init(policy_json: str, store_path: str | None, templates: str | None
     use_templates(templates)
     policy = policy_from_json(policy_json)
     model = triage.offline_model_for(_PathOnly(store_path) if store_path else None)
+    if model is not None:
+        model.expect_many()
     _WORKER.update(policy=policy, engine=OfflineEngine(policy, model=model), model=model)
 
 
