@@ -28,7 +28,7 @@ from .policy import Policy
 from .progress import Progress
 from .store import Store, TriagedRow, format_id
 
-CHUNK = 500
+CHUNK = 200
 POOL_MIN = 64  # fewer fresh rows in a chunk than this are judged in-process (unless workers are asked for)
 ACTOR = "batch"
 

@@ -426,3 +426,14 @@ def test_training_runs_again_under_a_fixed_hash_seed_unless_it_has_one(monkeypat
     monkeypatch.setenv("PYTHONHASHSEED", "1")
     train.with_fixed_hash_seed()
     assert calls == [(sys.executable, [sys.executable, *sys.orig_argv[1:]], "0")]
+
+
+def test_the_char_gram_cache_stops_growing_at_its_limit(monkeypatch):
+    from agent.model import features as module
+
+    monkeypatch.setattr(module, "_GRAMS", {})
+    monkeypatch.setattr(module, "_GRAMS_LIMIT", 50)
+    text = " ".join(f"word{chr(97 + i % 26)}{chr(97 + i // 26)}" for i in range(200))
+    first = features(text)
+    assert len(module._GRAMS) == 50
+    assert features(text) == first  # words past the limit still get their grams, uncached

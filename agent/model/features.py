@@ -36,7 +36,7 @@ def words(text: str) -> list[str]:
 
 _GRAMS: dict[str, tuple[str, ...]] = {}
 _SUBLINEAR = [0.0] + [1.0 + math.log(c) for c in range(1, 4096)]  # a count's sublinear value
-_GRAMS_LIMIT = 200_000
+_GRAMS_LIMIT = 20_000  # words whose grams are kept: about 25 MB at most (200,000 could take 250 MB in a batch worker)
 
 
 def char_grams(word: str) -> tuple[str, ...]:
