@@ -1,10 +1,11 @@
 """Batch triage of a helpdesk export: every row judged like `escalate triage` and stored with its
 triage, SLA plan and acknowledgment draft.
 
-Rows go in chunks of CHUNK. A chunk is judged (agent.triage.judge: the same decide → SLA plan →
-routing as a single triage; on the offline engine by one worker process per core, each loading the
-engine once; on the anthropic engine through one message batch per chunk) and then written by this
-process in one transaction (Store.create_triaged_many), similar-escalation lookup included. A row
+Rows go in chunks of CHUNK. A chunk is judged and its acknowledgments composed (agent.triage.judge:
+the same decide → SLA plan → routing as a single triage; on the offline engine by one worker process
+per core, each loading the engine once; on the anthropic engine through one message batch per chunk)
+and then written by this process in one transaction (Store.create_triaged_many), similar-escalation
+lookup included. The workers judge the next chunk while this process writes the last one. A row
 already stored (same external id) is skipped before it is judged, so a rerun adds nothing; a bad row
 is refused with its line and the rest go on (strict: stop at the first). An interrupt (Ctrl-C) lets
 the chunk being written finish or roll back whole, then stops: what was stored stays, and the same
@@ -99,13 +100,22 @@ def _worker_init(policy_json: str, store_path: str | None, templates: str | None
     use_templates(templates)
     policy = policy_from_json(policy_json)
     model = triage.offline_model_for(_PathOnly(store_path) if store_path else None)
+    if model is not None:
+        model.expect_many()
     _WORKER.update(policy=policy, engine=OfflineEngine(policy, model=model), model=model)
 
 
-def _worker_judge(args: tuple[Intake, str, str | None, str]):
-    row, tier, tz, requested = args
-    return judge_row(row, engine=_WORKER["engine"], policy=_WORKER["policy"], tier=tier, tz=tz, requested=requested,
-                     offline_model=_WORKER["model"])
+def _worker_judge(args: tuple[Intake, str, str | None, str, int]):
+    row, tier, tz, requested, number = args
+    return _with_draft(judge_row(row, engine=_WORKER["engine"], policy=_WORKER["policy"], tier=tier, tz=tz,
+                                 requested=requested, offline_model=_WORKER["model"]), _WORKER["policy"], number)
+
+
+def _with_draft(outcome, policy: Policy, number: int):
+    """A judged row with its acknowledgment composed for the number it is planned to get."""
+    if isinstance(outcome, Judged):
+        outcome.number, outcome.draft = number, _compose(outcome.judged, policy, number)
+    return outcome
 
 
 def judge_row(row: Intake, *, engine, policy: Policy, tier: str, tz: str | None, requested: str, offline_model=None):
@@ -128,11 +138,6 @@ class Judged:
     terms: frozenset
     number: int | None = None  # the escalation number it is planned to get (its draft names it)
     draft: "drafting.Composed | None" = None
-
-
-def _worker_compose(args: tuple["triage.Judged", int]):
-    judged, number = args
-    return _compose(judged, _WORKER["policy"], number)
 
 
 @dataclass
@@ -176,15 +181,21 @@ class _Judge:
                 initargs=(self.policy.model_dump_json(), str(self.store.path), team_templates()))
         return self.pool
 
-    def __call__(self, rows: list[Intake], tier: str, tz: str | None) -> list:
+    def submit(self, rows: list[Intake], tier: str, tz: str | None, base: int):
+        """Start judging a chunk, each row's acknowledgment composed for the number it is planned to get
+        (base, base + 1, … in order); `.get()` gives the outcomes. The worker processes judge it while
+        this process writes the chunk before it."""
         requested = self.engine.name
         if self._pool(len(rows)) is not None:
-            return self.pool.map(_worker_judge, [(r, tier, tz, requested) for r in rows], chunksize=16)
+            return self.pool.map_async(_worker_judge, [(r, tier, tz, requested, base + k) for k, r in enumerate(rows)],
+                                       chunksize=16)
         engine = self._here()
         if hasattr(engine, "triage_batch") and len(rows) > 1:
-            return self._batched(rows, tier, tz)
-        return [judge_row(r, engine=engine, policy=self.policy, tier=tier, tz=tz, requested=requested,
-                          offline_model=self.model) for r in rows]
+            outcomes = self._batched(rows, tier, tz)
+        else:
+            outcomes = [judge_row(r, engine=engine, policy=self.policy, tier=tier, tz=tz, requested=requested,
+                                  offline_model=self.model) for r in rows]
+        return _Done([_with_draft(o, self.policy, base + k) for k, o in enumerate(outcomes)])
 
     def _batched(self, rows: list[Intake], tier: str, tz: str | None) -> list:
         """One message batch for the chunk's valid rows; each answer goes through decide as if the engine
@@ -227,18 +238,20 @@ class _Judge:
                                  tz=tz, requested=self.engine.name, offline_model=self.model))
         return out
 
-    def compose(self, ready: list[Judged]) -> None:
-        """Each acknowledgment, for the number its escalation is planned to get."""
-        work = [(j.judged, j.number) for j in ready]
-        made = (self.pool.map(_worker_compose, work, chunksize=16) if self.pool is not None
-                else [_compose(d, self.policy, n) for d, n in work])
-        for j, m in zip(ready, made):
-            j.draft = m
-
     def close(self) -> None:
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
+
+
+@dataclass
+class _Done:
+    """Outcomes judged in this process, in the shape of a pool's pending result."""
+
+    outcomes: list
+
+    def get(self) -> list:
+        return self.outcomes
 
 
 # -- the run ------------------------------------------------------------------------------------
@@ -278,24 +291,30 @@ def run(store: Store, path: str, *, engine, policy: Policy, options: Options | N
     cache = similar.TermCache()
     judge = None
     stop = _StopAfterChunk()
+    judging = None  # (outcomes to come, the first number) of the chunk the workers judge now
     try:
         for chunk in _chunks(rows, options.chunk or CHUNK):
-            if stop.asked:
-                summary.interrupted = True
+            if stop.asked or summary.stopped_at:
                 break
             summary.read += len(chunk)
-            fresh = []
+            fresh, refused = [], []
             for item in chunk:
                 if isinstance(item, Refused):
-                    summary.refused.append(item)
+                    refused.append(item)
                 elif item.external_id in seen:
-                    summary.refused.append(Refused(item.line, item.external_id, "the id appears earlier in the file"))
+                    refused.append(Refused(item.line, item.external_id, "the id appears earlier in the file"))
                 else:
                     seen.add(item.external_id)
                     fresh.append(item)
-            if options.strict and summary.refused:
-                summary.stopped_at = summary.refused[0].describe()
+            if options.strict and refused:  # what came before it is written first; an earlier refusal stops first
+                if judging:
+                    _write(store, _collect(judging, summary, options.strict), policy, summary, cache, progress)
+                    judging = None
+                if not summary.stopped_at:
+                    summary.refused += refused
+                    summary.stopped_at = refused[0].describe()
                 break
+            summary.refused += refused
             present = _present(store, [r.external_id for r in fresh])
             summary.skipped += sum(1 for r in fresh if r.external_id in present)
             progress.advance(len(chunk) - len(fresh) + sum(1 for r in fresh if r.external_id in present))
@@ -303,25 +322,22 @@ def run(store: Store, path: str, *, engine, policy: Policy, options: Options | N
             if not fresh:
                 continue
             judge = judge or _Judge(engine, policy, options.workers, progress, options.batch_options, store)
-            outcomes = judge(fresh, options.tier, options.timezone)
-            ready = []
-            for outcome in outcomes:
-                if isinstance(outcome, Refused):
-                    summary.refused.append(outcome)
-                else:
-                    ready.append(outcome)
-            if options.strict and len(ready) < len(outcomes):
-                bad = next(o for o in outcomes if isinstance(o, Refused))
-                summary.stopped_at = bad.describe()
-                ready = [o for o in ready if o.row.line < bad.line]
-            base = (store.db.execute("SELECT max(id) FROM escalations").fetchone()[0] or 0) + 1
-            for k, j in enumerate(ready):
-                j.number = base + k
-            judge.compose(ready)
-            _write(store, ready, policy, summary, cache)
-            progress.advance(len(outcomes))
+            # The chunk before is judged; while this process writes it, the workers judge this one, each row's
+            # draft naming the number it will get once the chunk before is stored.
+            ready = _collect(judging, summary, options.strict) if judging else None
             if summary.stopped_at:
+                _write(store, ready, policy, summary, cache, progress)
+                judging = None
                 break
+            base = judging[1] + len(ready[0]) if judging else _next_number(store)
+            submitted = (judge.submit(fresh, options.tier, options.timezone, base), base)
+            if judging:
+                _write(store, ready, policy, summary, cache, progress)
+            judging = submitted
+        if judging and not summary.stopped_at and not stop.asked:  # a Ctrl-C leaves the next chunk unwritten
+            _write(store, _collect(judging, summary, options.strict), policy, summary, cache, progress)
+        if stop.asked:
+            summary.interrupted = True
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
@@ -331,6 +347,23 @@ def run(store: Store, path: str, *, engine, policy: Policy, options: Options | N
         summary.seconds = time.perf_counter() - started
     summary.escalations, summary.bytes_per_escalation = footprint(store)
     return summary
+
+
+def _next_number(store: Store) -> int:
+    return (store.db.execute("SELECT max(id) FROM escalations").fetchone()[0] or 0) + 1
+
+
+def _collect(judging, summary: Summary, strict: bool) -> tuple[list[Judged], int]:
+    """A judged chunk's rows ready to write and how many rows it had; its refused rows counted, --strict
+    keeping only those before the first."""
+    outcomes = judging[0].get()
+    ready = [o for o in outcomes if not isinstance(o, Refused)]
+    summary.refused += [o for o in outcomes if isinstance(o, Refused)]
+    if strict and len(ready) < len(outcomes):
+        bad = next(o for o in outcomes if isinstance(o, Refused))
+        summary.stopped_at = bad.describe()
+        ready = [o for o in ready if o.row.line < bad.line]
+    return ready, len(outcomes)
 
 
 def footprint(store: Store) -> tuple[int, float | None]:
@@ -376,9 +409,16 @@ def _present(store: Store, ids: list[str]) -> set[str]:
     return out
 
 
-def _write(store: Store, ready: list[Judged], policy: Policy, summary: Summary, cache: similar.TermCache) -> None:
-    if not ready:
-        return
+def _write(store: Store, collected: tuple[list[Judged], int], policy: Policy, summary: Summary,
+           cache: similar.TermCache, progress: Progress) -> None:
+    """One judged chunk in one transaction, then the bar moves by its rows."""
+    ready, judged = collected
+    if ready:
+        _store(store, ready, policy, summary, cache)
+    progress.advance(judged)
+
+
+def _store(store: Store, ready: list[Judged], policy: Policy, summary: Summary, cache: similar.TermCache) -> None:
     items = []
     for j in ready:
         d = j.judged

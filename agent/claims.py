@@ -20,6 +20,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 KINDS = ("label", "urgency", "characterisation", "classification", "instruction", "role", "override", "comment", "tag", "invisible")
 
@@ -354,7 +355,10 @@ def strip(text: str, claims: list[Claim] | None = None) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=256)
 def read(text: str) -> Reading:
+    """The text with its claims about itself taken out (cached: triage, drafts and the issue statement
+    read the same complaint; a Reading is immutable)."""
     claims = find(text)
     return Reading(original=text, text=strip(text, claims) if claims else text, claims=tuple(claims))
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 KINDS = ("header", "quoted", "forwarded", "signature", "disclaimer")
 
@@ -183,7 +183,7 @@ class ParsedComplaint:
     sender: str | None = None
     earlier: tuple[str, ...] = ()  # the own words of each quoted message, newest first
 
-    @property
+    @cached_property
     def triage_text(self) -> str:
         """What triage, drafts and search read: the new words, and, when those are a thin reply ("Still
         broken.", "Any update?"), the words of the quoted messages below them, which say what is broken."""

@@ -31,6 +31,7 @@ from .claims import read as read_claims
 from .complaint import parsed
 from .issue import balanced
 from .lint import Finding
+from .literals import may_match
 
 CHECKS = ("mail_header", "pasted_signature", "past_promise", "internal_only", "customer_claim", "balanced",
           "placeholder", "request_unanswered", "facts")
@@ -123,8 +124,10 @@ def audit(text: str, f: Facts, *, fix: bool = True, subject: str = "", skip: tup
         if f.criteria and f.criteria.lower() in lowered:
             internal.append(f.criteria)
         own = parsed(f.complaint).triage_text
-        claims = [s.strip() for s in _SENTENCE.findall(own) if _CLAIM.search(s) and len(s.split()) >= 3]
+        claims = [s.strip() for s in _SENTENCE.findall(own) if _CLAIM.search(s) and len(s.split()) >= 3] \
+            if may_match(_CLAIM, own) else []
         claims += [c.text.strip() for c in read_claims(own).claims if len(c.text.split()) >= 3]
+        claims = [(c, n[:60]) for c in claims if (n := _norm(c))]  # each with its normalised start
         for sentence in _SENTENCE.findall(text):
             low = sentence.replace(f.owner, "").lower() if f.owner else sentence.lower()
             hit = next((x for x in internal if x.lower() in low), None)
@@ -132,7 +135,8 @@ def audit(text: str, f: Facts, *, fix: bool = True, subject: str = "", skip: tup
                 fail("internal_only", hit, fixed=fix, how="sentence removed" if fix else None)
                 doomed.append(sentence)
                 continue
-            claim = next((c for c in claims if _norm(c) and _norm(c)[:60] in _norm(sentence)), None)
+            normal = _norm(sentence) if claims else ""
+            claim = next((c for c, start in claims if start in normal), None)
             if claim or (_CLAIM.search(sentence) and _quotes_customer(sentence, f.complaint)):
                 fail("customer_claim", claim or sentence, fixed=fix, how="sentence removed" if fix else None)
                 doomed.append(sentence)
@@ -147,10 +151,13 @@ def audit(text: str, f: Facts, *, fix: bool = True, subject: str = "", skip: tup
         pasted = [x.strip() for part in p.parts if part.kind in ("signature", "disclaimer", "quoted")
                   for x in part.text.splitlines() if len(x.split()) >= 3 and not x.strip().startswith(">")]
         known = {_norm(c) for c in f.customer_text if c} | {_norm(p.new_text)}
+        normal = _norm(text) if pasted else ""
         for x in pasted:
-            if _norm(x) and _norm(x) in _norm(text) and not any(_norm(x) in k for k in known):
+            line = _norm(x)
+            if line and line in normal and not any(line in k for k in known):
                 fail("pasted_signature", x)
-    for written, when, sentence in promised_times(text, f.timezone):
+    promised = promised_times(text, f.timezone)
+    for written, when, sentence in promised:
         if re.match(r"^\s*-?\s*" + re.escape(written) + r":", sentence):
             continue  # a timeline entry ("- 11:10 UTC on …: Workaround: …") says when something happened
         if when < f.moment.replace(second=0, microsecond=0) and _PROMISE.search(sentence) and not re.search(
@@ -174,7 +181,7 @@ def audit(text: str, f: Facts, *, fix: bool = True, subject: str = "", skip: tup
         if others and not re.search(r"changed from|was (?:raised|lowered)", text):
             fail("facts", f"names {', '.join(sorted(others))}, the record is {f.severity}")
     if f.next_update and customer:
-        for written, when, sentence in promised_times(text, f.timezone):
+        for written, when, sentence in promised:
             if re.search(r"\bhear from\b|\bnext update\b", sentence, re.IGNORECASE) and written != f.next_update:
                 fail("facts", f"promises the next update at {written}, the clock says {f.next_update}")
     return text, findings

@@ -17,6 +17,7 @@ from .injection import INVISIBLE as _INVISIBLE
 from .injection import LINK as _LINK
 from .injection import PROMISE as _PROMISE
 from .injection import system_prompt_lines
+from .literals import may_match
 
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
          "ten": 10, "eleven": 11, "twelve": 12, "a": 1, "an": 1}
@@ -234,6 +235,11 @@ def tidy(text: str) -> str:
     return text.lstrip("\n")
 
 
+def _matches(pattern: re.Pattern, text: str):
+    """pattern.finditer(text), not searched when the text lacks every word the pattern needs."""
+    return pattern.finditer(text) if may_match(pattern, text) else ()
+
+
 def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
     findings: list[Finding] = []
     original = text
@@ -255,8 +261,9 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
         return not (_attributed(source, m.start()) and _quoted(source, m.start(), m.end(), ctx.customer_text, 4))
 
     out = []
+    blaming = may_match(_BLAME_SENTENCE, text)  # else no sentence can blame: none is searched
     for sentence in _SENTENCE.finditer(text):
-        hit = next((h for h in _BLAME_SENTENCE.finditer(text, sentence.start(), sentence.end()) if blames(text, h)), None)
+        hit = blaming and next((h for h in _BLAME_SENTENCE.finditer(text, sentence.start(), sentence.end()) if blames(text, h)), None)
         if hit:
             body = sentence.group(0).strip()
             start = sentence.start() + sentence.group(0).index(body[:1]) if body else sentence.start()
@@ -269,7 +276,7 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
     if fix:
         text = "".join(out)
 
-    asides = [m for m in _BLAME_ASIDE.finditer(text) if blames(text, m)]
+    asides = [m for m in _matches(_BLAME_ASIDE, text) if blames(text, m)]
     for m in asides:
         phrase = m.group(0).strip(" ,")
         findings.append(Finding(rule="blame_language", span=where(phrase, m.start()),
@@ -298,19 +305,20 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
     #    The customer's own link may be quoted back as what it is ("the page https://… fails"), never
     #    as a place to go ("log in at https://…"): that is how an injected link would reach a reader.
     link_masks = [] if ctx.kind == "subject" else [span for span in masks if not _sends_to_link(text, span)]
-    for m in list(_LINK.finditer(text)):
+    links = list(_matches(_LINK, text))
+    for m in links:
         if _inside(m.span(), link_masks) or any(allowed in m.group(0) for allowed in ctx.allowed_links):
             continue
         findings.append(Finding(rule="unapproved_link", span=where(m.group(0), m.start()), found=m.group(0),
                                 fix="link removed" if fix else None, fixed=fix))
-    if fix:
+    if fix and links:
         text = _LINK.sub(lambda m: m.group(0) if _inside(m.span(), link_masks) or any(a in m.group(0) for a in ctx.allowed_links) else "(link removed)", text)
 
     # 4. Service credits within the recovery policy for the impact level. Lint writes no offer: a credit
     #    over the limit is cut to the credit a stored recovery plan holds, else its sentence goes.
     if ctx.max_credit_months is not None:
         held = ctx.plan_credit_months if ctx.plan_credit_months and ctx.plan_credit_months <= ctx.max_credit_months else None
-        over = [m for m in _CREDIT.finditer(text) if _months(m) > ctx.max_credit_months]
+        over = [m for m in _matches(_CREDIT, text) if _months(m) > ctx.max_credit_months]
         level = ctx.impact_level or "this"
         for m in over:
             why = (f"cut to the {held}-month credit the recovery plan holds (limit {ctx.max_credit_months} at {level} impact)"
@@ -326,7 +334,7 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
     # 5. No "fully resolved" before the customer confirmed: the qualifier goes while the fix waits for their
     #    confirmation; before any fix, the whole claim does (lint never writes a status).
     def claims_in(text: str) -> list[re.Match]:
-        return [m for m in _FULLY_RESOLVED.finditer(text)
+        return [m for m in _matches(_FULLY_RESOLVED, text)
                 if not (_attributed(text, m.start()) and _quoted(text, m.start(), m.end(), ctx.customer_text, 4))]
 
     if not ctx.confirmed:
@@ -350,7 +358,7 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
         # 6. The next update time is the SLA plan's: a sentence promising another time goes. A draft
         #    without the clock's time is flagged; drafting adds it from the clock (agent/completion.py).
         if ctx.kind in NEEDS_NEXT_UPDATE and ctx.next_update:
-            promises = list(_TIME_PROMISE.finditer(text))
+            promises = list(_matches(_TIME_PROMISE, text))
             wrong = [m for m in promises if ctx.next_update not in m.group(0) and not ctx.next_update.startswith(m.group("time"))]
             for m in wrong:
                 findings.append(Finding(rule="next_update_time", span=where(m.group("time"), m.start("time")), found=m.group("time"),
@@ -405,6 +413,8 @@ def _smuggled(text: str, ctx: LintContext, findings: list[Finding], where, fix: 
         checks.append(("severity_mismatch", re.compile(
             r"(?<!from )(?<!was )(?<!previously )(?<!originally )(?<!initially )(?<!earlier )"
             r"\bSEV-?\s?(?!" + re.escape(ctx.severity[-1]) + r"\b)[1-4]\b", re.IGNORECASE)))
+    visible = _INVISIBLE.sub("", text)
+    checks = [(rule, pattern) for rule, pattern in checks if may_match(pattern, visible)]  # the rest match no sentence
     out, cut = [], False
     subject = ctx.kind == "subject"  # one templated line: keep what comes before the injected text
     for sentence in _SENTENCE.finditer(text):

@@ -4,7 +4,8 @@ The cue, situation and claim patterns are long alternations, and Python's `re` p
 each in pure Python whenever a process starts: about 0.3 s of every `escalate triage` on an idle
 2-core machine (more under load), and as much again in every batch worker. This keeps what `re`
 produces (the matcher's code for each pattern) in a file in the user's cache directory, the way
-Python keeps byte code in `__pycache__`, and hands it straight to the matcher next time.
+Python keeps byte code in `__pycache__`, and hands it straight to the matcher next time, with the
+literals each pattern cannot match without (agent/literals.py).
 
 Only patterns compiled while one of this package's modules is being imported are kept: those are
 the rules' fixed patterns. A pattern built at run time (from a customer's text, a name, a policy)
@@ -26,6 +27,8 @@ import sys
 import threading
 from pathlib import Path
 
+from . import literals
+
 try:  # CPython's matcher and compiler (3.11+); elsewhere the cache stays off
     import _sre
     from re import _compiler, _parser
@@ -36,7 +39,7 @@ PACKAGE = __name__.split(".")[0] + "."
 MAX_ENTRIES = 2000  # a file grown past this (patterns of older versions) is rewritten with this run's only
 
 _lock = threading.Lock()
-_entries: dict | None = None  # (pattern, flags) → (flags, code bytes, groups, groupindex, indexgroup)
+_entries: dict | None = None  # (pattern, flags) → (flags, code bytes, groups, groupindex, indexgroup, literals)
 _new: dict = {}
 _used: set = set()
 _stats = {"hits": 0, "stored": 0}
@@ -105,18 +108,20 @@ def _compile(p, flags=0):
         hit = _load().get(key)
     if hit is not None:
         try:
-            final, code, groups, groupindex, indexgroup = hit
+            final, code, groups, groupindex, indexgroup, needed = hit
             words = array.array("I")
             words.frombytes(code)
             compiled = _sre.compile(p, final, words.tolist(), groups, groupindex, indexgroup)
-        except Exception:  # an entry this matcher refuses: compile it as usual (and store it again)
+        except Exception:  # an entry this matcher refuses (or of an older layout): compile it as usual
             pass
         else:
+            literals.remember(p, final, frozenset(needed) if needed is not None else None)
             with _lock:
                 _used.add(key)
                 _stats["hits"] += 1
             return compiled
     tree = _parser.parse(p, flags)
+    needed = literals.of_tree(tree, int(flags | tree.state.flags))
     code = _compiler._code(tree, flags)
     groupindex = dict(tree.state.groupdict)
     indexgroup = [None] * tree.state.groups
@@ -124,8 +129,10 @@ def _compile(p, flags=0):
         indexgroup[i] = k
     final = int(flags | tree.state.flags)
     compiled = _sre.compile(p, final, code, tree.state.groups - 1, groupindex, tuple(indexgroup))
+    literals.remember(p, final, needed)
     with _lock:
-        _new[key] = (final, array.array("I", code).tobytes(), tree.state.groups - 1, groupindex, tuple(indexgroup))
+        _new[key] = (final, array.array("I", code).tobytes(), tree.state.groups - 1, groupindex, tuple(indexgroup),
+                     tuple(sorted(needed)) if needed is not None else None)
         _used.add(key)
     return compiled
 

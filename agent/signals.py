@@ -14,6 +14,7 @@ from functools import cached_property
 
 from . import claims as _claims
 from . import situations as _situations
+from .literals import IGNORECASE, may_match
 from .cues import (
     BROAD_SCOPE,
     CRITERIA,
@@ -168,7 +169,7 @@ class Signals:
         return low
 
     def _scan(self, pattern: re.Pattern) -> str:
-        return self.text if pattern.flags & re.IGNORECASE else self.lower
+        return self.text if pattern.flags & IGNORECASE else self.lower
 
     def _find(self, kind: str, pattern: re.Pattern, negatable: bool, *, text: str | None = None, hedgeable: bool = True) -> list[Cue]:
         """Every match not governed by a negation; `hedged` marks one under a hedge or inside a yes/no question.
@@ -177,7 +178,10 @@ class Signals:
         """
         found = []
         low = self.lower
-        for m in pattern.finditer(text if text is not None else self._scan(pattern)):
+        scanned = text if text is not None else self._scan(pattern)
+        if not may_match(pattern, scanned, low):  # none of the words the pattern needs: no search
+            return found
+        for m in pattern.finditer(scanned):
             start, end = m.span()
             before = low[max(0, start - 60) : start]
             if negatable and _NEGATION.search(before):

@@ -216,9 +216,10 @@ def find(low: str) -> list[Situation]:
 def _situation(kind: str, low: str, lo: int, hi: int, nxt: int) -> tuple[bool, bool] | None:
     """(hedged, attempt) when the sentence at lo:hi (with the next, up to nxt, where parts may follow) holds the situation."""
     if kind == "exposure":
-        parts = [_part(_OTHERS_DATA, low, lo, hi), _part(_SHOWN, low, lo, hi)]
+        parts = _every(lambda: _part(_OTHERS_DATA, low, lo, hi), lambda: _part(_SHOWN, low, lo, hi))
     elif kind == "secret_exposed":
-        parts = [_part(_SECRET, low, lo, hi, negatable=False), _part(_PLACE, low, lo, hi, negatable=False), _part(_SHOWN, low, lo, hi) or _part(_IN_PLACE, low, lo, hi)]
+        parts = _every(lambda: _part(_SECRET, low, lo, hi, negatable=False), lambda: _part(_PLACE, low, lo, hi, negatable=False),
+                       lambda: _part(_SHOWN, low, lo, hi) or _part(_IN_PLACE, low, lo, hi))
     elif kind == "takeover":
         access = _part(_ACCESS, low, lo, hi, negatable=False)
         if not access:
@@ -229,16 +230,28 @@ def _situation(kind: str, low: str, lo: int, hi: int, nxt: int) -> tuple[bool, b
         attempt = all(_ATTEMPT_ONLY.match(low, m.start()) for m in _ACCESS.finditer(low, lo, nxt))
         return access[1] and not_us[1], attempt
     elif kind == "data_gone":
-        parts = [_part(_STORED, low, lo, hi), _part(_LOSS, low, lo, hi)]
+        parts = _every(lambda: _part(_STORED, low, lo, hi), lambda: _part(_LOSS, low, lo, hi))
     elif kind == "money_moved":
-        parts = [_part(_MONEY_WRONG, low, lo, hi)]
+        parts = _every(lambda: _part(_MONEY_WRONG, low, lo, hi))
     else:  # all_blocked
-        parts = [_part(_ALL, low, lo, hi, negatable=False), _part(_UNABLE, low, lo, hi, negatable=False) or _part(_NONE_CAN, low, lo, hi, negatable=False)]
-        if parts[0] and parts[1] and _ONLY_SOME.search(low, lo, hi):
+        parts = _every(lambda: _part(_ALL, low, lo, hi, negatable=False),
+                       lambda: _part(_UNABLE, low, lo, hi, negatable=False) or _part(_NONE_CAN, low, lo, hi, negatable=False))
+        if parts and _ONLY_SOME.search(low, lo, hi):
             return None
-    if all(parts):
+    if parts:
         return any(p[1] for p in parts), False
     return None
+
+
+def _every(*reads):
+    """Each part's (found, hedged), or None at the first part the sentence lacks (the rest are not read)."""
+    out = []
+    for read in reads:
+        part = read()
+        if not part:
+            return None
+        out.append(part)
+    return out
 
 
 _NONE_CAN = _lc(r"\b(?:none|no(?:body|\s?one)|not\s+(?:a\s+single|one))\b[^.!?\n]{0,60}?\b(?:can|could|is\s+able\s+to|are\s+able\s+to)\s+(?:even\s+|currently\s+|still\s+|now\s+)?"

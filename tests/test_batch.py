@@ -486,3 +486,22 @@ def test_workers_option_reaches_the_batch_and_goes_only_with_it(tmp_path, db_pat
     assert run(db_path, "triage", "--batch", str(path), "--workers", "0").exit_code == 2
     lone = run(db_path, "triage", "--text", "x", "--customer", "Acme", "--workers", "2")
     assert lone.exit_code == 2 and "--strict and --workers go with --batch FILE" in lone.stderr
+
+
+def test_a_batch_worker_reads_through_the_models_columns_from_its_first_row(monkeypatch, tmp_path):
+    import signal
+
+    from agent.model import linear
+    from agent.policy import default_policy
+
+    monkeypatch.setattr(signal, "signal", lambda *a: None)  # the worker ignores Ctrl-C; this test process must not
+    monkeypatch.delenv("ESCALATE_OFFLINE_MODEL", raising=False)
+    model = linear.LinearModel.load(linear.SHIPPED)  # a fresh copy: no other test's reads counted
+    monkeypatch.setattr(linear, "_CACHE", {str(linear.SHIPPED): model})
+    monkeypatch.setattr(batch, "_WORKER", {})
+    batch._worker_init(default_policy().model_dump_json(), str(tmp_path / "x.db"))
+    assert batch._WORKER["model"] is model and model._columns is None
+    item = next(r for r in intake.rows(jsonl(tmp_path / "in.jsonl", [row(1)])) if not isinstance(r, intake.Refused))
+    judged = batch._worker_judge((item, "standard", None, "offline", 7))
+    assert model._columns is not None and model.reads == linear.FAST_AFTER + 1
+    assert judged.number == 7 and "ESC-7" in judged.draft.draft.body + judged.draft.draft.subject

@@ -5,6 +5,9 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -39,6 +42,21 @@ def test_kind_copies_every_feature_under_its_kind():
 def test_only_the_first_3000_characters_are_read():
     assert features("a" * 10 + " " + "x" * 5000 + " tail") == features("a" * 10 + " " + "x" * 5000 + " other")
 
+
+def test_repeated_words_count_sublinearly_and_digits_fold_inside_words():
+    f = features("down down down v2 ٣")  # an Arabic-Indic three is a digit too
+    assert {"w:v0", "w:0"} <= set(f) and "w:v2" not in f
+    raw = {k: 1.0 + math.log(3.0 if k == "w:down" else 2.0 if k == "b:down down" else 1.0) for k in f if k != "bias"}
+    norm = math.sqrt(sum(v * v for v in raw.values()))
+    assert f["w:down"] == pytest.approx((1.0 + math.log(3.0)) / norm, rel=1e-12)
+    assert f["b:down down"] == pytest.approx((1.0 + math.log(2.0)) / norm, rel=1e-12)
+
+
+def test_features_come_in_the_texts_order_whatever_the_hash_seed():
+    code = "from agent.model.features import features; print(list(features('the ledger is corrupted again and again')))"
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(runs) == 1
 
 # -- the decision -----------------------------------------------------------------------------------
 
@@ -355,11 +373,11 @@ def test_the_bug_corrections_are_added_to_the_shared_weights_in_the_columns():
     model = _small_model()
     cols = model.columns
     crash = cols.index["w:crash"]
-    assert [c[crash] for c in cols.columns("severity", "bug")] == pytest.approx([1.0, 1.5, -0.75, -1.5])
-    assert [c[crash] for c in cols.columns("severity", "complaint")] == pytest.approx([2.0, 0.5, -1.0, -1.5])
-    assert cols.columns("security", "bug")[0][cols.index["w:password"]] == pytest.approx(2.5)
-    assert [c[cols.index["w:typo"]] for c in cols.columns("severity", "incident")] == [0.0, 0.0, 0.0, 0.0]
-    assert [c[0] for c in cols.columns("severity", "bug")] == [0.0, 0.0, 0.0, 0.0]  # row 0: a feature no head holds
+    assert list(cols.columns("severity", "bug")[crash]) == pytest.approx([1.0, 1.5, -0.75, -1.5])
+    assert list(cols.columns("severity", "complaint")[crash]) == pytest.approx([2.0, 0.5, -1.0, -1.5])
+    assert cols.columns("security", "bug")[cols.index["w:password"], 0] == pytest.approx(2.5)
+    assert list(cols.columns("severity", "incident")[cols.index["w:typo"]]) == [0.0, 0.0, 0.0, 0.0]
+    assert list(cols.columns("severity", "bug")[0]) == [0.0, 0.0, 0.0, 0.0]  # row 0: a feature no head holds
 
 
 def test_a_single_triage_reads_through_the_heads_and_a_long_run_through_the_columns():

@@ -100,3 +100,23 @@ def test_a_pattern_read_back_from_its_stored_code_matches_as_the_compiler_makes_
 def test_the_cache_can_be_turned_off(setting, monkeypatch):
     monkeypatch.setenv("ESCALATE_REGEX_CACHE", setting)
     assert regex_cache.path() is None
+
+
+LITERALS = ("import json, agent.signals as s; from agent import literals as l; "
+            "p = s.CRITERIA['outage'][0]; print(json.dumps({'known': len(l._known), 'outage': sorted(l._known.get((p.pattern, p.flags)) or [])}))")
+
+
+def test_the_literal_gates_come_from_the_cache_without_parsing_the_rules_again(tmp_path, monkeypatch):
+    first = _run(tmp_path, LITERALS)
+    second = _run(tmp_path, LITERALS)
+    assert first["known"] > 100 and second["known"] == first["known"]  # every pattern compiled at import has its set
+    assert second["outage"] == first["outage"] and "outage" in second["outage"]
+    (cache,) = tmp_path.iterdir()
+    import marshal
+
+    entries = marshal.loads(cache.read_bytes())
+    assert all(len(entry) == 6 for entry in entries.values())
+    old_layout = {key: entry[:5] for key, entry in entries.items()}  # a file written before the gates
+    cache.write_bytes(marshal.dumps(old_layout))
+    again = _run(tmp_path, LITERALS)
+    assert again["outage"] == first["outage"]  # compiled again, with its set

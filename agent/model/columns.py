@@ -1,14 +1,18 @@
-"""The heads' weights laid out for reading fast: one index of plain features, one column per class.
+"""The heads' weights laid out for reading fast: one index of plain features, one matrix per head and kind.
 
 A severity or security head holds a shared weight for each feature and, for each kind of text, a
 correction (the feature copied under `kind|`). Read as written, a text of 1,000 features costs each
-head 2,000 lookups and a multiply-add per class per feature, in interpreted Python. Here, per kind,
-each plain feature's shared weight and its kind correction are added once, into one column per
-class aligned to one feature index (built on first use, about half a second); a text then costs one
-lookup per feature and one `sum(map(mul, ...))` per column, both inside the interpreter's C loops.
-The model's share of a triage falls from about 9 ms to about 4 ms over the CFPB complaints.
+head 2,000 dictionary lookups and a multiply-add per class per feature, in interpreted Python. Here,
+per kind, each plain feature's shared weight and its kind correction are added once, into one row of
+a numpy matrix (one column per class) aligned to one feature index, built on first use (about a
+tenth of a second a head); a text then costs one lookup per feature and one matrix product per head.
+Over the CFPB complaints the model's share of a triage falls from about 9 ms (the heads) to about
+3.3 ms (columns as Python arrays, the previous layout) to about 1.6 ms (numpy), most of it now the
+features themselves.
 
-The sums are the heads' own `Head.scores`, up to the order of floating-point addition.
+numpy is imported here only: a single `escalate triage` reads through the heads (agent/model/linear.py,
+FAST_AFTER) and never loads it. The sums are the heads' own `Head.scores`, up to the order of
+floating-point addition (1e-12).
 (Tried and not kept: packing each feature's classes into the 64-bit lanes of one Python integer,
 one multiply-add per feature for all classes: no faster, since big-integer arithmetic allocates,
 and six times slower to build.)
@@ -19,9 +23,10 @@ from __future__ import annotations
 import array
 from heapq import nlargest
 from itertools import compress, repeat
-from operator import mul, sub, truediv
 
-from .linear import Head
+import numpy as np
+
+from .linear import Head, shared_ints
 
 
 class Columns:
@@ -32,71 +37,74 @@ class Columns:
             for f in head.index:
                 names.setdefault(f.split("|", 1)[1] if "|" in f else f, None)
         self.names = list(names)
-        self.index = dict(zip(self.names, range(len(self.names))))
-        self._columns: dict[tuple[str, str | None], list[array.array]] = {}
-        self._readables: dict[frozenset, bytes] = {}
+        self.index = dict(zip(self.names, shared_ints(len(self.names))))
+        self._matrices: dict[tuple[str, str | None], np.ndarray] = {}
+        self._intercepts = {name: np.asarray(head.intercept, dtype=np.float64) for name, head in heads.items()}
+        self._readables: dict[frozenset, np.ndarray] = {}
 
-    def _build(self, name: str, kind: str | None) -> list[array.array]:
-        """Per class, each row's weight: the shared one plus, for `kind`, the kind's correction."""
+    def _build(self, name: str, kind: str | None) -> np.ndarray:
+        """Per feature row, per class: the shared weight plus, for `kind`, the kind's correction."""
         head = self.heads[name]
         k = len(head.intercept)
-        shared = list(map(head.index.get, self.names, repeat(len(head.index))))  # a missing one: the appended 0
-        prefix = kind + "|" if kind else None
-        own = [(self.index[f[len(prefix):]], j) for f, j in head.index.items() if f.startswith(prefix)] if prefix else []
-        cols = []
-        for c in range(k):
-            weights = array.array("d", map(mul, head.flat[c::k], repeat(head.scale)))
-            weights.append(0.0)
-            col = array.array("d", map(weights.__getitem__, shared))
-            for row, j in own:
-                col[row] += weights[j]
-            cols.append(col)
-        return cols
+        weights = np.zeros((len(head.index) + 1, k))  # the last row: a feature the head does not hold
+        flat = np.frombuffer(head.flat, dtype=np.int32) if isinstance(head.flat, array.array) else np.asarray(head.flat)
+        weights[:-1] = flat.reshape(-1, k) * head.scale
+        shared = np.fromiter(map(head.index.get, self.names, repeat(len(head.index))), dtype=np.intp, count=len(self.names))
+        matrix = weights[shared]
+        if kind:
+            prefix = kind + "|"
+            own = [(self.index[f[len(prefix):]], j) for f, j in head.index.items() if f.startswith(prefix)]
+            if own:
+                rows, js = (np.fromiter(x, dtype=np.intp, count=len(own)) for x in zip(*own))
+                matrix[rows] += weights[js]  # each plain feature appears once: no repeated rows
+        return matrix
 
-    def columns(self, name: str, kind: str | None) -> list[array.array]:
+    def columns(self, name: str, kind: str | None) -> np.ndarray:
+        """A head's weights for a kind of text: one row per feature of `names`, one column per class."""
         key = (name, kind)
-        if key not in self._columns:
-            self._columns[key] = self._build(name, kind)
-        return self._columns[key]
+        if key not in self._matrices:
+            self._matrices[key] = self._build(name, kind)
+        return self._matrices[key]
 
-    def rows(self, feats: dict[str, float]) -> list[int]:
-        """The row of each of the text's features (0 for a feature no head holds)."""
-        return list(map(self.index.get, feats, repeat(0)))
+    def rows(self, feats: dict[str, float]) -> np.ndarray:
+        """The row of each of the text's features (0 for a feature no head holds), in the dict's order."""
+        return np.fromiter(map(self.index.get, feats, repeat(0)), dtype=np.intp, count=len(feats))
 
-    def scores(self, name: str, kind: str | None, rows: list[int], values: list[float]) -> list[float]:
+    @staticmethod
+    def values(feats: dict[str, float]) -> np.ndarray:
+        return np.fromiter(feats.values(), dtype=np.float64, count=len(feats))
+
+    def scores(self, name: str, kind: str | None, rows: np.ndarray, values: np.ndarray) -> list[float]:
         """A head's logits for a text: its features' `rows` and `values` (in the same order)."""
-        return [b + sum(map(mul, map(col.__getitem__, rows), values))
-                for b, col in zip(self.heads[name].intercept, self.columns(name, kind))]
+        return (values @ self.columns(name, kind)[rows] + self._intercepts[name]).tolist()
 
-    def probabilities(self, name: str, kind: str | None, rows: list[int], values: list[float]) -> dict[str, float]:
+    def probabilities(self, name: str, kind: str | None, rows: np.ndarray, values: np.ndarray) -> dict[str, float]:
         return self.heads[name].squash(self.scores(name, kind, rows, values))
 
     def weighed(self, name: str, kind: str | None, feats: dict[str, float], cls: str, n: int = 5,
-                skip=frozenset()) -> list[tuple[str, float]]:
+                skip=frozenset(), rows: np.ndarray | None = None) -> list[tuple[str, float]]:
         """The word and bigram features that pushed hardest towards `cls` (the class's weight above the
         mean of the classes', times the feature's value); words in `skip` or shorter than three
         letters are left out."""
-        cols = self.columns(name, kind)
-        i = self.heads[name].classes.index(cls) if len(cols) > 1 else 0
-        rows = self.rows(feats)
-        keep = list(map(self._readable(skip).__getitem__, rows))
-        rows = list(compress(rows, keep))
-        values = list(compress(feats.values(), keep))
-        names = list(compress(feats, keep))
-        weights = [list(map(col.__getitem__, rows)) for col in cols]
-        if len(cols) > 1:
-            means = map(truediv, map(sum, zip(*weights)), repeat(len(cols)))
-            pushes = map(mul, map(sub, weights[i], means), values)
+        matrix = self.columns(name, kind)
+        rows = self.rows(feats) if rows is None else rows
+        keep = self._readable(skip)[rows]
+        at = np.flatnonzero(keep)
+        weights = matrix[rows[at]]
+        values = self.values(feats)[at]
+        if weights.shape[1] > 1:
+            i = self.heads[name].classes.index(cls)
+            pushes = (weights[:, i] - weights.mean(axis=1)) * values
         else:
-            pushes = map(mul, weights[0], values)
-        top = nlargest(n, zip(pushes, names))
+            pushes = weights[:, 0] * values
+        top = nlargest(n, zip(pushes.tolist(), compress(feats, keep.tolist())))
         return [(f[2:], round(p, 3)) for p, f in top if p > 0]
 
-    def _readable(self, skip: frozenset) -> bytes:
-        """Per row, 1 when the feature is a word or bigram worth naming (none of its words in `skip`,
-        none shorter than three letters), else 0: character grams are most of the features."""
+    def _readable(self, skip: frozenset) -> np.ndarray:
+        """Per row, True when the feature is a word or bigram worth naming (none of its words in `skip`,
+        none shorter than three letters): character grams are most of the features."""
         if skip not in self._readables:
-            self._readables[skip] = bytes(
-                f.startswith(("w:", "b:")) and not any(w in skip or len(w) < 3 for w in f[2:].split())
-                for f in self.names)
+            self._readables[skip] = np.fromiter(
+                (f.startswith(("w:", "b:")) and not any(w in skip or len(w) < 3 for w in f[2:].split())
+                 for f in self.names), dtype=bool, count=len(self.names))
         return self._readables[skip]

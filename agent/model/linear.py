@@ -46,6 +46,18 @@ FAST_AFTER = 100
 SCALE = 1e-4  # weights are stored as whole multiples of this (rounded to four decimals when trained)
 
 
+# Each head's index maps its ~120,000 feature names to 0..n-1: one int object per position serves
+# every head and the columns (each index made its own: about 10 MB in a batch worker).
+_INTS: list[int] = []
+
+
+def shared_ints(n: int) -> list[int]:
+    """0..n-1 as the same int objects every index uses."""
+    if len(_INTS) < n:
+        _INTS.extend(range(len(_INTS), n))
+    return _INTS[:n] if len(_INTS) > n else _INTS
+
+
 class Head:
     """One linear head: per feature one weight per class, held as a feature index and one flat array
     (a file of 360,000 weights loads in a fraction of the time a JSON list per feature takes).
@@ -72,7 +84,7 @@ class Head:
             self.scale = 1.0
         if len(flat) != k * len(names):
             raise ValueError(f"{len(flat)} weights for {len(names)} features of {k} classes")
-        self.index = dict(zip(names, range(len(names))))
+        self.index = dict(zip(names, shared_ints(len(names))))
         self.flat = flat
 
     def row(self, feature: str) -> list[float] | None:
@@ -211,6 +223,10 @@ class LinearModel:
             self._columns = Columns(self.heads)
         return self._columns
 
+    def expect_many(self) -> None:
+        """A process about to read many texts (a batch worker) reads through the columns from the first."""
+        self.reads = max(self.reads, FAST_AFTER)
+
     def kind_of(self, text: str, plain: dict[str, float] | None = None) -> str:
         p = self.heads["kind"].probabilities(plain if plain is not None else features(text))
         return max(p, key=p.get)
@@ -230,13 +246,13 @@ class LinearModel:
     def _read_by_columns(self, text: str, kind: str | None) -> Reading:
         plain = features(text)
         cols = self.columns
-        rows, values = cols.rows(plain), list(plain.values())
+        rows, values = cols.rows(plain), cols.values(plain)
         if kind is None:
             p = cols.probabilities("kind", None, rows, values)
             kind = max(p, key=p.get)
         severity = cols.probabilities("severity", kind, rows, values)
         security = cols.probabilities("security", kind, rows, values)[self.heads["security"].classes[-1]]
-        words = cols.weighed("severity", kind, plain, max(severity, key=severity.get), skip=STOPWORDS)
+        words = cols.weighed("severity", kind, plain, max(severity, key=severity.get), skip=STOPWORDS, rows=rows)
         return self._reading(kind, severity, security, words)
 
     def _reading(self, kind: str, severity: dict[str, float], security: float, words) -> Reading:

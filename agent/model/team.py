@@ -46,6 +46,10 @@ def check_enough(rows: list[Row]) -> None:
 class TeamModel(LinearModel):
     """Shipped model + this team's heads: severity averaged, type from the team when it is sure."""
 
+    def expect_many(self) -> None:
+        super().expect_many()
+        shipped().expect_many()
+
     def read(self, text: str, kind: str | None = None) -> Reading:
         from .features import features
 
@@ -54,7 +58,7 @@ class TeamModel(LinearModel):
         if self.reads > FAST_AFTER:  # a long-lived process: the team heads as columns too
             plain = features(text)
             cols = self.columns
-            rows, values = cols.rows(plain), list(plain.values())
+            rows, values = cols.rows(plain), cols.values(plain)
             probabilities = lambda name: cols.probabilities(name, "complaint", rows, values)  # noqa: E731
         else:
             feats = features(text, "complaint")

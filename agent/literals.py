@@ -1,0 +1,161 @@
+"""The words a pattern cannot match without: a cheap test that lets the rules skip a long regex.
+
+The cue, claim and lint patterns are long alternations that start with `\\b`, so Python's matcher
+tries every one of their branches at every position of a text; most texts hold none of what a given
+pattern needs. `needed(pattern)` reads the parsed pattern for a set of literal strings of which every
+match must contain one ("outage" | "down" | "unavailable" …: one per branch, the longest a branch is
+sure to hold); `may_match` says False only when none of them is in the text, so skipping the search
+then can never lose a match. A pattern with a branch that needs nothing sure (a bare `\\w+`, a short
+character class) is never skipped.
+
+Case-blind patterns are tested against the lower-cased text. The few characters that match an ASCII
+letter case-blind but lower-case to something else ("ſ", "ı", "İ", the Kelvin and Ångström signs, "ẞ")
+turn the test off for that text, and a literal with a letter outside ASCII and the common Latin-1
+accents is not used.
+
+The sets are kept per machine with the compiled patterns (agent/regex_cache.py), so a process does
+not parse the rules again to find them; a pattern the cache did not see is read on first use.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+try:
+    from re import _constants as C
+    from re import _parser as P
+except ImportError:  # pragma: no cover - not CPython 3.11+: nothing is ever skipped
+    P = C = None
+
+MAX_SET = 64  # more strings than this in one set and the part is not used
+MIN_LENGTH = 3  # a set whose shortest string is shorter is not worth testing
+_SAFE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 \t\n!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+                  "àáâãäæçèéêëìíîïñòóôõöøùúûüýÿœ")
+EXOTIC = re.compile("[\u017f\u0131\u0130\u212a\u212b\u1e9e]")  # case-blind matches lower() does not make
+
+IGNORECASE = int(re.IGNORECASE)  # a plain int: `flags & re.IGNORECASE` goes through the enum's operators
+
+_lock = threading.Lock()
+_known: dict[tuple[str, int], frozenset[str] | None] = {}
+
+
+def of_tree(tree, flags: int) -> frozenset[str] | None:
+    """The literal set of a parsed pattern (re._parser.parse), or None when no sure set was found."""
+    if P is None:
+        return None
+    icase = bool(flags & re.IGNORECASE)
+    exact, required = _sequence(list(tree), icase)
+    if exact is not None and "" not in exact:
+        required = _best([required, exact])
+    if not required or (icase and not all(set(s) <= _SAFE for s in required)):
+        return None
+    return frozenset(required)
+
+
+def remember(pattern: str, flags: int, literals: frozenset[str] | None) -> None:
+    with _lock:
+        _known[(pattern, flags)] = literals
+
+
+def needed(compiled: re.Pattern) -> frozenset[str] | None:
+    key = (compiled.pattern, compiled.flags)
+    try:
+        return _known[key]
+    except KeyError:
+        pass
+    try:
+        found = of_tree(P.parse(compiled.pattern, compiled.flags), compiled.flags) if P else None
+    except Exception:  # a construct the parser of this Python reads otherwise: never skip it
+        found = None
+    remember(*key, found)
+    return found
+
+
+def may_match(compiled: re.Pattern, text: str, low: str | None = None) -> bool:
+    """False only when `compiled` cannot match `text` (`low`: text.lower(), for a case-blind pattern)."""
+    if not isinstance(compiled.pattern, str):
+        return True
+    literals = needed(compiled)
+    if literals is None:
+        return True
+    if compiled.flags & IGNORECASE:
+        if EXOTIC.search(text):
+            return True
+        text = text.lower() if low is None else low
+    return any(s in text for s in literals)  # (faster than one search for an alternation of them)
+
+
+# -- reading the parsed pattern -----------------------------------------------------------------
+
+def _best(candidates):
+    usable = [c for c in candidates if c and "" not in c and len(c) <= 4 * MAX_SET]
+    if not usable:
+        return None
+    best = max(usable, key=lambda c: (min(map(len, c)), -len(c)))
+    return best if min(map(len, best)) >= MIN_LENGTH else None
+
+
+def _sequence(items, icase: bool):
+    """(every string the sequence can match, if few; a set one of which every match contains)."""
+    exact, run, candidates = {""}, {""}, []
+    for op, av in items:
+        e, r = _item(op, av, icase)
+        if r:
+            candidates.append(r)
+        if e is None:
+            candidates.append(run)
+            run, exact = {""}, None
+            continue
+        joined = {a + b for a in run for b in e}
+        if len(joined) > MAX_SET:
+            candidates.append(run)
+            run = set(e)
+        else:
+            run = joined
+        if exact is not None:
+            exact = {a + b for a in exact for b in e}
+            if len(exact) > MAX_SET:
+                exact = None
+    candidates.append(run)
+    return exact, _best(candidates)
+
+
+def _item(op, av, icase: bool):
+    if op is C.LITERAL:
+        ch = chr(av).lower() if icase else chr(av)
+        return {ch}, None
+    if op is C.IN:
+        chars = set()
+        for o, a in av:
+            if o is C.LITERAL:
+                chars.add(chr(a))
+            elif o is C.RANGE and a[1] - a[0] < 10:
+                chars |= {chr(x) for x in range(a[0], a[1] + 1)}
+            else:  # a negated set, a category (\w, \s), a wide range
+                return None, None
+        chars = {c.lower() for c in chars} if icase else chars
+        return (chars, None) if len(chars) <= 10 else (None, None)
+    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):  # zero-width: they add nothing to what is matched
+        return {""}, None
+    if op is C.SUBPATTERN:
+        _group, add, delete, sub = av
+        return _sequence(list(sub), (icase or bool(add & re.IGNORECASE)) and not delete & re.IGNORECASE)
+    if op is getattr(C, "ATOMIC_GROUP", None):
+        return _sequence(list(av), icase)
+    if op is C.BRANCH:
+        parts = [_sequence(list(alt), icase) for alt in av[1]]
+        exacts = [e for e, _ in parts]
+        exact = None if any(e is None for e in exacts) else set().union(*exacts)
+        required = [r if r else (e if e and "" not in e else None) for e, r in parts]
+        sure = None if any(r is None for r in required) else set().union(*required)
+        return (exact if exact is not None and len(exact) <= MAX_SET else None), sure
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+        low, high, sub = av
+        e, r = _sequence(list(sub), icase)
+        if low == 0:
+            return ({""} | e, None) if high == 1 and e is not None else (None, None)
+        if low == high == 1:
+            return e, r
+        return None, r or (e if e and "" not in e else None)
+    return None, None  # any character, a back reference, a conditional: nothing sure
