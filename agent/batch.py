@@ -101,7 +101,7 @@ def _worker_init(policy_json: str, store_path: str | None, templates: str | None
     policy = policy_from_json(policy_json)
     model = triage.offline_model_for(_PathOnly(store_path) if store_path else None)
     if model is not None:
-        model.expect_many()
+        model.expect_many(release=True)  # this process only reads: the heads' own dicts go once the columns are built
     _WORKER.update(policy=policy, engine=OfflineEngine(policy, model=model), model=model)
 
 

@@ -488,7 +488,7 @@ def test_workers_option_reaches_the_batch_and_goes_only_with_it(tmp_path, db_pat
     assert lone.exit_code == 2 and "--strict and --workers go with --batch FILE" in lone.stderr
 
 
-def test_a_batch_worker_reads_through_the_models_columns_from_its_first_row(monkeypatch, tmp_path):
+def test_a_batch_worker_lays_the_model_out_as_columns_and_releases_its_heads_before_the_first_row(monkeypatch, tmp_path):
     import signal
 
     from agent.model import linear
@@ -500,7 +500,9 @@ def test_a_batch_worker_reads_through_the_models_columns_from_its_first_row(monk
     monkeypatch.setattr(linear, "_CACHE", {str(linear.SHIPPED): model})
     monkeypatch.setattr(batch, "_WORKER", {})
     batch._worker_init(default_policy().model_dump_json(), str(tmp_path / "x.db"))
-    assert batch._WORKER["model"] is model and model._columns is None
+    assert batch._WORKER["model"] is model and model._columns is not None  # laid out before the first row
+    with pytest.raises(RuntimeError, match="released"):  # and the heads' own dicts gone
+        model.heads["kind"].probabilities({"w:outage": 1.0})
     item = next(r for r in intake.rows(jsonl(tmp_path / "in.jsonl", [row(1)])) if not isinstance(r, intake.Refused))
     judged = batch._worker_judge((item, "standard", None, "offline", 7))
     assert model._columns is not None and model.reads == linear.FAST_AFTER + 1

@@ -437,3 +437,18 @@ def test_the_char_gram_cache_stops_growing_at_its_limit(monkeypatch):
     first = features(text)
     assert len(module._GRAMS) == 50
     assert features(text) == first  # words past the limit still get their grams, uncached
+
+
+def test_a_model_that_released_its_heads_reads_the_same_through_its_columns():
+    texts = ["Our checkout has been down for every customer since 9am, we are losing orders.",
+             "Someone logged into my account and changed the bank details for payouts.",
+             "A typo on the invoice page: 'Recieved'."]
+    whole, lean = linear.LinearModel.load(linear.SHIPPED), linear.LinearModel.load(linear.SHIPPED)
+    whole.expect_many()
+    lean.expect_many(release=True)
+    for text in texts:
+        a, b = whole.read(text), lean.read(text)
+        assert (b.kind, b.words, b.security_threshold) == (a.kind, a.words, a.security_threshold)
+        assert b.severity == pytest.approx(a.severity, abs=1e-12) and b.security == pytest.approx(a.security, abs=1e-12)
+    with pytest.raises(RuntimeError, match="released"):
+        lean.heads["severity"].scores(features("anything"))

@@ -79,3 +79,19 @@ def test_a_team_model_reads_the_same_through_its_columns_in_a_long_run(tmp_path)
         a, b = slow.read(text), fast.read(text)
         assert fast._columns is not None and slow._columns is None
         assert b.severity == pytest.approx(a.severity, abs=1e-9) and b.type == a.type and b.source == str(path)
+
+
+def test_a_team_model_in_a_batch_worker_reads_the_same_with_its_heads_released(tmp_path, monkeypatch):
+    db = tmp_path / "team.db"
+    closed_history(db, 30)
+    assert run(db, "model", "train", "--from-db").exit_code == 0
+    from agent.model.team import load_team
+
+    path = linear.team_model_path(db)
+    whole, lean = load_team(path), load_team(path)
+    whole.expect_many()
+    monkeypatch.setattr(linear, "_CACHE", {str(linear.SHIPPED): linear.LinearModel.load(linear.SHIPPED)})
+    lean.expect_many(release=True)  # its own heads and the shipped model's (a fresh copy here)
+    for text in (OUTAGE.format(n=7), TYPO.format(n=8), "Our payroll export lost every record from March."):
+        a, b = whole.read(text), lean.read(text)
+        assert b.severity == pytest.approx(a.severity, abs=1e-9) and b.type == a.type
