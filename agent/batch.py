@@ -324,15 +324,15 @@ def run(store: Store, path: str, *, engine, policy: Policy, options: Options | N
             judge = judge or _Judge(engine, policy, options.workers, progress, options.batch_options, store)
             # The chunk before is judged; while this process writes it, the workers judge this one, each row's
             # draft naming the number it will get once the chunk before is stored.
-            ready = _collect(judging, summary, options.strict) if judging else None
+            collected = _collect(judging, summary, options.strict) if judging else None
             if summary.stopped_at:
-                _write(store, ready, policy, summary, cache, progress)
+                _write(store, collected, policy, summary, cache, progress)
                 judging = None
                 break
-            base = judging[1] + len(ready[0]) if judging else _next_number(store)
+            base = judging[1] + len(collected[0]) if judging else _next_number(store)
             submitted = (judge.submit(fresh, options.tier, options.timezone, base), base)
             if judging:
-                _write(store, ready, policy, summary, cache, progress)
+                _write(store, collected, policy, summary, cache, progress)
             judging = submitted
         if judging and not summary.stopped_at and not stop.asked:  # a Ctrl-C leaves the next chunk unwritten
             _write(store, _collect(judging, summary, options.strict), policy, summary, cache, progress)

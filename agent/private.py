@@ -47,16 +47,25 @@ def mode_of(path: str | Path) -> int:
 
 
 def too_wide(path: str | Path) -> bool:
-    return Path(path).exists() and bool(mode_of(path) & 0o077)
+    try:
+        return bool(mode_of(path) & 0o077)
+    except FileNotFoundError:  # none, or gone since it was listed
+        return False
 
 
 def narrow(path: str | Path, *, warn: bool = True) -> int | None:
-    """Narrow `path` to 600 if group or others may read it; returns the old mode when it changed."""
-    if not too_wide(path):
+    """Narrow `path` to 600 if group or others may read it; returns the old mode when it changed. A file
+    that goes away meanwhile (a -wal file another process checkpointed and removed) is left alone."""
+    try:
+        old = mode_of(path)
+    except FileNotFoundError:
         return None
-    old = mode_of(path)
+    if not old & 0o077:
+        return None
     try:
         os.chmod(path, PRIVATE)
+    except FileNotFoundError:
+        return None
     except OSError as exc:  # not ours to change: say so, and go on
         print(f"warning: {path} is mode {old:o} (others can read customer data) and cannot be narrowed: {exc.strerror}",
               file=sys.stderr)

@@ -195,3 +195,22 @@ def test_an_interrupt_says_exactly_what_was_kept(tmp_path, sig, code):
     with Store(db) as store:
         assert store.get("ESC-1").status == "open"
         assert [e.kind for e in store.get("ESC-1").events].count("ack") == 0
+
+
+def test_a_wal_file_removed_while_the_store_narrows_it_is_left_alone(tmp_path, monkeypatch, capsys):
+    import agent.private as private
+
+    gone = tmp_path / "x.db-wal"
+    assert private.narrow(gone) is None and not private.too_wide(gone)  # never there
+    gone.write_text("")
+    os.chmod(gone, 0o644)
+    real_chmod = os.chmod
+
+    def removed_first(path, mode, *args, **kwargs):  # another process's checkpoint removes it just then
+        if str(path) == str(gone):
+            os.remove(gone)
+        return real_chmod(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(private.os, "chmod", removed_first)
+    assert private.narrow(gone) is None
+    assert capsys.readouterr().err == ""  # no warning for a file that is no longer there

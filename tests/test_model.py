@@ -452,3 +452,5 @@ def test_a_model_that_released_its_heads_reads_the_same_through_its_columns():
         assert b.severity == pytest.approx(a.severity, abs=1e-12) and b.security == pytest.approx(a.security, abs=1e-12)
     with pytest.raises(RuntimeError, match="released"):
         lean.heads["severity"].scores(features("anything"))
+    with pytest.raises(RuntimeError, match="released"):
+        "w:outage" in lean.heads["security"].index  # noqa: B015 (not a silent False)

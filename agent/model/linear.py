@@ -52,10 +52,10 @@ _INTS: list[int] = []
 
 
 def shared_ints(n: int) -> list[int]:
-    """0..n-1 as the same int objects every index uses."""
+    """At least 0..n-1, as the same int objects every index uses (zip it with the n names)."""
     if len(_INTS) < n:
         _INTS.extend(range(len(_INTS), n))
-    return _INTS[:n] if len(_INTS) > n else _INTS
+    return _INTS
 
 
 class _Released(dict):
@@ -64,7 +64,7 @@ class _Released(dict):
     def _gone(self, *args, **kwargs):
         raise RuntimeError("this head's weights were released (a batch worker reads through the model's columns)")
 
-    get = __getitem__ = __iter__ = __len__ = items = keys = _gone
+    get = __getitem__ = __contains__ = __iter__ = __len__ = items = keys = values = _gone
 
 
 class Head:
