@@ -82,8 +82,12 @@ def _similar(shared: int, jaccard: float) -> bool:
 
 def overlap(mine: set[str], theirs: set[str]) -> tuple[tuple[str, ...], float]:
     """The shared distinctive terms (longest first) and their Jaccard share."""
-    shared = tuple(sorted(mine & theirs, key=lambda t: (-len(t), t)))
+    shared = _ranked(mine & theirs)
     return shared, len(shared) / (len(mine | theirs) or 1)
+
+
+def _ranked(terms_: set[str]) -> tuple[str, ...]:
+    return tuple(sorted(terms_, key=lambda t: (-len(t), t)))
 
 
 def similar_terms(mine: set[str], theirs: set[str]) -> bool:
@@ -214,9 +218,11 @@ def find(db, *, number: int, complaint: str, customer: str, opened_at: datetime,
         when = datetime.fromisoformat(opened)
         if when > opened_at or (window_days and when < opened_at - timedelta(days=window_days)):
             continue
-        shared, jaccard = overlap(mine, cache.of(ident, text))
-        m = Match(ident, who, when, summary or "", shared, jaccard, who.casefold() == customer.casefold())
-        if m.same_customer or is_similar(m):
-            out.append(m)
+        theirs = cache.of(ident, text)
+        common = mine & theirs
+        jaccard = len(common) / ((len(mine) + len(theirs) - len(common)) or 1)  # overlap()'s, without the union set
+        same = who.casefold() == customer.casefold()
+        if same or _similar(len(common), jaccard):  # only a match has its shared terms ranked
+            out.append(Match(ident, who, when, summary or "", _ranked(common), jaccard, same))
     out.sort(key=lambda m: (not (m.same_customer and is_similar(m)), -m.jaccard, -m.id))
     return out[:limit]
