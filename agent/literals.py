@@ -28,6 +28,7 @@ try:
 except ImportError:  # pragma: no cover - not CPython 3.11+: nothing is ever skipped
     P = C = None
 
+VERSION = 1  # raise it when the reading below changes: the regex cache keeps the sets under it
 MAX_SET = 64  # more strings than this in one set and the part is not used
 MIN_LENGTH = 3  # a set whose shortest string is shorter is not worth testing
 _SAFE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 \t\n!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
@@ -140,7 +141,9 @@ def _item(op, av, icase: bool):
         return {""}, None
     if op is C.SUBPATTERN:
         _group, add, delete, sub = av
-        return _sequence(list(sub), (icase or bool(add & re.IGNORECASE)) and not delete & re.IGNORECASE)
+        if (add | delete) & re.IGNORECASE:  # a group with its own case rule: the text it is tested on may not fit it
+            return None, None
+        return _sequence(list(sub), icase)
     if op is getattr(C, "ATOMIC_GROUP", None):
         return _sequence(list(av), icase)
     if op is C.BRANCH:

@@ -65,7 +65,7 @@ def path() -> Path | None:
         return None
     setting = os.environ.get("ESCALATE_REGEX_CACHE", "").strip()
     folder = Path(setting) if setting else _user_cache() / "escalation-handler"
-    return folder / f"regex-{sys.implementation.cache_tag}-{_sre.MAGIC}-{_sre.CODESIZE}.marshal"
+    return folder / f"regex-{sys.implementation.cache_tag}-{_sre.MAGIC}-{_sre.CODESIZE}-g{literals.VERSION}.marshal"
 
 
 def _load() -> dict:
@@ -121,7 +121,10 @@ def _compile(p, flags=0):
                 _stats["hits"] += 1
             return compiled
     tree = _parser.parse(p, flags)
-    needed = literals.of_tree(tree, int(flags | tree.state.flags))
+    try:
+        needed = literals.of_tree(tree, int(flags | tree.state.flags))
+    except Exception:  # a construct the gates do not know: the pattern is always searched
+        needed = None
     code = _compiler._code(tree, flags)
     groupindex = dict(tree.state.groupdict)
     indexgroup = [None] * tree.state.groups

@@ -76,3 +76,10 @@ def test_no_match_is_ever_lost(words, which, shout):
 def test_most_rule_patterns_have_a_gate():
     gated = [p for p in RULES if literals.needed(p)]
     assert len(gated) >= len(RULES) // 2
+
+
+def test_a_group_with_its_own_case_rule_is_never_used_for_a_gate():
+    p = re.compile(r"\bsee (?i:OUTAGE)\b")
+    assert literals.needed(p) == {"see "}  # the case-blind group gives nothing; the plain part still does
+    assert p.search("see Outage") and literals.may_match(p, "see Outage")
+    assert literals.needed(re.compile(r"(?i:OUTAGE)")) is None
