@@ -32,7 +32,9 @@ _GREETING = re.compile(
     re.IGNORECASE,
 )
 # A clause that only points elsewhere ("It is a typo, but…", "This is still not fixed") names nothing.
-_POINTING = re.compile(r"^(?:it|this|that|they|these|those|he|she|here|same|still|again|also|and|but|so|as)\b", re.IGNORECASE)
+# Nor does a relative clause cut from its sentence ("which are the result of my falling victim to identity theft").
+_POINTING = re.compile(r"^(?:it|this|that|they|these|those|he|she|here|same|still|again|also|and|but|so|as|"
+                       r"which|who|whom|whose|whereby)\b", re.IGNORECASE)
 # Text that argues about severity or addresses a model never becomes the issue: agent.claims takes the
 # claims out first; this catches what is left of a sentence that argued.
 _CLAIM = re.compile(

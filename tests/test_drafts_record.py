@@ -32,6 +32,15 @@ def test_the_issue_statement_is_a_clean_clause_or_the_customer_quoted(text, expe
     assert statement(text, None) == expected
 
 
+def test_a_relative_clause_cut_from_its_sentence_is_never_the_issue():
+    text = ("I would like to request the suppression of the following items from my credit report, which are the result "
+            "of my falling victim to identity theft. It should be blocked.")
+    fragment = "which are the result of my falling victim to identity theft"
+    assert statement(text, fragment) == ("I would like to request the suppression of the following items from my credit "
+                                         "report, which are the result of my falling victim to identity theft")
+    assert statement("Whose idea was it to move the export button again, my team keeps missing it", None).startswith("you reported")
+
+
 def test_the_statement_never_is_a_header_an_open_bracket_or_a_claim():
     for text in (CARD, "Subject: RE: Case 48812\n\nSame again. SEV-1!!! P0!!!", "Since 07:40 (Berlin time the terminals"):
         s = statement(text, None)
