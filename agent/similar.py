@@ -82,8 +82,13 @@ def _similar(shared: int, jaccard: float) -> bool:
 
 def overlap(mine: set[str], theirs: set[str]) -> tuple[tuple[str, ...], float]:
     """The shared distinctive terms (longest first) and their Jaccard share."""
-    shared = _ranked(mine & theirs)
-    return shared, len(shared) / (len(mine | theirs) or 1)
+    common = mine & theirs
+    return _ranked(common), _share(mine, theirs, common)
+
+
+def _share(mine: set[str], theirs: set[str], common: set[str]) -> float:
+    """Jaccard: the shared terms over all of both (no union set built)."""
+    return len(common) / ((len(mine) + len(theirs) - len(common)) or 1)
 
 
 def _ranked(terms_: set[str]) -> tuple[str, ...]:
@@ -220,7 +225,7 @@ def find(db, *, number: int, complaint: str, customer: str, opened_at: datetime,
             continue
         theirs = cache.of(ident, text)
         common = mine & theirs
-        jaccard = len(common) / ((len(mine) + len(theirs) - len(common)) or 1)  # overlap()'s, without the union set
+        jaccard = _share(mine, theirs, common)
         same = who.casefold() == customer.casefold()
         if same or _similar(len(common), jaccard):  # only a match has its shared terms ranked
             out.append(Match(ident, who, when, summary or "", _ranked(common), jaccard, same))

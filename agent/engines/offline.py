@@ -26,9 +26,6 @@ from . import EngineResult, TriageRequest
 
 CUE_WEIGHT = 0.5  # share of the deterministic reading in a complaint's severity probabilities
 CUE_CONFIDENCE = 0.7  # how sure that reading is of its own level
-
-
-
 TRIVIAL_CEILING = "SEV-3"
 
 
