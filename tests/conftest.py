@@ -28,6 +28,14 @@ from hypothesis import settings as _hypothesis_settings  # noqa: E402
 _hypothesis_settings.register_profile("no-deadline", deadline=None)
 _hypothesis_settings.load_profile("no-deadline")
 
+# A suite started in the background of a non-interactive shell inherits SIGINT ignored, and so would every
+# command a test starts (an ignored signal stays ignored across exec): the Ctrl-C tests would then see
+# nothing. Put Python's own handler back, as an interactive start or CI has it.
+import signal as _signal  # noqa: E402
+
+if _signal.getsignal(_signal.SIGINT) is _signal.SIG_IGN:
+    _signal.signal(_signal.SIGINT, _signal.default_int_handler)
+
 
 def freeze_clock(monkeypatch, moment: datetime = FROZEN_NOW) -> None:
     """Pin the store's and the lifecycle's idea of "now" (--at checks, `show`, the board)."""
