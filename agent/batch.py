@@ -105,6 +105,63 @@ def _worker_init(policy_json: str, store_path: str | None, templates: str | None
     _WORKER.update(policy=policy, engine=OfflineEngine(policy, model=model), model=model)
 
 
+PRELOAD = "ESCALATE_BATCH_PRELOAD"  # for the fork server: the store whose model it lays out before forking
+
+
+def _start_fork_server(store_path: str) -> None:
+    """Start multiprocessing's fork server (when it is not running yet) with agent.batch_preload imported in
+    it: the workers are forked from a process that holds the modules and the store's model already, and
+    share those pages with it (copy-on-write) instead of each reading its own copy."""
+    from multiprocessing import forkserver
+
+    forkserver.set_forkserver_preload(["__main__", f"{__package__}.batch_preload"])
+    previous = os.environ.get(PRELOAD)
+    os.environ[PRELOAD] = store_path  # the fork server's only channel from here: its environment
+    try:
+        forkserver.ensure_running()
+    finally:
+        if previous is None:
+            os.environ.pop(PRELOAD, None)
+        else:
+            os.environ[PRELOAD] = previous
+
+
+def preload() -> None:
+    """In the fork server, before it forks a worker: the store's model (triage.offline_model_for, as
+    _worker_init reads it) laid out as columns with its heads released, then every object collected and
+    frozen (gc.freeze: a collection in a worker never writes their pages) and the C heap's free pages
+    handed back. A worker then finds the model loaded, and writes into shared pages only the reference
+    counts of what it reads. Anything that fails here is left to the worker (it loads the model itself)."""
+    import gc
+
+    store_path = os.environ.pop(PRELOAD, None)
+    if store_path is None:
+        return
+    try:
+        from .engines import offline  # noqa: F401 (what a worker imports)
+        from .policy import policy_from_json  # noqa: F401
+
+        model = triage.offline_model_for(_PathOnly(store_path) if store_path else None)
+        if model is not None:
+            model.expect_many(release=True)
+    except Exception:  # noqa: BLE001 (an optimisation only: the worker reads the model as before)
+        pass
+    gc.collect()
+    _trim_heap()
+    gc.freeze()
+
+
+def _trim_heap() -> None:
+    """glibc's malloc_trim(0): the free pages inside the C heap go back to the system (loading the model
+    leaves tens of MB of them); nothing elsewhere."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def _worker_judge(args: tuple[Intake, str, str | None, str, int]):
     row, tier, tz, requested, number = args
     return _with_draft(judge_row(row, engine=_WORKER["engine"], policy=_WORKER["policy"], tier=tier, tz=tz,
@@ -176,6 +233,8 @@ class _Judge:
 
             # Not "fork": a child must never inherit the writer's open SQLite connection.
             method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+            if method == "forkserver":
+                _start_fork_server(str(self.store.path))
             self.pool = mp.get_context(method).Pool(
                 self.count, initializer=_worker_init,
                 initargs=(self.policy.model_dump_json(), str(self.store.path), team_templates()))

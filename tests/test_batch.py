@@ -507,3 +507,87 @@ def test_a_batch_worker_lays_the_model_out_as_columns_and_releases_its_heads_bef
     judged = batch._worker_judge((item, "standard", None, "offline", 7))
     assert model._columns is not None and model.reads == linear.FAST_AFTER + 1
     assert judged.number == 7 and "ESC-7" in judged.draft.draft.body + judged.draft.draft.subject
+
+
+def _fresh_python(code: str, **env) -> dict:
+    """Run `code` in a new interpreter (gc.freeze and the fork server must not touch this test process);
+    it prints one JSON object."""
+    import subprocess
+    import sys
+
+    environ = {k: v for k, v in os.environ.items() if k not in (batch.PRELOAD, "ESCALATE_OFFLINE_MODEL")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600,
+                          env={**environ, **env}, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+PRELOADED = """
+import gc, json, os
+from agent.model import linear
+import agent.batch_preload
+model = linear._CACHE.get(str(linear.SHIPPED))
+cols = model and model._columns
+print(json.dumps({
+    "loaded": model is not None,
+    "matrices": sorted(f"{n}/{k}" for n, k in cols._matrices) if cols else None,
+    "readable": bool(cols) and linear.STOPWORDS in cols._readables,
+    "released": bool(model) and all(isinstance(h.index, linear._Released) for h in model.heads.values()),
+    "frozen": gc.get_freeze_count(), "env_left": "ESCALATE_BATCH_PRELOAD" in os.environ}))
+"""
+
+
+@pytest.mark.slow
+def test_the_fork_server_lays_out_the_stores_model_and_freezes_it_before_forking_a_worker(tmp_path):
+    got = _fresh_python(PRELOADED, ESCALATE_BATCH_PRELOAD=str(tmp_path / "x.db"))
+    assert got["loaded"] and got["released"] and got["readable"] and not got["env_left"]
+    assert got["matrices"] == ["kind/None", "security/bug", "security/complaint", "security/incident",
+                               "severity/bug", "severity/complaint", "severity/incident"]
+    assert got["frozen"] > 10_000  # every object then alive: the model's, the modules'
+    off = _fresh_python(PRELOADED, ESCALATE_BATCH_PRELOAD=str(tmp_path / "x.db"), ESCALATE_OFFLINE_MODEL="off")
+    assert not off["loaded"] and off["frozen"] > 0  # no model, as the workers will have none
+    imported = _fresh_python(PRELOADED)  # imported anywhere else, the module does nothing
+    assert not imported["loaded"] and imported["frozen"] == 0
+
+
+def test_the_fork_server_is_started_with_the_preload_and_the_store_and_the_environment_is_put_back(monkeypatch):
+    from multiprocessing import forkserver
+
+    seen = []
+    monkeypatch.setattr(forkserver._forkserver, "_preload_modules", ["__main__"])
+    monkeypatch.setattr(forkserver, "ensure_running", lambda: seen.append(
+        (os.environ.get(batch.PRELOAD), list(forkserver._forkserver._preload_modules))))
+    monkeypatch.delenv(batch.PRELOAD, raising=False)
+    batch._start_fork_server("/data/x.db")
+    assert seen == [("/data/x.db", ["__main__", "agent.batch_preload"])] and batch.PRELOAD not in os.environ
+    monkeypatch.setenv(batch.PRELOAD, "kept")
+    batch._start_fork_server("/data/y.db")
+    assert seen[-1][0] == "/data/y.db" and os.environ[batch.PRELOAD] == "kept"
+
+
+TWO_WORKERS = """
+import json, sys
+from pathlib import Path
+from agent import batch
+from agent.engines.offline import OfflineEngine
+from agent.policy import default_policy
+from agent.store import Store
+policy, tmp = default_policy(), Path(sys.argv[1])
+out = {}
+for workers in (1, 2):
+    with Store(tmp / f"{workers}.db") as store:
+        batch.run(store, str(tmp / "in.jsonl"), engine=OfflineEngine(policy), policy=policy,
+                  options=batch.Options(workers=workers, chunk=4))
+        out[workers] = [[e.severity.value, e.triage.model_dump_json(), e.drafts["acknowledgment"].model_dump_json(),
+                         e.engine.name] for e in map(store.get, range(1, 10))]
+        out[f"similar{workers}"] = store.db.execute("SELECT data FROM events WHERE kind = 'similar_found' ORDER BY id").fetchall()
+print(json.dumps({"same": out[1] == out[2] and out["similar1"] == out["similar2"], "engines": sorted({r[3] for r in out[2]}),
+                  "similar": len(out["similar2"])}))
+"""
+
+
+@pytest.mark.slow
+def test_workers_forked_from_the_preloaded_fork_server_store_what_one_process_stores_with_the_model(tmp_path):
+    jsonl(tmp_path / "in.jsonl", [row(i, t) for i, t in enumerate([OUTAGE, TYPO, SLOW] * 3)])
+    got = _fresh_python(TWO_WORKERS.replace("sys.argv[1]", repr(str(tmp_path))))
+    assert got == {"same": True, "engines": ["offline"], "similar": got["similar"]} and got["similar"] > 0

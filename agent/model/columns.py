@@ -88,7 +88,7 @@ class Columns:
         letters are left out."""
         matrix = self.columns(name, kind)
         rows = self.rows(feats) if rows is None else rows
-        keep = self._readable(skip)[rows]
+        keep = self.readable(skip)[rows]
         at = np.flatnonzero(keep)
         weights = matrix[rows[at]]
         values = self.values(feats)[at]
@@ -100,7 +100,7 @@ class Columns:
         top = nlargest(n, zip(pushes.tolist(), compress(feats, keep.tolist())))
         return [(f[2:], round(p, 3)) for p, f in top if p > 0]
 
-    def _readable(self, skip: frozenset) -> np.ndarray:
+    def readable(self, skip: frozenset) -> np.ndarray:
         """Per row, True when the feature is a word or bigram worth naming (none of its words in `skip`,
         none shorter than three letters): character grams are most of the features."""
         if skip not in self._readables:

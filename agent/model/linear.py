@@ -240,13 +240,16 @@ class LinearModel:
     def expect_many(self, *, release: bool = False) -> None:
         """A process about to read many texts reads through the columns from the first. `release` (a batch
         worker, which only ever reads): every head and kind laid out now, then the heads' own per-feature
-        dicts dropped, about 28 MB of the shipped model's 57."""
+        dicts dropped, about 28 MB of the shipped model's 57. Everything a read builds on first use is
+        built here too (the readable-feature mask as well), so a process forked afterwards (a batch's
+        fork server, agent/batch.py) shares it all and writes none of it."""
         self.reads = max(self.reads, FAST_AFTER)
         if release:
             cols = self.columns
             for name in self.heads:
                 for kind in ((None,) if name == "kind" else KINDS):
                     cols.columns(name, kind)
+            cols.readable(STOPWORDS)
             for head in self.heads.values():
                 head.release()
 
