@@ -591,3 +591,28 @@ def test_workers_forked_from_the_preloaded_fork_server_store_what_one_process_st
     jsonl(tmp_path / "in.jsonl", [row(i, t) for i, t in enumerate([OUTAGE, TYPO, SLOW] * 3)])
     got = _fresh_python(TWO_WORKERS.replace("sys.argv[1]", repr(str(tmp_path))))
     assert got == {"same": True, "engines": ["offline"], "similar": got["similar"]} and got["similar"] > 0
+
+
+def test_the_term_cache_holds_each_term_once_and_gives_back_the_same_terms():
+    texts = [OUTAGE, TYPO, SLOW, OUTAGE + " The payroll export fails too."]
+    cache = similar.TermCache(size=8)
+    for n, text in enumerate(texts, 1):
+        cache.remember(n, similar.terms(text))
+    for n, text in enumerate(texts, 1):
+        assert cache.get(n) == frozenset(similar.terms(text)) and n in cache
+    assert len(cache._terms) == len(set().union(*map(similar.terms, texts)))  # shared terms held once
+    assert cache.get(99) is None and 99 not in cache and len(cache) == 4
+    assert cache.of(99, SLOW) == frozenset(similar.terms(SLOW)) and 99 in cache  # read from the complaint, then held
+
+
+def test_a_full_term_cache_drops_its_oldest_quarter_and_rebuilds_its_vocabulary(monkeypatch):
+    monkeypatch.setattr(similar.TermCache, "VOCABULARY", 40)
+    cache = similar.TermCache(size=8)
+    words = [{f"word{n}x{k}" for k in range(10)} for n in range(12)]  # no term in common
+    for n, mine in enumerate(words):
+        cache.remember(n, mine)
+    assert sorted(cache._held) == [4, 5, 6, 7, 8, 9, 10, 11]  # 0-1 dropped at the 9th, 2-3 at the 11th
+    assert all(cache.get(n) == frozenset(words[n]) for n in cache._held)
+    # rebuilt when the vocabulary passed 40 terms: only the held escalations' words are left (with the last ones)
+    assert len(cache._terms) <= 80 and set(cache._terms) >= set().union(*(words[n] for n in cache._held))
+    assert not any(t.startswith("word0x") for t in cache._terms)
