@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from . import drafting, intake, similar, triage
@@ -329,11 +330,11 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 
 def count_rows(path: str, options: Options) -> int | None:
     """Lines (JSONL) or records (CSV) in the file, for the bar's total; None when unknown."""
-    try:
-        text = intake.read_text(__import__("pathlib").Path(path), options.encoding)
-    except UsageError:
+    try:  # read as it goes, never held whole
+        n = sum(1 for line in intake.lines(Path(path), intake.codec_for(options.encoding)) if line.strip())
+    except (OSError, UnicodeDecodeError, LookupError):
         return None
-    return max(0, sum(1 for line in text.splitlines() if line.strip()) - (0 if path.lower().endswith((".jsonl", ".ndjson", ".json")) else 1))
+    return max(0, n - (0 if path.lower().endswith((".jsonl", ".ndjson", ".json")) else 1))
 
 
 def run(store: Store, path: str, *, engine, policy: Policy, options: Options | None = None,

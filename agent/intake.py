@@ -12,8 +12,8 @@ columns of that helpdesk's documented export (PRESETS below); --map wins over th
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -104,11 +104,42 @@ def detect(path: Path, text: str) -> str:
     return "jsonl" if first.lstrip().startswith("{") else "csv"
 
 
+def codec_for(encoding: str) -> str:
+    return "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+
+
+def check_text(path: Path, encoding: str) -> str:
+    """The codec to read the file with, once the whole file is known to decode with it (read in pieces,
+    never held whole); refused exactly as read_text refuses it."""
+    if not path.is_file():
+        raise UsageError(f"no such file: {path}")
+    codec = codec_for(encoding)
+    try:
+        b"".decode(codec)  # an unknown or non-text codec: read_text's refusal
+        decoder = codecs.getincrementaldecoder(codec)()
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except (UnicodeDecodeError, LookupError):
+        read_text(path, encoding)  # the whole file, for the refusal's byte
+        raise
+    return codec
+
+
+def lines(path: Path, codec: str) -> Iterator[str]:
+    """The file's lines as str.splitlines() cuts its text (\r\n, \r, \n and the rarer breaks such as
+    U+2028), one at a time."""
+    with open(path, encoding=codec, newline="") as fh:
+        for physical in fh:  # cut at \n, \r and \r\n, ends kept; splitlines cuts at the rest and drops the end
+            yield from physical.splitlines()
+
+
 def read_text(path: Path, encoding: str) -> str:
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
     data = path.read_bytes()
-    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    codec = codec_for(encoding)
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
@@ -161,29 +192,21 @@ def rows(path: str | Path, *, fmt: str | None = None, preset: str | None = None,
     path = Path(path)
     if preset is not None and preset not in PRESETS:
         raise UsageError(f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)} (or map columns with --map)")
-    text = read_text(path, encoding)
-    fmt = fmt or detect(path, text)
+    # Read as it goes (a 100,000-row export is never held whole), once known to decode: a file that does
+    # not is refused before any row is stored.
+    codec = check_text(path, encoding)
+    if not fmt:
+        with open(path, encoding=codec, newline="") as fh:
+            fmt = detect(path, next((line for physical in fh for line in physical.splitlines() if line.strip()), ""))
     if fmt == "csv":
-        reader = csv.reader(io.StringIO(text, newline=""), dialect="excel-tab" if path.suffix.lower() == ".tsv" else "excel")
-        header = next(reader, None)
-        if not header:
-            raise UsageError(f"{path} is empty: expected a header row and one complaint a row")
-        header = [h.strip() for h in header]
-        columns = column_map(header, preset, mapping or {})
-        for record in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) != len(header):
-                yield Refused(line, None, f"{len(record)} fields where the header has {len(header)} (a quote left open?)")
-                continue
-            yield _parse(dict(zip(header, record)), columns, line, default_zone)
+        with open(path, encoding=codec, newline="") as fh:
+            yield from _csv_rows(path, fh, preset, mapping, default_zone)
         return
     if fmt != "jsonl":
         raise UsageError(f"unknown format {fmt!r}: choose jsonl or csv")
     maps: dict[frozenset, dict[str, str] | UsageError] = {}  # JSON rows may differ in their keys
     first = True
-    for line, raw_line in enumerate(text.splitlines(), 1):
+    for line, raw_line in enumerate(lines(path, codec), 1):
         if not raw_line.strip():
             continue
         if len(raw_line) > MAX_ROW_CHARS:
@@ -212,6 +235,24 @@ def rows(path: str | Path, *, fmt: str | None = None, preset: str | None = None,
             yield Refused(line, _text(raw.get("id") or raw.get("external_id")) or None, str(columns).split(": the file has")[0])
             continue
         yield _parse(raw, columns, line, default_zone)
+
+
+def _csv_rows(path: Path, fh, preset: str | None, mapping: dict[str, str] | None,
+              default_zone: str) -> Iterator[Intake | Refused]:
+    reader = csv.reader(fh, dialect="excel-tab" if path.suffix.lower() == ".tsv" else "excel")
+    header = next(reader, None)
+    if not header:
+        raise UsageError(f"{path} is empty: expected a header row and one complaint a row")
+    header = [h.strip() for h in header]
+    columns = column_map(header, preset, mapping or {})
+    for record in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(header):
+            yield Refused(line, None, f"{len(record)} fields where the header has {len(header)} (a quote left open?)")
+            continue
+        yield _parse(dict(zip(header, record)), columns, line, default_zone)
 
 
 def _flatten(raw: dict, prefix: str = "") -> dict:

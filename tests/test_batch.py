@@ -616,3 +616,34 @@ def test_a_full_term_cache_drops_its_oldest_quarter_and_rebuilds_its_vocabulary(
     # rebuilt when the vocabulary passed 40 terms: only the held escalations' words are left (with the last ones)
     assert len(cache._terms) <= 80 and set(cache._terms) >= set().union(*(words[n] for n in cache._held))
     assert not any(t.startswith("word0x") for t in cache._terms)
+
+
+def test_the_export_is_read_line_by_line_as_splitlines_cuts_it(tmp_path):
+    body = "a\r\nb\rc\n\nd\u2028e\x0cf\x85g\r\n" + "x" * 8190 + "\r\n" + "y" * 9000 + "\rlast"
+    path = tmp_path / "odd.txt"
+    path.write_bytes(("\ufeff" + body).encode("utf-8"))  # a byte-order mark first, as Excel writes
+    assert list(intake.lines(path, intake.codec_for("utf-8"))) == body.splitlines()
+    assert batch.count_rows(str(path), batch.Options()) == len([x for x in body.splitlines() if x.strip()]) - 1
+
+
+def test_rows_are_parsed_without_the_file_held_whole_and_a_bad_byte_far_in_is_refused_first(tmp_path, monkeypatch):
+    rows = [row(i, SLOW) for i in range(3)]
+    csv_path = tmp_path / "in.csv"
+    with csv_path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    unknown_suffix = jsonl(tmp_path / "in.export", rows)
+    monkeypatch.setattr(intake, "read_text", lambda *a: pytest.fail("the whole file was read"))
+    for path in (jsonl(tmp_path / "in.jsonl", rows), csv_path, unknown_suffix):
+        got = list(intake.rows(path))
+        assert [(r.line, r.external_id, r.complaint) for r in got] == [
+            (n + (path.suffix == ".csv"), f"T-{n - 1}", SLOW) for n in (1, 2, 3)]
+    monkeypatch.undo()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes((json.dumps(row(1, SLOW)) + "\n").encode() * 30_000 + b'{"id": "T-\xff"}\n')  # past 1 MiB
+    offset = bad.read_bytes().index(b"\xff")
+    assert offset > 1 << 20
+    rows_read = intake.rows(bad)
+    with pytest.raises(UsageError, match=rf"is not valid utf-8 \(byte {offset}\)"):
+        next(rows_read)  # before the first row is given
