@@ -166,6 +166,15 @@ def save() -> None:
         pass  # a read-only or full cache directory: the next process compiles again, nothing else changes
 
 
+def release() -> None:
+    """Let go of the file's entries read so far (about 3 MB: every pattern's code): a process whose
+    modules are imported keeps only what it compiled and has yet to write. A pattern compiled later
+    reads the file again."""
+    global _entries
+    with _lock:
+        _entries = None
+
+
 def stats() -> dict:
     return {**_stats, "file": str(path()), "pending": len(_new)}
 

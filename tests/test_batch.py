@@ -523,12 +523,15 @@ def _fresh_python(code: str, **env) -> dict:
 
 
 PRELOADED = """
-import gc, json, os
+import gc, json, os, sys
 from agent.model import linear
 import agent.batch_preload
+from agent import prompts, regex_cache
 model = linear._CACHE.get(str(linear.SHIPPED))
 cols = model and model._columns
 print(json.dumps({
+    "warm": "agent.warroom" in sys.modules and len(prompts.environment().cache or {}) > 0,
+    "patterns_released": regex_cache._entries is None,
     "loaded": model is not None,
     "matrices": sorted(f"{n}/{k}" for n, k in cols._matrices) if cols else None,
     "readable": bool(cols) and linear.STOPWORDS in cols._readables,
@@ -544,10 +547,11 @@ def test_the_fork_server_lays_out_the_stores_model_and_freezes_it_before_forking
     assert got["matrices"] == ["kind/None", "security/bug", "security/complaint", "security/incident",
                                "severity/bug", "severity/complaint", "severity/incident"]
     assert got["frozen"] > 10_000  # every object then alive: the model's, the modules'
+    assert got["warm"] and got["patterns_released"]  # a first row's modules and templates loaded, for all workers
     off = _fresh_python(PRELOADED, ESCALATE_BATCH_PRELOAD=str(tmp_path / "x.db"), ESCALATE_OFFLINE_MODEL="off")
     assert not off["loaded"] and off["frozen"] > 0  # no model, as the workers will have none
     imported = _fresh_python(PRELOADED)  # imported anywhere else, the module does nothing
-    assert not imported["loaded"] and imported["frozen"] == 0
+    assert not imported["loaded"] and imported["frozen"] == 0 and not imported["warm"]
 
 
 def test_the_fork_server_is_started_with_the_preload_and_the_store_and_the_environment_is_put_back(monkeypatch):
@@ -647,3 +651,35 @@ def test_rows_are_parsed_without_the_file_held_whole_and_a_bad_byte_far_in_is_re
     rows_read = intake.rows(bad)
     with pytest.raises(UsageError, match=rf"is not valid utf-8 \(byte {offset}\)"):
         next(rows_read)  # before the first row is given
+
+
+def test_a_judged_row_carries_its_terms_one_a_line():
+    item = intake.Intake(1, "T-1", "Acme", SLOW)
+    from agent.policy import default_policy
+
+    policy = default_policy()
+    judged = batch.judge_row(item, engine=OfflineEngine(policy), policy=policy, tier="standard", tz=None,
+                             requested="offline")
+    assert judged.term_set() == frozenset(similar.terms(judged.judged.text)) and "export" in judged.term_set()
+    assert judged.terms == "\n".join(sorted(judged.term_set()))
+    assert batch.Judged(item, judged.judged, "offline", "").term_set() == frozenset()
+
+
+def test_kept_character_grams_are_one_string_each_across_words():
+    from agent.model import features
+
+    bill, billing = features.char_grams("bill"), features.char_grams("billing")
+    assert " bi" in {g[2:] for g in bill} and bill[:2] == ("c: bi", "c:bil")
+    shared = [g for g in billing if g in bill]
+    assert shared and all(any(g is h for h in bill) for g in shared)  # the same objects, not equal copies
+    assert features.char_grams("billing") is billing
+
+
+def test_released_pattern_entries_are_read_again_when_a_pattern_needs_them(monkeypatch):
+    from agent import regex_cache
+
+    monkeypatch.setattr(regex_cache, "_entries", {("x", 0): "kept"})
+    regex_cache.release()
+    assert regex_cache._entries is None
+    monkeypatch.setattr(regex_cache, "path", lambda: None)
+    assert regex_cache._load() == {}  # read again (here: no file)
