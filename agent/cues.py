@@ -140,7 +140,7 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
             r"\boutage\b(?<!partial outage)(?<!minor outage)(?<!last outage)(?<!previous outage)(?<!past outage)(?<!earlier outage)(?<!'s outage)(?<!’s outage)"
             r"(?<!following the outage)(?<!after the outage)(?<!during the outage)(?<!before the outage)"
             r"(?!\s+(?:on|in|of|from)\s+(?:the\s+)?(?:\d|last\b|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|july|august|september|october|november|december)\b)"
-            r"(?!\s+(?:has|had|was|is)\s+(?:since\s+|now\s+|been\s+|already\s+)*(?:resolved|over|fixed|ended|mitigated)\b)(?!\s+(?:on|of|for|affecting|in|to)\s+(?:some|a few|certain|one|several|a small)\b)",
+            r"(?!\s+(?:has|had|was|is)\s+(?:since\s+|now\s+|been\s+|already\s+){0,6}(?:resolved|over|fixed|ended|mitigated)\b)(?!\s+(?:on|of|for|affecting|in|to)\s+(?:some|a few|certain|one|several|a small)\b)",
             r"\bprod(?:uction)?\s+(?:is\s+|environment\s+is\s+)?(?:down|offline|broken|unavailable)\b",
             r"\b(?:completely|totally|entirely)\s+(?:unavailable|unusable|unreachable|inaccessible|dead)\b",
             r"\b(?:unavailable|unreachable|inaccessible|down)\s+(?:for|to)\s+(?:all\b|every(?:one|body)|us\b|all of us|the whole|our whole|our entire|the entire)",

@@ -180,9 +180,12 @@ _SENTENCES = re.compile(r"[^.!?\n]+[.!?]*")
 _QUESTION_START = _lc(r"\s*(?:is|are|was|were|does|do|did|can|could|will|would|has|have|had|should|shall|am|isn't|aren't|doesn't|don't|didn't|how|what|why|who|when|where)\b")
 
 
-def _part(pattern: re.Pattern, low: str, lo: int, hi: int, *, negatable: bool = True) -> tuple[bool, bool] | None:
+def _part(pattern: re.Pattern, low: str, lo: int, hi: int, places=None, *, negatable: bool = True) -> tuple[bool, bool] | None:
     """Whether the sentence has the part: (found, hedged), or None. A negated match does not count, nor
-    one that says what happens in general ("how long you keep records before they are purged")."""
+    one that says what happens in general ("how long you keep records before they are purged").
+    `places` (agent/windows.py) skips a sentence that holds none of the pattern's literals."""
+    if places is not None and places.lacks(pattern, lo, hi):
+        return None
     best = None
     for m in pattern.finditer(low, lo, hi):
         before = low[max(lo, m.start() - 60) : m.start()]
@@ -195,8 +198,9 @@ def _part(pattern: re.Pattern, low: str, lo: int, hi: int, *, negatable: bool = 
     return best
 
 
-def find(low: str) -> list[Situation]:
-    """Every situation in the (lowercased, claim-free) text, in text order."""
+def find(low: str, places=None) -> list[Situation]:
+    """Every situation in the (lowercased, claim-free) text, in text order. `places`: where `low` holds
+    the literals of PARTS (agent/windows.py), which only saves searches."""
     kinds = [k for k, gates in _GATES.items() if any(g in low for g in gates)]
     if not kinds:
         return []
@@ -206,36 +210,36 @@ def find(low: str) -> list[Situation]:
         question = low[hi - 1 : hi] == "?" and bool(_QUESTION_START.match(low, lo))
         nxt = spans[i + 1][1] if i + 1 < len(spans) else hi  # a sentence and the next
         for kind in kinds:
-            hit = _situation(kind, low, lo, hi, nxt)
+            hit = _situation(kind, low, lo, hi, nxt, places)
             if hit:
                 hedged, attempt = hit
                 found.append(Situation(kind, lo, hi, hedged or question, attempt))
     return found
 
 
-def _situation(kind: str, low: str, lo: int, hi: int, nxt: int) -> tuple[bool, bool] | None:
+def _situation(kind: str, low: str, lo: int, hi: int, nxt: int, places=None) -> tuple[bool, bool] | None:
     """(hedged, attempt) when the sentence at lo:hi (with the next, up to nxt, where parts may follow) holds the situation."""
     if kind == "exposure":
-        parts = _every(lambda: _part(_OTHERS_DATA, low, lo, hi), lambda: _part(_SHOWN, low, lo, hi))
+        parts = _every(lambda: _part(_OTHERS_DATA, low, lo, hi, places), lambda: _part(_SHOWN, low, lo, hi, places))
     elif kind == "secret_exposed":
-        parts = _every(lambda: _part(_SECRET, low, lo, hi, negatable=False), lambda: _part(_PLACE, low, lo, hi, negatable=False),
-                       lambda: _part(_SHOWN, low, lo, hi) or _part(_IN_PLACE, low, lo, hi))
+        parts = _every(lambda: _part(_SECRET, low, lo, hi, places, negatable=False), lambda: _part(_PLACE, low, lo, hi, places, negatable=False),
+                       lambda: _part(_SHOWN, low, lo, hi, places) or _part(_IN_PLACE, low, lo, hi, places))
     elif kind == "takeover":
-        access = _part(_ACCESS, low, lo, hi, negatable=False)
+        access = _part(_ACCESS, low, lo, hi, places, negatable=False)
         if not access:
             return None
-        not_us = _part(_NOT_US, low, lo, nxt, negatable=False) or _part(_NOT_US, low, max(0, lo - 200), lo, negatable=False)
+        not_us = _part(_NOT_US, low, lo, nxt, places, negatable=False) or _part(_NOT_US, low, max(0, lo - 200), lo, places, negatable=False)
         if not not_us:
             return None
         attempt = all(_ATTEMPT_ONLY.match(low, m.start()) for m in _ACCESS.finditer(low, lo, nxt))
         return access[1] and not_us[1], attempt
     elif kind == "data_gone":
-        parts = _every(lambda: _part(_STORED, low, lo, hi), lambda: _part(_LOSS, low, lo, hi))
+        parts = _every(lambda: _part(_STORED, low, lo, hi, places), lambda: _part(_LOSS, low, lo, hi, places))
     elif kind == "money_moved":
-        parts = _every(lambda: _part(_MONEY_WRONG, low, lo, hi))
+        parts = _every(lambda: _part(_MONEY_WRONG, low, lo, hi, places))
     else:  # all_blocked
-        parts = _every(lambda: _part(_ALL, low, lo, hi, negatable=False),
-                       lambda: _part(_UNABLE, low, lo, hi, negatable=False) or _part(_NONE_CAN, low, lo, hi, negatable=False))
+        parts = _every(lambda: _part(_ALL, low, lo, hi, places, negatable=False),
+                       lambda: _part(_UNABLE, low, lo, hi, places, negatable=False) or _part(_NONE_CAN, low, lo, hi, places, negatable=False))
         if parts and _ONLY_SOME.search(low, lo, hi):
             return None
     if parts:
@@ -259,3 +263,5 @@ _NONE_CAN = _lc(r"\b(?:none|no(?:body|\s?one)|not\s+(?:a\s+single|one))\b[^.!?\n
 _GENERAL = _lc(r"\b(?:how\s+long|how\s+soon)\b[^.;:!?\n]{0,60}$|\b(?:before|until|once|whenever|after)\s+(?:they|it|these|those|records|data|files)\s+(?:are|is|get|gets|have\s+been|has\s+been)\s+$")
 _IN_PLACE = _lc(r"\b(?:in|on|into|to|inside|within|under|through)\b")
 _ONLY_SOME = _lc(r"\b(?:some|a\s+few|(?<!every\s)(?<!each\s)one\s+of|only\s+(?:one|two|a\s+few)|certain)\s+(?:of\s+(?:our|the)\s+)?(?:[\w-]+\s+)?(?:users|people|staff|sites|stores|clinics|locations|agents)\b")
+
+PARTS = (_OTHERS_DATA, _SHOWN, _SECRET, _PLACE, _IN_PLACE, _ACCESS, _NOT_US, _STORED, _LOSS, _MONEY_WRONG, _ALL, _UNABLE, _NONE_CAN)
