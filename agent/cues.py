@@ -416,7 +416,9 @@ EXTRA_CUES: dict[str, list[tuple[re.Pattern, tuple[str, ...]]]] = {
         (
             _rx(
                 # "the documents (tax returns, receipts) are gone": a parenthesis or list may sit between
-                r"\b(?:" + _DATA + r")\s+(?:[\w'’(),-]+\s+){0,6}?(?:are|is|were|was|have been|has been|had been|got|seem to be|seems to be|appear to be|appears to be)"
+                # ("the file ..., the issues are gone" is a fix that worked)
+                r"\b(?:" + _DATA + r")\s+(?:[\w'’(),-]+\s+){0,6}?(?<!issue )(?<!issues )(?<!problem )(?<!problems )(?<!error )(?<!errors )(?<!bugs )"
+                r"(?:are|is|were|was|have been|has been|had been|got|seem to be|seems to be|appear to be|appears to be)"
                 r"\s+(?:all\s+|just\s+|completely\s+|permanently\s+|entirely\s+|suddenly\s+|simply\s+|now\s+|still\s+)?"
                 r"(?:gone|missing(?!\s+(?:a|an|the|some|its|their|our|his|her|any|one|two|several|fields?|information|details|values?|columns?|data)\b)|deleted|wiped|erased|lost|corrupt(?:ed)?|overwritten|disappeared|vanished|blank|empty)\b",
                 r"\b(?:" + _DATA + r")\s+(?:[\w'’-]+\s+){0,4}?(?:have\s+|has\s+|had\s+|just\s+|all\s+|simply\s+|suddenly\s+)?(?:disappeared|vanished|got deleted|got wiped|got lost|went missing|got corrupted)\b",

@@ -91,8 +91,23 @@ def second_person(text: str) -> str:
             out = _FIRST_TO_SECOND[key]
         return out.capitalize() if word[0].isupper() and (m.start() == 0 or key != "i") else out
 
-    swapped = _PRONOUN.sub(swap, text)
-    return re.sub(r"\byou am\b", "you are", re.sub(r"\bYou am\b", "You are", swapped))
+    return _AGREEMENT.sub(_agree, _PRONOUN.sub(swap, text))
+
+
+# The verb after a swapped "I": "I am" -> "you are", "I was" -> "you were", "was I" -> "were you"
+# (and a customer's "you was" -> "we were").
+_AGREEMENT = re.compile(r"\b(?:(you|we)\s+(am|was|wasn't|wasn’t)|(was|wasn't|wasn’t)\s+(you|we))\b", re.IGNORECASE)
+_AGREED = {"am": "are", "was": "were", "wasn't": "weren't", "wasn’t": "weren’t"}
+
+
+def _agree(m: re.Match) -> str:
+    def verb(word: str) -> str:
+        out = _AGREED[word.lower()]
+        return out.upper() if word.isupper() and len(word) > 1 else out.capitalize() if word[0].isupper() else out
+
+    if m.group(1):
+        return m.group(1) + m.group(0)[len(m.group(1)) : m.start(2) - m.start()] + verb(m.group(2))
+    return verb(m.group(3)) + m.group(0)[len(m.group(3)) :]
 
 
 def lower_first(text: str) -> str:

@@ -1,0 +1,26 @@
+"""The customer's words addressed back to them: pronouns swapped and the verb agreeing."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.wording import second_person
+
+
+@pytest.mark.parametrize("said, back", [
+    ("I was double billed for my subscription", "You were double billed for your subscription"),
+    ("I am locked out of my account", "You are locked out of your account"),
+    ("Why was I charged twice?", "Why were you charged twice?"),
+    ("I wasn't told about the fee", "You weren't told about the fee"),
+    ("I wasn’t told", "You weren’t told"),
+    ("I WAS charged", "You WERE charged"),
+    ("our agents were told", "your agents were told"),
+    ("the update you was promising", "the update we were promising"),
+])
+def test_a_swapped_i_takes_the_verb_of_you(said, back):
+    assert second_person(said) == back
+
+
+def test_a_verb_that_agrees_already_is_left_alone():
+    assert second_person("We were told the export was fixed") == "You were told the export was fixed"
+    assert second_person("the invoice was wrong and I was charged") == "the invoice was wrong and you were charged"
