@@ -162,7 +162,7 @@ _MONEY_WRONG = _lc(
 )
 _ALL = _lc(
     r"\b(?:every|each)\s+(?:single\s+)?(?:one\s+of\s+(?:our|the|my)\s+)?(?:[\w-]+\s+){0,2}?(?:" + _PEOPLE + r")\b|\bevery(?:one|body)\b"
-    r"|\b(?:all|in\s+all|at\s+all|across\s+all)\s+(?:of\s+)?(?:our|my|the)\s+(?:[\d,]+\s+)?(?:[\w-]+\s+){0,2}?(?:" + _PEOPLE + r")\b|\bthe\s+whole\s+(?:office|company|team|organi[sz]ation|firm|staff|shop|clinic|hospital)\b"
+    r"|\b(?:all|in\s+all|at\s+all|across\s+all)\s+(?:of\s+)?(?:our|my|the)\s+(?:[\d,]+\s+)?(?:[\w-]+\s+){0,2}?(?:" + _PEOPLE + r")\b|\b(?:the|our|my|their)\s+(?:whole|entire)\s+(?:office|company|team|organi[sz]ation|firm|staff|shop|clinic|hospital)\b"
     r"|\b(?:\d[\d,]*|hundreds\s+of|thousands\s+of)\s+(?:[\w-]+\s+)?(?:people|users|staff|employees|agents)\s+(?:are\s+)?(?:sitting|waiting|idle|stuck)\b|\bat\s+every\s+(?:location|site|store|branch|office|clinic)\b"
 )
 _UNABLE = _lc(

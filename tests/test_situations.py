@@ -82,6 +82,7 @@ def floor_rules(text: str) -> dict[str, str]:
     ("The folder names are there but the documents (tax returns, receipts) are gone.", "data_loss_is_sev1", "SEV-1"),
     ("In this way we are losing messages whenever there is a timeout.", "data_loss_is_sev1", "SEV-1"),
     ("Our database was accessed by an unknown IP and customer records were downloaded.", "account_takeover_is_sev1", "SEV-1"),
+    ("Our whole team is locked out of the admin console and payroll must run today.", "full_outage_is_sev1", "SEV-1"),
 ])
 def test_one_rule_per_situation(text, rule, severity):
     assert floor_rules(text).get(rule) == severity, floor_rules(text)
