@@ -149,7 +149,7 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
             r"\b(?:all|every|each)\s+(?:single\s+)?(?:one\s+of\s+(?:our|the|my)\s+|of\s+(?:our|the|my)\s+)?(?:[\w/.-]+\s+){0,2}?"
             r"(?:requests?|calls?|pages?|logins?|(?:login|log-?in|sign-?in) attempts?|transactions?|payments?|queries|endpoints?|jobs?|builds?|deploy(?:s|ments?)?|webhooks?|checkouts?)"
             r"\s+(?:[\w/.-]+\s+){0,4}?(?:are\s+|is\s+|keeps?\s+|just\s+|now\s+|still\s+)?"
-            r"(?:fail(?:s|ed|ing)?\b|time[sd]?\s+out|timing\s+out|error(?:s|ed|ing)?\b|(?:get|gets|getting|got|return|returns|returning|returned|ends?\s+(?:on|in|with)|ending\s+(?:on|in|with)|throws?|gives?)\s+(?:an?\s+|the\s+)?(?:(?:http\s+)?[45]\d\d|errors?|timeouts?))",
+            r"(?:fail(?:s|ed|ing)?\b|(?:(?<=are )|(?<=is )|(?<=were )|(?<=was )|(?<=get )|(?<=gets )|(?<=being )|(?<=getting ))(?:declined|rejected)\b|time[sd]?\s+out|timing\s+out|error(?:s|ed|ing)?\b|(?:get|gets|getting|got|return|returns|returning|returned|ends?\s+(?:on|in|with)|ending\s+(?:on|in|with)|throws?|gives?)\s+(?:an?\s+|the\s+)?(?:(?:http\s+)?[45]\d\d|errors?|timeouts?))",
             # "returns 503 for every request", "500 errors on all endpoints"
             r"\b(?:[45]\d\d|errors?|time-?outs?|fail(?:s|ed|ing|ures?)?)\s+(?:[\w/.-]+\s+){0,3}?(?:for|on|with|to|from)\s+(?:every|all|each)\s+(?:single\s+)?(?:of\s+(?:our|the|my)\s+)?(?:[\w/.-]+\s+)?"
             r"(?:requests?|calls?|endpoints?|pages?|logins?|transactions?|queries|payments?)\b",

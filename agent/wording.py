@@ -26,9 +26,9 @@ _FIRST_TO_SECOND = {
 _OBJECT_BEFORE = re.compile(r"\b(?:to|for|with|from|at|by|tell|told|ask|asked|call|called|email|emailed|contact|contacted|pay|paid|thank)\s+$", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, [*_FIRST_TO_SECOND, "you"]), key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _DAY_PART = r"(?:this|yesterday|today|last)\s+(?:morning|afternoon|evening|night)"
-_WHEN = (
-    r"(?:\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)\b|\d{1,2}[:.]\d{2}\b|noon|midnight|today|tonight|yesterday|"
-    + _DAY_PART + r"|last\s+(?:week|\w+day)|this\s+week|(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
+_WHEN = (  # the day part first: "since yesterday evening" is one time, not "yesterday" and an "evening" left over
+    r"(?:" + _DAY_PART + r"|\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)\b|\d{1,2}[:.]\d{2}\b|noon|midnight|today|tonight|yesterday|"
+    r"last\s+(?:week|\w+day)|this\s+week|(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
 )
 # A short time phrase at the very start ("Since 9am this morning", "Since Tuesday's release,"), never a
 # whole clause: "From our Berlin office none of the 20 users..." keeps its words.

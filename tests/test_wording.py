@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.wording import second_person
+from agent.wording import headline, second_person
 
 
 @pytest.mark.parametrize("said, back", [
@@ -24,3 +24,12 @@ def test_a_swapped_i_takes_the_verb_of_you(said, back):
 def test_a_verb_that_agrees_already_is_left_alone():
     assert second_person("We were told the export was fixed") == "You were told the export was fixed"
     assert second_person("the invoice was wrong and I was charged") == "the invoice was wrong and you were charged"
+
+
+@pytest.mark.parametrize("summary, line", [
+    ("Since yesterday evening every card payment is declined", "Every card payment is declined"),
+    ("Since 9am this morning none of our agents can log in", "None of your agents can log in"),
+    ("Since yesterday the export fails", "The export fails"),
+])
+def test_a_headline_drops_the_whole_leading_time(summary, line):
+    assert headline(summary) == line
