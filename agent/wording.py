@@ -89,7 +89,8 @@ def second_person(text: str) -> str:
             out = "us" if _OBJECT_BEFORE.search(text[: m.start()]) else "we"
         else:
             out = _FIRST_TO_SECOND[key]
-        return out.capitalize() if word[0].isupper() and (m.start() == 0 or key != "i") else out
+        always_capital = key == "i" or key.startswith(("i'", "i’"))  # "I", "I've": capital anywhere, so no sign of a sentence start
+        return out.capitalize() if word[0].isupper() and (m.start() == 0 or not always_capital) else out
 
     return _AGREEMENT.sub(_agree, _PRONOUN.sub(swap, text))
 

@@ -16,6 +16,8 @@ from agent.wording import headline, second_person
     ("I WAS charged", "You WERE charged"),
     ("our agents were told", "your agents were told"),
     ("the update you was promising", "the update we were promising"),
+    ("My name is Sarah and I've been trying to cancel", "Your name is Sarah and you've been trying to cancel"),
+    ("I'm stuck and I'll lose the deal", "You're stuck and you'll lose the deal"),
 ])
 def test_a_swapped_i_takes_the_verb_of_you(said, back):
     assert second_person(said) == back
