@@ -140,7 +140,7 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
             r"\boutage\b(?<!partial outage)(?<!minor outage)(?<!last outage)(?<!previous outage)(?<!past outage)(?<!earlier outage)(?<!'s outage)(?<!’s outage)"
             r"(?<!following the outage)(?<!after the outage)(?<!during the outage)(?<!before the outage)"
             r"(?!\s+(?:on|in|of|from)\s+(?:the\s+)?(?:\d|last\b|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|july|august|september|october|november|december)\b)"
-            r"(?!\s+(?:has|had|was|is)\s+(?:since\s+|now\s+|been\s+|already\s+)*(?:resolved|over|fixed|ended|mitigated)\b)(?!\s+(?:on|of|for|affecting|in|to)\s+(?:some|a few|certain|one|several|a small)\b)",
+            r"(?!\s+(?:has|had|was|is)\s+(?:since\s+|now\s+|been\s+|already\s+){0,6}(?:resolved|over|fixed|ended|mitigated)\b)(?!\s+(?:on|of|for|affecting|in|to)\s+(?:some|a few|certain|one|several|a small)\b)",
             r"\bprod(?:uction)?\s+(?:is\s+|environment\s+is\s+)?(?:down|offline|broken|unavailable)\b",
             r"\b(?:completely|totally|entirely)\s+(?:unavailable|unusable|unreachable|inaccessible|dead)\b",
             r"\b(?:unavailable|unreachable|inaccessible|down)\s+(?:for|to)\s+(?:all\b|every(?:one|body)|us\b|all of us|the whole|our whole|our entire|the entire)",
@@ -149,7 +149,7 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
             r"\b(?:all|every|each)\s+(?:single\s+)?(?:one\s+of\s+(?:our|the|my)\s+|of\s+(?:our|the|my)\s+)?(?:[\w/.-]+\s+){0,2}?"
             r"(?:requests?|calls?|pages?|logins?|(?:login|log-?in|sign-?in) attempts?|transactions?|payments?|queries|endpoints?|jobs?|builds?|deploy(?:s|ments?)?|webhooks?|checkouts?)"
             r"\s+(?:[\w/.-]+\s+){0,4}?(?:are\s+|is\s+|keeps?\s+|just\s+|now\s+|still\s+)?"
-            r"(?:fail(?:s|ed|ing)?\b|time[sd]?\s+out|timing\s+out|error(?:s|ed|ing)?\b|(?:get|gets|getting|got|return|returns|returning|returned|ends?\s+(?:on|in|with)|ending\s+(?:on|in|with)|throws?|gives?)\s+(?:an?\s+|the\s+)?(?:(?:http\s+)?[45]\d\d|errors?|timeouts?))",
+            r"(?:fail(?:s|ed|ing)?\b|(?:(?<=are )|(?<=is )|(?<=were )|(?<=was )|(?<=get )|(?<=gets )|(?<=being )|(?<=getting ))(?:declined|rejected)\b|time[sd]?\s+out|timing\s+out|error(?:s|ed|ing)?\b|(?:get|gets|getting|got|return|returns|returning|returned|ends?\s+(?:on|in|with)|ending\s+(?:on|in|with)|throws?|gives?)\s+(?:an?\s+|the\s+)?(?:(?:http\s+)?[45]\d\d|errors?|timeouts?))",
             # "returns 503 for every request", "500 errors on all endpoints"
             r"\b(?:[45]\d\d|errors?|time-?outs?|fail(?:s|ed|ing|ures?)?)\s+(?:[\w/.-]+\s+){0,3}?(?:for|on|with|to|from)\s+(?:every|all|each)\s+(?:single\s+)?(?:of\s+(?:our|the|my)\s+)?(?:[\w/.-]+\s+)?"
             r"(?:requests?|calls?|endpoints?|pages?|logins?|transactions?|queries|payments?)\b",
@@ -416,7 +416,9 @@ EXTRA_CUES: dict[str, list[tuple[re.Pattern, tuple[str, ...]]]] = {
         (
             _rx(
                 # "the documents (tax returns, receipts) are gone": a parenthesis or list may sit between
-                r"\b(?:" + _DATA + r")\s+(?:[\w'’(),-]+\s+){0,6}?(?:are|is|were|was|have been|has been|had been|got|seem to be|seems to be|appear to be|appears to be)"
+                # ("the file ..., the issues are gone" is a fix that worked)
+                r"\b(?:" + _DATA + r")\s+(?:[\w'’(),-]+\s+){0,6}?(?<!issue )(?<!issues )(?<!problem )(?<!problems )(?<!error )(?<!errors )(?<!bugs )"
+                r"(?:are|is|were|was|have been|has been|had been|got|seem to be|seems to be|appear to be|appears to be)"
                 r"\s+(?:all\s+|just\s+|completely\s+|permanently\s+|entirely\s+|suddenly\s+|simply\s+|now\s+|still\s+)?"
                 r"(?:gone|missing(?!\s+(?:a|an|the|some|its|their|our|his|her|any|one|two|several|fields?|information|details|values?|columns?|data)\b)|deleted|wiped|erased|lost|corrupt(?:ed)?|overwritten|disappeared|vanished|blank|empty)\b",
                 r"\b(?:" + _DATA + r")\s+(?:[\w'’-]+\s+){0,4}?(?:have\s+|has\s+|had\s+|just\s+|all\s+|simply\s+|suddenly\s+)?(?:disappeared|vanished|got deleted|got wiped|got lost|went missing|got corrupted)\b",

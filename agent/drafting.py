@@ -62,6 +62,22 @@ SECURITY_FOLLOW_UPS = [
 ]
 
 
+def exposure_described(t: Triage, own: str) -> bool:
+    """Whether a security escalation's customer drafts may speak of a possible exposure and ask what to
+    rotate. Not when the offline model alone typed it security (its P(security) at or over the
+    threshold, and no security cue in the customer's own words): "I've been trying to cancel my
+    subscription... I'm going to report you to my bank" read P(security) 0.18 against 0.12, and its
+    acknowledgment spoke of "the possible exposure of your data" and asked which API keys to rotate.
+    The type stays security, so the security team still looks at it."""
+    reading = t.model
+    if reading is None or reading.source == "none" or reading.security_probability < reading.security_threshold:
+        return True  # Claude, or the rules, typed it security
+    from .signals import Signals
+
+    sig = Signals.read(own)
+    return bool(rules.security_matter(sig) or sig.first("security_concern") or sig.first("security_hint") or sig.first("exfiltration"))
+
+
 def _logged(esc: Escalation, kind: str) -> list[str]:
     return [second_person(e.data["text"]) if kind == "workaround" else e.data["text"]
             for e in esc.events if e.kind == "log" and e.data.get("kind") == kind]
@@ -121,6 +137,7 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
     rca_done = any(e.kind == "rca_completed" for e in esc.events)
     users, money = t.impact.users_affected, t.impact.revenue_at_risk
     own = " ".join(draft_facts.customer_texts(esc))
+    exposure = esc.type.value == "security" and exposure_described(t, own)
     return {
         "kind": kind,
         "customer": esc.customer,
@@ -130,7 +147,7 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
         "severity_rank": esc.severity.rank,
         "severity_criteria": policy.for_severity(esc.severity, esc.tier).criteria,
         "severity_priority": PRIORITY[esc.severity.rank],
-        "security": esc.type.value == "security",
+        "security": exposure,
         "type": esc.type.value,
         "tier": esc.tier.value,
         "status": esc.status,
@@ -156,7 +173,7 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
         "actions": _logged(esc, "action"),
         "hypotheses": _logged(esc, "hypothesis"),
         "decisions": _logged(esc, "decision"),
-        "follow_ups": [q for q in (SECURITY_FOLLOW_UPS if esc.type.value == "security"
+        "follow_ups": [q for q in (SECURITY_FOLLOW_UPS if exposure
                                    else [q.follow_up for q in t.questions if q.follow_up]) if not _already_said(q, t, own)][:3],
         "next_update": format_time(next_update, tz) if next_update else None,
         "missed_update": format_time(missed_update, tz) if missed_update else None,

@@ -13,8 +13,14 @@ letter case-blind but lower-case to something else ("ſ", "ı", "İ", the Kelvin
 turn the test off for that text, and a literal with a letter outside ASCII and the common Latin-1
 accents is not used.
 
-The sets are kept per machine with the compiled patterns (agent/regex_cache.py), so a process does
-not parse the rules again to find them; a pattern the cache did not see is read on first use.
+`reach(pattern)` bounds how far one attempt of a pattern can read from where it starts (its longest
+match plus what its look-aheads see), for agent/windows.py: a constant and a count of unbounded
+repeats of whitespace and of non-whitespace characters, each of which a text bounds by its longest run
+of such characters. None when a part has no such bound (a repeated group, `.*`).
+
+The sets and reaches are kept per machine with the compiled patterns (agent/regex_cache.py), so a
+process does not parse the rules again to find them; a pattern the cache did not see is read on
+first use.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ try:
 except ImportError:  # pragma: no cover - not CPython 3.11+: nothing is ever skipped
     P = C = None
 
-VERSION = 1  # raise it when the reading below changes: the regex cache keeps the sets under it
+VERSION = 2  # raise it when the reading below changes: the regex cache keeps the sets under it
 MAX_SET = 64  # more strings than this in one set and the part is not used
 MIN_LENGTH = 3  # a set whose shortest string is shorter is not worth testing
 _SAFE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 \t\n!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
@@ -39,6 +45,7 @@ IGNORECASE = int(re.IGNORECASE)  # a plain int: `flags & re.IGNORECASE` goes thr
 
 _lock = threading.Lock()
 _known: dict[tuple[str, int], frozenset[str] | None] = {}
+_reaches: dict[tuple[str, int], tuple[int, int, int] | None] = {}
 
 
 def of_tree(tree, flags: int) -> frozenset[str] | None:
@@ -54,9 +61,10 @@ def of_tree(tree, flags: int) -> frozenset[str] | None:
     return frozenset(required)
 
 
-def remember(pattern: str, flags: int, literals: frozenset[str] | None) -> None:
+def remember(pattern: str, flags: int, literals: frozenset[str] | None, reach: tuple[int, int, int] | None = None) -> None:
     with _lock:
         _known[(pattern, flags)] = literals
+        _reaches[(pattern, flags)] = reach
 
 
 def needed(compiled: re.Pattern) -> frozenset[str] | None:
@@ -65,12 +73,39 @@ def needed(compiled: re.Pattern) -> frozenset[str] | None:
         return _known[key]
     except KeyError:
         pass
+    _read(compiled)
+    return _known[key]
+
+
+def reach(compiled: re.Pattern) -> tuple[int, int, int] | None:
+    """(characters, whitespace runs, non-whitespace runs): one attempt at position p reads no further than
+    p + characters + whitespace runs × the text's longest whitespace run + non-whitespace runs × its
+    longest non-whitespace run. None when unbounded or unknown."""
+    key = (compiled.pattern, compiled.flags)
     try:
-        found = of_tree(P.parse(compiled.pattern, compiled.flags), compiled.flags) if P else None
-    except Exception:  # a construct the parser of this Python reads otherwise: never skip it
-        found = None
-    remember(*key, found)
-    return found
+        return _reaches[key]
+    except KeyError:
+        pass
+    _read(compiled)
+    return _reaches[key]
+
+
+def _read(compiled: re.Pattern) -> None:
+    found = bound = None
+    if P is not None and isinstance(compiled.pattern, str):
+        try:
+            tree = P.parse(compiled.pattern, compiled.flags)
+            found, bound = of_tree(tree, compiled.flags), reach_of_tree(tree)
+        except Exception:  # a construct the parser of this Python reads otherwise: never skip it
+            found = bound = None
+    remember(compiled.pattern, compiled.flags, found, bound)
+
+
+def reach_of_tree(tree) -> tuple[int, int, int] | None:
+    """`reach` of a parsed pattern (re._parser.parse)."""
+    if P is None:
+        return None
+    return _reach_sequence(list(tree))
 
 
 def may_match(compiled: re.Pattern, text: str, low: str | None = None) -> bool:
@@ -162,3 +197,71 @@ def _item(op, av, icase: bool):
             return e, r
         return None, r or (e if e and "" not in e else None)
     return None, None  # any character, a back reference, a conditional: nothing sure
+
+
+# -- how far an attempt reads --------------------------------------------------------------------
+
+def _reach_sequence(items):
+    chars = spaces = others = 0
+    for op, av in items:
+        part = _reach_item(op, av)
+        if part is None:
+            return None
+        chars, spaces, others = chars + part[0], spaces + part[1], others + part[2]
+    return chars, spaces, others
+
+
+def _reach_item(op, av):
+    if op in (C.LITERAL, C.NOT_LITERAL, C.ANY, C.IN, C.CATEGORY):
+        return 1, 0, 0
+    if op is C.AT:  # \b, ^, $ look at the next character, which the margin of agent/windows.py covers
+        return 0, 0, 0
+    if op is C.SUBPATTERN:
+        return _reach_sequence(list(av[3]))
+    if op is getattr(C, "ATOMIC_GROUP", None):
+        return _reach_sequence(list(av))
+    if op is C.BRANCH:
+        parts = [_reach_sequence(list(alt)) for alt in av[1]]
+        if any(p is None for p in parts):
+            return None
+        return tuple(max(p[i] for p in parts) for i in range(3))
+    if op in (C.ASSERT, C.ASSERT_NOT):
+        direction, sub = av
+        return (0, 0, 0) if direction < 0 else _reach_sequence(list(sub))  # a look-behind reads before p
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+        low, high, sub = av
+        sub = list(sub)
+        if high == C.MAXREPEAT:  # unbounded: only a one-character class, bounded by the text's runs
+            kind = _run_kind(*sub[0]) if len(sub) == 1 else None
+            return None if kind is None else ((0, 1, 0) if kind == "space" else (0, 0, 1))
+        part = _reach_sequence(sub)
+        return None if part is None else (part[0] * high, part[1] * high, part[2] * high)
+    return None  # a back reference, a conditional: no bound known
+
+
+_SPACE_CATEGORIES = {"CATEGORY_SPACE"}
+_OTHER_CATEGORIES = {"CATEGORY_WORD", "CATEGORY_DIGIT", "CATEGORY_NOT_SPACE"}
+
+
+def _run_kind(op, av):
+    """'space' when the one-character item matches only whitespace, 'other' when only non-whitespace
+    (str.isspace, which is what `\\s` means for str patterns), None when it may match both."""
+    if op is C.LITERAL:
+        return "space" if chr(av).isspace() else "other"
+    if op is C.CATEGORY:
+        name = str(av)
+        return "space" if name in _SPACE_CATEGORIES else "other" if name in _OTHER_CATEGORIES else None
+    if op is C.IN:
+        kinds = set()
+        for o, a in av:
+            if o is C.RANGE:
+                if a[1] - a[0] > 0x3000:
+                    return None
+                kinds |= {"space" if chr(x).isspace() else "other" for x in range(a[0], a[1] + 1)}
+            else:
+                kind = _run_kind(o, a) if o in (C.LITERAL, C.CATEGORY) else None  # NEGATE and the rest: both
+                if kind is None:
+                    return None
+                kinds.add(kind)
+        return kinds.pop() if len(kinds) == 1 else None
+    return None

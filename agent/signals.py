@@ -14,6 +14,7 @@ from functools import cached_property
 
 from . import claims as _claims
 from . import situations as _situations
+from . import windows as _windows
 from .literals import IGNORECASE, may_match
 from .cues import (
     BROAD_SCOPE,
@@ -89,12 +90,14 @@ class Signals:
     cues: dict[str, list[Cue]] = field(default_factory=dict)
     original: str = ""
     claims: tuple[_claims.Claim, ...] = ()
+    _places: _windows.Places | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def read(cls, text: str, tier: Tier | None = None) -> "Signals":
         reading = _claims.read(text)
         sig = cls(text=reading.text, tier=tier, original=text, claims=reading.claims)
         low = sig.lower
+        sig._places = _finder().read(low)
         for name, (pattern, negatable) in CRITERIA.items():
             gate = GATES.get(name)
             found = [] if gate and not any(g in low for g in gate) else sig._find(name, pattern, negatable)
@@ -143,7 +146,7 @@ class Signals:
         # Situations read by composition (agent/situations.py), each quoted by the sentence it was found in.
         for kind in (*_situations.KINDS, "takeover_attempt"):
             cues[kind] = []
-        for found in _situations.find(low):
+        for found in _situations.find(low, self._places):
             kind = "takeover_attempt" if found.kind == "takeover" and found.attempt else found.kind
             start = found.start + len(self.text[found.start : found.end]) - len(self.text[found.start : found.end].lstrip())
             cues[kind].append(Cue(kind, self.text[start : found.end], start, found.end, found.hedged))
@@ -179,9 +182,14 @@ class Signals:
         found = []
         low = self.lower
         scanned = text if text is not None else self._scan(pattern)
-        if not may_match(pattern, scanned, low):  # none of the words the pattern needs: no search
+        places = self._places
+        if scanned is low and places is not None and places.knows(pattern):
+            matches = places.finditer(pattern, low)  # only around the words it needs (agent/windows.py)
+        elif may_match(pattern, scanned, low):
+            matches = pattern.finditer(scanned)
+        else:  # none of the words the pattern needs: no search
             return found
-        for m in pattern.finditer(scanned):
+        for m in matches:
             start, end = m.span()
             before = low[max(0, start - 60) : start]
             if negatable and _NEGATION.search(before):
@@ -267,6 +275,20 @@ class Signals:
             if cue:
                 return tier, cue
         return None
+
+
+_FINDER: _windows.Finder | None = None
+
+
+def _finder() -> _windows.Finder:
+    """The literals of every cue and situation pattern Signals.read searches, found in one pass per text."""
+    global _FINDER
+    if _FINDER is None:
+        patterns = [p for p, _ in CRITERIA.values()] + [p for extras in EXTRA_CUES.values() for p, _ in extras]
+        patterns += [*TYPE_CUES.values(), REGULATORY_OBLIGATION, LEGAL_THREAT, PUBLIC, CRITICAL_PROCESS, BROAD_SCOPE,
+                     TRIED, STARTED, WORKAROUND_YES, WORKAROUND_NO, *_situations.PARTS]
+        _FINDER = _windows.Finder(patterns)
+    return _FINDER
 
 
 def _merge(cues: list[Cue], more: list[Cue]) -> list[Cue]:

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from .cues import _DATA, _HEDGE, _NEGATION, _PEOPLE, _lc
+from .literals import may_match
 
 KINDS = ("exposure", "takeover", "secret_exposed", "data_gone", "money_moved", "all_blocked")
 
@@ -86,7 +87,7 @@ _OTHERS_DATA = _lc(
 )
 _SHOWN = _lc(
     r"\b(?:see|sees|saw|seeing|seen|view|views|viewed|viewing|open|opens|opened|access|accessed|accessible|read|reads|download(?:ed|s)?|edit(?:s|ed)?|change(?:d)?|visible|showing|shows?|shown|showed|displays?|displayed"
-    r"|contains?|contained|containing|includes?|included|including|appears?|appeared|listed|full\s+of|got|gets|received|receives?|sent|send|sends|emailed|mailed|went\s+out|delivered|forwarded|shared|published|posted|leaked|exposed|printed|exported"
+    r"|contains?|contained|containing|includes?|included|including|appears?|appeared|listed|full\s+of|got|gets|received|receives?|sent|send|sends|sending|emailed|mailed|went\s+out|delivered|forwarded|shared|published|posted|leaked|exposed|printed|exported"
     r"|found|finds?|indexed|has|have|had|call(?:ed)?\s+me\s+and\s+read)\b|\bthere\s+(?:is|are|was|were)\b|\b(?:is|are)\s+from\b|\bbelong\w*\b|\bnot\s+mine\b|\bnot\s+ours\b"
 )
 _SECRET = _lc(
@@ -133,12 +134,19 @@ _STORED = _lc(
 _LOSS = _lc(
     r"\bno\s+longer\s+(?:in|there|visible|available|in\s+the\s+system|on\s+the\s+system|showing|exist)\b|\bnever\s+(?:arrive[sd]?|reach(?:es|ed)?|show(?:s|ed)?\s+up|appear(?:s|ed)?|made\s+it|got\s+(?:saved|there))\b"
     r"|\b(?:not|never|n't)\s+(?:been\s+|being\s+)?(?:saved|stored|recorded|kept|synced|synchronised|synchronized)\b|\bare\s+not\s+saved\b|\bsimply\s+not\s+been\s+saved\b"
-    r"|\b(?:is|are|keeps?|kept|has\s+been|have\s+been|was|were)\s+(?:\w+\s+)?losing\b|\b(?:\d+|some|many|several|dozens\s+of|hundreds\s+of)\s+(?:[\w-]+\s+)?(?:invoices|orders|records|entries|rows|items|files|messages|bookings|transactions)\s+(?:are\s+|were\s+|went\s+)?missing\b"
+    # "the app keeps losing our entries" (and not "we are losing $20,000 per hour")
+    r"|\b(?:is|are|keeps?|kept|has\s+been|have\s+been|was|were)\s+(?:\w+\s+)?losing\s+(?:(?:all|some|most|many|our|my|the|their|its|of|new|incoming|\w+'s)\s+){0,3}"
+    r"(?:data|records|messages|entries|rows|files|orders|emails|events|transactions|items|notes|changes|edits|work|history|uploads|documents|bookings|payments|updates)\b|\b(?:\d+|some|many|several|dozens\s+of|hundreds\s+of)\s+(?:[\w-]+\s+)?(?:invoices|orders|records|entries|rows|items|files|messages|bookings|transactions)\s+(?:are\s+|were\s+|went\s+)?missing\b"
     r"|\b(?:silently|quietly)\s+(?:\w+\s+)?(?:dropp(?:ed|ing)|lost|los(?:e|ing)|discard(?:ed|ing)|skipp(?:ed|ing)|deleted)\b"
     r"|\bdropp(?:ing|ed)\s+(?:\w+\s+){0,2}?(?:orders|records|entries|rows|messages|events|data|transactions|payments|items|emails|files|bookings|updates)\b"
     r"|\b(?:disappear(?:s|ed|ing)?|vanish(?:es|ed|ing)?|is\s+disappear|are\s+disappear|corrupted|corruption)\b|\b(?:is|are|was|were|got|became|become)\s+corrupt\b"
     r"|\breplaced\s+(?:\w+\s+){0,6}?with\s+(?:zeros|zeroes|blanks|nothing|empty)\b|\bnowhere\s+to\s+be\s+found\b|\bback\s+to\s+(?:the\s+)?(?:old|previous|earlier)\s+(?:numbers|values|figures|amounts|data|version)\b"
     r"|\b(?:are|is|were|was)\s+(?:now\s+)?(?:empty|blank)\b|\blose\s+all\s+(?:the|our)\s+work\b|\bhave\s+different\s+amounts\b"
+    # "the contacts are simply not there anymore", "three years of notes are gone"
+    r"|\b(?:is|are|was|were)\s+(?:simply\s+|just\s+|now\s+)?(?:not|n't)\s+there\s+any\s?more\b|\b(?:is|are|was|were)n't\s+there\s+any\s?more\b"
+    # ("the errors are gone" after a fix is good news)
+    r"|(?<!issue )(?<!issues )(?<!problem )(?<!problems )(?<!error )(?<!errors )(?<!bug )(?<!bugs )(?<!symptoms )(?<!warnings )"
+    r"\b(?:is|are|has\s+been|have\s+been|was|were)\s+(?:all\s+|just\s+|simply\s+|completely\s+|now\s+)?gone\b"
 )
 _MONEY_ACT = _lc(
     r"\b(?:payroll|salar(?:y|ies)|wages|direct\s+debits?|standing\s+orders?|charg(?:e|ed|es|ing)|bill(?:ed|ing)?|debit(?:ed|s)?|collect(?:ed)?|paid|pay(?:outs?|ments?)|refunds?|refunded|(?:bank\s+|wire\s+)?transfers?\s+(?:of|for)|transferred\s+(?:the\s+|our\s+|my\s+)?(?:money|funds|amount|payment)|withdr[ae]w\w*|deduct(?:ed|ions?)?|take\s+the\s+money|took\s+the\s+money|taken\s+(?:the\s+)?money)\b"
@@ -154,7 +162,7 @@ _MONEY_WRONG = _lc(
 )
 _ALL = _lc(
     r"\b(?:every|each)\s+(?:single\s+)?(?:one\s+of\s+(?:our|the|my)\s+)?(?:[\w-]+\s+){0,2}?(?:" + _PEOPLE + r")\b|\bevery(?:one|body)\b"
-    r"|\b(?:all|in\s+all|at\s+all|across\s+all)\s+(?:of\s+)?(?:our|my|the)\s+(?:[\d,]+\s+)?(?:[\w-]+\s+){0,2}?(?:" + _PEOPLE + r")\b|\bthe\s+whole\s+(?:office|company|team|organi[sz]ation|firm|staff|shop|clinic|hospital)\b"
+    r"|\b(?:all|in\s+all|at\s+all|across\s+all)\s+(?:of\s+)?(?:our|my|the)\s+(?:[\d,]+\s+)?(?:[\w-]+\s+){0,2}?(?:" + _PEOPLE + r")\b|\b(?:the|our|my|their)\s+(?:whole|entire)\s+(?:office|company|team|organi[sz]ation|firm|staff|shop|clinic|hospital)\b"
     r"|\b(?:\d[\d,]*|hundreds\s+of|thousands\s+of)\s+(?:[\w-]+\s+)?(?:people|users|staff|employees|agents)\s+(?:are\s+)?(?:sitting|waiting|idle|stuck)\b|\bat\s+every\s+(?:location|site|store|branch|office|clinic)\b"
 )
 _UNABLE = _lc(
@@ -164,25 +172,16 @@ _UNABLE = _lc(
     r"|\b(?:is|are|has\s+been|have\s+been)\s+(?:completely\s+)?(?:locked\s+out|blocked|down|offline)\b|\btime(?:s|d)?\s*-?\s*out\s+for\s+(?:everyone|all)\b|\bshows?\s+a\s+timeout\b"
 )
 
-# Words without which a situation cannot be found: a substring test is cheaper than a regex pass.
-_GATES = {
-    "exposure": ("else", "other", "different", "stranger", "third part", "wrong", "not ours", "not mine", "not our", "belong", "never", "anyone", "anybody",
-                 "everyone", "everybody"),
-    "takeover": ("sign", "log", "session", "password", "email", "bank", "payout", "2fa", "mfa", "factor", "admin", "key", "token", "account", "settings", "reset",
-                 "alert", "code", "device", "address", "export"),
-    "secret_exposed": ("card", "cvv", "cvc", "pass", "pin", "key", "secret", "token", "credential", "cookie", "social security", "ssn"),
-    "data_gone": ("longer", "never", "saved", "stored", "recorded", "kept", "sync", "drop", "disappear", "vanish", "gone", "wiped", "erased", "purged",
-                  "truncated", "lost", "corrupt", "replaced", "nowhere", "back to", "empty", "blank", "lose all", "different amounts", "overnight"),
-    "money_moved": ("twice", "times", "double", "wrong", "incorrectly", "mistake", "stranger", "nothing", "amount of"),
-    "all_blocked": ("none", "nobody", "no one", "noone", "not a single", "not one", "every", "all", "whole", "sitting", "waiting", "idle", "stuck"),
-}
 _SENTENCES = re.compile(r"[^.!?\n]+[.!?]*")
 _QUESTION_START = _lc(r"\s*(?:is|are|was|were|does|do|did|can|could|will|would|has|have|had|should|shall|am|isn't|aren't|doesn't|don't|didn't|how|what|why|who|when|where)\b")
 
 
-def _part(pattern: re.Pattern, low: str, lo: int, hi: int, *, negatable: bool = True) -> tuple[bool, bool] | None:
+def _part(pattern: re.Pattern, low: str, lo: int, hi: int, places=None, *, negatable: bool = True) -> tuple[bool, bool] | None:
     """Whether the sentence has the part: (found, hedged), or None. A negated match does not count, nor
-    one that says what happens in general ("how long you keep records before they are purged")."""
+    one that says what happens in general ("how long you keep records before they are purged").
+    `places` (agent/windows.py) skips a sentence that holds none of the pattern's literals."""
+    if places is not None and places.lacks(pattern, lo, hi):
+        return None
     best = None
     for m in pattern.finditer(low, lo, hi):
         before = low[max(lo, m.start() - 60) : m.start()]
@@ -195,9 +194,10 @@ def _part(pattern: re.Pattern, low: str, lo: int, hi: int, *, negatable: bool = 
     return best
 
 
-def find(low: str) -> list[Situation]:
-    """Every situation in the (lowercased, claim-free) text, in text order."""
-    kinds = [k for k, gates in _GATES.items() if any(g in low for g in gates)]
+def find(low: str, places=None) -> list[Situation]:
+    """Every situation in the (lowercased, claim-free) text, in text order. `places`: where `low` holds
+    the literals of PARTS (agent/windows.py), which only saves searches."""
+    kinds = [k for k, needs in _NEEDS.items() if all(any(_may(p, low, places) for p in group) for group in needs)]
     if not kinds:
         return []
     spans = [(m.start(), m.end()) for m in _SENTENCES.finditer(low)]
@@ -206,36 +206,36 @@ def find(low: str) -> list[Situation]:
         question = low[hi - 1 : hi] == "?" and bool(_QUESTION_START.match(low, lo))
         nxt = spans[i + 1][1] if i + 1 < len(spans) else hi  # a sentence and the next
         for kind in kinds:
-            hit = _situation(kind, low, lo, hi, nxt)
+            hit = _situation(kind, low, lo, hi, nxt, places)
             if hit:
                 hedged, attempt = hit
                 found.append(Situation(kind, lo, hi, hedged or question, attempt))
     return found
 
 
-def _situation(kind: str, low: str, lo: int, hi: int, nxt: int) -> tuple[bool, bool] | None:
+def _situation(kind: str, low: str, lo: int, hi: int, nxt: int, places=None) -> tuple[bool, bool] | None:
     """(hedged, attempt) when the sentence at lo:hi (with the next, up to nxt, where parts may follow) holds the situation."""
     if kind == "exposure":
-        parts = _every(lambda: _part(_OTHERS_DATA, low, lo, hi), lambda: _part(_SHOWN, low, lo, hi))
+        parts = _every(lambda: _part(_OTHERS_DATA, low, lo, hi, places), lambda: _part(_SHOWN, low, lo, hi, places))
     elif kind == "secret_exposed":
-        parts = _every(lambda: _part(_SECRET, low, lo, hi, negatable=False), lambda: _part(_PLACE, low, lo, hi, negatable=False),
-                       lambda: _part(_SHOWN, low, lo, hi) or _part(_IN_PLACE, low, lo, hi))
+        parts = _every(lambda: _part(_SECRET, low, lo, hi, places, negatable=False), lambda: _part(_PLACE, low, lo, hi, places, negatable=False),
+                       lambda: _part(_SHOWN, low, lo, hi, places) or _part(_IN_PLACE, low, lo, hi, places))
     elif kind == "takeover":
-        access = _part(_ACCESS, low, lo, hi, negatable=False)
+        access = _part(_ACCESS, low, lo, hi, places, negatable=False)
         if not access:
             return None
-        not_us = _part(_NOT_US, low, lo, nxt, negatable=False) or _part(_NOT_US, low, max(0, lo - 200), lo, negatable=False)
+        not_us = _part(_NOT_US, low, lo, nxt, places, negatable=False) or _part(_NOT_US, low, max(0, lo - 200), lo, places, negatable=False)
         if not not_us:
             return None
         attempt = all(_ATTEMPT_ONLY.match(low, m.start()) for m in _ACCESS.finditer(low, lo, nxt))
         return access[1] and not_us[1], attempt
     elif kind == "data_gone":
-        parts = _every(lambda: _part(_STORED, low, lo, hi), lambda: _part(_LOSS, low, lo, hi))
+        parts = _every(lambda: _part(_STORED, low, lo, hi, places), lambda: _part(_LOSS, low, lo, hi, places))
     elif kind == "money_moved":
-        parts = _every(lambda: _part(_MONEY_WRONG, low, lo, hi))
+        parts = _every(lambda: _part(_MONEY_WRONG, low, lo, hi, places))
     else:  # all_blocked
-        parts = _every(lambda: _part(_ALL, low, lo, hi, negatable=False),
-                       lambda: _part(_UNABLE, low, lo, hi, negatable=False) or _part(_NONE_CAN, low, lo, hi, negatable=False))
+        parts = _every(lambda: _part(_ALL, low, lo, hi, places, negatable=False),
+                       lambda: _part(_UNABLE, low, lo, hi, places, negatable=False) or _part(_NONE_CAN, low, lo, hi, places, negatable=False))
         if parts and _ONLY_SOME.search(low, lo, hi):
             return None
     if parts:
@@ -259,3 +259,21 @@ _NONE_CAN = _lc(r"\b(?:none|no(?:body|\s?one)|not\s+(?:a\s+single|one))\b[^.!?\n
 _GENERAL = _lc(r"\b(?:how\s+long|how\s+soon)\b[^.;:!?\n]{0,60}$|\b(?:before|until|once|whenever|after)\s+(?:they|it|these|those|records|data|files)\s+(?:are|is|get|gets|have\s+been|has\s+been)\s+$")
 _IN_PLACE = _lc(r"\b(?:in|on|into|to|inside|within|under|through)\b")
 _ONLY_SOME = _lc(r"\b(?:some|a\s+few|(?<!every\s)(?<!each\s)one\s+of|only\s+(?:one|two|a\s+few)|certain)\s+(?:of\s+(?:our|the)\s+)?(?:[\w-]+\s+)?(?:users|people|staff|sites|stores|clinics|locations|agents)\b")
+
+# The parts without which a situation cannot be found, each group one of which must match somewhere in the
+# text; a text that holds none of a group's literals (agent/literals.py) is not read for that situation.
+_NEEDS = {
+    "exposure": ((_OTHERS_DATA,), (_SHOWN,)),
+    "takeover": ((_ACCESS,), (_NOT_US,)),
+    "secret_exposed": ((_SECRET,), (_PLACE,)),
+    "data_gone": ((_STORED,), (_LOSS,)),
+    "money_moved": ((_MONEY_WRONG,),),
+    "all_blocked": ((_ALL,), (_UNABLE, _NONE_CAN)),
+}
+
+
+def _may(pattern: re.Pattern, low: str, places) -> bool:
+    return not places.lacks(pattern, 0, len(low)) if places is not None else may_match(pattern, low)
+
+
+PARTS = (_OTHERS_DATA, _SHOWN, _SECRET, _PLACE, _IN_PLACE, _ACCESS, _NOT_US, _STORED, _LOSS, _MONEY_WRONG, _ALL, _UNABLE, _NONE_CAN)

@@ -26,9 +26,9 @@ _FIRST_TO_SECOND = {
 _OBJECT_BEFORE = re.compile(r"\b(?:to|for|with|from|at|by|tell|told|ask|asked|call|called|email|emailed|contact|contacted|pay|paid|thank)\s+$", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, [*_FIRST_TO_SECOND, "you"]), key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _DAY_PART = r"(?:this|yesterday|today|last)\s+(?:morning|afternoon|evening|night)"
-_WHEN = (
-    r"(?:\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)\b|\d{1,2}[:.]\d{2}\b|noon|midnight|today|tonight|yesterday|"
-    + _DAY_PART + r"|last\s+(?:week|\w+day)|this\s+week|(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
+_WHEN = (  # the day part first: "since yesterday evening" is one time, not "yesterday" and an "evening" left over
+    r"(?:" + _DAY_PART + r"|\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)\b|\d{1,2}[:.]\d{2}\b|noon|midnight|today|tonight|yesterday|"
+    r"last\s+(?:week|\w+day)|this\s+week|(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
 )
 # A short time phrase at the very start ("Since 9am this morning", "Since Tuesday's release,"), never a
 # whole clause: "From our Berlin office none of the 20 users..." keeps its words.
@@ -89,10 +89,26 @@ def second_person(text: str) -> str:
             out = "us" if _OBJECT_BEFORE.search(text[: m.start()]) else "we"
         else:
             out = _FIRST_TO_SECOND[key]
-        return out.capitalize() if word[0].isupper() and (m.start() == 0 or key != "i") else out
+        always_capital = key == "i" or key.startswith(("i'", "i’"))  # "I", "I've": capital anywhere, so no sign of a sentence start
+        return out.capitalize() if word[0].isupper() and (m.start() == 0 or not always_capital) else out
 
-    swapped = _PRONOUN.sub(swap, text)
-    return re.sub(r"\byou am\b", "you are", re.sub(r"\bYou am\b", "You are", swapped))
+    return _AGREEMENT.sub(_agree, _PRONOUN.sub(swap, text))
+
+
+# The verb after a swapped "I": "I am" -> "you are", "I was" -> "you were", "was I" -> "were you"
+# (and a customer's "you was" -> "we were").
+_AGREEMENT = re.compile(r"\b(?:(you|we)\s+(am|was|wasn't|wasn’t)|(was|wasn't|wasn’t)\s+(you|we))\b", re.IGNORECASE)
+_AGREED = {"am": "are", "was": "were", "wasn't": "weren't", "wasn’t": "weren’t"}
+
+
+def _agree(m: re.Match) -> str:
+    def verb(word: str) -> str:
+        out = _AGREED[word.lower()]
+        return out.upper() if word.isupper() and len(word) > 1 else out.capitalize() if word[0].isupper() else out
+
+    if m.group(1):
+        return m.group(1) + m.group(0)[len(m.group(1)) : m.start(2) - m.start()] + verb(m.group(2))
+    return verb(m.group(3)) + m.group(0)[len(m.group(3)) :]
 
 
 def lower_first(text: str) -> str:

@@ -10,6 +10,7 @@ import json
 import re
 import sqlite3
 from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -460,3 +461,21 @@ def test_an_update_for_a_confirmed_or_closed_escalation_is_refused_pointing_to_s
     ok(db_path, "close", "ESC-1")
     refused = run(db_path, "draft", "ESC-1", "update", "--engine", "offline")
     assert refused.exit_code == 2 and "ESC-1 is closed" in refused.stderr and "`escalate draft ESC-1 summary`" in refused.stderr
+
+
+def _reading(p: float, threshold: float = 0.12, source: str = "shipped"):
+    return SimpleNamespace(model=SimpleNamespace(source=source, security_probability=p, security_threshold=threshold))
+
+
+def test_a_security_type_the_model_gave_alone_tells_the_customer_of_no_exposure():
+    from agent.drafting import exposure_described
+
+    cancel = ("I've been trying to cancel my subscription for 3 weeks. Nobody answers my emails and you keep "
+              "charging me 29 USD every month. I'm going to report you to my bank.")
+    assert not exposure_described(_reading(0.18), cancel)
+    assert not exposure_described(_reading(0.12), cancel)  # exactly at the threshold: the model's call alone
+    leak = "Since this morning users of our portal can see other companies' invoices and their contact details."
+    assert exposure_described(_reading(0.18), leak)  # the customer describes it: the exposure wording stays
+    assert exposure_described(_reading(0.1199), cancel)  # under the threshold: the rules typed it security
+    assert exposure_described(_reading(0.5, source="none"), cancel)  # no model read it
+    assert exposure_described(SimpleNamespace(model=None), cancel)  # Claude typed it

@@ -200,6 +200,23 @@ def test_a_typo_the_model_also_reads_as_minor_stays_sev4():
     assert result.answer.severity is Severity.SEV4 and "Held at" not in result.answer.rationale
 
 
+@pytest.mark.parametrize("text", ["I was double billed for my subscription in October (2 x 49 EUR). Please refund one of them.",
+                                  "You charged my card twice for the same order, please refund the second charge."])
+def test_a_model_sure_of_sev1_does_not_lift_one_billing_error(text):
+    result = _engine_answer(FixedModel(SURE_SEV1, kind="bug"), text)
+    assert result.answer.severity is Severity.SEV3
+    assert "Held at SEV-3: the playbook reads one billing error" in result.answer.rationale
+
+
+@pytest.mark.parametrize("text", ["You charged all of our customers twice this morning.",            # at scale: a floor
+                                  "We were charged twice again, the third month in a row.",         # repeated: SEV-2
+                                  "Checkout is broken for everyone and we were charged twice."])    # something broken too
+def test_a_billing_error_that_is_large_repeated_or_beside_a_breakage_is_not_held(text):
+    result = _engine_answer(FixedModel(SURE_SEV1, kind="bug"), text)
+    assert "Held at" not in result.answer.rationale
+    assert result.answer.severity.rank < Severity.SEV3.rank  # the model's SEV-1 reading is free to raise it
+
+
 def test_a_typo_beside_a_real_outage_is_not_held():
     text = "Nobody on our team can log in since 9am, every attempt fails. Also the login page has a typo."
     assert _engine_answer(FixedModel(SURE_SEV1), text).answer.severity is Severity.SEV1

@@ -40,6 +40,7 @@ def triage(text: str, tier: Tier = Tier.STANDARD):
 SEVERITY = [
     # SEV-1: production down, data loss, security breach
     case("sev1-login-outage", "Hi, since 9am none of our 400 support agents can log in to the console. Every attempt ends on a 502 Bad Gateway page and there is no workaround.", SEV1),
+    case("sev1-cards-declined", "Since yesterday evening every card payment at both our restaurants is declined by the terminal, we can only take cash.", SEV1),
     case("sev1-checkout-503", "Your payments API has been returning 503 for every request since 14:05 UTC. Our checkout is dead and it's Black Friday.", SEV1),
     case("sev1-records-vanished", "After last night's maintenance, every appointment we booked for December has disappeared from the calendar. The clinic opens in an hour.", SEV1),
     case("sev1-wrong-tenant", "Our accountant opened the reports tab and could see another company's payroll, names and salaries included. Please lock this down now.", SEV1),
@@ -274,3 +275,9 @@ def test_100kb_of_text_is_read_for_what_it_says(text, severity):
     """A long outage complaint is still SEV-1; 100 KB of filler claims nothing and is SEV-4."""
     answer = assess(Signals.read(text, Tier.STANDARD), tier=Tier.STANDARD, policy=POLICY)
     assert answer.severity is severity
+
+
+def test_payments_that_are_declined_are_an_outage_and_a_refusal_by_people_is_not():
+    assert Signals.read("Every card transaction is declined at the till.").has("outage")
+    assert not Signals.read("I asked them to stop all pending payments but they refused.").has("outage")
+    assert not Signals.read("I asked them to stop all pending payments but they declined.").has("outage")

@@ -74,6 +74,15 @@ def floor_rules(text: str) -> dict[str, str]:
     ("Orders placed on the app never arrive in the back office.", "data_loss_is_sev1", "SEV-1"),
     ("Every one of our stores gets an error at checkout.", "full_outage_is_sev1", "SEV-1"),
     ("You charged all of our customers twice.", "money_moved_wrongly_at_scale_is_at_least_sev2", "SEV-2"),
+    # wordings tried on 2026-12-02 that the rules missed: a non-native "sending me ... other persons invoice",
+    # records "not there anymore" or "gone", a database "accessed" from an unknown IP (the situation's word
+    # gates were written by hand and lacked "accessed", "losing"; they now come from the patterns' literals)
+    ("hello, your app sending me emails with other persons invoice, name, adress. it is not mine!!", "exposure_of_others_data_is_sev1", "SEV-1"),
+    ("Since the sync last night half of our CRM contacts are simply not there anymore.", "data_loss_is_sev1", "SEV-1"),
+    ("The folder names are there but the documents (tax returns, receipts) are gone.", "data_loss_is_sev1", "SEV-1"),
+    ("In this way we are losing messages whenever there is a timeout.", "data_loss_is_sev1", "SEV-1"),
+    ("Our database was accessed by an unknown IP and customer records were downloaded.", "account_takeover_is_sev1", "SEV-1"),
+    ("Our whole team is locked out of the admin console and payroll must run today.", "full_outage_is_sev1", "SEV-1"),
 ])
 def test_one_rule_per_situation(text, rule, severity):
     assert floor_rules(text).get(rule) == severity, floor_rules(text)
@@ -88,6 +97,8 @@ def test_one_rule_per_situation(text, rule, severity):
     "Some of our stores get an error at checkout.",                    # not everyone
     "You charged one of our customers the annual price.",              # a price, not a wrong movement
     "How long do you keep deleted records before they are purged?",    # a question about retention
+    "When I delete the 14gb file from the table, the issues are gone.",  # the problem gone, not the data
+    "Orders are piling up and we are losing $20,000 per hour in renewals.",  # money lost, not records
 ])
 def test_one_missing_part_and_there_is_no_situation(text):
     assert not set(floor_rules(text)) & {"exposure_of_others_data_is_sev1", "account_takeover_is_sev1", "secret_exposed_is_sev1",

@@ -40,6 +40,17 @@ def trivial_issue(signals: Signals, playbook: Severity):
     return signals.first("minor") or signals.first("ui_text")
 
 
+def one_billing_error(signals: Signals, playbook: Severity):
+    """The cue of one billing error when it is the playbook's whole reading (SEV-3: not large, not
+    repeated, nothing broken, no floor above it): the model learned severity from bug trackers and
+    status posts and knows nothing of billing, so it does not lift it ("I was double billed for my
+    subscription, 2 x 49 EUR" had come out SEV-1, all hands). Out of fold this moved one Apache Jira
+    SEV-1 of 1,034 to low and left the status incidents, Ohira and the written cases where they were."""
+    if playbook is not Severity.SEV3 or any(signals.first(k, actual=True) for k in ("major", "partial_outage", "component_down", "slow_and_failing")):
+        return None
+    return signals.first("billing_error", actual=True)
+
+
 def cue_distribution(level: str) -> dict[str, float]:
     rest = (1.0 - CUE_CONFIDENCE) / (len(decide.LEVELS) - 1)
     return {s: CUE_CONFIDENCE if s == level else rest for s in decide.LEVELS}
@@ -73,8 +84,9 @@ class OfflineEngine:
         probabilities = {s: (1 - CUE_WEIGHT) * probabilities.get(s, 0.0) + CUE_WEIGHT * cues[s] for s in decide.LEVELS}
         costs = self.policy.severity_costs
         trivial = trivial_issue(signals, answer.severity)
+        billing = None if trivial else one_billing_error(signals, answer.severity)
         unbounded = decide.cheapest(probabilities, costs)
-        chosen = decide.cheapest(probabilities, costs, highest=TRIVIAL_CEILING) if trivial else unbounded
+        chosen = decide.cheapest(probabilities, costs, highest=TRIVIAL_CEILING) if trivial or billing else unbounded
         expected = decide.expected_costs(probabilities, costs)
         reading = ModelReading(
             source=model.name, kind=read.kind,
@@ -88,10 +100,14 @@ class OfflineEngine:
         why = ", ".join(f"{s} {p:.0%}" for s, p in reading.severity_probabilities.items())
         words = "; words that weighed most: " + ", ".join(w for w, _ in read.words) if read.words else ""
         rationale = (f"{severity.value}: the model read this as a {read.kind} text ({why}); {severity.value} has the "
-                     f"lowest expected cost{' of the levels allowed' if trivial else ''}{words}. The playbook's reading: {answer.rationale}")
-        if chosen != unbounded:
+                     f"lowest expected cost{' of the levels allowed' if trivial or billing else ''}{words}. The playbook's reading: {answer.rationale}")
+        if chosen != unbounded and trivial:
             rationale += (f" Held at {TRIVIAL_CEILING}: the playbook reads a low-impact issue (\"{signals.quote(trivial)}\") "
                           "and nothing worse, so the model's reading may raise it one level, no more.")
+        elif chosen != unbounded:
+            rationale += (f" Held at {TRIVIAL_CEILING}: the playbook reads one billing error (\"{signals.quote(billing)}\"), neither "
+                          "large nor repeated, and nothing broken; the model, which learned severity from bug reports and status "
+                          "posts, does not raise it.")
         if type_ is not answer.type:
             rationale += f" Type security: the model puts P(security) at {read.security:.2f}, at or over {read.security_threshold:.2f}."
         answer = answer.model_copy(update={"severity": severity, "type": type_, "rationale": rationale,

@@ -1,0 +1,37 @@
+"""The customer's words addressed back to them: pronouns swapped and the verb agreeing."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.wording import headline, second_person
+
+
+@pytest.mark.parametrize("said, back", [
+    ("I was double billed for my subscription", "You were double billed for your subscription"),
+    ("I am locked out of my account", "You are locked out of your account"),
+    ("Why was I charged twice?", "Why were you charged twice?"),
+    ("I wasn't told about the fee", "You weren't told about the fee"),
+    ("I wasn’t told", "You weren’t told"),
+    ("I WAS charged", "You WERE charged"),
+    ("our agents were told", "your agents were told"),
+    ("the update you was promising", "the update we were promising"),
+    ("My name is Sarah and I've been trying to cancel", "Your name is Sarah and you've been trying to cancel"),
+    ("I'm stuck and I'll lose the deal", "You're stuck and you'll lose the deal"),
+])
+def test_a_swapped_i_takes_the_verb_of_you(said, back):
+    assert second_person(said) == back
+
+
+def test_a_verb_that_agrees_already_is_left_alone():
+    assert second_person("We were told the export was fixed") == "You were told the export was fixed"
+    assert second_person("the invoice was wrong and I was charged") == "the invoice was wrong and you were charged"
+
+
+@pytest.mark.parametrize("summary, line", [
+    ("Since yesterday evening every card payment is declined", "Every card payment is declined"),
+    ("Since 9am this morning none of our agents can log in", "None of your agents can log in"),
+    ("Since yesterday the export fails", "The export fails"),
+])
+def test_a_headline_drops_the_whole_leading_time(summary, line):
+    assert headline(summary) == line
