@@ -3,7 +3,7 @@ triage, SLA plan and acknowledgment draft.
 
 Rows go in chunks of CHUNK. A chunk is judged and its acknowledgments composed (agent.triage.judge:
 the same decide → SLA plan → routing as a single triage; on the offline engine by one worker process
-per core, each loading the engine once; on the anthropic engine through one message batch per chunk)
+per core, forked from a fork server that has read the model once and shares it (see `preload`); on the anthropic engine through one message batch per chunk)
 and then written by this process in one transaction (Store.create_triaged_many), similar-escalation
 lookup included. The workers judge the next chunk while this process writes the last one. A row
 already stored (same external id) is skipped before it is judged, so a rerun adds nothing; a bad row
