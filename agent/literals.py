@@ -34,7 +34,7 @@ try:
 except ImportError:  # pragma: no cover - not CPython 3.11+: nothing is ever skipped
     P = C = None
 
-VERSION = 2  # raise it when the reading below changes: the regex cache keeps the sets under it
+VERSION = 3  # raise it when the reading below changes: the regex cache keeps the sets under it
 MAX_SET = 64  # more strings than this in one set and the part is not used
 MIN_LENGTH = 3  # a set whose shortest string is shorter is not worth testing
 _SAFE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 \t\n!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
@@ -46,6 +46,7 @@ IGNORECASE = int(re.IGNORECASE)  # a plain int: `flags & re.IGNORECASE` goes thr
 _lock = threading.Lock()
 _known: dict[tuple[str, int], frozenset[str] | None] = {}
 _reaches: dict[tuple[str, int], tuple[int, int, int] | None] = {}
+_plans: dict[tuple[str, int], tuple | None] = {}
 
 
 def of_tree(tree, flags: int) -> frozenset[str] | None:
@@ -61,10 +62,12 @@ def of_tree(tree, flags: int) -> frozenset[str] | None:
     return frozenset(required)
 
 
-def remember(pattern: str, flags: int, literals: frozenset[str] | None, reach: tuple[int, int, int] | None = None) -> None:
+def remember(pattern: str, flags: int, literals: frozenset[str] | None, reach: tuple[int, int, int] | None = None,
+             plan: tuple | None = None) -> None:
     with _lock:
         _known[(pattern, flags)] = literals
         _reaches[(pattern, flags)] = reach
+        _plans[(pattern, flags)] = plan
 
 
 def needed(compiled: re.Pattern) -> frozenset[str] | None:
@@ -90,15 +93,26 @@ def reach(compiled: re.Pattern) -> tuple[int, int, int] | None:
     return _reaches[key]
 
 
+def plan(compiled: re.Pattern) -> tuple | None:
+    """Per alternative: (anchor literals, other literal sets it needs, reach); see plan_of_tree."""
+    key = (compiled.pattern, compiled.flags)
+    try:
+        return _plans[key]
+    except KeyError:
+        pass
+    _read(compiled)
+    return _plans[key]
+
+
 def _read(compiled: re.Pattern) -> None:
-    found = bound = None
+    found = bound = steps = None
     if P is not None and isinstance(compiled.pattern, str):
         try:
             tree = P.parse(compiled.pattern, compiled.flags)
-            found, bound = of_tree(tree, compiled.flags), reach_of_tree(tree)
+            found, bound, steps = of_tree(tree, compiled.flags), reach_of_tree(tree), plan_of_tree(tree, compiled.flags)
         except Exception:  # a construct the parser of this Python reads otherwise: never skip it
-            found = bound = None
-    remember(compiled.pattern, compiled.flags, found, bound)
+            found = bound = steps = None
+    remember(compiled.pattern, compiled.flags, found, bound, steps)
 
 
 def reach_of_tree(tree) -> tuple[int, int, int] | None:
@@ -134,6 +148,12 @@ def _best(candidates):
 
 def _sequence(items, icase: bool):
     """(every string the sequence can match, if few; a set one of which every match contains)."""
+    exact, candidates = _sequence_parts(items, icase)
+    return exact, _best(candidates)
+
+
+def _sequence_parts(items, icase: bool):
+    """(every string the sequence can match, if few; every set one of which each match contains)."""
     exact, run, candidates = {""}, {""}, []
     for op, av in items:
         e, r = _item(op, av, icase)
@@ -154,7 +174,7 @@ def _sequence(items, icase: bool):
             if len(exact) > MAX_SET:
                 exact = None
     candidates.append(run)
-    return exact, _best(candidates)
+    return exact, candidates
 
 
 def _item(op, av, icase: bool):
@@ -197,6 +217,57 @@ def _item(op, av, icase: bool):
             return e, r
         return None, r or (e if e and "" not in e else None)
     return None, None  # any character, a back reference, a conditional: nothing sure
+
+
+# -- per alternative: what it needs and how far it reads -----------------------------------------
+
+MAX_ALTERNATIVES = 512
+
+
+def plan_of_tree(tree, flags: int):
+    """For each alternative of a parsed pattern (its top-level branches, and the branches of a group
+    that is the only alternation of one): (the set one of which its every match holds, the other sets
+    it must hold as well, its reach). None for a case-blind pattern, or when an alternative has no set
+    or no reach."""
+    if P is None or flags & re.IGNORECASE:
+        return None
+    out = []
+    for items in _alternatives(list(tree)):
+        exact, candidates = _sequence_parts(items, False)
+        usable = [c for c in candidates if _best([c]) is not None]
+        if exact is not None and _best([exact]) is not None:
+            usable.append(exact)
+        anchor, bound = _best(usable), _reach_sequence(items)
+        if anchor is None or bound is None:
+            return None
+        others = tuple(tuple(sorted(c)) for c in usable if c is not anchor and not set(c) >= anchor)
+        out.append((tuple(sorted(anchor)), others, bound))
+    return tuple(out)
+
+
+def _alternatives(items, budget: int = MAX_ALTERNATIVES):
+    """The sequence as alternatives: a branch (or a plain group holding only one) distributed over what
+    surrounds it, when the sequence holds exactly one; otherwise the sequence itself."""
+    at = [i for i, (op, av) in enumerate(items) if _branches(op, av) is not None]
+    if len(at) != 1:
+        return [items]
+    i = at[0]
+    out = []
+    for alt in _branches(*items[i]):
+        out += _alternatives(items[:i] + list(alt) + items[i + 1:], budget)
+        if len(out) > budget:
+            return [items]
+    return out
+
+
+def _branches(op, av):
+    if op is C.BRANCH:
+        return av[1]
+    if op is C.SUBPATTERN and not (av[1] | av[2]):  # a group with no flags of its own
+        inner = list(av[3])
+        if len(inner) == 1 and inner[0][0] is C.BRANCH:
+            return inner[0][1][1]
+    return None
 
 
 # -- how far an attempt reads --------------------------------------------------------------------

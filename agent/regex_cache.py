@@ -39,7 +39,7 @@ PACKAGE = __name__.split(".")[0] + "."
 MAX_ENTRIES = 2000  # a file grown past this (patterns of older versions) is rewritten with this run's only
 
 _lock = threading.Lock()
-_entries: dict | None = None  # (pattern, flags) → (flags, code bytes, groups, groupindex, indexgroup, literals, reach)
+_entries: dict | None = None  # (pattern, flags) → (flags, code bytes, groups, groupindex, indexgroup, literals, reach, plan)
 _new: dict = {}
 _used: set = set()
 _stats = {"hits": 0, "stored": 0}
@@ -108,14 +108,15 @@ def _compile(p, flags=0):
         hit = _load().get(key)
     if hit is not None:
         try:
-            final, code, groups, groupindex, indexgroup, needed, reach = hit
+            final, code, groups, groupindex, indexgroup, needed, reach, plan = hit
             words = array.array("I")
             words.frombytes(code)
             compiled = _sre.compile(p, final, words.tolist(), groups, groupindex, indexgroup)
         except Exception:  # an entry this matcher refuses (or of an older layout): compile it as usual
             pass
         else:
-            literals.remember(p, final, frozenset(needed) if needed is not None else None, tuple(reach) if reach is not None else None)
+            literals.remember(p, final, frozenset(needed) if needed is not None else None, tuple(reach) if reach is not None else None,
+                              plan)
             with _lock:
                 _used.add(key)
                 _stats["hits"] += 1
@@ -124,8 +125,9 @@ def _compile(p, flags=0):
     try:
         needed = literals.of_tree(tree, int(flags | tree.state.flags))
         reach = literals.reach_of_tree(tree)
+        plan = literals.plan_of_tree(tree, int(flags | tree.state.flags))
     except Exception:  # a construct the gates do not know: the pattern is always searched whole
-        needed = reach = None
+        needed = reach = plan = None
     code = _compiler._code(tree, flags)
     groupindex = dict(tree.state.groupdict)
     indexgroup = [None] * tree.state.groups
@@ -133,10 +135,10 @@ def _compile(p, flags=0):
         indexgroup[i] = k
     final = int(flags | tree.state.flags)
     compiled = _sre.compile(p, final, code, tree.state.groups - 1, groupindex, tuple(indexgroup))
-    literals.remember(p, final, needed, reach)
+    literals.remember(p, final, needed, reach, plan)
     with _lock:
         _new[key] = (final, array.array("I", code).tobytes(), tree.state.groups - 1, groupindex, tuple(indexgroup),
-                     tuple(sorted(needed)) if needed is not None else None, reach)
+                     tuple(sorted(needed)) if needed is not None else None, reach, plan)
         _used.add(key)
     return compiled
 

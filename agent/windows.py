@@ -45,8 +45,9 @@ class Finder:
     """The literals of a fixed set of patterns, found together in one pass over a lower-cased text."""
 
     def __init__(self, patterns: Iterable[re.Pattern]):
-        self.reaches: dict[int, tuple[int, int, int] | None] = {}  # the patterns read, by id
-        owners: dict[str, list[int]] = {}
+        self.reaches: dict[int, tuple[int, int, int] | None] = {}  # the patterns read, by id: their whole reach
+        self.plans: dict[int, tuple] = {}  # per alternative: (other literal sets it needs, its reach)
+        owners: dict[str, list[tuple[int, int]]] = {}  # a literal → the (pattern, alternative) it anchors
         for pattern in patterns:
             if id(pattern) in self.reaches or not isinstance(pattern.pattern, str) or pattern.flags & literals.IGNORECASE:
                 continue
@@ -54,13 +55,23 @@ class Finder:
             if not words:
                 continue
             self.reaches[id(pattern)] = literals.reach(pattern)
-            for word in words:
-                owners.setdefault(word, []).append(id(pattern))
+            plan = literals.plan(pattern) if self.reaches[id(pattern)] is not None else None
+            if plan:
+                self.plans[id(pattern)] = tuple((tuple(frozenset(o) for o in others), reach) for _, others, reach in plan)
+                for alt, (anchor, others, _) in enumerate(plan):
+                    for word in anchor:
+                        owners.setdefault(word, []).append((id(pattern), alt))
+                    for other in others:
+                        for word in other:
+                            owners.setdefault(word, [])
+            else:
+                for word in words:
+                    owners.setdefault(word, []).append((id(pattern), -1))
         self.automaton = None
         if ahocorasick is not None and owners:
             self.automaton = ahocorasick.Automaton()
             for word, who in owners.items():
-                self.automaton.add_word(word, (len(word), tuple(who)))
+                self.automaton.add_word(word, (word, len(word), tuple(who)))
             self.automaton.make_automaton()
         self._patterns = list(patterns)  # kept alive: the ids above are theirs
 
@@ -73,14 +84,16 @@ class Places:
 
     def __init__(self, finder: Finder, low: str):
         self.finder, self.low = finder, low
-        self.found: dict[int, list[tuple[int, int]]] = {}
+        self.found: dict[int, list[tuple[int, int, int]]] = {}  # pattern → (start, length, alternative)
+        self.seen: set[str] = set()  # every literal the text holds
         self._runs: tuple[int, int] | None = None
         self._sorted: dict[int, bool] = {}
         if finder.automaton is not None:
-            found = self.found
-            for end, (length, who) in finder.automaton.iter(low):
-                for owner in who:
-                    found.setdefault(owner, []).append((end - length + 1, length))
+            found, seen = self.found, self.seen
+            for end, (word, length, who) in finder.automaton.iter(low):
+                seen.add(word)
+                for owner, alt in who:
+                    found.setdefault(owner, []).append((end - length + 1, length, alt))
 
     def knows(self, pattern: re.Pattern) -> bool:
         """Whether `finditer` can narrow this pattern's search (its literals were looked for, it has a reach)."""
@@ -96,7 +109,7 @@ class Places:
         if not self._sorted.get(id(pattern)):
             places.sort()
             self._sorted[id(pattern)] = True
-        for start, length in places[bisect_left(places, (lo, 0)):]:
+        for start, length, _ in places[bisect_left(places, (lo, 0, -1)):]:
             if start >= hi:
                 return True
             if start + length <= hi:
@@ -119,25 +132,43 @@ class Places:
                     break
                 yield m
 
-    def windows(self, pattern: re.Pattern, places: list[tuple[int, int]]) -> list[tuple[int, int, int]] | None:
-        """[(lo, hi, last literal's start)] in text order, or None when searching the whole text is cheaper."""
-        chars, spaces, others = self.finder.reaches[id(pattern)]
-        if spaces or others:
-            space_run, other_run = self.runs()
-            chars += spaces * space_run + others * other_run
-        reach = chars + MARGIN
-        n = len(self.low)
+    def windows(self, pattern: re.Pattern, places: list[tuple[int, int, int]]) -> list[tuple[int, int, int]] | None:
+        """[(lo, hi, last literal's start)] in text order, or None when searching the whole text is cheaper.
+        Each literal gets the reach of the alternative it anchors; an alternative missing one of the other
+        literal sets it needs cannot match anywhere, and its literals get no window."""
+        plan = self.finder.plans.get(id(pattern))
+        reaches: dict[int, int] = {}
+        spans = []
+        for start, length, alt in places:
+            reach = reaches.get(alt)
+            if reach is None:
+                if alt < 0:
+                    reach = self._chars(self.finder.reaches[id(pattern)])
+                else:
+                    others, bound = plan[alt]
+                    seen = self.seen
+                    reach = self._chars(bound) if all(not other.isdisjoint(seen) for other in others) else -1
+                reaches[alt] = reach
+            if reach >= 0:
+                spans.append((start - reach, start + length + reach, start))
         out: list[list[int]] = []
-        for start, length in sorted(places):
-            lo, hi = start - reach, start + length + reach
+        for lo, hi, start in sorted(spans):  # by where each window starts: reaches differ, so not by the literal
             if out and lo <= out[-1][1]:
                 out[-1][1] = max(out[-1][1], hi)
-                out[-1][2] = start
+                out[-1][2] = max(out[-1][2], start)
             else:
                 out.append([max(0, lo), hi, start])
+        n = len(self.low)
         if sum(min(hi, n) - lo for lo, hi, _ in out) > WHOLE * n:
             return None
         return [(lo, min(hi, n), last) for lo, hi, last in out]
+
+    def _chars(self, bound: tuple[int, int, int]) -> int:
+        chars, spaces, others = bound
+        if spaces or others:
+            space_run, other_run = self.runs()
+            chars += spaces * space_run + others * other_run
+        return chars + MARGIN
 
     def runs(self) -> tuple[int, int]:
         """The text's longest run of whitespace and of other characters (str.isspace, as `\\s` reads it)."""

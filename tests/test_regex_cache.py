@@ -104,7 +104,7 @@ def test_the_cache_can_be_turned_off(setting, monkeypatch):
 
 LITERALS = ("import json, agent.signals as s; from agent import literals as l; "
             "p = s.CRITERIA['outage'][0]; print(json.dumps({'known': len(l._known), 'outage': sorted(l._known.get((p.pattern, p.flags)) or []), "
-            "'reach': l._reaches.get((p.pattern, p.flags))}))")
+            "'reach': l._reaches.get((p.pattern, p.flags)), 'plan': len(l._plans.get((p.pattern, p.flags)) or ())}))")
 
 
 def test_the_literal_gates_come_from_the_cache_without_parsing_the_rules_again(tmp_path, monkeypatch):
@@ -113,12 +113,13 @@ def test_the_literal_gates_come_from_the_cache_without_parsing_the_rules_again(t
     assert first["known"] > 100 and second["known"] == first["known"]  # every pattern compiled at import has its set
     assert second["outage"] == first["outage"] and "outage" in second["outage"]
     assert second["reach"] == first["reach"] and first["reach"][0] > 50  # and its reach (agent/windows.py)
+    assert second["plan"] == first["plan"] > 10  # and its plan, one step per alternative
     (cache,) = tmp_path.iterdir()
     import marshal
 
     entries = marshal.loads(cache.read_bytes())
-    assert all(len(entry) == 7 for entry in entries.values())
-    for old in (5, 6):  # a file written before the gates, or before the reaches
+    assert all(len(entry) == 8 for entry in entries.values())
+    for old in (5, 6, 7):  # a file written before the gates, the reaches or the plans
         cache.write_bytes(marshal.dumps({key: entry[:old] for key, entry in entries.items()}))
         again = _run(tmp_path, LITERALS)
-        assert again["outage"] == first["outage"] and again["reach"] == first["reach"]  # compiled again, with both
+        assert again["outage"] == first["outage"] and again["reach"] == first["reach"] and again["plan"] == first["plan"]  # compiled again
