@@ -139,7 +139,10 @@ def assess_impact(sig: Signals, tier: Tier, severity: Severity) -> Impact:
     public = sig.first("public")
     public_factor = _factor(sig, f"yes: {public.phrase.lower()}" if public else "none mentioned", public)
     reg = sig.first("regulatory") or sig.first("legal")
-    terms = sorted({c.phrase for c in sig.cues["regulatory"] + sig.cues["legal"]}, key=str.lower)
+    said: dict[str, str] = {}  # one term however it was capitalised, as first written ("Attorney", "attorney")
+    for c in sig.cues["regulatory"] + sig.cues["legal"]:
+        said.setdefault(c.phrase.lower(), c.phrase)
+    terms = [said[k] for k in sorted(said)]  # (a set sorted by lower case put tied spellings in the hash seed's order)
     reg_factor = _factor(sig, ("yes: " + ", ".join(terms[:5])) if reg else "none mentioned", reg)
     return Impact(
         customer_tier=tier_factor,

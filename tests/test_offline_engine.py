@@ -281,3 +281,16 @@ def test_payments_that_are_declined_are_an_outage_and_a_refusal_by_people_is_not
     assert Signals.read("Every card transaction is declined at the till.").has("outage")
     assert not Signals.read("I asked them to stop all pending payments but they refused.").has("outage")
     assert not Signals.read("I asked them to stop all pending payments but they declined.").has("outage")
+
+
+def test_a_regulatory_term_written_twice_in_two_cases_is_named_once_whatever_the_hash_seed():
+    import os
+    import subprocess
+    import sys
+
+    code = ("from agent.signals import Signals; from agent.assess import assess; from agent.policy import default_policy; "
+            "from agent.schemas import Tier; s = Signals.read('My Attorney has the file. My attorney will contact the CFPB and the attorney general.'); "
+            "print(assess(s, tier=Tier.STANDARD, policy=default_policy()).impact.regulatory.assessment)")
+    seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.strip() for seed in (1, 2, 3)}
+    assert seen == {"yes: Attorney, attorney general, CFPB"}
