@@ -71,37 +71,27 @@ def remember(pattern: str, flags: int, literals: frozenset[str] | None, reach: t
 
 
 def needed(compiled: re.Pattern) -> frozenset[str] | None:
-    key = (compiled.pattern, compiled.flags)
-    try:
-        return _known[key]
-    except KeyError:
-        pass
-    _read(compiled)
-    return _known[key]
+    return _lookup(_known, compiled)
 
 
 def reach(compiled: re.Pattern) -> tuple[int, int, int] | None:
     """(characters, whitespace runs, non-whitespace runs): one attempt at position p reads no further than
     p + characters + whitespace runs × the text's longest whitespace run + non-whitespace runs × its
     longest non-whitespace run. None when unbounded or unknown."""
-    key = (compiled.pattern, compiled.flags)
-    try:
-        return _reaches[key]
-    except KeyError:
-        pass
-    _read(compiled)
-    return _reaches[key]
+    return _lookup(_reaches, compiled)
 
 
 def plan(compiled: re.Pattern) -> tuple | None:
     """Per alternative: (anchor literals, other literal sets it needs, reach); see plan_of_tree."""
+    return _lookup(_plans, compiled)
+
+
+def _lookup(table: dict, compiled: re.Pattern):
+    """What `table` holds for the pattern, read from its parse tree the first time (all three tables at once)."""
     key = (compiled.pattern, compiled.flags)
-    try:
-        return _plans[key]
-    except KeyError:
-        pass
-    _read(compiled)
-    return _plans[key]
+    if key not in table:
+        _read(compiled)
+    return table[key]
 
 
 def _read(compiled: re.Pattern) -> None:

@@ -368,7 +368,9 @@ def _span(text: str, cue: Cue, boundary: re.Pattern) -> str:
     start = 0
     for m in boundary.finditer(text, 0, cue.start):
         start = m.end()
-    m = boundary.search(text, cue.end)
+    # A cue that ends its sentence (a situation is quoted by its whole sentence, "." included) ends the clause
+    # there: searching after it would run on into the next sentence ("... (2 x 49 EUR). Please refund one").
+    m = boundary.search(text, cue.end - 1 if text[cue.end - 1 : cue.end] in ".!?" else cue.end)
     end = m.start() if m else len(text)
     return text[start:end].strip(" \t\"'“”")
 

@@ -294,3 +294,10 @@ def test_a_regulatory_term_written_twice_in_two_cases_is_named_once_whatever_the
     seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.strip() for seed in (1, 2, 3)}
     assert seen == {"yes: Attorney, attorney general, CFPB"}
+
+
+def test_a_summary_quoted_from_a_whole_sentence_stops_at_its_end():
+    # the money-moved situation is quoted by its whole sentence, full stop included: the summary must not run
+    # on into the customer's request after it (the acknowledgment read "... (2 x 49 EUR). Please refund one of them.")
+    text = "I was double billed for my subscription in October (2 x 49 EUR). Please refund one of them."
+    assert triage(text).summary == "I was double billed for my subscription in October (2 x 49 EUR)"
