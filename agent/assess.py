@@ -175,6 +175,14 @@ BILLING_QUESTIONS = {
               "Have you disputed the charge with your bank or card issuer? If so, please tell us, as it changes how the money comes back."),
     "workaround": ("Is the service affected?", "Is your service blocked or limited because of this, or is it only the money?"),
 }
+# Nobody answering is a service failure of its own: the questions are about the contact that failed.
+SERVICE_QUESTIONS = {
+    **QUESTIONS,
+    "when": ("When did you first contact us?",
+             "When did you first contact us about this, and through which channel (phone, e-mail, chat or the portal)?"),
+    "who": ("Which tickets or contacts?", "Which ticket or case numbers do you have, and whom did you speak or write to?"),
+    "workaround": ("How to reach you?", "What is the best time and number or address to reach you, so that this does not happen again?"),
+}
 _BROKEN = ("outage", "outage_scope", "partial_outage", "component_down", "data_loss", "data_gone", "exposure", "takeover",
            "takeover_attempt", "secret_exposed", "security_breach", "security_concern", "major", "all_blocked",
            "slow_and_failing", "degraded")
@@ -208,8 +216,23 @@ def _found(sig: Signals, pattern: re.Pattern) -> str | None:
     return _OPENING.sub("", found) if found else None
 
 
+def unanswered_only(sig: Signals) -> Cue | None:
+    """The cue of nobody answering when the complaint describes nothing broken and no billing error."""
+    cue = sig.first("unanswered", actual=True)
+    return cue if cue and not billing_only(sig) and not sig.first("billing_error", actual=True) \
+        and not any(sig.first(k, actual=True) for k in _BROKEN) else None
+
+
+_SAID_WHEN = re.compile(
+    r"\b(?:on|since|last)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\blast\s+(?:week|month)\b|\b\d+\s+(?:hours|days|weeks)\s+ago\b"
+    r"|\b(?:yesterday|this\s+morning)\b", re.IGNORECASE)
+_TICKET = re.compile(r"\b(?:ticket|case|request|reference|ref|incident)\s*(?:no\.?|number|id)?\s*[:#]?\s*(?=[\w-]*\d)[A-Z0-9][\w-]{2,}",
+                     re.IGNORECASE)
+
+
 def triage_questions(sig: Signals, summary: str) -> list[TriageQuestion]:
     billing = billing_only(sig)
+    unanswered = None if billing else unanswered_only(sig)
     users = sig.users_affected
     money = sig.money_at_risk
     critical = sig.first("critical")
@@ -227,9 +250,14 @@ def triage_questions(sig: Signals, summary: str) -> list[TriageQuestion]:
     if billing:
         answers |= {"when": _found(sig, _CHARGED_WHEN) or answers["when"], "who": _found(sig, _REFERENCE),
                     "tried": _found(sig, _BANK), "workaround": None}
+    if unanswered:
+        answers |= {"what": answers["what"] or sig.quote(unanswered), "who": _found(sig, _TICKET),
+                    "when": answers["when"] or _found(sig, _SAID_WHEN) or _found(sig, _CHARGED_WHEN),
+                    "tried": answers["tried"] or sig.quote(unanswered), "workaround": None}
+    asked = BILLING_QUESTIONS if billing else SERVICE_QUESTIONS if unanswered else QUESTIONS
     return [
         TriageQuestion(key=key, question=q, answer=answers[key], follow_up=None if answers[key] else ask)
-        for key, (q, ask) in (BILLING_QUESTIONS if billing else QUESTIONS).items()
+        for key, (q, ask) in asked.items()
     ]
 
 
