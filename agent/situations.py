@@ -130,6 +130,7 @@ _USED = (
     r"|used\s+(?:his|her|their|the|an?|our)\s+(?:old\s+)?(?:account|login|credentials|password|access|admin)|took\s+(?:our|the|all|a\s+copy)"
     r"|(?:he|she|they)\s+(?:export|download|copy|delete|access|log\s+in|take))\b"
 )
+_DEPARTED_P = _lc(r"\b(?:" + _DEPARTED_PERSON + r")\b")
 _DEPARTED_USED = _lc(
     r"\b(?:" + _DEPARTED_PERSON + r")\b(?:[^.!?\n]{0,150}?\b(?<!we )(?<!\bi )(?<!you )(?<!that )(?<!which )(?<!we have )(?<!we had )(?<!\bi have )(?<!\bi had )" + _USED
     + r"|[^.!?\n]{0,150}?[.!?;]+\s+(?:[\w,-]+\s+){0,6}?(?:he|she|they|that\s+(?:account|user|login|person)|the\s+(?:account|user|login)|this\s+(?:person|user|account))\s+(?:[\w-]+\s+){0,3}?" + _USED + r")"
@@ -216,24 +217,38 @@ def _part(pattern: re.Pattern, low: str, lo: int, hi: int, places=None, *, negat
 def find(low: str, places=None) -> list[Situation]:
     """Every situation in the (lowercased, claim-free) text, in text order. `places`: where `low` holds
     the literals of PARTS (agent/windows.py), which only saves searches."""
-    kinds = [k for k, needs in _NEEDS.items() if all(any(_may(p, low, places) for p in group) for group in needs)
-             or k in _NEEDS_F and all(any(_may(p, low, places) for p in group) for group in _NEEDS_F[k])]
-    if not kinds:
+    kinds = [k for k, needs in _NEEDS.items() if all(any(_may(p, low, places) for p in group) for group in needs)]
+    # French, Spanish or German only in a text with one of their common words (" nous ", " los ", " nicht "...)
+    foreign = [k for k, needs in _NEEDS_F.items() if all(any(_may(p, low, places) for p in group) for group in needs)] if _may(_LANGUAGE_F, low, places) else []
+    if not kinds and not foreign:
         return []
+    # someone whose access should have ended: read in a sentence only when the text names such a person
+    departed = "takeover" in kinds and _has(_DEPARTED_P, low, places)
     spans = [(m.start(), m.end()) for m in _SENTENCES.finditer(low)]
     found: list[Situation] = []
     for i, (lo, hi) in enumerate(spans):
         question = low[hi - 1 : hi] == "?" and bool(_QUESTION_START.match(low, lo))
         nxt = spans[i + 1][1] if i + 1 < len(spans) else hi  # a sentence and the next
-        for kind in kinds:
-            hit = _situation(kind, low, lo, hi, nxt, places) or _foreign(kind, low, lo, hi, places)
+        for kind in _KINDS_IN_ORDER:
+            hit = None
+            if kind in kinds:
+                hit = _situation(kind, low, lo, hi, nxt, places, departed)
+            if not hit and kind in foreign:
+                hit = _foreign(kind, low, lo, hi, places)
             if hit:
                 hedged, attempt = hit
                 found.append(Situation(kind, lo, hi, hedged or question, attempt))
     return found
 
 
-def _situation(kind: str, low: str, lo: int, hi: int, nxt: int, places=None) -> tuple[bool, bool] | None:
+def _has(pattern: re.Pattern, low: str, places) -> bool:
+    """Whether the pattern matches anywhere in the text (searched around its literals)."""
+    if places is not None and places.knows(pattern):
+        return next(places.finditer(pattern, low), None) is not None
+    return may_match(pattern, low) and pattern.search(low) is not None
+
+
+def _situation(kind: str, low: str, lo: int, hi: int, nxt: int, places=None, departed: bool = True) -> tuple[bool, bool] | None:
     """(hedged, attempt) when the sentence at lo:hi (with the next, up to nxt, where parts may follow) holds the situation."""
     if kind == "exposure":
         parts = _every(lambda: _part(_OTHERS_DATA, low, lo, hi, places), lambda: _part(_SHOWN, low, lo, hi, places))
@@ -241,9 +256,9 @@ def _situation(kind: str, low: str, lo: int, hi: int, nxt: int, places=None) -> 
         parts = _every(lambda: _part(_SECRET, low, lo, hi, places, negatable=False), lambda: _part(_PLACE, low, lo, hi, places, negatable=False),
                        lambda: _part(_SHOWN, low, lo, hi, places) or _part(_IN_PLACE, low, lo, hi, places))
     elif kind == "takeover":
-        departed = _part(_DEPARTED_USED, low, lo, nxt, places)
-        if departed:
-            return departed[1], False
+        used = _part(_DEPARTED_USED, low, lo, nxt) if departed and not (places and places.lacks(_DEPARTED_P, lo, nxt)) else None
+        if used:
+            return used[1], False
         access = _part(_ACCESS, low, lo, hi, places, negatable=False)
         if not access:
             return None
@@ -287,7 +302,7 @@ _ONLY_SOME = _lc(r"\b(?:some|a\s+few|(?<!every\s)(?<!each\s)one\s+of|only\s+(?:o
 # text; a text that holds none of a group's literals (agent/literals.py) is not read for that situation.
 _NEEDS = {
     "exposure": ((_OTHERS_DATA,), (_SHOWN,)),
-    "takeover": ((_ACCESS, _DEPARTED_USED), (_NOT_US, _DEPARTED_USED)),
+    "takeover": ((_ACCESS, _DEPARTED_P), (_NOT_US, _DEPARTED_P)),
     "secret_exposed": ((_SECRET,), (_PLACE,)),
     "data_gone": ((_STORED,), (_LOSS,)),
     "money_moved": ((_MONEY_WRONG,),),
@@ -297,10 +312,10 @@ _NEEDS = {
 
 
 def _may(pattern: re.Pattern, low: str, places) -> bool:
-    return not places.lacks(pattern, 0, len(low)) if places is not None else may_match(pattern, low)
+    return not places.lacks(pattern, 0, len(low)) if places is not None and places.knows(pattern) else may_match(pattern, low)
 
 
-PARTS = (_OTHERS_DATA, _SHOWN, _SECRET, _PLACE, _IN_PLACE, _ACCESS, _NOT_US, _DEPARTED_USED, _STORED, _LOSS, _MONEY_WRONG, _ALL, _UNABLE, _NONE_CAN)
+PARTS = (_OTHERS_DATA, _SHOWN, _SECRET, _PLACE, _IN_PLACE, _ACCESS, _NOT_US, _DEPARTED_P, _STORED, _LOSS, _MONEY_WRONG, _ALL, _UNABLE, _NONE_CAN)
 
 
 # -- French, Spanish and German -----------------------------------------------------------------------
@@ -476,6 +491,8 @@ def _part_f(pattern: re.Pattern, low: str, lo: int, hi: int, places=None, *, neg
 def _foreign(kind: str, low: str, lo: int, hi: int, places=None) -> tuple[bool, bool] | None:
     """(hedged, attempt) when the sentence at lo:hi holds the situation in French, Spanish or German."""
     if kind == "exposure":
+        if places is not None and places.lacks(_OTHER_WORD_F, lo, hi):
+            return None
         parts = _every(lambda: _part_f(_OTHERS_DATA_F, low, lo, hi, places), lambda: _part_f(_SHOWN_F, low, lo, hi, places, negatable=False))
     elif kind == "takeover":
         parts = _every(lambda: _part_f(_ACCESS_F, low, lo, hi, places, negatable=False), lambda: _part_f(_NOT_US_F, low, lo, hi, places, negatable=False))
@@ -491,12 +508,24 @@ def _foreign(kind: str, low: str, lo: int, hi: int, places=None) -> tuple[bool, 
     return (any(p[1] for p in parts), False) if parts else None
 
 
-# The parts without which a situation cannot be found in these languages (as _NEEDS).
+# The parts without which a situation cannot be found in these languages (as _NEEDS). "Another" of each
+# language gates an exposure (the parts' own literals are words English shares: "clients", "documents").
+_OTHER_WORD_F = _lc(r"\b(?:autres?|otr[oa]s?|andere[rnms]?|fremde[rnms]?|quelqu['’]un|alguien|jemand(?:em|en|es)?|inconnu(?:e)?s?|desconocid[oa]s?|tiers|terceros|dritte[rn]?)\b")
+# Common words of the three languages, each between spaces; a text without any is not read in them.
+_LANGUAGE_F = _lc(
+    r" (?:nous|vous|notre|nos|est|sont|ont|les|des|une|pas|dans|avec|depuis|aucun|aucune|personne|tous|toutes|toute|plus|qui|que|sur|mais|ne|je) "
+    r"| (?:los|las|del|el|en|la|una|dos|nuestro|nuestra|nuestros|nuestras|desde|para|está|están|esta|han|nadie|todos|todas|ya|por|con|pero|muy|hay) "
+    r"| (?:der|die|das|und|ist|sind|nicht|wir|uns|unser|unsere|unserer|seit|mit|von|auf|haben|hat|sich|keiner|niemand|alle|wurde|wurden|ich|sie|kein|keine|kann) "
+)
 _NEEDS_F = {
-    "exposure": ((_OTHERS_DATA_F,), (_SHOWN_F,)),
+    "exposure": ((_OTHER_WORD_F,), (_OTHERS_DATA_F,), (_SHOWN_F,)),
     "takeover": ((_ACCESS_F,), (_NOT_US_F,)),
     "data_gone": ((_DATA_GONE_F,),),
     "money_moved": ((_MONEY_WRONG_F,),),
     "all_blocked": ((_NONE_CAN_F, _ALL_F), (_NONE_CAN_F, _UNABLE_F)),
 }
-PARTS += (_NONE_CAN_F, _ALL_F, _UNABLE_F, _OTHERS_DATA_F, _SHOWN_F, _ACCESS_F, _NOT_US_F, _DATA_GONE_F, _MONEY_WRONG_F)
+_KINDS_IN_ORDER = KINDS
+# The windows (agent/windows.py) find only the two gates: the other parts of these languages are read only in a text
+# that passes them, by their literals (literals.may_match) and then in one sentence at a time.
+PARTS += (_LANGUAGE_F, _OTHER_WORD_F)
+PARTS_F = (_NONE_CAN_F, _ALL_F, _UNABLE_F, _OTHERS_DATA_F, _SHOWN_F, _ACCESS_F, _NOT_US_F, _DATA_GONE_F, _MONEY_WRONG_F)
