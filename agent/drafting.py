@@ -8,6 +8,8 @@ the record (agent/completion.py), and then it is saved.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -61,6 +63,41 @@ SECURITY_FOLLOW_UPS = [
     "Since when could it have been exposed: when did you first notice it?",
     "Which accounts, passwords, API keys or other credentials should be rotated or revoked now?",
 ]
+# What the customer is asked, and how the acknowledgment speaks of it, by the shape of the security matter.
+# `yours`: their data, secrets or systems exposed; `others`: other people's data shown or sent to them (a parcel
+# with other customers' packing slips, a page with someone else's bank details): it is not their data, and
+# what they hold must not travel further; `takeover`: someone else in their account.
+SECURITY_SHAPES = {
+    "yours": ("I take the possible exposure of your data as seriously as you do: it may affect you and your users",
+              SECURITY_FOLLOW_UPS),
+    "others": ("I take this exposure of other people's data as seriously as you do",
+               ["Where exactly did it appear (the page, e-mail, document or parcel), and whose data does it show? "
+                "Please describe it rather than send it on.",
+                "When did you first see it, and has anyone else on your side seen or saved it?",
+                "Can you keep what you received aside, unshared, until our security team tells you how to return or delete it?"]),
+    "takeover": ("I take someone else being in your account as seriously as you do: it may affect you and your users",
+                 ["Which sign-ins, changes or payments do you not recognise, and when did you last sign in yourself?",
+                  "Have you changed the password and signed out every other session yet? If not, we can do it with you now.",
+                  "Which accounts, passwords, API keys or other credentials should be rotated or revoked now?"]),
+}
+
+
+def security_shape(own: str) -> str:
+    """The shape of a security matter in the customer's own words (see SECURITY_SHAPES)."""
+    from .signals import Signals
+
+    sig = Signals.read(own)
+    if sig.first("takeover", actual=True):
+        return "takeover"
+    # a breach cue that names the other party ("other customers' names") is this exposure, not a breach of their own
+    breach = [c for c in sig.cues.get("security_breach", ()) if not c.hedged and not _OTHER_PARTY.search(c.phrase)]
+    if sig.first("exposure", actual=True) and not breach and not any(
+            sig.first(k, actual=True) for k in ("secret_exposed", "data_loss", "exfiltration")):
+        return "others"
+    return "yours"
+
+
+_OTHER_PARTY = re.compile(r"\b(?:other|another|someone else|somebody else|different)\b", re.IGNORECASE)
 
 
 def exposure_described(t: Triage, own: str) -> bool:
@@ -139,6 +176,7 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
     users, money = t.impact.users_affected, t.impact.revenue_at_risk
     own = " ".join(draft_facts.customer_texts(esc))
     exposure = esc.type.value == "security" and exposure_described(t, own)
+    security_line, security_follow_ups = SECURITY_SHAPES[security_shape(own) if exposure else "yours"]
     return {
         "kind": kind,
         "customer": esc.customer,
@@ -174,7 +212,8 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
         "actions": _logged(esc, "action"),
         "hypotheses": _logged(esc, "hypothesis"),
         "decisions": _logged(esc, "decision"),
-        "follow_ups": [q for q in (SECURITY_FOLLOW_UPS if exposure
+        "security_line": security_line,
+        "follow_ups": [q for q in (security_follow_ups if exposure
                                    else [q.follow_up for q in t.questions if q.follow_up]) if not _already_said(q, t, own)][:3],
         "next_update": format_time(next_update, tz) if next_update else None,
         "missed_update": format_time(missed_update, tz) if missed_update else None,

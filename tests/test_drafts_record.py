@@ -252,3 +252,23 @@ def test_an_acknowledgment_never_understands_a_question(db_path, clock):
 
 def test_a_statement_that_starts_with_when_is_not_a_question():
     assert statement("When we export the invoices, the file is empty.", None) == "When we export the invoices, the file is empty"
+
+
+@pytest.mark.parametrize("text, line, asks", [
+    ("The parcel you sent us today contained packing slips with 30 other customers' names and home addresses.",
+     "I take this exposure of other people's data as seriously as you do", "unshared, until our security team"),
+    ("Our account page shows someone else's name, address and bank details.",
+     "I take this exposure of other people's data as seriously as you do", "Please describe it rather than send it on."),
+    ("Someone logged into our admin account from Brazil last night and changed the payout details. We did not do this.",
+     "I take someone else being in your account as seriously as you do", "signed out every other session"),
+    ("Our API keys were printed in plain text on your public status page.",
+     "I take the possible exposure of your data as seriously as you do", "should be rotated or revoked now"),
+    ("We were hacked last night and other customers' data is now visible on our portal.",
+     "I take the possible exposure of your data as seriously as you do", "should be rotated or revoked now"),
+])
+def test_a_security_acknowledgment_speaks_of_whose_data_it_is(text, line, asks, db_path, clock):
+    ok(db_path, "triage", "--text", text, "--customer", "Acme", "--engine", "offline")
+    body = ok(db_path, "draft", "ESC-1", "acknowledgment").output
+    assert line in body and asks in body
+    if "other people's data" in line:
+        assert "your data" not in body and "API keys" not in body
