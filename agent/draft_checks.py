@@ -31,7 +31,7 @@ from .claims import read as read_claims
 from .complaint import parsed
 from .issue import balanced
 from .lint import Finding
-from .literals import may_match_pieces
+from .literals import may_match, may_match_pieces
 
 CHECKS = ("mail_header", "pasted_signature", "past_promise", "internal_only", "customer_claim", "balanced",
           "placeholder", "request_unanswered", "facts")
@@ -120,7 +120,7 @@ def audit(text: str, f: Facts, *, fix: bool = True, subject: str = "", skip: tup
         internal = [h for h in f.hypotheses if h and h.lower() in lowered]
         internal += [s for s in INTERNAL_STAKEHOLDERS if s.lower() in lowered]
         named = text.replace(f.owner, "") if f.owner else text  # the owner's name may contain a team's ("Engineering on-call")
-        internal += [t for t in f.team_names if t and re.search(rf"\b{re.escape(t)}\b", named)]
+        internal += [t for t in f.team_names if t and t in named and re.search(rf"\b{re.escape(t)}\b", named)]
         if f.criteria and f.criteria.lower() in lowered:
             internal.append(f.criteria)
         own = parsed(f.complaint).triage_text
@@ -146,8 +146,9 @@ def audit(text: str, f: Facts, *, fix: bool = True, subject: str = "", skip: tup
         if fix and doomed:
             text = _remove_sentences(text, doomed)
 
+    header_word = may_match(_HEADER_WORD, subject + "\n" + text)  # else no line holds "Subject:" and the like
     for line in (subject, *text.splitlines()):
-        if _HEADER_LINE.match(line) or _HEADER_WORD.search(line):
+        if _HEADER_LINE.match(line) or (header_word and _HEADER_WORD.search(line)):
             fail("mail_header", line)
     p = parsed(f.complaint) if f.complaint else None
     if p:
