@@ -164,7 +164,52 @@ QUESTIONS = {
 }
 
 
+# A billing error is not an outage: who is affected, what was tried and the workaround mean other things
+# for a charge. The six questions keep their keys (and what they are for); the words fit a charge.
+BILLING_QUESTIONS = {
+    **QUESTIONS,
+    "when": ("When was it charged?", "On which date or dates was the charge taken, and for which billing period?"),
+    "who": ("Which account and charges?",
+            "Which account or subscription is it on, and what invoice or transaction reference does each charge show?"),
+    "tried": ("Is the bank involved?",
+              "Have you disputed the charge with your bank or card issuer? If so, please tell us, as it changes how the money comes back."),
+    "workaround": ("Is the service affected?", "Is your service blocked or limited because of this, or is it only the money?"),
+}
+_BROKEN = ("outage", "outage_scope", "partial_outage", "component_down", "data_loss", "data_gone", "exposure", "takeover",
+           "takeover_attempt", "secret_exposed", "security_breach", "security_concern", "major", "all_blocked",
+           "slow_and_failing", "degraded")
+_OPENING = re.compile(r"^(?:hi|hello|hey|dear)\b[^,.!?]{0,40},\s*", re.IGNORECASE)  # "Hi, I was charged twice…"
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+_CHARGED_WHEN = re.compile(
+    r"\b(?:in|on|for|since|from)\s+(?:the\s+)?(?:" + _MONTH + r"\b|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH
+    + r"\b|\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?\b|\d{4}-\d{2}-\d{2}\b|(?:last|this|previous)\s+(?:month|week|year|billing\s+(?:period|cycle))\b)",
+    re.IGNORECASE,
+)
+_REFERENCE = re.compile(
+    r"\b(?:invoice|order|transaction|receipt|reference|ref|booking)\s*(?:no\.?|number|id)?\s*[:#]?\s*(?=[\w-]*\d)[A-Z0-9][\w-]{3,}",
+    re.IGNORECASE,
+)
+_BANK = re.compile(
+    r"\bcharge\s?backs?\b|\b(?:disputed|reported|flagged)\s+(?:it|this|them|the\s+(?:second\s+|double\s+)?charges?)\s+(?:with|to)\s+"
+    r"(?:my|our|the)\s+(?:bank|card\s+issuer|credit\s+card\s+company)\b|\b(?:contacted|called|told|asked)\s+(?:my|our|the)\s+bank\b",
+    re.IGNORECASE,
+)
+
+
+def billing_only(sig: Signals) -> Cue | None:
+    """The cue of a billing error when the complaint describes nothing broken besides the charge."""
+    cue = sig.first("billing_error", actual=True)
+    return cue if cue and not any(sig.first(k, actual=True) for k in _BROKEN) else None
+
+
+def _found(sig: Signals, pattern: re.Pattern) -> str | None:
+    """The sentence of the customer's words that matches, as written."""
+    found = next((" ".join(s.split()) for s in sentences(sig.text) if pattern.search(s)), None)
+    return _OPENING.sub("", found) if found else None
+
+
 def triage_questions(sig: Signals, summary: str) -> list[TriageQuestion]:
+    billing = billing_only(sig)
     users = sig.users_affected
     money = sig.money_at_risk
     critical = sig.first("critical")
@@ -179,9 +224,12 @@ def triage_questions(sig: Signals, summary: str) -> list[TriageQuestion]:
             else f"Yes: {_clause(sig, 'workaround_yes')}" if sig.workaround else None
         ),
     }
+    if billing:
+        answers |= {"when": _found(sig, _CHARGED_WHEN) or answers["when"], "who": _found(sig, _REFERENCE),
+                    "tried": _found(sig, _BANK), "workaround": None}
     return [
         TriageQuestion(key=key, question=q, answer=answers[key], follow_up=None if answers[key] else ask)
-        for key, (q, ask) in QUESTIONS.items()
+        for key, (q, ask) in (BILLING_QUESTIONS if billing else QUESTIONS).items()
     ]
 
 

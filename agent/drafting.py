@@ -20,6 +20,7 @@ from .schemas import Draft, Escalation, Triage
 from .store import Store, now, parse_id
 from .complaint import customer_words
 from .editing import contact_email_of
+from .greeting import greeting
 from .team import Signer, sender as team_sender
 from .wording import format_time, second_person
 
@@ -141,7 +142,7 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
     return {
         "kind": kind,
         "customer": esc.customer,
-        "greeting": f"Hi {esc.contact}" if esc.contact else f"Hello {esc.customer} team",
+        "greeting": greeting(esc.contact, esc.customer, esc.complaint),
         "escalation_id": esc.id,
         "severity": esc.severity.value,
         "severity_rank": esc.severity.rank,

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .policy import Policy
+from .greeting import greeting as greeting_for
 from .schemas import Correction, Escalation, Tier
 from .schemas.recovery import (
     STEP_KEYS, STEP_TITLES, ConversationStep, Gesture, RecoveryPlan, RecoveryProposal, ScheduledCommitment,
@@ -270,7 +271,7 @@ def conversation(esc: Escalation, policy: Policy, impact: ImpactLevel, gestures:
     tz = esc.sla.timezone
     t = esc.triage
     due = {i["key"]: _day(i["due"], tz) for i in items}
-    greeting = f"Hi {esc.contact}" if esc.contact else f"Hello {esc.customer} team"
+    greeting = greeting_for(esc.contact, esc.customer, esc.complaint)
     issue = lower_first(second_person(" ".join(t.summary.split()).rstrip(".!?… ")))
     effects = []
     if t.impact.users_affected.evidence != "unknown":

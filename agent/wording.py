@@ -115,9 +115,26 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
+# The event it started with, at the very start ("Since the sync last night", "After yesterday's update,"): what
+# follows is the issue. Only when the event is a change or a run of ours and a subject follows, so "Since the
+# update is stuck…" and "After the import all rows…" are read as they stand unless the clause goes on.
+_EVENT = (r"(?:release|update|upgrade|deploy(?:ment)?|maintenance|outage|migration|sync|synchroni[sz]ation|import|"
+          r"patch|rollout|roll-out|restart|reboot|installation|install|cutover|switchover)")
+_LEADING_EVENT = re.compile(
+    r"^(?:since|after|following)\s+(?:the|your|our|last\s+night's|yesterday's|today's|this\s+morning's|last)\s+"
+    r"(?:[\w.-]+\s+){0,2}?" + _EVENT + r"s?"
+    + r"(?:\s+(?:" + _WHEN + r"|on\s+\w+day|at\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?))?\s*,?\s+"
+    r"(?=(?:half|all|none|most|some|many|every|each|no|nobody|nothing|our|my|the|we|i|several|"
+    r"\d+|about|around|over)\b)",
+    re.IGNORECASE,
+)
+
+
 def without_leading_time(text: str) -> str:
-    """'Since 9am this morning none of our agents…' → 'none of our agents…'."""
+    """'Since 9am this morning none of our agents…' → 'none of our agents…'; 'Since the sync last night half
+    of our contacts…' → 'half of our contacts…'."""
     text = _LEADING_TIME.sub("", text).strip()
+    text = _LEADING_EVENT.sub("", text).strip()
     return re.sub(r"^(?:this|yesterday|today|last)\s+(?:morning|afternoon|evening|night)\s*,?\s+", "", text, flags=re.IGNORECASE)
 
 

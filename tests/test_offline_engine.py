@@ -301,3 +301,34 @@ def test_a_summary_quoted_from_a_whole_sentence_stops_at_its_end():
     # on into the customer's request after it (the acknowledgment read "... (2 x 49 EUR). Please refund one of them.")
     text = "I was double billed for my subscription in October (2 x 49 EUR). Please refund one of them."
     assert triage(text).summary == "I was double billed for my subscription in October (2 x 49 EUR)"
+
+
+# -- a billing error asks about the charge, not about users and workarounds ---------------------
+
+def test_a_billing_error_asks_which_charges_and_whether_the_bank_has_it():
+    answer = triage("Hi, I was double billed for my subscription in October (2 x 49 EUR). Please refund one of them.")
+    q = {q.key: q for q in answer.questions}
+    assert [x.key for x in answer.questions] == list(QUESTION_KEYS)
+    assert q["when"].question == "When was it charged?"
+    assert q["when"].answer == "I was double billed for my subscription in October (2 x 49 EUR)."
+    assert q["who"].answer is None and "invoice or transaction reference" in q["who"].follow_up
+    assert q["tried"].answer is None and "bank or card issuer" in q["tried"].follow_up
+    assert q["workaround"].answer is None and q["workaround"].follow_up.startswith("Is your service blocked")
+    assert not any("How many users" in (x.follow_up or "") for x in answer.questions)
+
+
+def test_a_billing_error_with_its_reference_and_a_chargeback_has_those_answered():
+    answer = triage("You charged us twice for invoice INV-20931 on 3/11. I already filed a chargeback with my bank.")
+    q = {q.key: q for q in answer.questions}
+    assert q["who"].answer == "You charged us twice for invoice INV-20931 on 3/11."
+    assert q["tried"].answer == "I already filed a chargeback with my bank."
+    assert q["when"].answer == "You charged us twice for invoice INV-20931 on 3/11."
+
+
+@pytest.mark.parametrize("text", [
+    "Our checkout is down and customers were charged twice for failed orders.",
+    "Since the release none of our users can log in, and we were also charged twice this month.",
+])
+def test_a_billing_error_beside_something_broken_keeps_the_six_usual_questions(text):
+    q = {q.key: q for q in triage(text).questions}
+    assert q["who"].question == "Who is affected?" and q["workaround"].question == "Is there a workaround?"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.wording import headline, second_person
+from agent.issue import phrases
+from agent.wording import headline, second_person, without_leading_time
 
 
 @pytest.mark.parametrize("said, back", [
@@ -35,3 +36,31 @@ def test_a_verb_that_agrees_already_is_left_alone():
 ])
 def test_a_headline_drops_the_whole_leading_time(summary, line):
     assert headline(summary) == line
+
+
+@pytest.mark.parametrize("said, core", [
+    ("Since the sync last night half of our CRM contacts are missing", "half of our CRM contacts are missing"),
+    ("After yesterday's update, none of our agents can log in", "none of our agents can log in"),
+    ("Since the 2.3 release on Tuesday our exports fail", "our exports fail"),
+    ("Following the migration at 9am all invoices show zero", "all invoices show zero"),
+    ("After the restart the dashboard is blank", "the dashboard is blank"),
+])
+def test_the_event_it_started_with_is_not_part_of_the_issue(said, core):
+    assert without_leading_time(said) == core
+
+
+@pytest.mark.parametrize("said", [
+    "Since the update it keeps crashing",          # "it" would point at nothing
+    "Since the update is stuck we cannot work",    # the event is the subject
+    "Since the import of contacts, half are gone",  # no subject follows the event
+    "Since the team moved offices the printer fails",  # not a change or a run of ours
+])
+def test_a_leading_event_stays_when_what_follows_is_not_a_clause_of_its_own(said):
+    assert without_leading_time(said) == said
+
+
+def test_an_update_names_the_issue_without_the_event_it_started_with():
+    said = phrases("Since the sync last night half of our CRM contacts are missing")
+    assert said["about"] == "the issue where half of your CRM contacts are missing"
+    assert said["clause"] == "since the sync last night half of your CRM contacts are missing"
+    assert said["subject"] == "Half of your CRM contacts are missing"

@@ -1,0 +1,102 @@
+"""Whom a customer-facing draft greets.
+
+    greeting(contact, customer, complaint) -> "Hi Dana" / "Hi Sarah" / "Hello Sarah Miller" / "Hello Acme team"
+
+The contact the escalation names comes first. Without one, the person who wrote the complaint: the name in
+its From: header, the name under its sign-off, or a sign-off at the end of the text ("Thanks, Sarah"), by
+first name; not in a forward, where those are the forwarded message's writer's. Without that, the customer: a team when the name reads as an organisation ("Acme", "Acme Corp",
+"Northwind Health Ltd"), the name alone when it reads as a person's ("Sarah Miller"), never "Hello Sarah
+Miller team".
+"""
+
+from __future__ import annotations
+
+import re
+
+from .complaint import parsed
+
+_NAME_WORD = r"[A-Z][a-z'’-]+"
+_NAME = re.compile(rf"^({_NAME_WORD})(?:\s+(?:[A-Z]\.\s*)?{_NAME_WORD}){{0,2}}$")
+_SIGN_OFF = re.compile(
+    r"(?:^|[.!?\n]\s*)(?:thanks(?: a lot| again| in advance)?|thank you|many thanks|regards|best regards|kind regards|"
+    r"best|cheers|br|sincerely|yours sincerely|greetings)\s*[,!.-]*\s+"
+    rf"({_NAME_WORD}(?:\s+{_NAME_WORD})?)\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+# Words that make a customer name an organisation's (the name is then greeted as a team).
+_ORGANISATION = re.compile(
+    r"\b(?:inc|ltd|llc|llp|plc|corp|corporation|co|company|gmbh|ag|sa|sas|sarl|bv|nv|oy|ab|as|srl|spa|kk|pty|"
+    r"group|holdings?|partners|associates|systems|solutions|technologies|technology|tech|labs?|software|services|"
+    r"consulting|industries|international|global|bank|university|college|school|hospital|clinic|health|"
+    r"foundation|council|agency|studio|studios|media|retail|logistics|networks?|capital|ventures|stores?|shop|"
+    r"hotels?|airlines?|motors|energy|pharma|insurance|finance|financial|team|department|office)\b\.?",
+    re.IGNORECASE,
+)
+# Words a sign-off block starts with that are not a name ("Thanks, Support", "Regards, Team").
+_NOT_A_NAME = {"team", "support", "admin", "customer", "service", "sales", "billing", "it", "the", "all", "everyone",
+               "again", "you", "sir", "madam", "mr", "mrs", "ms", "dr"}
+
+
+def greeting(contact: str | None, customer: str, complaint: str = "") -> str:
+    if contact:
+        return f"Hi {contact}"
+    name = writer(complaint)
+    if name:
+        return f"Hi {name}"
+    if _reads_as_person(customer):
+        return f"Hello {customer}"
+    return f"Hello {customer} team"
+
+
+def writer(complaint: str) -> str | None:
+    """The first name of whoever wrote the complaint, when the text says it plainly."""
+    if not complaint.strip():
+        return None
+    p = parsed(complaint)
+    if p.forwarded:  # the names in it are of whoever wrote the forwarded message, not of who sent it to us
+        return None
+    for candidate in (p.sender, _signed(p.signature), _signed_inline(p.new_text)):
+        first = _first_name(candidate)
+        if first:
+            return first
+    return None
+
+
+def _signed(signature: str) -> str | None:
+    """The name line under a sign-off ("Best regards,\\nSarah Miller\\nHead of Ops")."""
+    lines = [line.strip() for line in signature.splitlines() if line.strip()]
+    for i, line in enumerate(lines[:-1]):
+        if line.rstrip(",!. -").lower() in _SIGN_OFFS:
+            return lines[i + 1]
+    return None
+
+
+_SIGN_OFFS = {"thanks", "thank you", "many thanks", "thanks a lot", "thanks again", "thanks in advance", "regards",
+              "best regards", "kind regards", "warm regards", "best", "cheers", "br", "sincerely", "yours sincerely",
+              "best wishes", "all the best", "greetings", "mit freundlichen grüßen", "viele grüße", "cordialement",
+              "bien à vous", "saludos", "saludos cordiales", "un saludo", "met vriendelijke groet", "groeten",
+              "cordiali saluti", "saluti", "atenciosamente", "med vänliga hälsningar", "hälsningar", "mvh"}
+
+
+def _signed_inline(text: str) -> str | None:
+    m = _SIGN_OFF.search(text.strip())
+    return m.group(1) if m else None
+
+
+def _first_name(candidate: str | None) -> str | None:
+    if not candidate:
+        return None
+    candidate = " ".join(candidate.split()).strip(" ,.")
+    if "," in candidate:  # "Lee, Jordan" as Outlook writes a From: name
+        last, _, first = candidate.partition(",")
+        candidate = f"{first.strip()} {last.strip()}"
+    m = _NAME.match(candidate)
+    if not m or m.group(1).lower() in _NOT_A_NAME or _ORGANISATION.search(candidate):
+        return None
+    return m.group(1)
+
+
+def _reads_as_person(customer: str) -> bool:
+    """Two or three capitalised words and none an organisation's: "Sarah Miller", not "Acme Corp" or "Acme"."""
+    words = customer.split()
+    return 2 <= len(words) <= 3 and bool(_NAME.match(customer.strip())) and not _ORGANISATION.search(customer)
