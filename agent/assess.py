@@ -175,11 +175,30 @@ BILLING_QUESTIONS = {
               "Have you disputed the charge with your bank or card issuer? If so, please tell us, as it changes how the money comes back."),
     "workaround": ("Is the service affected?", "Is your service blocked or limited because of this, or is it only the money?"),
 }
+# Nobody answering is a service failure of its own: the questions are about the contact that failed.
+SERVICE_QUESTIONS = {
+    **QUESTIONS,
+    "when": ("When did you first contact us?",
+             "When did you first contact us about this, and through which channel (phone, e-mail, chat or the portal)?"),
+    "who": ("Which tickets or contacts?", "Which ticket or case numbers do you have, and whom did you speak or write to?"),
+    "workaround": ("How to reach you?", "What is the best time and number or address to reach you, so that this does not happen again?"),
+}
+# A request under a law or an audit (erasure, access, a report for auditors) is answered in writing, by a date.
+COMPLIANCE_QUESTIONS = {
+    **QUESTIONS,
+    "when": ("When was the request made?", "When did you send the request, and through which channel? A reference or a copy helps."),
+    "who": ("Whose data or which account?", "Which account, e-mail address or person does the request concern?"),
+    "business_impact": ("Is there a deadline?",
+                        "Is there a deadline set by law, a regulator, an auditor or a court, and has any of them been contacted?"),
+    "tried": ("What has been received so far?", "What have you had from us so far: a confirmation, a reference or a partial answer?"),
+    "workaround": ("How to reply?", "To which address should the written answer go, and in what form (e-mail, letter or the portal)?"),
+}
 _BROKEN = ("outage", "outage_scope", "partial_outage", "component_down", "data_loss", "data_gone", "exposure", "takeover",
            "takeover_attempt", "secret_exposed", "security_breach", "security_concern", "major", "all_blocked",
            "slow_and_failing", "degraded")
 _OPENING = re.compile(r"^(?:hi|hello|hey|dear)\b[^,.!?]{0,40},\s*", re.IGNORECASE)  # "Hi, I was charged twice…"
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|"
+          r"nov(?:ember)?|dec(?:ember)?)(?![a-z])")
 _CHARGED_WHEN = re.compile(
     r"\b(?:in|on|for|since|from)\s+(?:the\s+)?(?:" + _MONTH + r"\b|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH
     + r"\b|\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?\b|\d{4}-\d{2}-\d{2}\b|(?:last|this|previous)\s+(?:month|week|year|billing\s+(?:period|cycle))\b)",
@@ -208,8 +227,44 @@ def _found(sig: Signals, pattern: re.Pattern) -> str | None:
     return _OPENING.sub("", found) if found else None
 
 
-def triage_questions(sig: Signals, summary: str) -> list[TriageQuestion]:
+def unanswered_only(sig: Signals) -> Cue | None:
+    """The cue of nobody answering when the complaint describes nothing broken and no billing error."""
+    cue = sig.first("unanswered", actual=True)
+    return cue if cue and not billing_only(sig) and not sig.first("billing_error", actual=True) \
+        and not any(sig.first(k, actual=True) for k in _BROKEN) else None
+
+
+_SAID_WHEN = re.compile(
+    r"\b(?:on|since|last)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\blast\s+(?:week|month)\b|\b\d+\s+(?:hours|days|weeks)\s+ago\b"
+    r"|\b(?:yesterday|this\s+morning)\b", re.IGNORECASE)
+_TICKET = re.compile(r"\b(?:ticket|case|request|reference|ref|incident)\s*(?:no\.?|number|id)?\s*[:#]?\s*(?=[\w-]*\d)[A-Z0-9][\w-]{2,}",
+                     re.IGNORECASE)
+
+
+_DEADLINE = re.compile(
+    r"\b(?:by|before|until|no later than)\s+(?:(?:next|this)\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|the\s+\d{1,2}(?:st|nd|rd|th)?|"
+    r"\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r"|" + _MONTH + r"\s+\d{1,2}|end of (?:the )?(?:day|week|month))\b"
+    r"|\bdeadline\b|\bwithin\s+(?:\d+|one|two|three|thirty)\s+(?:days|weeks|months)\b",
+    re.IGNORECASE,
+)
+
+
+_EARLIER_REQUEST = re.compile(r"\b(?:asked|requested|sent|submitted|made|filed|wrote|e-?mailed|contacted)\b|\bago\b|\bstill\b|"
+                              r"\balready\b|\b(?:have|has)n't\b|\b(?:have|has) not\b", re.IGNORECASE)
+
+
+def compliance_only(sig: Signals, type_: EscalationType | None):
+    """The cue of a request under a law or an audit when that is the playbook's reading and nothing is broken."""
+    if type_ is not EscalationType.COMPLIANCE or any(sig.first(k, actual=True) for k in _BROKEN) \
+            or sig.first("billing_error", actual=True):
+        return None
+    return sig.first("regulatory_request") or sig.first("regulatory") or sig.first("legal")
+
+
+def triage_questions(sig: Signals, summary: str, type_: EscalationType | None = None) -> list[TriageQuestion]:
     billing = billing_only(sig)
+    unanswered = None if billing else unanswered_only(sig)
+    compliance = None if billing or unanswered else compliance_only(sig, type_)
     users = sig.users_affected
     money = sig.money_at_risk
     critical = sig.first("critical")
@@ -227,9 +282,22 @@ def triage_questions(sig: Signals, summary: str) -> list[TriageQuestion]:
     if billing:
         answers |= {"when": _found(sig, _CHARGED_WHEN) or answers["when"], "who": _found(sig, _REFERENCE),
                     "tried": _found(sig, _BANK), "workaround": None}
+    if unanswered:
+        answers |= {"what": answers["what"] or sig.quote(unanswered), "who": _found(sig, _TICKET),
+                    "when": answers["when"] or _found(sig, _SAID_WHEN) or _found(sig, _CHARGED_WHEN),
+                    "tried": answers["tried"] or sig.quote(unanswered), "workaround": None}
+    if compliance:
+        earlier = _EARLIER_REQUEST.search(sig.text)  # asked before, or asked in this very message
+        answers |= {"what": answers["what"] or sig.quote(compliance),
+                    "when": (answers["when"] or _found(sig, _SAID_WHEN) or _found(sig, _CHARGED_WHEN)) if earlier
+                    else "With this message.",
+                    "who": None, "business_impact": _found(sig, _DEADLINE),
+                    "tried": None if earlier else "Nothing yet: this message is the request.", "workaround": None}
+    asked = (BILLING_QUESTIONS if billing else SERVICE_QUESTIONS if unanswered else COMPLIANCE_QUESTIONS if compliance
+             else QUESTIONS)
     return [
         TriageQuestion(key=key, question=q, answer=answers[key], follow_up=None if answers[key] else ask)
-        for key, (q, ask) in (BILLING_QUESTIONS if billing else QUESTIONS).items()
+        for key, (q, ask) in asked.items()
     ]
 
 
@@ -277,6 +345,6 @@ def assess(sig: Signals, *, tier: Tier, policy: Policy) -> EngineTriage:
         rationale=f"{severity.value} because {severity_why}. Type {type_.value}: {type_why}.",
         summary=summary,
         impact=assess_impact(sig, tier, severity),
-        questions=triage_questions(sig, summary),
+        questions=triage_questions(sig, summary, type_),
         routing=route(policy, type_, severity),
     )

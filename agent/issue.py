@@ -147,7 +147,8 @@ def _statement(text: str, summary: str | None = None) -> str:
     sentences = [s.strip() for s in _SENTENCE.findall(own) if s.strip()]
     candidates = []
     if summary:
-        candidates.append(summary)
+        if not summary.rstrip().endswith("…"):  # a line cut short would read as whole once its mark is tidied away
+            candidates.append(summary)
         core = _tidy(summary)[:40].lower()
         candidates += [s for s in sentences if core and core in s.lower()]
     candidates += sentences

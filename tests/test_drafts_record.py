@@ -41,6 +41,13 @@ def test_a_relative_clause_cut_from_its_sentence_is_never_the_issue():
     assert statement("Whose idea was it to move the export button again, my team keeps missing it", None).startswith("you reported")
 
 
+def test_an_engine_line_cut_short_is_not_the_issue_and_its_whole_sentence_is():
+    text = ("Someone changed the payout bank account on our merchant account last night and this morning's payout of "
+            "18,400 USD went to an account we don't recognise. We did not make that change.")
+    cut = "Someone changed the payout bank account on our merchant account last night and this morning's payout of 18,400 USD went to an account we…"
+    assert statement(text, cut) == text.split(". ")[0]  # not "... went to an account we" (drafted "an account you.")
+
+
 def test_the_statement_never_is_a_header_an_open_bracket_or_a_claim():
     for text in (CARD, "Subject: RE: Case 48812\n\nSame again. SEV-1!!! P0!!!", "Since 07:40 (Berlin time the terminals"):
         s = statement(text, None)

@@ -217,6 +217,27 @@ def test_a_billing_error_that_is_large_repeated_or_beside_a_breakage_is_not_held
     assert result.answer.severity.rank < Severity.SEV3.rank  # the model's SEV-1 reading is free to raise it
 
 
+@pytest.mark.parametrize("text", [
+    "Our webhook deliveries have been delayed by 2-3 hours since Monday. Orders still come through eventually.",
+    "The reports page has been really slow since this morning, pages take about a minute to load.",
+    "sync is very slow today, takes forever but it finish in the end",
+])
+def test_a_model_sure_of_sev1_lifts_a_degraded_feature_to_sev2_and_no_higher(text):
+    result = _engine_answer(FixedModel(SURE_SEV1, kind="bug"), text)
+    assert result.answer.severity is Severity.SEV2
+    assert "Held at SEV-2: the playbook reads a degraded feature" in result.answer.rationale
+
+
+@pytest.mark.parametrize("text", [
+    "The dashboard is very slow and the export is completely broken for everyone.",  # broken outright too
+    "Since 9am the whole API is down for all of our customers and everything is slow.",  # an outage: a floor
+])
+def test_a_degraded_feature_beside_a_breakage_or_an_outage_is_not_held(text):
+    result = _engine_answer(FixedModel(SURE_SEV1, kind="bug"), text)
+    assert "Held at" not in result.answer.rationale
+    assert result.answer.severity is Severity.SEV1
+
+
 def test_a_typo_beside_a_real_outage_is_not_held():
     text = "Nobody on our team can log in since 9am, every attempt fails. Also the login page has a typo."
     assert _engine_answer(FixedModel(SURE_SEV1), text).answer.severity is Severity.SEV1

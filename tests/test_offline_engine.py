@@ -332,3 +332,75 @@ def test_a_billing_error_with_its_reference_and_a_chargeback_has_those_answered(
 def test_a_billing_error_beside_something_broken_keeps_the_six_usual_questions(text):
     q = {q.key: q for q in triage(text).questions}
     assert q["who"].question == "Who is affected?" and q["workaround"].question == "Is there a workaround?"
+
+
+# -- nobody answering asks about the contact that failed ----------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "We were promised a callback from your account manager three times last week and nobody called.",
+    "I have emailed support four times and heard nothing.",
+    "We opened ticket 4411 on Monday and nobody has looked at it.",
+    "i write to you since 2 weeks, no one has contacted me, very disappointing",
+])
+def test_nobody_answering_is_read_as_a_service_failure(text):
+    answer = triage(text)
+    assert answer.type is EscalationType.SERVICE
+    q = {q.key: q for q in answer.questions}
+    assert q["what"].answer and q["tried"].answer  # they told us what they tried: reaching us
+    assert q["who"].question == "Which tickets or contacts?"
+    assert q["workaround"].follow_up.startswith("What is the best time and number")
+
+
+def test_a_service_failure_names_its_ticket_and_when_it_was_opened():
+    q = {q.key: q for q in triage("We opened ticket 4411 on Monday and nobody has looked at it.").questions}
+    assert q["who"].answer == "We opened ticket 4411 on Monday and nobody has looked at it."
+    assert q["when"].answer == "We opened ticket 4411 on Monday and nobody has looked at it."
+
+
+@pytest.mark.parametrize("text", [
+    "We heard nothing about the outage from the news.",
+    "We had nothing to do with the change on our side.",
+])
+def test_hearing_nothing_of_something_else_is_not_being_left_unanswered(text):
+    assert not Signals.read(text, Tier.STANDARD).has("unanswered")
+
+
+def test_nobody_answering_beside_an_outage_keeps_the_six_usual_questions():
+    q = {q.key: q for q in triage("Nobody can log in since 9am and nobody called us back.").questions}
+    assert q["who"].question == "Who is affected?"
+
+
+# -- a request under a law or an audit asks whose data, by when, and where the answer goes ------
+
+def test_an_erasure_request_asks_whose_data_what_came_so_far_and_where_to_answer():
+    answer = triage("Under GDPR Article 17 I asked you to delete all my personal data 45 days ago. You have not "
+                    "confirmed. I will complain to the ICO if I don't hear by Friday.")
+    assert answer.type is EscalationType.COMPLIANCE
+    q = {q.key: q for q in answer.questions}
+    assert q["when"].answer == "Under GDPR Article 17 I asked you to delete all my personal data 45 days ago"
+    assert q["business_impact"].question == "Is there a deadline?"
+    assert q["business_impact"].answer == "I will complain to the ICO if I don't hear by Friday."
+    assert [x.key for x in answer.questions if x.follow_up] == ["who", "tried", "workaround"]
+    assert "account, e-mail address or person" in q["who"].follow_up
+
+
+def test_a_request_made_in_this_message_is_not_asked_when_it_was_sent():
+    q = {q.key: q for q in triage("Please send us your SOC 2 report and the signed DPA, our auditors need it by the 15th.").questions}
+    assert q["when"].answer == "With this message."
+    assert q["tried"].answer == "Nothing yet: this message is the request."
+    assert q["business_impact"].answer == "Please send us your SOC 2 report and the signed DPA, our auditors need it by the 15th."
+
+
+def test_a_legal_threat_beside_an_outage_keeps_the_six_usual_questions():
+    q = {q.key: q for q in triage("Nobody can log in since 9am. Our lawyer will contact you about the SLA breach.").questions}
+    assert q["who"].question == "Who is affected?"
+
+
+@pytest.mark.parametrize("text, answered", [
+    ("We were charged twice in October.", True),
+    ("We were charged twice from marketing's card.", False),   # "mar..." is not March
+    ("We were charged twice on 3 March.", True),
+])
+def test_a_charge_is_dated_by_a_month_only_when_one_is_named(text, answered):
+    q = {q.key: q for q in triage(text).questions}
+    assert bool(q["when"].answer) is answered

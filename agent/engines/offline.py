@@ -27,6 +27,7 @@ from . import EngineResult, TriageRequest
 CUE_WEIGHT = 0.5  # share of the deterministic reading in a complaint's severity probabilities
 CUE_CONFIDENCE = 0.7  # how sure that reading is of its own level
 TRIVIAL_CEILING = "SEV-3"
+DEGRADED_CEILING = "SEV-2"
 
 
 def trivial_issue(signals: Signals, playbook: Severity):
@@ -49,6 +50,21 @@ def one_billing_error(signals: Signals, playbook: Severity):
     if playbook is not Severity.SEV3 or any(signals.first(k, actual=True) for k in ("major", "partial_outage", "component_down", "slow_and_failing")):
         return None
     return signals.first("billing_error", actual=True)
+
+
+def degraded_only(signals: Signals, playbook: Severity):
+    """The cue of a degraded feature when it is the playbook's whole reading (SEV-3: slow, delayed,
+    intermittent; nothing broken outright, no part of the service down, no billing error, no floor):
+    the model may raise it to DEGRADED_CEILING, not to SEV-1, whose criteria (production down, data
+    loss, a breach) the text does not meet. "Our webhook deliveries have been delayed by 2-3 hours ...
+    orders still come through eventually" had come out SEV-1 with all hands on the words "warehouse"
+    and "eventually". Out of fold: 4 status incidents rated SEV-1 (2 SEV-2, 2 SEV-3) came to SEV-2
+    (macro-F1 0.425 -> 0.437); of 41 Apache Jira reports moved SEV-1 -> SEV-2, 14 were SEV-1, 15
+    SEV-2, 12 lower (macro-F1 0.357 -> 0.356; high/low and SEV-1 rated low unchanged)."""
+    if playbook is not Severity.SEV3 or any(
+            signals.first(k, actual=True) for k in ("major", "partial_outage", "component_down", "slow_and_failing", "billing_error")):
+        return None
+    return signals.first("degraded")
 
 
 def cue_distribution(level: str) -> dict[str, float]:
@@ -85,8 +101,10 @@ class OfflineEngine:
         costs = self.policy.severity_costs
         trivial = trivial_issue(signals, answer.severity)
         billing = None if trivial else one_billing_error(signals, answer.severity)
+        degraded = None if trivial or billing else degraded_only(signals, answer.severity)
         unbounded = decide.cheapest(probabilities, costs)
-        chosen = decide.cheapest(probabilities, costs, highest=TRIVIAL_CEILING) if trivial or billing else unbounded
+        ceiling = TRIVIAL_CEILING if trivial or billing else DEGRADED_CEILING if degraded else "SEV-1"
+        chosen = decide.cheapest(probabilities, costs, highest=ceiling)
         expected = decide.expected_costs(probabilities, costs)
         reading = ModelReading(
             source=model.name, kind=read.kind,
@@ -100,10 +118,13 @@ class OfflineEngine:
         why = ", ".join(f"{s} {p:.0%}" for s, p in reading.severity_probabilities.items())
         words = "; words that weighed most: " + ", ".join(w for w, _ in read.words) if read.words else ""
         rationale = (f"{severity.value}: the model read this as a {read.kind} text ({why}); {severity.value} has the "
-                     f"lowest expected cost{' of the levels allowed' if trivial or billing else ''}{words}. The playbook's reading: {answer.rationale}")
+                     f"lowest expected cost{' of the levels allowed' if ceiling != 'SEV-1' else ''}{words}. The playbook's reading: {answer.rationale}")
         if chosen != unbounded and trivial:
             rationale += (f" Held at {TRIVIAL_CEILING}: the playbook reads a low-impact issue (\"{signals.quote(trivial)}\") "
                           "and nothing worse, so the model's reading may raise it one level, no more.")
+        elif chosen != unbounded and degraded:
+            rationale += (f" Held at {DEGRADED_CEILING}: the playbook reads a degraded feature (\"{signals.quote(degraded)}\") "
+                          "and nothing down, lost or breached, so the model's reading may raise it one level, no more.")
         elif chosen != unbounded:
             rationale += (f" Held at {TRIVIAL_CEILING}: the playbook reads one billing error (\"{signals.quote(billing)}\"), neither "
                           "large nor repeated, and nothing broken; the model, which learned severity from bug reports and status "
