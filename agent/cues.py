@@ -278,6 +278,10 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
             r"|\bdouble[- ]bookings?\b|\bduplicate(?:d)?\s+(?:entries|rows|records|orders|bookings|invoices|payments|emails|messages)\b",
             r"\b(?:won't|will not|doesn't|does not|didn't|did not|don't|do not)\s+(?:load|open|start|save|sync|connect|launch|respond|send|upload|download|print|submit|go through|process|update|refresh|display|show up|let (?:us|me|them))\b",
             r"\b(?:crash(?:es|ed|ing)?|fails?|failed|failing|failures?)\b",
+            # "our scheduled reports were not sent", "the alerts haven't been delivered since Monday"
+            r"(?<!\bi )(?<!\bwe )(?<!\byou )(?<!\bthey )(?<!\bhe )(?<!\bshe )(?<!\bme )(?<!\bus )"  # "I was not sent a refund": a person's
+            r"\b(?:(?:was|were|is|are)\s+(?:not|never)|wasn't|weren't|isn't|aren't|(?:has|have)\s+(?:not|never)\s+been|hasn't\s+been|haven't\s+been)"
+            r"\s+(?:sent|delivered|generated|sent out|triggered|posted|synced|imported|exported)\b",
             r"\b(?:[45]\d\d|server)\s+errors?\b|\berror\s+(?:code\s+)?[45]\d\d\b|\binternal server error\b|\bbad gateway\b|\bservice unavailable\b|\bgateway time-?out\b",
             r"\b(?:throws?|throwing|gives?|giving|shows?|showing|returns?|returning|gets?|getting|got|receiv(?:e|es|ed|ing)|hit(?:s|ting)?)\s+(?:an?\s+|the\s+|this\s+)?(?:[\w\"'“”-]+\s+){0,2}?errors?\b",
             r"\blocked out\b|\bblocked\b|\bbroken\b",

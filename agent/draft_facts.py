@@ -79,7 +79,8 @@ def answers(esc: Escalation, policy: Policy, moment: datetime, *, next_update: d
             on = f" on {r.detail}" if r.detail else ""
             sentence, what = f"You asked for a call: {signer} will call you{on} by {at}.", f"call the customer{on}"
         elif r.kind == "senior":
-            sentence = f"You asked to speak with {'our ' + r.detail if r.detail else 'someone senior'}: {senior} will call you by {at}."
+            whom = "our " + r.detail if r.detail and r.detail.lower() not in ("senior", "more senior") else "someone senior"
+            sentence = f"You asked to speak with {whom}: {senior} will call you by {at}."
             what = f"{senior} calls the customer ({r.detail or 'senior contact requested'})"
         elif r.kind == "written_rca":
             due = prior.due if ahead else max(esc.sla.resolution_due, moment) + timedelta(days=5)

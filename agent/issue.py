@@ -92,6 +92,21 @@ def close_quotes(text: str) -> str:
     return text
 
 
+# "This is the third time in two months that our reports were not sent": what happened comes first, the count after.
+_REPEAT_LEAD = re.compile(
+    r"^(?:this|it)\s+is\s+(?:now\s+)?(?:already\s+)?the\s+(?P<nth>second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+time"
+    r"(?:(?P<span>\s+(?:in|this|within|over)\s+[\w\s-]{1,25}?)\s+that\b|\s+that\b)?\s+(?=\w)",
+    re.IGNORECASE,
+)
+
+
+def _repeat_last(clause: str) -> str:
+    m = _REPEAT_LEAD.match(clause)
+    if not m:
+        return clause
+    return f"{clause[m.end():]}, for the {m.group('nth').lower()} time{m.group('span') or ''}"
+
+
 def _tidy(text: str) -> str:
     text = " ".join(text.split())
     text = _GREETING.sub("", text)
@@ -102,7 +117,7 @@ def _tidy(text: str) -> str:
 
 def clean_clause(text: str) -> str | None:
     """The text as an issue clause, or None when it is not one a reader can take as it stands."""
-    clause = _tidy(text)
+    clause = _repeat_last(_tidy(text))  # (a clause of ours, not a quote: the customer's order may change)
     if not clause or _HEADERISH.match(text) or _CLAIM.search(clause) or not balanced(clause):
         return None
     core = without_leading_time(clause)

@@ -17,7 +17,8 @@ _DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _PATTERNS = {
     "senior": re.compile(
         r"\b(?:speak|talk|call|meeting|meet|hear from|escalate (?:this|it) to)\s+(?:to\s+|with\s+)?(?:your|a|an|the|someone|somebody)?\s*"
-        r"(?P<detail>(?:more\s+)?senior(?:\s+\w+)?|manager|supervisor|director|vp(?:\s+of\s+\w+)?|vice president(?:\s+of\s+\w+)?|"
+        r"(?P<detail>(?:more\s+)?senior(?:\s+(?:manager|engineer|person|member of staff|staff|leader|leadership|executive|director|"
+        r"representative|rep|agent|support|account manager|management))?|manager|supervisor|director|vp(?:\s+of\s+\w+)?|vice president(?:\s+of\s+\w+)?|"
         r"head of \w+|cto|ceo|coo|executive|leadership)\b",
         re.IGNORECASE),
     "call": re.compile(

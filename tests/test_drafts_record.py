@@ -205,3 +205,32 @@ def test_a_complaint_typed_in_capitals_is_not_shouted_back_in_the_drafts():
     assert issue.phrases(issue.statement(shouted))["subject"] == "Our order dashboard says 'recieved' on every single order"
     assert issue.statement("Our SSO login fails for every user since 9am.") == "Our SSO login fails for every user since 9am"
     assert "“API DOWN NOW”" in issue.statement("API DOWN NOW")  # under twelve letters (acronyms, maybe): as written
+
+
+@pytest.mark.parametrize("said, whom", [
+    ("I want a call with someone senior who can explain what is actually being done.", "someone senior"),
+    ("I demand to speak with someone more senior.", "someone senior"),
+    ("Let me speak to a senior engineer today.", "our senior engineer"),
+    ("I want to talk to your manager.", "our manager"),
+])
+def test_a_request_for_someone_senior_is_answered_in_whole_words(said, whom, db_path, clock):
+    from agent import requests as customer_requests
+    (request,) = [r for r in customer_requests.detect([said]) if r.kind == "senior"]
+    assert request.detail is None or "who" not in request.detail.split()
+    ok(db_path, "triage", "--text", "Our export fails for every user. " + said, "--customer", "Acme", "--engine", "offline")
+    body = ok(db_path, "draft", "ESC-1", "acknowledgment").output
+    assert f"You asked to speak with {whom}: " in body
+
+
+@pytest.mark.parametrize("text, statement_", [
+    ("This is the third time in two months that our scheduled reports were not sent. Our managers got nothing.",
+     "Our scheduled reports were not sent, for the third time in two months"),
+    ("It is the second time that the export failed for us.", "The export failed for us, for the second time"),
+])
+def test_a_count_of_times_leads_to_what_happened_not_to_the_next_sentence(text, statement_):
+    assert statement(text, None) == statement_
+
+
+def test_a_quoted_statement_keeps_the_customers_order():
+    assert statement("This is the 4th time our sync broke this month.", None) == \
+        "you reported: “This is the 4th time our sync broke this month”"

@@ -404,3 +404,15 @@ def test_a_legal_threat_beside_an_outage_keeps_the_six_usual_questions():
 def test_a_charge_is_dated_by_a_month_only_when_one_is_named(text, answered):
     q = {q.key: q for q in triage(text).questions}
     assert bool(q["when"].answer) is answered
+
+
+@pytest.mark.parametrize("text, broken", [
+    ("This is the third time in two months that our scheduled reports were not sent.", True),
+    ("The alerts haven't been delivered since Monday.", True),
+    ("Our invoices weren't generated this month.", True),
+    ("I was not sent a refund.", False),          # a person not sent something: not a feature broken
+    ("We were never sent the contract.", False),
+    ("The reports were sent on time.", False),
+])
+def test_something_that_was_not_sent_is_a_feature_broken(text, broken):
+    assert Signals.read(text, Tier.STANDARD).has("major") is broken
