@@ -87,8 +87,11 @@ _PEOPLE = (
     r"engineers|developers|operators|cashiers|technicians|workers|colleagues|coworkers|co-workers|"
     r"physicians|pharmacists|teachers|dispatchers|couriers|riders|guests|patients|properties|hotels|restaurants|venues|offices|"
     r"warehouses|outlets|depots|franchises|facilities|practices|schools|sellers|merchants|subscribers|vendors|suppliers|buyers|shoppers|contractors|"
-    r"mitarbeiter(?:innen)?|nutzer|kunden|kollegen"
+    r"mitarbeiter(?:innen)?|nutzer|kunden|kollegen|employ[eé]e?s|salari[eé]e?s|utilisat(?:eurs|rices)|collaborat(?:eurs|rices)|empleados|usuarios|trabajadores|agentes|clientes|colaboradores"
 )
+# What a person does in German ("keiner kann sich anmelden"), the verb at the end; agent/situations.py reads it too.
+_ACT_DE = (r"(?:anmelden|einloggen|arbeiten|zugreifen|(?:ö|o|oe)ffnen|verbinden|drucken|kassieren|verkaufen|reinkommen|hineinkommen|nutzen|benutzen|verwenden"
+           r"|starten|laden|speichern|buchen|bezahlen|scannen)")
 # What a person does with a product; "nobody can <do this>" means nobody can work.
 _ACT = (
     r"log ?(?:in|on)(?:to)?|sign ?(?:in|on)(?:to)?|login|access|use|work|open|load|connect(?: to)?|reach|enter|"
@@ -111,15 +114,23 @@ _EXPOSED_THING = (
     _DATA + r"|names|addresses|details|information|info|profiles?|dashboards?|statements?|"
     r"passwords?|credentials|card (?:numbers?|details)|social security numbers?|ssns?|phone numbers|personal \w+"
 )
-# People who should no longer have access.
-_DEPARTED = (
+# People who should no longer have access (the situations, agent/situations.py, read _DEPARTED_PERSON: in "the
+# command has been fired" nobody left).
+_DEPARTED_PERSON = (
     r"(?:former|ex-|ex\s)\s*(?:[\w-]+\s+){0,2}?(?:employees?|staff(?:ers?)?|members?|managers?|contractors?|colleagues?|admins?|administrators?|users?|workers?|interns?|"
     r"consultants?|freelancers?|agenc(?:y|ies)|partners?|husband|wife|spouse|boyfriend|girlfriend|partner)"
-    r"|(?:left|leaving)\s+(?:the|our)\s+(?:company|business|team|firm|organi[sz]ation)|finished\s+(?:with|working with|working for)\s+us"
-    r"|no longer\s+(?:works?|working|employed)\s+(?:for|with|at|here)|(?:was|were|been|got)\s+(?:let go|fired|terminated|offboarded|deactivated|disabled)"
+    r"|(?:left|leaving)\s+(?:the|our)\s+(?:company|business|team|firm|organi[sz]ation)|finished\s+(?:with|working with|working for)\s+us|left\s+us\b(?!\s+(?:a|an|the|some|with|no|alone|hanging|waiting)\b)"
+    r"|no longer\s+(?:works?|working|employed)\s+(?:for|with|at|here)"
     r"|(?:deactivated|removed|disabled|deleted|offboarded|revoked)\s+(?:them|him|her|their\s+(?:account|access|user|login)|the\s+(?:user|account))"
     r"|let\s+(?:our|my|the|him|her|them)\s+(?:[\w-]+\s+)?go\b"
+    # "a guy who quit in March", "an employee we fired", "a user we removed weeks ago"
+    r"|(?:some(?:one|body)|person|guy|man|woman|employee|staff\s+member|colleague|contractor|admin|administrator|user|manager|worker|intern|consultant|freelancer|partner)(?:,\s*|\s+)"
+    r"(?:(?:who|that)\s+(?:has\s+|had\s+)?(?:quit|left|resigned|retired)|(?:(?:who|whom|that)\s+)?(?:we|i)\s+(?:had\s+|have\s+)?(?:fired|let\s+go|dismissed|laid\s+off|removed|offboarded|deactivated|terminated|sacked))\b"
+    # ... or anyone so described: "our old bookkeeper, who we let go in the spring"
+    r"|[\w-]+(?:,\s*|\s+)(?:who\s+(?:has\s+|had\s+)?(?:quit|left|resigned|retired)|(?:who|whom)\s+(?:we|i)\s+(?:had\s+|have\s+)?(?:fired|let\s+go|dismissed|laid\s+off|sacked))\b"
+    r"|(?:who|whom)\s+(?:was|were|had\s+been|has\s+been|got)\s+(?:let\s+go|fired|terminated|offboarded|dismissed|laid\s+off|sacked)"
 )
+_DEPARTED = _DEPARTED_PERSON + r"|(?:was|were|been|got)\s+(?:let go|fired|terminated|offboarded|deactivated|disabled)"
 _ACCESS_ACT = r"(?:exported|downloaded|logged in(?:to)?|signed in(?:to)?|accessed|copied|used (?:their|his|her|the) (?:account|login|credentials))"
 # A part of a product: "the API's billing features are unavailable" is not the API being down.
 _PART = r"(?:features?|functions?|functionality|parts?|sections?|options?|buttons?|tabs?|settings|modules?|widgets?|reports?|fields?)\b"
@@ -173,7 +184,9 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
             r"\b(?:every(?:one|body)|all (?:" + _PEOPLE + r"))(?:\s+(?:in|at|on|across)\s+(?:our|my|the)\s+[\w-]+)?\s+(?:is\s+|are\s+|has been\s+|have been\s+)?(?:unable|locked out|blocked|can't|cannot|kicked out|getting errors)\b",
             r"\b(?:won't|will not|doesn't|does not|don't|do not|isn't|is not|aren't|are not|can't|cannot|no longer)\s+(?:works?|working|loads?|loading|opens?|opening|starts?|starting|responds?|responding|connects?|connecting|available|accessible|reachable)"
             r"\s+(?:for|to)\s+(?:anyone|anybody|any of (?:us|our|the)\b|any\s+(?:of\s+)?(?:our\s+)?(?:" + _PEOPLE + r"))",
-            r"\bkann\s+sich\s+(?:keiner|niemand)\b|\b(?:keiner|niemand)\s+(?:[\wäöüß]+\s+){0,4}?(?:kann|konnte|können)\b",
+            # ("niemand kann mir sagen, warum" is nobody answering, not nobody working)
+            r"\bkann\s+sich\s+(?:keiner|niemand)\b(?:\s+[\wäöüß]+){0,5}?\s+" + _ACT_DE + r"\b"
+            r"|\b(?:keiner|niemand)\s+(?:[\wäöüß]+\s+){0,4}?(?:kann|konnte|können)\s+(?:[\wäöüß]+\s+){0,4}?" + _ACT_DE + r"\b",
         ),
         False,
     ),
@@ -191,7 +204,7 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
             r"\b(?:everything|all of (?:it|them))\s+(?:[\w'’-]+\s+){0,4}?(?:is|are|was|were|has been|have been|got|seems to be)\s+(?:just\s+|all\s+|completely\s+|simply\s+)?"
             r"(?:gone|deleted|wiped|erased|lost|disappeared|vanished)\b(?!\s+(?:wrong|quiet|down|up|well|smoothly|haywire|crazy|south))",
             r"\b(?:daten|rechnungen|bestellungen|dokumente|dateien|(?:datei)?anhänge|einträge|nachrichten|e-mails|kontakte|aufträge|termine|notizen|projekte|fotos|berichte|akten|kundendaten)"
-            r"\s+(?:[\wäöüß-]+\s+){0,5}?(?:sind\s+|wurden\s+|ist\s+|wurde\s+)?(?:(?:alle|komplett|einfach|plötzlich)\s+)?(?:weg|verloren|gelöscht|verschwunden|überschrieben|fehlen)\b|\bdatenverlust\b",
+            r"\s+(?:[\wäöüß-]+\s+){0,5}?(?:sind\s+|wurden\s+|ist\s+|wurde\s+)?(?:(?:alle|komplett|einfach|plötzlich)\s+)?(?:(?<!dem )(?<!den )(?<!einem )(?<!im )weg|verloren|gelöscht|verschwunden|überschrieben|fehlen)\b|\bdatenverlust\b",
         ),
         True,
     ),
@@ -491,6 +504,8 @@ STARTED = _rx(
     r"\bsince\s+(?:\d+|two|three|four|five|six|several|a few)\s+(?:minutes|hours|days|weeks|months)\b|\bfrom\s+(?:this\s+)?morning\b",
     r"\bafter\s+(?:the|your|last night's|yesterday's|this morning's)\s+(?:\w+\s+)?(?:update|release|deploy(?:ment)?|upgrade|migration|maintenance|change)\b",
     r"\bseit\s+(?:heute\s+)?(?:\d{1,2}(?::\d{2})?\s*uhr|gestern|heute|montag|dienstag|mittwoch|donnerstag|freitag|dem\s+update)\b",
+    r"\bdepuis\s+(?:ce\s+matin|hier(?:\s+soir)?|cette\s+nuit|(?:\d{1,2}\s*h(?:\d{2})?)|lundi|mardi|mercredi|jeudi|vendredi|la\s+mise\s+[àa]\s+jour)\b"
+    r"|\bdesde\s+(?:esta\s+ma(?:ñ|n)ana|ayer|anoche|las\s+\d{1,2}(?::\d{2})?|el\s+(?:lunes|martes|mi[eé]rcoles|jueves|viernes)|la\s+actualizaci(?:ó|o)n)\b",
 )
 
 # Matched on the lowercased text (fast); only the acronyms that are also English words need the case.

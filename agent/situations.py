@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .cues import _DATA, _HEDGE, _NEGATION, _PEOPLE, _lc
+from .cues import _ACT_DE, _DATA, _DEPARTED_PERSON, _HEDGE, _NEGATION, _PEOPLE, _lc
 from .literals import may_match
 
 KINDS = ("exposure", "takeover", "secret_exposed", "data_gone", "money_moved", "all_blocked")
@@ -42,11 +42,11 @@ def _w(*alternatives: str) -> str:
 
 
 # -- the parts --------------------------------------------------------------------------------------
-_ORG = r"(?:customers?|compan(?:y|ies)|tenants?|users?|patients?|clinics?|practices?|organi[sz]ations?|business(?:es)?|firms?|schools?|shops?|stores?|merchants?|sellers?|people|persons?|clients?|famil(?:y|ies)|accounts?|members?|employers?|banks?|hospitals?|guests?|households?|homes?|hotels?|propert(?:y|ies)|agenc(?:y|ies)|offices?|branches|pupils?|students?|residents?|parents?|children|child|kids?|drivers?|employees?|patrons?|subscribers?|departments?)"
+_ORG = r"(?:customers?|compan(?:y|ies)|tenants?|users?|patients?|clinics?|practices?|organi[sz]ations?|business(?:es)?|firms?|schools?|shops?|stores?|merchants?|sellers?|people|persons?|clients?|famil(?:y|ies)|accounts?|members?|employers?|banks?|hospitals?|guests?|households?|homes?|hotels?|propert(?:y|ies)|agenc(?:y|ies)|offices?|branches|pupils?|students?|residents?|parents?|children|child|kids?|drivers?|employees?|patrons?|subscribers?|departments?|firma|firmen)"
 _OTHER_P = (
     r"(?:some(?:one|body)\s+else|every(?:one|body)\s+else|each\s+other|one\s+another|(?:another|other|a\s+different|different|some\s+other)\s+(?:[\w-]+\s+)?" + _ORG
     + r"|(?:a|the)\s+stranger|strangers|third\s+parties|the\s+wrong\s+(?:recipients?|people|person|customers?|clients?|users?|tenants?|patients?|merchants?|sellers?)"
-    r"|(?:a|an)\s+(?:[\w-]+\s+)?" + _ORG + r"\s+(?:that\s+|which\s+)?(?:i|we)(?:'ve|’ve|\s+have)?\s+(?:never|don't|do\s+not)\s+(?:heard\s+of|know|seen|met)"
+    r"|(?:a|an)\s+(?:[\w-]+\s+)?" + _ORG + r"\s+(?:that\s+|which\s+)?(?:i|we)(?:'ve|’ve|\s+have)?\s+(?:never|don't|do\s+not)\s+(?:heard\s+of|know|seen|met|worked\s+with|dealt\s+with|done\s+business\s+with|did\s+business\s+with|ordered\s+from)"
     r")"
 )
 _DATA_P = (
@@ -54,7 +54,7 @@ _DATA_P = (
     r"|dates?\s+of\s+birth|phone\s+numbers?|email\s+address(?:es)?|salar(?:y|ies)|payroll(?:\s+\w+)?|wages|medical\s+\w+|diagnos[ie]s|medications?|prescriptions?|health\s+records?"
     r"|patient\s+(?:notes|records|list|data|files|details)|(?:rent\s+|tax\s+|bank\s+)?(?:invoices?|statements?|contracts?|documents?|records?|rows|certificates?|returns?)|orders?|accounts?|profiles?|balances?"
     r"|(?:customer|client|contact|guest|tenant|patient|member)\s+(?:list|data|details|records|information|files)|personal\s+(?:data|information|details|info)|data|information|details|files?|transactions?"
-    r"|passports?|id\s+(?:cards?|documents?)|driving\s+licen[cs]es?|photos?|reports?|report\s+cards?|grades|results|transcripts?|(?:order\s+|purchase\s+|chat\s+|medical\s+)?histor(?:y|ies)|messages|conversations|chats|emails)"
+    r"|passports?|id\s+(?:cards?|documents?)|packing\s+(?:slips?|lists?)|delivery\s+(?:notes?|slips?)|dispatch\s+notes?|pay\s?slips?|pay\s?stubs?|pay\s+statements?|labels?|driving\s+licen[cs]es?|photos?|reports?|report\s+cards?|grades|results|transcripts?|(?:order\s+|purchase\s+|chat\s+|medical\s+)?histor(?:y|ies)|messages|conversations|chats|emails)"
 )
 # What identifies a person or a business (not an "account" or a "balance": "accounts that are not mine" on a
 # credit report is a dispute about the report, not a view into someone else's records).
@@ -62,21 +62,27 @@ _IDENTITY_P = (
     r"(?:names?|address(?:es)?|bank\s+(?:details|account\s+numbers?)|ibans?|card\s+(?:numbers?|details)|cvvs?|social\s+security\s+numbers?|ssns?|dates?\s+of\s+birth"
     r"|phone\s+numbers?|email\s+address(?:es)?|salar(?:y|ies)|payroll|diagnos[ie]s|medications?|prescriptions?|health\s+records?|patient\s+(?:notes|records|list|data|files|details)"
     r"|(?:rent\s+|tax\s+)?(?:invoices?|contracts?|documents?|rows|certificates?)|(?:customer|client|contact|guest|tenant|patient|member)\s+(?:list|data|details|records|information|files)"
-    r"|personal\s+(?:data|information|details|info))"
+    r"|personal\s+(?:data|information|details|info)|pay\s?slips?|pay\s?stubs?|packing\s+(?:slips?|lists?)|delivery\s+(?:notes?|slips?))"
 )
 # Shown to us in numbers: "rows that do not belong to us", "card details of clients which are not mine" ("an address
 # that was not mine" on one's own credit file is a dispute about the file).
 _IDENTITIES_P = (
     r"(?:names|addresses|bank\s+details|ibans|card\s+(?:numbers|details)|cvvs|social\s+security\s+numbers|ssns|dates\s+of\s+birth|phone\s+numbers|email\s+addresses"
     r"|salaries|diagnoses|medications|prescriptions|health\s+records|patient\s+(?:notes|records|list|data|files|details)|invoices|contracts|documents|rows|certificates"
-    r"|(?:customer|client|contact|guest|tenant|patient|member)\s+(?:list|data|details|records|information|files)|personal\s+(?:data|information|details))"
+    r"|(?:customer|client|contact|guest|tenant|patient|member)\s+(?:list|data|details|records|information|files)|personal\s+(?:data|information|details)|pay\s?slips|pay\s?stubs|packing\s+slips|delivery\s+notes)"
 )
 _NOT_MINE = r"(?:not\s+(?:ours|mine|our\s+(?:own\s+)?" + _ORG + r"|my\s+" + _ORG + r")|(?:which|who|that)\s+(?:are|is)\s+not\s+(?:ours|mine|our\s+" + _ORG + r"|my\s+" + _ORG + r"))"
 # Another party's data: "someone else's name", "the invoices of three other businesses", "rows that do not belong to us",
 # "card details of clients which are not mine", "sent my contract to a stranger", "visible to anyone who has the link".
 _OTHERS_DATA = _lc(
     r"\b" + _OTHER_P + r"(?:'s|’s|s'|s’|')\s+(?:[\w-]+\s+){0,3}?" + _DATA_P + r"\b"
-    r"|\b" + _DATA_P + r"\s+(?:[\w'’(),-]+\s+){0,5}?(?:of|from|for|belonging\s+to|(?:that|which|who)\s+belongs?\s+to|who\s+(?:are|is)|which\s+(?:are|is)|that\s+(?:are|is)|to|with)\s+(?:[\w-]+\s+){0,3}?" + _OTHER_P + r"\b"
+    r"|\b" + _DATA_P + r"\s+(?:[\w'’(),-]+\s+){0,5}?(?:of|from|for|belonging\s+to|(?:that|which|who)\s+belongs?\s+to|addressed\s+to|(?:meant|intended|destined)\s+for|who\s+(?:are|is)|which\s+(?:are|is)|that\s+(?:are|is)|to|with)\s+(?:[\w-]+\s+){0,3}?" + _OTHER_P + r"\b"
+    # post to us that is another party's: "we got a letter addressed to another customer", "the letter you mailed me was
+    # meant for a different customer" (not "letters to our other clients", nor a letter of ours that went astray)
+    r"|\b(?:(?:we|i)(?:'ve|’ve|\s+have)?\s+(?:just\s+|also\s+|today\s+)?(?:received|got|opened)\s+(?:[\w-]+\s+){0,3}?(?:letters?|envelopes?|post|mail)"
+    r"|(?:letters?|envelopes?|post|mail)\s+(?:that\s+)?(?:you|your\s+[\w-]+)\s+(?:sent|mailed|posted|delivered)\s+(?:to\s+)?(?:us|me)"
+    r"|(?:letters?|envelopes?|post|mail)\s+(?:that\s+)?(?:we|i)\s+(?:just\s+|also\s+)?(?:received|got|opened))"
+    r"\s+(?:[\w'’(),-]+\s+){0,5}?(?:addressed\s+to|(?:meant|intended|destined)\s+for)\s+(?:[\w-]+\s+){0,3}?" + _OTHER_P + r"\b"
     r"|\b" + _IDENTITIES_P + r"\s+(?:[\w'’(),-]+\s+){0,5}?(?:of|from|for)\s+(?:[\w-]+\s+){0,3}?" + _NOT_MINE + r"\b"
     r"|\b" + _IDENTITIES_P + r"\s+(?:[\w'’(),-]+\s+){0,5}?(?:" + _NOT_MINE + r"|(?:do|did)\s+not\s+belong\s+to\s+us|(?:don't|didn't|don’t)\s+belong\s+to\s+us)\b"
     r"|\b(?:full\s+of|lists?|shows?|showing)\s+(?:[\w-]+\s+){0,2}?(?:people|customers|patients|clients|users|names|records)\s+(?:who|that|which)\s+(?:are|is)\s+not\s+(?:ours|mine|our\s+" + _ORG + r")\b"
@@ -88,7 +94,7 @@ _OTHERS_DATA = _lc(
 _SHOWN = _lc(
     r"\b(?:see|sees|saw|seeing|seen|view|views|viewed|viewing|open|opens|opened|access|accessed|accessible|read|reads|download(?:ed|s)?|edit(?:s|ed)?|change(?:d)?|visible|showing|shows?|shown|showed|displays?|displayed"
     r"|contains?|contained|containing|includes?|included|including|appears?|appeared|listed|full\s+of|got|gets|received|receives?|sent|send|sends|sending|emailed|mailed|went\s+out|delivered|forwarded|shared|published|posted|leaked|exposed|printed|exported"
-    r"|found|finds?|indexed|has|have|had|call(?:ed)?\s+me\s+and\s+read)\b|\bthere\s+(?:is|are|was|were)\b|\b(?:is|are)\s+from\b|\bbelong\w*\b|\bnot\s+mine\b|\bnot\s+ours\b"
+    r"|found|finds?|indexed|has|have|had|call(?:ed)?\s+me\s+and\s+read)\b|\bthere\s+(?:is|are|was|were)\b|\b(?:we|i|they)\s+get\b|\b(?:came|comes|arrived|arrives)\s+with\b|\b(?:put|placed|packed|enclosed)\b|\b(?:is|are)\s+from\b|\bbelong\w*\b|\bnot\s+mine\b|\bnot\s+ours\b"
 )
 _SECRET = _lc(
     r"\bcard\s+numbers?\b|\bfull\s+(?:card\s+)?numbers?\b|\bcvvs?\b|\bcvcs?\b|\bpasswords?\b|\bpasscodes?\b|\bpin\s+(?:numbers?|codes?)\b|\bapi\s+keys?\b|\bsecret\s+keys?\b|\bprivate\s+keys?\b"
@@ -115,6 +121,19 @@ _ACCESS = _lc(
     r"|\b(?:is|are|got|get|gets|getting)\s+(?:in|into)\s+(?:our|my|the)\s+(?:account|system|shop|workspace|console)\b|\bsome(?:one|body)\s+(?:is|was)\s+in\b|\b(?:taken|took|take)\s+(?:over\s+)?(?:my|our)\s+account\b"
     r"|\benter(?:ed|s)?\s+(?:in|into)\s+(?:our|my|the)\s+(?:[\w-]+\s+)?account\b|\baccessed\b|\bsaved\s+addresses\s+are\s+different\b|\bexport\s+of\s+(?:the\s+)?[\w\s]{0,20}(?:was\s+)?started\b"
     r"|\b(?:password\s+)?reset\s+(?:emails?|links?|codes?|requests?)\b|\b(?:login|sign-?in|security)\s+(?:alerts?|notifications?|codes?)\b|\bverification\s+codes?\b"
+)
+# Someone whose access should have ended used it: "a former employee ... yesterday exported our customer list",
+# "an employee we fired still logged in", "... who quit in May. Last night he downloaded the patient list".
+_USED = (
+    r"(?:exported|downloaded|copied|pulled|dumped|extracted|scraped|deleted|wiped|stole|accessed|logged\s+(?:in|on|into)|signed\s+(?:in|on|into)"
+    r"|(?:has|have|had)\s+been\s+(?:exporting|downloading|copying|deleting|accessing|logging\s+in|signing\s+in|using)"
+    r"|used\s+(?:his|her|their|the|an?|our)\s+(?:old\s+)?(?:account|login|credentials|password|access|admin)|took\s+(?:our|the|all|a\s+copy)"
+    r"|(?:he|she|they)\s+(?:export|download|copy|delete|access|log\s+in|take))\b"
+)
+_DEPARTED_P = _lc(r"\b(?:" + _DEPARTED_PERSON + r")\b")
+_DEPARTED_USED = _lc(
+    r"\b(?:" + _DEPARTED_PERSON + r")\b(?:[^.!?\n]{0,150}?\b(?<!we )(?<!\bi )(?<!you )(?<!that )(?<!which )(?<!we have )(?<!we had )(?<!\bi have )(?<!\bi had )" + _USED
+    + r"|[^.!?\n]{0,150}?[.!?;]+\s+(?:[\w,-]+\s+){0,6}?(?:he|she|they|that\s+(?:account|user|login|person)|the\s+(?:account|user|login)|this\s+(?:person|user|account))\s+(?:[\w-]+\s+){0,3}?" + _USED + r")"
 )
 _ATTEMPT_ONLY = _lc(r"\b(?:orders|purchases|payments|transfers|bookings|invitations|invites|downloads|exports|posts)\b|\breset\s+(?:emails?|links?|codes?|requests?)\b|\b(?:login|sign-?in|security)\s+(?:alerts?|notifications?|codes?)\b|\bverification\s+codes?\b|\bnew\s+(?:device|login|sign-?in)\b")
 _NOT_US = _lc(
@@ -173,7 +192,8 @@ _UNABLE = _lc(
 )
 
 _SENTENCES = re.compile(r"[^.!?\n]+[.!?]*")
-_QUESTION_START = _lc(r"\s*(?:is|are|was|were|does|do|did|can|could|will|would|has|have|had|should|shall|am|isn't|aren't|doesn't|don't|didn't|how|what|why|who|when|where)\b")
+_QUESTION_START = _lc(r"\s*(?:is|are|was|were|does|do|did|can|could|will|would|has|have|had|should|shall|am|isn't|aren't|doesn't|don't|didn't|how|what|why|who|when|where"
+                     r"|¿|est-ce|pourquoi|comment|peut-on|pouvez|y\s+a-t-il|kann|k(?:ö|o|oe)nnen|ist|sind|hat|haben|gibt|warum|wieso|wie|puede[ns]?|por\s*qu(?:é|e)|c(?:ó|o)mo|hay)\b")
 
 
 def _part(pattern: re.Pattern, low: str, lo: int, hi: int, places=None, *, negatable: bool = True) -> tuple[bool, bool] | None:
@@ -198,22 +218,37 @@ def find(low: str, places=None) -> list[Situation]:
     """Every situation in the (lowercased, claim-free) text, in text order. `places`: where `low` holds
     the literals of PARTS (agent/windows.py), which only saves searches."""
     kinds = [k for k, needs in _NEEDS.items() if all(any(_may(p, low, places) for p in group) for group in needs)]
-    if not kinds:
+    # French, Spanish or German only in a text with one of their common words (" nous ", " los ", " nicht "...)
+    foreign = [k for k, needs in _NEEDS_F.items() if all(any(_may(p, low, places) for p in group) for group in needs)] if _may(_LANGUAGE_F, low, places) else []
+    if not kinds and not foreign:
         return []
+    # someone whose access should have ended: read in a sentence only when the text names such a person
+    departed = "takeover" in kinds and _has(_DEPARTED_P, low, places)
     spans = [(m.start(), m.end()) for m in _SENTENCES.finditer(low)]
     found: list[Situation] = []
     for i, (lo, hi) in enumerate(spans):
         question = low[hi - 1 : hi] == "?" and bool(_QUESTION_START.match(low, lo))
         nxt = spans[i + 1][1] if i + 1 < len(spans) else hi  # a sentence and the next
-        for kind in kinds:
-            hit = _situation(kind, low, lo, hi, nxt, places)
+        for kind in _KINDS_IN_ORDER:
+            hit = None
+            if kind in kinds:
+                hit = _situation(kind, low, lo, hi, nxt, places, departed)
+            if not hit and kind in foreign:
+                hit = _foreign(kind, low, lo, hi, places)
             if hit:
                 hedged, attempt = hit
                 found.append(Situation(kind, lo, hi, hedged or question, attempt))
     return found
 
 
-def _situation(kind: str, low: str, lo: int, hi: int, nxt: int, places=None) -> tuple[bool, bool] | None:
+def _has(pattern: re.Pattern, low: str, places) -> bool:
+    """Whether the pattern matches anywhere in the text (searched around its literals)."""
+    if places is not None and places.knows(pattern):
+        return next(places.finditer(pattern, low), None) is not None
+    return may_match(pattern, low) and pattern.search(low) is not None
+
+
+def _situation(kind: str, low: str, lo: int, hi: int, nxt: int, places=None, departed: bool = True) -> tuple[bool, bool] | None:
     """(hedged, attempt) when the sentence at lo:hi (with the next, up to nxt, where parts may follow) holds the situation."""
     if kind == "exposure":
         parts = _every(lambda: _part(_OTHERS_DATA, low, lo, hi, places), lambda: _part(_SHOWN, low, lo, hi, places))
@@ -221,6 +256,9 @@ def _situation(kind: str, low: str, lo: int, hi: int, nxt: int, places=None) -> 
         parts = _every(lambda: _part(_SECRET, low, lo, hi, places, negatable=False), lambda: _part(_PLACE, low, lo, hi, places, negatable=False),
                        lambda: _part(_SHOWN, low, lo, hi, places) or _part(_IN_PLACE, low, lo, hi, places))
     elif kind == "takeover":
+        used = _part(_DEPARTED_USED, low, lo, nxt) if departed and not (places and places.lacks(_DEPARTED_P, lo, nxt)) else None
+        if used:
+            return used[1], False
         access = _part(_ACCESS, low, lo, hi, places, negatable=False)
         if not access:
             return None
@@ -264,7 +302,7 @@ _ONLY_SOME = _lc(r"\b(?:some|a\s+few|(?<!every\s)(?<!each\s)one\s+of|only\s+(?:o
 # text; a text that holds none of a group's literals (agent/literals.py) is not read for that situation.
 _NEEDS = {
     "exposure": ((_OTHERS_DATA,), (_SHOWN,)),
-    "takeover": ((_ACCESS,), (_NOT_US,)),
+    "takeover": ((_ACCESS, _DEPARTED_P), (_NOT_US, _DEPARTED_P)),
     "secret_exposed": ((_SECRET,), (_PLACE,)),
     "data_gone": ((_STORED,), (_LOSS,)),
     "money_moved": ((_MONEY_WRONG,),),
@@ -272,8 +310,222 @@ _NEEDS = {
 }
 
 
+
 def _may(pattern: re.Pattern, low: str, places) -> bool:
-    return not places.lacks(pattern, 0, len(low)) if places is not None else may_match(pattern, low)
+    return not places.lacks(pattern, 0, len(low)) if places is not None and places.knows(pattern) else may_match(pattern, low)
 
 
-PARTS = (_OTHERS_DATA, _SHOWN, _SECRET, _PLACE, _IN_PLACE, _ACCESS, _NOT_US, _STORED, _LOSS, _MONEY_WRONG, _ALL, _UNABLE, _NONE_CAN)
+PARTS = (_OTHERS_DATA, _SHOWN, _SECRET, _PLACE, _IN_PLACE, _ACCESS, _NOT_US, _DEPARTED_P, _STORED, _LOSS, _MONEY_WRONG, _ALL, _UNABLE, _NONE_CAN)
+
+
+# -- French, Spanish and German -----------------------------------------------------------------------
+# The same situations in the three languages customers most often write in besides English, each made of
+# the same kind of parts (small vocabularies, accents optional: "employes" reads as "employés"), composed
+# within one sentence. A part under a negation of its language ("aucune commande n'a disparu", "keine
+# Daten") does not count; one under a hedge ("peut-être", "quizás", "vielleicht") or in a question marks the
+# situation as possible. They are read only when the English parts find nothing.
+_ACT_FR = (r"(?:se\s+connecter|s['’](?:identifier|authentifier|enregistrer)|se\s+log(?:u|g)er|travailler|acc[eé]der|ouvrir|utiliser|entrer|imprimer|encaisser|vendre"
+           r"|facturer|envoyer|enregistrer|charger|scanner|commander|payer|r[eé]server|rien\s+faire)")
+_ACT_ES = (r"(?:iniciar\s+sesi[oó]n|entrar|acceder|conectar(?:se)?|trabajar|abrir|usar|utilizar|log(?:u)?ear(?:se)?|ingresar|imprimir|cobrar|vender|facturar"
+           r"|enviar|guardar|cargar|escanear|pagar|reservar|hacer\s+nada)")
+_CAN_F = (r"(?:peu(?:t|vent)|pouvons|pouvez|pourra|parvien(?:t|nent)|arrive(?:nt)?|r[eé]ussi(?:t|ssent)|puede[ns]?|podemos|consiguen?|logran?"
+          r"|kann|k(?:ö|o|oe)nnen|konnten?|schaff(?:t|en))")
+_NOBODY_F = (r"(?:aucun(?:e)?|(?<!une )(?<!la )(?<!cette )(?<!chaque )(?<!seule )personne|pas\s+un(?:e)?\s+seul(?:e)?|ningun[oa]|ning[uú]n|nadie|ni\s+un[oa]?\s+sol[oa]"
+             r"|keiner|keine\s+(?:unserer|der|von|meiner)|niemand|kein\s+einzige[rs]?)")
+_PEOPLE_F = (
+    r"(?:employ[eé]e?s|salari[eé]e?s|collaborat(?:eurs|rices)|coll[eè]gues|utilisat(?:eurs|rices)|agents|[eé]quipes|magasins|boutiques|sites|agences|succursales|clients"
+    r"|vendeu(?:rs|ses)|caissi(?:ers|[eè]res)|m[eé]decins|infirmi(?:ers|[eè]res)|[eé]l[eè]ves|[eé]tudiants|chauffeurs|livreurs|techniciens|postes|bureaux|restaurants|h[oô]tels"
+    r"|cabinets|cliniques|pharmacies|entrep[oô]ts"
+    r"|emplead[oa]s|trabajador(?:es|as)|agentes|usuari[oa]s|colaborador(?:es|as)|compa[nñ]er[oa]s|equipos|tiendas|sucursales|oficinas|clientes|vendedor(?:es|as)|cajer[oa]s"
+    r"|m[eé]dicos|enfermer[oa]s|alumn[oa]s|estudiantes|conductor(?:es|as)|repartidor(?:es|as)|t[eé]cnicos|sedes|locales|restaurantes|hoteles|cl[ií]nicas|farmacias|almacenes"
+    r"|mitarbeiter(?:innen)?|kolleg(?:en|innen)|nutzer(?:innen)?|benutzer|anwender|kunden|filialen|standorte|gesch(?:ä|a|ae)fte|l(?:ä|a|ae)den|praxen|(?:ä|a|ae)rzte|agenten"
+    r"|fahrer|kassierer(?:innen)?|verk(?:ä|a|ae)ufer(?:innen)?|teams|angestellten|besch(?:ä|a|ae)ftigten|sch(?:ü|u|ue)ler|studenten|techniker|b(?:ü|u|ue)ros|kliniken|apotheken)"
+)
+# "aucun de nos 50 employés ne peut se connecter", "nadie puede entrar", "seit heute kann sich keiner unserer Mitarbeiter anmelden"
+_NONE_CAN_F = _lc(
+    r"\b" + _NOBODY_F + r"\b[^.!?\n]{0,80}?\b" + _CAN_F + r"\b[^.!?\n]{0,40}?\b(?:" + _ACT_FR + "|" + _ACT_ES + "|" + _ACT_DE + r")\b"
+    r"|\b" + _CAN_F + r"\s+(?:sich\s+|uns\s+)?(?:[\wäöüß]+\s+){0,3}?(?:keiner|niemand|nadie)\b[^.!?\n]{0,80}?\b(?:" + _ACT_ES + "|" + _ACT_DE + r")\b"
+    r"|\b(?:keiner|niemand)\b[^.!?\n]{0,80}?\b" + _ACT_DE + r"\s+(?:kann|k(?:ö|o|oe)nnen|konnten?)\b"
+)
+_ALL_F = _lc(
+    r"\b(?:tou(?:s|tes)\s+(?:les|nos|mes)\s+(?:\d[\d.,]*\s+)?(?:[\w'’-]+\s+)?" + _PEOPLE_F + r"|tout\s+le\s+(?:monde|personnel|bureau|service|magasin|cabinet)"
+    r"|toute\s+l['’](?:[eé]quipe|entreprise|agence|[eé]cole|organisation|[eé]tude)"
+    r"|tod(?:os|as)\s+(?:los|las|nuestr[oa]s|mis)\s+(?:[\d.,]+\s+)?(?:[\w-]+\s+)?" + _PEOPLE_F + r"|todo\s+el\s+(?:mundo|equipo|personal)|toda\s+la\s+(?:empresa|oficina|plantilla|tienda|cl[ií]nica)"
+    r"|alle\s+(?:unsere[n]?\s+|meine[n]?\s+|die\s+)?(?:[\d.,]+\s+)?" + _PEOPLE_F + r"|(?:das|unser)\s+(?:ganze|gesamte|komplette)\s+(?:team|b(?:ü|u|ue)ro|personal|unternehmen)"
+    r"|(?:die|unsere)\s+(?:ganze|gesamte|komplette)\s+(?:firma|belegschaft|praxis|filiale|abteilung))\b"
+)
+_UNABLE_F = _lc(
+    r"\bne\s+" + _CAN_F + r"\s+(?:plus|pas)\s+(?:[àa]\s+)?" + _ACT_FR + r"\b|\bn['’](?:arrive(?:nt)?|parvien(?:t|nent))\s+(?:plus|pas)\s+[àa]\s+" + _ACT_FR + r"\b"
+    r"|\b(?:sont|est)\s+(?:tous\s+|toutes\s+)?(?:bloqu[eé]e?s?|d[eé]connect[eé]e?s?)\b"
+    r"|\bno\s+" + _CAN_F + r"\s+(?:ya\s+)?" + _ACT_ES + r"\b|\best[aá]n\s+(?:tod[oa]s\s+)?(?:bloquead[oa]s|sin\s+acceso|sin\s+poder\s+trabajar)\b"
+    r"|\b" + _CAN_F + r"\s+(?:[\wäöüß]+\s+){0,4}?nicht\s+(?:mehr\s+)?(?:[\wäöüß]+\s+){0,2}?" + _ACT_DE + r"\b|\b(?:sind|ist)\s+(?:alle\s+)?(?:ausgesperrt|gesperrt|blockiert)\b"
+)
+
+_ORG_F = (
+    r"(?:client(?:e)?s?|entreprises?|soci[eé]t[eé]s?|personnes?|patient(?:e)?s?|utilisat(?:eur|rice)s?|familles?|comptes?|magasins?|cabinets?|cliniques?|[eé]coles?"
+    r"|locataires?|membres?|salari[eé]e?s?|employ[eé]e?s?|[eé]l[eè]ves?|boutiques?|organisations?|h[oô]tels?|agences?|firmes?|commer[cç]ants?|m[eé]decins?|banques?"
+    r"|clientes?|empresas?|compa[nñ][ií]as?|personas?|pacientes?|usuari[oa]s?|familias?|cuentas?|tiendas?|negocios?|cl[ií]nicas?|escuelas?|colegios?|inquilin[oa]s?"
+    r"|miembros?|emplead[oa]s?|firmas?|organizaciones?|hoteles?|agencias?|comercios?|bancos?|alumn[oa]s?|hospitales?"
+    r"|kunden|kundinnen|firm(?:a|en)|unternehmens?|personen|patient(?:en|innen)|nutzer[sn]?|benutzer[sn]?|praxis|praxen|mandanten|familien?|kontos?|konten"
+    r"|gesch(?:ä|a|ae)fts?|filialen?|mitarbeiter[sn]?|mieter[sn]?|schulen?|leute|menschen|h(?:ä|a|ae)ndler[sn]?|betriebs?|betriebe|hotels?|banken?|mitglieder[sn]?)"
+)
+_OTHER_F = (
+    r"(?:autres?\s+(?:[\w-]+\s+)?" + _ORG_F + r"|quelqu['’]un\s+d['’]autre|(?:un(?:e)?|des)\s+inconnu(?:e)?s?|(?:un|des|[àa]\s+des)\s+tiers"
+    r"|otr[oa]s?\s+(?:[\w-]+\s+)?" + _ORG_F + r"|alguien\s+m[aá]s|(?:un[oa]?s?)\s+desconocid[oa]s?|terceros"
+    r"|(?:andere[rnms]?|fremde[rnms]?)\s+(?:[\wäöüß-]+\s+)?" + _ORG_F + r"|jemand(?:em|en|es)?\s+(?:anderem|anderen|anderes|fremdem|fremden|fremdes)|dritte[rn]?)"
+)
+_DATA_F = (
+    r"(?:donn[eé]es|factures?|noms?|adresses?|coordonn[eé]es|informations|infos|dossiers?|documents?|fiches?|relev[eé]s?|contrats?|commandes?|fichiers?|num[eé]ros?"
+    r"|bulletins?\s+de\s+(?:paie|salaire)|fiches?\s+de\s+paie|ordonnances?|r[eé]sultats?|historiques?|iban|rib|messages|e-?mails|courriels|bons?\s+de\s+livraison|bordereaux"
+    r"|[eé]tiquettes|dates?\s+de\s+naissance|paiements"
+    r"|datos|facturas?|nombres?|direcci(?:ó|o)n(?:es)?|informaci(?:ó|o)n|expedientes?|historiales?|pedidos?|archivos?|ficheros?|n[uú]meros?|n[oó]minas?|recibos?|recetas?"
+    r"|resultados?|extractos?|mensajes|correos|albaranes|etiquetas|tel[eé]fonos?|fechas?\s+de\s+nacimiento|pagos"
+    r"|daten|rechnungen?|namen|adressen?|anschriften?|informationen|dokumente?|unterlagen|akten|kundendaten|patientendaten|bestellungen?|auftr(?:ä|a|ae)ge|vertr(?:ä|a|ae)ge"
+    r"|dateien|nummern|lohnabrechnungen?|gehaltsabrechnungen?|lieferscheine?|befunde?|rezepte?|kontoausz(?:ü|u|ue)ge|ibans?|bankdaten|bankverbindungen?|telefonnummern"
+    r"|nachrichten|etiketten|datens(?:ä|a|ae)tze|geburtsdaten|zahlungen)"
+)
+_OWN_F = r"(?:nos|notre|mes|mon|ma|nuestr[oa]s?|mis?|unser(?:e[nmrs]?)?|meine?[nmrs]?)"
+_SEE_F = (r"(?:voi(?:r|t|ent)|voyons|voyez|consult(?:er|ent)|acc[eé]d(?:er|ent)\s+[àa]|ouvr(?:ir|ent)|t[eé]l[eé]charg(?:er|ent)|ve[rn]?|vemos|acced(?:er|en)\s+a|abr(?:ir|en)"
+          r"|descarg(?:ar|an)|sehen|sieht|einsehen|(?:ö|o|oe)ffnen|herunterladen)")
+_GAP_DE = r"(?:(?!(?:bei|f(?:ü|u|ue)r|wie|als|mit|auch)\b)[\wäöüß'’(),-]+\s+){0,3}?"
+# "les noms et adresses de 30 autres clients", "facturas de otra empresa", "die Rechnungen einer anderen Firma", "otros clientes pueden ver nuestros datos"
+_OTHERS_DATA_F = _lc(
+    r"\b" + _DATA_F + r"\s+(?:[\w'’(),-]+\s+){0,5}?(?:d['’]|(?:de|des|du|appartenant\s+[àa]|destin[eé]e?s?\s+[àa]|adress[eé]e?s?\s+[àa]|del|pertenecientes?\s+a|destinad[oa]s?\s+a|dirigid[oa]s?\s+a)\s+)"
+    r"(?:[\w-]+\s+){0,2}?" + _OTHER_F + r"\b"
+    r"|\b" + _DATA_F + r"\s+" + _GAP_DE + r"(?:von\s+|vom\s+)?(?:einer\s+|eines\s+|einem\s+|der\s+|den\s+)?(?:anderer|anderen|fremder|fremden)\s+" + _ORG_F + r"\b"
+    r"|\b" + _OTHER_F + r"\s+(?:[\w'’-]+\s+){0,4}?" + _SEE_F + r"\s+(?:[\w'’-]+\s+){0,2}?" + _OWN_F + r"\s+(?:[\w-]+\s+)?" + _DATA_F + r"\b"
+    r"|\b" + _SEE_F + r"\s+(?:[\wäöüß'’-]+\s+){0,2}?" + _OTHER_F + r"\s+(?:[\wäöüß-]+\s+){0,2}?" + _OWN_F + r"\s+(?:[\wäöüß-]+\s+)?" + _DATA_F + r"\b"
+    r"|\b" + _OTHER_F + r"\s+(?:[\wäöüß-]+\s+){0,3}?" + _OWN_F + r"\s+(?:[\wäöüß-]+\s+)?" + _DATA_F + r"\s+(?:[\wäöüß-]+\s+){0,2}?" + _SEE_F + r"\b"
+)
+_SHOWN_F = _lc(
+    r"\b(?:voi[rst]|voyons|voyez|voient|vues?|vus|aper[cç]u\w*|affich\w*|appara[iî]\w*|re[cç]u\w*|recev\w*|re[cç]oi\w*|envoy\w*|contien\w*|contenai\w*|contenu\w*|visibles?|accessibles?"
+    r"|expos[eé]\w*|consult\w*|acc[eé]d\w*|trouv\w*|list[eé]\w*|il y a(?:vait)?|compren\w*|inclu\w*|figur\w*|arriv[eé]\w*|partag\w*|divulgu\w*|t[eé]l[eé]charg\w*|ouvr\w*"
+    r"|ver|vemos|veo|ven|vist[oa]s?|lleg(?:ó|o|aron|an?|ado)|tienen?|ten[ií]an?|inclu(?:ye|yen|ía|ían|ido|idos|idas)|muestr\w*|mostr\w*|aparec\w*|recib\w*|envi(?:ad|ar|aron|amos|[oó])\w*|env[ií]an?|contien\w*|conten[ií]\w*|visibles?|accesibles?"
+    r"|expuest\w*|acced\w*|accedi\w*|consult\w*|hay|hab[ií]a|encontr\w*|compart\w*|filtr\w*|descarg\w*|abr(?:o|e|en|imos|i[oó]|ieron)|abiert[oa]s?"
+    r"|sehen|sieht|sehe|seht|sahen|sah|gesehen|angezeigt|zeig(?:t|en)|anzeig\w*|erhalten|erhielten|bekommen|bekam\w*|geschickt|schick(?:t|en)|gesendet|verschickt|zugeschickt"
+    r"|enth(?:ä|a|ae)lt|enthalten|enthielt\w*|sichtbar|zug(?:ä|a|ae)nglich|einsehen|eingesehen|ge(?:ö|o|oe)ffnet|(?:ö|o|oe)ffnen|aufgetaucht|auftauchen|erschein(?:t|en)|erschien\w*"
+    r"|finden|gefunden|gibt\s+es|stehen|standen|steht|heruntergeladen|lagen|liegen)\b"
+)
+
+_ACCESS_F = _lc(
+    r"\b(?:connexions?|connect[eé]e?s?|sessions?|mot\s+de\s+passe\s+(?:[\w'’-]+\s+){0,3}?(?:chang[eé]|modifi[eé]|r[eé]initialis[eé])"
+    r"|(?:adresse\s+e-?mail|e-?mail|rib|iban|coordonn[eé]es\s+bancaires|num[eé]ro\s+de\s+t[eé]l[eé]phone)\s+(?:[\w'’-]+\s+){0,3}?(?:chang[eé]e?s?|modifi[eé]e?s?)"
+    r"|(?:chang[eé]|modifi[eé]|r[eé]initialis[eé])\s+(?:le|la|l['’]|notre|mon|nos)\s*(?:mot\s+de\s+passe|adresse|e-?mail|iban|rib|coordonn[eé]es)"
+    r"|(?:cambi(?:ó|o|aron)|modific(?:ó|o|aron)|restableci(?:ó|o|eron))\s+(?:la|el|nuestra|nuestro|mi)\s+(?:contrase(?:ñ|n)a|correo|email|cuenta\s+bancaria|iban|tel[eé]fono)"
+    r"|(?:(?:ä|a|ae)nderte[n]?)\s+(?:das|die|unser|unsere)\s+(?:passwort|e-mail|bankverbindung|iban|telefonnummer)"
+    r"|acc[eé]d[eé]|pirat[eé]e?s?|piratage|commandes|virements?|paiements"
+    r"|(?:inici(?:o|ó|os|aron)|inici[oó])\s+(?:de\s+)?sesi(?:ó|o)n|sesi(?:ó|o)n(?:es)?|accedi(?:ó|o|eron)|accedido|accesos?|entr(?:ó|o|aron)"
+    r"|contrase(?:ñ|n)a\s+(?:[\w-]+\s+){0,3}?(?:cambiad[ao]|cambi[oó]|modificad[ao]|restablecid[ao])"
+    r"|(?:correo|email|e-mail|cuenta\s+bancaria|iban|tel[eé]fono)\s+(?:[\w-]+\s+){0,3}?(?:cambiad[oa]|cambi[oó]|modificad[oa])"
+    r"|hackead[oa]|jaquead[oa]|piratead[oa]|pedidos|compras|transferencias|pagos"
+    r"|angemeldet|eingeloggt|anmeldung(?:en)?|zugriffe?|zugegriffen|sitzung(?:en)?|passwort\s+(?:[\wäöüß-]+\s+){0,3}?(?:ge(?:ä|a|ae)ndert|zur(?:ü|u|ue)ckgesetzt)"
+    r"|(?:e-mail(?:-adresse)?|bankverbindung|iban|telefonnummer|kontodaten)\s+(?:[\wäöüß-]+\s+){0,3}?ge(?:ä|a|ae)ndert"
+    r"|gehackt|(?:ü|u|ue)bernommen|gekapert|bestellungen|(?:ü|u|ue)berweisungen|zahlungen)\b"
+)
+_NOT_US_F = _lc(
+    r"\b(?:(?:nous|je)\s+n['’](?:avons|ai)\s+(?:jamais|pas|rien)\s+(?:[\w'’]+\s+){0,2}?(?:fait|demand[eé]|effectu[eé]|autoris[eé]|chang[eé]|modifi[eé]|command[eé]|pass[eé]"
+    r"|cr[eé]{2}|valid[eé]|connect[eé]|initi[eé]|ajout[eé])|ce\s+n['’](?:[eé]tait|est)\s+pas\s+(?:nous|moi)|personne\s+(?:de\s+chez\s+nous|chez\s+nous|d['’]entre\s+nous|dans\s+notre\s+[eé]quipe)"
+    r"|sans\s+(?:notre|mon)\s+(?:accord|autorisation|consentement)|[àa]\s+(?:notre|mon)\s+insu|(?:appareil|adresse\s+ip|ip|pays|ville|lieu|navigateur|utilisateur|personne|num[eé]ro|e-?mail|session)s?\s+(?:[\w-]+\s+)?inconnu(?:e)?s?"
+    r"|un(?:e)?\s+inconnu(?:e)?|des\s+inconnus|quelqu['’]un\s+(?:d['’]autre\s+)?(?:s['’]est|a)|un\s+tiers|des\s+pirates|un\s+pirate|non\s+autoris[eé]e?s?"
+    r"|no\s+(?:l[oa]s?\s+)?(?:hicimos|hice|realizamos|realic[eé]|autorizamos|autoric[eé]|pedimos|ped[ií]|solicitamos|solicit[eé]|cambiamos|cambi[eé])|no\s+fuimos\s+nosotros|no\s+fui\s+yo"
+    r"|nadie\s+(?:de\s+)?(?:nosotros|nuestro\s+equipo|aqu[ií]|la\s+empresa)|sin\s+(?:nuestra|mi)\s+(?:autorizaci(?:ó|o)n|permiso|consentimiento)"
+    r"|(?:dispositivo|ip|direcci(?:ó|o)n\s+ip|pa[ií]s|ciudad|ubicaci(?:ó|o)n|navegador|usuario|persona|n[uú]mero|correo|sesi(?:ó|o)n)\w*\s+(?:[\w-]+\s+)?desconocid[oa]s?"
+    r"|un[oa]?s?\s+desconocid[oa]s?|alguien\s+(?:m[aá]s\s+)?(?:ha|han|entr|accedi|inici|cambi)\w*|un\s+tercero|no\s+autorizad[oa]s?|nunca\s+(?:pedimos|solicitamos|hicimos)"
+    r"|(?:wir|ich)\s+(?:haben|habe)\s+(?:[\wäöüß]+\s+){0,3}?(?:nicht|nie|niemals)\s+(?:[\wäöüß]+\s+){0,2}?(?:gemacht|ge(?:ä|a|ae)ndert|angefordert|veranlasst|autorisiert|beantragt"
+    r"|bestellt|get(?:ä|a|ae)tigt|durchgef(?:ü|u|ue)hrt|ausgel(?:ö|o|oe)st|angemeldet|eingeloggt)|(?:nicht|keiner)\s+von\s+uns|niemand\s+(?:von\s+uns|bei\s+uns|hier|aus\s+unserem\s+team)"
+    r"|ohne\s+(?:unser|unsere|mein|meine)\s+(?:wissen|zustimmung|erlaubnis)|unbekannte[mnrs]?\s+(?:ger(?:ä|a|ae)t|ip|land|ort|stadt|browser|nutzer|benutzer|person|nummer|e-mail|sitzung|adresse)\w*"
+    r"|fremde[mnrs]?\s+(?:ger(?:ä|a|ae)t|ip|land|person|nutzer|benutzer)\w*|(?:unbekannte|fremde)\s+(?:haben|hat|sind)|ein(?:e)?\s+(?:unbekannte[rs]?|fremde[rs]?)|jemand\s+(?:fremdes|anderes|unbekanntes)|hacker|nicht\s+wir|nicht\s+autorisiert\w*|die\s+wir\s+nicht\s+kennen)"
+)
+
+_STORED_F = (
+    r"(?:donn[eé]es|commandes|factures|dossiers|fichiers|documents|contacts|rendez-vous|r[eé]servations|messages|e-?mails|courriels|notes|historiques?|enregistrements"
+    r"|entr[eé]es|fiches|produits|photos|projets|tickets|paiements|transactions|devis|contrats|base\s+de\s+donn[eé]es|saisies|articles"
+    r"|datos|pedidos|(?:ó|o)rdenes|facturas|archivos|ficheros|documentos|contactos|citas|reservas|mensajes|correos|notas|historial(?:es)?|registros|entradas|fichas"
+    r"|productos|inventario|fotos|proyectos|pagos|transacciones|presupuestos|contratos|expedientes|base\s+de\s+datos|cambios"
+    r"|daten|datens(?:ä|a|ae)tze|rechnungen|bestellungen|auftr(?:ä|a|ae)ge|dokumente|dateien|anh(?:ä|a|ae)nge|eintr(?:ä|a|ae)ge|nachrichten|e-mails|mails|kontakte|termine"
+    r"|buchungen|notizen|projekte|berichte|akten|kundendaten|datenbank|zahlungen|produkte|artikel|(?:ä|a|ae)nderungen)"
+)
+_NOT_BEFORE = r"(?<!pas )(?<!jamais )(?<!nicht )(?<!nie )(?<!no )(?<!no se )(?<!no se han )(?<!no se ha )(?<!no han )(?<!no ha )(?<!no hemos )(?<!nunca )(?<!n'ont pas )(?<!n'a pas )"
+_LOSS_F = (
+    r"(?:" + _NOT_BEFORE + r"(?:disparu(?:e|s|es)?|dispara(?:[iî]t|issent|issaient)|perdu(?:e|s|es)?|corrompu(?:e|s|es)?|[eé]cras[eé](?:e|s|es)?|introuvables?"
+    r"|(?:ont|a)\s+[eé]t[eé]\s+(?:supprim|effac)\w*|se\s+sont\s+(?:supprim|effac)\w*|sont\s+vides|est\s+vide"
+    r"|desaparec(?:ido|idos|ida|idas|i[oó]|ieron|en|e)|perdid[oa]s?|perdimos|se\s+perd(?:i[oó]|ieron)|se\s+(?:han\s+)?(?:borrad[oa]s?|borr(?:ó|o|aron)|eliminad[oa]s?|elimin(?:ó|o|aron))"
+    r"|(?:han|ha|fueron|fue)\s+(?:sido\s+)?(?:borrad[oa]s?|eliminad[oa]s?)|vac[ií][oa]s|corrupt[oa]s|da(?:ñ|n)ad[oa]s|sobrescrit[oa]s"
+    r"|verloren|(?:wurden|wurde|sind|ist)\s+(?:[\wäöüß]+\s+){0,2}?gel(?:ö|o|oe)scht|verschwunden|(?:ü|u|ue)berschrieben|besch(?:ä|a|ae)digt|korrupt|sind\s+leer|ist\s+leer"
+    r"|(?<!dem )(?<!den )(?<!einen )(?<!im )(?<!halben )weg)"
+    r"|ne\s+sont\s+(?:plus|pas)\s+(?:enregistr[eé]e?s|sauvegard[eé]e?s|l[aà]|visibles|conserv[eé]e?s)|n['’](?:ont|a)\s+(?:pas|jamais)\s+[eé]t[eé]\s+(?:enregistr|sauvegard|conserv)\w*"
+    r"|n['’](?:appara[iî]ssent|existent)\s+plus|plus\s+aucune\s+trace|n['’]arrivent\s+(?:jamais|plus|pas)"
+    r"|ya\s+no\s+(?:est[aá]n|aparecen|existen|se\s+ven|salen)|no\s+se\s+(?:guardan|guardaron|guard[oó]|han\s+guardado|registran|registraron|registr[oó]|sincronizan)"
+    r"|no\s+(?:llegan|llegaron|lleg[oó])\s+nunca|nunca\s+(?:llegan|llegaron|lleg[oó])|ni\s+rastro"
+    r"|nicht\s+(?:mehr\s+)?(?:gespeichert|da|vorhanden|auffindbar)|kommen\s+nie\s+an|nie\s+angekommen)"
+)
+_DATA_GONE_F = _lc(r"\b" + _STORED_F + r"\b[^.!?\n]{0,60}?\b" + _LOSS_F + r"(?![\wäöüß])|\b" + _LOSS_F + r"\b[^.!?\n]{0,40}?\b" + _STORED_F + r"\b")
+
+_MONEY_F = (r"(?:d[eé]bit[eé]e?s?|pr[eé]lev[eé]e?s?|factur[eé]e?s?|pay[eé]e?s?|vir[eé]e?s?|rembours[eé]e?s?|pr[eé]l[eè]vements?"
+            r"|cobrad[oa]s?|cobr(?:ó|o|aron)|cargad[oa]s?|carg(?:ó|o|aron)|pagad[oa]s?|facturad[oa]s?|cargos?|cobros?"
+            r"|abgebucht|berechnet|belastet|abgerechnet|(?:ü|u|ue)berwiesen|erstattet|bezahlt|abbuchung(?:en)?|lastschriften?)")
+_WRONG_F = (r"(?:deux\s+fois|trois\s+fois|\d+\s+fois|en\s+double|(?:sur|vers|au)\s+(?:le\s+)?mauvais\s+compte|dos\s+veces|tres\s+veces|\d+\s+veces|doble|duplicad[oa]s?"
+            r"|(?:a|en)\s+(?:la|una)\s+cuenta\s+equivocada|zweimal|dreimal|doppelt|\d+\s*mal|mehrfach|(?:auf\s+)?(?:das|ein)\s+falsche[sn]?\s+konto)")
+_MONEY_WRONG_F = _lc(r"\b" + _MONEY_F + r"\s+(?:[\w'’$€£.,-]+\s+){0,6}?" + _WRONG_F + r"\b|\b" + _WRONG_F + r"\s+(?:[\w'’-]+\s+){0,4}?" + _MONEY_F + r"\b")
+
+_NEGATION_F = _lc(r"\b(?:ne|n['’]|pas|jamais|aucun(?:e)?|rien|nunca|jam[aá]s|ning[uú]n\w*|nada|nadie|no|kein\w*|nicht|nie|niemals|nichts)\b[^.;:!?\n,]{0,40}$")
+_HEDGE_F = _lc(r"\b(?:peut-[eê]tre|il\s+se\s+peut|pourrai(?:t|ent)|risque|[eé]viter|au\s+cas\s+o[uù]|si|quiz[aá]s?|tal\s+vez|podr[ií]an?|posiblemente|evitar|en\s+caso\s+de|riesgo"
+               r"|vielleicht|m(?:ö|o|oe)glicherweise|eventuell|k(?:ö|o|oe)nnten?|bef(?:ü|u|ue)rchten|falls|wenn|vermeiden|verhindern|risiko)\b[^.;:!?\n]{0,60}$")
+
+
+def _part_f(pattern: re.Pattern, low: str, lo: int, hi: int, places=None, *, negatable: bool = True) -> tuple[bool, bool] | None:
+    """_part for the French, Spanish and German parts: their own negations and hedges (and the English ones)."""
+    if places is not None and places.lacks(pattern, lo, hi):
+        return None
+    best = None
+    for m in pattern.finditer(low, lo, hi):
+        before = low[max(lo, m.start() - 60) : m.start()]
+        if negatable and (_NEGATION_F.search(before) or _NEGATION.search(before)):
+            continue
+        if not (_HEDGE_F.search(before) or _HEDGE.search(before)):
+            return True, False
+        best = (True, True)
+    return best
+
+
+def _foreign(kind: str, low: str, lo: int, hi: int, places=None) -> tuple[bool, bool] | None:
+    """(hedged, attempt) when the sentence at lo:hi holds the situation in French, Spanish or German."""
+    if kind == "exposure":
+        if places is not None and places.lacks(_OTHER_WORD_F, lo, hi):
+            return None
+        parts = _every(lambda: _part_f(_OTHERS_DATA_F, low, lo, hi, places), lambda: _part_f(_SHOWN_F, low, lo, hi, places, negatable=False))
+    elif kind == "takeover":
+        parts = _every(lambda: _part_f(_ACCESS_F, low, lo, hi, places, negatable=False), lambda: _part_f(_NOT_US_F, low, lo, hi, places, negatable=False))
+    elif kind == "data_gone":
+        parts = _every(lambda: _part_f(_DATA_GONE_F, low, lo, hi, places))
+    elif kind == "money_moved":
+        parts = _every(lambda: _part_f(_MONEY_WRONG_F, low, lo, hi, places))
+    elif kind == "all_blocked":
+        parts = (_every(lambda: _part_f(_NONE_CAN_F, low, lo, hi, places, negatable=False))
+                 or _every(lambda: _part_f(_ALL_F, low, lo, hi, places, negatable=False), lambda: _part_f(_UNABLE_F, low, lo, hi, places, negatable=False)))
+    else:
+        return None
+    return (any(p[1] for p in parts), False) if parts else None
+
+
+# The parts without which a situation cannot be found in these languages (as _NEEDS). "Another" of each
+# language gates an exposure (the parts' own literals are words English shares: "clients", "documents").
+_OTHER_WORD_F = _lc(r"\b(?:autres?|otr[oa]s?|andere[rnms]?|fremde[rnms]?|quelqu['’]un|alguien|jemand(?:em|en|es)?|inconnu(?:e)?s?|desconocid[oa]s?|tiers|terceros|dritte[rn]?)\b")
+# Common words of the three languages, each between spaces; a text without any is not read in them.
+_LANGUAGE_F = _lc(
+    r" (?:nous|vous|notre|nos|est|sont|ont|les|des|une|pas|dans|avec|depuis|aucun|aucune|personne|tous|toutes|toute|plus|qui|que|sur|mais|ne|je) "
+    r"| (?:los|las|del|el|en|la|una|dos|nuestro|nuestra|nuestros|nuestras|desde|para|está|están|esta|han|nadie|todos|todas|ya|por|con|pero|muy|hay) "
+    r"| (?:der|die|das|und|ist|sind|nicht|wir|uns|unser|unsere|unserer|seit|mit|von|auf|haben|hat|sich|keiner|niemand|alle|wurde|wurden|ich|sie|kein|keine|kann) "
+)
+_NEEDS_F = {
+    "exposure": ((_OTHER_WORD_F,), (_OTHERS_DATA_F,), (_SHOWN_F,)),
+    "takeover": ((_ACCESS_F,), (_NOT_US_F,)),
+    "data_gone": ((_DATA_GONE_F,),),
+    "money_moved": ((_MONEY_WRONG_F,),),
+    "all_blocked": ((_NONE_CAN_F, _ALL_F), (_NONE_CAN_F, _UNABLE_F)),
+}
+_KINDS_IN_ORDER = KINDS
+# The windows (agent/windows.py) find only the two gates: the other parts of these languages are read only in a text
+# that passes them, by their literals (literals.may_match) and then in one sentence at a time.
+PARTS += (_LANGUAGE_F, _OTHER_WORD_F)
+PARTS_F = (_NONE_CAN_F, _ALL_F, _UNABLE_F, _OTHERS_DATA_F, _SHOWN_F, _ACCESS_F, _NOT_US_F, _DATA_GONE_F, _MONEY_WRONG_F)

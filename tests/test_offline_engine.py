@@ -119,6 +119,8 @@ def test_every_type_has_at_least_two_cases():
 STRUCTURE = [
     # security problems described without the word "security"
     case("departed-still-has-access", "We let our bookkeeper go in March, but her login still works and she can still see our payroll reports.", SEV2, SECURITY),
+    case("departed-used-access", "A former employee still has admin access to our account and yesterday exported our customer list.", SEV1, SECURITY),
+    case("misdirected-packing-slips", "The parcel you sent us contained packing slips with 30 other customers' names and home addresses.", SEV1, SECURITY),
     case("departed-took-data", "An ex-employee whose account we disabled last month downloaded all of our customer records on Saturday night.", SEV1, SECURITY),
     # a login nobody made is an account takeover (issue 15: "logins nobody made")
     case("login-from-a-country", "There is a login from Brazil on our owner account at 4am. Nobody here has been to Brazil.", SEV1, SECURITY),
@@ -174,6 +176,11 @@ MULTILINGUAL = [
     case("de-total-outage", "Hallo, das System ist komplett ausgefallen, seit 8 Uhr geht gar nichts mehr.", SEV1, TECH),
     case("de-data-gone", "Nach dem Update sind alle Rechnungen vom März verschwunden!", SEV1, TECH),
     case("de-not-urgent", "Kleiner Tippfehler in der Rechnung, nicht dringend.", SEV4, BUSINESS),
+    case("fr-nobody-can-log-in", "Depuis ce matin aucun de nos 50 employés ne peut se connecter.", SEV1, TECH),
+    case("es-nobody-can-log-in", "Desde esta mañana ninguno de nuestros agentes puede iniciar sesión.", SEV1, TECH),
+    case("fr-others-invoices", "Dans notre portail, nous voyons les factures d'une autre société avec ses coordonnées bancaires.", SEV1, SECURITY),
+    case("es-takeover", "Alguien cambió la contraseña de nuestra cuenta anoche, no fuimos nosotros.", SEV1, SECURITY),
+    case("de-data-gone-not-on-the-way", "Die Lieferungen sind auf dem Weg, danke.", SEV4, TECH),
     case("nn-dashboard-500", "Hello, since yesterday me and my colleagues not able to open the dashboard, always it show error 500. Please help urgent.", SEV3, TECH),
     case("nn-data-gone", "Our all data of customers is gone after the update, the list is empty. Please restore urgently!!", SEV1, TECH),
     case("nn-nobody-enter", "Nobody from our team can enter in the system since 8 o'clock, it say server not available.", SEV1, TECH),
@@ -187,6 +194,15 @@ MULTILINGUAL = [
 def test_german_and_non_native_english(text, severity, type_):
     answer = triage(text)
     assert (answer.severity, answer.type) == (severity, type_), answer.rationale
+
+
+@pytest.mark.parametrize("text,when,who", [
+    ("Depuis ce matin aucun de nos 50 employés ne peut se connecter.", "Depuis ce matin", "50 employés"),
+    ("Desde esta mañana 30 agentes no pueden iniciar sesión.", "Desde esta mañana", "30 agentes"),
+])
+def test_french_and_spanish_who_and_when(text, when, who):
+    by_key = {q.key: q for q in triage(text).questions}
+    assert when in (by_key["when"].answer or "") and who in (by_key["who"].answer or ""), by_key
 
 
 def test_german_who_and_when():

@@ -159,3 +159,173 @@ def test_the_triage_notes_what_the_customer_called_it():
     assert "The customer called it SEV-4; rated on impact, not on what the text says about itself." in result.notes
     shouting = triage("URGENT SEV-1 P0!!! The tooltip on the export button has a typo.")
     assert shouting.severity.rank >= Severity.SEV3.rank and any("SEV-1" in n for n in shouting.notes)
+
+
+# -- issue 15, a new user's findings (2026-12-02): access that should have ended, post that is another's, --------
+# French, Spanish and German. Each row: a voice, the complaint, the floor rule it must reach. The held-out rows
+# were written after the patterns and checked once (first batch 24 of 29, second 12 of 16 came out right);
+# the misses were then fixed and stay here as cases.
+
+SEV1_SECURITY = [
+    # someone whose access should have ended used it (takeover), in four voices
+    ("calm", "A former employee still has admin access to our account and yesterday exported our whole customer list", "account_takeover_is_sev1"),
+    ("calm", "Our ex-contractor still has admin rights and yesterday he exported the customer list.", "account_takeover_is_sev1"),
+    ("calm", "Someone we let go last month is still an admin and has been downloading our contacts.", "account_takeover_is_sev1"),
+    ("calm", "Hi, quick one but important: Mark left us in September, and I just noticed in the audit log that he logged in on Sunday and exported every invoice.", "account_takeover_is_sev1"),
+    ("calm", "Our old bookkeeper, who we let go in the spring, signed in this weekend and deleted half the ledger.", "account_takeover_is_sev1"),
+    ("angry", "WHY does a guy who quit 3 months ago still have ADMIN access?! He exported every single customer record yesterday!!", "account_takeover_is_sev1"),
+    ("angry", "THIS IS UNACCEPTABLE. An ex-admin of ours STILL had a working login and last night she downloaded our entire subscriber list. How is that even possible?!", "account_takeover_is_sev1"),
+    ("non-native", "ex worker of us still have admin access in our account and yesterday he export all customers list", "account_takeover_is_sev1"),
+    ("non-native", "Hello, the person we dismissed in october is still able to enter and yesterday he copy all the contacts to excel, please help urgent", "account_takeover_is_sev1"),
+    ("long e-mail", "Dear support team, I am writing on behalf of the operations department. Following a review of our user list this morning we found "
+     "that a contractor who finished with us at the end of August still appears as an administrator. The activity history shows that this account "
+     "downloaded our full client database on Tuesday evening, around 11 pm. We have not yet informed our clients. Please advise on how to revoke the "
+     "access and what logs you can provide.", "account_takeover_is_sev1"),
+    # post and parcels carrying another party's data (exposure)
+    ("calm", "The parcel you sent us contained packing slips with 30 other customers' names and home addresses.", "exposure_of_others_data_is_sev1"),
+    ("calm", "We received another company's invoices in our portal.", "exposure_of_others_data_is_sev1"),
+    ("calm", "The letter you mailed me was addressed to a different customer and contains her account statement.", "exposure_of_others_data_is_sev1"),
+    ("calm", "The envelope we got from you this morning was meant for another tenant and has his rent statement inside.", "exposure_of_others_data_is_sev1"),
+    ("calm", "Today's delivery came with invoices for four other stores in the box, with their owners' names and addresses on them.", "exposure_of_others_data_is_sev1"),
+    ("calm", "In our customer portal there are invoices of a company we never worked with.", "exposure_of_others_data_is_sev1"),
+    ("angry", "Our download folder now contains payslips belonging to employees of another company!!! Fix this NOW.", "exposure_of_others_data_is_sev1"),
+    ("non-native", "we get in the portal the invoices from other firma, with their adress and iban", "exposure_of_others_data_is_sev1"),
+    ("non-native", "we have receive in our portal documents from other company, their payroll of employees, this is not ours", "exposure_of_others_data_is_sev1"),
+    ("long e-mail", "Good afternoon. I run a small dental practice and we use your platform for patient reminders. This morning, when I opened the "
+     "documents area, I found appointment letters that belong to patients of a different practice, including their dates of birth. I have not "
+     "shared them with anyone and I would like to know how this happened.", "exposure_of_others_data_is_sev1"),
+    # French, Spanish, German: another party's data
+    ("calm", "Nous voyons les factures d'une autre entreprise dans notre espace client.", "exposure_of_others_data_is_sev1"),
+    ("calm", "Bonjour, dans notre espace client nous voyons les bulletins de paie des salariés d'une autre entreprise.", "exposure_of_others_data_is_sev1"),
+    ("calm", "Nous avons reçu par courrier les relevés bancaires d'un autre client.", "exposure_of_others_data_is_sev1"),
+    ("calm", "En nuestro portal aparecen las facturas de otra empresa con su dirección.", "exposure_of_others_data_is_sev1"),
+    ("calm", "Hola, en la app vemos los datos personales de clientes de otra tienda, con su teléfono y dirección.", "exposure_of_others_data_is_sev1"),
+    ("non-native", "Nos llegó un paquete con albaranes que tienen los nombres y direcciones de otros clientes.", "exposure_of_others_data_is_sev1"),
+    ("calm", "Guten Tag, im Kundenportal sehen wir die Kontoauszüge einer fremden Firma.", "exposure_of_others_data_is_sev1"),
+    ("calm", "Im Paket lagen Lieferscheine mit Namen und Adressen anderer Kunden.", "exposure_of_others_data_is_sev1"),
+    # French, Spanish, German: an account used by someone else
+    ("calm", "Quelqu'un s'est connecté à notre compte et a changé le mot de passe, ce n'était pas nous.", "account_takeover_is_sev1"),
+    ("calm", "Quelqu'un a modifié notre IBAN sans notre autorisation et les paiements partent ailleurs.", "account_takeover_is_sev1"),
+    ("calm", "Un inconnu s'est connecté à notre compte depuis l'étranger et a passé des commandes.", "account_takeover_is_sev1"),
+    ("calm", "Alguien inició sesión en nuestra cuenta desde un dispositivo desconocido y cambió el correo.", "account_takeover_is_sev1"),
+    ("calm", "Desconocidos accedieron a nuestra cuenta y hicieron transferencias que no autorizamos.", "account_takeover_is_sev1"),
+    ("calm", "Unbekannte haben sich gestern Nacht in unser Konto eingeloggt und die Bankverbindung geändert.", "account_takeover_is_sev1"),
+]
+SEV1_TECHNICAL = [
+    # everyone unable to work
+    ("calm", "Depuis ce matin aucun de nos 50 employés ne peut se connecter", "full_outage_is_sev1"),
+    ("calm", "Depuis 8h plus personne ne peut se connecter chez nous, les 30 agents attendent.", "full_outage_is_sev1"),
+    ("calm", "Tous nos employes ne peuvent plus travailler depuis la mise a jour.", "full_outage_is_sev1"),  # no accents
+    ("angry", "C'EST INADMISSIBLE !!! Toute l'équipe est bloquée depuis ce matin, impossible de travailler !", "full_outage_is_sev1"),
+    ("calm", "Desde esta mañana ninguno de nuestros agentes puede iniciar sesión", "full_outage_is_sev1"),
+    ("non-native", "Desde esta manana ninguno de nuestros agentes puede iniciar sesion", "full_outage_is_sev1"),  # no accents
+    ("calm", "Nadie en la oficina puede entrar al programa desde las 9, estamos parados.", "full_outage_is_sev1"),
+    ("calm", "Ninguno de los 40 técnicos consigue abrir las órdenes de trabajo.", "full_outage_is_sev1"),
+    ("angry", "¡¡ES UNA VERGÜENZA!! Todos nuestros cajeros están bloqueados y no podemos cobrar a nadie.", "full_outage_is_sev1"),
+    ("calm", "Seit heute Morgen kann sich keiner unserer Mitarbeiter anmelden", "full_outage_is_sev1"),
+    ("calm", "Alle Mitarbeiter können sich seit heute früh nicht mehr anmelden.", "full_outage_is_sev1"),
+    ("calm", "Seit 7 Uhr kann niemand in unserer Praxis auf die Termine zugreifen.", "full_outage_is_sev1"),
+    ("calm", "Keiner von unseren Fahrern kann sich seit heute Morgen in der App anmelden.", "full_outage_is_sev1"),
+    ("angry", "UNGLAUBLICH!!! Das ganze Team kann seit heute früh nicht arbeiten, alles blockiert!", "full_outage_is_sev1"),
+    # data lost
+    ("calm", "Toutes nos commandes d'hier ont disparu.", "data_loss_is_sev1"),
+    ("calm", "Tous les rendez-vous de la semaine prochaine ont disparu de l'agenda.", "data_loss_is_sev1"),
+    ("calm", "Depuis hier soir, toutes nos factures sont vides.", "data_loss_is_sev1"),
+    ("long e-mail", "Madame, Monsieur, je vous écris au nom de notre cabinet. Depuis la mise à jour de mardi, les dossiers de nos clients créés la "
+     "semaine dernière sont introuvables. Nos collaborateurs ont cherché partout. Merci de nous indiquer rapidement si une restauration est possible.", "data_loss_is_sev1"),
+    ("calm", "Los pedidos de ayer han desaparecido del sistema.", "data_loss_is_sev1"),
+    ("calm", "Todas las facturas de octubre se han borrado del sistema.", "data_loss_is_sev1"),
+    ("non-native", "Los contactos que importamos ayer ya no están.", "data_loss_is_sev1"),
+    ("long e-mail", "Estimados señores: les escribimos porque desde la actualización del lunes los registros de horas de nuestros empleados ya no "
+     "aparecen en el panel. Hemos revisado con cada responsable y nadie los ha eliminado. Les rogamos que lo revisen con urgencia, ya que el viernes "
+     "cerramos la nómina.", "data_loss_is_sev1"),
+    ("calm", "Alle Notizen der letzten drei Wochen sind verschwunden.", "data_loss_is_sev1"),
+    ("calm", "Die Termine der nächsten Woche sind alle gelöscht worden.", "data_loss_is_sev1"),
+]
+
+
+@pytest.mark.parametrize("voice,text,rule", SEV1_SECURITY, ids=[f"{v}-{t[:40]}" for v, t, _ in SEV1_SECURITY])
+def test_access_that_should_have_ended_post_of_others_and_other_languages_are_sev1_security(voice, text, rule):
+    assert floor_rules(text).get(rule) == "SEV-1", floor_rules(text)
+    result = triage(text)
+    assert (result.severity, result.type) == (Severity.SEV1, EscalationType.SECURITY), result.rationale
+
+
+@pytest.mark.parametrize("voice,text,rule", SEV1_TECHNICAL, ids=[f"{v}-{t[:40]}" for v, t, _ in SEV1_TECHNICAL])
+def test_everyone_blocked_and_data_lost_in_french_spanish_german_are_sev1(voice, text, rule):
+    assert floor_rules(text).get(rule) == "SEV-1", floor_rules(text)
+    result = triage(text)
+    assert result.severity is Severity.SEV1 and result.type is not EscalationType.SECURITY, result.rationale
+
+
+@pytest.mark.parametrize("text", [
+    "Vous nous avez débité deux fois ce mois-ci.", "On nous a prélevé l'abonnement deux fois ce mois-ci.",
+    "Nos han cobrado dos veces la cuota mensual.", "Me cobraron dos veces el mismo pedido.",
+    "Sie haben uns zweimal abgebucht.", "Die Monatsgebühr wurde doppelt abgebucht.",
+])
+def test_a_double_charge_in_french_spanish_german_is_one_billing_error(text):
+    sig = Signals.read(text)
+    assert [c.kind for c in sig.cues["money_moved"]] == ["money_moved"] and sig.first("billing_error")
+    result = triage(text)  # one billing error, as in English: held at SEV-3
+    assert (result.severity, result.type) == (Severity.SEV3, EscalationType.BUSINESS), result.rationale
+
+
+SITUATION_RULES = {"exposure_of_others_data_is_sev1", "account_takeover_is_sev1", "data_loss_is_sev1", "full_outage_is_sev1", "security_breach_is_sev1"}
+
+
+@pytest.mark.parametrize("text", [
+    "A former employee set up our integration and since yesterday we can't log in.",      # departed, but nobody used access
+    "We removed a user last week and exported the report, it looks fine.",                # we did it
+    "Our former manager used to run the export every Friday; now the export is empty.",
+    "A former employee set up the webhook that exported our orders every night.",         # the webhook exported
+    "We sent letters to our other clients about the price change.",                       # our post to our clients
+    "The parcel for another customer was delivered to us by mistake.",                    # a parcel, no data in it
+    "The invalidate command has been fired immediately and the block deleted.",           # "fired" is no person
+    "Une personne ne peut pas se connecter depuis ce matin.",                             # one person
+    "Aucune donnée d'un autre client n'a été affichée, nous avons vérifié.",              # negated
+    "Les factures ne s'affichent pas pour les autres clients non plus.",
+    "Nous avons supprimé les anciens fichiers hier.",                                     # we deleted them
+    "Nous n'avons pas accès depuis ce matin, la connexion échoue.",                       # no intruder
+    "Erreur inconnue lors de la connexion.",                                              # an unknown error, no unknown person
+    "Die Bestellungen sind auf dem Weg.",                                                 # on the way, not gone
+    "Die Rechnungen werden bei anderen Kunden korrekt angezeigt.",
+    "Keine Daten sind verloren gegangen, aber der Export ist langsam.",
+    "Wir haben seit heute keine Anmeldung mehr möglich.",
+    "Niemand kann mir sagen, warum die Rechnung falsch ist.",                             # nobody answers
+    "No se ha perdido ningún pedido, solo es lento.",
+    "Otros clientes tienen el mismo problema con las facturas.",
+    "Nadie me ha respondido todavía.",
+])
+def test_near_misses_in_any_language_reach_no_sev1_situation(text):
+    assert not set(floor_rules(text)) & SITUATION_RULES, floor_rules(text)
+
+
+@pytest.mark.parametrize("text", ["¿Pueden otros clientes ver nuestros datos?", "Est-ce que d'autres clients peuvent voir nos factures ?",
+                                  "Vielleicht sehen andere Kunden unsere Rechnungen."])
+def test_a_question_or_hedge_in_another_language_is_a_possible_exposure(text):
+    rules = floor_rules(text)
+    assert rules.get("security_concern_is_at_least_sev2") == "SEV-2" and "exposure_of_others_data_is_sev1" not in rules, rules
+
+
+def test_the_parts_in_other_languages_are_gated_by_their_literals_and_narrowed():
+    from agent import literals, situations, signals
+
+    finder = signals._finder()
+    # the gates are found by the windows in one pass with every other part ...
+    for gate in (situations._LANGUAGE_F, situations._OTHER_WORD_F, situations._DEPARTED_P):
+        assert gate in situations.PARTS and finder.reaches.get(id(gate)) is not None, gate.pattern[:60]
+    # ... and every part behind them has literals, so a text without them is not searched
+    for part in (*situations.PARTS_F, situations._DEPARTED_USED):
+        assert literals.needed(part), part.pattern[:60]
+    places = finder.read("since 9am none of our 400 agents can log in and the whole site is down.")
+    assert places.lacks(situations._LANGUAGE_F, 0, 80)
+    assert not finder.read("depuis ce matin aucun de nos agents").lacks(situations._LANGUAGE_F, 0, 40)
+    # (an English complaint reads no French, Spanish or German part)
+    calls = []
+    real = situations._foreign
+    try:
+        situations._foreign = lambda *a: calls.append(a)
+        Signals.read("Every one of our stores gets an error at checkout and another customer's invoices show in our portal.")
+    finally:
+        situations._foreign = real
+    assert calls == []
