@@ -57,6 +57,13 @@ _IMPERATIVE = re.compile(
     r"^(?:please|pls|kindly|tell|say|write|reply|respond|close|mark|set|classify|rate|change|make|give|send|call|ring|"
     r"contact|let|do|don't|ignore|confirm|fix|resolve|escalate|help|can you|could you|would you|i want|i need|we want|"
     r"we need|we expect|i expect)\b", re.IGNORECASE)
+# A question ("Why is my account suspended", "Is anyone working on this") is not a statement, even with its mark gone.
+_QUESTION_LEAD = re.compile(
+    r"^(?:why|how|what|when|where)\s+(?:is|are|was|were|do|does|did|don't|doesn't|can|can't|cannot|could|will|won't|would|has|have|"
+    r"hasn't|haven't|isn't|aren't|should|on earth|the hell)\b|^(?:is|are|was|were|can|can't|could|do|does|did|don't|will|won't|would|has|have|"
+    r"hasn't|haven't|isn't|aren't)\s+(?:my|our|the|your|it|this|that|there|you|we|i|they|anyone|anybody|nobody|someone)\b",
+    re.IGNORECASE,
+)
 _HEADERISH = re.compile(r"^\s*(?:subject|from|to|sent|date|cc|re|fw|fwd|aw|wg)\s*:", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
 _CASE_ONLY = re.compile(r"^(?:case|ticket|ref(?:erence)?|incident|request|sr|inc)?\s*[#:]?\s*[\w-]*\d[\w-]*\s*$", re.IGNORECASE)
@@ -115,9 +122,28 @@ def _tidy(text: str) -> str:
     return text.rstrip(" .!?…;:,-–—").strip()
 
 
+_STATE = (r"(?:\w+(?:ed|en)|down|broken|blocked|locked(?: out)?|closed|gone|missing|empty|wrong|slow|offline|frozen|"
+          r"unavailable|not working|still broken)")
+_WHY_IS = re.compile(r"^why\s+(?P<aux>is|are|was|were|has|have)\s+(?P<subj>(?:(?:my|our|the|your|all|all of)\s+)?[\w-]+(?:\s+(?!(?:still|now|suddenly|again|been)\b)[\w-]+)?)\s+"
+                     r"(?P<rest>(?:(?:still|now|suddenly|again)\s+)?(?:been\s+)?" + _STATE + r")$", re.IGNORECASE)
+_WHY_CANT = re.compile(r"^why\s+(?P<aux>can't|cannot|won't|doesn't|don't|isn't|aren't|didn't|hasn't|haven't)\s+"
+                       r"(?P<subj>i|we|you|they|it|(?:my|our|the|your)\s+[\w-]+)\s+(?P<rest>\w.*)$", re.IGNORECASE)
+
+
+def _as_statement(clause: str) -> str:
+    """'Why is my account suspended' -> 'my account is suspended'; "Why can't we log in" -> "we can't log in".
+    Other questions are left as asked (and are then no clause)."""
+    m = _WHY_IS.match(clause) or _WHY_CANT.match(clause)
+    if not m:
+        return clause
+    subj = m.group("subj")
+    subj = subj if subj == "I" else subj[:1].lower() + subj[1:]
+    return f"{subj} {m.group('aux').lower()} {m.group('rest')}"
+
+
 def clean_clause(text: str) -> str | None:
     """The text as an issue clause, or None when it is not one a reader can take as it stands."""
-    clause = _repeat_last(_tidy(text))  # (a clause of ours, not a quote: the customer's order may change)
+    clause = _as_statement(_repeat_last(_tidy(_unshouted(text))))  # (a clause of ours, not a quote: the order may change)
     if not clause or _HEADERISH.match(text) or _CLAIM.search(clause) or not balanced(clause):
         return None
     core = without_leading_time(clause)
@@ -125,7 +151,7 @@ def clean_clause(text: str) -> str | None:
     if len(words) < MIN_WORDS or len(clause.split()) > MAX_WORDS or _POINTING.match(core) or not _VERB.search(core) \
             or _IMPERATIVE.match(core):
         return None
-    if "?" in clause or (not _ENGLISH.search(core) and len(_FOREIGN.findall(core)) >= 2):
+    if "?" in clause or _QUESTION_LEAD.match(core) or (not _ENGLISH.search(core) and len(_FOREIGN.findall(core)) >= 2):
         return None  # a question is not a statement; another language is quoted as written
     return clause[:1].upper() + clause[1:]
 
@@ -167,6 +193,12 @@ def _statement(text: str, summary: str | None = None) -> str:
         core = _tidy(summary)[:40].lower()
         candidates += [s for s in sentences if core and core in s.lower()]
     candidates += sentences
+    if summary and _QUESTION_LEAD.match(_tidy(summary)) and not clean_clause(summary):
+        # the problem was asked as a question we cannot turn into a statement: quote it as asked
+        core = _tidy(summary)[:40].lower()
+        asked = next((s for s in sentences if core and core in _tidy(s).lower()), None)
+        if asked and "?" in asked and not _CLAIM.search(asked) and balanced(asked):
+            return _quote(_unshouted(asked))
     for candidate in candidates:
         clause = clean_clause(candidate)
         if clause:

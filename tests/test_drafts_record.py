@@ -234,3 +234,33 @@ def test_a_count_of_times_leads_to_what_happened_not_to_the_next_sentence(text, 
 def test_a_quoted_statement_keeps_the_customers_order():
     assert statement("This is the 4th time our sync broke this month.", None) == \
         "you reported: “This is the 4th time our sync broke this month”"
+
+
+@pytest.mark.parametrize("text, statement_", [
+    ("WHY IS MY ACCOUNT SUSPENDED?? I PAID THE INVOICE LAST WEEK. I HAVE 200 CUSTOMERS WAITING.", "My account is suspended"),
+    ("Why can't we log in since this morning? Nobody knows.", "We can't log in since this morning"),
+    ("Why is the dashboard still broken?", "The dashboard is still broken"),
+    ("Why has my card been blocked", "My card has been blocked"),
+])
+def test_a_why_question_about_a_state_becomes_the_statement_of_it(text, statement_):
+    assert statement(text, None) == statement_
+
+
+@pytest.mark.parametrize("text, statement_", [
+    ("Why does nobody answer my emails? I wrote 5 times.", "you reported: “Why does nobody answer my emails”"),
+    ("Is anyone working on this? The export fails for every user.", "The export fails for every user"),
+])
+def test_any_other_question_is_never_an_issue_clause(text, statement_):
+    assert statement(text, None) == statement_
+
+
+def test_an_acknowledgment_never_understands_a_question(db_path, clock):
+    ok(db_path, "triage", "--text", "WHY IS MY ACCOUNT SUSPENDED?? I PAID THE INVOICE LAST WEEK. UNLOCK IT NOW",
+       "--customer", "Acme", "--engine", "offline")
+    body = ok(db_path, "draft", "ESC-1", "acknowledgment").output
+    assert "I understand that your account is suspended" in body
+    assert "that why" not in body.lower()
+
+
+def test_a_statement_that_starts_with_when_is_not_a_question():
+    assert statement("When we export the invoices, the file is empty.", None) == "When we export the invoices, the file is empty"
