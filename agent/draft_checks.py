@@ -31,7 +31,7 @@ from .claims import read as read_claims
 from .complaint import parsed
 from .issue import balanced
 from .lint import Finding
-from .literals import may_match
+from .literals import may_match, may_match_pieces
 
 CHECKS = ("mail_header", "pasted_signature", "past_promise", "internal_only", "customer_claim", "balanced",
           "placeholder", "request_unanswered", "facts")
@@ -120,14 +120,17 @@ def audit(text: str, f: Facts, *, fix: bool = True, subject: str = "", skip: tup
         internal = [h for h in f.hypotheses if h and h.lower() in lowered]
         internal += [s for s in INTERNAL_STAKEHOLDERS if s.lower() in lowered]
         named = text.replace(f.owner, "") if f.owner else text  # the owner's name may contain a team's ("Engineering on-call")
-        internal += [t for t in f.team_names if t and re.search(rf"\b{re.escape(t)}\b", named)]
+        internal += [t for t in f.team_names if t and t in named and re.search(rf"\b{re.escape(t)}\b", named)]
         if f.criteria and f.criteria.lower() in lowered:
             internal.append(f.criteria)
         own = parsed(f.complaint).triage_text
+        # A sentence of _SENTENCE is cut only next to [.!?] or a line break (may_match_pieces: _CLAIM has
+        # branches without a sure literal, "p1", "ai:", so may_match never says no).
         claims = [s.strip() for s in _SENTENCE.findall(own) if _CLAIM.search(s) and len(s.split()) >= 3] \
-            if may_match(_CLAIM, own) else []
+            if may_match_pieces(_CLAIM, own) else []
         claims += [c.text.strip() for c in read_claims(own).claims if len(c.text.split()) >= 3]
         claims = [(c, n[:60]) for c in claims if (n := _norm(c))]  # each with its normalised start
+        claiming = may_match_pieces(_CLAIM, text)  # else no sentence of the draft argues about severity
         for sentence in _SENTENCE.findall(text):
             low = sentence.replace(f.owner, "").lower() if f.owner else sentence.lower()
             hit = next((x for x in internal if x.lower() in low), None)
@@ -137,14 +140,15 @@ def audit(text: str, f: Facts, *, fix: bool = True, subject: str = "", skip: tup
                 continue
             normal = _norm(sentence) if claims else ""
             claim = next((c for c, start in claims if start in normal), None)
-            if claim or (_CLAIM.search(sentence) and _quotes_customer(sentence, f.complaint)):
+            if claim or (claiming and _CLAIM.search(sentence) and _quotes_customer(sentence, f.complaint)):
                 fail("customer_claim", claim or sentence, fixed=fix, how="sentence removed" if fix else None)
                 doomed.append(sentence)
         if fix and doomed:
             text = _remove_sentences(text, doomed)
 
+    header_word = may_match(_HEADER_WORD, subject + "\n" + text)  # else no line holds "Subject:" and the like
     for line in (subject, *text.splitlines()):
-        if _HEADER_LINE.match(line) or _HEADER_WORD.search(line):
+        if _HEADER_LINE.match(line) or (header_word and _HEADER_WORD.search(line)):
             fail("mail_header", line)
     p = parsed(f.complaint) if f.complaint else None
     if p:

@@ -17,7 +17,7 @@ from .injection import INVISIBLE as _INVISIBLE
 from .injection import LINK as _LINK
 from .injection import PROMISE as _PROMISE
 from .injection import system_prompt_lines
-from .literals import may_match
+from .literals import may_match, may_match_pieces
 
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
          "ten": 10, "eleven": 11, "twelve": 12, "a": 1, "an": 1}
@@ -414,7 +414,13 @@ def _smuggled(text: str, ctx: LintContext, findings: list[Finding], where, fix: 
             r"(?<!from )(?<!was )(?<!previously )(?<!originally )(?<!initially )(?<!earlier )"
             r"\bSEV-?\s?(?!" + re.escape(ctx.severity[-1]) + r"\b)[1-4]\b", re.IGNORECASE)))
     visible = _INVISIBLE.sub("", text)
-    checks = [(rule, pattern) for rule, pattern in checks if may_match(pattern, visible)]  # the rest match no sentence
+    # The rest match no sentence. A sentence below is cut only next to a non-word character ([.!?] and
+    # blanks end it, a line break stands alone), as may_match_pieces needs: the injection pattern has a
+    # branch without a sure literal ("note to the AI"), so its branches are tested one by one.
+    checks = [(rule, pattern) for rule, pattern in checks
+              if (may_match_pieces(pattern, visible) if pattern is _INSTRUCTION else may_match(pattern, visible))]
+    if not checks:  # the sentences put back together are the text
+        return text
     out, cut = [], False
     subject = ctx.kind == "subject"  # one templated line: keep what comes before the injected text
     for sentence in _SENTENCE.finditer(text):

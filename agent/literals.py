@@ -126,6 +126,82 @@ def may_match(compiled: re.Pattern, text: str, low: str | None = None) -> bool:
     return any(s in text for s in literals)  # (faster than one search for an alternation of them)
 
 
+def may_match_pieces(compiled: re.Pattern, text: str, low: str | None = None) -> bool:
+    """False only when no piece of `text` searched on its own matches `compiled`, for pieces (sentences)
+    that cut the text only next to a non-word character: a piece whose first (last) character is a
+    word character has a non-word character or the text's edge before (after) it.
+
+    For a pattern whose literal set has a branch that needs nothing sure (a two-letter word), where
+    `may_match` can never say False. Each top-level branch on its own: skipped when the text lacks
+    all of the branch's literals; else, when its only assertion is `\\b`, searched in the whole text,
+    where every match it has in a piece is a match too (the piece's characters are the text's, and
+    `\\b` at a piece's edge reads the same there as in the text, by the condition above); a branch
+    with another assertion (`^`, `$`, a look-around) or no literal set and no such search may match."""
+    branches = _pieces_plan(compiled)
+    if branches is None:
+        return True
+    icase = bool(compiled.flags & IGNORECASE)
+    blind = icase and EXOTIC.search(text) is not None  # lower() does not make every case-blind match
+    if icase and not blind:
+        low = text.lower() if low is None else low
+    for found, search in branches:
+        if found is not None and not blind and not any(s in (low if icase else text) for s in found):
+            continue
+        if search is None or search(text):
+            return True
+    return False
+
+
+_pieces: dict[tuple[str, int], tuple | None] = {}
+
+
+def _pieces_plan(compiled: re.Pattern) -> tuple | None:
+    """Per top-level branch: (its literal set or None, a search of the branch alone or None when its
+    assertions are not only `\\b`); None when the pattern cannot be read."""
+    key = (compiled.pattern, compiled.flags)
+    if key in _pieces:
+        return _pieces[key]
+    plan = None
+    if P is not None and isinstance(compiled.pattern, str):
+        try:
+            from re import _compiler
+
+            tree = P.parse(compiled.pattern, compiled.flags)
+            items = list(tree)
+            parts = items[0][1][1] if len(items) == 1 and items[0][0] is C.BRANCH else [tree]
+            plan = tuple((of_tree(part, compiled.flags),
+                          _compiler.compile(part, compiled.flags).search if _only_boundaries(part) else None)
+                         for part in parts)
+        except Exception:  # a construct the parser of this Python reads otherwise: never skip it
+            plan = None
+    with _lock:
+        _pieces[key] = plan
+    return plan
+
+
+def _only_boundaries(tree) -> bool:
+    """Whether the only assertions in a parsed pattern are `\\b` (no ^, $, \\B, look-around, back-reference)."""
+    for op, av in tree:
+        if op is C.AT:
+            if av is not C.AT_BOUNDARY:
+                return False
+        elif op in (C.ASSERT, C.ASSERT_NOT, C.GROUPREF, C.GROUPREF_EXISTS):
+            return False
+        elif op is C.BRANCH:
+            if not all(_only_boundaries(b) for b in av[1]):
+                return False
+        elif op is C.SUBPATTERN:
+            if not _only_boundaries(av[-1]):
+                return False
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            if not _only_boundaries(av[2]):
+                return False
+        elif op is C.ATOMIC_GROUP:
+            if not _only_boundaries(av):
+                return False
+    return True
+
+
 # -- reading the parsed pattern -----------------------------------------------------------------
 
 def _best(candidates):

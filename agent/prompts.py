@@ -137,8 +137,8 @@ def _warn(message: str) -> None:
 
 def prompt_hash(name: str) -> str:
     """sha256 of the template source (the team's override when one is in force): which wording produced a stored answer."""
-    own = override_path(name)
-    return _hash(str(own) if own else str(prompts_dir() / name), (own or prompts_dir() / name).stat().st_mtime_ns)
+    path = override_path(name) or prompts_dir() / name
+    return _hash(str(path), path.stat().st_mtime_ns)
 
 
 @lru_cache(maxsize=None)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .literals import may_match
+
 KINDS = ("call", "senior", "written_rca", "credit", "deadline", "channel")
 _PHONE = re.compile(r"\+?\d[\d ()./-]{6,}\d")
 _DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
@@ -67,8 +69,10 @@ def detect(texts: list[str]) -> list[Request]:
     found: dict[str, Request] = {}
     for text in texts:
         here: dict[str, Request] = {}
+        low = text.lower()
         for kind in KINDS:
-            m = _PATTERNS[kind].search(text)
+            pattern = _PATTERNS[kind]
+            m = pattern.search(text) if may_match(pattern, text, low) else None  # not searched without its words
             if not m:
                 continue
             words = _sentence(text, m.start(), m.end())

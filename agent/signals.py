@@ -9,7 +9,7 @@ so that every conclusion can quote the customer's own words.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from . import claims as _claims
@@ -83,6 +83,9 @@ def _scale(raw: str) -> float:
         return 0.0
 
 
+_LAST: "Signals | None" = None  # the last text read (Signals.read)
+
+
 @dataclass
 class Signals:
     text: str
@@ -94,6 +97,17 @@ class Signals:
 
     @classmethod
     def read(cls, text: str, tier: Tier | None = None) -> "Signals":
+        # The last text read is kept: a security acknowledgment reads again the complaint its triage has just
+        # read (drafting.exposure_described), about 2 ms. Nothing found depends on the tier, which is only kept.
+        global _LAST
+        last = _LAST
+        if last is not None and last.original == text:
+            return replace(last, tier=tier, cues=dict(last.cues))
+        _LAST = sig = cls._read(text, tier)
+        return sig
+
+    @classmethod
+    def _read(cls, text: str, tier: Tier | None) -> "Signals":
         reading = _claims.read(text)
         sig = cls(text=reading.text, tier=tier, original=text, claims=reading.claims)
         low = sig.lower

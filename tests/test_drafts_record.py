@@ -131,6 +131,18 @@ def test_lint_removes_internal_content_from_a_customer_draft_and_only_subtracts(
     assert [f.rule for f in findings] == ["internal_only"] * 3 and all(f.fixed for f in findings)
 
 
+
+def test_a_header_word_anywhere_in_a_line_fails_and_a_team_name_counts_only_as_words():
+    facts = Facts(moment=OPENED, timezone="UTC", team_names=["Ops"])
+    _, findings = audit("Hi,\n\nThanks. Fwd Betreff: your invoice\nWe are on it.\n", facts)
+    assert [(f.rule, f.found) for f in findings] == [("mail_header", "Thanks. Fwd Betreff: your invoice")]
+    _, findings = audit("Hi,\n\nWe are on it.\n", facts, subject="Re: Subject: ESC-1")
+    assert [f.rule for f in findings] == ["mail_header"]
+    kept = "Hi,\n\nThe Opsgenie alert fired. We are on it.\n"
+    assert audit(kept, facts) == (kept, [])  # "Opsgenie" holds "Ops", not the word
+    fixed, findings = audit("Hi,\n\nOps owns it. We are on it.\n", facts)
+    assert fixed == "Hi,\n\nWe are on it.\n" and [(f.rule, f.found) for f in findings] == [("internal_only", "Ops")]
+
 # -- requests ----------------------------------------------------------------------------------------
 
 def test_requests_are_answered_and_become_commitments_when_the_message_is_sent(db_path, clock):

@@ -664,3 +664,17 @@ def test_reconcile_never_goes_below_the_floor_nor_below_the_engine(text, suffix,
 def test_the_offline_answer_needs_no_severity_or_evidence_correction(text, tier):
     triage = run_rules(text, engine_answer(text, tier), tier)
     assert not [c for c in triage.corrections if c.field == "severity" or c.rule == "evidence_must_quote_complaint"]
+
+
+def test_a_complaint_read_again_is_not_searched_again_and_keeps_its_own_tier(monkeypatch):
+    text = "Someone logged into our admin account from an unknown IP and exported every customer record. We are losing $20,000 per hour."
+    first = Signals.read(text, Tier.ENTERPRISE)
+    searched = []
+    monkeypatch.setattr(Signals, "_read", classmethod(lambda cls, t, tier: searched.append(t) or first))
+    again = Signals.read(text)  # what a security acknowledgment reads (drafting.exposure_described)
+    assert searched == [] and again is not first
+    assert (again.tier, first.tier) == (None, Tier.ENTERPRISE)
+    assert again.cues == first.cues and again.cues is not first.cues and again.claims == first.claims
+    assert again.first("security_breach") is not None and again.money_at_risk.value == first.money_at_risk.value == 20000
+    Signals.read("The invoice PDF has a typo in our company name.", Tier.STANDARD)
+    assert searched == ["The invoice PDF has a typo in our company name."]  # another text is read
