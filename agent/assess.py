@@ -230,8 +230,7 @@ def _found(sig: Signals, pattern: re.Pattern) -> str | None:
 def unanswered_only(sig: Signals) -> Cue | None:
     """The cue of nobody answering when the complaint describes nothing broken and no billing error."""
     cue = sig.first("unanswered", actual=True)
-    return cue if cue and not billing_only(sig) and not sig.first("billing_error", actual=True) \
-        and not any(sig.first(k, actual=True) for k in _BROKEN) else None
+    return cue if cue and not any(sig.first(k, actual=True) for k in (*_BROKEN, "billing_error")) else None
 
 
 _SAID_WHEN = re.compile(
