@@ -212,6 +212,11 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
         _rx(
             r"\b(?:data\s+|security\s+)?breach(?:ed)?\b(?!\s+(?:of\s+(?:the\s+|our\s+|this\s+|your\s+|its\s+|their\s+|my\s+|his\s+|her\s+)?(?:contract|duty|duties|agreement|warranty|terms|promise|sla|covenant|lease|fiduciary|trust|obligations?|peace|policy|protocol)|(?:the|our|this|your|their|my)\s+(?:contract|agreement|terms|sla|warranty|lease|obligations?))\b)",
             r"\bhack(?:ed|er|ers)\b",
+            # credentials given away: "two clicked the link and entered their passwords", "typed our password into a fake page"
+            r"\bclicked\s+(?:on\s+)?(?:the|a|that|this)\s+(?:[\w-]+\s+)?link\s+and\s+(?:then\s+)?(?:entered|typed|gave|submitted)\s+(?:in\s+)?"
+            r"(?:their|our|my|his|her)\s+(?:[\w-]+\s+)?(?:passwords?|credentials|login details|logins?|2fa codes?|mfa codes?)\b",
+            r"\b(?:entered|typed|gave|submitted|put)\s+(?:in\s+)?(?:their|our|my|his|her|the)\s+(?:[\w-]+\s+)?(?:passwords?|credentials|login details|logins?)\s+"
+            r"(?:in|on|into|to)\s+(?:a|the|that|this)\s+(?:fake|phishing|spoofed|fraudulent|look-?alike|bogus)\b",
             r"\b(?:accounts?|systems?|servers?|credentials?|passwords?|api keys?|tokens?|emails?|devices?|laptops?|computers?|networks?|databases?|logins?)\s+(?:(?:was|were|has been|have been|had been|got|is|are)\s+)?(?:compromised|leaked|stolen|hijacked)\b",
             r"\bcompromised\s+(?:(?:our|my|the|their)\s+)?(?:accounts?|systems?|servers?|credentials?|passwords?|api keys?|tokens?|emails?|devices?|networks?|databases?|data|information|details|logins?)\b",
             r"\b(?:was|were|been|got|is|are)\s+compromised\b(?!\s+(?:credit|score))",
@@ -291,6 +296,9 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
             r"|\bdouble[- ]bookings?\b|\bduplicate(?:d)?\s+(?:entries|rows|records|orders|bookings|invoices|payments|emails|messages)\b",
             r"\b(?:won't|will not|doesn't|does not|didn't|did not|don't|do not)\s+(?:load|open|start|save|sync|connect|launch|respond|send|upload|download|print|submit|go through|process|update|refresh|display|show up|let (?:us|me|them))\b",
             r"\b(?:crash(?:es|ed|ing)?|fails?|failed|failing|failures?)\b",
+            # "the mobile app not showing the orders of customers" (a verb left out, as a non-native writer may)
+            r"\bnot\s+(?:showing|displaying|loading)\s+(?:the|our|my|any|all|any of the|all of the)\s+(?:[\w-]+\s+)?(?:orders|data|invoices|customers|"
+            r"records|items|products|messages|emails|reports|contacts|files|transactions|bookings|appointments|payments)\b",
             # "our scheduled reports were not sent", "the alerts haven't been delivered since Monday"
             r"(?<!\bi )(?<!\bwe )(?<!\byou )(?<!\bthey )(?<!\bhe )(?<!\bshe )(?<!\bme )(?<!\bus )"  # "I was not sent a refund": a person's
             r"\b(?:(?:was|were|is|are)\s+(?:not|never)|wasn't|weren't|isn't|aren't|(?:has|have)\s+(?:not|never)\s+been|hasn't\s+been|haven't\s+been)"

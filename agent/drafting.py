@@ -66,7 +66,8 @@ SECURITY_FOLLOW_UPS = [
 # What the customer is asked, and how the acknowledgment speaks of it, by the shape of the security matter.
 # `yours`: their data, secrets or systems exposed; `others`: other people's data shown or sent to them (a parcel
 # with other customers' packing slips, a page with someone else's bank details): it is not their data, and
-# what they hold must not travel further; `takeover`: someone else in their account.
+# what they hold must not travel further; `takeover`: someone else in their account; `phished`: passwords given
+# to a fake page (a phishing mail that imitates ours).
 SECURITY_SHAPES = {
     "yours": ("I take the possible exposure of your data as seriously as you do: it may affect you and your users",
               SECURITY_FOLLOW_UPS),
@@ -75,6 +76,11 @@ SECURITY_SHAPES = {
                 "Please describe it rather than send it on.",
                 "When did you first see it, and has anyone else on your side seen or saved it?",
                 "Can you keep what you received aside, unshared, until our security team tells you how to return or delete it?"]),
+    "phished": ("I take passwords given to a fake page as seriously as you do: they may let someone into your accounts",
+                ["Who entered their password, and have those passwords been changed and every other session signed out?",
+                 "Which sign-ins, changes or payments since then do you not recognise?",
+                 "Can you forward us the phishing e-mail as an attachment, with its headers, so that we can have the fake page "
+                 "taken down?"]),
     "takeover": ("I take someone else being in your account as seriously as you do: it may affect you and your users",
                  ["Which sign-ins, changes or payments do you not recognise, and when did you last sign in yourself?",
                   "Have you changed the password and signed out every other session yet? If not, we can do it with you now.",
@@ -87,6 +93,8 @@ def security_shape(own: str) -> str:
     from .signals import Signals
 
     sig = Signals.read(own)
+    if any(_GIVEN_AWAY.search(c.phrase) for c in sig.cues.get("security_breach", ()) if not c.hedged):
+        return "phished"
     if sig.first("takeover", actual=True):
         return "takeover"
     # a breach cue that names the other party ("other customers' names") is this exposure, not a breach of their own
@@ -97,6 +105,7 @@ def security_shape(own: str) -> str:
     return "yours"
 
 
+_GIVEN_AWAY = re.compile(r"\b(?:entered|typed|gave|submitted|put)\b.*\b(?:passwords?|credentials|login|logins|codes?)\b", re.IGNORECASE)
 _OTHER_PARTY = re.compile(r"\b(?:other|another|someone else|somebody else|different)\b", re.IGNORECASE)
 
 

@@ -34,7 +34,10 @@ _GREETING = re.compile(
 # A clause that only points elsewhere ("It is a typo, but…", "This is still not fixed") names nothing.
 # Nor does a relative clause cut from its sentence ("which are the result of my falling victim to identity theft").
 _POINTING = re.compile(r"^(?:it|this|that|they|these|those|he|she|here|same|still|again|also|and|but|so|as|"
-                       r"which|who|whom|whose|whereby)\b", re.IGNORECASE)
+                       r"which|who|whom|whose|whereby)\b"
+                       # a bare count as the subject points back too: "Two clicked the link" (two of whom?)
+                       r"|^(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+|several|some|both)\s+(?:of\s+them\s+)?"
+                       r"(?:\w+ed|have|has|had|were|are|did|got|gave|took|saw)\b", re.IGNORECASE)
 # Text that argues about severity or addresses a model never becomes the issue: agent.claims takes the
 # claims out first; this catches what is left of a sentence that argued.
 _CLAIM = re.compile(

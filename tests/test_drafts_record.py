@@ -277,6 +277,9 @@ def test_a_statement_that_starts_with_when_is_not_a_question():
      "I take the possible exposure of your data as seriously as you do", "should be rotated or revoked now"),
     ("We were hacked last night and other customers' data is now visible on our portal.",
      "I take the possible exposure of your data as seriously as you do", "should be rotated or revoked now"),
+    ("We got a phishing email that looks exactly like your password reset mail, sent to 12 of our staff. Two clicked "
+     "the link and entered their passwords.", "I take passwords given to a fake page as seriously as you do",
+     "forward us the phishing e-mail as an attachment"),
 ])
 def test_a_security_acknowledgment_speaks_of_whose_data_it_is(text, line, asks, db_path, clock):
     ok(db_path, "triage", "--text", text, "--customer", "Acme", "--engine", "offline")
@@ -284,3 +287,13 @@ def test_a_security_acknowledgment_speaks_of_whose_data_it_is(text, line, asks, 
     assert line in body and asks in body
     if "other people's data" in line:
         assert "your data" not in body and "API keys" not in body
+
+
+@pytest.mark.parametrize("text, statement_", [
+    ("We got a phishing email that looks like yours, sent to 12 of our staff. Two clicked the link and entered their passwords.",
+     "We got a phishing email that looks like yours, sent to 12 of our staff"),
+    ("Two of our stores are down since 9am.", "Two of our stores are down since 9am"),
+    ("12 agents were logged out at once.", "12 agents were logged out at once"),
+])
+def test_a_bare_count_as_subject_points_back_and_is_not_the_issue(text, statement_):
+    assert statement(text, None) == statement_

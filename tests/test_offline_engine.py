@@ -432,3 +432,23 @@ def test_a_charge_is_dated_by_a_month_only_when_one_is_named(text, answered):
 ])
 def test_something_that_was_not_sent_is_a_feature_broken(text, broken):
     assert Signals.read(text, Tier.STANDARD).has("major") is broken
+
+
+@pytest.mark.parametrize("text, breach", [
+    ("Two of our staff clicked the link and entered their passwords.", True),
+    ("Our bookkeeper typed her password into a fake login page.", True),
+    ("She entered her credentials on a phishing site that looked like yours.", True),
+    ("I entered my password on the login page and it failed.", False),
+    ("If anyone clicked the link and entered their password, tell us.", None),  # hedged: possible, not actual
+])
+def test_credentials_given_to_a_fake_page_are_a_breach(text, breach):
+    cue = Signals.read(text, Tier.STANDARD).first("security_breach")
+    if breach is None:
+        assert cue is None or cue.hedged
+    else:
+        assert (cue is not None and not cue.hedged) is breach
+
+
+def test_a_verb_left_out_still_reads_as_a_feature_broken():
+    assert Signals.read("the mobile app not showing the orders of customers, only empty list", Tier.STANDARD).has("major")
+    assert not Signals.read("Your dashboard is not showing any errors.", Tier.STANDARD).has("major")
