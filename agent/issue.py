@@ -49,7 +49,11 @@ _CLAIM = re.compile(
 # An English clause has a verb; text in another language is quoted as written rather than mixed into English.
 _VERB = re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|does|did|can|cannot|could|will|would|keeps?|gets?|got|shows?|"
-    r"fails?|stops?|goes|went|sees?|saw|loses?|lost|\w+n't|\w{3,}(?:ed|ing))\b", re.IGNORECASE)
+    r"fails?|stops?|goes|went|sees?|saw|loses?|lost|\w+n't|\w{3,}(?:ed|ing)|"
+    # what a product does wrong, in the present: "the CSV export adds a blank column", "15% of requests time out"
+    r"adds?|returns?|throws?|breaks?|broke|crash(?:es)?|hangs?|freezes?|froze|times?\s+out|drops?|deletes?|removes?|"
+    r"ignores?|rejects?|declines?|duplicates?|overwrites?|skips?|says?|takes?|gives?|makes?|puts?|sends?|opens?|loads?|runs?)\b",
+    re.IGNORECASE)
 _ENGLISH = re.compile(r"\b(?:the|our|my|we|you|your|a|an|of|to|in|for|with|on|all|none|no|every|from|and|not|any)\b", re.IGNORECASE)
 _FOREIGN = re.compile(
     r"\b(?:der|die|das|und|nicht|ist|sind|seit|alle|unsere?|wir|le|la|les|des|est|sont|pas|aucun|nos|nous|depuis|"

@@ -232,8 +232,9 @@ def test_a_count_of_times_leads_to_what_happened_not_to_the_next_sentence(text, 
 
 
 def test_a_quoted_statement_keeps_the_customers_order():
-    assert statement("This is the 4th time our sync broke this month.", None) == \
-        "you reported: “This is the 4th time our sync broke this month”"
+    assert statement("This is the 4th time our sync broke this month.", None) == "Our sync broke this month, for the 4th time"
+    assert statement("This is the 4th time this month for our nightly sync.", None) == \
+        "you reported: “This is the 4th time this month for our nightly sync”"  # no verb: quoted, in the customer's order
 
 
 @pytest.mark.parametrize("text, statement_", [
@@ -296,4 +297,15 @@ def test_a_security_acknowledgment_speaks_of_whose_data_it_is(text, line, asks, 
     ("12 agents were logged out at once.", "12 agents were logged out at once"),
 ])
 def test_a_bare_count_as_subject_points_back_and_is_not_the_issue(text, statement_):
+    assert statement(text, None) == statement_
+
+
+@pytest.mark.parametrize("text, statement_", [
+    ("The CSV export adds a blank column at the end. Minor, but it breaks our import script every morning.",
+     "The CSV export adds a blank column at the end"),
+    ("Since the migration on Saturday about 15% of our API requests time out. Our mobile checkout is affected.",
+     "Since the migration on Saturday about 15% of our API requests time out"),
+    ("Your app crashes on start for every cashier.", "Your app crashes on start for every cashier"),
+])
+def test_a_product_doing_something_wrong_in_the_present_is_a_clause(text, statement_):
     assert statement(text, None) == statement_
