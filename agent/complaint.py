@@ -116,7 +116,7 @@ _SIGN_OFF = re.compile(
     r"met vriendelijke groet(?:en)?|vriendelijke groet(?:en)?|groeten|groet|bedankt|alvast bedankt|"
     r"cordiali saluti|distinti saluti|saluti|grazie|atenciosamente|obrigad[oa]|med vänliga hälsningar|"
     r"vänliga hälsningar|med venlig hilsen|venlig hilsen|med vennlig hilsen|pozdrawiam|z poważaniem|br|kr|rgds|thx)"
-    r"[ \t]*[,.!]*(?-i:(?:[ \t]+(?:[A-Z][\w.'-]*|X{2,})(?:[ \t]+(?:[A-Z][\w.'-]*|X{2,})){0,3})?)[ \t]*[,.!]?[ \t]*$",
+    r"[ \t]*[,.!]*(?-i:(?:[ \t]+(?P<signed>(?:[A-Z][\w.'-]*|X{2,})(?:[ \t]+(?:[A-Z][\w.'-]*|X{2,})){0,3}))?)[ \t]*[,.!]?[ \t]*$",
     re.IGNORECASE,
 )
 _DEVICE = re.compile(

@@ -13,16 +13,10 @@ from __future__ import annotations
 
 import re
 
-from .complaint import parsed
+from .complaint import _SIGN_OFF as SIGN_OFF, parsed
 
 _NAME_WORD = r"[A-Z][a-z'’-]+"
 _NAME = re.compile(rf"^({_NAME_WORD})(?:\s+(?:[A-Z]\.\s*)?{_NAME_WORD}){{0,2}}$")
-_SIGN_OFF = re.compile(
-    r"(?:^|[.!?\n]\s*)(?:thanks(?: a lot| again| in advance)?|thank you|many thanks|regards|best regards|kind regards|"
-    r"best|cheers|br|sincerely|yours sincerely|greetings)\s*[,!.-]*\s+"
-    rf"({_NAME_WORD}(?:\s+{_NAME_WORD})?)\s*[.!]?\s*$",
-    re.IGNORECASE,
-)
 # Words that make a customer name an organisation's (the name is then greeted as a team).
 _ORGANISATION = re.compile(
     r"\b(?:inc|ltd|llc|llp|plc|corp|corporation|co|company|gmbh|ag|sa|sas|sarl|bv|nv|oy|ab|as|srl|spa|kk|pty|"
@@ -63,24 +57,20 @@ def writer(complaint: str) -> str | None:
 
 
 def _signed(signature: str) -> str | None:
-    """The name line under a sign-off ("Best regards,\\nSarah Miller\\nHead of Ops")."""
+    """The name on a sign-off line ("Thanks, Sarah") or on the line under it ("Best regards,\nSarah Miller")."""
     lines = [line.strip() for line in signature.splitlines() if line.strip()]
-    for i, line in enumerate(lines[:-1]):
-        if line.rstrip(",!. -").lower() in _SIGN_OFFS:
-            return lines[i + 1]
+    for i, line in enumerate(lines):
+        m = SIGN_OFF.match(line)
+        if m:
+            return m.group("signed") or (lines[i + 1] if i + 1 < len(lines) else None)
     return None
 
 
-_SIGN_OFFS = {"thanks", "thank you", "many thanks", "thanks a lot", "thanks again", "thanks in advance", "regards",
-              "best regards", "kind regards", "warm regards", "best", "cheers", "br", "sincerely", "yours sincerely",
-              "best wishes", "all the best", "greetings", "mit freundlichen grüßen", "viele grüße", "cordialement",
-              "bien à vous", "saludos", "saludos cordiales", "un saludo", "met vriendelijke groet", "groeten",
-              "cordiali saluti", "saluti", "atenciosamente", "med vänliga hälsningar", "hälsningar", "mvh"}
-
-
 def _signed_inline(text: str) -> str | None:
-    m = _SIGN_OFF.search(text.strip())
-    return m.group(1) if m else None
+    """A sign-off closing the customer's last line ("... Please refund one of them. Thanks, Sarah")."""
+    last = re.split(r"(?<=[.!?])\s+|\n", text.strip())[-1]
+    m = SIGN_OFF.match(last)
+    return m.group("signed") if m else None
 
 
 def _first_name(candidate: str | None) -> str | None:
