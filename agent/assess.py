@@ -204,10 +204,12 @@ _CHARGED_WHEN = re.compile(
     + r"\b|\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?\b|\d{4}-\d{2}-\d{2}\b|(?:last|this|previous)\s+(?:month|week|year|billing\s+(?:period|cycle))\b)",
     re.IGNORECASE,
 )
-_REFERENCE = re.compile(
-    r"\b(?:invoice|order|transaction|receipt|reference|ref|booking)\s*(?:no\.?|number|id)?\s*[:#]?\s*(?=[\w-]*\d)[A-Z0-9][\w-]{3,}",
-    re.IGNORECASE,
-)
+def _numbered(words: str, least: int) -> re.Pattern:
+    """A thing named with its number: 'invoice INV-20931', 'ticket #4411', 'order no. 5512'."""
+    return re.compile(rf"\b(?:{words})\s*(?:no\.?|number|id)?\s*[:#]?\s*(?=[\w-]*\d)[A-Z0-9][\w-]{{{least},}}", re.IGNORECASE)
+
+
+_REFERENCE = _numbered("invoice|order|transaction|receipt|reference|ref|booking", 3)
 _BANK = re.compile(
     r"\bcharge\s?backs?\b|\b(?:disputed|reported|flagged)\s+(?:it|this|them|the\s+(?:second\s+|double\s+)?charges?)\s+(?:with|to)\s+"
     r"(?:my|our|the)\s+(?:bank|card\s+issuer|credit\s+card\s+company)\b|\b(?:contacted|called|told|asked)\s+(?:my|our|the)\s+bank\b",
@@ -236,8 +238,7 @@ def unanswered_only(sig: Signals) -> Cue | None:
 _SAID_WHEN = re.compile(
     r"\b(?:on|since|last)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\blast\s+(?:week|month)\b|\b\d+\s+(?:hours|days|weeks)\s+ago\b"
     r"|\b(?:yesterday|this\s+morning)\b", re.IGNORECASE)
-_TICKET = re.compile(r"\b(?:ticket|case|request|reference|ref|incident)\s*(?:no\.?|number|id)?\s*[:#]?\s*(?=[\w-]*\d)[A-Z0-9][\w-]{2,}",
-                     re.IGNORECASE)
+_TICKET = _numbered("ticket|case|request|reference|ref|incident", 2)
 
 
 _DEADLINE = re.compile(

@@ -27,6 +27,8 @@ from . import EngineResult, TriageRequest
 CUE_WEIGHT = 0.5  # share of the deterministic reading in a complaint's severity probabilities
 CUE_CONFIDENCE = 0.7  # how sure that reading is of its own level
 TRIVIAL_CEILING = "SEV-3"
+# Something broken outright or a part of the service down: the model's reading is never held below these.
+BROKEN_OUTRIGHT = ("major", "partial_outage", "component_down", "slow_and_failing")
 DEGRADED_CEILING = "SEV-2"
 
 
@@ -47,7 +49,7 @@ def one_billing_error(signals: Signals, playbook: Severity):
     status posts and knows nothing of billing, so it does not lift it ("I was double billed for my
     subscription, 2 x 49 EUR" had come out SEV-1, all hands). Out of fold this moved one Apache Jira
     SEV-1 of 1,034 to low and left the status incidents, Ohira and the written cases where they were."""
-    if playbook is not Severity.SEV3 or any(signals.first(k, actual=True) for k in ("major", "partial_outage", "component_down", "slow_and_failing")):
+    if playbook is not Severity.SEV3 or any(signals.first(k, actual=True) for k in BROKEN_OUTRIGHT):
         return None
     return signals.first("billing_error", actual=True)
 
@@ -62,7 +64,7 @@ def degraded_only(signals: Signals, playbook: Severity):
     (macro-F1 0.425 -> 0.437); of 41 Apache Jira reports moved SEV-1 -> SEV-2, 14 were SEV-1, 15
     SEV-2, 12 lower (macro-F1 0.357 -> 0.356; high/low and SEV-1 rated low unchanged)."""
     if playbook is not Severity.SEV3 or any(
-            signals.first(k, actual=True) for k in ("major", "partial_outage", "component_down", "slow_and_failing", "billing_error")):
+            signals.first(k, actual=True) for k in (*BROKEN_OUTRIGHT, "billing_error")):
         return None
     return signals.first("degraded")
 
