@@ -22,7 +22,7 @@ from .schemas import Draft, Escalation, Triage
 from .store import Store, now, parse_id
 from .complaint import customer_words
 from .editing import contact_email_of
-from .greeting import greeting
+from .greeting import greeting, reads_as_person
 from .team import Signer, sender as team_sender
 from .wording import format_time, second_person
 
@@ -190,6 +190,7 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
         "kind": kind,
         "customer": esc.customer,
         "greeting": greeting(esc.contact, esc.customer, esc.complaint),
+        "customer_is_person": reads_as_person(esc.customer),  # "affecting you", not "your team", for Sarah Miller
         "escalation_id": esc.id,
         "severity": esc.severity.value,
         "severity_rank": esc.severity.rank,

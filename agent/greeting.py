@@ -37,7 +37,7 @@ def greeting(contact: str | None, customer: str, complaint: str = "") -> str:
     name = writer(complaint)
     if name:
         return f"Hi {name}"
-    if _reads_as_person(customer):
+    if reads_as_person(customer):
         return f"Hello {customer}"
     return f"Hello {customer} team"
 
@@ -86,7 +86,7 @@ def _first_name(candidate: str | None) -> str | None:
     return m.group(1)
 
 
-def _reads_as_person(customer: str) -> bool:
+def reads_as_person(customer: str) -> bool:
     """Two or three capitalised words and none an organisation's: "Sarah Miller", not "Acme Corp" or "Acme"."""
     words = customer.split()
     return 2 <= len(words) <= 3 and bool(_NAME.match(customer.strip())) and not _ORGANISATION.search(customer)

@@ -309,3 +309,11 @@ def test_a_bare_count_as_subject_points_back_and_is_not_the_issue(text, statemen
 ])
 def test_a_product_doing_something_wrong_in_the_present_is_a_clause(text, statement_):
     assert statement(text, None) == statement_
+
+
+@pytest.mark.parametrize("customer, affected", [("Sarah Miller", "affecting you"), ("Acme Corp", "affecting your team")])
+def test_an_update_to_a_person_does_not_speak_of_their_team(customer, affected, db_path, clock):
+    ok(db_path, "triage", "--text", "I was double billed for my subscription in October (2 x 49 EUR).",
+       "--customer", customer, "--engine", "offline")
+    body = ok(db_path, "draft", "ESC-1", "update").output
+    assert f"I know how much this is {affected}" in body
