@@ -270,7 +270,7 @@ def triage_questions(sig: Signals, summary: str, type_: EscalationType | None = 
     critical = sig.first("critical")
     answers: dict[str, str | None] = {
         "what": summary if _describes_problem(sig) else None,
-        "when": _clause(sig, "started"),
+        "when": _time_answer(sig),
         "who": (users.evidence if users else None),
         "business_impact": money.evidence if money else (sig.quote(critical) if critical else None),
         "tried": _clause(sig, "tried"),
@@ -308,6 +308,23 @@ def default_questions() -> list[TriageQuestion]:
 def _clause(sig: Signals, kind: str) -> str | None:
     cue = sig.first(kind)
     return sig.quote(cue, tight=True) if cue else None
+
+
+_TIME_LEAD = re.compile(r"\b(?:since|after|when|from|starting|started|began|ever since)\b", re.IGNORECASE)
+
+
+def _time_answer(sig: Signals, limit: int = 60) -> str | None:
+    """When it started, in the customer's words: their clause if short, else the time and what leads to it
+    ("since you rotated your SAML certificate yesterday"), not a whole sentence about the failure."""
+    cue = sig.first("started")
+    if cue is None:
+        return None
+    clause = sig.quote(cue, tight=True)
+    if len(clause) <= limit:
+        return clause
+    leads = list(_TIME_LEAD.finditer(sig.text, max(0, cue.start - limit), cue.start))
+    start = leads[-1].start() if leads and not re.search(r"[.!?\n]", sig.text[leads[-1].start() : cue.start]) else cue.start
+    return sig.text[start : cue.end].strip()
 
 
 def _describes_problem(sig: Signals) -> bool:

@@ -507,7 +507,7 @@ STARTED = _rx(
     r"\bsince\s+(?:about\s+|around\s+|approximately\s+)?(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|h|uhr)?|yesterday|this morning|last (?:night|week|month|\w+day)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|(?:the|your|last)\s+(?:\w+\s+)?(?:update|release|deploy(?:ment)?|upgrade|migration|outage|maintenance|change)|\w+ \d{1,2}(?:st|nd|rd|th)?|\d{1,2}/\d{1,2}(?:/\d{2,4})?|early|late|then)\b",
     r"\b(?:started|began|starting|beginning)\s+(?:at|on|around|about|this|yesterday|last|after|when|with|in)\b[^.,;!?\n]{0,40}",
     r"\b(?:this|yesterday)\s+(?:morning|afternoon|evening)\b|\byesterday\b|\blast night\b|\bovernight\b",
-    r"\b(?:for|over)\s+(?:the\s+)?(?:last|past)\s+(?:\d+|few|couple of|several)\s+(?:minutes|hours|days|weeks|months)\b",
+    r"\b(?:for|over)\s+(?:the\s+)?(?:last|past)\s+(?:(?:\d+|few|couple of|several)\s+(?:minutes|hours|days|weeks|months)|hour|day|week|month)\b",
     r"\b\d+\s+(?:minutes|hours|days|weeks|months)\s+ago\b|\bfor\s+(?:\d+|two|three|four|five|six|several)\s+(?:minutes|hours|days|weeks)(?:\s+now)?\b",
     r"\bsince\s+(?:\d+|two|three|four|five|six|several|a few)\s+(?:minutes|hours|days|weeks|months)\b|\bfrom\s+(?:this\s+)?morning\b",
     r"\bafter\s+(?:the|your|last night's|yesterday's|this morning's)\s+(?:\w+\s+)?(?:update|release|deploy(?:ment)?|upgrade|migration|maintenance|change)\b",
@@ -648,6 +648,16 @@ _ALL_USERS = _rx(
 )
 _MONEY = _lc(
     r"(?P<cur>[$€£]|\b(?:usd|eur|gbp|chf|sek|nok|dkk|cad|aud|nzd|jpy|inr|pln|czk|sgd|hkd|zar|brl|mxn)\b)\s?(?P<amt>" + _NUM + r")|(?<![\w.,])(?P<amt2>" + _NUM + r")\s*(?P<cur2>usd|eur|gbp|chf|sek|nok|dkk|cad|aud|nzd|jpy|inr|pln|czk|sgd|hkd|zar|brl|mxn|dollars|euros?|pounds|bucks|[$€£])(?!\w)",
+)
+# A sum with no currency named, read as money only when a verb of paying or losing governs it and either a
+# multiplier ("48k", "2 million") or a period ("2,000 a day") follows: "we lose 2k a day", "we pay you 48k/year".
+# "lose 200 orders a day" is not money: a noun stands between the number and the period.
+_IMPLIED_MONEY = _lc(
+    r"\b(?P<verb>los(?:e|es|ing|t)|cost(?:s|ing)?|pay(?:s|ing)?|paid|spend(?:s|ing)?|spent|worth|bleeding|burning)\s+"
+    r"(?:(?:us|you|me|them|about|around|over|roughly|nearly|almost|approximately|at least|more than|up to)\s+){0,3}"
+    r"(?P<amt>(?:\d{1,3}(?:[,\.]\d{3})+|\d+(?:\.\d+)?)(?:\s*(?:k|m|bn|thousand|million|billion)\b"
+    r"|(?=\s*(?:/|per|a|an|each|every)\s*(?:minute|min|hour|hr|day|week|month|year)\b|\s+(?:hourly|daily|weekly|monthly|yearly|annually)\b)))"
+    r"(?![$€£%]|\s*(?:%|percent|usd|eur|gbp|dollars|euros?|pounds|bucks)\b)",
 )
 _PERIOD = _lc(
     r"\s*(?:in\s+(?:[\w-]+\s+){1,3}?)?(?:(?:per|a|an|each|every|/)\s*(?P<period>minute|min|hour|hr|day|week|month|year)\b|(?P<adverb>hourly|daily|weekly|monthly|yearly|annually)\b)",

@@ -41,6 +41,7 @@ from .cues import (
     _MANY,
     _MANY_USERS,
     _MONEY,
+    _IMPLIED_MONEY,
     _NEGATION,
     _PERIOD,
     _SCOPE_END,
@@ -268,6 +269,15 @@ class Signals:
             unit = f"{cur} per {period}" if period else cur
             if best is None or amount > (best.value or 0):
                 best = Quantity(amount, evidence, unit)
+        if best is None:  # a sum named with no currency: "we lose 2k a day"; a loss before what they pay
+            implied = []
+            for m in _IMPLIED_MONEY.finditer(low):
+                tail = _PERIOD.match(low, m.end())
+                period = tail and (tail.group("period") or _ADVERB_PERIOD[tail.group("adverb")])
+                evidence = self.text[m.start("amt") : tail.end() if tail else m.end()].strip()
+                implied.append((not m.group("verb").startswith(("pa", "spen", "worth")), _scale(m.group("amt")),
+                                Quantity(_scale(m.group("amt")), evidence, f"per {period}" if period else "")))
+            best = max(implied, key=lambda c: c[:2])[2] if implied else None
         return best
 
     def first_match(self, pattern: re.Pattern) -> Cue | None:

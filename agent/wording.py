@@ -92,7 +92,30 @@ def second_person(text: str) -> str:
         always_capital = key == "i" or key.startswith(("i'", "i’"))  # "I", "I've": capital anywhere, so no sign of a sentence start
         return out.capitalize() if word[0].isupper() and (m.start() == 0 or not always_capital) else out
 
-    return _AGREEMENT.sub(_agree, _PRONOUN.sub(swap, text))
+    return _plain(_AGREEMENT.sub(_agree, _PRONOUN.sub(swap, text)))
+
+
+# Two calques of writers whose first language is not English, put right when their words are quoted back
+# (the issue statement and its headline): "since 3 days" (seit 3 Tagen, depuis 3 jours) -> "for 3 days",
+# "we have problem" -> "you have a problem", and the two together -> "you have had a problem for 3 days".
+# Nothing else of their wording is touched.
+_COUNT = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|a few|many)\s+(?:minutes|hours|days|weeks|months|years)\b(?!\s+ago)"
+_SINCE_COUNT = re.compile(r"\b(since)(\s+" + _COUNT + ")", re.IGNORECASE)
+_PROBLEM_SINCE = re.compile(
+    r"\b(have|has)\s+(?:(?:a|an)\s+)?(problem|issue|error)(s?)\b(?=[^,.;:!?\n]{0,40}?\bsince\s+" + _COUNT + ")", re.IGNORECASE)
+_BARE_PROBLEM = re.compile(r"\b(have|has|had|having)\s+(problem|issue|error)\b(?!s)", re.IGNORECASE)
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[0] in "ieIE" else "a"
+
+
+def _plain(text: str) -> str:
+    text = _PROBLEM_SINCE.sub(
+        lambda m: f"{m.group(1)} had {m.group(2)}{m.group(3)}" if m.group(3)
+        else f"{m.group(1)} had {_article(m.group(2))} {m.group(2)}", text)
+    text = _SINCE_COUNT.sub(lambda m: ("For" if m.group(1)[0].isupper() else "for") + m.group(2), text)
+    return _BARE_PROBLEM.sub(lambda m: f"{m.group(1)} {_article(m.group(2))} {m.group(2)}", text)
 
 
 # The verb after a swapped "I": "I am" -> "you are", "I was" -> "you were", "was I" -> "were you"

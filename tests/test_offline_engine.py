@@ -205,6 +205,18 @@ def test_french_and_spanish_who_and_when(text, when, who):
     assert when in (by_key["when"].answer or "") and who in (by_key["who"].answer or ""), by_key
 
 
+@pytest.mark.parametrize("text,when", [
+    ("Your status page says all systems operational but our API calls have been failing with 502 errors for the last hour.",
+     "for the last hour"),
+    ("Hi, since you rotated your SAML certificate yesterday none of our 40 agents can log in through Okta. Please fix.",
+     "since you rotated your SAML certificate yesterday"),
+    ("Checkout fails since Tuesday.", "Checkout fails since Tuesday"),  # a short clause is the answer whole
+])
+def test_when_it_started_is_answered_by_the_time_and_what_leads_to_it_not_a_whole_sentence(text, when):
+    by_key = {q.key: q for q in triage(text).questions}
+    assert by_key["when"].answer == when
+
+
 def test_german_who_and_when():
     answer = triage("Seit heute Morgen kann sich keiner unserer Mitarbeiter anmelden.")
     by_key = {q.key: q for q in answer.questions}
@@ -393,7 +405,7 @@ def test_an_erasure_request_asks_whose_data_what_came_so_far_and_where_to_answer
                     "confirmed. I will complain to the ICO if I don't hear by Friday.")
     assert answer.type is EscalationType.COMPLIANCE
     q = {q.key: q for q in answer.questions}
-    assert q["when"].answer == "Under GDPR Article 17 I asked you to delete all my personal data 45 days ago"
+    assert q["when"].answer == "45 days ago"  # the time, not the whole sentence of the request
     assert q["business_impact"].question == "Is there a deadline?"
     assert q["business_impact"].answer == "I will complain to the ICO if I don't hear by Friday."
     assert [x.key for x in answer.questions if x.follow_up] == ["who", "tried", "workaround"]

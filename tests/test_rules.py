@@ -429,6 +429,12 @@ MONEY = [
     case("code-before", "The failed payouts total USD 45,000 so far.", 45_000, "USD 45,000", "USD"),
     case("pounds-word", "We've refunded 2,300 pounds a week to angry customers.", 2_300, "2,300 pounds a week", "pounds per week"),
     case("more-is-not-million", "It's $20 more than last month for the same seats.", 20, "$20", "$"),
+    # No currency named: a verb of losing or paying governs the sum, and a multiplier or a period follows it.
+    case("lose-k-a-day", "we have problem since 3 days, we lose 2k a day because of this", 2_000, "2k a day", "per day"),
+    case("pay-k-slash-year", "We pay you 48k/year for this!", 48_000, "48k/year", "per year"),
+    case("costing-us-per-week", "It is costing us about 15,000 per week in sales.", 15_000, "15,000 per week", "per week"),
+    case("lost-million", "The outage lost us 2 million already.", 2_000_000, "2 million", ""),
+    case("loss-before-what-they-pay", "We pay 48k/year and we lose 2k a day.", 2_000, "2k a day", "per day"),
 ]
 
 
@@ -445,9 +451,14 @@ def test_money_at_risk(text, value, evidence, unit):
     [
         case("no-money", "The export is slow since 10:30 and 40 people wait for it."),
         case("version-number", "After upgrading to version 2.4 the app crashes."),
+        case("a-noun-between", "We lose 200 orders a day and 2k customers are waiting."),
+        case("hours-not-money", "It costs us 3 hours a day of manual work."),
+        case("percent", "We are losing 5% a day of our traffic."),
+        case("no-verb", "We handle 2k a day on a normal Monday."),
+        case("bare-number", "We lost 2 already this morning."),
     ],
 )
-def test_no_money_without_a_currency(text):
+def test_no_money_without_a_currency_or_a_verb_of_paying_or_losing(text):
     assert Signals.read(text).money_at_risk is None
 
 

@@ -64,3 +64,23 @@ def test_an_update_names_the_issue_without_the_event_it_started_with():
     assert said["about"] == "the issue where half of your CRM contacts are missing"
     assert said["clause"] == "since the sync last night half of your CRM contacts are missing"
     assert said["subject"] == "Half of your CRM contacts are missing"
+
+
+@pytest.mark.parametrize("said,back", [
+    ("we have problem since 3 days, the app not showing the orders", "you have had a problem for 3 days, the app not showing the orders"),
+    ("we have a problem with the export since 4 days", "you have had a problem with the export for 4 days"),
+    ("Since 2 weeks we have issue with login", "For 2 weeks you have an issue with login"),
+    ("it has error since two hours", "it has had an error for two hours"),
+    ("I had problem yesterday", "You had a problem yesterday"),
+])
+def test_two_calques_of_non_native_writers_are_put_right_when_quoted_back(said, back):
+    assert second_person(said) == back
+
+
+@pytest.mark.parametrize("said", [
+    "we have problems since yesterday",
+    "it started 3 days ago and since 3 days ago nothing works",
+    "we have had issues since Monday",
+])
+def test_english_that_is_already_right_is_not_rewritten(said):
+    assert second_person(said) == said.replace("we ", "you ").replace("We ", "You ")
