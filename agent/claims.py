@@ -123,7 +123,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("classification", _lc(r"\bnot\s+(?:a|an)\s+(?:security|compliance|legal)\s+(?:matter|issue|incident|concern|problem|case|thing)\b")),
     # The customer's own urgency: "URGENT", "not urgent", "no rush", "top priority", "this is critical!!!".
     ("urgency", _lc(
-        r"\b(?:(?:this|it)\s*(?:is|'s|’s)\s+)?(?:not|non-?|nothing|not\s+at\s+all)\s*[- ]?urgent\b|\bnot\s+(?:very|that|too|super|particularly)\s+urgent\b"
+        r"\b(?:(?:this|it)\s*(?:is|'s|’s)\s+)?(?:not|non-?|nothing|not\s+at\s+all)\s*[- ]?urgent\b(?:\s+at\s+all\b)?|\bnot\s+(?:very|that|too|super|particularly)\s+urgent\b"
         r"|\b(?:(?:this|it)\s*(?:is|'s|’s)\s+)?(?:very\s+|extremely\s+|super\s+|really\s+|highly\s+|most\s+|quite\s+|so\s+|incredibly\s+|extra\s+)?urgent(?:ly)?\b(?!\s+care)(?:\s*!+)?"
         r"|\basap\b!*|\b(?:no|not\s+a|not\s+any|not\s+in\s+a|there(?:'s|’s|\s+is)\s+no)\s+(?:rush|hurry)\b"
         r"|\b(?:the\s+|a\s+)?(?:lowest|low|high|highest|top|max(?:imum)?|utmost|medium|normal|urgent)\s*[- ]?priority\b|\bnot\s+(?:a|any|high|top|our\s+top)\s+priority\b"
@@ -347,6 +347,15 @@ def strip(text: str, claims: list[Claim] | None = None) -> str:
                 end += len(rest) - len(rest.lstrip(" \t"))
             if line_start and (end >= len(text) or text[end] == "\n"):
                 end += 1 if end < len(text) else 0  # the whole line was claims
+            elif left.endswith((".", "!", "?")) and text[end : end + 1] in (".", "!", "?"):  # "Sunday. Not urgent at all."
+                while end < len(text) and text[end] in ".!?":
+                    end += 1
+            elif left.endswith("(") and text[end : end + 1] == ")":  # "FYI (not urgent): typo" -> "FYI: typo"
+                left, end = left[:-1].rstrip(" \t"), end + 1
+            elif text[end : end + 1] == ":" and left.endswith(","):  # a lead-in: "Hi team, small thing: the date picker…"
+                end += 1
+                end += len(text[end:]) - len(text[end:].lstrip(" \t"))
+                left += " "
             elif not line_start and end < len(text) and text[end] not in "\n.,;:!?)":
                 left += " "
         out.append(left)

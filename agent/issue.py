@@ -137,9 +137,24 @@ _WHY_CANT = re.compile(r"^why\s+(?P<aux>can't|cannot|won't|doesn't|don't|isn't|a
                        r"(?P<subj>i|we|you|they|it|(?:my|our|the|your)\s+[\w-]+)\s+(?P<rest>\w.*)$", re.IGNORECASE)
 
 
+# A question about why or how, asked indirectly, has the word order of a statement: "Can you tell me why the API rate
+# limit dropped overnight" -> "the API rate limit dropped overnight", "Can you explain how our invoices went from 200
+# to 900 EUR" -> "our invoices went from 200 to 900 EUR" (not "why is it": that is a direct question, above).
+_ASKED_WHY = re.compile(
+    r"^(?:(?:can|could|would|will)\s+(?:you|someone|somebody|anyone|anybody)\s+(?:please\s+)?(?:tell\s+(?:me|us)|explain(?:\s+to\s+(?:me|us))?|let\s+(?:me|us)\s+know)"
+    r"|(?:please\s+)?explain(?:\s+to\s+(?:me|us))?|i(?:'d|’d|\s+would)\s+like\s+to\s+(?:know|understand)|(?:i|we)\s+(?:want|need)\s+to\s+(?:know|understand)"
+    r"|do\s+you\s+know|(?:i|we)\s+(?:don't|do\s+not)\s+understand)\s+(?:why|how(?!\s+(?:to|much|many|long|often|soon)\b))\s+"
+    r"(?!(?:is|are|was|were|do|does|did|can|can't|could|will|won't|would|has|have|hasn't|haven't|isn't|aren't|don't|doesn't|didn't)\b)(?P<rest>\w.*)$",
+    re.IGNORECASE)
+
+
 def _as_statement(clause: str) -> str:
-    """'Why is my account suspended' -> 'my account is suspended'; "Why can't we log in" -> "we can't log in".
-    Other questions are left as asked (and are then no clause)."""
+    """'Why is my account suspended' -> 'my account is suspended'; "Why can't we log in" -> "we can't log in";
+    'Can you tell me why the rate limit dropped' -> 'the rate limit dropped'. Other questions are left as asked
+    (and are then no clause)."""
+    asked = _ASKED_WHY.match(clause)
+    if asked:
+        return asked.group("rest")
     m = _WHY_IS.match(clause) or _WHY_CANT.match(clause)
     if not m:
         return clause
@@ -238,7 +253,7 @@ def phrases(summary: str, addressed: bool = False) -> dict[str, str]:
 
     if is_quote(summary):
         words = quoted_words(summary)
-        return {"subject": headline(words), "clause": summary, "about": f"the issue {summary}",
+        return {"subject": headline(words, quoted=True), "clause": summary, "about": f"the issue {summary}",
                 "sentence": summary[:1].upper() + summary[1:] + ".", "symptom": f"“{words}”"}
     clause = summary.strip().rstrip(".!?…")
     clause = clause if addressed else second_person(clause)

@@ -42,7 +42,7 @@ def _w(*alternatives: str) -> str:
 
 
 # -- the parts --------------------------------------------------------------------------------------
-_ORG = r"(?:customers?|compan(?:y|ies)|tenants?|users?|patients?|clinics?|practices?|organi[sz]ations?|business(?:es)?|firms?|schools?|shops?|stores?|merchants?|sellers?|people|persons?|clients?|famil(?:y|ies)|accounts?|members?|employers?|banks?|hospitals?|guests?|households?|homes?|hotels?|propert(?:y|ies)|agenc(?:y|ies)|offices?|branches|pupils?|students?|residents?|parents?|children|child|kids?|drivers?|employees?|patrons?|subscribers?|departments?|firma|firmen)"
+_ORG = r"(?:customers?|compan(?:y|ies)|tenants?|users?|patients?|clinics?|practices?|organi[sz]ations?|business(?:es)?|firms?|schools?|shops?|stores?|merchants?|sellers?|people|persons?|clients?|famil(?:y|ies)|accounts?|members?|employers?|banks?|hospitals?|guests?|households?|homes?|hotels?|propert(?:y|ies)|agenc(?:y|ies)|offices?|branches|pupils?|students?|class(?:es)?|teams?|groups?|divisions?|residents?|parents?|children|child|kids?|drivers?|employees?|patrons?|subscribers?|departments?|firma|firmen)"
 _OTHER_P = (
     r"(?:some(?:one|body)\s+else|every(?:one|body)\s+else|each\s+other|one\s+another|(?:another|other|a\s+different|different|some\s+other)\s+(?:[\w-]+\s+)?" + _ORG
     + r"|(?:a|the)\s+stranger|strangers|third\s+parties|the\s+wrong\s+(?:recipients?|people|person|customers?|clients?|users?|tenants?|patients?|merchants?|sellers?)"

@@ -161,11 +161,15 @@ def without_leading_time(text: str) -> str:
     return re.sub(r"^(?:this|yesterday|today|last)\s+(?:morning|afternoon|evening|night)\s*,?\s+", "", text, flags=re.IGNORECASE)
 
 
-def headline(summary: str, limit: int = 72) -> str:
-    """A subject-line version of the summary: no leading 'Since 9am', no trailing clause."""
+def headline(summary: str, limit: int = 72, *, quoted: bool = False) -> str:
+    """A subject-line version of the summary: no leading 'Since 9am', no trailing clause. `quoted`: the
+    customer's own words, kept as they wrote them and in quotation marks ('Could you tell me when…' is their
+    question to us; turned around it would read 'Could we tell you when…')."""
     line = without_leading_time(summary)
     line = re.split(r"\s[-–—]\s|;|:\s", line)[0].strip()
     if len(line) > limit:
         line = line[: limit - 1].rsplit(" ", 1)[0] + "…"
+    if quoted:
+        return f"“{line[:1].upper() + line[1:]}”"
     line = second_person(line)
     return line[:1].upper() + line[1:]

@@ -84,3 +84,30 @@ def test_two_calques_of_non_native_writers_are_put_right_when_quoted_back(said, 
 ])
 def test_english_that_is_already_right_is_not_rewritten(said):
     assert second_person(said) == said.replace("we ", "you ").replace("We ", "You ")
+
+
+@pytest.mark.parametrize("text,issue", [
+    ("Can you tell me why the API rate limit dropped from 1000 to 100 requests per minute overnight? Half our "
+     "integrations are throttled.", "The API rate limit dropped from 1000 to 100 requests per minute overnight"),
+    ("Can you explain how our invoices went from 200 to 900 EUR this month?", "Our invoices went from 200 to 900 EUR this month"),
+    ("I'd like to know why our exports have stopped arriving since Monday.", "Our exports have stopped arriving since Monday"),
+])
+def test_a_why_or_how_asked_indirectly_is_stated(text, issue):
+    from agent.issue import statement
+
+    assert statement(text) == issue
+
+
+def test_a_question_quoted_as_asked_keeps_its_own_words_in_the_subject():
+    from agent.issue import statement
+
+    said = statement("Could you tell me when the CSV export will work again? We need it for payroll on Friday.",
+                     "Could you tell me when the CSV export will work again?")  # the engine's line
+    assert said == "you reported: “Could you tell me when the CSV export will work again?”"
+    assert phrases(said)["subject"] == "“Could you tell me when the CSV export will work again?”"  # not "Could we tell you"
+
+
+def test_how_to_is_a_question_not_a_statement():
+    from agent.issue import statement
+
+    assert statement("Can you tell me how to export the invoices of last year?").startswith("you reported: “")
