@@ -126,8 +126,9 @@ def exposure_described(t: Triage, own: str) -> bool:
 
 
 def _logged(esc: Escalation, kind: str) -> list[str]:
-    return [second_person(e.data["text"]) if kind == "workaround" else e.data["text"]
-            for e in esc.events if e.kind == "log" and e.data.get("kind") == kind]
+    """What the team logged, in its own words: written by us, so not turned around as a customer's words are
+    ("we now drop repeated deliveries on our side; you can resume fulfilment" stays as written)."""
+    return [e.data["text"] for e in esc.events if e.kind == "log" and e.data.get("kind") == kind]
 
 
 def _when(esc: Escalation, kind: str) -> datetime | None:

@@ -295,7 +295,7 @@ def conversation(esc: Escalation, policy: Policy, impact: ImpactLevel, gestures:
     elif resolved:
         fix = f"The fix has been in place since {format_time(resolved.at, tz)}."
     elif workarounds:
-        fix = f"The permanent fix is not in place yet. Until it is, the workaround is: {_sentence(second_person(workarounds[-1]))}"
+        fix = f"The permanent fix is not in place yet. Until it is, the workaround is: {_sentence(workarounds[-1])}"
     else:
         fix = "The fix is not in place yet, and I will tell you the moment it is."
     if actions:

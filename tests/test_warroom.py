@@ -223,6 +223,16 @@ def test_workaround_protocol(db_path):
     assert "no_follow_through" not in [f["flag"] for f in row["flags"]]
 
 
+def test_a_logged_workaround_reaches_the_customer_in_the_teams_own_words(db_path):
+    _outage(db_path)
+    ok(db_path, "ack", "ESC-1", "--at", "2026-11-25T09:10:00+00:00")
+    steps = "We now send sign-ins through our backup gateway; you can log in again at sso2.example.com"
+    ok(db_path, "workaround", "ESC-1", steps, "--at", "2026-11-25T09:30:00+00:00")
+    update = ok(db_path, "draft", "ESC-1", "update")
+    assert steps in update  # written by us: not turned around into "you now send… we can log in"
+    assert "You now send" not in update and "we can log in" not in update
+
+
 def test_workaround_without_eta_expects_the_fix_by_the_resolution_target(db_path):
     _outage(db_path)
     data = json.loads(ok(db_path, "workaround", "ESC-1", "use the mobile app", "--at", "2026-11-25T09:30:00+00:00", "--json"))
