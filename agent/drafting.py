@@ -43,15 +43,16 @@ def template_for(kind: str, audience: str) -> str:
     return template("internal" if audience == "internal" else "exec")
 
 
-def _impact_phrase(triage: Triage, said: str = "") -> str | None:
-    """What it costs, unless the issue statement already says it ("none of your 14 warehouses…")."""
+def _impact_phrase(triage: Triage, said: str = "", *, past: bool = False) -> str | None:
+    """What it costs, unless the issue statement already says it ("none of your 14 warehouses…"); `past`
+    once it is resolved ("I'm sorry for the disruption this caused: it put EUR 15,000 a day at risk")."""
     users = triage.impact.users_affected
     money = triage.impact.revenue_at_risk
     parts = []
     if users.evidence != "unknown" and users.evidence.lower() not in said.lower():
-        parts.append(f"it affects {users.assessment}")
+        parts.append(f"it {'affected' if past else 'affects'} {users.assessment}")
     if money.evidence != "unknown" and money.evidence.lower() not in said.lower():
-        parts.append(f"it puts {money.evidence} at risk")
+        parts.append(f"it {'put' if past else 'puts'} {money.evidence} at risk")
     return " and ".join(parts) or None
 
 
@@ -207,7 +208,7 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
         "problem": said["about"].removeprefix("the issue where ").removeprefix("the issue "),
         "about": said["about"],
         "issue_quoted": issue.is_quote(esc.summary),
-        "impact": _impact_phrase(t, esc.summary),
+        "impact": _impact_phrase(t, esc.summary, past=bool(resolved_at)),
         "users_affected": users.assessment if users.evidence != "unknown" else None,
         "revenue_at_risk": money.evidence if money.evidence != "unknown" else None,
         "impact_level": level.level,

@@ -479,3 +479,16 @@ def test_a_security_type_the_model_gave_alone_tells_the_customer_of_no_exposure(
     assert exposure_described(_reading(0.1199), cancel)  # under the threshold: the rules typed it security
     assert exposure_described(_reading(0.5, source="none"), cancel)  # no model read it
     assert exposure_described(SimpleNamespace(model=None), cancel)  # Claude typed it
+
+
+def test_the_impact_is_told_in_the_past_once_resolved(db_path, clock):
+    text = EXPORT + " We lose EUR 15,000 a day while we wait."
+    open_export(db_path, text=text)
+    before = draft(db_path, "ESC-1", "update")["body"]
+    assert "it puts EUR 15,000 a day at risk" in before
+    ok(db_path, "ack", "ESC-1")
+    clock.advance(60)
+    ok(db_path, "resolve", "ESC-1", "--summary", "the export job has its memory limit back")
+    for kind in ("resolution", "apology", "summary"):
+        body = draft(db_path, "ESC-1", kind)["body"]
+        assert "it put EUR 15,000 a day at risk" in body and "it puts" not in body, (kind, body)
