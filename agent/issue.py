@@ -52,7 +52,9 @@ _VERB = re.compile(
     r"fails?|stops?|goes|went|sees?|saw|loses?|lost|\w+n't|\w{3,}(?:ed|ing)|"
     # what a product does wrong, in the present: "the CSV export adds a blank column", "15% of requests time out"
     r"adds?|returns?|throws?|breaks?|broke|crash(?:es)?|hangs?|freezes?|froze|times?\s+out|drops?|deletes?|removes?|"
-    r"ignores?|rejects?|declines?|duplicates?|overwrites?|skips?|says?|takes?|gives?|makes?|puts?|sends?|opens?|loads?|runs?)\b",
+    r"ignores?|rejects?|declines?|duplicates?|overwrites?|skips?|says?|takes?|gives?|makes?|puts?|sends?|opens?|loads?|runs?|"
+    r"receives?|charges?|redirects?|fires?|triggers?|repeats?|doubles?|refuses?|misses?|resets?|displays?|calculates?|rounds?|"
+    r"notifies?|logs\s+(?:me|us|them|users|everyone|people)\s+out)\b",
     re.IGNORECASE)
 _ENGLISH = re.compile(r"\b(?:the|our|my|we|you|your|a|an|of|to|in|for|with|on|all|none|no|every|from|and|not|any)\b", re.IGNORECASE)
 _FOREIGN = re.compile(

@@ -306,6 +306,10 @@ def test_a_bare_count_as_subject_points_back_and_is_not_the_issue(text, statemen
     ("Since the migration on Saturday about 15% of our API requests time out. Our mobile checkout is affected.",
      "Since the migration on Saturday about 15% of our API requests time out"),
     ("Your app crashes on start for every cashier.", "Your app crashes on start for every cashier"),
+    ("Since this morning our webhook endpoint receives every event 4-5 times. We lose EUR 15,000 a day while "
+     "fulfilment is paused.", "Since this morning our webhook endpoint receives every event 4-5 times"),
+    ("Your app charges our card twice for every order. Please stop it.", "Your app charges our card twice for every order"),
+    ("The new version logs everyone out after 5 minutes. Annoying.", "The new version logs everyone out after 5 minutes"),
 ])
 def test_a_product_doing_something_wrong_in_the_present_is_a_clause(text, statement_):
     assert statement(text, None) == statement_
