@@ -117,17 +117,21 @@ def lint_question(question: str | None, people: tuple[str, ...] = ()) -> list[Fi
 def classify(text: str) -> str | None:
     """A systemic cause the organisation controls, by its cue words: process, technical or training."""
     gap = r"\b(?:no|not|never|lack(?:s|ed)?(?: of)?|without|missing|insufficient|inadequate|unclear|undefined|nobody|no one)\b[^.;]{0,40}?"
+    # The gap said after what lacks it: "our design review checklist has no item for it", "the retry logic had no record".
+    lacks = r"[^.;]{0,40}?\b(?:has|have|had|contains?|contained|includes?|included|gives?|gave|keeps?|kept)\s+no\b"
     cues = {
         "training": [gap + r"\b(?:train(?:ed|ing)?|onboard(?:ed|ing)?|taught|knowledge|familiar)", r"\buntrained\b",
                      r"\b(?:knowledge|skills?) gap\b"],
         "process": [gap + r"\b(?:process|procedure|checklist|runbook|playbook|owner(?:ship)?|owns|review(?:ed)?|approval|"
                     r"hand-?off|sign-?off|reminder|schedule|calendar|policy|standard|documented|documentation|assigned)",
                     r"\bmanual (?:step|task|process|renewal|procedure|check)\b", r"\bad[- ]hoc\b",
-                    r"\brel(?:y|ies|ied) on (?:memory|someone|people)\b"],
+                    r"\brel(?:y|ies|ied) on (?:memory|someone|people)\b",
+                    r"\b(?:process|procedure|checklist|runbook|playbook|review|policy|standard|template|handbook)s?\b" + lacks],
         "technical": [gap + r"\b(?:monitor(?:ed|ing)?|alert(?:s|ing)?|test(?:s|ed|ing)?|automat(?:ed|ion|ically)|"
                       r"validat(?:ed|ion)|checks?|redundan(?:cy|t)|failover|fallback|rate limit|capacity|limits?|"
                       r"safeguards?|circuit breaker|retr(?:y|ies))", r"\bsingle point of failure\b",
-                      r"\bdesign (?:flaw|gap)\b", r"\bhard-?coded\b"],
+                      r"\bdesign (?:flaw|gap)\b", r"\bhard-?coded\b",
+                      r"\b(?:monitoring|alerting|alerts?|tests?|test suite|retry logic|retries|validation|checks?|safeguards?|schema)\b" + lacks],
     }
     found = []
     for category, patterns in cues.items():

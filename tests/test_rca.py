@@ -355,6 +355,12 @@ def test_question_rules(question, rules):
     ("The new support agents were never trained on the escalation path", "training"),
     ("The TLS certificate expired", None),
     ("The gateway rejected every login", None),
+    # the gap said after what lacks it
+    ("Our design review checklist has no item for idempotent delivery", "process"),
+    ("The retry logic had no record of what it had already delivered", "technical"),
+    ("Our test suite has no case for a slow receiver", "technical"),
+    ("The customer has no backup of the file", None),
+    ("The endpoint acknowledged late because it did the work before answering", None),
 ])
 def test_classify(text, category):
     assert rca.classify(text) == category
