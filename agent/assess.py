@@ -339,7 +339,7 @@ def _describes_problem(sig: Signals) -> bool:
 def summarize(sig: Signals, limit: int = 140) -> str:
     """One line naming the problem, in the customer's words where possible."""
     order = ("exposure", "takeover", "secret_exposed", "security_breach", "data_loss", "data_gone", "all_blocked", "outage_scope", "outage", "partial_outage", "component_down", "security_concern", "slow_and_failing",
-             "major", "billing_error", "degraded", "unanswered", "minor", "ui_text")
+             "major", "billing_error", "degraded", "unanswered", "regulatory_request", "regulatory", "minor", "ui_text")
     cue = next((sig.first(k, actual=True) for k in order if sig.first(k, actual=True)), None)
     if cue:
         line = sig.quote(cue, limit)

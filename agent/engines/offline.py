@@ -113,6 +113,7 @@ class OfflineEngine:
             severity_probabilities={s: round(p, 3) for s, p in probabilities.items()},
             expected_costs={s: round(c, 3) for s, c in expected.items()}, chosen=Severity(chosen),
             security_probability=round(read.security, 3), security_threshold=read.security_threshold,
+            security_read_as=read.security_kind if read.security_kind not in (None, read.kind) else None,
             words=read.words,
         )
         severity = Severity(chosen)

@@ -90,7 +90,7 @@ def triage_text(esc: Escalation) -> str:
         costs = "  ".join(f"{s} {c:.2f}" for s, c in m.expected_costs.items())
         lines.append(f"  Model ({m.source}, read as {m.kind}): {probs}")
         lines.append(f"  Expected cost: {costs}  → {m.chosen.value}; P(security) {m.security_probability:.2f}"
-                     f" (threshold {m.security_threshold:.2f})")
+                     f" (threshold {m.security_threshold:.2f}{f', read as a {m.security_read_as}' if m.security_read_as else ''})")
         if m.words:
             lines.append("  Words that weighed most: " + ", ".join(w for w, _ in m.words))
     lines += ["", "Impact"]

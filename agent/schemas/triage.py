@@ -126,6 +126,9 @@ class ModelReading(BaseModel):
     chosen: Severity = Field(description="The rating with the lowest expected cost (before the rule floors).")
     security_probability: float
     security_threshold: float
+    security_read_as: str | None = Field(default=None, description=(
+        "The kind P(security) was read as, when not `kind`: a text the model is not sure is a bug report or a status "
+        "post is judged for security as the customer complaint it arrives as."))
     words: list[tuple[str, float]] = Field(default=[], description="The words that weighed most towards the top level.")
     error: str | None = Field(default=None, description="Why the model could not be used (the rules alone rated it).")
 
