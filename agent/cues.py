@@ -504,7 +504,7 @@ TRIED = _rx(
 )
 
 STARTED = _rx(
-    r"\bsince\s+(?:about\s+|around\s+|approximately\s+)?(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|h|uhr)?|yesterday|this morning|last (?:night|week|month|\w+day)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|(?:the|your|last)\s+(?:\w+\s+)?(?:update|release|deploy(?:ment)?|upgrade|migration|outage|maintenance|change)|\w+ \d{1,2}(?:st|nd|rd|th)?|\d{1,2}/\d{1,2}(?:/\d{2,4})?|early|late|then)\b",
+    r"\bsince\s+(?:about\s+|around\s+|approximately\s+)?(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|h|uhr)?|yesterday|this morning|last (?:night|week|month|\w+day)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|(?:the|your|last)\s+(?:\w+\s+)?(?:update|release|deploy(?:ment)?|upgrade|migration|outage|maintenance|change)(?:\s+window)?(?:\s+(?:on|last)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the\s+\d{1,2}(?:st|nd|rd|th)?|night|week))?|\w+ \d{1,2}(?:st|nd|rd|th)?|\d{1,2}/\d{1,2}(?:/\d{2,4})?|early|late|then)\b",
     r"\b(?:started|began|starting|beginning)\s+(?:at|on|around|about|this|yesterday|last|after|when|with|in)\b[^.,;!?\n]{0,40}",
     r"\b(?:this|yesterday)\s+(?:morning|afternoon|evening)\b|\byesterday\b|\blast night\b|\bovernight\b",
     r"\b(?:for|over)\s+(?:the\s+)?(?:last|past)\s+(?:(?:\d+|few|couple of|several)\s+(?:minutes|hours|days|weeks|months)|hour|day|week|month)\b",

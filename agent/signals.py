@@ -168,6 +168,9 @@ class Signals:
         # Money moved wrongly is a billing error, whatever the words.
         if cues["money_moved"]:
             cues["billing_error"] = _merge(cues["billing_error"], [c for c in cues["money_moved"] if not c.hedged])
+        # "We tried re-running it manually three times" is an attempt, not a way to keep working.
+        if cues["workaround_yes"]:
+            cues["workaround_yes"] = [c for c in cues["workaround_yes"] if not _attempted_by_hand(low, c)]
         # After "a partial outage", "the outage" is the same partial one.
         partial = next((c for c in cues["partial_outage"] if "outage" in c.phrase.lower()), None)
         if partial:
@@ -388,6 +391,27 @@ _HARD = re.compile(r"[.!?;\n]\s|[!?;\n]|\.$")
 _SOFT = re.compile(r"[.!?;\n]\s|[!?;\n]|\.$|[:,(]\s|\)|\s[-–—]\s")
 
 
+_BY_HAND = ("manually", "by hand")
+_NOW_INSTEAD = re.compile(r"[;,]|\b(?:now|instead|so|then|meanwhile|currently)\b")
+_ATTEMPT = re.compile(r"\b(?:tried|try|trying|attempted|re-?ran|re-?run|re-?running|retried|retrying|re-?tried|re-?sent|re-?submitted)\b")
+
+
+def _attempted_by_hand(low: str, cue: Cue) -> bool:
+    """'manually' said of something tried earlier in its sentence ("we tried re-running it manually")."""
+    if cue.phrase.lower() not in _BY_HAND:
+        return False
+    lo, _ = _sentence_bounds(low, cue.start, cue.end)
+    tried = [m for m in _ATTEMPT.finditer(low, lo, cue.start)]
+    # ("we tried the API and now we create them by hand": what they do now is a workaround)
+    return bool(tried) and not _NOW_INSTEAD.search(low, tried[-1].end(), cue.start)
+
+
+# A salutation the text opens with ("Hello, since Sunday ...") is not part of what the customer says.
+_SALUTATION = re.compile(
+    r"(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings)\b(?:\s+(?:there|all|team|everyone|support|folks))?\s*[,!:]\s+",
+    FLAGS)
+
+
 def _span(text: str, cue: Cue, boundary: re.Pattern) -> str:
     start = 0
     for m in boundary.finditer(text, 0, cue.start):
@@ -396,7 +420,29 @@ def _span(text: str, cue: Cue, boundary: re.Pattern) -> str:
     # there: searching after it would run on into the next sentence ("... (2 x 49 EUR). Please refund one").
     m = boundary.search(text, cue.end - 1 if text[cue.end - 1 : cue.end] in ".!?" else cue.end)
     end = m.start() if m else len(text)
-    return text[start:end].strip(" \t\"'“”")
+    lead = start + len(text[start:cue.start]) - len(text[start:cue.start].lstrip())
+    salutation = _SALUTATION.match(text, lead, cue.start)
+    if salutation:  # "Hello, since Sunday our export fails" is quoted "Since Sunday our export fails"
+        rest = _unquoted(text[salutation.end():end])
+        return rest[:1].upper() + rest[1:]
+    return _unquoted(text[start:end])
+
+
+_DOUBLE = '"“”'
+
+
+def _unquoted(clause: str) -> str:
+    """The clause without the quotation marks around it, but with those of a phrase it quotes
+    (fails with "connection reset", not fails with "connection reset)."""
+    clause = clause.strip(" \t'")
+    marks = sum(clause.count(q) for q in _DOUBLE)
+    if marks % 2 and clause[:1] in _DOUBLE:
+        clause = clause[1:]
+    elif marks % 2 and clause[-1:] in _DOUBLE:
+        clause = clause[:-1]
+    elif marks == 2 and clause[:1] in _DOUBLE and clause[-1:] in _DOUBLE:
+        clause = clause[1:-1]
+    return clause.strip(" \t'")
 
 
 def _window(text: str, cue: Cue, limit: int) -> str:

@@ -464,3 +464,53 @@ def test_credentials_given_to_a_fake_page_are_a_breach(text, breach):
 def test_a_verb_left_out_still_reads_as_a_feature_broken():
     assert Signals.read("the mobile app not showing the orders of customers, only empty list", Tier.STANDARD).has("major")
     assert not Signals.read("Your dashboard is not showing any errors.", Tier.STANDARD).has("major")
+
+
+# -- what the customer tried is not a way to keep working; a greeting is not what happens --------------
+
+PAYROLL = ('Hello, since your maintenance window on Sunday our nightly payroll export to ADP fails with "connection reset". '
+           "Payroll for 340 employees has to be submitted by Thursday 5pm. We tried re-running it manually three times.")
+
+
+def test_something_tried_by_hand_is_not_a_workaround():
+    answer = triage(PAYROLL)
+    q = {q.key: q for q in answer.questions}
+    assert q["tried"].answer == "We tried re-running it manually three times"
+    assert q["workaround"].answer is None and q["workaround"].follow_up
+    assert Signals.read(PAYROLL, Tier.STANDARD).workaround is None
+
+
+@pytest.mark.parametrize("text", [
+    "The sync is broken, so we are entering the orders manually for now.",
+    "Invoices fail to generate; we tried the API and now we create them by hand. It takes hours.",  # what they do now
+])
+def test_working_by_hand_is_still_a_workaround(text):
+    assert Signals.read(text, Tier.STANDARD).workaround is True
+
+
+def test_a_maintenance_window_and_its_day_are_when_it_started():
+    q = {q.key: q for q in triage(PAYROLL).questions}
+    assert q["when"].answer == "since your maintenance window on Sunday"
+    q = {q.key: q for q in triage("Since the update last week the dashboard shows no data.").questions}
+    assert q["when"].answer == "Since the update last week the dashboard shows no data"
+
+
+def test_the_greeting_the_text_opens_with_is_not_quoted_as_what_happens():
+    q = {q.key: q for q in triage(PAYROLL).questions}
+    assert q["what"].answer == 'Since your maintenance window on Sunday our nightly payroll export to ADP fails with "connection reset"'
+    q = {q.key: q for q in triage("Hi team, our API returns 500 for every request.").questions}
+    assert q["what"].answer.startswith("Our API returns 500 for every request")
+    q = {q.key: q for q in triage("Hi our API returns 500 for every request.").questions}  # no comma: not a greeting
+    assert q["what"].answer.startswith("Hi our API")
+
+
+@pytest.mark.parametrize("clause, quoted", [
+    ('fails with "connection reset"', 'fails with "connection reset"'),
+    ('"the export fails"', "the export fails"),
+    ('"the export fails', "the export fails"),
+    ('it says “quota exceeded” again', "it says “quota exceeded” again"),
+])
+def test_a_quote_keeps_the_marks_of_a_phrase_it_quotes(clause, quoted):
+    from agent.signals import _unquoted
+
+    assert _unquoted(clause) == quoted
