@@ -33,7 +33,7 @@ _ASKS_WHO = re.compile(r"^\s*who\b|\bwho (?:forgot|made|caused|broke|missed|was 
 _WORD = re.compile(r"[a-z][a-z0-9'-]{2,}")
 _STOP = STOPWORDS | frozenset(
     "the and but not can can't cannot could did didn't does doesn't was wasn't were are isn't for our their its "
-    "had has have why how who all any because happen happened happens why's one two".split()
+    "had has have why how who all any because happen happened happens why's one two due cause caused causes root".split()
 )
 SAME = 0.75  # share of an answer's terms found in the text it restates
 
@@ -47,7 +47,8 @@ def _stem(word: str) -> str:
 
 
 def terms(text: str) -> set[str]:
-    return {_stem(w) for w in _WORD.findall((text or "").lower())} - _STOP
+    # (a stop word is dropped before it is stemmed: "this" is not the term "thi")
+    return {_stem(w) for w in _WORD.findall((text or "").lower()) if w not in _STOP} - _STOP
 
 
 def restates(answer: str, other: str) -> bool:

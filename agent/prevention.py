@@ -32,6 +32,8 @@ PLAYBOOK = {
                  "a test that reproduces the failure, and an architecture review if it recurs",
     "training": "Train the people who handle this type on what the escalations exposed, add it to onboarding, "
                 "and check it at the next review",
+    "unclassified": "Read each one and say what the organisation lacked (a process, a safeguard or training): "
+                    "a cause with no category has no playbook yet",
 }
 
 
@@ -174,7 +176,7 @@ def plan(store: Store, type: str, *, today: date | None = None) -> dict:
         ids = [c["id"] for c in causes if c["category"] == category]
         covered = [a for a in actions if a.category in ANSWERS.get(category, ())]
         line = f"{category} root causes ({count}: {', '.join(ids)}): {PLAYBOOK.get(category, 'address the gap')}"
-        if not covered:
+        if not covered and ANSWERS.get(category):
             line += f". No action of a matching category ({', '.join(ANSWERS.get(category, ()))}) exists yet"
         steps.append(line)
     shared = Counter(t for c in causes for t in terms(c["root_cause"] or ""))

@@ -100,13 +100,18 @@ def build(store: Store, ident: str, kind: str = "pir") -> Report:
     start, end = rows[0].at, rows[3].at
     actions = actions_from_events(esc.id, esc.events)
     report = Report(kind, esc, "", rows, start, end, actions)
-    if not st.root_cause:
+    if not _cause(st):
         report.warnings.append(f"{esc.id} has no completed RCA: the root cause is missing (`escalate rca {esc.id}`)")
     if not end:
         report.warnings.append(f"{esc.id} is not resolved: the duration is open")
     render = {"pir": _pir, "customer": _customer, "kb": _kb}[kind]
     report.markdown = render(store, esc, st, report).rstrip() + "\n"
     return report
+
+
+def _cause(st: rca.State) -> str | None:
+    """The root cause the 5 Whys found, or one recorded whole with the completed RCA (a status page's postmortem)."""
+    return st.root_cause["text"] if st.root_cause else (st.completed or {}).get("root_cause")
 
 
 def _t(esc: Escalation, moment: datetime | None) -> str:
@@ -156,6 +161,11 @@ def _pir(store: Store, esc: Escalation, st: rca.State, report: Report) -> str:
         out += [f"{i}. {w['question']} {w['answer']}" for i, w in enumerate(st.accepted, 1)]
         out.append("")
         out += [f"- {q} {st.answers[k]['answer']}" for k, q in rca.OTHER_QUESTIONS if k in st.answers]
+    elif st.completed and st.completed.get("root_cause"):  # recorded whole, e.g. a status page's postmortem
+        done = st.completed
+        source = f" (from the {done['source']})" if done.get("source") else ""
+        category = f" ({done['category']} cause)" if done.get("category") not in (None, "unclassified") else ""
+        out += [f"{done['root_cause']}{category}{source}", ""]
     else:
         out.append(f"Not identified yet: no completed RCA (`escalate rca {esc.id}`).")
     resolved = _first(esc.events, "resolved", last=True)
@@ -259,7 +269,7 @@ def _customer(store: Store, esc: Escalation, st: rca.State, report: Report) -> s
     if users.evidence != "unknown":
         out += ["## Who was affected", "", f"{second_person(users.evidence)[:1].upper()}{second_person(users.evidence)[1:]}.", ""]
     out += ["## Why it happened", ""]
-    out.append(f"{st.root_cause['text'].rstrip('.')}." if st.root_cause else "We are still confirming the root cause and will tell you when we have.")
+    out.append(f"{_cause(st).rstrip('.')}." if _cause(st) else "We are still confirming the root cause and will tell you when we have.")
     resolved = _first(esc.events, "resolved", last=True)
     done = [e.data["text"].rstrip(".") for e in esc.events if e.kind == "log" and e.data.get("kind") == "action"]
     fix = (resolved.data.get("summary") or "").rstrip(".") if resolved else ""
@@ -301,7 +311,7 @@ def _kb(store: Store, esc: Escalation, st: rca.State, report: Report) -> str:
            "## Symptoms", "", f"- {t.summary}"]
     if what and what != t.summary:
         out.append(f"- {what}")
-    out += ["", "## Cause", "", st.root_cause["text"] if st.root_cause else "Not known yet (no completed RCA).", ""]
+    out += ["", "## Cause", "", _cause(st) or "Not known yet (no completed RCA).", ""]
     out += ["## Workaround", "", workarounds[-1] if workarounds else (stated or "None known."), ""]
     out += ["## Fix", "", (resolved.data.get("summary") or "Resolved; no summary recorded.") if resolved else "Not fixed yet."]
     technical = [a for a in report.actions if a.group == "technical fix"]

@@ -16,7 +16,8 @@ Formats:
   (provider, title, text, severity, started_at, closed_at, updates[{stage, at, text}]). Each update
   becomes a `stage` event; the first update (of any stage) is the first response (`ack`), later
   ones `update`s; a 'resolved' update is `resolved` followed by `closed` ({"source": "status page"}),
-  so imported history is closed and stays off the open board; 'postmortem' is `rca_completed`.
+  so imported history is closed and stays off the open board; 'postmortem' is `rca_completed`
+  with the postmortem's first sentence that names a cause as its root cause.
 Import is idempotent (each row's external id is stored; a second import of the same file adds
 nothing) and all-or-nothing per file (a bad row names its line and nothing is stored).
 """
@@ -26,6 +27,7 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -246,12 +248,29 @@ def parse_statuspage(raw: dict, line: int) -> Parsed:
         if stage == "resolved":
             events.append({"kind": "resolved", "at": at, "data": {"summary": u.get("text")}})
         elif stage == "postmortem":
-            events.append({"kind": "rca_completed", "at": at, "data": {"source": "status page postmortem"}})
+            events.append({"kind": "rca_completed", "at": at, "data": postmortem_rca(u.get("text"))})
     resolved = [i for i, e in enumerate(events) if e["kind"] == "resolved"]
     if resolved:  # history: closed when resolved, so it does not sit on the open board
         last = resolved[-1]
         events.insert(last + 1, {"kind": "closed", "at": events[last]["at"], "data": {"source": "status page"}})
     return Parsed(row["external_id"], row, events, line)
+
+
+# A sentence that gives the cause: "The outage occurred due to routing layer nodes hitting memory limits".
+_CAUSE = re.compile(r"\b(?:root[- ]cause|caused\s+by|due\s+to|triggered\s+by|because|result(?:ed)?\s+(?:of|from)|the\s+cause)\b", re.I)
+_SENTENCE = re.compile(r"(?:[^.!?\n]|\.(?=\d))+(?:[.!?]+|$)")  # ("GPT-3.5 Turbo" is one sentence)
+
+
+def postmortem_rca(text) -> dict:
+    """The RCA a status page's postmortem gives: its first sentence that names a cause (or, when none
+    does, its opening) is the root cause, categorised as `escalate rca` categorises one."""
+    from .blameless import classify
+
+    body = " ".join(str(text or "").replace("\u200b", " ").replace("\u200c", " ").replace("\ufeff", " ").split())
+    sentences = [s.strip() for s in _SENTENCE.findall(body) if s.strip()]
+    cause = next((s for s in sentences if _CAUSE.search(s)), None) or " ".join(sentences[:2])
+    cause = cause[:500] or "the status page posted a postmortem without text"
+    return {"root_cause": cause, "category": classify(cause) or "unclassified", "source": "status page postmortem"}
 
 
 def parse_jsonl(raw: dict, line: int) -> Parsed:
