@@ -58,7 +58,9 @@ class Summary:
     refused: list[Refused] = field(default_factory=list)
     by_severity: Counter = field(default_factory=Counter)
     by_type: Counter = field(default_factory=Counter)
-    urgent: list[dict] = field(default_factory=list)  # SEV-1/2 stored now, with their deadlines
+    # SEV-1/2 stored now, with their deadlines: a tuple each (URGENT's fields, times as datetimes), not a dict,
+    # since most rows of a complaint export can be urgent and the list lives as long as the run
+    urgent: list[tuple] = field(default_factory=list)
     fallbacks: list[dict] = field(default_factory=list)  # rows the offline engine judged instead (and why)
     seconds: float = 0.0
     interrupted: bool = False
@@ -72,10 +74,20 @@ class Summary:
             "already_present": self.skipped, "refused": [{"line": r.line, "id": r.external_id, "reason": r.reason}
                                                          for r in self.refused],
             "by_severity": dict(sorted(self.by_severity.items())), "by_type": dict(sorted(self.by_type.items())),
-            "urgent": sorted(self.urgent, key=_urgent_order), "fallbacks": self.fallbacks,
+            "urgent": sorted(map(_urgent_entry, self.urgent), key=_urgent_order), "fallbacks": self.fallbacks,
             "seconds": round(self.seconds, 3), "interrupted": self.interrupted, "stopped_at": self.stopped_at,
             "database": {"escalations": self.escalations, "bytes_per_escalation": self.bytes_per_escalation},
         }
+
+
+URGENT = ("id", "external_id", "customer", "severity", "type", "summary", "first_response_due", "resolution_due", "timezone")
+
+
+def _urgent_entry(u: tuple) -> dict:
+    number, *rest = u
+    entry = dict(zip(URGENT, (format_id(number), *rest)))
+    entry["first_response_due"], entry["resolution_due"] = u[6].isoformat(), u[7].isoformat()
+    return entry
 
 
 def _urgent_order(u: dict):
@@ -536,12 +548,8 @@ def _store(store: Store, ready: list[Judged], policy: Policy, summary: Summary, 
         summary.by_severity[d.triage.severity.value] += 1
         summary.by_type[d.triage.type.value] += 1
         if d.triage.severity.rank <= 2:
-            summary.urgent.append({
-                "id": format_id(number), "external_id": j.row.external_id, "customer": d.customer,
-                "severity": d.triage.severity.value, "type": d.triage.type.value, "summary": d.triage.summary,
-                "first_response_due": d.sla.first_response_due.isoformat(),
-                "resolution_due": d.sla.resolution_due.isoformat(), "timezone": d.timezone,
-            })
+            summary.urgent.append((number, j.row.external_id, d.customer, d.triage.severity.value, d.triage.type.value,
+                                   d.triage.summary, d.sla.first_response_due, d.sla.resolution_due, d.timezone))
         if d.info.fallback_reason:
             summary.fallbacks.append({"line": j.row.line, "id": j.row.external_id, "escalation": format_id(number),
                                       "reason": d.info.fallback_reason})

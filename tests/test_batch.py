@@ -138,6 +138,10 @@ def test_summary_counts_and_lists_sev1_and_sev2_first_with_deadlines(tmp_path, d
     assert [u["external_id"] for u in urgent] == ["T-1"]
     assert urgent[0]["severity"] == "SEV-1"
     assert urgent[0]["first_response_due"] == "2026-11-25T09:15:00+00:00"  # 15 minutes for SEV-1
+    assert list(urgent[0]) == ["id", "external_id", "customer", "severity", "type", "summary", "first_response_due",
+                               "resolution_due", "timezone"]
+    assert (urgent[0]["id"], urgent[0]["customer"], urgent[0]["resolution_due"], urgent[0]["timezone"]) == (
+        "ESC-2", "Customer 1", "2026-11-25T13:00:00+00:00", "UTC")
     text = run(db_path, "triage", "--batch", str(path), "--engine", "offline").stdout
     assert text.startswith(f"{path}: 3 rows read, 0 stored, 3 already present, 0 refused")
 

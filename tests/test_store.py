@@ -7,6 +7,7 @@ import sqlite3
 import stat
 
 import pytest
+from hypothesis import given, strategies as st
 
 from agent.engines.offline import OfflineEngine
 from agent.errors import EngineError, NotFound
@@ -95,3 +96,46 @@ def test_two_processes_can_open_and_write_the_same_file(db_path, policy):
         assert [r[0] for r in conn.execute("SELECT customer FROM escalations ORDER BY id")] == ["A", "B", "C"]
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     a.close(), b.close()
+
+
+def _old_summary(written: list[tuple[int, str]]) -> str:
+    """kept_summary as it read a flat list of (number, kind)."""
+    by: dict[int, list[str]] = {}
+    for number, kind in written:
+        by.setdefault(number, []).append(kind)
+    return "kept " + "; ".join(f"ESC-{n} ({', '.join(dict.fromkeys(kinds))})" for n, kinds in by.items()) \
+        + ", each written whole; nothing half-written"
+
+
+@given(st.lists(st.lists(st.tuples(st.integers(1, 6), st.sampled_from(["triaged", "ack", "draft_saved", "update"])),
+                         max_size=6), max_size=6))
+def test_what_was_kept_is_told_as_a_flat_list_of_writes_would_tell_it(transactions):
+    """The interrupt message from the compact record (a number and a code of kinds per escalation and
+    transaction) names the same escalations and kinds, in the same order, as the list of every write."""
+    from agent import store as store_module
+
+    record = store_module.Kept()
+    for written in transactions:
+        record.extend(written)
+    flat = [pair for written in transactions for pair in written]
+    grouped = []  # each transaction's writes, by escalation in the order it was first written
+    for written in transactions:
+        for number in dict.fromkeys(n for n, _ in written):
+            grouped += [(number, kind) for n, kind in written if n == number]
+    assert list(record) == grouped
+    old, new = store_module.kept, record
+    try:
+        store_module.kept = new
+        assert store_module.kept_summary() == (_old_summary(flat) if flat else "nothing was stored")
+    finally:
+        store_module.kept = old
+
+
+def test_a_batch_of_rows_written_alike_keeps_one_code_for_their_kinds():
+    from agent.store import Kept
+
+    record = Kept()
+    for n in range(1, 1001):
+        record.extend([(n, "triaged"), (n, "sla_planned"), (n, "draft_saved")])
+    assert (len(record.numbers), record.kinds) == (1000, [("triaged", "sla_planned", "draft_saved")])
+    assert list(record)[:4] == [(1, "triaged"), (1, "sla_planned"), (1, "draft_saved"), (2, "triaged")]
