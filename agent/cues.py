@@ -393,7 +393,10 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
         _rx(
             r"\bdouble[- ]?(?:charg\w*|bill\w*)\b|\bovercharg\w*\b|\b(?:charged|billed|debited)\s+(?:us\s+|me\s+|our \w+\s+|my \w+\s+)?(?:twice|two times|three times|double|again)\b",
             r"\b(?:charging|charged|billing|billed|debiting)\s+(?:[\w-]+\s+){0,5}?after\s+(?:we|i)\s+(?:had\s+)?(?:cancel\w*|closed|terminated|downgraded)\b|\bkept\s+(?:charging|billing)\b",
-            r"\binstead of the usual\b|\b(?:wrong|incorrect)\s+amount\b|\b\d[\d,.]*\s*(?:[a-z]{3}\s+)?instead of\s+(?:the\s+)?(?:usual\s+)?[$€£]?\d",
+            r"\binstead of the usual\b|\b(?:wrong|incorrect)\s+(?:amount|vat|tax|rate|price|total)s?\b|\b\d[\d,.]*\s*%?\s*(?:[a-z]{3}\s+)?instead of\s+(?:the\s+)?(?:usual\s+)?[$€£]?\d",
+            # "invoices show VAT at 19% for our customers in Austria, where it should be 20%"
+            r"\b(?:vat|tax|sales\s+tax|rate|price|amount|total|fee|discount)\s+(?:[\w-]+\s+){0,2}?(?:at|of|as)\s+[$€£]?\d[\d,.]*\s*%?"
+            r"(?:\s+[\w-]+){0,8}?,?\s+(?:where|when|while|but|whereas)\s+(?:it|they|this|that)\s+(?:should|ought\s+to|must)\s+(?:be|have\s+been)\b",
         ),
         True,
     ),
@@ -497,7 +500,10 @@ WORKAROUND_NO = _rx(
 )
 
 TRIED = _rx(
-    r"\b(?:we|i)(?:'ve|\s+have|\s+had)?\s+(?:already\s+|also\s+|even\s+)?(?:tried|restarted|rebooted|cleared|reinstalled|reset|rolled back|checked|contacted|called|emailed|updated|upgraded|switched|followed|disabled|re-?entered|logged out|tested|escalated|disputed|sent|submitted|filed|opened a ticket)\b",
+    r"\b(?:we|i)(?:'ve|\s+have|\s+had)?\s+(?:already\s+|also\s+|even\s+)?(?:tried|restarted|rebooted|cleared|reinstalled|reset|rolled back|checked|contacted|called|emailed|updated|upgraded|switched|followed|disabled|re-?entered|logged out|tested|escalated|disputed|filed|opened a ticket)\b"
+    # (sent or submitted to ask: "we sent you the logs", "I submitted a dispute"; not "we've already sent about 230 of these invoices")
+    r"|\b(?:we|i)(?:'ve|\s+have|\s+had)?\s+(?:already\s+|also\s+|even\s+)?(?:sent|submitted)\s+(?:(?:you|them|it|in|over|back|an?|the|our|my|several|multiple|many|two|three|four|\d+|more|another|a\s+few|your\s+team|support)\s+){0,4}"
+    r"(?:e-?mails?|messages?|tickets?|requests?|logs?|screenshots?|details|complaints?|letters?|disputes?|forms?|follow-?ups?|documents?|evidence|proof|information|info|reports?|feedback|har\s+files?|cases?|chats?|reminders?|copies|copy)\b",
     r"\btried\s+(?:to|restarting|rebooting|clearing|reinstalling|resetting|everything|again|a different)\b",
     r"\b(?:restarting|rebooting|clearing the cache|reinstalling)\s+(?:did not|didn't|does not|doesn't)\s+help\b",
     r"\bhaben\s+(?:schon|bereits)\b",
@@ -522,6 +528,7 @@ REGULATORY_OBLIGATION = _rx(
     r"\bregulators?\b|\bregulatory\b|\bregulations?\b|\bcompliance\b|\baudit(?:or|ors|s)?\b(?!\s*(?:logs?|trails?|history|events?|entries)\b)|\bdata protection\b|\bprivacy (?:law|regulation|officer|commissioner)\b",
     r"\bombudsman\b|\bsupervisory authority\b|\bdata protection (?:authority|officer)\b|\bdpo\b|\btrading standards\b|\bconsumer protection\b",
     r"\bright to (?:be forgotten|erasure|access)\b|\bsubject access request\b|\bdsar\b|\bdata processing agreement\b|\bbreach notification\b",
+    r"\btax\s+(?:office|authorit(?:y|ies)|inspectors?|auditors?)\b|\bhmrc\b|\bfinanzamt\b|\bvat\s+returns?\b|"
     r"\bcfpb\b|\bftc\b|\battorney general\b|\bfinra\b|\bdatenschutz\w*\b|\baufsichtsbehörde\b|\bqsa\b|\bsoc ?2\b|\biso ?27001\b|\bassessors?\b",
 )
 REGULATORY_ACRONYMS = re.compile(r"\b(?:SOX|ICO|SEC|FCA|BaFin|OCC|FDIC)\b")
@@ -566,7 +573,7 @@ TIER_CUES = [
 GATES: dict[str, tuple[str, ...]] = {
     "component_down": ("down", "offline", "unavailable", "inaccessible", "unreachable"),
     "exfiltration": ("exported", "downloaded", "copied", "pulled", "dumped", "extracted", "scraped"),
-    "billing_error": ("double", "overcharg", "charg", "bill", "debit", "instead of", "amount"),
+    "billing_error": ("double", "overcharg", "charg", "bill", "debit", "instead of", "amount", "should", "wrong", "incorrect"),
     "slow_and_failing": ("latenc", "slowness", "response times", "timeouts"),
     "ui_text": ("say", "read", "show", "display", "instead of", "statt", "rather than"),
     "security_hint": ("2fa", "mfa", "factor", "session", "sign", "new ", "allow", "whitelist", "ip ", "password", "rotat", "access review"),

@@ -514,3 +514,52 @@ def test_a_quote_keeps_the_marks_of_a_phrase_it_quotes(clause, quoted):
     from agent.signals import _unquoted
 
     assert _unquoted(clause) == quoted
+
+
+VAT = ("Our accountant noticed that the invoices your system generated for November show VAT at 19% for our customers in "
+       "Austria, where it should be 20%. We've already sent about 230 of these invoices. We need corrected invoices before "
+       "our VAT return on the 10th, otherwise we face penalties from the tax office.")
+
+
+def test_a_wrong_tax_rate_on_invoices_is_a_billing_error_with_the_tax_office_named():
+    sig = Signals.read(VAT, Tier.STANDARD)
+    assert [c.phrase for c in sig.cues["billing_error"]] == ["VAT at 19% for our customers in Austria, where it should be"]
+    assert [c.phrase for c in sig.cues["regulatory"]] == ["VAT return", "tax office"]
+    q = {q.key: q for q in triage(VAT).questions}
+    # (the sentence is over the summary's 140 characters: a window of it, never into the next one)
+    assert q["what"].answer == ("Noticed that the invoices your system generated for November show VAT at 19% "
+                                "for our customers in Austria, where it should be 20%.")
+
+
+@pytest.mark.parametrize("text", [
+    "The price of the plan is 20 EUR a month.",  # a price, nothing wrong with it
+    "VAT at 20% is added to every invoice, as it should be.",
+])
+def test_a_rate_said_without_what_it_should_be_is_no_billing_error(text):
+    assert Signals.read(text, Tier.STANDARD).cues["billing_error"] == []
+
+
+def test_invoices_sent_out_are_not_something_tried():
+    q = {q.key: q for q in triage(VAT).questions}
+    assert q["tried"].answer is None
+    sig = Signals.read("We sent you the logs twice and I submitted a dispute with the bank.", Tier.STANDARD)
+    assert [c.phrase for c in sig.cues["tried"]] == ["We sent you the logs", "I submitted a dispute"]
+
+
+def test_the_upgrade_it_began_with_is_not_something_tried():
+    text = ("We upgraded to v5.2 yesterday evening and since then our mobile app users cannot complete checkout. "
+            "We restarted the app servers.")
+    sig = Signals.read(text, Tier.STANDARD)
+    assert [c.phrase for c in sig.cues["tried"]] == ["We restarted"]
+    fixed = Signals.read("We upgraded the plugin to fix it, but checkout still fails.", Tier.STANDARD)
+    assert [c.phrase for c in fixed.cues["tried"]] == ["We upgraded"]  # an upgrade to fix it is a try
+
+
+def test_a_long_sentence_is_quoted_inside_its_own_stops():
+    from agent.signals import Cue, _window
+
+    text = "First one. " + "word " * 20 + "the export fails " + "word " * 20 + "end. Next sentence here."
+    cue_at = text.index("the export fails")
+    quoted = _window(text, Cue("x", "the export fails", cue_at, cue_at + 16), 80)
+    assert "the export fails" in quoted and "First" not in quoted and "Next" not in quoted
+    assert len(quoted) <= 80 and not quoted.startswith("ord")
