@@ -514,7 +514,7 @@ STARTED = _rx(
     r"\b(?:started|began|starting|beginning)\s+(?:at|on|around|about|this|yesterday|last|after|when|with|in)\b[^.,;!?\n]{0,40}",
     r"\b(?:this|yesterday)\s+(?:morning|afternoon|evening)\b|\byesterday\b|\blast night\b|\bovernight\b",
     r"\b(?:for|over)\s+(?:the\s+)?(?:last|past)\s+(?:(?:\d+|few|couple of|several)\s+(?:minutes|hours|days|weeks|months)|hour|day|week|month)\b",
-    r"\b\d+\s+(?:minutes|hours|days|weeks|months)\s+ago\b|\bfor\s+(?:\d+|two|three|four|five|six|several)\s+(?:minutes|hours|days|weeks)(?:\s+now)?\b",
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|a\s+few|a\s+couple\s+of|several)\s+(?:minutes|hours|days|weeks|months)\s+ago\b|\b(?:an\s+hour|a\s+(?:day|week|month))\s+ago\b|\bfor\s+(?:\d+|two|three|four|five|six|several)\s+(?:minutes|hours|days|weeks)(?:\s+now)?\b",
     r"\bsince\s+(?:\d+|two|three|four|five|six|several|a few)\s+(?:minutes|hours|days|weeks|months)\b|\bfrom\s+(?:this\s+)?morning\b",
     r"\bafter\s+(?:the|your|last night's|yesterday's|this morning's)\s+(?:\w+\s+)?(?:update|release|deploy(?:ment)?|upgrade|migration|maintenance|change)\b",
     r"\bseit\s+(?:heute\s+)?(?:\d{1,2}(?::\d{2})?\s*uhr|gestern|heute|montag|dienstag|mittwoch|donnerstag|freitag|dem\s+update)\b",

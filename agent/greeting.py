@@ -49,7 +49,8 @@ def writer(complaint: str) -> str | None:
     p = parsed(complaint)
     if p.forwarded:  # the names in it are of whoever wrote the forwarded message, not of who sent it to us
         return None
-    for candidate in (p.sender, _signed(p.signature), _signed_inline(p.new_text)):
+    for candidate in (p.sender, _signed(p.signature), _signed_inline(p.new_text), _name_block(p.new_text),
+                      _name_block(p.signature, alone=True)):
         first = _first_name(candidate)
         if first:
             return first
@@ -71,6 +72,28 @@ def _signed_inline(text: str) -> str | None:
     last = re.split(r"(?<=[.!?])\s+|\n", text.strip())[-1]
     m = SIGN_OFF.match(last)
     return m.group("signed") if m else None
+
+
+# Words that close a text capitalised without naming anyone ("Thank You", "Please Advise").
+_NOT_A_NAME_BLOCK = {"thank", "thanks", "please", "urgent", "regards", "cheers", "best", "kind", "advise", "help", "asap",
+                     "invoice", "order", "account", "ticket", "case", "check", "note", "sent", "from"}
+
+
+def _name_block(text: str, *, alone: bool = False) -> str | None:
+    """A name closing the text on its own line, with no sign-off word, under it at most two short lines of
+    title and company ("Maria Lopez\nIT Director, Corvia Logistics"); `alone`: the text is the signature the
+    parser set apart, else it must follow the message after a blank line."""
+    blocks = re.split(r"\n\s*\n", text.strip())
+    if not text.strip() or (len(blocks) < 2 and not alone):
+        return None
+    lines = [line.strip() for line in blocks[-1].splitlines() if line.strip()]
+    if not 1 <= len(lines) <= 3 or any(len(line) > 60 or line[-1:] in ".!?:" for line in lines):
+        return None
+    name = lines[0]
+    words = name.lower().split()
+    if len(words) < 2 or not _NAME.match(name) or any(w in _NOT_A_NAME or w in _NOT_A_NAME_BLOCK for w in words):
+        return None
+    return name
 
 
 def _first_name(candidate: str | None) -> str | None:

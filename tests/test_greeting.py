@@ -19,6 +19,8 @@ def test_the_contact_named_on_the_escalation_comes_first():
     ("From: Lee, Jordan <jordan@acme.example>\nSubject: export\n\nThe export fails again.", "Jordan"),
     ("From: Jordan Lee <jordan@acme.example>\nSubject: export\n\nThe export fails again.", "Jordan"),
     ("The export fails.\n\nCheers,\nSam", "Sam"),
+    (BILLED + "\n\nMaria Lopez\nIT Director, Corvia Logistics", "Maria"),  # a name block with no sign-off word
+    (BILLED + "\n\nMaria Lopez", "Maria"),
 ])
 def test_without_a_contact_the_writer_is_greeted_by_first_name(complaint, name):
     assert writer(complaint) == name
@@ -31,6 +33,10 @@ def test_without_a_contact_the_writer_is_greeted_by_first_name(complaint, name):
     BILLED + " Thanks in advance.",
     "From: billing@acme.example\nSubject: charge\n\n" + BILLED,
     "",
+    BILLED + "\n\nAcme Corp\nAccounts Payable",  # an organisation, not a person
+    BILLED + "\n\nThank You",  # two capitalised words are not always a name
+    BILLED + "\n\nPlease Advise",
+    "Maria Lopez",  # the whole text
 ])
 def test_no_name_is_made_up_from_a_sign_off_that_names_no_one(complaint):
     assert writer(complaint) is None

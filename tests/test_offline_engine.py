@@ -563,3 +563,13 @@ def test_a_long_sentence_is_quoted_inside_its_own_stops():
     quoted = _window(text, Cue("x", "the export fails", cue_at, cue_at + 16), 80)
     assert "the export fails" in quoted and "First" not in quoted and "Next" not in quoted
     assert len(quoted) <= 80 and not quoted.startswith("ord")
+
+
+@pytest.mark.parametrize("text, when", [
+    ("Two weeks ago your team promised a fix for the SSO login.", "Two weeks ago your team promised a fix for the SSO login"),
+    ("The export broke a few days ago.", "The export broke a few days ago"),
+    ("A week ago the sync stopped.", "A week ago the sync stopped"),
+])
+def test_a_time_ago_in_words_is_when_it_started(text, when):
+    q = {q.key: q for q in triage(text).questions}
+    assert q["when"].answer == when
