@@ -510,7 +510,7 @@ TRIED = _rx(
 )
 
 STARTED = _rx(
-    r"\bsince\s+(?:about\s+|around\s+|approximately\s+)?(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|h|uhr)?|yesterday|this morning|last (?:night|week|month|\w+day)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|(?:the|your|last)\s+(?:\w+\s+)?(?:update|release|deploy(?:ment)?|upgrade|migration|outage|maintenance|change)(?:\s+window)?(?:\s+(?:on|last)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the\s+\d{1,2}(?:st|nd|rd|th)?|night|week))?|\w+ \d{1,2}(?:st|nd|rd|th)?|\d{1,2}/\d{1,2}(?:/\d{2,4})?|early|late|then)\b",
+    r"\bsince\s+(?:about\s+|around\s+|approximately\s+)?(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|h|uhr)?|yesterday|this morning|last (?:night|week|month|\w+day)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|(?:the|your|last)\s+(?:\w+\s+)?(?:update|release|deploy(?:ment)?|upgrade|migration|outage|maintenance|change|import|sync|rollout|roll-out|patch|cut-?over)(?:\s+window)?(?:\s+(?:you|we|your\s+team)\s+(?:ran|did|made|pushed|deployed|rolled\s+out|performed|carried\s+out|applied|started))?(?:\s+(?:on|last)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the\s+\d{1,2}(?:st|nd|rd|th)?|night|week))?|\w+ \d{1,2}(?:st|nd|rd|th)?|\d{1,2}/\d{1,2}(?:/\d{2,4})?|early|late|then)\b",
     r"\b(?:started|began|starting|beginning)\s+(?:at|on|around|about|this|yesterday|last|after|when|with|in)\b[^.,;!?\n]{0,40}",
     r"\b(?:this|yesterday)\s+(?:morning|afternoon|evening)\b|\byesterday\b|\blast night\b|\bovernight\b",
     r"\b(?:for|over)\s+(?:the\s+)?(?:last|past)\s+(?:(?:\d+|few|couple of|several)\s+(?:minutes|hours|days|weeks|months)|hour|day|week|month)\b",
@@ -544,7 +544,11 @@ LEGAL_THREAT = _rx(
 PUBLIC = _rx(
     r"\bpress\b|\bjournalists?\b|\breporters?\b|\bthe news\b|\bnewspaper\b|\bmedia\b",
     r"\btwitter\b|\btweet(?:ed|ing|s)?\b|\blinkedin\b|\bfacebook\b|\breddit\b|\binstagram\b|\btiktok\b|\byoutube\b|\bsocial media\b",
-    r"\breviews?\b|\btrustpilot\b|\bg2\b|\bcapterra\b|\bglassdoor\b|\bone[- ]star\b|\bpublic(?:ly)?\b|\bgo(?:ing)? public\b|\bblog\b",
+    # a review others read ("a one-star review", "leave a review", "reviews on Google"), not "quarterly business reviews"
+    # or "please review the invoice"
+    r"\b(?:bad|negative|public|online|google|app\s+store|play\s+store|honest|terrible|poor|scathing|angry|1-star|one-star|5-star|customer)\s+reviews?\b"
+    r"|\b(?:leave|leaving|left|write|writing|wrote|post|posting|posted|publish|publishing)\s+(?:a\s+|an\s+|our\s+|my\s+)?(?:[\w-]+\s+){0,2}?reviews?\b"
+    r"|\breviews?\s+(?:on|sites?|platforms?|pages?)\b|\btrustpilot\b|\bg2\b|\bcapterra\b|\bglassdoor\b|\bone[- ]star\b|\bpublic(?:ly)?\b|\bgo(?:ing)? public\b|\bblog\b",
     r"\bour (?:own )?customers (?:are|have been|keep)\s+(?:complaining|calling|noticing|asking|emailing)\b|\bcustomer-facing\b|\bour customers can(?:not|'t|\s+not)\b",
 )
 CRITICAL_PROCESS = _rx(

@@ -100,9 +100,10 @@ def _first_name(candidate: str | None) -> str | None:
     if not candidate:
         return None
     candidate = " ".join(candidate.split()).strip(" ,.")
-    if "," in candidate:  # "Lee, Jordan" as Outlook writes a From: name
-        last, _, first = candidate.partition(",")
-        candidate = f"{first.strip()} {last.strip()}"
+    if "," in candidate:
+        before, _, after = candidate.partition(",")
+        # "Petra Schulz, HR Manager" signs with a title; "Lee, Jordan" is a From: name as Outlook writes it
+        candidate = before.strip() if len(before.split()) >= 2 else f"{after.strip()} {before.strip()}"
     m = _NAME.match(candidate)
     if not m or m.group(1).lower() in _NOT_A_NAME or _ORGANISATION.search(candidate):
         return None

@@ -21,6 +21,7 @@ def test_the_contact_named_on_the_escalation_comes_first():
     ("The export fails.\n\nCheers,\nSam", "Sam"),
     (BILLED + "\n\nMaria Lopez\nIT Director, Corvia Logistics", "Maria"),  # a name block with no sign-off word
     (BILLED + "\n\nMaria Lopez", "Maria"),
+    (BILLED + "\nKind regards\nPetra Schulz, HR Manager", "Petra"),  # a name with its title after a comma
 ])
 def test_without_a_contact_the_writer_is_greeted_by_first_name(complaint, name):
     assert writer(complaint) == name

@@ -17,7 +17,7 @@ from agent.model import decide, linear
 from agent.model.data import Row
 from agent.model.features import features
 from agent.policy import DEFAULT_COSTS, default_policy
-from agent.schemas import Severity, Tier
+from agent.schemas import EscalationType, Severity, Tier
 from agent.signals import Signals
 from agent.store import Store
 from agent.triage import triage_complaint
@@ -236,6 +236,26 @@ def test_a_degraded_feature_beside_a_breakage_or_an_outage_is_not_held(text):
     result = _engine_answer(FixedModel(SURE_SEV1, kind="bug"), text)
     assert "Held at" not in result.answer.rationale
     assert result.answer.severity is Severity.SEV1
+
+
+CSM = ("We were promised on the sales call that the Enterprise plan includes a dedicated CSM and quarterly business "
+       "reviews. We have been customers for 8 months and never had either. Our renewal is in 30 days and I am not going "
+       "to renew at the current price unless this is sorted out. Who can I talk to?")
+
+
+def test_a_model_sure_of_sev1_lifts_a_commercial_complaint_to_sev2_and_no_higher():
+    result = _engine_answer(FixedModel(SURE_SEV1, kind="bug"), CSM)
+    assert (result.answer.severity, result.answer.type) == (Severity.SEV2, EscalationType.BUSINESS)
+    assert "Held at SEV-2: the playbook reads a commercial matter" in result.answer.rationale
+
+
+@pytest.mark.parametrize("text", [
+    CSM + " On top of that the dashboard is down for all our users since this morning.",  # the product is down too
+    CSM + " And the export has been slow for days.",  # degraded: held by that rule, not this one
+])
+def test_a_commercial_complaint_with_something_wrong_with_the_product_is_not_held_as_commercial(text):
+    result = _engine_answer(FixedModel(SURE_SEV1, kind="bug"), text)
+    assert "commercial matter" not in result.answer.rationale
 
 
 def test_a_typo_beside_a_real_outage_is_not_held():

@@ -573,3 +573,26 @@ def test_a_long_sentence_is_quoted_inside_its_own_stops():
 def test_a_time_ago_in_words_is_when_it_started(text, when):
     q = {q.key: q for q in triage(text).questions}
     assert q["when"].answer == when
+
+
+CSM = ("We were promised on the sales call that the Enterprise plan includes a dedicated CSM and quarterly business "
+       "reviews. We have been customers for 8 months and never had either. Our renewal is in 30 days and I am not going "
+       "to renew at the current price unless this is sorted out. Who can I talk to?")
+
+
+@pytest.mark.parametrize("text, public", [
+    (CSM, False),  # quarterly business reviews
+    ("Please review the invoice and tell me what went wrong.", False),
+    ("Our code reviews are blocked by the outage.", False),
+    ("Customers are leaving one-star reviews about the outage.", True),
+    ("I will write a review about this on every site I can find.", True),
+    ("There are already bad reviews on Trustpilot.", True),
+])
+def test_a_review_is_public_only_when_others_read_it(text, public):
+    assert Signals.read(text, Tier.STANDARD).has("public") is public
+
+
+def test_a_change_you_ran_is_when_it_started():
+    q = {q.key: q for q in triage("At least 14 employees have documents of other people in their folder since the import "
+                                  "you ran on Tuesday.").questions}
+    assert q["when"].answer == "since the import you ran on Tuesday"

@@ -69,6 +69,22 @@ def degraded_only(signals: Signals, playbook: Severity):
     return signals.first("degraded")
 
 
+_NOTHING_WRONG_WITH_THE_PRODUCT = (*BROKEN_OUTRIGHT, "outage", "outage_scope", "data_loss", "data_gone", "all_blocked", "degraded",
+                                   "security_breach", "security_concern", "exposure", "takeover", "secret_exposed", "money_moved")
+
+
+def commercial_only(signals: Signals, playbook: Severity, playbook_type: EscalationType):
+    """The business cue of a commercial complaint with nothing wrong with the product (SEV-3 business: a
+    promise a sales call made, a price, a renewal; nothing down, broken, slow, lost or breached): the model,
+    which learned severity from bug reports and status posts, may raise it to DEGRADED_CEILING, not to
+    SEV-1. "We were promised a dedicated CSM ... not going to renew at the current price" had come out
+    SEV-1 with the Incident Commander paged, the model reading it as a bug report."""
+    if playbook is not Severity.SEV3 or playbook_type is not EscalationType.BUSINESS or any(
+            signals.first(k) for k in _NOTHING_WRONG_WITH_THE_PRODUCT):
+        return None
+    return signals.first("type_business")
+
+
 def cue_distribution(level: str) -> dict[str, float]:
     rest = (1.0 - CUE_CONFIDENCE) / (len(decide.LEVELS) - 1)
     return {s: CUE_CONFIDENCE if s == level else rest for s in decide.LEVELS}
@@ -104,8 +120,9 @@ class OfflineEngine:
         trivial = trivial_issue(signals, answer.severity)
         billing = None if trivial else one_billing_error(signals, answer.severity)
         degraded = None if trivial or billing else degraded_only(signals, answer.severity)
+        commercial = None if trivial or billing or degraded else commercial_only(signals, answer.severity, answer.type)
         unbounded = decide.cheapest(probabilities, costs)
-        ceiling = TRIVIAL_CEILING if trivial or billing else DEGRADED_CEILING if degraded else "SEV-1"
+        ceiling = TRIVIAL_CEILING if trivial or billing else DEGRADED_CEILING if degraded or commercial else "SEV-1"
         chosen = decide.cheapest(probabilities, costs, highest=ceiling)
         expected = decide.expected_costs(probabilities, costs)
         reading = ModelReading(
@@ -128,6 +145,9 @@ class OfflineEngine:
         elif chosen != unbounded and degraded:
             rationale += (f" Held at {DEGRADED_CEILING}: the playbook reads a degraded feature (\"{signals.quote(degraded)}\") "
                           "and nothing down, lost or breached, so the model's reading may raise it one level, no more.")
+        elif chosen != unbounded and commercial:
+            rationale += (f" Held at {DEGRADED_CEILING}: the playbook reads a commercial matter (\"{signals.quote(commercial)}\") "
+                          "and nothing wrong with the product, so the model's reading may raise it one level, no more.")
         elif chosen != unbounded:
             rationale += (f" Held at {TRIVIAL_CEILING}: the playbook reads one billing error (\"{signals.quote(billing)}\"), neither "
                           "large nor repeated, and nothing broken; the model, which learned severity from bug reports and status "
