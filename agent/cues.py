@@ -674,4 +674,5 @@ _PERIOD = _lc(
     r"\s*(?:in\s+(?:[\w-]+\s+){1,3}?)?(?:(?:per|a|an|each|every|/)\s*(?P<period>minute|min|hour|hr|day|week|month|year)\b|(?P<adverb>hourly|daily|weekly|monthly|yearly|annually)\b)",
 )
 _ADVERB_PERIOD = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annually": "year"}
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+# A sentence: "29.99 each time", "v5.2" and "GPT-3.5 Turbo" are not cut at their points.
+SENTENCE = re.compile(r"(?:[^.!?\n]|\.(?=\d))+(?:[.!?]+|$)")

@@ -88,7 +88,10 @@ def answers(esc: Escalation, policy: Policy, moment: datetime, *, next_update: d
             sentence = f"You asked for a written root cause: you will have our written root cause report by {at}."
             what = "send the written root cause report"
         elif r.kind == "credit":
-            sentence = f"You asked for a {r.detail or 'credit'}: {senior} will reply to that request by {at}."
+            detail = (r.detail or "credit").lower()
+            asked = ("your money back" if detail == "money back" else "compensation" if detail == "compensation"
+                     else "a reimbursement" if detail.startswith("reimburs") else f"a {detail}")
+            sentence = f"You asked for {asked}: {senior} will reply to that request by {at}."
             what = f"answer the customer's {r.detail or 'credit'} request"
         elif r.kind == "deadline":
             sentence = f"You told us you need this {r.detail}: I will tell you by {at} whether we will meet it."

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from . import claims
+from .cues import SENTENCE
 from .complaint import clean_subject, parsed
 from .wording import without_leading_time
 
@@ -28,7 +29,9 @@ _URGENCY = re.compile(
 )
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten (?:tag|morgen)|bonjour|hola|beste|ciao)\b"
-    r"[^.!?\n,]{0,40}[,.!:]?\s*",
+    # a name up to the comma or stop ("Hello Support team,"); with no mark after it, only the word itself goes
+    # ("Hello i am writing because ..." keeps what follows)
+    r"(?:[^.!?\n,]{0,40}[,.!:])?\s*",
     re.IGNORECASE,
 )
 # A clause that only points elsewhere ("It is a typo, but…", "This is still not fixed") names nothing.
@@ -74,7 +77,7 @@ _QUESTION_LEAD = re.compile(
     re.IGNORECASE,
 )
 _HEADERISH = re.compile(r"^\s*(?:subject|from|to|sent|date|cc|re|fw|fwd|aw|wg)\s*:", re.IGNORECASE)
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+
 _CASE_ONLY = re.compile(r"^(?:case|ticket|ref(?:erence)?|incident|request|sr|inc)?\s*[#:]?\s*[\w-]*\d[\w-]*\s*$", re.IGNORECASE)
 
 
@@ -123,11 +126,17 @@ def _repeat_last(clause: str) -> str:
     return f"{clause[m.end():]}, for the {m.group('nth').lower()} time{m.group('span') or ''}"
 
 
+_WRITING_BECAUSE = re.compile(
+    r"^(?:i|we)(?:\s+am|\s+are|'m|’m|'re|’re)\s+(?:writing|contacting\s+you|reaching\s+out|emailing|messaging)(?:\s+(?:to\s+you|you|again|today))?"
+    r"\s+(?:because|as|since)\s+(?=\w)", re.IGNORECASE)
+
+
 def _tidy(text: str) -> str:
     text = " ".join(text.split())
     text = _GREETING.sub("", text)
     text = _URGENCY.sub("", text).strip()
     text = _VOCATIVE.sub("", text)  # "Anna, the terminals are down" -> "the terminals are down"
+    text = _WRITING_BECAUSE.sub("", text)  # "I am writing because my account is charged 3 times" -> "my account is ..."
     return text.rstrip(" .!?…;:,-–—").strip()
 
 
@@ -209,7 +218,7 @@ def statement(text: str, summary: str | None = None) -> str:
 def _statement(text: str, summary: str | None = None) -> str:
     p = parsed(text)
     own = claims.read(p.triage_text).text  # what the text says about its own severity is never the issue
-    sentences = [s.strip() for s in _SENTENCE.findall(own) if s.strip()]
+    sentences = [s.strip() for s in SENTENCE.findall(own) if s.strip()]
     candidates = []
     if summary:
         if not summary.rstrip().endswith("…"):  # a line cut short would read as whole once its mark is tidied away

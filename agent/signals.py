@@ -45,7 +45,7 @@ from .cues import (
     _NEGATION,
     _PERIOD,
     _SCOPE_END,
-    _SENTENCE,
+    SENTENCE,
     _TEAM_OF,
     _USERS,
     _lc,
@@ -504,4 +504,4 @@ def _looks_like_time(text: str, m: re.Match) -> bool:
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    return [s.strip() for s in SENTENCE.findall(text) if s.strip()]

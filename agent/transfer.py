@@ -38,6 +38,7 @@ from pydantic import ValidationError
 from . import sla
 from . import event_data
 from .errors import UsageError
+from .cues import SENTENCE
 from .event_data import EARLIEST_YEAR
 from .lifecycle import STATUSES
 from .metrics import check_csat, check_outcome
@@ -258,7 +259,6 @@ def parse_statuspage(raw: dict, line: int) -> Parsed:
 
 # A sentence that gives the cause: "The outage occurred due to routing layer nodes hitting memory limits".
 _CAUSE = re.compile(r"\b(?:root[- ]cause|caused\s+by|due\s+to|triggered\s+by|because|result(?:ed)?\s+(?:of|from)|the\s+cause)\b", re.I)
-_SENTENCE = re.compile(r"(?:[^.!?\n]|\.(?=\d))+(?:[.!?]+|$)")  # ("GPT-3.5 Turbo" is one sentence)
 
 
 def postmortem_rca(text) -> dict:
@@ -267,7 +267,7 @@ def postmortem_rca(text) -> dict:
     from .blameless import classify
 
     body = " ".join(str(text or "").replace("\u200b", " ").replace("\u200c", " ").replace("\ufeff", " ").split())
-    sentences = [s.strip() for s in _SENTENCE.findall(body) if s.strip()]
+    sentences = [s.strip() for s in SENTENCE.findall(body) if s.strip()]
     cause = next((s for s in sentences if _CAUSE.search(s)), None) or " ".join(sentences[:2])
     cause = cause[:500] or "the status page posted a postmortem without text"
     return {"root_cause": cause, "category": classify(cause) or "unclassified", "source": "status page postmortem"}

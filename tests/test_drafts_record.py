@@ -321,3 +321,15 @@ def test_an_update_to_a_person_does_not_speak_of_their_team(customer, affected, 
        "--customer", customer, "--engine", "offline")
     body = ok(db_path, "draft", "ESC-1", "update").output
     assert f"I know how much this is {affected}" in body
+
+
+@pytest.mark.parametrize("asked, said", [
+    ("I want my money back for the 2 extra charges.", "You asked for your money back:"),
+    ("I expect a refund for the two days.", "You asked for a refund:"),
+    ("We need you to reimburse us for the idle hours.", "You asked for a reimbursement:"),
+    ("We demand compensation for the lost sales.", "You asked for compensation:"),
+])
+def test_a_request_for_money_is_told_back_in_plain_english(db_path, clock, asked, said):
+    ok(db_path, "triage", "--text", "Your API has returned 500 for every request since 9am. " + asked, "--customer", "Nordwind",
+       "--at", OPENED.isoformat(), "--engine", "offline")
+    assert said in draft(db_path, "ESC-1", "acknowledgment")["body"]

@@ -174,6 +174,27 @@ def test_security_type_at_exactly_the_threshold_and_not_below():
     assert _engine_answer(FixedModel(probs, security=0.4999, threshold=0.5)).answer.type.value != "security"
 
 
+TRIPLE = ("hello i am writing because my account is charged 3 times for the same month, 29.99 each time, on 1 nov, "
+          "2 nov and 3 nov. i only have one subscription. i want my money back")
+EVEN = {"SEV-1": 0.0, "SEV-2": 1.0, "SEV-3": 0.0, "SEV-4": 0.0}
+
+
+def test_a_billing_error_with_no_word_of_security_needs_twice_the_threshold_to_be_typed_security():
+    held = _engine_answer(FixedModel(EVEN, security=0.2399, kind="complaint", threshold=0.12), TRIPLE).answer
+    assert held.type is EscalationType.BUSINESS and "Not typed security: the model puts P(security) at 0.24" in held.rationale
+    sure = _engine_answer(FixedModel(EVEN, security=0.24, kind="complaint", threshold=0.12), TRIPLE).answer
+    assert sure.type is EscalationType.SECURITY and "Not typed security" not in sure.rationale
+
+
+@pytest.mark.parametrize("text", [
+    "There are 3 charges on my card for 29.99 that I did not make.",  # a word of fraud: not a billing matter alone
+    "My account was charged 3 times this month and someone changed my password.",
+])
+def test_a_billing_error_beside_a_word_of_fraud_or_intrusion_is_typed_as_the_model_reads_it(text):
+    answer = _engine_answer(FixedModel(EVEN, security=0.13, kind="complaint", threshold=0.12), text).answer
+    assert answer.type is EscalationType.SECURITY
+
+
 def test_the_model_is_blended_with_the_playbook_reading():
     # The playbook reads "a bit slow" as SEV-4; the model alone says SEV-2.
     probs = {"SEV-1": 0.0, "SEV-2": 1.0, "SEV-3": 0.0, "SEV-4": 0.0}

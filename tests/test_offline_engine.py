@@ -596,3 +596,21 @@ def test_a_change_you_ran_is_when_it_started():
     q = {q.key: q for q in triage("At least 14 employees have documents of other people in their folder since the import "
                                   "you ran on Tuesday.").questions}
     assert q["when"].answer == "since the import you ran on Tuesday"
+
+
+def test_a_greeting_with_no_comma_leaves_what_follows_it_whole():
+    from agent.issue import statement
+
+    text = ("hello i am writing because my account is charged 3 times for the same month, 29.99 each time, on 1 nov, "
+            "2 nov and 3 nov. i only have one subscription.")
+    answer = triage(text)
+    assert answer.summary.startswith("Hello i am writing because my account is charged 3 times")
+    assert statement(text, answer.summary) == ("My account is charged 3 times for the same month, 29.99 each time, "
+                                               "on 1 nov, 2 nov and 3 nov")
+    assert statement("Hello Support team, the export fails every night.") == "The export fails every night"
+
+
+def test_a_decimal_or_a_version_does_not_end_a_sentence():
+    from agent.signals import sentences
+
+    assert sentences("You charged 29.99 each time. We run v5.2 now.") == ["You charged 29.99 each time.", "We run v5.2 now."]

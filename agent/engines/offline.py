@@ -85,6 +85,22 @@ def commercial_only(signals: Signals, playbook: Severity, playbook_type: Escalat
     return signals.first("type_business")
 
 
+_SECURITY_CUES = ("security_breach", "security_concern", "exposure", "takeover", "takeover_attempt", "secret_exposed")
+SURE_OF_SECURITY = 2.0  # times the threshold: a billing error with no word of security is typed security only then
+
+
+def billing_not_security(signals: Signals, read) -> object | None:
+    """The cue of a billing error (a charge taken twice, money moved wrongly) in a text with no word of fraud,
+    theft, exposure or intrusion, when the model's P(security) is over its threshold but not SURE_OF_SECURITY
+    times it: the charge is a billing matter. "my account is charged 3 times for the same month, 29.99 each
+    time" had been typed security at P 0.17 over the complaint threshold 0.12 and sent to the security team."""
+    if not read.is_security or read.security >= SURE_OF_SECURITY * read.security_threshold:
+        return None
+    if any(signals.first(k) for k in _SECURITY_CUES):
+        return None
+    return signals.first("billing_error", actual=True) or signals.first("money_moved", actual=True)
+
+
 def cue_distribution(level: str) -> dict[str, float]:
     rest = (1.0 - CUE_CONFIDENCE) / (len(decide.LEVELS) - 1)
     return {s: CUE_CONFIDENCE if s == level else rest for s in decide.LEVELS}
@@ -134,7 +150,9 @@ class OfflineEngine:
             words=read.words,
         )
         severity = Severity(chosen)
-        type_ = EscalationType.SECURITY if read.is_security else EscalationType(read.type) if read.type else answer.type
+        billing_only = billing_not_security(signals, read)
+        model_security = read.is_security and not billing_only
+        type_ = EscalationType.SECURITY if model_security else EscalationType(read.type) if read.type else answer.type
         why = ", ".join(f"{s} {p:.0%}" for s, p in reading.severity_probabilities.items())
         words = "; words that weighed most: " + ", ".join(w for w, _ in read.words) if read.words else ""
         rationale = (f"{severity.value}: the model read this as a {read.kind} text ({why}); {severity.value} has the "
@@ -152,8 +170,12 @@ class OfflineEngine:
             rationale += (f" Held at {TRIVIAL_CEILING}: the playbook reads one billing error (\"{signals.quote(billing)}\"), neither "
                           "large nor repeated, and nothing broken; the model, which learned severity from bug reports and status "
                           "posts, does not raise it.")
-        if type_ is not answer.type:
+        if type_ is not answer.type and model_security:
             rationale += f" Type security: the model puts P(security) at {read.security:.2f}, at or over {read.security_threshold:.2f}."
+        elif billing_only:
+            rationale += (f" Not typed security: the model puts P(security) at {read.security:.2f}, over {read.security_threshold:.2f} "
+                          f"but under {SURE_OF_SECURITY:g} times it, and the text names a billing error (\"{signals.quote(billing_only)}\") "
+                          "and no fraud, theft, exposure or intrusion.")
         answer = answer.model_copy(update={"severity": severity, "type": type_, "rationale": rationale,
                                            "routing": route(self.policy, type_, severity)})
         return EngineResult(answer=answer, engine=self.name, reading=reading)
