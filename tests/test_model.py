@@ -10,6 +10,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agent.engines import TriageRequest
 from agent.engines.offline import OfflineEngine
@@ -486,6 +488,37 @@ def test_the_shipped_model_reads_the_same_through_its_columns():
             model.heads["severity"].probabilities(both), abs=1e-9)
         assert cols.probabilities("security", kind, rows, values)["yes"] == pytest.approx(
             model.heads["security"].probabilities(both)["yes"], abs=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["crash", "Crash", "data", "lost", "down", "typo", "the", "don't", "x", "password",
+                                 "résumé", "500", "12.5", "everyone", "!!", "\n", "naïve", "_", "ſ", "a" * 45]),
+                max_size=40).map(" ".join))
+def test_a_text_encoded_by_rows_gives_exactly_its_features_rows_and_values(text):
+    """The columns' encode skips the features' names; the rows, values and their order are the features' own,
+    to the last bit (a different order would sum the products differently)."""
+    import numpy as np
+
+    cols = _small_model().columns
+    plain = features(text)
+    rows, values = cols.encode(text)
+    assert rows.tolist() == cols.rows(plain).tolist()
+    assert np.array_equal(values, cols.values(plain))
+    again = cols.encode(text)  # now from the words' cached rows
+    assert again[0].tolist() == rows.tolist() and np.array_equal(again[1], values)
+
+
+def test_a_word_past_the_encode_cache_limit_is_still_encoded(monkeypatch):
+    from agent.model import columns
+
+    monkeypatch.setattr(columns, "TOKENS_LIMIT", 3)
+    cols = _small_model().columns
+    text = "crash data lost typo everyone crash reset"
+    plain = features(text)
+    rows, values = cols.encode(text)
+    assert len(cols._tokens) == 3
+    assert rows.tolist() == cols.rows(plain).tolist() and values.tolist() == cols.values(plain).tolist()
+    assert cols.index["w:crash"] in rows.tolist() and cols.index["b:data lost"] in rows.tolist()
 
 
 def test_training_runs_again_under_a_fixed_hash_seed_unless_it_has_one(monkeypatch):

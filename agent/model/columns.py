@@ -21,12 +21,16 @@ and six times slower to build.)
 from __future__ import annotations
 
 import array
+from collections import Counter
 from heapq import nlargest
-from itertools import compress, repeat
+from itertools import chain, repeat
 
 import numpy as np
 
+from .features import features, grams_of, sublinear, words
 from .linear import Head, shared_ints
+
+TOKENS_LIMIT = 20_000  # words whose rows are kept (a few MB at most; most words of a text recur across texts)
 
 
 class Columns:
@@ -41,6 +45,7 @@ class Columns:
         self._matrices: dict[tuple[str, str | None], np.ndarray] = {}
         self._intercepts = {name: np.asarray(head.intercept, dtype=np.float64) for name, head in heads.items()}
         self._readables: dict[frozenset, np.ndarray] = {}
+        self._tokens: dict[str, tuple[int, tuple]] = {}
 
     def _build(self, name: str, kind: str | None) -> np.ndarray:
         """Per feature row, per class: the shared weight plus, for `kind`, the kind's correction."""
@@ -70,6 +75,39 @@ class Columns:
         """The row of each of the text's features (0 for a feature no head holds), in the dict's order."""
         return np.fromiter(map(self.index.get, feats, repeat(0)), dtype=np.intp, count=len(feats))
 
+    def encode(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """`rows(features(text))` and `values(features(text))`: the same numbers in the same order, without
+        building the features' names. A word's row and its character grams' rows are looked up once per
+        process (words recur from text to text), and the counts are kept by row. The order is the features':
+        the words, the bigrams, then the grams of each word in the text's order, and the bias."""
+        tokens = words(text)
+        if not tokens:
+            plain = features(text)
+            return self.rows(plain), self.values(plain)
+        get, known = self.index.get, self._tokens
+        counts = Counter(tokens)
+        entries = [known.get(t) or self._token(t) for t in counts]
+        pairs = Counter(zip(tokens, tokens[1:]))
+        # A gram the index lacks is counted by its name (it weighs nothing, but it is in the norm).
+        grams = Counter(chain.from_iterable(e[1] for e in entries))
+        rows = [e[0] for e in entries]
+        rows += [get("b:" + a + " " + b, 0) for a, b in pairs]
+        rows += [k if k.__class__ is int else 0 for k in grams]
+        rows.append(get("bias", 0))
+        values, norm = sublinear([*counts.values(), *pairs.values(), *grams.values()])
+        out = np.empty(len(values) + 1)
+        out[:-1] = values
+        out[:-1] /= norm
+        out[-1] = 1.0
+        return np.array(rows, dtype=np.intp), out
+
+    def _token(self, token: str) -> tuple[int, tuple]:
+        get = self.index.get
+        entry = (get("w:" + token, 0), tuple(get(g, g) for g in grams_of(token)))
+        if len(self._tokens) < TOKENS_LIMIT:
+            self._tokens[token] = entry
+        return entry
+
     @staticmethod
     def values(feats: dict[str, float]) -> np.ndarray:
         return np.fromiter(feats.values(), dtype=np.float64, count=len(feats))
@@ -81,23 +119,22 @@ class Columns:
     def probabilities(self, name: str, kind: str | None, rows: np.ndarray, values: np.ndarray) -> dict[str, float]:
         return self.heads[name].squash(self.scores(name, kind, rows, values))
 
-    def weighed(self, name: str, kind: str | None, feats: dict[str, float], cls: str, n: int = 5,
-                skip=frozenset(), rows: np.ndarray | None = None) -> list[tuple[str, float]]:
+    def weighed(self, name: str, kind: str | None, cls: str, rows: np.ndarray, values: np.ndarray, n: int = 5,
+                skip=frozenset()) -> list[tuple[str, float]]:
         """The word and bigram features that pushed hardest towards `cls` (the class's weight above the
         mean of the classes', times the feature's value); words in `skip` or shorter than three
-        letters are left out."""
+        letters are left out. `rows` and `values` as `encode` gives them."""
         matrix = self.columns(name, kind)
-        rows = self.rows(feats) if rows is None else rows
-        keep = self.readable(skip)[rows]
-        at = np.flatnonzero(keep)
-        weights = matrix[rows[at]]
-        values = self.values(feats)[at]
+        at = np.flatnonzero(self.readable(skip)[rows])
+        kept = rows[at]
+        weights = matrix[kept]
+        values = values[at]
         if weights.shape[1] > 1:
             i = self.heads[name].classes.index(cls)
             pushes = (weights[:, i] - weights.mean(axis=1)) * values
         else:
             pushes = weights[:, 0] * values
-        top = nlargest(n, zip(pushes.tolist(), compress(feats, keep.tolist())))
+        top = nlargest(n, zip(pushes.tolist(), map(self.names.__getitem__, kept.tolist())))
         return [(f[2:], round(p, 3)) for p, f in top if p > 0]
 
     def readable(self, skip: frozenset) -> np.ndarray:

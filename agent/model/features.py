@@ -42,13 +42,18 @@ _GRAMS_LIMIT = 20_000  # words whose grams are kept: about 25 MB at most (200,00
 _GRAM_NAMES: dict[str, str] = {}
 
 
+def grams_of(word: str) -> tuple[str, ...]:
+    """The distinct 3-5 character grams of a word padded with spaces, in order (not cached)."""
+    padded = " " + word[:40] + " "
+    n = len(padded)
+    return tuple(dict.fromkeys("c:" + padded[i:i + k] for k in (3, 4, 5) for i in range(n - k + 1)))
+
+
 def char_grams(word: str) -> tuple[str, ...]:
     """The distinct 3-5 character grams of a word padded with spaces (cached: words recur)."""
     grams = _GRAMS.get(word)
     if grams is None:
-        padded = " " + word[:40] + " "
-        n = len(padded)
-        grams = tuple(dict.fromkeys("c:" + padded[i:i + k] for k in (3, 4, 5) for i in range(n - k + 1)))
+        grams = grams_of(word)
         if len(_GRAMS) < _GRAMS_LIMIT:
             _GRAMS[word] = grams = tuple(map(_GRAM_NAMES.setdefault, grams, grams))
     return grams
@@ -64,12 +69,16 @@ def features(text: str, kind: str | None = None) -> dict[str, float]:
         counts.update(char_grams(t))
     if not counts:
         counts["w:"] = 1
-    n = list(counts.values())
-    values = list(map(_SUBLINEAR.__getitem__, n)) if max(n) < len(_SUBLINEAR) else [1.0 + math.log(c) for c in n]
-    norm = math.sqrt(sum(map(mul, values, values)))
+    values, norm = sublinear(list(counts.values()))
     out = dict(zip(counts, map(truediv, values, repeat(norm))))
     out["bias"] = 1.0
     return with_kind(out, kind) if kind else out
+
+
+def sublinear(n: list[int]) -> tuple[list[float], float]:
+    """Each count's sublinear value, and the L2 norm of them all (summed in the features' order)."""
+    values = list(map(_SUBLINEAR.__getitem__, n)) if max(n) < len(_SUBLINEAR) else [1.0 + math.log(c) for c in n]
+    return values, math.sqrt(sum(map(mul, values, values)))
 
 
 def with_kind(plain: dict[str, float], kind: str) -> dict[str, float]:

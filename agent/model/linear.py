@@ -293,9 +293,8 @@ class LinearModel:
         return self._reading(kind, severity, security, sev_head.weighed(feats, max(severity, key=severity.get)), sec_kind)
 
     def _read_by_columns(self, text: str, kind: str | None) -> Reading:
-        plain = features(text)
         cols = self.columns
-        rows, values = cols.rows(plain), cols.values(plain)
+        rows, values = cols.encode(text)
         guessed = None
         if kind is None:
             guessed = cols.probabilities("kind", None, rows, values)
@@ -303,7 +302,7 @@ class LinearModel:
         severity = cols.probabilities("severity", kind, rows, values)
         sec_kind = security_kind(kind, guessed)
         security = cols.probabilities("security", sec_kind, rows, values)[self.heads["security"].classes[-1]]
-        words = cols.weighed("severity", kind, plain, max(severity, key=severity.get), skip=STOPWORDS, rows=rows)
+        words = cols.weighed("severity", kind, max(severity, key=severity.get), rows, values, skip=STOPWORDS)
         return self._reading(kind, severity, security, words, sec_kind)
 
     def _reading(self, kind: str, severity: dict[str, float], security: float, words, sec_kind: str | None = None) -> Reading:

@@ -56,9 +56,8 @@ class TeamModel(LinearModel):
         base = shipped().read(text, kind)
         self.reads += 1
         if self.reads > FAST_AFTER:  # a long-lived process: the team heads as columns too
-            plain = features(text)
             cols = self.columns
-            rows, values = cols.rows(plain), cols.values(plain)
+            rows, values = cols.encode(text)
             probabilities = lambda name: cols.probabilities(name, "complaint", rows, values)  # noqa: E731
         else:
             feats = features(text, "complaint")
