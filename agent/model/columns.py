@@ -5,7 +5,8 @@ correction (the feature copied under `kind|`). Read as written, a text of 1,000 
 head 2,000 dictionary lookups and a multiply-add per class per feature, in interpreted Python. Here,
 per kind, each plain feature's shared weight and its kind correction are added once, into one row of
 a numpy matrix (one column per class) aligned to one feature index, built on first use (about a
-tenth of a second a head); a text then costs one lookup per feature and one matrix product per head.
+tenth of a second a head); a text then costs one lookup per feature and one matrix product per head,
+and `encode` looks a word's features up once per process.
 Over the CFPB complaints the model's share of a triage falls from about 9 ms (the heads) to about
 3.3 ms (columns as Python arrays, the previous layout) to about 1.6 ms (numpy), most of it now the
 features themselves.
