@@ -72,6 +72,9 @@ def _base_severity(sig: Signals) -> tuple[Severity, str]:
         return Severity.SEV4, f'a minor, low-impact issue: "{sig.quote(minor)}"'
     if unanswered:
         return Severity.SEV3, f'the customer is not being answered: "{sig.quote(unanswered)}"'
+    over = sig.first("over")
+    if over:
+        return Severity.SEV4, f'the customer says the outage is over: "{sig.quote(over)}"'
     if sig.has("type_service") or sig.has("type_business") or sig.has("type_technical"):
         return Severity.SEV3, "a problem with no outage, data loss or broken feature described"
     return Severity.SEV4, "no sign of an outage, data loss, broken feature or degradation"

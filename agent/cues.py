@@ -210,7 +210,8 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
     ),
     "security_breach": (
         _rx(
-            r"\b(?:data\s+|security\s+)?breach(?:ed)?\b(?!\s+(?:of\s+(?:the\s+|our\s+|this\s+|your\s+|its\s+|their\s+|my\s+|his\s+|her\s+)?(?:contract|duty|duties|agreement|warranty|terms|promise|sla|covenant|lease|fiduciary|trust|obligations?|peace|policy|protocol)|(?:the|our|this|your|their|my)\s+(?:contract|agreement|terms|sla|warranty|lease|obligations?))\b)",
+            # "in breach of union agreements", "a breach of our SLA": a promise broken, not a security breach
+            r"\b(?<!\bin\s)(?:data\s+|security\s+)?breach(?:ed)?\b(?!\s+(?:of\s+(?:the\s+|our\s+|this\s+|your\s+|its\s+|their\s+|my\s+|his\s+|her\s+|an?\s+)?(?:[\w-]+\s+){0,2}?(?:contracts?|duty|duties|agreements?|warranty|warranties|terms|promises?|slas?|covenants?|lease|fiduciary|trust|obligations?|peace|policy|policies|protocol|regulations?|rules?|law|compliance)|(?:the|our|this|your|their|my)\s+(?:contract|agreement|terms|sla|warranty|lease|obligations?))\b)",
             r"\bhack(?:ed|er|ers)\b",
             # credentials given away: "two clicked the link and entered their passwords", "typed our password into a fake page"
             r"\bclicked\s+(?:on\s+)?(?:the|a|that|this)\s+(?:[\w-]+\s+)?link\s+and\s+(?:then\s+)?(?:entered|typed|gave|submitted)\s+(?:in\s+)?"
@@ -289,12 +290,16 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
             r"\b(?:wrong|incorrect|inaccurate|outdated|stale)\s+(?:[\w-]+\s+)?(?:data|addresses|totals|amounts|numbers|figures|prices|balances|dates|times|information|results|values|records|rota|schedules?)\b",
             r"\b(?:can't|cannot|can not|unable to|couldn't|could not|(?:aren't|isn't|wasn't|weren't|not)\s+able to|not possible to|impossible to)\s+(?:\w+\s+){0,2}?(?:" + _ACT + r")\b",
             r"\b(?:is|are)\s+missing\s+(?:some\s+|all\s+)?(?:data|entries|rows|records|orders|transactions|items|lines|messages|emails)\b",
+            # "the quantity become zero", "200 orders is wrong" (the verb as a non-native writer may put it)
+            r"\b(?:orders?|records?|invoices?|amounts?|quantit(?:y|ies)|totals?|balances?|stock\s+levels?|entries|figures)\s+(?:is|are|was|were|become|becomes|became|(?:has|have)\s+become|goes|go|went|turns?|turned|(?:is|are)\s+set\s+to|(?:was|were)\s+set\s+to)"
+            r"\s+(?:all\s+|now\s+|suddenly\s+|always\s+)?(?:wrong|incorrect|zero|0|empty|blank|negative)\b",
             r"\b(?:isn't|aren't|is not|are not|wasn't|weren't|not)\s+(?:updating|syncing|loading|sending|saving|showing up|responding|processing|arriving|printing|importing|exporting|going out|going through|taking effect|being applied)\b",
             # "the invoice run produces nothing", "December shows up twice", "double bookings"
             r"\b(?:produces?|produced|returns?|returned|generates?|generated|creates?|created|outputs?|exports?|exported|sends?|sent)\s+(?:absolutely\s+)?nothing\b",
             r"\b(?:shows?|showing|showed|appears?|appearing|appeared|listed|counted|imported|created|booked)\s+(?:up\s+)?(?:twice|two times|three times|in duplicate)\b"
             r"|\bdouble[- ]bookings?\b|\bduplicate(?:d)?\s+(?:entries|rows|records|orders|bookings|invoices|payments|emails|messages)\b",
             r"\b(?:won't|will not|doesn't|does not|didn't|did not|don't|do not)\s+(?:load|open|start|save|sync|connect|launch|respond|send|upload|download|print|submit|go through|process|update|refresh|display|show up|let (?:us|me|them))\b",
+            r"\b(?:it|page|dashboard|app|screen|report|export|site)\s+never\s+(?:loads|opens|finishes|completes|starts|responds|comes\s+up|shows\s+up)\b",
             r"\b(?:crash(?:es|ed|ing)?|fails?|failed|failing|failures?)\b",
             # "the mobile app not showing the orders of customers" (a verb left out, as a non-native writer may)
             r"\bnot\s+(?:showing|displaying|loading)\s+(?:the|our|my|any|all|any of the|all of the)\s+(?:[\w-]+\s+)?(?:orders|data|invoices|customers|"
@@ -339,6 +344,8 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
     ),
     "minor": (
         _rx(
+            # e-mails the customer does not want: "STOP SENDING ME MARKETING EMAILS, I have unsubscribed three times"
+            r"\b(?:marketing|promotional|newsletter|webinar)\s+(?:e-?mails?|messages|spam)\b|\bunsubscribed\b",
             r"\btypos?\b|\bmisspel(?:led|ling|t)\b|\bspelling\b|\btippfehler\b|\brechtschreib\w*\b|\bcosmetic\b|\bminor\b|\bsmall\s+(?:issue|thing|bug|problem|glitch)\b",
             r"\bnot\s+(?:urgent|a big deal|critical|blocking)\b|\blow priority\b|\bwhen you get a chance\b|\bwhen(?:ever)? (?:you|u) (?:can|have time)\b|\bno rush\b|\bnice to have\b|\bnicht dringend\b",
             r"\bfeature request\b|\bsuggestion\b|\bwould be nice\b|\bwish\s+(?:list|you)\b|\bhow (?:do|can) (?:i|we)\b|\bquick question\b|\bis (?:it possible|there a way) to\b",
@@ -538,8 +545,15 @@ _DOCUMENT_REQUEST = _lc(
     r"|(?:asked|asking|ask|asks)\s+(?:us\s+|me\s+)?(?:for|to\s+see)\s+(?:your|a copy|the latest|a signed|them|it|those|these|our|the)\b|(?:asked|asks)\s+me\s+to\s+(?:confirm|check|find out)|(?:need|needs|require|requires|requesting|request)\s+(?:a\s+copy\s+of\s+|a\s+signed\s+|an?\s+(?:updated|current)\s+)?your\b"
     r"|(?:need|needs|require|requires)\s+a\s+signed\b)"
 )
+# A customer's own review of its vendors ("our security team is reviewing vendors for our annual audit ... could you
+# send us your SOC 2 report"): every regulation it names is asked about, none is a risk to it.
+_VENDOR_REVIEW = _lc(
+    r"\bvendors?\s+(?:risk|reviews?|assessments?|questionnaires?|due\s+diligence|onboarding|security\s+reviews?)\b"
+    r"|\b(?:security|vendor|supplier|due\s+diligence|procurement)\s+questionnaires?\b|\breviewing\s+(?:our\s+|all\s+|its\s+)?(?:vendors|suppliers)\b"
+    r"|\b(?:annual|yearly)\s+(?:vendor|supplier)\s+(?:review|assessment)\b"
+)
 LEGAL_THREAT = _rx(
-    r"\blawyers?\b|\battorneys?\b|\blegal (?:action|team|counsel|department|proceedings|steps)\b|\blawsuit\b|\bsue\b|\bsuing\b|\bcourt\b|\bsmall claims\b|\blitigation\b|\blegal hold\b|\bpreservation order\b|\bsubpoena\w*\b|\bbreach of contract\b|\banwalt\b|\brechtliche schritte\b|\bklage\b",
+    r"\blawyers?\b|\battorneys?\b|\blegal (?:action|counsel|proceedings|steps)\b|(?<!your )(?<!your own )\blegal (?:team|department)\b|\blawsuit\b|\bsue\b|\bsuing\b|\bcourt\b|\bsmall claims\b|\blitigation\b|\blegal hold\b|\bpreservation order\b|\bsubpoena\w*\b|\bbreach of contract\b|\banwalt\b|\brechtliche schritte\b|\bklage\b",
 )
 PUBLIC = _rx(
     r"\bpress\b|\bjournalists?\b|\breporters?\b|\bthe news\b|\bnewspaper\b|\bmedia\b",
@@ -600,6 +614,7 @@ TYPE_CUES: dict[str, re.Pattern] = {
         r"\bsuspen(?:ded|sion)\b|\bnon-?payment\b|\bunpaid\b|\boverdue\b|\bpast due\b|\bcharging\b|\bdirect debit\b",
         r"\bpric(?:e|es|ing)\b|\bovercharg\w*\b|\bcredit note\b|\bsubscriptions?\b|\bchurn\b|\bcompetitor\b|\blicen[cs]es?\b|\bseats?\b|\bdiscount\b|\bquote\b|\bfees?\b|\binterest rate\b|\bpayments?\b|\bdebt\b|\bloan\b|\bmortgage\b|\bcollections?\b|\bbalance\b",
         r"\bservice credits?\b|\bcredit (?:us|our account|my account)\b|\bcompensat\w+\b|\breimburs\w+\b|\bmoney back\b",
+        r"\b(?:marketing|promotional|newsletter|webinar|sales)\s+(?:e-?mails?|messages|calls|texts|spam)\b|\bunsubscrib\w*",
         r"\b(?:ab)?rechnung(?:en)?\b|\bgutschrift\b|\brückerstattung\b|\berstattung\b|\bvertrag\b|\bkündigung\b|\bpreis(?:e|erhöhung)?\b|\bgebühr(?:en)?\b|\blizenz(?:en)?\b|\bzahlung(?:en)?\b|\babo(?:nnement)?\b|\bfacture\b|\bfactura\b",
     ),
     "service": _rx(

@@ -27,6 +27,7 @@ _URGENCY = re.compile(
     r"|\s*[!]{2,}\s*$",
     re.IGNORECASE,
 )
+_NOTICE = re.compile(r"^(?:just\s+)?(?:an?\s+)?(?:quick\s+|friendly\s+)?(?:heads[\s-]?up|fyi|f\.y\.i\.?|psa)\b\s*[-:!,.–—]*\s*(?=\w)", re.IGNORECASE)
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten (?:tag|morgen)|bonjour|hola|beste|ciao)\b"
     # a name up to the comma or stop ("Hello Support team,"); with no mark after it, only the word itself goes
@@ -45,7 +46,7 @@ _POINTING = re.compile(r"^(?:it|this|that|they|these|those|he|she|here|same|stil
 # claims out first; this catches what is left of a sentence that argued.
 _CLAIM = re.compile(
     r"\bsev-?\s?[1-4]\b|\bp[0-4]\b|\bseverity\b|\bpriority\b|\bclassif|\bdowngrade|\bescalat|\burgent\b|"
-    r"\b(?:ai|assistant|model|bot|system|llm|chatgpt|claude)\b\s*[:,]|\b(?:ai|llm|chatbot|bot|gpt)\b|\bassistant\b(?! manager)|\bignore (?:all|any|the|previous|your)\b|"
+    r"\b(?:ai|assistant|model|bot|system|llm|chatgpt|claude)\b\s*:|^\W*(?:ai|assistant|model|bot|system|llm|chatgpt|claude)\b\s*,|\b(?:ai|llm|chatbot|bot|gpt)\b|\bassistant\b(?! manager)|\bignore (?:all|any|the|previous|your)\b|"
     r"\binstructions?\b|</?\s*complaint|<!--|\{\s*\"",
     re.IGNORECASE,
 )
@@ -135,6 +136,7 @@ def _tidy(text: str) -> str:
     text = " ".join(text.split())
     text = _GREETING.sub("", text)
     text = _URGENCY.sub("", text).strip()
+    text = _NOTICE.sub("", text)  # "Heads up: your SDK ships with a key" -> "your SDK ships with a key"
     text = _VOCATIVE.sub("", text)  # "Anna, the terminals are down" -> "the terminals are down"
     text = _WRITING_BECAUSE.sub("", text)  # "I am writing because my account is charged 3 times" -> "my account is ..."
     return text.rstrip(" .!?…;:,-–—").strip()
@@ -269,5 +271,17 @@ def phrases(summary: str, addressed: bool = False) -> dict[str, str]:
     clause = summary.strip().rstrip(".!?…")
     clause = clause if addressed else second_person(clause)
     core = without_leading_time(clause)
+    demand = None if addressed else _DEMAND.match(core)
+    if demand:  # "Stop sending me marketing emails": what they ask of us, not a fact to say back to them
+        rest = core[demand.end("verb"):]
+        asked = "you asked us to " + demand.group("verb").lower() + (rest.lower() if rest.isupper() else rest)
+        subject = asked if len(asked) <= 72 else asked[:71].rsplit(" ", 1)[0] + "…"
+        return {"subject": subject[:1].upper() + subject[1:], "clause": asked, "about": "your request to " + asked.removeprefix("you asked us to "),
+                "sentence": asked[:1].upper() + asked[1:] + ".", "symptom": core[:1].upper() + core[1:]}
     return {"subject": headline(summary), "clause": lower_first(clause), "about": f"the issue where {lower_first(core)}",
             "sentence": clause[:1].upper() + clause[1:] + ".", "symptom": core[:1].upper() + core[1:]}
+
+
+# A statement that is a demand made of us ("Stop sending me marketing emails", "Please cancel my subscription").
+_DEMAND = re.compile(r"^(?:please\s+)?(?P<verb>stop|cancel|refund|remove|delete|unsubscribe|restore|unlock|reopen|revert|undo|reverse|"
+                     r"block|freeze|close)\s+(?=\w)(?!(?:is|are|was|were|has|have|had|button|link|date|request|process)\b)", re.IGNORECASE)

@@ -37,10 +37,12 @@ from .cues import (
     _ALL_USERS,
     _CASED_GATES,
     _DOCUMENT_REQUEST,
+    _VENDOR_REVIEW,
     _HEDGE,
     _MANY,
     _MANY_USERS,
     _MONEY,
+    _NUM,
     _IMPLIED_MONEY,
     _NEGATION,
     _PERIOD,
@@ -152,9 +154,10 @@ class Signals:
                 cues[kind] = sorted(cues[kind] + extra, key=lambda c: c.start)
         # A regulation named in a request for a document is not exposure to it.
         regulatory, requests = [], []
+        review = bool(cues["regulatory"]) and _VENDOR_REVIEW.search(low) is not None and _DOCUMENT_REQUEST.search(low) is not None
         for cue in cues["regulatory"]:
             lo, hi = _sentence_bounds(low, cue.start, cue.end)
-            (requests if _DOCUMENT_REQUEST.search(low, lo, hi) else regulatory).append(cue)
+            (requests if review or _DOCUMENT_REQUEST.search(low, lo, hi) else regulatory).append(cue)
         cues["regulatory"], cues["regulatory_request"] = regulatory, requests
         # "This is fraud" accuses the company; "fraudulent charges" or "a fraud alert" is a third party's doing.
         cues["security_concern"] = [c for c in cues["security_concern"] if not _accuses(low, c)]
@@ -178,6 +181,15 @@ class Signals:
         partial = next((c for c in cues["partial_outage"] if "outage" in c.phrase.lower()), None)
         if partial:
             cues["outage"] = [c for c in cues["outage"] if c.start < partial.start or c.phrase.lower() != "outage"]
+        # "Following up on last month's outage, where nobody could log in ... all good, you can close the ticket":
+        # an outage the customer places in the past and calls over is not one now.
+        over = _OVER.search(low) if any(cues[k] for k in _OVER_KINDS) else None
+        if over and not _ONGOING.search(low):
+            before = sum(len(cues[k]) for k in _OVER_KINDS)
+            for kind in _OVER_KINDS:
+                cues[kind] = [c for c in cues[kind] if not _PAST_ANCHOR.search(low, *_sentence_bounds(low, c.start, c.end))]
+            if sum(len(cues[k]) for k in _OVER_KINDS) < before:
+                cues["over"] = [Cue("over", self.text[over.start() : over.end()], over.start(), over.end())]
         # "Some account features are unavailable" is a broken feature, not a part of the service down.
         cues["component_down"] = [
             c for c in cues["component_down"]
@@ -247,8 +259,12 @@ class Signals:
             value = _scale(m.group("num"))
             if value < 2 or _looks_like_time(low, m):
                 continue
+            start = m.start()
+            part = _PART_OF.search(low, max(0, start - 40), start)  # "40 of our 300 drivers": 40 are affected
+            if part:
+                value, start = _scale(part.group("num")), part.start()
             if best is None or (best.value or 0) < value:
-                best = Quantity(value, self.text[m.start() : m.end()].strip(), m.group("what"))
+                best = Quantity(value, self.text[start : m.end()].strip(), m.group("what"))
         for m in _TEAM_OF.finditer(low):
             value = _scale(m.group("num"))
             if value >= 2 and (best is None or (best.value or 0) < value):
@@ -382,6 +398,25 @@ def _accuses(low: str, cue: Cue) -> bool:
 _LIMITED_SCOPE = _lc(
     r"\b(?:some|a few|few|certain|several|one of|a single|a small|a subset of|a portion of|partially|partly|one user|one customer)\b(?:" + _SCOPE_END + r"){0,50}$"
 )
+# An outage that is over (agent/signals.py, Signals._refine): the cue's sentence places it in the past, the text
+# says it is over, and nothing says it is still going on or back.
+_OVER_KINDS = ("outage", "outage_scope", "all_blocked", "partial_outage", "component_down", "major")
+_PAST_ANCHOR = _lc(
+    r"\b(?:last|previous|past)\s+(?:week|month|year|night|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?:'s|’s)?\b|\byesterday(?:'s|’s)\b"
+    r"|\bearlier\s+(?:today|this\s+(?:week|month))\b|\bon\s+the\s+\d{1,2}(?:st|nd|rd|th)\b|\bfollowing\s+up\s+on\b|\b(?:a\s+(?:few|couple\s+of)|\d+|two|three|several)\s+(?:days|weeks|months)\s+ago\b"
+)
+_OVER = _lc(
+    r"\b(?:is|are|was|were|has\s+been|have\s+been|it's|it’s|that's|that’s)\s+(?:now\s+|all\s+|fully\s+|completely\s+)?(?:fixed|resolved|solved|restored|back\s+(?:up|online|to\s+normal)|working\s+(?:again|fine|normally))\b"
+    r"|\b(?:we|they|everyone|everybody|users|all\s+(?:\d+\s+)?(?:of\s+)?(?:our|the)\s+[\w-]+)\s+(?:are|is|were)\s+(?:all\s+)?back\s+in\b"
+    r"|\ball\s+good\s+(?:now|on\s+our\s+(?:side|end))\b|\b(?:you\s+can|please|feel\s+free\s+to)\s+close\s+(?:the|this|our)\s+(?:ticket|case|request)\b"
+    r"|\bthanks?\s+(?:you\s+)?for\s+(?:the\s+)?(?:quick\s+|fast\s+)?(?:fix|resolution|work|post-?incident\s+report|rca)\b"
+)
+_ONGOING = _lc(
+    r"\bstill\s+(?:down|broken|failing|unable|locked|offline|not|can't|cannot|getting|seeing|having|happening|no\b)|\b(?:down|failing|broken|happening|out|offline)\s+again\b"
+    r"|\b(?:isn't|is\s+not|wasn't|was\s+not|aren't|are\s+not|not\s+yet|never)\s+(?:been\s+)?(?:fixed|resolved|restored|back)\b|\bright\s+now\b|\bcurrently\b"
+    r"|\b(?:said|told\s+us|claimed|claim|supposedly|apparently|supposed\s+to\s+be)\b[^.!?]{0,40}\b(?:fixed|resolved|restored)\b"
+)
+_PART_OF = _lc(r"(?<![\w.,:/#$€£-])(?P<num>" + _NUM + r")\s+(?:out\s+)?of\s+(?:(?:our|my|the|their|all|about|around|roughly)\s+){0,2}$")
 _LIMITED_AFTER = _lc(r"[ \t]*(?:for|to|in|on)[ \t]+(?:some|a few|certain|one|me|a small|a subset|a handful)\b")
 _CASED_SIGN_IN = re.compile(
     r"\b(?:[Ss]igned|[Ll]ogged|[Ss]ign|[Ll]og)[ -]?(?:in|on)s?\s+from\s+"

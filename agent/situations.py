@@ -103,7 +103,7 @@ _SECRET = _lc(
 _PLACE = _lc(
     r"\blogs\b|\blog\s+(?:files?|entries|lines|output)\b|\blogging\b|\blogged\b(?!\s+(?:in|on|into|out|off))|\b(?:debug|error|server|access|application|audit|event|the)\s+log\b|\bdebug\b|\bconsole\b"
     r"|\bstack\s*traces?\b|\bpage\s+source\b|\bsource\s+code\b|\bpublic(?:ly)?\b(?!\s+records?)|\bforums?\b|\bgithub\b|\bgitlab\b|\brepo(?:sitory)?\b"
-    r"|\bpastebin\b|\burls?\b|\bquery\s+strings?\b|\banalytics\b|\b(?:plain|clear)[\s-]?text\b|\bunmasked\b|\bunencrypted\b|\b(?:not|n't)\s+(?:masked|encrypted|redacted|hidden)\b|\bwithout\s+(?:masking|encryption)\b|\bin\s+the\s+clear\b|\bexamples?\b|\bscreenshots?\b|\bemails?\s+to\s+(?:all|every)"
+    r"|\bhard[\s-]?coded\b|\bdecompil\w+|\bpastebin\b|\burls?\b|\bquery\s+strings?\b|\banalytics\b|\b(?:plain|clear)[\s-]?text\b|\bunmasked\b|\bunencrypted\b|\b(?:not|n't)\s+(?:masked|encrypted|redacted|hidden)\b|\bwithout\s+(?:masking|encryption)\b|\bin\s+the\s+clear\b|\bexamples?\b|\bscreenshots?\b|\bemails?\s+to\s+(?:all|every)"
     r"|\b(?:anyone|anybody|everyone|everybody)\s+(?:can|could|who|visiting|with)\b|\b(?:to|for)\s+(?:all|every|any)\s+(?:visitors?|users?|customers?)\b|\ball\s+visitors\b|\bstatus\s+page\b|\bsearch\s+engines?\b"
 )
 # An access to an account or a change to it that only its owner should make.
@@ -191,7 +191,7 @@ _UNABLE = _lc(
     r"|\b(?:is|are|has\s+been|have\s+been)\s+(?:completely\s+)?(?:locked\s+out|blocked|down|offline)\b|\btime(?:s|d)?\s*-?\s*out\s+for\s+(?:everyone|all)\b|\bshows?\s+a\s+timeout\b"
 )
 
-_SENTENCES = re.compile(r"[^.!?\n]+[.!?]*")
+_SENTENCES = re.compile(r"(?:[^.!?\n]|\.(?=\d))+[.!?]*")  # "v4.2.0", "29.99": a period before a digit ends no sentence
 _QUESTION_START = _lc(r"\s*(?:is|are|was|were|does|do|did|can|could|will|would|has|have|had|should|shall|am|isn't|aren't|doesn't|don't|didn't|how|what|why|who|when|where"
                      r"|¿|est-ce|pourquoi|comment|peut-on|pouvez|y\s+a-t-il|kann|k(?:ö|o|oe)nnen|ist|sind|hat|haben|gibt|warum|wieso|wie|puede[ns]?|por\s*qu(?:é|e)|c(?:ó|o)mo|hay)\b")
 

@@ -82,17 +82,29 @@ def second_person(text: str) -> str:
     'your update' -> 'our update', 'I am' -> 'you are'. Asides ('I know', 'I guess') are dropped first."""
     text = drop_asides(text)
 
+    shouted = _shouted(text)
+
     def swap(m: re.Match) -> str:
         word = m.group(0)
         key = word.lower()
+        if word == "US" and not shouted:  # "a US data centre", "our US colleagues": the country, not "us"
+            return word
         if key == "you":
             out = "us" if _OBJECT_BEFORE.search(text[: m.start()]) else "we"
         else:
             out = _FIRST_TO_SECOND[key]
         always_capital = key == "i" or key.startswith(("i'", "i’"))  # "I", "I've": capital anywhere, so no sign of a sentence start
+        if len(word) > 1 and word.isupper():  # "CALLED US BACK" -> "CALLED YOU BACK"
+            return out.upper()
         return out.capitalize() if word[0].isupper() and (m.start() == 0 or not always_capital) else out
 
     return _plain(_AGREEMENT.sub(_agree, _PRONOUN.sub(swap, text)))
+
+
+def _shouted(text: str) -> bool:
+    """Most of the text's letters are capitals: "HELP US" is then the pronoun."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) * 2 > len(letters)
 
 
 # Two calques of writers whose first language is not English, put right when their words are quoted back

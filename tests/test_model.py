@@ -593,3 +593,18 @@ def test_a_bug_report_the_model_is_sure_of_keeps_its_own_security_reading():
             "ASAN report attached, repro with the attached HTML. Stack trace: #0 0x7f content::RenderFrameHostImpl::OnUnload")
     read = linear.shipped().read(text)
     assert read.kind == "bug" and read.security_kind == "bug"
+
+
+LOST = ('We ran last night\'s scheduled import and ALL of our customer records from 2019-2023 are gone from the account. '
+        'The audit log shows your system deleted them at 02:13 during the "dedupe" job, not us.')
+
+
+def test_lost_data_with_no_word_of_security_needs_twice_the_threshold_to_be_typed_security():
+    held = _engine_answer(FixedModel(EVEN, security=0.2399, kind="complaint", threshold=0.12), LOST).answer
+    assert held.type is EscalationType.TECHNICAL
+    assert "Not typed security: the model puts P(security) at 0.24" in held.rationale and "names lost data" in held.rationale
+    sure = _engine_answer(FixedModel(EVEN, security=0.24, kind="complaint", threshold=0.12), LOST).answer
+    assert sure.type is EscalationType.SECURITY
+    stolen = _engine_answer(FixedModel(EVEN, security=0.13, kind="complaint", threshold=0.12),
+                            LOST + " We think we were hacked.").answer
+    assert stolen.type is EscalationType.SECURITY

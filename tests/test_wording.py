@@ -111,3 +111,17 @@ def test_how_to_is_a_question_not_a_statement():
     from agent.issue import statement
 
     assert statement("Can you tell me how to export the invoices of last year?").startswith("you reported: “")
+
+
+@pytest.mark.parametrize("said, back", [
+    ("our data is stored in a US data centre", "your data is stored in a US data centre"),
+    ("having US colleagues run reports", "having US colleagues run reports"),
+    ("our US team cannot log in", "your US team cannot log in"),
+])
+def test_us_in_capitals_in_a_written_text_is_the_country(said, back):
+    assert second_person(said) == back
+
+
+def test_us_in_a_shouted_text_is_the_pronoun():
+    assert second_person("NOBODY CALLED US BACK") == "NOBODY CALLED YOU BACK"
+    assert second_person("Nobody called us back") == "Nobody called you back"

@@ -40,7 +40,7 @@ def trivial_issue(signals: Signals, playbook: Severity):
     the written SEV-4 cases rated SEV-1/2 from 10 of 19 to 2."""
     if playbook is not Severity.SEV4:
         return None
-    return signals.first("minor") or signals.first("ui_text")
+    return signals.first("minor") or signals.first("ui_text") or signals.first("over")
 
 
 def one_billing_error(signals: Signals, playbook: Severity):
@@ -90,15 +90,18 @@ SURE_OF_SECURITY = 2.0  # times the threshold: a billing error with no word of s
 
 
 def billing_not_security(signals: Signals, read) -> object | None:
-    """The cue of a billing error (a charge taken twice, money moved wrongly) in a text with no word of fraud,
-    theft, exposure or intrusion, when the model's P(security) is over its threshold but not SURE_OF_SECURITY
-    times it: the charge is a billing matter. "my account is charged 3 times for the same month, 29.99 each
-    time" had been typed security at P 0.17 over the complaint threshold 0.12 and sent to the security team."""
+    """The cue of a billing error (a charge taken twice, money moved wrongly) or of lost data in a text with no
+    word of fraud, theft, exposure or intrusion, when the model's P(security) is over its threshold but not
+    SURE_OF_SECURITY times it: the charge is a billing matter, the lost records an engineering one. "my account
+    is charged 3 times for the same month, 29.99 each time" had been typed security at P 0.17 over the complaint
+    threshold 0.12 and sent to the security team; so had "ALL of our customer records from 2019-2023 are gone
+    ... your system deleted them during the 'dedupe' job"."""
     if not read.is_security or read.security >= SURE_OF_SECURITY * read.security_threshold:
         return None
     if any(signals.first(k) for k in _SECURITY_CUES):
         return None
-    return signals.first("billing_error", actual=True) or signals.first("money_moved", actual=True)
+    return (signals.first("billing_error", actual=True) or signals.first("money_moved", actual=True)
+            or signals.first("data_loss", actual=True) or signals.first("data_gone", actual=True))
 
 
 def cue_distribution(level: str) -> dict[str, float]:
@@ -174,7 +177,7 @@ class OfflineEngine:
             rationale += f" Type security: the model puts P(security) at {read.security:.2f}, at or over {read.security_threshold:.2f}."
         elif billing_only:
             rationale += (f" Not typed security: the model puts P(security) at {read.security:.2f}, over {read.security_threshold:.2f} "
-                          f"but under {SURE_OF_SECURITY:g} times it, and the text names a billing error (\"{signals.quote(billing_only)}\") "
+                          f"but under {SURE_OF_SECURITY:g} times it, and the text names {'lost data' if billing_only.kind.startswith('data_') else 'a billing error'} (\"{signals.quote(billing_only)}\") "
                           "and no fraud, theft, exposure or intrusion.")
         answer = answer.model_copy(update={"severity": severity, "type": type_, "rationale": rationale,
                                            "routing": route(self.policy, type_, severity)})
