@@ -11,7 +11,7 @@ import re
 from .policy import Policy
 from .rules import SIGNIFICANT_MONEY, is_broad, is_significant, route, security_matter, strongest_floor
 from .schemas import EngineTriage, EscalationType, Impact, ImpactFactor, Severity, Tier, TriageQuestion
-from .signals import Cue, Signals, sentences
+from .signals import Cue, Signals, _sentence_bounds, sentences
 
 UNKNOWN = "unknown"
 _SLIGHT = re.compile(r"\b(?:slight(?:ly)?|a (?:little|bit|tad)|marginal(?:ly)?|minor)\b")
@@ -339,11 +339,19 @@ def _describes_problem(sig: Signals) -> bool:
     )
 
 
+def _asked(sig: Signals, cue) -> bool:
+    """The cue's sentence ends in a question mark."""
+    _, hi = _sentence_bounds(sig.lower, cue.start, cue.end)
+    return sig.lower[hi : hi + 1] == "?"
+
+
 def summarize(sig: Signals, limit: int = 140) -> str:
     """One line naming the problem, in the customer's words where possible."""
     order = ("exposure", "takeover", "secret_exposed", "security_breach", "data_loss", "data_gone", "all_blocked", "outage_scope", "outage", "partial_outage", "component_down", "security_concern", "slow_and_failing",
              "major", "billing_error", "degraded", "unanswered", "regulatory_request", "regulatory", "minor", "ui_text")
-    cue = next((sig.first(k, actual=True) for k in order if sig.first(k, actual=True)), None)
+    found = [sig.first(k, actual=True) for k in order if sig.first(k, actual=True)]
+    # a cue in a statement before one in a question: "How did someone get in?" names no more than it asks
+    cue = next((c for c in found if not _asked(sig, c)), found[0] if found else None)
     if cue:
         line = sig.quote(cue, limit)
     else:

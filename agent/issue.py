@@ -28,6 +28,7 @@ _URGENCY = re.compile(
     re.IGNORECASE,
 )
 _NOTICE = re.compile(r"^(?:just\s+)?(?:an?\s+)?(?:quick\s+|friendly\s+)?(?:heads[\s-]?up|fyi|f\.y\.i\.?|psa)\b\s*[-:!,.–—]*\s*(?=\w)", re.IGNORECASE)
+_FRANKLY = re.compile(r"^(?:quite\s+|very\s+)?(?:frankly|honestly|seriously|truly|to\s+be\s+(?:honest|frank)|in\s+all\s+honesty)\b\s*,?\s*(?=\w)", re.IGNORECASE)
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten (?:tag|morgen)|bonjour|hola|beste|ciao)\b"
     # a name up to the comma or stop ("Hello Support team,"); with no mark after it, only the word itself goes
@@ -137,6 +138,7 @@ def _tidy(text: str) -> str:
     text = _GREETING.sub("", text)
     text = _URGENCY.sub("", text).strip()
     text = _NOTICE.sub("", text)  # "Heads up: your SDK ships with a key" -> "your SDK ships with a key"
+    text = _FRANKLY.sub("", text)  # "Frankly this is unacceptable" -> "this is unacceptable", which points elsewhere
     text = _VOCATIVE.sub("", text)  # "Anna, the terminals are down" -> "the terminals are down"
     text = _WRITING_BECAUSE.sub("", text)  # "I am writing because my account is charged 3 times" -> "my account is ..."
     return text.rstrip(" .!?…;:,-–—").strip()
@@ -191,6 +193,21 @@ def clean_clause(text: str) -> str | None:
     return clause[:1].upper() + clause[1:]
 
 
+def _shortened(text: str) -> str:
+    """A sentence too long to be the issue, cut to its first clauses: a lead ending in a colon ("Our CISO just
+    flagged this: someone logged into ...") goes, then clauses from the end (at a comma or an "and") until it fits."""
+    text = " ".join(text.split()).rstrip(" .!?…")
+    lead, colon, rest = text.partition(": ")
+    if colon and len(rest.split()) >= MIN_WORDS:
+        text = rest
+    while len(text.split()) > MAX_WORDS:
+        cut = max(text.rfind(", "), text.rfind(" and "))
+        if cut <= 0 or len(text[:cut].split()) < MIN_WORDS:
+            return ""
+        text = text[:cut]
+    return text
+
+
 def _quote(words: str) -> str:
     words = " ".join(words.split()).strip()
     if not balanced(words):  # quote up to the bracket or quote the customer left open, and say it goes on
@@ -235,7 +252,7 @@ def _statement(text: str, summary: str | None = None) -> str:
         if asked and "?" in asked and not _CLAIM.search(asked) and balanced(asked):
             return _quote(_unshouted(asked))
     for candidate in candidates:
-        clause = clean_clause(candidate)
+        clause = clean_clause(candidate) or clean_clause(_shortened(candidate))
         if clause:
             return clause
     if p.headline:

@@ -720,3 +720,30 @@ def test_a_demand_is_said_back_as_what_the_customer_asked_of_us():
     assert said["subject"] == "You asked us to stop sending you marketing emails"
     assert said["about"] == "your request to stop sending you marketing emails"
     assert phrases("Cancel button is broken")["clause"] == "cancel button is broken"
+
+
+def test_a_sentence_too_long_to_be_the_issue_is_cut_to_its_first_clauses_not_passed_over():
+    from agent.issue import statement
+
+    text = ("Our CISO just flagged this: someone logged into our admin account at 03:12 from an IP in another country, "
+            "changed the MFA phone number, created two new admin users and exported the full customer list. None of our "
+            "staff did this. Please treat this as a security incident NOW.")
+    assert statement(text, triage(text).summary) == (
+        "Someone logged into our admin account at 03:12 from an IP in another country, changed the MFA phone number, "
+        "created two new admin users and exported the full customer list")
+
+
+def test_a_cue_in_a_statement_names_the_issue_before_one_in_a_question():
+    from agent.issue import statement
+
+    text = ("We've noticed dozens of payments going out from our account to payees we've never heard of - 37 transfers "
+            "totalling about $84,000 since midnight. Nobody on our team made them. How did someone get in?")
+    assert statement(text, triage(text).summary).startswith("We've noticed dozens of payments going out from our account")
+
+
+def test_frankly_this_is_unacceptable_points_elsewhere():
+    from agent.issue import statement
+
+    text = ("Frankly this is unacceptable. The renewal quote you sent is 45% higher than last year, with no notice. "
+            "We will be moving to your competitor.")
+    assert statement(text) == "The renewal quote you sent is 45% higher than last year, with no notice"
