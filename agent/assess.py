@@ -135,7 +135,8 @@ def assess_impact(sig: Signals, tier: Tier, severity: Severity) -> Impact:
     elif users.value is None:
         users_factor = ImpactFactor(assessment="all users", evidence=users.evidence)
     else:
-        users_factor = ImpactFactor(assessment=f"{users.value:,.0f} {users.unit}", evidence=users.evidence)
+        unit = _singular(users.unit) if users.value == 1 else users.unit
+        users_factor = ImpactFactor(assessment=f"{users.value:,.0f} {unit}", evidence=users.evidence)
     critical = sig.first("critical")
     level = "high" if severity.rank <= 2 else "medium" if critical or severity is Severity.SEV3 else "low"
     criticality = _factor(sig, level + (f" ({critical.phrase.lower()} affected)" if critical else ""), critical)
@@ -337,6 +338,15 @@ def _describes_problem(sig: Signals) -> bool:
                   "exposure", "takeover", "takeover_attempt", "secret_exposed", "data_gone", "money_moved", "all_blocked",
                   "slow_and_failing", "billing_error", "unanswered", "degraded", "minor", "ui_text")
     )
+
+
+def _singular(noun: str) -> str:
+    """'users' -> 'user', 'branches' -> 'branch', 'properties' -> 'property' (for a count of one)."""
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    if noun.endswith(("ches", "shes", "sses", "xes")):
+        return noun[:-2]
+    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
 
 
 def _asked(sig: Signals, cue) -> bool:

@@ -138,7 +138,8 @@ _DISCLAIMER = re.compile(
     r"please consider the environment before printing|"
     r"diese (?:e-?mail|nachricht) (?:enthält|kann|ist)|vertraulichkeitshinweis|"
     r"ce (?:message|courriel|e-?mail)(?: et (?:toutes )?(?:les |ses )?pièces jointes)? (?:est|sont|peut|contient)|avis de confidentialité|"
-    r"este (?:mensaje|correo)(?: electrónico)? (?:y sus anexos )?(?:es|contiene|puede|va dirigido)|aviso de confidencialidad|"
+    r"este (?:mensaje|correo)(?: electrónico)? (?:y sus (?:anexos|archivos adjuntos|adjuntos) )?(?:es|contiene|puede|va dirigido|van dirigidos|se dirige)|aviso de confidencialidad|"
+    r"(?:aviso|nota|advertencia) legal\s*[:\-]|rechtlicher hinweis\s*[:\-]|avertissement\s*[:\-]|(?:juridische )?disclaimer\s*[:\-]|"
     r"dit (?:e-?mail|bericht) (?:is|kan|bevat) (?:vertrouwelijk|uitsluitend))",
     re.IGNORECASE,
 )

@@ -176,6 +176,7 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
             # "nobody in the company can log in", "none of our 250 drivers can open the app"
             r"\b(?:none|no[- ]?one|nobody|noone|not\s+(?:a\s+single|one)\s+[\w-]+)"
             r"(?:\s+(?:of|in|at|from|on|across|within)\s+(?:us|(?:our|my|the|this)\s+(?:[\w,.-]+\s+){0,3}?[\w-]+))?"
+            r"(?:\s*\([^()\n]{1,40}\))?"  # "Nobody at our company (1,200 employees) can sign in"
             r"\s+(?:can|could|is able to|are able to|was able to|were able to|has been able to|have been able to|managed to)"
             r"\s+(?:even\s+|currently\s+|still\s+|now\s+|actually\s+)?(?:" + _ACT + r")\b",
             r"\bnot\s+(?:a\s+single|one)\s+(?:order|payment|transaction|request|call|email|message|sale|booking|job|build|deploy\w*)\s+(?:has\s+|have\s+)?(?:gone through|went through|go through|succeeded|worked|been processed|been sent|loaded|completed)\b",
@@ -670,7 +671,7 @@ _TEAM_OF = _lc(
 _MANY = {"dozens": 24.0, "hundreds": 200.0, "thousands": 2_000.0, "millions": 2_000_000.0}
 _ALL_USERS = _rx(
     r"\b(?:all|every(?:one)?\s+of)\s+(?:of\s+)?(?:our|my|the)\s+(?:[\w-]+\s+)?(?:" + _PEOPLE + r")\b",
-    r"\bevery(?:one|body)\b|\bentire\s+(?:company|team|org|organi[sz]ation|staff|workforce|user base)\b|\bwhole\s+(?:company|team|org|organi[sz]ation|office)\b|\ball users\b|\balle\b",
+    r"\bevery(?:one|body)\b(?!\s+else)|\bentire\s+(?:company|team|org|organi[sz]ation|staff|workforce|user base)\b|\bwhole\s+(?:company|team|org|organi[sz]ation|office)\b|\ball users\b|\balle\b",
 )
 _MONEY = _lc(
     r"(?P<cur>[$€£]|\b(?:usd|eur|gbp|chf|sek|nok|dkk|cad|aud|nzd|jpy|inr|pln|czk|sgd|hkd|zar|brl|mxn)\b)\s?(?P<amt>" + _NUM + r")|(?<![\w.,])(?P<amt2>" + _NUM + r")\s*(?P<cur2>usd|eur|gbp|chf|sek|nok|dkk|cad|aud|nzd|jpy|inr|pln|czk|sgd|hkd|zar|brl|mxn|dollars|euros?|pounds|bucks|[$€£])(?!\w)",
@@ -690,4 +691,4 @@ _PERIOD = _lc(
 )
 _ADVERB_PERIOD = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annually": "year"}
 # A sentence: "29.99 each time", "v5.2" and "GPT-3.5 Turbo" are not cut at their points.
-SENTENCE = re.compile(r"(?:[^.!?\n]|\.(?=\d))+(?:[.!?]+|$)")
+SENTENCE = re.compile(r"(?:[^.!?\n]|\.(?=\w))+(?:[.!?]+|$)")  # "v4.2", "p.jansen@example.nl": no end

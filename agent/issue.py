@@ -23,11 +23,13 @@ QUOTE_PREFIX = "you reported: "
 MAX_WORDS = 30
 MIN_WORDS = 4
 _URGENCY = re.compile(
-    r"^\W*(?:\[?(?:urgent|important|critical|escalation|action required|high priority|asap|p[0-4]|sev-?[1-4])\]?\s*[-:!–—]*\s*)+"
+    r"^\W*(?:\[?(?:urgent|important|critical|escalation|action required|high priority|asap|p[0-4]|sev-?[1-4])\b\]?\s*[-:!–—]*\s*)+"
     r"|\s*[!]{2,}\s*$",
     re.IGNORECASE,
 )
 _NOTICE = re.compile(r"^(?:just\s+)?(?:an?\s+)?(?:quick\s+|friendly\s+)?(?:heads[\s-]?up|fyi|f\.y\.i\.?|psa)\b\s*[-:!,.–—]*\s*(?=\w)", re.IGNORECASE)
+_FAULT_ASIDE = re.compile(r"\s*[(\[][^()\[\]]{0,60}\b(?:mistake|fault|blame|error on (?:our|my|your) (?:side|part|end))\b[^()\[\]]{0,60}[)\]]"
+                          r"|,\s*(?:(?:her|his|my|our|their|your)\s+(?:own\s+)?(?:mistake|fault)|not\s+(?:your|our)\s+fault)(?:,\s*not\s+(?:yours|ours|theirs))?(?=[,.;!?]|$)", re.IGNORECASE)
 _FRANKLY = re.compile(r"^(?:quite\s+|very\s+)?(?:frankly|honestly|seriously|truly|to\s+be\s+(?:honest|frank)|in\s+all\s+honesty)\b\s*,?\s*(?=\w)", re.IGNORECASE)
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten (?:tag|morgen)|bonjour|hola|beste|ciao)\b"
@@ -138,6 +140,7 @@ def _tidy(text: str) -> str:
     text = _GREETING.sub("", text)
     text = _URGENCY.sub("", text).strip()
     text = _NOTICE.sub("", text)  # "Heads up: your SDK ships with a key" -> "your SDK ships with a key"
+    text = _FAULT_ASIDE.sub("", text)  # "deleted the workspace (her mistake, not yours)": whose fault is not the issue
     text = _FRANKLY.sub("", text)  # "Frankly this is unacceptable" -> "this is unacceptable", which points elsewhere
     text = _VOCATIVE.sub("", text)  # "Anna, the terminals are down" -> "the terminals are down"
     text = _WRITING_BECAUSE.sub("", text)  # "I am writing because my account is charged 3 times" -> "my account is ..."
@@ -257,7 +260,7 @@ def _statement(text: str, summary: str | None = None) -> str:
             return clause
     if p.headline:
         head = _tidy(clean_subject(p.headline))
-        if len(head.split()) >= 3 and not _CASE_ONLY.match(head) and not _CLAIM.search(head) and balanced(head):
+        if len(re.findall(r"[^\W\d_]+", head)) >= 3 and not _CASE_ONLY.match(head) and not _CLAIM.search(head) and balanced(head):
             return _quote(head)
     plain = [s for s in sentences if not _CLAIM.search(s) and _tidy(s)]
     if plain:

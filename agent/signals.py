@@ -43,6 +43,7 @@ from .cues import (
     _MANY_USERS,
     _MONEY,
     _NUM,
+    _PEOPLE,
     _IMPLIED_MONEY,
     _NEGATION,
     _PERIOD,
@@ -183,12 +184,13 @@ class Signals:
             cues["outage"] = [c for c in cues["outage"] if c.start < partial.start or c.phrase.lower() != "outage"]
         # "Following up on last month's outage, where nobody could log in ... all good, you can close the ticket":
         # an outage the customer places in the past and calls over is not one now.
-        over = _OVER.search(low) if any(cues[k] for k in _OVER_KINDS) else None
+        over = _OVER.search(low)
         if over and not _ONGOING.search(low):
             before = sum(len(cues[k]) for k in _OVER_KINDS)
             for kind in _OVER_KINDS:
                 cues[kind] = [c for c in cues[kind] if not _PAST_ANCHOR.search(low, *_sentence_bounds(low, c.start, c.end))]
-            if sum(len(cues[k]) for k in _OVER_KINDS) < before:
+            # (the outage dropped, or named only in the past: "last week's outage ... working fine since your fix")
+            if sum(len(cues[k]) for k in _OVER_KINDS) < before or (not any(cues[k] for k in _OVER_KINDS) and _PAST_ANCHOR.search(low)):
                 cues["over"] = [Cue("over", self.text[over.start() : over.end()], over.start(), over.end())]
         # "Some account features are unavailable" is a broken feature, not a part of the service down.
         cues["component_down"] = [
@@ -276,6 +278,9 @@ class Signals:
         scope = self.first("outage_scope") or self.first_match(_ALL_USERS)
         if best is None and scope is not None:
             return Quantity(None, scope.phrase, "all")
+        one = _ONE_PERSON.search(low) if best is None else None
+        if one:  # "One of our users (mike@ourfirm.com) can't log in. Everyone else is fine."
+            return Quantity(1, self.text[one.start() : one.end()], one.group("what"))
         return best
 
     @cached_property
@@ -403,7 +408,7 @@ _LIMITED_SCOPE = _lc(
 _OVER_KINDS = ("outage", "outage_scope", "all_blocked", "partial_outage", "component_down", "major")
 _PAST_ANCHOR = _lc(
     r"\b(?:last|previous|past)\s+(?:week|month|year|night|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?:'s|’s)?\b|\byesterday(?:'s|’s)\b"
-    r"|\bearlier\s+(?:today|this\s+(?:week|month))\b|\bon\s+the\s+\d{1,2}(?:st|nd|rd|th)\b|\bfollowing\s+up\s+on\b|\b(?:a\s+(?:few|couple\s+of)|\d+|two|three|several)\s+(?:days|weeks|months)\s+ago\b"
+    r"|\b(?:outage|incident|downtime|disruption)\s+(?:yesterday|last\s+(?:night|week|month))\b|\bearlier\s+(?:today|this\s+(?:week|month))\b|\bon\s+the\s+\d{1,2}(?:st|nd|rd|th)\b|\bfollowing\s+up\s+on\b|\b(?:a\s+(?:few|couple\s+of)|\d+|two|three|several)\s+(?:days|weeks|months)\s+ago\b"
 )
 _OVER = _lc(
     r"\b(?:is|are|was|were|has\s+been|have\s+been|it's|it’s|that's|that’s)\s+(?:now\s+|all\s+|fully\s+|completely\s+)?(?:fixed|resolved|solved|restored|back\s+(?:up|online|to\s+normal)|working\s+(?:again|fine|normally))\b"
@@ -416,6 +421,7 @@ _ONGOING = _lc(
     r"|\b(?:isn't|is\s+not|wasn't|was\s+not|aren't|are\s+not|not\s+yet|never)\s+(?:been\s+)?(?:fixed|resolved|restored|back)\b|\bright\s+now\b|\bcurrently\b"
     r"|\b(?:said|told\s+us|claimed|claim|supposedly|apparently|supposed\s+to\s+be)\b[^.!?]{0,40}\b(?:fixed|resolved|restored)\b"
 )
+_ONE_PERSON = _lc(r"\b(?:only\s+)?(?:one|a\s+single)\s+(?:of\s+(?:our|my|the)\s+)?(?:[a-z-]+\s+)?(?P<what>" + _PEOPLE + r")\b")
 _PART_OF = _lc(r"(?<![\w.,:/#$€£-])(?P<num>" + _NUM + r")\s+(?:out\s+)?of\s+(?:(?:our|my|the|their|all|about|around|roughly)\s+){0,2}$")
 _LIMITED_AFTER = _lc(r"[ \t]*(?:for|to|in|on)[ \t]+(?:some|a few|certain|one|me|a small|a subset|a handful)\b")
 _CASED_SIGN_IN = re.compile(

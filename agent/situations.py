@@ -103,7 +103,7 @@ _SECRET = _lc(
 _PLACE = _lc(
     r"\blogs\b|\blog\s+(?:files?|entries|lines|output)\b|\blogging\b|\blogged\b(?!\s+(?:in|on|into|out|off))|\b(?:debug|error|server|access|application|audit|event|the)\s+log\b|\bdebug\b|\bconsole\b"
     r"|\bstack\s*traces?\b|\bpage\s+source\b|\bsource\s+code\b|\bpublic(?:ly)?\b(?!\s+records?)|\bforums?\b|\bgithub\b|\bgitlab\b|\brepo(?:sitory)?\b"
-    r"|\bhard[\s-]?coded\b|\bdecompil\w+|\bpastebin\b|\burls?\b|\bquery\s+strings?\b|\banalytics\b|\b(?:plain|clear)[\s-]?text\b|\bunmasked\b|\bunencrypted\b|\b(?:not|n't)\s+(?:masked|encrypted|redacted|hidden)\b|\bwithout\s+(?:masking|encryption)\b|\bin\s+the\s+clear\b|\bexamples?\b|\bscreenshots?\b|\bemails?\s+to\s+(?:all|every)"
+    r"|\bhard[\s-]?coded\b|\bdecompil\w+|\bpastebin\b|\burls?\b|\bquery\s+strings?\b|\banalytics\b|\b(?:plain|clear)[\s-]?text\b|\bunmasked\b|\bunencrypted\b|\b(?:not|n't)\s+(?:masked|encrypted|redacted|hidden)\b|\bwithout\s+(?:masking|encryption)\b|\bin\s+the\s+clear\b|(?<![./@-])\bexamples?\b(?![./-]\w)|\bscreenshots?\b|\bemails?\s+to\s+(?:all|every)"
     r"|\b(?:anyone|anybody|everyone|everybody)\s+(?:can|could|who|visiting|with)\b|\b(?:to|for)\s+(?:all|every|any)\s+(?:visitors?|users?|customers?)\b|\ball\s+visitors\b|\bstatus\s+page\b|\bsearch\s+engines?\b"
 )
 # An access to an account or a change to it that only its owner should make.
@@ -400,7 +400,7 @@ _OTHERS_DATA_F = _lc(
 _SHOWN_F = _lc(
     r"\b(?:voi[rst]|voyons|voyez|voient|vues?|vus|aper[cç]u\w*|affich\w*|appara[iî]\w*|re[cç]u\w*|recev\w*|re[cç]oi\w*|envoy\w*|contien\w*|contenai\w*|contenu\w*|visibles?|accessibles?"
     r"|expos[eé]\w*|consult\w*|acc[eé]d\w*|trouv\w*|list[eé]\w*|il y a(?:vait)?|compren\w*|inclu\w*|figur\w*|arriv[eé]\w*|partag\w*|divulgu\w*|t[eé]l[eé]charg\w*|ouvr\w*"
-    r"|ver|vemos|veo|ven|vist[oa]s?|lleg(?:ó|o|aron|an?|ado)|tienen?|ten[ií]an?|inclu(?:ye|yen|ía|ían|ido|idos|idas)|muestr\w*|mostr\w*|aparec\w*|recib\w*|envi(?:ad|ar|aron|amos|[oó])\w*|env[ií]an?|contien\w*|conten[ií]\w*|visibles?|accesibles?"
+    r"|ver|vemos|veo|ven|vio|vimos|vieron|ve[ií]a(?:mos|n)?|vist[oa]s?|lleg(?:ó|o|aron|an?|ado)|tienen?|ten[ií]an?|inclu(?:ye|yen|ía|ían|ido|idos|idas)|muestr\w*|mostr\w*|aparec\w*|recib\w*|envi(?:ad|ar|aron|amos|[oó])\w*|env[ií]an?|contien\w*|conten[ií]\w*|visibles?|accesibles?"
     r"|expuest\w*|acced\w*|accedi\w*|consult\w*|hay|hab[ií]a|encontr\w*|compart\w*|filtr\w*|descarg\w*|abr(?:o|e|en|imos|i[oó]|ieron)|abiert[oa]s?"
     r"|sehen|sieht|sehe|seht|sahen|sah|gesehen|angezeigt|zeig(?:t|en)|anzeig\w*|erhalten|erhielten|bekommen|bekam\w*|geschickt|schick(?:t|en)|gesendet|verschickt|zugeschickt"
     r"|enth(?:ä|a|ae)lt|enthalten|enthielt\w*|sichtbar|zug(?:ä|a|ae)nglich|einsehen|eingesehen|ge(?:ö|o|oe)ffnet|(?:ö|o|oe)ffnen|aufgetaucht|auftauchen|erschein(?:t|en)|erschien\w*"

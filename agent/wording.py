@@ -173,6 +173,17 @@ def without_leading_time(text: str) -> str:
     return re.sub(r"^(?:this|yesterday|today|last)\s+(?:morning|afternoon|evening|night)\s*,?\s+", "", text, flags=re.IGNORECASE)
 
 
+def _closed(line: str) -> str:
+    """A line cut short, cut again before a bracket or quotation it leaves open: "ran twice (you see two
+    runs in the…" would fail the drafts' own balance check."""
+    for opening, closing in (("(", ")"), ("[", "]"), ("“", "”"), ("{", "}")):
+        while line.count(opening) > line.count(closing):
+            line = line[: line.rfind(opening)]
+    if line.count('"') % 2:
+        line = line[: line.rfind('"')]
+    return line.rstrip(" ,;:-–—")
+
+
 def headline(summary: str, limit: int = 72, *, quoted: bool = False) -> str:
     """A subject-line version of the summary: no leading 'Since 9am', no trailing clause. `quoted`: the
     customer's own words, kept as they wrote them and in quotation marks ('Could you tell me when…' is their
@@ -180,7 +191,7 @@ def headline(summary: str, limit: int = 72, *, quoted: bool = False) -> str:
     line = without_leading_time(summary)
     line = re.split(r"\s[-–—]\s|;|:\s", line)[0].strip()
     if len(line) > limit:
-        line = line[: limit - 1].rsplit(" ", 1)[0] + "…"
+        line = _closed(line[: limit - 1].rsplit(" ", 1)[0]) + "…"
     if quoted:
         return f"“{line[:1].upper() + line[1:]}”"
     line = second_person(line)

@@ -333,3 +333,27 @@ def test_similar_search_ignores_a_shared_signature_and_disclaimer(store, policy)
     b = "Our warehouse scanners cannot print shipping labels since this morning's update." + footer
     assert not similar.similar_terms(similar.terms(a), similar.terms(b))
     assert "confidential" not in similar.terms(a) and "nordwind" not in similar.terms(a)
+
+
+def test_spanish_outlook_mail_with_an_aviso_legal_keeps_only_the_new_words():
+    p = fixture("outlook_es_aviso_legal.txt")
+    assert p.new_text.endswith("Hemos cerrado la sesión y no hemos tocado nada.")
+    assert p.signature == "Un saludo,\nLucía Fernández\nClínica Sol - Coordinación"
+    assert p.disclaimer.startswith("AVISO LEGAL: Este mensaje y sus archivos adjuntos van dirigidos")
+
+
+def test_spanish_mail_showing_another_clinics_patients_is_quoted_not_its_subject():
+    from agent.engines import TriageRequest
+    from agent.engines.offline import OfflineEngine
+    from agent.issue import statement
+    from agent.schemas import EscalationType, Severity, Tier
+    from agent.signals import Signals
+
+    text = (EMAILS / "outlook_es_aviso_legal.txt").read_text(encoding="utf-8")
+    p = parse(text)
+    answer = OfflineEngine().triage(TriageRequest(complaint=p.triage_text, customer="Clínica Sol", tier=Tier.BUSINESS),
+                                    Signals.read(p.triage_text)).answer
+    assert (answer.severity, answer.type) == (Severity.SEV1, EscalationType.SECURITY)
+    # "Urgente - pacientes" is two words, and "Urgent" is not cut out of "Urgente"
+    assert statement(text, answer.summary) == ("you reported: “Esta mañana al abrir la agenda vimos las citas y los nombres de "
+                                               "pacientes de otra clínica, no de la nuestra”")

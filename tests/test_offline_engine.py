@@ -747,3 +747,42 @@ def test_frankly_this_is_unacceptable_points_elsewhere():
     text = ("Frankly this is unacceptable. The renewal quote you sent is 45% higher than last year, with no notice. "
             "We will be moving to your competitor.")
     assert statement(text) == "The renewal quote you sent is 45% higher than last year, with no notice"
+
+
+def test_nobody_at_the_company_with_a_count_in_brackets_is_nobody():
+    sig = Signals.read("Nobody at our company (1,200 employees) can sign in to your platform since midnight.")
+    assert sig.has("outage_scope") and assess_severity(sig, Tier.ENTERPRISE)[0] is SEV1
+
+
+def test_one_user_locked_out_while_everyone_else_is_fine_affects_one_user():
+    text = ('One of our users (mike@ourfirm.com) can\'t log in - says "invalid password" even after reset. '
+            "Everyone else is fine. Can you check his account?")
+    sig = Signals.read(text)
+    assert (sig.users_affected.value, sig.users_affected.evidence) == (1, "One of our users")
+    answer = triage(text)
+    assert answer.impact.users_affected.assessment == "1 user"
+    assert answer.severity is SEV3
+    assert Signals.read("Everyone is locked out.").users_affected.value is None  # all of them
+
+
+def test_an_outage_named_only_in_the_past_with_everything_working_since_is_over():
+    text = ("Hi Sam, just a follow-up on last week's outage (INC-2291): everything has been working fine since your fix "
+            "on Thursday and the team is happy. Could you send us the final root cause report when it's ready?")
+    sig = Signals.read(text)
+    assert sig.first("over").phrase == "has been working fine"
+    assert assess_severity(sig, Tier.BUSINESS)[0] is SEV4 and triage(text).severity.rank >= 3
+    fixed = "Hi, this is resolved now, thanks! Our outage yesterday was fixed by your team, no further action needed."
+    assert assess_severity(Signals.read(fixed), Tier.BUSINESS)[0] is SEV4
+    # "since yesterday" is not the past: the outage goes on
+    assert assess_severity(Signals.read("Since yesterday nobody can log in. Thanks for the quick fix last month."), Tier.BUSINESS)[0] is SEV1
+
+
+def test_an_email_address_or_a_version_ends_no_sentence():
+    from agent.issue import statement
+    from agent.signals import sentences
+
+    assert sentences("I used the address p.jansen@example.nl until 2022. Please erase it.") == [
+        "I used the address p.jansen@example.nl until 2022.", "Please erase it."]
+    text = ("Dear Sir or Madam,\n\nI was a user of your service until 2022 under the address p.jansen@example.nl. "
+            "I hereby request the erasure of all personal data you hold about me.")
+    assert statement(text) == "I was a user of your service until 2022 under the address p.jansen@example.nl"

@@ -125,3 +125,21 @@ def test_us_in_capitals_in_a_written_text_is_the_country(said, back):
 def test_us_in_a_shouted_text_is_the_pronoun():
     assert second_person("NOBODY CALLED US BACK") == "NOBODY CALLED YOU BACK"
     assert second_person("Nobody called us back") == "Nobody called you back"
+
+
+def test_a_headline_cut_short_leaves_no_bracket_or_quotation_open():
+    summary = "The scheduled billing job ran twice last night (we see two runs in the job log, 01:00 and 01:07)"
+    assert headline(summary) == "The scheduled billing job ran twice last night…"
+    assert headline('The importer says "file is not valid UTF-8 and cannot be read by the parser at all" on every CSV') == \
+        "The importer says…"
+    assert headline("The export (CSV) fails for the finance team every single night since the upgrade to 5.2 on Monday") == \
+        "The export (CSV) fails for the finance team every single night since…"
+
+
+def test_whose_fault_it_was_is_not_part_of_the_issue():
+    from agent.issue import statement
+
+    assert statement('One of our admins accidentally deleted our "Projects 2024" workspace this morning (her mistake, not yours). '
+                     "Is there any way to restore it?") == 'One of our admins accidentally deleted our "Projects 2024" workspace this morning'
+    assert statement("Our admin deleted the Projects workspace this morning, her own mistake, and we need it back.") == \
+        "Our admin deleted the Projects workspace this morning, and we need it back"
