@@ -357,7 +357,7 @@ def _asked(sig: Signals, cue) -> bool:
 
 def summarize(sig: Signals, limit: int = 140) -> str:
     """One line naming the problem, in the customer's words where possible."""
-    order = ("exposure", "takeover", "secret_exposed", "security_breach", "data_loss", "data_gone", "all_blocked", "outage_scope", "outage", "partial_outage", "component_down", "security_concern", "slow_and_failing",
+    order = ("exposure", "takeover", "secret_exposed", "exfiltration", "security_breach", "data_loss", "data_gone", "all_blocked", "outage_scope", "outage", "partial_outage", "component_down", "security_concern", "slow_and_failing",
              "major", "billing_error", "degraded", "unanswered", "regulatory_request", "regulatory", "minor", "ui_text")
     found = [sig.first(k, actual=True) for k in order if sig.first(k, actual=True)]
     # a cue in a statement before one in a question: "How did someone get in?" names no more than it asks

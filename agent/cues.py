@@ -327,6 +327,8 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
             r"\b(?:many|most|the majority of|a large number of|a lot of|lots of|numerous)\s+(?:of\s+(?:our|the|my)\s+)?(?:[\w-]+\s+)?(?:" + _PEOPLE + r"|requests|calls|transactions|payments|orders|logins)\s+(?:are\s+|were\s+|is\s+|have been\s+|keep\s+)?(?:failing|fail\b|unable|unable to|locked out|getting errors|seeing errors|can't|cannot|not able)",
             r"\b(?:majority|most)\s+of\s+(?:our\s+|the\s+)?(?:\w+\s+)?(?:traffic|requests|calls|users|customers)\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:failing|affected|impacted|down|erroring)\b",
             r"\bimpacted\s+(?:a|the)\s+majority\s+of\b|\bteilweise\s+(?:ausgefallen|nicht erreichbar)\b",
+            # "our whole storefront is barely usable"
+            r"\b(?:barely|hardly|almost|practically|nearly|virtually|basically)\s+(?:usable|unusable|functional|working)\b",
             # intensity: "high latency and error rates", "heavy packet loss"
             r"\b(?:high|very high|heavy|significant|substantial|severe|massive|huge)\s+(?:[\w.-]+\s+)?(?:error\s+rates?|errors|latency|latencies|failure\s+rates?|failures|timeouts|packet loss)\b",
         ),
@@ -433,7 +435,7 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
     # The same failure again: "three months in a row", "double-charged us again".
     "repeated": (
         _rx(
-            r"\bagain\b|\bin a row\b|\b(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+(?:time|month|week)\b|\b(?:every|each)\s+(?:single\s+)?(?:month|week|time)\b"
+            r"\bagain\b|\bin a row\b|\b(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+(?:time|month|week)\b(?!\s+outs?\b)|\b(?:every|each)\s+(?:single\s+)?(?:month|week|time)\b"
             r"|\b(?:two|three|four|five|six|several|\d+)\s+(?:months|weeks|times)\s+(?:running|in a row)\b|\b(?:week|month)\s+running\b|\bonce more\b|\bkeeps?\s+happening\b",
         ),
         False,
@@ -605,7 +607,7 @@ GATES: dict[str, tuple[str, ...]] = {
     "legal": ("law", "attorney", "legal", "suit", "sue", "suing", "court", "claims", "litigation", "breach of contract", "anwalt", "rechtliche",
               "klage", "preservation order", "subpoena"),
     "partial_outage": ("partial", "degrad", "disrupt", "impair", "outage", "fail", "unable", "locked", "error", "can't", "cannot", "not able",
-                       "affected", "impacted", "down", "majority", "teilweise", "latenc", "timeouts", "packet loss"),
+                       "affected", "impacted", "down", "majority", "teilweise", "latenc", "timeouts", "packet loss", "usable", "functional", "working"),
 }
 _CASED_GATES = {"regulatory": ("SOX", "ICO", "SEC", "FCA", "BaFin", "OCC", "FDIC"), "security_concern": ("in from", "on from", "ins from", "ons from")}
 

@@ -243,10 +243,12 @@ def _statement(text: str, summary: str | None = None) -> str:
     sentences = [s.strip() for s in SENTENCE.findall(own) if s.strip()]
     candidates = []
     if summary:
-        if not summary.rstrip().endswith("…"):  # a line cut short would read as whole once its mark is tidied away
-            candidates.append(summary)
         core = _tidy(summary)[:40].lower()
-        candidates += [s for s in sentences if core and core in s.lower()]
+        holding = [s for s in sentences if core and core in s.lower()]
+        # a line cut short would read as whole once its mark is tidied away, and a window cut from the middle of
+        # a sentence ("audit log that he logged in ...") lacks its start: the whole sentence comes first
+        cut = summary.rstrip().endswith("…") or (holding and not _tidy(holding[0]).lower().startswith(core[:20]))
+        candidates += holding if cut else [summary, *holding]
     candidates += sentences
     if summary and _QUESTION_LEAD.match(_tidy(summary)) and not clean_clause(summary):
         # the problem was asked as a question we cannot turn into a statement: quote it as asked

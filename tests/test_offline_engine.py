@@ -786,3 +786,22 @@ def test_an_email_address_or_a_version_ends_no_sentence():
     text = ("Dear Sir or Madam,\n\nI was a user of your service until 2022 under the address p.jansen@example.nl. "
             "I hereby request the erasure of all personal data you hold about me.")
     assert statement(text) == "I was a user of your service until 2022 under the address p.jansen@example.nl"
+
+
+def test_a_storefront_barely_usable_for_an_enterprise_is_at_least_sev2():
+    text = ("Your API has been extremely slow for the last 3 hours - requests that normally take 200ms take 25-40 seconds "
+            "and about a third time out. Our checkout depends on your API so our whole storefront is barely usable.")
+    sig = Signals.read(text)
+    assert sig.has("partial_outage") and not sig.has("repeated")  # "a third time out" is no third time
+    assert assess_severity(sig, Tier.ENTERPRISE)[0] is SEV2
+
+
+def test_data_taken_by_a_former_employee_is_the_issue_not_the_dismissal():
+    from agent.issue import statement
+
+    text = ("We terminated an employee (James Cole) on November 15 and deactivated him in our directory. Today I noticed in "
+            "your audit log that he logged in on December 2 from an IP in another country and exported the full customer "
+            "contact list (about 18,000 records). How is this possible?")
+    assert statement(text, triage(text).summary) == (
+        "Today I noticed in your audit log that he logged in on December 2 from an IP in another country and exported the "
+        "full customer contact list (about 18,000 records)")
