@@ -722,23 +722,6 @@ def test_a_demand_is_said_back_as_what_the_customer_asked_of_us():
     assert phrases("Cancel button is broken")["clause"] == "cancel button is broken"
 
 
-def test_a_sentence_too_long_to_be_the_issue_is_cut_to_its_first_clauses_not_passed_over():
-    from agent.issue import statement
-
-    text = ("Our CISO just flagged this: someone logged into our admin account at 03:12 from an IP in another country, "
-            "changed the MFA phone number, created two new admin users and exported the full customer list. None of our "
-            "staff did this. Please treat this as a security incident NOW.")
-    assert statement(text, triage(text).summary) == (
-        "Someone logged into our admin account at 03:12 from an IP in another country, changed the MFA phone number, "
-        "created two new admin users and exported the full customer list")
-
-
-def test_a_cue_in_a_statement_names_the_issue_before_one_in_a_question():
-    from agent.issue import statement
-
-    text = ("We've noticed dozens of payments going out from our account to payees we've never heard of - 37 transfers "
-            "totalling about $84,000 since midnight. Nobody on our team made them. How did someone get in?")
-    assert statement(text, triage(text).summary).startswith("We've noticed dozens of payments going out from our account")
 
 
 def test_frankly_this_is_unacceptable_points_elsewhere():
@@ -796,12 +779,27 @@ def test_a_storefront_barely_usable_for_an_enterprise_is_at_least_sev2():
     assert assess_severity(sig, Tier.ENTERPRISE)[0] is SEV2
 
 
-def test_data_taken_by_a_former_employee_is_the_issue_not_the_dismissal():
+
+@pytest.mark.parametrize("text, issue", [
+    # a sentence too long to be the issue is cut to its first clauses, not passed over for the next one
+    ("Our CISO just flagged this: someone logged into our admin account at 03:12 from an IP in another country, "
+     "changed the MFA phone number, created two new admin users and exported the full customer list. None of our "
+     "staff did this. Please treat this as a security incident NOW.",
+     "Someone logged into our admin account at 03:12 from an IP in another country, changed the MFA phone number, "
+     "created two new admin users and exported the full customer list"),
+    # a cue in a statement names the issue before one in a question
+    ("We've noticed dozens of payments going out from our account to payees we've never heard of - 37 transfers "
+     "totalling about $84,000 since midnight. Nobody on our team made them. How did someone get in?",
+     "We've noticed dozens of payments going out from our account to payees we've never heard of - 37 transfers "
+     "totalling about $84,000 since midnight"),
+    # data taken by a former employee, not the dismissal; a window cut mid-sentence gives way to the whole sentence
+    ("We terminated an employee (James Cole) on November 15 and deactivated him in our directory. Today I noticed in "
+     "your audit log that he logged in on December 2 from an IP in another country and exported the full customer "
+     "contact list (about 18,000 records). How is this possible?",
+     "Today I noticed in your audit log that he logged in on December 2 from an IP in another country and exported the "
+     "full customer contact list (about 18,000 records)"),
+])
+def test_the_issue_is_the_sentence_that_states_the_problem(text, issue):
     from agent.issue import statement
 
-    text = ("We terminated an employee (James Cole) on November 15 and deactivated him in our directory. Today I noticed in "
-            "your audit log that he logged in on December 2 from an IP in another country and exported the full customer "
-            "contact list (about 18,000 records). How is this possible?")
-    assert statement(text, triage(text).summary) == (
-        "Today I noticed in your audit log that he logged in on December 2 from an IP in another country and exported the "
-        "full customer contact list (about 18,000 records)")
+    assert statement(text, triage(text).summary) == issue
