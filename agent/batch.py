@@ -3,7 +3,8 @@ triage, SLA plan and acknowledgment draft.
 
 Rows go in chunks of CHUNK. A chunk is judged and its acknowledgments composed (agent.triage.judge:
 the same decide → SLA plan → routing as a single triage; on the offline engine by one worker process
-per core, forked from a fork server that has read the model once and shares it (see `preload`); on the anthropic engine through one message batch per chunk)
+per core, forked from this process once it has read the model, so they share it (see
+`_lay_out_for_workers`); on the anthropic engine through one message batch per chunk)
 and then written by this process in one transaction (Store.create_triaged_many), similar-escalation
 lookup included. The workers judge the next chunk while this process writes the last one. A row
 already stored (same external id) is skipped before it is judged, so a rerun adds nothing; a bad row
@@ -97,11 +98,13 @@ def _urgent_order(u: dict):
 # -- judging ------------------------------------------------------------------------------------
 
 _WORKER: dict = {}
+_FORKED: dict = {}  # what workers forked from this process find read: {"model": the store's model, laid out}
 
 
 def _worker_init(policy_json: str, store_path: str | None, templates: str | None = None) -> None:
     """Once per worker process: the policy, the store's offline model (triage.offline_model_for: the
-    team model if trained, else the shipped one; read here once, never per row), the engine, and the
+    team model if trained, else the shipped one; read once, never per row: by the writer before it
+    forked this process, else here), the engine, and the
     team's templates folder in force in the writer (the policy's JSON leaves it out)."""
     import signal
 
@@ -112,59 +115,56 @@ def _worker_init(policy_json: str, store_path: str | None, templates: str | None
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
     use_templates(templates)
     policy = policy_from_json(policy_json)
-    model = triage.offline_model_for(_PathOnly(store_path) if store_path else None)
+    if "model" in _FORKED:  # forked from the writer, which read it
+        model = _FORKED["model"]
+    else:
+        model = triage.offline_model_for(_PathOnly(store_path) if store_path else None)
     if model is not None:
         model.expect_many(release=True)  # this process only reads: the heads' own dicts go once the columns are built
     _WORKER.update(policy=policy, engine=OfflineEngine(policy, model=model), model=model)
 
 
-PRELOAD = "ESCALATE_BATCH_PRELOAD"  # for the fork server: the store whose model it lays out before forking
-
-
-def _start_fork_server(store_path: str) -> None:
-    """Start multiprocessing's fork server (when it is not running yet) with agent.batch_preload imported in
-    it: the workers are forked from a process that holds the modules and the store's model already, and
-    share those pages with it (copy-on-write) instead of each reading its own copy."""
-    from multiprocessing import forkserver
-
-    forkserver.set_forkserver_preload(["__main__", f"{__package__}.batch_preload"])
-    previous = os.environ.get(PRELOAD)
-    os.environ[PRELOAD] = store_path  # the fork server's only channel from here: its environment
-    try:
-        forkserver.ensure_running()
-    finally:
-        if previous is None:
-            os.environ.pop(PRELOAD, None)
-        else:
-            os.environ[PRELOAD] = previous
-
-
-def preload() -> None:
-    """In the fork server, before it forks a worker: the store's model (triage.offline_model_for, as
-    _worker_init reads it) laid out as columns with its heads released, then every object collected and
-    frozen (gc.freeze: a collection in a worker never writes their pages) and the C heap's free pages
-    handed back. A worker then finds the model loaded, and writes into shared pages only the reference
-    counts of what it reads. Anything that fails here is left to the worker (it loads the model itself)."""
+def _lay_out_for_workers(store: Store) -> None:
+    """In this process, just before it forks the workers: the store's model read (a copy for the batch
+    alone: its heads are released) and laid out as columns, one row judged (what a first row loads:
+    modules imported on first use, compiled templates, pattern caches), then every object collected and
+    frozen (gc.freeze: a collection, here or in a worker, never writes their pages; `_Judge.close`
+    unfreezes them) and the C heap's free pages handed back. Each worker then shares all of it
+    copy-on-write and writes into those pages only the reference counts of what it reads."""
     import gc
 
-    store_path = os.environ.pop(PRELOAD, None)
-    if store_path is None:
-        return
+    model = triage.offline_model_for(store, own_copy=True)
+    if model is not None:
+        model.expect_many(release=True)
     try:
-        from .policy import policy_from_json  # noqa: F401 (what a worker imports)
-
-        model = triage.offline_model_for(_PathOnly(store_path) if store_path else None)
-        if model is not None:
-            model.expect_many(release=True)
         _warm_up(model)
-    except Exception:  # noqa: BLE001 (an optimisation only: the worker reads the model as before)
+    except Exception:  # noqa: BLE001 (an optimisation only: a worker loads what it needs itself)
         pass
-    from . import regex_cache
-
-    regex_cache.release()
+    _FORKED["model"] = model
     gc.collect()
     _trim_heap()
     gc.freeze()
+
+
+def _let_go() -> None:
+    """Once the workers are gone: the batch's copy of the model let go and this process's objects
+    unfrozen (collected as usual again)."""
+    import gc
+
+    if _FORKED:
+        _FORKED.clear()
+        gc.unfreeze()
+
+
+def _forks_safely() -> bool:
+    """Whether the workers can be forked from this process: on Linux (elsewhere fork is unsafe with
+    the system's libraries) and with no other thread running (a lock one held would stay held in the
+    child; a web or MCP server's threads mean spawn). The open SQLite connection is no reason not to:
+    a worker never uses it, and after gc.freeze and with os._exit at its end it never closes it."""
+    import sys
+    import threading
+
+    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 WARM_UP = ("Since this morning none of our 40 users can log in to the billing portal (error 500) and invoices "
@@ -272,13 +272,19 @@ class _Judge:
 
             from .prompts import team_templates
 
-            # Not "fork": a child must never inherit the writer's open SQLite connection.
-            method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-            if method == "forkserver":
-                _start_fork_server(str(self.store.path))
-            self.pool = mp.get_context(method).Pool(
-                self.count, initializer=_worker_init,
-                initargs=(self.policy.model_dump_json(), str(self.store.path), team_templates()))
+            # Forked from here, the workers share this process's modules and model instead of each
+            # reading its own (spawned, they do).
+            method = "fork" if _forks_safely() else "spawn"
+            context = mp.get_context(method)
+            if method == "fork":
+                _lay_out_for_workers(self.store)
+            try:
+                self.pool = context.Pool(
+                    self.count, initializer=_worker_init,
+                    initargs=(self.policy.model_dump_json(), str(self.store.path), team_templates()))
+            except BaseException:
+                _let_go()
+                raise
         return self.pool
 
     def submit(self, rows: list[Intake], tier: str, tz: str | None, base: int):
@@ -342,6 +348,7 @@ class _Judge:
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
+            _let_go()
 
 
 @dataclass

@@ -67,9 +67,10 @@ def run_engine(engine: Engine, request: TriageRequest, signals: Signals, policy:
         return fallback, EngineInfo(name="offline", requested=engine.name, model=None, fallback_reason=str(exc))
 
 
-def offline_model_for(store: Store | None):
+def offline_model_for(store: Store | None, *, own_copy: bool = False):
     """The model the offline engine uses with this store: its team model if trained, else the shipped one
-    (None when neither loads: the engine then says so and rates by the rules alone)."""
+    (None when neither loads: the engine then says so and rates by the rules alone); with `own_copy`
+    one read for the caller alone (linear.in_force)."""
     import os
 
     from .model import linear
@@ -77,7 +78,7 @@ def offline_model_for(store: Store | None):
     if os.environ.get("ESCALATE_OFFLINE_MODEL", "").strip().lower() == "off":
         return None
     try:
-        return linear.in_force(store.path if store is not None else None)
+        return linear.in_force(store.path if store is not None else None, own_copy=own_copy)
     except linear.ModelFileError:
         return None
 

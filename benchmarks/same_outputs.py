@@ -6,7 +6,7 @@ and every column of every table is hashed on each side.
     .venv/bin/python benchmarks/same_outputs.py BASE OTHER      # two revisions
 
 Each side's agent/ and prompts/ are laid out in turn at the same temporary path and put first on
-PYTHONPATH (the workers, forked from the fork server, import them too), and run with PYTHONHASHSEED=0:
+PYTHONPATH (the workers, forked from the command or spawned, have them too), and run with PYTHONHASHSEED=0:
 an order that follows the hash seed would otherwise differ between identical runs. Rows are
 benchmarks/batch.py's (the 597 CFPB dev complaints repeated with varied ids, 500 customers, a fixed
 opened_at). Columns that hold the clock of the run itself (migration times) are left out; they are

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import sys
 from datetime import datetime, timezone
 
 import pytest
@@ -514,91 +515,106 @@ def test_a_batch_worker_lays_the_model_out_as_columns_and_releases_its_heads_bef
 
 
 def _fresh_python(code: str, **env) -> dict:
-    """Run `code` in a new interpreter (gc.freeze and the fork server must not touch this test process);
+    """Run `code` in a new interpreter (gc.freeze and forked workers must not touch this test process);
     it prints one JSON object."""
     import subprocess
     import sys
 
-    environ = {k: v for k, v in os.environ.items() if k not in (batch.PRELOAD, "ESCALATE_OFFLINE_MODEL")}
+    environ = {k: v for k, v in os.environ.items() if k != "ESCALATE_OFFLINE_MODEL"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600,
                           env={**environ, **env}, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-PRELOADED = """
-import gc, json, os, sys
+LAID_OUT = """
+import gc, json, sys
+from pathlib import Path
+from agent import batch, prompts, regex_cache, triage
 from agent.model import linear
-import agent.batch_preload
-from agent import prompts, regex_cache
-model = linear._CACHE.get(str(linear.SHIPPED))
+from agent.store import Store
+cached = linear.shipped()
+with Store(Path(sys.argv[1]) / "x.db") as store:
+    batch._lay_out_for_workers(store)
+model = batch._FORKED.get("model")
 cols = model and model._columns
 print(json.dumps({
     "warm": "agent.warroom" in sys.modules and len(prompts.environment().cache or {}) > 0,
-    "patterns_released": regex_cache._entries is None,
-    "loaded": model is not None,
+    "loaded": model is not None, "own_copy": model is not cached,
+    "cached_kept": all(not isinstance(h.index, linear._Released) for h in cached.heads.values()),
     "matrices": sorted(f"{n}/{k}" for n, k in cols._matrices) if cols else None,
     "readable": bool(cols) and linear.STOPWORDS in cols._readables,
     "released": bool(model) and all(isinstance(h.index, linear._Released) for h in model.heads.values()),
-    "frozen": gc.get_freeze_count(), "env_left": "ESCALATE_BATCH_PRELOAD" in os.environ}))
+    "frozen": gc.get_freeze_count()}))
 """
 
 
 @pytest.mark.slow
-def test_the_fork_server_lays_out_the_stores_model_and_freezes_it_before_forking_a_worker(tmp_path):
-    got = _fresh_python(PRELOADED, ESCALATE_BATCH_PRELOAD=str(tmp_path / "x.db"))
-    assert got["loaded"] and got["released"] and got["readable"] and not got["env_left"]
+def test_the_writer_lays_out_a_copy_of_the_stores_model_and_freezes_it_before_forking_the_workers(tmp_path):
+    got = _fresh_python(LAID_OUT.replace("sys.argv[1]", repr(str(tmp_path))))
+    assert got["loaded"] and got["released"] and got["readable"] and got["own_copy"]
+    assert got["cached_kept"]  # the process's own model, which other callers use, keeps its heads
     assert got["matrices"] == ["kind/None", "security/bug", "security/complaint", "security/incident",
                                "severity/bug", "severity/complaint", "severity/incident"]
     assert got["frozen"] > 10_000  # every object then alive: the model's, the modules'
-    assert got["warm"] and got["patterns_released"]  # a first row's modules and templates loaded, for all workers
-    off = _fresh_python(PRELOADED, ESCALATE_BATCH_PRELOAD=str(tmp_path / "x.db"), ESCALATE_OFFLINE_MODEL="off")
+    assert got["warm"]  # a first row's modules and templates loaded, for all workers
+    off = _fresh_python(LAID_OUT.replace("sys.argv[1]", repr(str(tmp_path))), ESCALATE_OFFLINE_MODEL="off")
     assert not off["loaded"] and off["frozen"] > 0  # no model, as the workers will have none
-    imported = _fresh_python(PRELOADED)  # imported anywhere else, the module does nothing
-    assert not imported["loaded"] and imported["frozen"] == 0 and not imported["warm"]
 
 
-def test_the_fork_server_is_started_with_the_preload_and_the_store_and_the_environment_is_put_back(monkeypatch):
-    from multiprocessing import forkserver
+def test_workers_are_forked_only_on_linux_with_no_other_thread_running(monkeypatch):
+    import threading
 
-    seen = []
-    monkeypatch.setattr(forkserver._forkserver, "_preload_modules", ["__main__"])
-    monkeypatch.setattr(forkserver, "ensure_running", lambda: seen.append(
-        (os.environ.get(batch.PRELOAD), list(forkserver._forkserver._preload_modules))))
-    monkeypatch.delenv(batch.PRELOAD, raising=False)
-    batch._start_fork_server("/data/x.db")
-    assert seen == [("/data/x.db", ["__main__", "agent.batch_preload"])] and batch.PRELOAD not in os.environ
-    monkeypatch.setenv(batch.PRELOAD, "kept")
-    batch._start_fork_server("/data/y.db")
-    assert seen[-1][0] == "/data/y.db" and os.environ[batch.PRELOAD] == "kept"
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert batch._forks_safely()
+    monkeypatch.setattr(threading, "active_count", lambda: 2)  # a web or MCP server's threads: spawned
+    assert not batch._forks_safely()
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert not batch._forks_safely()
 
 
 TWO_WORKERS = """
-import json, sys
+import gc, json, sys, threading
 from pathlib import Path
 from agent import batch
 from agent.engines.offline import OfflineEngine
 from agent.policy import default_policy
 from agent.store import Store
 policy, tmp = default_policy(), Path(sys.argv[1])
-out = {}
-for workers in (1, 2):
-    with Store(tmp / f"{workers}.db") as store:
+out, methods = {}, []
+real = batch._forks_safely
+batch._forks_safely = lambda: methods.append(real()) or methods[-1]
+for run, workers in (("one", 1), ("forked", 2), ("spawned", 2)):
+    done = threading.Event()
+    if run == "spawned":  # another thread running: the workers are spawned
+        threading.Thread(target=done.wait).start()
+    with Store(tmp / f"{run}.db") as store:
         batch.run(store, str(tmp / "in.jsonl"), engine=OfflineEngine(policy), policy=policy,
                   options=batch.Options(workers=workers, chunk=4))
-        out[workers] = [[e.severity.value, e.triage.model_dump_json(), e.drafts["acknowledgment"].model_dump_json(),
-                         e.engine.name] for e in map(store.get, range(1, 10))]
-        out[f"similar{workers}"] = store.db.execute("SELECT data FROM events WHERE kind = 'similar_found' ORDER BY id").fetchall()
-print(json.dumps({"same": out[1] == out[2] and out["similar1"] == out["similar2"], "engines": sorted({r[3] for r in out[2]}),
-                  "similar": len(out["similar2"])}))
+        out[run] = [[e.severity.value, e.triage.model_dump_json(), e.drafts["acknowledgment"].model_dump_json(),
+                     e.engine.name] for e in map(store.get, range(1, 10))]
+        out["similar " + run] = store.db.execute("SELECT data FROM events WHERE kind = 'similar_found' ORDER BY id").fetchall()
+        out["intact " + run] = store.db.execute("PRAGMA integrity_check").fetchone()[0]
+    done.set()
+    out["frozen after " + run] = gc.get_freeze_count()
+print(json.dumps({"same": out["one"] == out["forked"] == out["spawned"],
+                  "similar same": out["similar one"] == out["similar forked"] == out["similar spawned"],
+                  "engines": sorted({r[3] for r in out["forked"] + out["spawned"]}), "similar": len(out["similar forked"]),
+                  "intact": [out["intact " + r] for r in ("forked", "spawned")], "methods": methods,
+                  "frozen after": [out["frozen after " + r] for r in ("forked", "spawned")], "forked": batch._FORKED}))
 """
 
 
 @pytest.mark.slow
-def test_workers_forked_from_the_preloaded_fork_server_store_what_one_process_stores_with_the_model(tmp_path):
+def test_workers_forked_from_the_writer_or_spawned_store_what_one_process_stores_with_the_model(tmp_path):
     jsonl(tmp_path / "in.jsonl", [row(i, t) for i, t in enumerate([OUTAGE, TYPO, SLOW] * 3)])
     got = _fresh_python(TWO_WORKERS.replace("sys.argv[1]", repr(str(tmp_path))))
-    assert got == {"same": True, "engines": ["offline"], "similar": got["similar"]} and got["similar"] > 0
+    assert got["methods"] == [True, False]  # forked first; spawned with a thread running
+    assert got["same"] and got["similar same"] and got["similar"] > 0 and got["engines"] == ["offline"]
+    assert got["intact"] == ["ok", "ok"]  # the writer's database, open while it forked, is whole
+    assert got["frozen after"] == [0, 0] and got["forked"] == {}  # the writer's objects unfrozen, the copy let go
 
 
 def test_the_term_cache_holds_each_term_once_and_gives_back_the_same_terms():

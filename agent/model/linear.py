@@ -260,8 +260,8 @@ class LinearModel:
         """A process about to read many texts reads through the columns from the first. `release` (a batch
         worker, which only ever reads): every head and kind laid out now, then the heads' own per-feature
         dicts dropped, about 28 MB of the shipped model's 57. Everything a read builds on first use is
-        built here too (the readable-feature mask as well), so a process forked afterwards (a batch's
-        fork server, agent/batch.py) shares it all and writes none of it."""
+        built here too (the readable-feature mask as well), so the processes forked afterwards (a batch's
+        workers, forked from its writer: agent/batch.py) share it all and write none of it."""
         self.reads = max(self.reads, FAST_AFTER)
         if release:
             cols = self.columns
@@ -317,10 +317,7 @@ _CACHE: dict[str, LinearModel] = {}
 
 def shipped() -> LinearModel:
     """The model inside the package, loaded once, when a triage first needs it."""
-    key = str(SHIPPED)
-    if key not in _CACHE:
-        _CACHE[key] = LinearModel.load(SHIPPED)
-    return _CACHE[key]
+    return in_force(None)
 
 
 def team_model_path(db_path: Path | str) -> Path:
@@ -329,18 +326,22 @@ def team_model_path(db_path: Path | str) -> Path:
     return db_path.with_name(db_path.stem + ".model.json.gz")
 
 
-def in_force(db_path: Path | str | None = None) -> LinearModel:
-    """The team model beside the database when there is one, else the shipped model."""
+def in_force(db_path: Path | str | None = None, *, own_copy: bool = False) -> LinearModel:
+    """The team model beside the database when there is one, else the shipped model: loaded once and
+    shared by every caller in the process, or with `own_copy` read again for a caller that changes it
+    (a batch releases its heads before forking its workers)."""
+    key, load = str(SHIPPED), lambda: LinearModel.load(SHIPPED)
     if db_path is not None and str(db_path) != ":memory:":
         path = team_model_path(db_path)
         if path.exists():
-            key = f"{path}:{path.stat().st_mtime_ns}"
-            if key not in _CACHE:
-                from .team import load_team
+            from .team import load_team
 
-                _CACHE[key] = load_team(path)
-            return _CACHE[key]
-    return shipped()
+            key, load = f"{path}:{path.stat().st_mtime_ns}", lambda: load_team(path)
+    if own_copy:
+        return load()
+    if key not in _CACHE:
+        _CACHE[key] = load()
+    return _CACHE[key]
 
 
 def packed(data: dict) -> dict:
