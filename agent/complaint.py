@@ -186,11 +186,16 @@ class ParsedComplaint:
 
     @cached_property
     def triage_text(self) -> str:
-        """What triage, drafts and search read: the new words, and, when those are a thin reply ("Still
-        broken.", "Any update?"), the words of the quoted messages below them, which say what is broken."""
+        """What triage, drafts and search read: the new words, after the e-mail's subject when it says
+        something they do not ("URGENT - all card payments failing since 08:00" above "see subject"), and,
+        when those are a thin reply ("Still broken.", "Any update?"), the words of the quoted messages
+        below them, which say what is broken."""
+        own, head = self.new_text, _REFERENCE_FIRST.sub("", self.headline or "")
+        if _telling(head, own):
+            own = f"{head}\n\n{own}"
         if _words(self.new_text) >= THIN_REPLY_WORDS or not self.earlier:
-            return self.new_text
-        return "\n\n".join([self.new_text, *self.earlier]).strip()
+            return own
+        return "\n\n".join([own, *self.earlier]).strip()
 
     def _of(self, *kinds: str) -> str:
         return "\n\n".join(p.text for p in self.parts if p.kind in kinds)
@@ -380,6 +385,22 @@ def _prose(block: list[str]) -> bool:
     text = " ".join(x.lstrip(" \t>") for x in block).strip()
     chars = [c for c in text if not c.isspace()]
     return bool(chars) and sum(c.isalpha() for c in chars) >= 0.8 * len(chars) and bool(re.search(r"[a-z][.?!]", text))
+
+
+_REFERENCE = re.compile(r"^\W*(?:case|ticket|ref(?:erence)?|incident|request|sr|inc|order|invoice)?\W*[\w-]*\d[\w-]*\W*$", re.IGNORECASE)
+
+
+# "Ticket 4471 - our admin account signed in from Russia": the reference is no part of what happened
+_REFERENCE_FIRST = re.compile(r"^(?:case|ticket|ref(?:erence)?|incident|request|sr|inc)\s*[#:]?\s*[\w-]*\d[\w-]*\s*[-–—:|]\s+", re.IGNORECASE)
+
+
+def _telling(headline: str | None, text: str) -> bool:
+    """A subject worth reading with the words below it: three words or more, more than a case number,
+    and not already said there (a paste whose subject is its only text, or a body repeating it)."""
+    if not headline or len(re.findall(r"[^\W\d_]+", headline)) < 3 or _REFERENCE.match(headline):
+        return False
+    letters = lambda t: re.sub(r"[\W_]+", "", t.lower())  # noqa: E731
+    return letters(headline) not in letters(text)
 
 
 def _words(text: str) -> int:

@@ -135,6 +135,9 @@ _ACCESS_ACT = r"(?:exported|downloaded|logged in(?:to)?|signed in(?:to)?|accesse
 # A part of a product: "the API's billing features are unavailable" is not the API being down.
 _PART = r"(?:features?|functions?|functionality|parts?|sections?|options?|buttons?|tabs?|settings|modules?|widgets?|reports?|fields?)\b"
 # "sales are down 20%", "down to two agents", "is the site down?" are not outages.
+# a deletion the customer meant: "deleted the old test records we no longer need, as planned"
+_MEANT = (r"(?![^.!?\n]{0,60}?\b(?:as\s+planned|as\s+intended|on\s+purpose|intentionally|deliberately"
+          r"|(?:we|i)\s+(?:no\s+longer|don't|don’t|do\s+not|didn't|did\s+not)\s+need))")
 _DOWNISH_TAIL = r"(?!\s*(?:by|to|from|about|around|nearly|almost|\d|\$|%|payment|\?))"
 
 # Severity criteria. Patterns that carry their own negation ("nobody can") are not negatable.
@@ -167,7 +170,7 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
             r"\bnothing (?:loads|is loading|will load)\b",
             r"\b(?:we|they)\s+(?:can't|cannot|can not|are unable to|aren't able to|are not able to|couldn't|could not)\s+(?:do\s+)?(?:any|our)\s+(?:work|jobs?|business)\b",
             r"\b(?:we|they)\s+(?:can't|cannot|can not|are unable to|aren't able to|are not able to)\s+(?:work|operate|trade|do business)\s+at all\b",
-            r"\bsystem\s+(?:ist\s+(?:ausgefallen|down)|ausgefallen)\b|\b(?:totalausfall|ausfall)\b|\bgeht\s+(?:gar\s+)?nichts\s+mehr\b|\b(?:ist|sind)\s+(?:komplett\s+|völlig\s+)?(?:offline|down|nicht erreichbar)\b",
+            r"\bsystem\s+(?:ist\s+(?:ausgefallen|down)|ausgefallen)\b|\b(?:totalausfall|ausfall)\b|\bgeht\s+(?:gar\s+)?nichts\s+mehr\b|\b(?:ist|sind)\s+(?:(?:seit|heute|schon|gerade|wieder)\s+(?:[\wäöüß.:]+\s+){0,3}?)?(?:komplett\s+|völlig\s+|total\s+|ganz\s+)?(?:offline|down|nicht erreichbar)\b",
         ),
         True,
     ),
@@ -195,7 +198,7 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
         _rx(
             r"\bdata\s+(?:loss|was lost|is lost|has been lost|got lost|is gone|has gone|was deleted|was wiped|corruption|is corrupted|was corrupted|was overwritten)\b",
             r"\blost\s+(?:all\s+)?(?:(?:of\s+)?(?:our|my|the|their)\s+)?data\b",
-            r"\b(?:lost|deleted|wiped|erased|destroyed|corrupted|overwrote|overwritten|purged|scrambled)\s+(?:out\s+)?(?:all\s+|some\s+|most\s+|half\s+|many\s+|several\s+|hundreds\s+|thousands\s+)?(?:of\s+)?(?:our|my|the|their|its|your|\d[\d,]*)\s+(?:[\w-]+\s+){0,2}?(?:" + _DATA + r")\b",
+            r"\b(?:lost|deleted|wiped|erased|destroyed|corrupted|overwrote|overwritten|purged|scrambled)\s+(?:out\s+)?(?:all\s+|some\s+|most\s+|half\s+|many\s+|several\s+|hundreds\s+|thousands\s+)?(?:of\s+)?(?:our|my|the|their|its|your|\d[\d,]*)\s+(?:[\w-]+\s+){0,2}?(?:" + _DATA + r")\b" + _MEANT,
             # a destructive verb over everything: "wiped our entire catalogue", "overwrote all of our prices"
             r"\b(?:lost|deleted|wiped|erased|destroyed|corrupted|overwrote|overwritten|purged|scrambled)\s+(?:out\s+)?"
             r"(?:(?:all|every|each)\s+(?:of\s+)?(?:our|my|the|their|its|your)\s+(?:[\w-]+\s+)?|(?:all|every|each)\s+(?!(?:of|them|these|those|that|this|it|we|i|you|our|my|the|their|your|its|his|her|day|time|week|month|year|night)\b)"

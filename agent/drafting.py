@@ -179,8 +179,7 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
     senior = team_sender(policy.team, kind="exec", audience="exec", owner=esc.owner, team_channel=None)
     senior_name = (f"{senior.name}, our {senior.title}," if senior.title and senior.name != esc.owner
                    else "our support manager")
-    # Unassigned (the routed team's default owner) and a named person signing: the customer's contact is that person.
-    contact = who.name if esc.owner == team.owner and who.title and audience == "customer" else esc.owner
+    contact = customer_contact(esc, policy)[0] if audience == "customer" else esc.owner
     answers = draft_facts.answers(esc, policy, moment, next_update=next_update, signer=who.name,
                                   senior=senior_name, channel=who.channel)
     rca_done = any(e.kind == "rca_completed" for e in esc.events)
@@ -262,6 +261,21 @@ REQUEST_LABELS = {"call": "a call", "senior": "someone senior", "written_rca": "
                   "credit": "a credit or refund", "deadline": "a deadline", "channel": "a preferred channel"}
 # The shipped policy's placeholder channels: never printed as if they were a real address.
 DEFAULT_CHANNELS = {k: v["channel"] for k, v in DEFAULT_POLICY["teams"].items()}
+
+
+def customer_contact(esc: Escalation, policy: Policy) -> tuple[str, str | None]:
+    """Who the customer reaches, and how, in every message, report and recovery plan alike: while the
+    escalation is with a team's default owner (a role: "Engineering on-call", also after a retype), the
+    person the policy's [team] names to write to customers, else the owner; the [team] contact address,
+    else the routed team's channel when the policy set one (None for the shipped placeholder: reply to
+    the message)."""
+    team = policy.teams[esc.type]
+    default_channel = DEFAULT_CHANNELS.get(esc.type.value)
+    agent = team_sender(policy.team, kind="update", audience="customer", owner=esc.owner,
+                        team_channel=None if team.channel == default_channel else team.channel)
+    roles = {t.owner for t in policy.teams.values()}
+    name = agent.name if esc.owner in roles and policy.team.agent.name else esc.owner
+    return name, agent.channel
 
 
 def _already_said(question: str, t: Triage, text: str = "") -> bool:

@@ -30,6 +30,10 @@ _URGENCY = re.compile(
 _NOTICE = re.compile(r"^(?:just\s+)?(?:an?\s+)?(?:quick\s+|friendly\s+)?(?:heads[\s-]?up|fyi|f\.y\.i\.?|psa)\b\s*[-:!,.–—]*\s*(?=\w)", re.IGNORECASE)
 _FAULT_ASIDE = re.compile(r"\s*[(\[][^()\[\]]{0,60}\b(?:mistake|fault|blame|error on (?:our|my|your) (?:side|part|end))\b[^()\[\]]{0,60}[)\]]"
                           r"|,\s*(?:(?:her|his|my|our|their|your)\s+(?:own\s+)?(?:mistake|fault)|not\s+(?:your|our)\s+fault)(?:,\s*not\s+(?:yours|ours|theirs))?(?=[,.;!?]|$)", re.IGNORECASE)
+# "Sorry to bother you, and no rush at all, but it looks like last night's sync deleted ...": the courtesy is not the issue
+_BOTHER = re.compile(r"^(?:so\s+|very\s+|really\s+)?(?:sorry|apologies)\s+(?:to|for)\s+(?:bother|trouble|disturb)(?:ing)?\s+you\b[^.!?]{0,60}?,?\s+but\s+"
+                     r"(?:it\s+(?:looks|seems)\s+(?:like|as\s+if|as\s+though|that)\s+)?(?=\w)"
+                     r"|^i\s+hate\s+to\s+(?:bother|trouble)\s+you\b[^.!?]{0,40}?,?\s+but\s+(?=\w)", re.IGNORECASE)
 _FRANKLY = re.compile(r"^(?:quite\s+|very\s+)?(?:frankly|honestly|seriously|truly|to\s+be\s+(?:honest|frank)|in\s+all\s+honesty)\b\s*,?\s*(?=\w)", re.IGNORECASE)
 _GREETING = re.compile(
     r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten (?:tag|morgen)|bonjour|hola|beste|ciao)\b"
@@ -141,6 +145,7 @@ def _tidy(text: str) -> str:
     text = _URGENCY.sub("", text).strip()
     text = _NOTICE.sub("", text)  # "Heads up: your SDK ships with a key" -> "your SDK ships with a key"
     text = _FAULT_ASIDE.sub("", text)  # "deleted the workspace (her mistake, not yours)": whose fault is not the issue
+    text = _BOTHER.sub("", text)  # "Sorry to bother you, but it looks like the sync deleted ..." -> "the sync deleted ..."
     text = _FRANKLY.sub("", text)  # "Frankly this is unacceptable" -> "this is unacceptable", which points elsewhere
     text = _VOCATIVE.sub("", text)  # "Anna, the terminals are down" -> "the terminals are down"
     text = _WRITING_BECAUSE.sub("", text)  # "I am writing because my account is charged 3 times" -> "my account is ..."

@@ -202,6 +202,32 @@ def _months(m: re.Match) -> int:
     return 12 if m.group("year") else _n(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4"))
 
 
+_CREDIT_WORD = re.compile(r"\b(?:credit(?:s|ed|ing)?|refund(?:s|ed|ing)?|reimburs\w*|waiv(?:e|ed|ing)|free\s+of\s+charge"
+                          r"|(?:not|n't|never)\s+be\s+(?:charged|billed|invoiced))\b", re.IGNORECASE)
+# a credit given as a gesture (an amount of it cannot be checked against a limit in months), not money returned
+_CREDIT_OFFER = re.compile(r"\b(?:service|account|goodwill)\s+credit\b|\bcredit\s+(?:of|worth|note)\b|\bcredit(?:ing|ed)?\s+(?:to\s+)?(?:your|the)\s+account\b", re.IGNORECASE)
+# money that was ours to give back: a double charge refunded, an overcharge credited
+_OWED = re.compile(r"\b(?:overcharg\w*|double[- ]charg\w*|charged\s+(?:you\s+)?twice|duplicate|in\s+error|wrongly|by\s+mistake|incorrectly)\b|\bcredit\s+(?:cards?|reports?|limits?|scores?)\b", re.IGNORECASE)
+_MONEY_AMOUNT = re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:k\b|usd|eur|gbp|chf|dollars?|euros?|pounds?)\b|\b(?:usd|eur|gbp|chf)\s?\d", re.IGNORECASE)
+_PERIOD = re.compile(r"\b(?P<quarter>a\s+(?:full\s+)?quarter)\b|\b(?P<half>half\s+a\s+year|six\s+months)\b|\b(?P<year>a\s+(?:full\s+)?year|twelve\s+months)\b"
+                     r"|\b(?P<n>\d+|two|three|four|five|seven|eight|nine|ten|eleven)\s+(?:full\s+)?months?\b", re.IGNORECASE)
+_MONTH_NAME = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")
+_FOR_MONTHS = re.compile(r"\b(?:charged|billed|invoiced|free|credit(?:ed)?|waived?)\s+(?:you\s+)?(?:for|in|over|during|through)\b", re.IGNORECASE)
+
+
+def _period_months(sentence: str) -> int | None:
+    """The months a credit sentence gives away when it says so in other words than a credit: "a full
+    quarter" (3), "three months of your plan", "not charged for December, January and February" (3)."""
+    m = _PERIOD.search(sentence)
+    if m:
+        return 3 if m.group("quarter") else 6 if m.group("half") else 12 if m.group("year") else _n(m.group("n"))
+    listed = _FOR_MONTHS.search(sentence)
+    if listed:
+        names = set(_MONTH_NAME.findall(sentence, listed.end()))
+        return len(names) or None
+    return None
+
+
 def _credit_words(m: re.Match, months: int) -> str:
     """The credit the recovery plan holds, in the place of the over-policy one ("a six-month credit" ->
     "a one-month service credit")."""
@@ -330,6 +356,31 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
             text = _CREDIT.sub(lambda m: _credit_words(m, held) if _months(m) > ctx.max_credit_months else m.group(0), text)
         elif fix and over:
             text = _drop(text, [m.span() for m in over])
+        # A credit said another way: "a full quarter of your subscription", "not charged for December, January
+        # and February" (months counted), "$25,000" (an amount: no check against a limit in months can pass it).
+        unchecked = []
+        for sentence in _SENTENCE.finditer(text):
+            said = sentence.group(0)
+            credit = _CREDIT_WORD.search(said)
+            if not credit or _OWED.search(said) or any(_months(m) <= ctx.max_credit_months for m in _matches(_CREDIT, said)):
+                continue  # no credit, or one stated in months within the limit (its amount in brackets is that credit)
+            if _quoted(text, sentence.start() + credit.start(), sentence.start() + credit.end(), ctx.customer_text, 4):
+                continue  # the customer's own request quoted back
+            months = _period_months(said)
+            if months is not None and months <= ctx.max_credit_months:
+                continue
+            if months is None and not (_MONEY_AMOUNT.search(said) and _CREDIT_OFFER.search(said)):
+                continue
+            found = said.strip()
+            why = (f"sentence removed: {months} months is over the {ctx.max_credit_months}-month limit at {level} impact"
+                   if months is not None else
+                   f"sentence removed: a credit given as an amount cannot be checked against the {ctx.max_credit_months}-month "
+                   f"limit at {level} impact (state it in months, as the recovery plan does)")
+            findings.append(Finding(rule="credit_within_policy", span=where(found, sentence.start()), found=found,
+                                    fix=why if fix else None, fixed=fix))
+            unchecked.append(sentence.span())
+        if fix and unchecked:
+            text = _drop(text, unchecked)
 
     # 5. No "fully resolved" before the customer confirmed: the qualifier goes while the fix waits for their
     #    confirmation; before any fix, the whole claim does (lint never writes a status).

@@ -323,7 +323,11 @@ def conversation(esc: Escalation, policy: Policy, impact: ImpactLevel, gestures:
         follow.append(f"We would also like to meet you in person by {due['meeting']}.")
     if "gestures" in due:
         follow.append(f"What we offered will be in place by {due['gestures']}.")
-    follow.append(f"Until then you can reach {esc.owner} at {policy.teams[esc.type].channel} at any time.")
+    from .drafting import customer_contact
+
+    name, channel = customer_contact(esc, policy)
+    follow.append(f"Until then you can reach {name} at {channel} at any time." if channel else
+                  f"Until then you can reach {name} by replying to this message at any time.")
 
     texts = dict(zip(STEP_KEYS, (acknowledge, responsibility, fix, prevent, needs, " ".join(follow))))
     return [ConversationStep(step=k, text=texts[k]) for k in STEP_KEYS]

@@ -106,7 +106,25 @@ def build(store: Store, ident: str, kind: str = "pir") -> Report:
         report.warnings.append(f"{esc.id} is not resolved: the duration is open")
     render = {"pir": _pir, "customer": _customer, "kb": _kb}[kind]
     report.markdown = render(store, esc, st, report).rstrip() + "\n"
+    if kind == "customer":
+        report.markdown = _linted(esc, report)
     return report
+
+
+def _linted(esc: Escalation, report: Report) -> str:
+    """The customer report read like any message to the customer (agent/lint.py): a sentence that blames
+    (what we logged or wrote when resolving: "user error on their side") is removed, an internal note or
+    an unapproved promise cut; each change is a warning. The customer's own words quoted back stay."""
+    from . import lint
+
+    ctx = lint.LintContext(kind="report", audience="customer", confirmed=esc.status in ("confirmed", "closed"),
+                           status=esc.status, customer_text=[esc.complaint, esc.customer, esc.contact or ""])
+    result = lint.lint(report.markdown, ctx)
+    for f in result.findings:
+        report.warnings.append(f"customer report: {f.rule} {f.found!r}" + (f" ({f.fix})" if f.fix else " (left for a person to fix)"))
+    # a bullet whose one sentence went is no bullet
+    lines = [line for line in result.text.split("\n") if line.strip() not in ("-", "- .", "-.")]
+    return "\n".join(lines).rstrip() + "\n"
 
 
 def _cause(st: rca.State) -> str | None:
@@ -250,7 +268,6 @@ def _recovery(esc: Escalation) -> list[str]:
 
 
 def _customer(store: Store, esc: Escalation, st: rca.State, report: Report) -> str:
-    team = store.policy_of(parse_id(esc.id)).teams[esc.type]
     rows = {r.label: r for r in report.timeline}
     out = [f"# Incident summary: {headline(esc.summary)}", "", f"{esc.customer} · reference {esc.id}", "",
            "## What happened", "", second_person(esc.summary.rstrip(".")) + ".", "", "## When", ""]
@@ -281,7 +298,10 @@ def _customer(store: Store, esc: Escalation, st: rca.State, report: Report) -> s
     live = [a for a in report.actions if a.status != "cancelled"]
     out += [f"- {a.action.rstrip('.')} (by {a.due}{', done' if a.status == 'done' else ''})" for a in live] or \
            ["We are agreeing the prevention actions and will share them with you."]
-    out += ["", "## Questions", "", f"{esc.owner} is your point of contact: {team.channel}."]
+    from .drafting import customer_contact
+
+    name, channel = customer_contact(esc, store.policy_of(parse_id(esc.id)))
+    out += ["", "## Questions", "", f"{name} is your point of contact: {channel or 'reply to any of our messages'}."]
     return "\n".join(out)
 
 

@@ -31,7 +31,7 @@ _PATTERNS = {
         r"(?:root[- ]cause(?:\s+analysis|\s+report)?|rca|post-?mortem|incident report)\b",
         re.IGNORECASE),
     "credit": re.compile(
-        r"\b(?:want|expect|demand|need|request|requesting|asking for|ask for|entitled to|insist on|deserve)\b[^.!?\n]{0,40}?"
+        r"\b(?:want|expect|demand|need|request|requesting|asking for|ask for|entitled to|insist on|deserve)\b[^.!?\n]{0,80}?"
         r"\b(?P<detail>refund|credit|compensation|money back|reimburse\w*)\b",
         re.IGNORECASE),
     "deadline": re.compile(

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .cues import _ACT_DE, _DATA, _DEPARTED_PERSON, _HEDGE, _NEGATION, _PEOPLE, _lc
+from .cues import _ACT_DE, _DATA, _DEPARTED_PERSON, _HEDGE, _MEANT, _NEGATION, _PEOPLE, _lc
 from .literals import may_match
 
 KINDS = ("exposure", "takeover", "secret_exposed", "data_gone", "money_moved", "all_blocked")
@@ -46,7 +46,8 @@ _ORG = r"(?:customers?|compan(?:y|ies)|tenants?|users?|patients?|clinics?|practi
 _OTHER_P = (
     r"(?:some(?:one|body)\s+else|every(?:one|body)\s+else|each\s+other|one\s+another|(?:another|other|a\s+different|different|some\s+other)\s+(?:[\w-]+\s+)?" + _ORG
     + r"|(?:a|the)\s+stranger|strangers|third\s+parties|the\s+wrong\s+(?:recipients?|people|person|customers?|clients?|users?|tenants?|patients?|merchants?|sellers?)"
-    r"|(?:a|an)\s+(?:[\w-]+\s+)?" + _ORG + r"\s+(?:that\s+|which\s+)?(?:i|we)(?:'ve|’ve|\s+have)?\s+(?:never|don't|do\s+not)\s+(?:heard\s+of|know|seen|met|worked\s+with|dealt\s+with|done\s+business\s+with|did\s+business\s+with|ordered\s+from)"
+    r"|(?:(?:a|an)\s+(?:[\w-]+\s+)?" + _ORG + r"|(?:compan|business|customer|client|patient|firm|merchant|tenant|organi[sz]ation|people)\w*)"
+    r"\s+(?:that\s+|which\s+|who\s+)?(?:i|we)(?:'ve|’ve|\s+have)?\s+(?:never|don't|don’t|do\s+not)\s+(?:heard\s+of|know|seen|met|worked\s+with|dealt\s+with|done\s+business\s+with|did\s+business\s+with|ordered\s+from)"
     r")"
 )
 _DATA_P = (
@@ -109,7 +110,7 @@ _PLACE = _lc(
 # An access to an account or a change to it that only its owner should make.
 _ACCESS = _lc(
     r"\b(?:sign|log)[- ]?(?:ins?|ons?)\b|\blogins?\b|\b(?:signed|logged|signing|logging)\s+(?:in|on|into)\b|\bsessions?\b|\bnew\s+(?:device|login|sign-?in)\b"
-    r"|\b(?:password|email(?:\s+address)?|phone\s+number|bank\s+(?:details|number|account)|payout\s+(?:email|details|account|bank)|recovery\s+email|username|settings|2fa|mfa|two[- ]factor(?:\s+authentication)?)"
+    r"|\b(?:password|pw|pwd|email(?:\s+address)?|phone\s+number|bank\s+(?:details|number|account)|payout\s+(?:email|details|account|bank)|recovery\s+email|username|settings|2fa|mfa|two[- ]factor(?:\s+authentication)?)"
     r"(?:\s+(?:[\w-]+\s+){0,3}?)(?:was|were|is|are|has\s+been|have\s+been|got)?\s*(?:changed|replaced|reset|removed|disabled|switched\s+off|turned\s+off|updated|different)\b"
     r"|\b(?:changed|replaced|reset|removed|disabled|switched\s+off|turned\s+off)\s+(?:(?:our|my|the)\s+)?(?:[\w-]+\s+)?(?:password|email|bank|payout|2fa|mfa|two[- ]factor|settings)\b"
     r"|\b(?:change|changed|changes)\s+(?:the\s+|our\s+|my\s+)?(?:[\w-]+\s+)?(?:bank|payout|email|password|phone|address|owner)\b"
@@ -139,7 +140,7 @@ _ATTEMPT_ONLY = _lc(r"\b(?:orders|purchases|payments|transfers|bookings|invitati
 _NOT_US = _lc(
     r"\b(?:we|i)\s+(?:did\s+not|didn't|never|have\s+not|haven't|had\s+not|hadn't|not)\s+(?:make|made|do|did|request|requested|ask|asked|authori[sz]e|authori[sz]ed|create|created|touch|touched|change|changed|use|used|start|started|set|log|sign)\b"
     r"|\b(?:none\s+of\s+us|no(?:body|\s?one)(?:\s+(?:on\s+our\s+(?:side|team|end)|here))?)\s+(?:[\w-]+\s+){0,2}?(?:did|made|created|touched|requested|changed|set|started|ran|authori[sz]ed|"
-    r"(?:have|has)\s+(?:ever\s+)?been|was\s+working|were\s+working|knows?|recogni[sz]es?|added|invited|approved)\b|\bnot\s+(?:us|me)\b|\bwasn't\s+(?:us|me)\b|\bnot\s+by\s+(?:us|me)\b"
+    r"(?:have|has)\s+(?:ever\s+)?been|was\s+working|were\s+working|knows?|recogni[sz]es?|added|invited|approved)\b|\bnot\s+(?:us|me)\b|\bwas(?:n't|n’t|nt)\s+(?:us|me)\b|\bnot\s+by\s+(?:us|me)\b"
     r"|\b(?:unknown|unfamiliar|unrecogni[sz]ed|strange|foreign|suspicious)\s+(?:[\w-]+\s+)?(?:device|ip|ip\s+address|address|country|city|location|email|user|session|browser|number)s?\b"
     r"|\b(?:an?\s+)?(?:ip\s+address|ip|device|country|city|place|location|session|login|email|address|number|user)\s+(?:that\s+)?(?:we|i)\s+(?:don't|do\s+not)\s+(?:know|recogni[sz]e)\b"
     r"|\bno(?:body|\s?one)\s+of\s+us\b|\b(?:every(?:body|one)|all\s+of\s+us|we)\s+(?:[\w-]+\s+){0,3}?(?:was|were)\s+(?:asleep|sleeping|away|offline|on\s+holiday)\b|\bswitched\s+off\s+at\s+home\b"
@@ -151,12 +152,15 @@ _STORED = _lc(
     r"\b(?:" + _DATA + r"|customer\s+records|entries|ledger|balances?|stock|quantities|amounts|figures|notes|timesheets?|documents|folders?|archive|rows|items|parcels|shipments|payments|catalogue|catalog|prices)\b"
 )
 _LOSS = _lc(
-    r"\bno\s+longer\s+(?:in|there|visible|available|in\s+the\s+system|on\s+the\s+system|showing|exist)\b|\bnever\s+(?:arrive[sd]?|reach(?:es|ed)?|show(?:s|ed)?\s+up|appear(?:s|ed)?|made\s+it|got\s+(?:saved|there))\b"
+    r"\bno\s+longer\s+(?:in|there|visible|available|in\s+the\s+system|on\s+the\s+system|showing|exist|appears?|show\s+up)\b|\bnever\s+(?:arrive[sd]?|reach(?:es|ed)?|show(?:s|ed)?\s+up|appear(?:s|ed)?|made\s+it|got\s+(?:saved|there))\b"
     r"|\b(?:not|never|n't)\s+(?:been\s+|being\s+)?(?:saved|stored|recorded|kept|synced|synchronised|synchronized)\b|\bare\s+not\s+saved\b|\bsimply\s+not\s+been\s+saved\b"
     # "the app keeps losing our entries" (and not "we are losing $20,000 per hour")
     r"|\b(?:is|are|keeps?|kept|has\s+been|have\s+been|was|were)\s+(?:\w+\s+)?losing\s+(?:(?:all|some|most|many|our|my|the|their|its|of|new|incoming|\w+'s)\s+){0,3}"
     r"(?:data|records|messages|entries|rows|files|orders|emails|events|transactions|items|notes|changes|edits|work|history|uploads|documents|bookings|payments|updates)\b|\b(?:\d+|some|many|several|dozens\s+of|hundreds\s+of)\s+(?:[\w-]+\s+)?(?:invoices|orders|records|entries|rows|items|files|messages|bookings|transactions)\s+(?:are\s+|were\s+|went\s+)?missing\b"
-    r"|\b(?:silently|quietly)\s+(?:\w+\s+)?(?:dropp(?:ed|ing)|lost|los(?:e|ing)|discard(?:ed|ing)|skipp(?:ed|ing)|deleted)\b"
+    r"|\b(?:silently|quietly)\s+(?:\w+\s+)?(?:dropp(?:ed|ing)|lost|los(?:e|ing)|discard(?:ed|ing)|skipp(?:ed|ing)|deleted|(?:not|never)\s+(?:delivered|sent|saved|stored|synced|processed|recorded))\b"
+    # what a process did to the data: "last night's sync deleted about 2,000 patient records"
+    r"|\b(?:sync|synchroni[sz]ation|import|migration|upgrade|update|job|script|release|deploy(?:ment)?|integration|cleanup|clean-up|bug|restore)(?:'s|’s)?\s+"
+    r"(?:has\s+|have\s+|had\s+|just\s+|also\s+)?(?:deleted|wiped|erased|removed|overwrote|overwritten|purged)\b" + _MEANT +
     r"|\bdropp(?:ing|ed)\s+(?:\w+\s+){0,2}?(?:orders|records|entries|rows|messages|events|data|transactions|payments|items|emails|files|bookings|updates)\b"
     r"|\b(?:disappear(?:s|ed|ing)?|vanish(?:es|ed|ing)?|is\s+disappear|are\s+disappear|corrupted|corruption)\b|\b(?:is|are|was|were|got|became|become)\s+corrupt\b"
     r"|\breplaced\s+(?:\w+\s+){0,6}?with\s+(?:zeros|zeroes|blanks|nothing|empty)\b|\bnowhere\s+to\s+be\s+found\b|\bback\s+to\s+(?:the\s+)?(?:old|previous|earlier)\s+(?:numbers|values|figures|amounts|data|version)\b"

@@ -357,3 +357,24 @@ def test_spanish_mail_showing_another_clinics_patients_is_quoted_not_its_subject
     # "Urgente - pacientes" is two words, and "Urgent" is not cut out of "Urgente"
     assert statement(text, answer.summary) == ("you reported: “Esta mañana al abrir la agenda vimos las citas y los nombres de "
                                                "pacientes de otra clínica, no de la nuestra”")
+
+
+def test_a_subject_that_says_what_is_wrong_is_read_above_the_new_words():
+    p = parse("Subject: URGENT - all card payments failing since 08:00 CET\n\nHi,\n\nsee subject. Our finance team "
+              "flagged it about twenty minutes ago. Please call.\n\nRegards,\nTom Becker\n")
+    assert p.triage_text == ("URGENT - all card payments failing since 08:00 CET\n\nHi,\n\nsee subject. Our finance "
+                             "team flagged it about twenty minutes ago. Please call.")
+    assert p.new_text.startswith("Hi,")  # the subject stays the headline, apart from the new words
+
+
+@pytest.mark.parametrize("subject, read", [
+    ("Re: Ticket 4471 - our admin account signed in from Russia at 3am, not us",
+     "our admin account signed in from Russia at 3am, not us"),  # the reference is no part of what happened
+    ("Ticket 4471", None), ("Case #88-2231", None),  # a reference alone says nothing
+    ("Login broken", None),  # two words: a label, not a statement
+    ("Exports are failing again", None),  # the body says it already
+])
+def test_a_subject_is_read_only_when_it_says_something_the_body_does_not(subject, read):
+    p = parse(f"Subject: {subject}\n\nHello, exports are failing again since this morning for all of us.\n\nThanks,\nPriya\n")
+    body = "Hello, exports are failing again since this morning for all of us."
+    assert p.triage_text == (f"{read}\n\n{body}" if read else body)

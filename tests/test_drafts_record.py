@@ -333,3 +333,12 @@ def test_a_request_for_money_is_told_back_in_plain_english(db_path, clock, asked
     ok(db_path, "triage", "--text", "Your API has returned 500 for every request since 9am. " + asked, "--customer", "Nordwind",
        "--at", OPENED.isoformat(), "--engine", "offline")
     assert said in draft(db_path, "ESC-1", "acknowledgment")["body"]
+
+
+def test_a_credit_asked_for_after_another_request_in_the_same_sentence_is_a_credit_request():
+    from agent import requests as customer_requests
+
+    said = "We need a written root cause analysis and a service credit for this outage."
+    assert {r.kind for r in customer_requests.detect([said])} == {"written_rca", "credit"}
+    far = "We need " + "x" * 81 + " a credit."  # more than 80 characters between: not one request
+    assert "credit" not in {r.kind for r in customer_requests.detect([far])}

@@ -272,6 +272,32 @@ def test_an_over_policy_credit_is_cut_to_the_credit_the_recovery_plan_holds():
     assert lint("We are offering a one-month credit.", internal).findings == []
 
 
+@pytest.mark.parametrize("offer, months", [
+    ("We are crediting your account with $25,000, which is a full quarter of your subscription.", "3 months is over"),
+    ("We have applied a credit of 1,500 EUR (three months of your plan) to your account.", "3 months is over"),
+    ("You will not be charged for December, January and February.", "3 months is over"),
+    ("We are adding a service credit of $9,000 to your account.", "a credit given as an amount cannot be checked"),
+])
+def test_a_credit_said_in_other_words_than_a_credit_is_held_to_the_limit(offer, months):
+    internal = replace(UPDATE, kind="internal", audience="internal", max_credit_months=2, impact_level="significant")
+    got = lint(f"We rolled back the release. {offer} Sorry.", internal)
+    assert got.text == "We rolled back the release. Sorry."
+    [f] = got.findings
+    assert (f.rule, f.found) == ("credit_within_policy", offer) and f.fix.startswith(f"sentence removed: {months}")
+
+
+@pytest.mark.parametrize("said", [
+    "You will not be charged for December and January.",  # two months: exactly the limit
+    "We are adding a two-month service credit ($2,000) to your account.",  # stated in months, its amount beside it
+    "We have refunded the duplicate charge of $49; it will appear within 5 days.",  # money returned, not a gesture
+    "Your credit card was charged $49 twice; we have refunded one of them.",
+    "We will review the roadmap with you in three months.",  # no credit at all
+])
+def test_credits_within_the_limit_and_money_returned_stay(said):
+    internal = replace(UPDATE, kind="internal", audience="internal", max_credit_months=2, impact_level="significant")
+    assert lint(said, internal).text == said and rules(said, internal) == []
+
+
 def test_fully_resolved_loses_its_qualifier_once_fixed_and_its_sentence_before():
     text = "The export is fully resolved. We promise this will never happen again. We rolled back at 10:40."
     internal = replace(UPDATE, kind="internal", audience="internal")

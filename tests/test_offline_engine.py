@@ -174,6 +174,7 @@ def test_a_past_outage_named_by_its_date_is_history():
 MULTILINGUAL = [
     case("de-nobody-can-log-in", "Seit heute Morgen kann sich keiner unserer Mitarbeiter anmelden.", SEV1, TECH),
     case("de-total-outage", "Hallo, das System ist komplett ausgefallen, seit 8 Uhr geht gar nichts mehr.", SEV1, TECH),
+    case("de-offline-since", "Guten Morgen, unsere Kasse ist seit heute früh völlig offline, keine Zahlungen möglich.", SEV1, TECH),
     case("de-data-gone", "Nach dem Update sind alle Rechnungen vom März verschwunden!", SEV1, TECH),
     case("de-not-urgent", "Kleiner Tippfehler in der Rechnung, nicht dringend.", SEV4, BUSINESS),
     case("fr-nobody-can-log-in", "Depuis ce matin aucun de nos 50 employés ne peut se connecter.", SEV1, TECH),
@@ -730,6 +731,15 @@ def test_frankly_this_is_unacceptable_points_elsewhere():
     text = ("Frankly this is unacceptable. The renewal quote you sent is 45% higher than last year, with no notice. "
             "We will be moving to your competitor.")
     assert statement(text) == "The renewal quote you sent is 45% higher than last year, with no notice"
+
+
+def test_sorry_to_bother_you_is_no_part_of_the_issue():
+    from agent.issue import statement
+
+    assert statement("So sorry to bother you, and it can wait, but it seems that the overnight sync removed 40 of our "
+                     "supplier contracts from the archive.") == "The overnight sync removed 40 of our supplier contracts from the archive"
+    assert statement("I hate to bother you, but the March invoices were sent to the wrong customers.") == (
+        "The March invoices were sent to the wrong customers")
 
 
 def test_nobody_at_the_company_with_a_count_in_brackets_is_nobody():

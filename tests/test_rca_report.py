@@ -191,7 +191,7 @@ Certificate renewal is a manual task with no owner and no expiry alert.
 
 ## Questions
 
-Sam Rivera is your point of contact: escalations@support.example.
+Sam Rivera is your point of contact: reply to any of our messages.
 """
 
 
@@ -428,3 +428,22 @@ def test_the_pir_names_the_war_room_a_forced_closure_csat_and_outcome(db_path):
     assert lines[4] == ("- Closed 12:00 UTC on Wed 25 Nov 2026 by force, from acknowledged without the customer's "
                         "confirmation: the customer stopped answering")
     assert lines[5:] == ['- CSAT: 2 of 5 (12:10 UTC on Wed 25 Nov 2026): "too slow"', "- Outcome: at-risk (12:20 UTC on Wed 25 Nov 2026)"]
+
+
+def test_the_customer_report_loses_the_blame_we_wrote_and_names_the_drafts_contact(db_path):
+    team = str(EXAMPLES / "team-policy.toml")
+    ok(db_path, "--policy", team, "triage", str(EXAMPLES / "login-outage.txt"), "--customer", "Acme",
+       "--at", "2026-11-25T09:00:00+00:00")
+    ok(db_path, "--policy", team, "ack", "ESC-1", "--at", "2026-11-25T09:05:00+00:00")
+    ok(db_path, "--policy", team, "log", "ESC-1", "Locked the admin account and revoked every session", "--kind", "action",
+       "--at", "2026-11-25T09:20:00+00:00")
+    ok(db_path, "--policy", team, "resolve", "ESC-1", "--summary",
+       "The admin reused his password, which was user error on their side", "--at", "2026-11-25T10:00:00+00:00")
+    result = run(db_path, "--policy", team, "report", "ESC-1", "--kind", "customer")
+    assert result.exit_code == 0, result.stderr
+    assert "user error" not in result.stdout and "reused his password" not in result.stdout
+    assert "## What we did\n\n- Locked the admin account and revoked every session.\n\n" in result.stdout
+    assert "customer report: blame_language 'user error' (sentence removed)" in result.stderr
+    # the contact every draft names (the policy's [team]), not the routed team's role and placeholder channel
+    assert result.stdout.rstrip().endswith(
+        "Sam Rivera is your point of contact: support@vendorcloud.example, +44 20 7946 0000.")

@@ -180,7 +180,7 @@ def test_recovery_plan_from_the_record_with_dated_commitments(db_path):
         "I will check in with you on Thu 26 Nov, again on Wed 2 Dec, and for a 30-day review on Fri 25 Dec. "
         "Our Head of Customer Success will call you by Fri 27 Nov. We would also like to meet you in person by "
         "Wed 9 Dec. What we offered will be in place by Wed 2 Dec. "
-        "Until then you can reach Sam Rivera at escalations@support.example at any time.")
+        "Until then you can reach Sam Rivera by replying to this message at any time.")
     assert [(c["n"], c["due"], c["owner"]) for c in plan["schedule"]] == [
         (1, "2026-11-26T12:00:00+00:00", "Sam Rivera"),
         (2, "2026-11-27T12:00:00+00:00", "Head of Customer Success"),
