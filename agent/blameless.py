@@ -20,6 +20,35 @@ _ROLE = (r"\b(?:he|she|someone|somebody|some one|the (?:engineer|developer|admin
 _NOT_A_NAME = r"(?!(?:Who|What|Why|When|Where|How|Which|The|This|That|It|They|We|Our|Nobody|Everyone)\b)"
 _PERSON_BLAME = re.compile(rf"(?:{_ROLE}|\b{_NOT_A_NAME}[A-Z][a-z]+(?: [A-Z][a-z]+)?(?:'s)?)\s+(?:{_HUMAN_VERBS})\b"
                            rf"|{_ROLE}\s+(?:{_ROLE_VERBS})\b")
+# A first name doing what only a person does: "Dave hardcoded a 10,000 row page limit", "fire Dave". A word
+# that reads as a thing, a tool or a team ("Terraform changed the record", "Automation deleted the rows",
+# "Config changed") is a cause to ask about, not a person.
+_AGENCY = (r"hard-?coded|deployed|pushed|merged|approved|wrote|committed|changed|configured|set|ran|deleted|removed|"
+           r"skipped|disabled|turned off|typed|entered|chose|decided|released|shipped|copied|edited|modified|broke|caused")
+_NAMED_AGENT = re.compile(rf"\b(?P<name>[A-Z][a-z]{{1,11}})(?:'s)?\s+(?:(?:just|accidentally|mistakenly|wrongly|then|also)\s+)?(?:{_AGENCY})\b"
+                          r"|\b(?:[Ff]ire|[Ss]ack|[Bb]lame|[Dd]iscipline|[Pp]unish|[Rr]eprimand|[Rr]etrain|[Rr]eplace)\s+(?P<object>[A-Z][a-z]{1,11})\b")
+_THING_ENDINGS = ("ing", "tion", "sion", "ment", "ness", "ity", "ance", "ence", "ure", "ogy", "ics", "ism", "ware", "base",
+                  "load", "flow", "age", "ery", "ies", "ers", "ops")
+_THINGS = frozenset("""who what why when where how which the this that these those it its they we our nobody everyone someone
+    config cache code release deploy script server service system database db network traffic team support engineering
+    ops operations management product customer client vendor provider partner legal finance security sales billing
+    policy process pipeline build job cron change update upgrade patch rollback rollout migration automation monitoring
+    alerting jenkins terraform ansible kubernetes helm argo puppet chef salt github gitlab bitbucket dependabot renovate
+    airflow spinnaker octopus travis circle nomad consul vault docker postgres redis nginx kafka stripe okta slack aws
+    azure gcp api app cdn dns ssl tls ci cd qa it hr nothing none no yes also then first later each every all another
+    one two someone somebody he she you i""".split())
+
+
+def _named_agent(text: str) -> re.Match | None:
+    """The first "Name did X" (or "fire Name") whose name reads as a person's first name."""
+    for m in _NAMED_AGENT.finditer(text):
+        word = m.group("name") or m.group("object")
+        low = word.lower()
+        if low not in _THINGS and not low.endswith(_THING_ENDINGS):
+            return m
+    return None
+
+
 _PERSON_BLAME_CI = re.compile(rf"{_ROLE}\s+(?:{_ROLE_VERBS})\b", re.IGNORECASE)
 _HUMAN_ERROR = re.compile(
     r"\b(?:human|operator|user|people|staff|manual) (?:error|mistake)s?\b|\bpebkac\b|\bfat[- ]finger(?:ed)?\b|"
@@ -71,7 +100,7 @@ def blame_findings(text: str, people: tuple[str, ...] = ()) -> list[Finding]:
                                fix="ask what allowed the error: which process, tool or training gap let it through"))
             break
     if not any(f.rule == "names_a_person" for f in out):
-        m = _PERSON_BLAME.search(text) or _PERSON_BLAME_CI.search(text)
+        m = _PERSON_BLAME.search(text) or _PERSON_BLAME_CI.search(text) or _named_agent(text)
         if m:
             out.append(Finding(rule="names_a_person", span=m.span(), found=m.group(0), severity="error",
                                fix="ask what allowed the error: which process, tool or training gap let it through"))

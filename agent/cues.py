@@ -542,6 +542,7 @@ REGULATORY_OBLIGATION = _rx(
     r"\bombudsman\b|\bsupervisory authority\b|\bdata protection (?:authority|officer)\b|\bdpo\b|\btrading standards\b|\bconsumer protection\b",
     r"\bright to (?:be forgotten|erasure|access)\b|\bsubject access request\b|\bdsar\b|\bdata processing agreement\b|\bbreach notification\b",
     r"\btax\s+(?:office|authorit(?:y|ies)|inspectors?|auditors?)\b|\bhmrc\b|\bfinanzamt\b|\bvat\s+returns?\b|"
+    r"\binformation commissioner\b|\bcommissioner(?:'s|’s)? office\b|\bcnil\b|\baepd\b|\bautoriteit persoonsgegevens\b|"
     r"\bcfpb\b|\bftc\b|\battorney general\b|\bfinra\b|\bdatenschutz\w*\b|\baufsichtsbehörde\b|\bqsa\b|\bsoc ?2\b|\biso ?27001\b|\bassessors?\b",
 )
 REGULATORY_ACRONYMS = re.compile(r"\b(?:SOX|ICO|SEC|FCA|BaFin|OCC|FDIC)\b")
@@ -550,6 +551,14 @@ _DOCUMENT_REQUEST = _lc(
     r"\b(?:(?:could|can|would|will)\s+you\s+(?:please\s+)?(?:send|share|provide|forward|email|countersign|sign)|please\s+(?:send|share|provide|forward)"
     r"|(?:asked|asking|ask|asks)\s+(?:us\s+|me\s+)?(?:for|to\s+see)\s+(?:your|a copy|the latest|a signed|them|it|those|these|our|the)\b|(?:asked|asks)\s+me\s+to\s+(?:confirm|check|find out)|(?:need|needs|require|requires|requesting|request)\s+(?:a\s+copy\s+of\s+|a\s+signed\s+|an?\s+(?:updated|current)\s+)?your\b"
     r"|(?:need|needs|require|requires)\s+a\s+signed\b)"
+)
+# A regulator acting on the customer ("the Information Commissioner's Office has contacted us about a complaint"):
+# what it asks for is exposure, not paperwork.
+_REGULATOR_ACTING = _lc(
+    r"\b(?:regulators?|commissioner(?:'s|’s)?(?:\s+office)?|supervisory\s+authority|data\s+protection\s+authority|ombudsman|attorney\s+general"
+    r"|cfpb|ftc|ico|cnil|finra|bafin|fca)\b[^.!?\n]{0,60}?\b(?:(?:has|have)\s+)?(?:contacted|wrote\s+to|written\s+to|opened|(?:is|are)\s+investigating"
+    r"|investigat\w+|inquir\w+|enquir\w+|complaints?|fined?|fines|sanction\w*|summon\w*)\b"
+    r"|\b(?:investigation|inquiry|enquiry|complaint)\s+(?:by|from|with)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?(?:regulators?|commissioner|authority|ombudsman|cfpb|ftc|ico|cnil)\b"
 )
 # A customer's own review of its vendors ("our security team is reviewing vendors for our annual audit ... could you
 # send us your SOC 2 report"): every regulation it names is asked about, none is a risk to it.

@@ -252,7 +252,10 @@ def _statement(text: str, summary: str | None = None) -> str:
         holding = [s for s in sentences if core and core in s.lower()]
         # a line cut short would read as whole once its mark is tidied away, and a window cut from the middle of
         # a sentence ("audit log that he logged in ...") lacks its start: the whole sentence comes first
-        cut = summary.rstrip().endswith("…") or (holding and not _tidy(holding[0]).lower().startswith(core[:20]))
+        whole, said = (_tidy(holding[0]).lower() if holding else ""), _tidy(summary).lower()
+        rest = whole[len(said):] if whole.startswith(said) else ""
+        # (its end cut off mid-clause: "... personal data processed on your" | "platform", not at a ";" or ",")
+        cut = summary.rstrip().endswith("…") or (holding and not whole.startswith(core[:20])) or re.match(r" \w", rest) is not None
         candidates += holding if cut else [summary, *holding]
     candidates += sentences
     if summary and _QUESTION_LEAD.match(_tidy(summary)) and not clean_clause(summary):

@@ -37,6 +37,7 @@ from .cues import (
     _ALL_USERS,
     _CASED_GATES,
     _DOCUMENT_REQUEST,
+    _REGULATOR_ACTING,
     _VENDOR_REVIEW,
     _HEDGE,
     _MANY,
@@ -156,9 +157,10 @@ class Signals:
         # A regulation named in a request for a document is not exposure to it.
         regulatory, requests = [], []
         review = bool(cues["regulatory"]) and _VENDOR_REVIEW.search(low) is not None and _DOCUMENT_REQUEST.search(low) is not None
+        acting = bool(cues["regulatory"]) and _REGULATOR_ACTING.search(low) is not None  # what a regulator asks is no paperwork
         for cue in cues["regulatory"]:
             lo, hi = _sentence_bounds(low, cue.start, cue.end)
-            (requests if review or _DOCUMENT_REQUEST.search(low, lo, hi) else regulatory).append(cue)
+            (requests if not acting and (review or _DOCUMENT_REQUEST.search(low, lo, hi)) else regulatory).append(cue)
         cues["regulatory"], cues["regulatory_request"] = regulatory, requests
         # "This is fraud" accuses the company; "fraudulent charges" or "a fraud alert" is a third party's doing.
         cues["security_concern"] = [c for c in cues["security_concern"] if not _accuses(low, c)]
@@ -182,6 +184,19 @@ class Signals:
         partial = next((c for c in cues["partial_outage"] if "outage" in c.phrase.lower()), None)
         if partial:
             cues["outage"] = [c for c in cues["outage"] if c.start < partial.start or c.phrase.lower() != "outage"]
+        # "CRITICAL OUTAGE!!! Your product is BROKEN because it does not support exporting to Excel": a missing
+        # feature shouted as an outage is a feature request; the label and the sentence asking for it say no outage.
+        wanted = _FEATURE_REQUEST.search(low)
+
+        def label(c: Cue) -> bool:  # a sentence of three words at most: "TOTAL OUTAGE!!!"
+            lo, hi = _sentence_bounds(low, c.start, c.end)
+            return len(low[lo:hi].split()) <= 3
+
+        if wanted and any(label(c) for c in cues["outage"]):  # (a plain "X does not support Y" is left as read)
+            for kind in ("outage", "major"):
+                cues[kind] = [c for c in cues[kind] if not label(c) and not _FEATURE_REQUEST.search(low, *_sentence_bounds(low, c.start, c.end))]
+            cues["minor"] = sorted(cues["minor"] + [Cue("minor", self.text[wanted.start():wanted.end()], wanted.start(), wanted.end())],
+                                   key=lambda c: c.start)
         # "Following up on last month's outage, where nobody could log in ... all good, you can close the ticket":
         # an outage the customer places in the past and calls over is not one now.
         over = _OVER.search(low)
@@ -190,7 +205,8 @@ class Signals:
             for kind in _OVER_KINDS:
                 cues[kind] = [c for c in cues[kind] if not _PAST_ANCHOR.search(low, *_sentence_bounds(low, c.start, c.end))]
             # (the outage dropped, or named only in the past: "last week's outage ... working fine since your fix")
-            if sum(len(cues[k]) for k in _OVER_KINDS) < before or (not any(cues[k] for k in _OVER_KINDS) and _PAST_ANCHOR.search(low)):
+            if sum(len(cues[k]) for k in _OVER_KINDS) < before or (
+                    not any(cues[k] for k in _OVER_KINDS) and (_PAST_ANCHOR.search(low) or _FALSE_ALARM.search(low))):
                 cues["over"] = [Cue("over", self.text[over.start() : over.end()], over.start(), over.end())]
         # "Some account features are unavailable" is a broken feature, not a part of the service down.
         cues["component_down"] = [
@@ -413,9 +429,16 @@ _PAST_ANCHOR = _lc(
 _OVER = _lc(
     r"\b(?:is|are|was|were|has\s+been|have\s+been|it's|it’s|that's|that’s)\s+(?:now\s+|all\s+|fully\s+|completely\s+)?(?:fixed|resolved|solved|restored|back\s+(?:up|online|to\s+normal)|working\s+(?:again|fine|normally))\b"
     r"|\b(?:we|they|everyone|everybody|users|all\s+(?:\d+\s+)?(?:of\s+)?(?:our|the)\s+[\w-]+)\s+(?:are|is|were)\s+(?:all\s+)?back\s+in\b"
-    r"|\ball\s+good\s+(?:now|on\s+our\s+(?:side|end))\b|\b(?:you\s+can|please|feel\s+free\s+to)\s+close\s+(?:the|this|our)\s+(?:ticket|case|request)\b"
+    r"|\ball\s+good\s+(?:now|on\s+our\s+(?:side|end))\b|\b(?:you\s+can|please|feel\s+free\s+to)\s+close\s+(?:the|this|our|it)(?:\s+(?:ticket|case|request))?\b"
     r"|\bthanks?\s+(?:you\s+)?for\s+(?:the\s+)?(?:quick\s+|fast\s+)?(?:fix|resolution|work|post-?incident\s+report|rca)\b"
 )
+_FEATURE_REQUEST = _lc(
+    r"\b(?:does|do|did)\s*(?:not|n't|n’t)\s+(?:support|offer)\s+(?!(?:us|me|it|this|that|them)\b)\w+|\bno\s+(?:option|setting|feature)\s+to\b"
+    r"|\b(?:have|has|had)\s+been\s+asking\s+for\s+(?:this|it|that)(?:\s+feature)?\s+for\b|\bplease\s+(?:add|build|implement)\s+(?:support|an?\s+option|a\s+feature)\b"
+    r"|\bship\s+it\b|\bfeature\s+request\b"
+)
+# "false alarm, sorry! It was our own firewall ... All good now, you can close this": nothing was wrong on our side
+_FALSE_ALARM = _lc(r"\bfalse\s+alarm\b|\bnever\s?mind\b|\b(?:it\s+was|was)\s+(?:our|my)\s+own\b|\b(?:our|my)\s+(?:own\s+)?(?:mistake|fault|bad)\b")
 _ONGOING = _lc(
     r"\bstill\s+(?:down|broken|failing|unable|locked|offline|not|can't|cannot|getting|seeing|having|happening|no\b)|\b(?:down|failing|broken|happening|out|offline)\s+again\b"
     r"|\b(?:isn't|is\s+not|wasn't|was\s+not|aren't|are\s+not|not\s+yet|never)\s+(?:been\s+)?(?:fixed|resolved|restored|back)\b|\bright\s+now\b|\bcurrently\b"

@@ -237,6 +237,9 @@ def find(low: str, places=None) -> list[Situation]:
             hit = None
             if kind in kinds:
                 hit = _situation(kind, low, lo, hi, nxt, places, departed)
+                if hit and nxt > hi and not _situation(kind, low, lo, hi, hi, places, departed) \
+                        and _situation(kind, low, spans[i + 1][0], nxt, nxt, places, departed):
+                    hit = None  # every part is in the next sentence: the situation is found there, not here
             if not hit and kind in foreign:
                 hit = _foreign(kind, low, lo, hi, places)
             if hit:

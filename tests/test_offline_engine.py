@@ -813,3 +813,52 @@ def test_the_issue_is_the_sentence_that_states_the_problem(text, issue):
     from agent.issue import statement
 
     assert statement(text, triage(text).summary) == issue
+
+
+def test_a_false_alarm_the_customer_asks_us_to_close_is_held_low():
+    text = ("Hello again - false alarm, apologies! It turned out to be our own proxy rejecting your certificate after an "
+            "update on our side. Everything works now, you can close this.")
+    sig = Signals.read(text)
+    assert sig.has("over") and assess_severity(sig, Tier.STANDARD)[0] is SEV4
+    assert triage(text).severity.rank >= 3
+    still = "This is no false alarm: the whole site is still down for every user, you can close this once it is fixed."
+    assert not Signals.read(still).has("over")
+
+
+def test_the_breach_in_the_third_paragraph_names_the_issue_not_the_request_before_it():
+    text = ("Hi,\n\nFirst, the export button label is cut off on small screens.\n\nSecond, the calendar view starts weeks on "
+            "Sunday; we would prefer Monday if there is a setting.\n\nThird: last night a former employee whose account we "
+            "closed in June signed in and exported our whole customer list. It is in the audit log at 23:02.\n\nThanks,\nAnna")
+    answer = triage(text)
+    assert answer.severity is SEV1 and answer.type is SECURITY
+    assert "former employee" in answer.summary and "calendar" not in answer.summary
+
+
+def test_a_regulator_asking_for_records_is_regulatory_exposure_not_paperwork():
+    text = ("The Information Commissioner's Office has contacted us about a complaint from one of our customers about "
+            "personal data processed on your platform. We need your records of processing by Friday to answer them.")
+    sig = Signals.read(text)
+    assert sig.has("regulatory") and triage(text).severity.rank <= 2
+    paperwork = "Could you send us your GDPR data processing agreement for signature?"
+    assert not Signals.read(paperwork).has("regulatory") and Signals.read(paperwork).has("regulatory_request")
+
+
+def test_a_missing_feature_shouted_as_an_outage_is_a_feature_request():
+    text = ("TOTAL OUTAGE!!! Your tool is USELESS and BROKEN because it does not support exporting to PDF. "
+            "Our finance people have been asking for this for a year. Treat as P1 and ship it.")
+    sig = Signals.read(text)
+    assert not sig.has("outage") and not sig.has("major") and sig.has("minor")
+    assert triage(text).severity.rank >= 3
+    real = ("The whole platform has been down since 9am and every page times out. "
+            "Separately, your export does not support PDF, which we would like one day.")
+    assert Signals.read(real).has("outage") and triage(real).severity is SEV1
+
+
+def test_a_summary_cut_mid_clause_gives_way_to_its_whole_sentence_and_one_cut_at_a_clause_stays():
+    from agent.issue import statement
+
+    text = "The regulator has contacted us about personal data processed on your platform. We need records by Friday."
+    assert statement(text, "The regulator has contacted us about personal data processed on your") == (
+        "The regulator has contacted us about personal data processed on your platform")
+    clause = "Every card payment is declined with error E-402; cash only at all three stores."
+    assert statement(clause, "Every card payment is declined with error E-402") == "Every card payment is declined with error E-402"

@@ -574,3 +574,24 @@ def test_the_documented_forms_store_the_time_they_give(closed, tmp_path, typed, 
     pir = run(closed, "report", "ESC-1").stdout
     assert "- Timeline correction in the RCA, entry 1 (Issue first reported by Acme Corp (enterprise), " in pir
     assert pir.count("Dana phoned first") >= 1
+
+
+@pytest.mark.parametrize("answer, named", [
+    ("Dave hardcoded a 10,000 row page limit", "Dave hardcoded"),
+    ("Priya merged the change without review", "Priya merged"),
+    ("Fire Dave", "Fire Dave"),
+])
+def test_a_first_name_doing_what_a_person_does_is_a_person_named(answer, named):
+    from agent.blameless import blame_findings
+
+    assert [(f.rule, f.found) for f in blame_findings(answer)] == [("names_a_person", named)]
+
+
+@pytest.mark.parametrize("answer", [
+    "Terraform changed the DNS record", "Config changed on Friday", "Automation deleted the rows",
+    "The deploy script set the wrong limit", "Release 4.2 changed the session timeout", "Kubernetes evicted the pod",
+])
+def test_a_tool_or_a_thing_doing_it_is_a_cause_to_ask_about(answer):
+    from agent.blameless import blame_findings
+
+    assert blame_findings(answer) == []
