@@ -135,7 +135,8 @@ def assess_impact(sig: Signals, tier: Tier, severity: Severity) -> Impact:
     elif users.value is None:
         users_factor = ImpactFactor(assessment="all users", evidence=users.evidence)
     else:
-        unit = _singular(users.unit) if users.value == 1 else users.unit
+        unit = _ENGLISH_UNIT.get(users.unit.lower(), users.unit)  # "40 Mitarbeiter" is 40 staff in an English draft
+        unit = _singular(unit) if users.value == 1 else unit
         users_factor = ImpactFactor(assessment=f"{users.value:,.0f} {unit}", evidence=users.evidence)
     critical = sig.first("critical")
     level = "high" if severity.rank <= 2 else "medium" if critical or severity is Severity.SEV3 else "low"
@@ -371,6 +372,17 @@ def summarize(sig: Signals, limit: int = 140) -> str:
     if len(line) > limit:
         line = line[: limit - 1].rsplit(" ", 1)[0] + "…"
     return line[:1].upper() + line[1:]
+
+
+# The people a complaint in another language counts, as an English draft names them.
+_ENGLISH_UNIT = {
+    "mitarbeiter": "staff", "mitarbeitende": "staff", "mitarbeiterinnen": "staff", "angestellte": "employees", "benutzer": "users",
+    "nutzer": "users", "kunden": "customers", "filialen": "branches", "standorte": "sites",
+    "employés": "employees", "salariés": "employees", "utilisateurs": "users", "collaborateurs": "staff", "clients": "customers",
+    "agents": "agents", "magasins": "stores", "empleados": "employees", "usuarios": "users", "trabajadores": "staff",
+    "tiendas": "stores", "medewerkers": "employees", "gebruikers": "users", "klanten": "customers", "winkels": "stores",
+    "funcionários": "employees", "utilizadores": "users", "usuários": "users", "lojas": "stores",
+}
 
 
 def assess(sig: Signals, *, tier: Tier, policy: Policy) -> EngineTriage:

@@ -113,6 +113,9 @@ def _worker_init(policy_json: str, store_path: str | None, templates: str | None
     from .prompts import use_templates
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
+    # Forked from the writer, a worker inherits the command's SIGTERM handler (raise KeyboardInterrupt, agent/faces/cli.py):
+    # the pool's terminate would then interrupt it inside a shared queue lock and leave it hung. It just ends.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     use_templates(templates)
     policy = policy_from_json(policy_json)
     if "model" in _FORKED:  # forked from the writer, which read it

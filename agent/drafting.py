@@ -158,6 +158,8 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
     # interval from now (the missed one is for internal eyes only).
     next_update = promised_update(esc, policy, moment, update_due)
     missed_update = update_due if update_due and update_due <= moment and next_update else None
+    if missed_update and _promised_before_raise(esc, moment):
+        missed_update = None  # the clock a raise shortened is ours to catch up on: the customer's promised time is ahead
     target_ahead = resolution_due > moment
     # Routing and stakeholders of the current severity, not the triage-time ones.
     routing = rules.route(policy, esc.type, esc.severity)
@@ -261,6 +263,18 @@ REQUEST_LABELS = {"call": "a call", "senior": "someone senior", "written_rca": "
                   "credit": "a credit or refund", "deadline": "a deadline", "channel": "a preferred channel"}
 # The shipped policy's placeholder channels: never printed as if they were a real address.
 DEFAULT_CHANNELS = {k: v["channel"] for k, v in DEFAULT_POLICY["teams"].items()}
+
+
+def _promised_before_raise(esc: Escalation, moment: datetime) -> bool:
+    """Whether the update the customer was last told to expect is still ahead, though the clock says an update
+    is overdue: a severity change since the last message to them (ack or update) shortened the clock, and the
+    plan it replaced (the one that message promised) is not due yet."""
+    sent = [e.at for e in esc.events if e.kind in ("ack", "update")]
+    if not sent:
+        return False
+    changed = [e for e in esc.events if e.kind == "severity_changed" and e.at >= max(sent)]
+    told = changed[0].data.get("previous_plan", {}).get("next_update_due") if changed else None
+    return bool(told) and datetime.fromisoformat(told) > moment
 
 
 def customer_contact(esc: Escalation, policy: Policy) -> tuple[str, str | None]:

@@ -15,7 +15,9 @@ import re
 
 from .complaint import _SIGN_OFF as SIGN_OFF, parsed
 
-_NAME_WORD = r"[A-Z][a-z'’-]+"
+_UPPER, _LOWER = "A-ZÀ-ÖØ-Þ\u0100-\u017f", "a-zß-öø-ÿ\u0100-\u017f"
+# Siobhán, Jürgen, Élodie, Łukasz; O'Neill, Jean-Luc (a capital only after the apostrophe or hyphen)
+_NAME_WORD = rf"[{_UPPER}](?:[{_LOWER}'’-]|(?<=['’-])[{_UPPER}])+"
 _NAME = re.compile(rf"^({_NAME_WORD})(?:\s+(?:[A-Z]\.\s*)?{_NAME_WORD}){{0,2}}$")
 # Words that make a customer name an organisation's (the name is then greeted as a team).
 _ORGANISATION = re.compile(
@@ -96,16 +98,24 @@ def _name_block(text: str, *, alone: bool = False) -> str | None:
     return name
 
 
+# A line that signs with a role, not a name: "Practice Manager, Riverside Health" is nobody to greet by name.
+_ROLE_WORDS = {"manager", "director", "officer", "lead", "head", "engineer", "administrator", "admin", "coordinator",
+               "assistant", "analyst", "controller", "president", "founder", "owner", "ceo", "cto", "cfo", "coo", "dpo",
+               "specialist", "supervisor", "consultant", "accountant", "secretary", "receptionist", "practice", "desk"}
+_TITLE = re.compile(r"^(?:dr|mr|mrs|ms|mx|prof|sir|dame)\.?\s+", re.IGNORECASE)
+
+
 def _first_name(candidate: str | None) -> str | None:
     if not candidate:
         return None
-    candidate = " ".join(candidate.split()).strip(" ,.")
+    candidate = _TITLE.sub("", " ".join(candidate.split()).strip(" ,."))  # "Dr. Hannah Schmidt" is Hannah
     if "," in candidate:
         before, _, after = candidate.partition(",")
         # "Petra Schulz, HR Manager" signs with a title; "Lee, Jordan" is a From: name as Outlook writes it
         candidate = before.strip() if len(before.split()) >= 2 else f"{after.strip()} {before.strip()}"
     m = _NAME.match(candidate)
-    if not m or m.group(1).lower() in _NOT_A_NAME or _ORGANISATION.search(candidate):
+    if not m or m.group(1).lower() in _NOT_A_NAME or _ORGANISATION.search(candidate) \
+            or any(w in _ROLE_WORDS for w in candidate.lower().split()):
         return None
     return m.group(1)
 

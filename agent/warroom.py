@@ -328,6 +328,9 @@ def _timeline_text(e) -> str:
     }[e.kind]
 
 
+_NEXT = re.compile(r"\(next: [^)]*\)")
+
+
 def brief(store: Store, ident: str, now: datetime) -> dict:
     """A read-in for someone joining late: what happened, where it stands, who does what, what next."""
     esc = store.get(ident)
@@ -343,7 +346,10 @@ def brief(store: Store, ident: str, now: datetime) -> dict:
     open_commitments = [c for c in commitments.from_events(esc.id, esc.events, customer=esc.customer, timezone=tz)
                         if not c.done_at]
     next_actions = [row.next_step()] if row.next_step() else []
-    next_actions += [f"checklist {n}: {item}" for n, item in (r.open_items() if r else [])]
+    # the checklist's update item names the next update as it was when the room opened: the live clock's instead
+    live = next((c.due for c in row.clocks if c.name == "update" and c.due), None)
+    next_actions += [f"checklist {n}: {_NEXT.sub(f'(next: {format_time(live, tz)})', item) if live else item}"
+                     for n, item in (r.open_items() if r else [])]
     next_actions += [f"commitment #{c.n} ({c.status(now)}, due {c.due_text()}, {c.owner}): {c.what}" for c in open_commitments]
     next_actions += [f"ask the customer: {q.follow_up}" for q in t.questions if q.follow_up][:3]
     who = [{"role": role, "name": name} for role, name in (r.roster() if r else [])]

@@ -493,6 +493,21 @@ def test_workers_option_reaches_the_batch_and_goes_only_with_it(tmp_path, db_pat
     assert lone.exit_code == 2 and "--strict and --workers go with --batch FILE" in lone.stderr
 
 
+def test_a_worker_ignores_ctrl_c_and_ends_on_sigterm_whatever_handler_the_writer_had(monkeypatch, tmp_path):
+    import signal
+
+    from agent.policy import default_policy
+
+    set_ = []
+    monkeypatch.setattr(signal, "signal", lambda sig, handler: set_.append((sig, handler)))  # this test process keeps its own
+    monkeypatch.setenv("ESCALATE_OFFLINE_MODEL", "off")
+    monkeypatch.setattr(batch, "_WORKER", {})
+    batch._worker_init(default_policy().model_dump_json(), str(tmp_path / "x.db"))
+    # forked from the command, a worker would otherwise inherit its SIGTERM handler (raise KeyboardInterrupt), and the
+    # pool's terminate would interrupt it inside a shared queue lock: the command then waited for it for ever
+    assert set_ == [(signal.SIGINT, signal.SIG_IGN), (signal.SIGTERM, signal.SIG_DFL)]
+
+
 def test_a_batch_worker_lays_the_model_out_as_columns_and_releases_its_heads_before_the_first_row(monkeypatch, tmp_path):
     import signal
 
@@ -576,9 +591,11 @@ def test_workers_are_forked_only_on_linux_with_no_other_thread_running(monkeypat
 
 
 TWO_WORKERS = """
-import gc, json, sys, threading
+import gc, json, signal, sys, threading
 from pathlib import Path
 from agent import batch
+from agent.faces.cli import _on_sigterm
+signal.signal(signal.SIGTERM, _on_sigterm)  # as the command runs it: its workers must still end when the pool ends them
 from agent.engines.offline import OfflineEngine
 from agent.policy import default_policy
 from agent.store import Store

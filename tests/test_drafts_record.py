@@ -82,6 +82,19 @@ def test_an_overdue_update_promises_the_next_one_from_now_and_only_internal_hear
     assert "customer update OVERDUE since 11:10 EST on Wed 25 Nov 2026" in internal
 
 
+def test_a_raise_that_shortens_the_clock_breaks_no_promise_the_customer_was_given(db_path, clock):
+    open_export(db_path)  # SEV-2: updates every 2 h
+    clock.advance(10)
+    ok(db_path, "ack", "ESC-1")          # 09:10 EST: the customer hears "by 11:10"
+    clock.advance(30)
+    ok(db_path, "severity", "ESC-1", "SEV-1", "--reason", "every finance user is blocked")  # updates every 30 min
+    clock.advance(50)                    # 10:30: overdue on the new clock (09:40), ahead of what the customer was told
+    update = draft(db_path, "ESC-1", "update")["body"]
+    assert "later than I promised" not in update
+    clock.advance(45)                    # 11:15: past the 11:10 the customer was told
+    assert "I'm sorry this update comes later than I promised you." in draft(db_path, "ESC-1", "update")["body"]
+
+
 def test_a_passed_resolution_target_is_not_promised_to_the_customer(db_path, clock):
     open_export(db_path)
     clock.advance(10)

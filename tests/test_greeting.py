@@ -63,3 +63,17 @@ def test_a_forward_greets_the_customer_not_the_writer_of_the_forwarded_message()
                "To: Anna Keller <anna@nordwind.example>\n\n\nThe card terminals have declined every payment since 07:40.\n\nLukas\n")
     assert writer(forward) is None
     assert greeting(None, "Nordwind Retail", forward) == "Hello Nordwind Retail team"
+
+
+@pytest.mark.parametrize("signed, name", [
+    ("Best regards,\nSiobhán O'Neill", "Siobhán"), ("Mit freundlichen Grüßen\nJürgen Weiß", "Jürgen"),
+    ("Cordialement,\nÉlodie Martin", "Élodie"), ("Best,\nŁukasz Nowak", "Łukasz"),
+    ("Kind regards,\nDr. Hannah Schmidt", "Hannah"),  # the title is no name
+])
+def test_names_with_accents_apostrophes_and_titles_are_greeted_by_their_first_name(signed, name):
+    assert greeting(None, "Acme Ltd", f"The export fails for every user.\n\n{signed}") == f"Hi {name}"
+
+
+def test_a_role_signing_is_no_name_to_greet():
+    assert greeting(None, "Riverside Health", "The reminders show diagnosis codes.\n\nRegards,\nPractice Manager, Riverside Health") \
+        == "Hello Riverside Health team"

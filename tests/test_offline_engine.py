@@ -862,3 +862,12 @@ def test_a_summary_cut_mid_clause_gives_way_to_its_whole_sentence_and_one_cut_at
         "The regulator has contacted us about personal data processed on your platform")
     clause = "Every card payment is declined with error E-402; cash only at all three stores."
     assert statement(clause, "Every card payment is declined with error E-402") == "Every card payment is declined with error E-402"
+
+
+@pytest.mark.parametrize("text, assessment", [
+    ("Seit heute Morgen können sich alle 40 Mitarbeiter unserer Kanzlei nicht mehr anmelden.", "40 staff"),
+    ("Depuis ce matin, 25 utilisateurs ne peuvent plus se connecter.", "25 users"),
+    ("Since this morning 12 users cannot sign in.", "12 users"),
+])
+def test_people_counted_in_another_language_are_named_in_english(text, assessment):
+    assert triage(text).impact.users_affected.assessment == assessment

@@ -168,6 +168,8 @@ def test_brief_reads_in_someone_joining_late(db_path):
     assert "  customer contact           Dana" in who
     assert "  - Update Acme Corp by 10:05 UTC on Wed 25 Nov 2026" in nxt
     assert "  - checklist 1: Open #esc-1-acme-corp and invite the roster" in nxt
+    # the update item names the live clock's next update, not the one of when the room opened (09:42)
+    assert "  - checklist 4: Update Acme Corp every 30 min (next: 10:05 UTC on Wed 25 Nov 2026)" in nxt
     assert nxt.rstrip().endswith("Next update due: 10:05 UTC on Wed 25 Nov 2026 (15m left)")
 
     data = json.loads(ok(db_path, "warroom", "ESC-1", "--brief", "--now", "2026-11-25T10:10:00+00:00", "--json"))
@@ -281,3 +283,22 @@ def test_checklist_commands_run_as_copied_and_are_no_placeholders_to_lint(db_pat
     # Quoted in a draft, the example TEXT is not an unfilled placeholder.
     items = "\n".join(f"- {c['item']}" for c in room["checklist"])
     assert [f.rule for f in lint(items, LintContext(kind="internal", audience="internal")).findings] == []
+
+
+def test_the_summary_keeps_the_workaround_only_while_the_fix_is_not_in_place(db_path, monkeypatch):
+    from datetime import datetime
+
+    from test_drafting import Clock
+
+    frozen = Clock(datetime.fromisoformat("2026-11-25T09:40:00+00:00"))
+    for module in ("agent.store", "agent.drafting", "agent.lifecycle", "agent.triage", "agent.delivery"):
+        monkeypatch.setattr(f"{module}.now", frozen)
+    _outage(db_path)
+    ok(db_path, "ack", "ESC-1", "--at", "2026-11-25T09:10:00+00:00")
+    ok(db_path, "workaround", "ESC-1", "use the mobile app", "--at", "2026-11-25T09:30:00+00:00")
+    open_ = ok(db_path, "draft", "ESC-1", "summary")
+    assert ". Until then the workaround stands, and we expect the permanent fix by 13:00 UTC on Wed 25 Nov 2026" in open_
+    frozen.at = datetime.fromisoformat("2026-11-25T10:05:00+00:00")
+    ok(db_path, "resolve", "ESC-1", "--summary", "Gateway certificate renewed", "--at", "2026-11-25T10:00:00+00:00")
+    done = ok(db_path, "draft", "ESC-1", "summary")
+    assert "The fix was in place at 10:00 UTC" in done and "Until then the workaround stands" not in done
