@@ -203,6 +203,8 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
         "type": esc.type.value,
         "tier": esc.tier.value,
         "status": esc.status,
+        "paused_for": _paused_for(esc),
+        "waiting_on_customer": _waiting_on_customer(_paused_for(esc)),
         "urgent": esc.severity.rank <= 2,
         "issue": said["subject"],
         "issue_lower": said["clause"],
@@ -263,6 +265,30 @@ REQUEST_LABELS = {"call": "a call", "senior": "someone senior", "written_rca": "
                   "credit": "a credit or refund", "deadline": "a deadline", "channel": "a preferred channel"}
 # The shipped policy's placeholder channels: never printed as if they were a real address.
 DEFAULT_CHANNELS = {k: v["channel"] for k, v in DEFAULT_POLICY["teams"].items()}
+
+
+def _paused_for(esc: Escalation) -> str | None:
+    """Why the clocks are paused (the last pause with no resume after it), as the team wrote it."""
+    reason = None
+    for e in esc.events:
+        if e.kind == "pause":
+            reason = (e.data.get("reason") or "").strip().rstrip(".") or "no reason given"
+        elif e.kind in ("resume", "resolved", "closed"):
+            reason = None
+    return reason
+
+
+_WAITING = re.compile(r"^(?:we\s+are\s+|we're\s+)?(?:waiting|wait|awaiting)\s+(?:for\s+|on\s+)?(?P<what>.+)$", re.IGNORECASE)
+_THE_CUSTOMER = re.compile(r"\b(?:the\s+)?customer(?P<s>'s|’s)?\b|\bthem\b|\btheir\b", re.IGNORECASE)
+
+
+def _waiting_on_customer(reason: str | None) -> str | None:
+    """A pause that waits on the customer, said to them: "waiting for a HAR file of a slow search from the
+    customer" -> "a HAR file of a slow search from you". A pause for anything else stays internal."""
+    m = _WAITING.match(reason or "")
+    if not m or not _THE_CUSTOMER.search(m.group("what")):
+        return None
+    return _THE_CUSTOMER.sub(lambda c: "your" if c.group("s") or c.group(0).lower() == "their" else "you", m.group("what"))
 
 
 def _promised_before_raise(esc: Escalation, moment: datetime) -> bool:
