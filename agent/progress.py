@@ -74,6 +74,9 @@ def bar(label: str, *, total: int | None = None, unit: str = "row", stream: IO |
         return
     from tqdm import tqdm  # only when a bar is drawn: start-up stays fast
 
+    # No monitor thread (it only tunes the refresh of a stalled bar): a batch forks its workers only from a
+    # process with no other thread running (agent/batch.py), and a bar on a terminal must not make it spawn them.
+    tqdm.monitor_interval = 0
     meter = tqdm(total=total, desc=label, unit=f" {unit}", file=stream, dynamic_ncols=True, leave=True,
                  mininterval=0.2, smoothing=0.1)
     try:

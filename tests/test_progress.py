@@ -71,3 +71,11 @@ def test_commands_print_no_bar_when_not_on_a_terminal(tmp_path, db_path):
     assert exported.stderr == f"wrote 1 escalations to {tmp_path / 'all.jsonl'}\n"
     imported = run(tmp_path / "other.db", "import", str(tmp_path / "all.jsonl"))
     assert imported.exit_code == 0 and imported.stderr == ""
+
+
+def test_a_bar_starts_no_thread_so_a_batch_on_a_terminal_still_forks_its_workers():
+    import threading
+
+    before = threading.active_count()
+    with progress.bar("triage", total=3, unit="complaint", stream=io.StringIO(), force=True):
+        assert threading.active_count() == before  # no tqdm monitor: batch._forks_safely stays true on a terminal
