@@ -70,7 +70,15 @@ _VERB = re.compile(
 _ENGLISH = re.compile(r"\b(?:the|our|my|we|you|your|a|an|of|to|in|for|with|on|all|none|no|every|from|and|not|any)\b", re.IGNORECASE)
 _FOREIGN = re.compile(
     r"\b(?:der|die|das|und|nicht|ist|sind|seit|alle|unsere?|wir|le|la|les|des|est|sont|pas|aucun|nos|nous|depuis|"
-    r"el|los|las|está|están|nuestr[oa]s?|todas?|desde|het|een|niet|zijn|onze|sinds|geen|il|gli|non|sono|tutti)\b", re.IGNORECASE)
+    r"el|los|las|está|están|nuestr[oa]s?|todas?|desde|het|een|niet|zijn|onze?|ons|sinds|geen|alleen|kunnen|wordt|naar|maar|ook"
+    r"|il|gli|non|sono|tutti)\b", re.IGNORECASE)
+def _foreign(text: str) -> bool:
+    """Written in another language: two of its common words or more, and more of them than of English ones
+    ("Alle 45 medewerkers zitten stil en we krijgen ..." has "we", and is Dutch)."""
+    foreign = len(_FOREIGN.findall(text))
+    return foreign >= 2 and foreign > len(_ENGLISH.findall(text))
+
+
 _VOCATIVE = re.compile(r"^(?-i:[A-Z][a-z]+),\s+(?=[a-z])")
 # A request or an instruction to us ("Tell me in your reply…", "Please call me") is not what is broken.
 _IMPERATIVE = re.compile(
@@ -196,7 +204,7 @@ def clean_clause(text: str) -> str | None:
     if len(words) < MIN_WORDS or len(clause.split()) > MAX_WORDS or _POINTING.match(core) or not _VERB.search(core) \
             or _IMPERATIVE.match(core):
         return None
-    if "?" in clause or _QUESTION_LEAD.match(core) or (not _ENGLISH.search(core) and len(_FOREIGN.findall(core)) >= 2):
+    if "?" in clause or _QUESTION_LEAD.match(core) or _foreign(core):
         return None  # a question is not a statement; another language is quoted as written
     return clause[:1].upper() + clause[1:]
 

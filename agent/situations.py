@@ -336,7 +336,9 @@ _ACT_FR = (r"(?:se\s+connecter|s['’](?:identifier|authentifier|enregistrer)|se
 _ACT_ES = (r"(?:iniciar\s+sesi[oó]n|entrar|acceder|conectar(?:se)?|trabajar|abrir|usar|utilizar|log(?:u)?ear(?:se)?|ingresar|imprimir|cobrar|vender|facturar"
            r"|enviar|guardar|cargar|escanear|pagar|reservar|hacer\s+nada)")
 _CAN_F = (r"(?:peu(?:t|vent)|pouvons|pouvez|pourra|parvien(?:t|nent)|arrive(?:nt)?|r[eé]ussi(?:t|ssent)|puede[ns]?|podemos|consiguen?|logran?"
-          r"|kann|k(?:ö|o|oe)nnen|konnten?|schaff(?:t|en))")
+          r"|kann|k(?:ö|o|oe)nnen|konnten?|schaff(?:t|en)|kan|kunnen|konden)")
+# Dutch: "sinds vanochtend kan niemand van ons team inloggen"
+_ACT_NL = r"(?:inloggen|aanmelden|werken|betalen|afrekenen|openen|gebruiken|printen|bestellen|verbinden|verkopen|kassa)"
 _NOBODY_F = (r"(?:aucun(?:e)?|(?<!une )(?<!la )(?<!cette )(?<!chaque )(?<!seule )personne|pas\s+un(?:e)?\s+seul(?:e)?|ningun[oa]|ning[uú]n|nadie|ni\s+un[oa]?\s+sol[oa]"
              r"|keiner|keine\s+(?:unserer|der|von|meiner)|niemand|kein\s+einzige[rs]?)")
 _PEOPLE_F = (
@@ -350,8 +352,8 @@ _PEOPLE_F = (
 )
 # "aucun de nos 50 employés ne peut se connecter", "nadie puede entrar", "seit heute kann sich keiner unserer Mitarbeiter anmelden"
 _NONE_CAN_F = _lc(
-    r"\b" + _NOBODY_F + r"\b[^.!?\n]{0,80}?\b" + _CAN_F + r"\b[^.!?\n]{0,40}?\b(?:" + _ACT_FR + "|" + _ACT_ES + "|" + _ACT_DE + r")\b"
-    r"|\b" + _CAN_F + r"\s+(?:sich\s+|uns\s+)?(?:[\wäöüß]+\s+){0,3}?(?:keiner|niemand|nadie)\b[^.!?\n]{0,80}?\b(?:" + _ACT_ES + "|" + _ACT_DE + r")\b"
+    r"\b" + _NOBODY_F + r"\b[^.!?\n]{0,80}?\b" + _CAN_F + r"\b[^.!?\n]{0,40}?\b(?:" + _ACT_FR + "|" + _ACT_ES + "|" + _ACT_DE + "|" + _ACT_NL + r")\b"
+    r"|\b" + _CAN_F + r"\s+(?:sich\s+|uns\s+)?(?:[\wäöüß]+\s+){0,3}?(?:keiner|niemand|nadie)\b[^.!?\n]{0,80}?\b(?:" + _ACT_ES + "|" + _ACT_DE + "|" + _ACT_NL + r")\b"
     r"|\b(?:keiner|niemand)\b[^.!?\n]{0,80}?\b" + _ACT_DE + r"\s+(?:kann|k(?:ö|o|oe)nnen|konnten?)\b"
 )
 _ALL_F = _lc(
@@ -523,6 +525,7 @@ _LANGUAGE_F = _lc(
     r" (?:nous|vous|notre|nos|est|sont|ont|les|des|une|pas|dans|avec|depuis|aucun|aucune|personne|tous|toutes|toute|plus|qui|que|sur|mais|ne|je) "
     r"| (?:los|las|del|el|en|la|una|dos|nuestro|nuestra|nuestros|nuestras|desde|para|está|están|esta|han|nadie|todos|todas|ya|por|con|pero|muy|hay) "
     r"| (?:der|die|das|und|ist|sind|nicht|wir|uns|unser|unsere|unserer|seit|mit|von|auf|haben|hat|sich|keiner|niemand|alle|wurde|wurden|ich|sie|kein|keine|kann) "
+    r"| (?:ons|onze|het|een|niet|geen|sinds|kan|wij|zijn|naar|ook|alleen|kunnen) "
 )
 _NEEDS_F = {
     "exposure": ((_OTHER_WORD_F,), (_OTHERS_DATA_F,), (_SHOWN_F,)),

@@ -174,6 +174,7 @@ def test_a_past_outage_named_by_its_date_is_history():
 MULTILINGUAL = [
     case("de-nobody-can-log-in", "Seit heute Morgen kann sich keiner unserer Mitarbeiter anmelden.", SEV1, TECH),
     case("de-total-outage", "Hallo, das System ist komplett ausgefallen, seit 8 Uhr geht gar nichts mehr.", SEV1, TECH),
+    case("nl-nobody-can-log-in", "Niemand in ons kantoor kan inloggen sinds 9 uur.", SEV1, TECH),
     case("de-offline-since", "Guten Morgen, unsere Kasse ist seit heute früh völlig offline, keine Zahlungen möglich.", SEV1, TECH),
     case("de-data-gone", "Nach dem Update sind alle Rechnungen vom März verschwunden!", SEV1, TECH),
     case("de-not-urgent", "Kleiner Tippfehler in der Rechnung, nicht dringend.", SEV4, BUSINESS),
@@ -871,3 +872,11 @@ def test_a_summary_cut_mid_clause_gives_way_to_its_whole_sentence_and_one_cut_at
 ])
 def test_people_counted_in_another_language_are_named_in_english(text, assessment):
     assert triage(text).impact.users_affected.assessment == assessment
+
+
+def test_a_dutch_statement_with_we_in_it_is_quoted_as_written_not_turned_around():
+    from agent.issue import statement
+
+    said = "Alle 45 medewerkers zitten stil en we krijgen alleen een foutmelding"
+    got = statement(said + ".")
+    assert got == f"you reported: “{said}”" and "you krijgen" not in got
