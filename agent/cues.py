@@ -134,10 +134,10 @@ _DEPARTED = _DEPARTED_PERSON + r"|(?:was|were|been|got)\s+(?:let go|fired|termin
 _ACCESS_ACT = r"(?:exported|downloaded|logged in(?:to)?|signed in(?:to)?|accessed|copied|used (?:their|his|her|the) (?:account|login|credentials))"
 # A part of a product: "the API's billing features are unavailable" is not the API being down.
 _PART = r"(?:features?|functions?|functionality|parts?|sections?|options?|buttons?|tabs?|settings|modules?|widgets?|reports?|fields?)\b"
-# "sales are down 20%", "down to two agents", "is the site down?" are not outages.
-# a deletion the customer meant: "deleted the old test records we no longer need, as planned"
+# A deletion the customer meant: "deleted the old test records we no longer need, as planned".
 _MEANT = (r"(?![^.!?\n]{0,60}?\b(?:as\s+planned|as\s+intended|on\s+purpose|intentionally|deliberately"
           r"|(?:we|i)\s+(?:no\s+longer|don't|don’t|do\s+not|didn't|did\s+not)\s+need))")
+# "sales are down 20%", "down to two agents", "is the site down?" are not outages.
 _DOWNISH_TAIL = r"(?!\s*(?:by|to|from|about|around|nearly|almost|\d|\$|%|payment|\?))"
 
 # Severity criteria. Patterns that carry their own negation ("nobody can") are not negatable.

@@ -185,6 +185,7 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
     answers = draft_facts.answers(esc, policy, moment, next_update=next_update, signer=who.name,
                                   senior=senior_name, channel=who.channel)
     rca_done = any(e.kind == "rca_completed" for e in esc.events)
+    paused_for = _paused_for(esc)
     users, money = t.impact.users_affected, t.impact.revenue_at_risk
     own = " ".join(draft_facts.customer_texts(esc))
     exposure = esc.type.value == "security" and exposure_described(t, own)
@@ -203,8 +204,8 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
         "type": esc.type.value,
         "tier": esc.tier.value,
         "status": esc.status,
-        "paused_for": _paused_for(esc),
-        "waiting_on_customer": _waiting_on_customer(_paused_for(esc)),
+        "paused_for": paused_for,
+        "waiting_on_customer": _waiting_on_customer(paused_for),
         "urgent": esc.severity.rank <= 2,
         "issue": said["subject"],
         "issue_lower": said["clause"],

@@ -122,9 +122,7 @@ def _linted(esc: Escalation, report: Report) -> str:
     result = lint.lint(report.markdown, ctx)
     for f in result.findings:
         report.warnings.append(f"customer report: {f.rule} {f.found!r}" + (f" ({f.fix})" if f.fix else " (left for a person to fix)"))
-    # a bullet whose one sentence went is no bullet
-    lines = [line for line in result.text.split("\n") if line.strip() not in ("-", "- .", "-.")]
-    return "\n".join(lines).rstrip() + "\n"
+    return result.text.rstrip() + "\n"  # (lint's tidy drops a bullet whose one sentence went)
 
 
 def _cause(st: rca.State) -> str | None:

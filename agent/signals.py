@@ -189,8 +189,7 @@ class Signals:
         wanted = _FEATURE_REQUEST.search(low)
 
         def label(c: Cue) -> bool:  # a sentence of three words at most: "TOTAL OUTAGE!!!"
-            lo, hi = _sentence_bounds(low, c.start, c.end)
-            return len(low[lo:hi].split()) <= 3
+            return len(low[slice(*_sentence_bounds(low, c.start, c.end))].split()) <= 3
 
         if wanted and any(label(c) for c in cues["outage"]):  # (a plain "X does not support Y" is left as read)
             for kind in ("outage", "major"):

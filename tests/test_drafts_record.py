@@ -357,11 +357,15 @@ def test_a_credit_asked_for_after_another_request_in_the_same_sentence_is_a_cred
     assert "credit" not in {r.kind for r in customer_requests.detect([far])}
 
 
-def test_a_pause_that_waits_on_the_customer_tells_them_what_we_wait_for(db_path, clock):
+def _acknowledged_then_paused(db_path, clock, reason: str) -> None:
     open_export(db_path)
     clock.advance(10)
     ok(db_path, "ack", "ESC-1")
-    ok(db_path, "pause", "ESC-1", "--reason", "waiting for the customer's HAR file of the failing export")
+    ok(db_path, "pause", "ESC-1", "--reason", reason)
+
+
+def test_a_pause_that_waits_on_the_customer_tells_them_what_we_wait_for(db_path, clock):
+    _acknowledged_then_paused(db_path, clock, "waiting for the customer's HAR file of the failing export")
     update = draft(db_path, "ESC-1", "update")["body"]
     assert "Current status: we are waiting for your HAR file of the failing export before we can go further" in update
     assert "PAUSED (waiting for the customer's HAR file of the failing export)" in draft(db_path, "ESC-1", "internal")["body"]
@@ -370,10 +374,7 @@ def test_a_pause_that_waits_on_the_customer_tells_them_what_we_wait_for(db_path,
 
 
 def test_a_pause_for_anything_else_stays_internal(db_path, clock):
-    open_export(db_path)
-    clock.advance(10)
-    ok(db_path, "ack", "ESC-1")
-    ok(db_path, "pause", "ESC-1", "--reason", "waiting for the payment provider's patch")
+    _acknowledged_then_paused(db_path, clock, "waiting for the payment provider's patch")
     update = draft(db_path, "ESC-1", "update")["body"]
     assert "payment provider" not in update and "are actively investigating" in update
     assert "PAUSED (waiting for the payment provider's patch)" in draft(db_path, "ESC-1", "internal")["body"]

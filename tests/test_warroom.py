@@ -297,8 +297,11 @@ def test_the_summary_keeps_the_workaround_only_while_the_fix_is_not_in_place(db_
     ok(db_path, "ack", "ESC-1", "--at", "2026-11-25T09:10:00+00:00")
     ok(db_path, "workaround", "ESC-1", "use the mobile app", "--at", "2026-11-25T09:30:00+00:00")
     open_ = ok(db_path, "draft", "ESC-1", "summary")
-    assert ". Until then the workaround stands, and we expect the permanent fix by 13:00 UTC on Wed 25 Nov 2026" in open_
+    assert ". Until then the workaround stands, and we expect the permanent fix by 13:00 UTC on Wed 25 Nov 2026.\n\nPreventing" in open_
+    update = ok(db_path, "draft", "ESC-1", "update")
+    assert "In the meantime: use the mobile app. We expect the permanent fix by 13:00 UTC on Wed 25 Nov 2026.\n\n" in update
     frozen.at = datetime.fromisoformat("2026-11-25T10:05:00+00:00")
     ok(db_path, "resolve", "ESC-1", "--summary", "Gateway certificate renewed", "--at", "2026-11-25T10:00:00+00:00")
     done = ok(db_path, "draft", "ESC-1", "summary")
     assert "The fix was in place at 10:00 UTC" in done and "Until then the workaround stands" not in done
+    assert "works as expected.\n\nPreventing recurrence:" in done  # each its own paragraph
