@@ -126,6 +126,24 @@ def exposure_described(t: Triage, own: str) -> bool:
     return bool(rules.security_matter(sig) or sig.first("security_concern") or sig.first("security_hint") or sig.first("exfiltration"))
 
 
+def said_over(esc: Escalation) -> str | None:
+    """The customer's own words that the problem is over or was a false alarm, when that is the playbook's whole
+    reading of the complaint (SEV-4, nothing broken now; the severity may stand higher) and nothing since has been
+    logged or resolved: the acknowledgment then thanks them and offers to close, instead of apologising for a
+    disruption and asking how many users are affected ("False alarm: it was our own proxy ... please close this")."""
+    if esc.status != "open" or any(e.kind in ("resolved", "log") for e in esc.events):
+        return None
+    from .assess import assess_severity
+    from .schemas import Severity
+    from .signals import Signals
+
+    sig = Signals.read(customer_words(esc.complaint))
+    over = sig.first("over")
+    if over is None or assess_severity(sig, esc.tier)[0] is not Severity.SEV4:
+        return None
+    return second_person(sig.quote(over, tight=True))
+
+
 def _logged(esc: Escalation, kind: str) -> list[str]:
     """What the team logged, in its own words: written by us, so not turned around as a customer's words are
     ("we now drop repeated deliveries on our side; you can resume fulfilment" stays as written)."""
@@ -205,6 +223,7 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
         "tier": esc.tier.value,
         "status": esc.status,
         "paused_for": paused_for,
+        "said_over": said_over(esc) if kind == "acknowledgment" and audience == "customer" else None,
         "waiting_on_customer": _waiting_on_customer(paused_for),
         "urgent": esc.severity.rank <= 2,
         "issue": said["subject"],

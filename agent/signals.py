@@ -201,8 +201,11 @@ class Signals:
         over = _OVER.search(low)
         if over and not _ONGOING.search(low):
             before = sum(len(cues[k]) for k in _OVER_KINDS)
+            # a false alarm the customer calls over ("False alarm: it was our own proxy ... please close this") had
+            # nothing of ours down, in whichever sentence they first reported it
+            false_alarm = _FALSE_ALARM.search(low)
             for kind in _OVER_KINDS:
-                cues[kind] = [c for c in cues[kind] if not _PAST_ANCHOR.search(low, *_sentence_bounds(low, c.start, c.end))]
+                cues[kind] = [c for c in cues[kind] if not false_alarm and not _PAST_ANCHOR.search(low, *_sentence_bounds(low, c.start, c.end))]
             # (the outage dropped, or named only in the past: "last week's outage ... working fine since your fix")
             if sum(len(cues[k]) for k in _OVER_KINDS) < before or (
                     not any(cues[k] for k in _OVER_KINDS) and (_PAST_ANCHOR.search(low) or _FALSE_ALARM.search(low))):
@@ -423,7 +426,7 @@ _LIMITED_SCOPE = _lc(
 _OVER_KINDS = ("outage", "outage_scope", "all_blocked", "partial_outage", "component_down", "major")
 _PAST_ANCHOR = _lc(
     r"\b(?:last|previous|past)\s+(?:week|month|year|night|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?:'s|’s)?\b|\byesterday(?:'s|’s)\b"
-    r"|\b(?:outage|incident|downtime|disruption)\s+(?:yesterday|last\s+(?:night|week|month))\b|\bearlier\s+(?:today|this\s+(?:week|month))\b|\bon\s+the\s+\d{1,2}(?:st|nd|rd|th)\b|\bfollowing\s+up\s+on\b|\b(?:a\s+(?:few|couple\s+of)|\d+|two|three|several)\s+(?:days|weeks|months)\s+ago\b"
+    r"|\b(?:outage|incident|downtime|disruption)\s+(?:yesterday|last\s+(?:night|week|month))\b|\bearlier\s+(?:today|this\s+(?:week|month))\b|\bon\s+the\s+\d{1,2}(?:st|nd|rd|th)\b|\bfollowing\s+up\s+on\b|\b(?:we|i)\s+(?:reported|told\s+you|wrote\s+to\s+you|mentioned|raised|flagged)\b|\b(?:a\s+(?:few|couple\s+of)|\d+|two|three|several)\s+(?:days|weeks|months)\s+ago\b"
 )
 _OVER = _lc(
     r"\b(?:is|are|was|were|has\s+been|have\s+been|it's|it’s|that's|that’s)\s+(?:now\s+|all\s+|fully\s+|completely\s+)?(?:fixed|resolved|solved|restored|back\s+(?:up|online|to\s+normal)|working\s+(?:again|fine|normally))\b"

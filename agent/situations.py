@@ -45,7 +45,7 @@ def _w(*alternatives: str) -> str:
 _ORG = r"(?:customers?|compan(?:y|ies)|tenants?|users?|patients?|clinics?|practices?|organi[sz]ations?|business(?:es)?|firms?|schools?|shops?|stores?|merchants?|sellers?|people|persons?|clients?|famil(?:y|ies)|accounts?|members?|employers?|banks?|hospitals?|guests?|households?|homes?|hotels?|propert(?:y|ies)|agenc(?:y|ies)|offices?|branches|pupils?|students?|class(?:es)?|teams?|groups?|divisions?|residents?|parents?|children|child|kids?|drivers?|employees?|patrons?|subscribers?|departments?|firma|firmen)"
 _OTHER_P = (
     r"(?:some(?:one|body)\s+else|every(?:one|body)\s+else|each\s+other|one\s+another|(?:another|other|a\s+different|different|some\s+other)\s+(?:[\w-]+\s+)?" + _ORG
-    + r"|(?:a|the)\s+stranger|strangers|third\s+parties|the\s+wrong\s+(?:recipients?|people|person|customers?|clients?|users?|tenants?|patients?|merchants?|sellers?)"
+    + r"|(?:a|the)\s+stranger|strangers|third\s+parties|the\s+wrong\s+(?:recipients?|people|person|customers?|clients?|users?|tenants?|patients?|merchants?|sellers?|employees?|staff|members?|parents?|students?|famil(?:y|ies)|households?)"
     r"|(?:(?:a|an)\s+(?:[\w-]+\s+)?" + _ORG + r"|(?:compan|business|customer|client|patient|firm|merchant|tenant|organi[sz]ation|people)\w*)"
     r"\s+(?:that\s+|which\s+|who\s+)?(?:i|we)(?:'ve|’ve|\s+have)?\s+(?:never|don't|don’t|do\s+not)\s+(?:heard\s+of|know|seen|met|worked\s+with|dealt\s+with|done\s+business\s+with|did\s+business\s+with|ordered\s+from)"
     r")"
@@ -73,17 +73,24 @@ _IDENTITIES_P = (
     r"|(?:customer|client|contact|guest|tenant|patient|member)\s+(?:list|data|details|records|information|files)|personal\s+(?:data|information|details)|pay\s?slips|pay\s?stubs|packing\s+slips|delivery\s+notes)"
 )
 _NOT_MINE = r"(?:not\s+(?:ours|mine|our\s+(?:own\s+)?" + _ORG + r"|my\s+" + _ORG + r")|(?:which|who|that)\s+(?:are|is)\s+not\s+(?:ours|mine|our\s+" + _ORG + r"|my\s+" + _ORG + r"))"
+_SENT_TO = (r"(?:sent|texted|sms(?:'d|ed)|messaged|emailed|e-mailed|mailed|posted|faxed|delivered|forwarded|pushed|routed|shared|went\s+out|going\s+out|go\s+out|going|gone|go|went)"
+            r"(?:\s+(?:out|straight|directly|automatically))?\s+to")
 # Another party's data: "someone else's name", "the invoices of three other businesses", "rows that do not belong to us",
 # "card details of clients which are not mine", "sent my contract to a stranger", "visible to anyone who has the link".
 _OTHERS_DATA = _lc(
     r"\b" + _OTHER_P + r"(?:'s|’s|s'|s’|')\s+(?:[\w-]+\s+){0,3}?" + _DATA_P + r"\b"
-    r"|\b" + _DATA_P + r"\s+(?:[\w'’(),-]+\s+){0,5}?(?:of|from|for|belonging\s+to|(?:that|which|who)\s+belongs?\s+to|addressed\s+to|(?:meant|intended|destined)\s+for|who\s+(?:are|is)|which\s+(?:are|is)|that\s+(?:are|is)|to|with)\s+(?:[\w-]+\s+){0,3}?" + _OTHER_P + r"\b"
+    r"|\b" + _DATA_P + r"\s+(?:[\w'’(),-]+\s+){0,5}?(?:of|from|for|belonging\s+to|(?:that|which|who)\s+belongs?\s+to|addressed\s+to|(?:meant|intended|destined)\s+for|who\s+(?:are|is)|which\s+(?:are|is)|that\s+(?:are|is)|to|with)\s+(?:[\w-]+\s+){0,3}?(?<!\bour\s)(?<!\bmy\s)" + _OTHER_P + r"\b"
     # post to us that is another party's: "we got a letter addressed to another customer", "the letter you mailed me was
     # meant for a different customer" (not "letters to our other clients", nor a letter of ours that went astray)
     r"|\b(?:(?:we|i)(?:'ve|’ve|\s+have)?\s+(?:just\s+|also\s+|today\s+)?(?:received|got|opened)\s+(?:[\w-]+\s+){0,3}?(?:letters?|envelopes?|post|mail)"
     r"|(?:letters?|envelopes?|post|mail)\s+(?:that\s+)?(?:you|your\s+[\w-]+)\s+(?:sent|mailed|posted|delivered)\s+(?:to\s+)?(?:us|me)"
     r"|(?:letters?|envelopes?|post|mail)\s+(?:that\s+)?(?:we|i)\s+(?:just\s+|also\s+)?(?:received|got|opened))"
     r"\s+(?:[\w'’(),-]+\s+){0,5}?(?:addressed\s+to|(?:meant|intended|destined)\s+for)\s+(?:[\w-]+\s+){0,3}?" + _OTHER_P + r"\b"
+    # sent to where another party reads it: "diagnosis codes are being texted to the shared family phones of other patients",
+    # "the payslips went out to the inboxes of the wrong employees" (the sending verb carries it over a longer destination)
+    r"|\b(?:sending|sends|send|emailing|e-mailing|emails|texting|texts|mailing|mails|forwarding|forwards|faxing|posting|sent|emailed|texted|mailed|forwarded)\s+"
+    r"(?:[\w'’-]+\s+){0,4}?" + _DATA_P + r"\s+(?:[\w'’(),-]+\s+){0,4}?to\s+(?:[\w'’-]+\s+){0,6}?(?<!\bour\s)(?<!\bmy\s)" + _OTHER_P + r"\b"
+    r"|\b" + _DATA_P + r"\s+(?:[\w'’(),-]+\s+){0,5}?" + _SENT_TO + r"\s+(?:[\w'’-]+\s+){0,6}?(?<!\bour\s)(?<!\bmy\s)" + _OTHER_P + r"\b"
     r"|\b" + _IDENTITIES_P + r"\s+(?:[\w'’(),-]+\s+){0,5}?(?:of|from|for)\s+(?:[\w-]+\s+){0,3}?" + _NOT_MINE + r"\b"
     r"|\b" + _IDENTITIES_P + r"\s+(?:[\w'’(),-]+\s+){0,5}?(?:" + _NOT_MINE + r"|(?:do|did)\s+not\s+belong\s+to\s+us|(?:don't|didn't|don’t)\s+belong\s+to\s+us)\b"
     r"|\b(?:full\s+of|lists?|shows?|showing)\s+(?:[\w-]+\s+){0,2}?(?:people|customers|patients|clients|users|names|records)\s+(?:who|that|which)\s+(?:are|is)\s+not\s+(?:ours|mine|our\s+" + _ORG + r")\b"
@@ -94,7 +101,7 @@ _OTHERS_DATA = _lc(
 )
 _SHOWN = _lc(
     r"\b(?:see|sees|saw|seeing|seen|view|views|viewed|viewing|open|opens|opened|access|accessed|accessible|read|reads|download(?:ed|s)?|edit(?:s|ed)?|change(?:d)?|visible|showing|shows?|shown|showed|displays?|displayed"
-    r"|contains?|contained|containing|includes?|included|including|appears?|appeared|listed|full\s+of|got|gets|received|receives?|sent|send|sends|sending|emailed|mailed|went\s+out|delivered|forwarded|shared|published|posted|leaked|exposed|printed|exported"
+    r"|contains?|contained|containing|includes?|included|including|appears?|appeared|listed|full\s+of|got|gets|received|receives?|sent|send|sends|sending|emailed|mailed|texted|messaged|faxed|emailing|e-mailing|texting|mailing|forwarding|faxing|posting|go|goes|going|gone|went|went\s+out|delivered|forwarded|shared|published|posted|leaked|exposed|printed|exported"
     r"|found|finds?|indexed|has|have|had|call(?:ed)?\s+me\s+and\s+read)\b|\bthere\s+(?:is|are|was|were)\b|\b(?:we|i|they)\s+get\b|\b(?:came|comes|arrived|arrives)\s+with\b|\b(?:put|placed|packed|enclosed)\b|\b(?:is|are)\s+from\b|\bbelong\w*\b|\bnot\s+mine\b|\bnot\s+ours\b"
 )
 _SECRET = _lc(

@@ -324,7 +324,13 @@ class Store:
         self.busy_timeout = timeout
         self._writer = threading.RLock()  # a Store shared by threads: one thread's transaction at a time
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.parent.is_dir():
+                # Only the default data folder is made: a --db in a folder that does not exist is a typo far more
+                # often than a wish, and opening it would answer "No open escalations" from a new empty file.
+                if self.path != default_path():
+                    raise StoreError(f"cannot open the database {self.path}: the folder {self.path.parent} does not "
+                                     "exist; create it or pass another --db")
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             if not self.path.exists():
                 # Complaints hold customer data: the file is readable by its owner only.
                 os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))

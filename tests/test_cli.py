@@ -231,6 +231,24 @@ def test_a_locked_database_waits_then_fails_clearly(db_path, monkeypatch):
     assert count(db_path) == 1
 
 
+def test_a_db_in_a_folder_that_does_not_exist_is_refused_and_nothing_is_created(tmp_path):
+    typo = tmp_path / "esclations" / "team.db"
+    result = run(typo, "list")
+    assert result.exit_code == 1
+    assert f"the folder {typo.parent} does not exist; create it or pass another --db" in result.stderr
+    assert "No open escalations" not in result.output
+    assert not typo.parent.exists()
+
+
+def test_the_default_database_folder_is_made_on_first_use(tmp_path, monkeypatch):
+    from agent import store
+
+    default = tmp_path / "data" / "escalation-handler" / "escalations.db"
+    monkeypatch.setattr(store, "default_path", lambda: default)
+    store.Store(default).close()
+    assert default.is_file()
+
+
 def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path):
     bogus = tmp_path / "notes.db"
     bogus.write_text("these are my notes, not a database " * 100)

@@ -441,6 +441,27 @@ def test_security_acknowledgment_asks_about_exposure_and_acknowledges_the_concer
     assert "you think" not in ack and "I think" not in ack
 
 
+def test_an_acknowledgment_of_a_false_alarm_thanks_and_offers_to_close_instead_of_asking_who_is_affected(db_path, clock):
+    text = ("Hi, we reported this morning that nobody could log in. False alarm: it was our own proxy blocking your domain. "
+            "All good now, please close this ticket.\n\nThanks, Tom")
+    esc = open_export(db_path, text=text, contact="Tom")
+    ack = esc["drafts"]["acknowledgment"]
+    assert ack["subject"].startswith("Thank you for letting us know - ")
+    assert ('I understand that you reported this morning that nobody could log in, and that it is over now ("All good now"). '
+            "I'm sorry for the trouble it caused") in ack["body"]
+    assert f"- We have logged this as ESC-1 at {esc['severity']}" in ack["body"]
+    assert "and will close it unless you tell us otherwise.\n- If it comes back, reply to this message" in ack["body"]
+    assert esc["severity"] == "SEV-4"  # no update cadence: it says when it will close
+    assert esc["sla"]["resolution_due"] == "2026-12-02T09:00:00-05:00"
+    assert "\n\nUnless I hear from you, I will close it no later than 09:00 EST on Wed 2 Dec 2026.\n\n" in ack["body"]
+    assert "could you tell me" not in ack["body"] and "disruption this is causing" not in ack["body"]
+    # still down: the usual acknowledgment, with its questions
+    still = open_export(db_path, text="We reported this morning that nobody could log in. It is still down, please close "
+                        "this ticket only once it is fixed.", contact="Tom")
+    body = still["drafts"]["acknowledgment"]["body"]
+    assert "over now" not in body and "We're on it" in still["drafts"]["acknowledgment"]["subject"]
+
+
 def test_an_update_for_a_confirmed_or_closed_escalation_is_refused_pointing_to_summary(db_path, clock):
     open_export(db_path)
     clock.advance(10)

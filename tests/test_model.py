@@ -188,6 +188,22 @@ def test_a_billing_error_with_no_word_of_security_needs_twice_the_threshold_to_b
     assert sure.type is EscalationType.SECURITY and "Not typed security" not in sure.rationale
 
 
+FALSE_ALARM = ("Hi, we reported this morning that nobody could log in. False alarm: it was our own proxy blocking your "
+               "domain. All good now, please close this ticket.\n\nThanks, Tom")
+
+
+def test_a_false_alarm_with_no_word_of_security_is_not_typed_security_whatever_the_model_reads():
+    answer = _engine_answer(FixedModel(EVEN, security=0.99, kind="complaint", threshold=0.12), FALSE_ALARM).answer
+    assert answer.type is not EscalationType.SECURITY
+    assert 'Not typed security: the model puts P(security) at 0.99, over 0.12, but the customer says it is over ("All good now' in answer.rationale
+
+
+def test_a_problem_called_over_beside_a_word_of_intrusion_is_typed_as_the_model_reads_it():
+    text = "Someone logged in to our admin account from an IP we do not know last week. All good now, please close this ticket."
+    answer = _engine_answer(FixedModel(EVEN, security=0.13, kind="complaint", threshold=0.12), text).answer
+    assert answer.type is EscalationType.SECURITY
+
+
 @pytest.mark.parametrize("text", [
     "There are 3 charges on my card for 29.99 that I did not make.",  # a word of fraud: not a billing matter alone
     "My account was charged 3 times this month and someone changed my password.",

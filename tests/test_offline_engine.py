@@ -826,6 +826,24 @@ def test_a_false_alarm_the_customer_asks_us_to_close_is_held_low():
     assert not Signals.read(still).has("over")
 
 
+def test_a_false_alarm_drops_the_outage_it_first_reported_in_another_sentence():
+    text = ("Hi, we reported this morning that nobody could log in. False alarm: it was our own proxy blocking your domain. "
+            "All good now, please close this ticket.")
+    sig = Signals.read(text)
+    assert not sig.has("all_blocked") and sig.first("over").phrase == "All good now"
+    assert assess_severity(sig, Tier.STANDARD)[0] is SEV4
+    still = ("Hi, we reported this morning that nobody could log in. It was our own mistake to wait: it is still down, "
+             "please close this ticket only once it is fixed.")
+    assert Signals.read(still).has("outage_scope") and not Signals.read(still).has("over") and triage(still).severity is SEV1
+
+
+def test_an_outage_the_customer_reported_earlier_and_calls_fixed_is_over():
+    text = "We reported yesterday that none of our agents could log in. It is fixed now, you can close the ticket."
+    sig = Signals.read(text)
+    assert not sig.has("all_blocked") and sig.has("over")
+    assert triage(text).severity is SEV4
+
+
 def test_the_breach_in_the_third_paragraph_names_the_issue_not_the_request_before_it():
     text = ("Hi,\n\nFirst, the export button label is cut off on small screens.\n\nSecond, the calendar view starts weeks on "
             "Sunday; we would prefer Monday if there is a setting.\n\nThird: last night a former employee whose account we "

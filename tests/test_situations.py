@@ -83,6 +83,12 @@ def floor_rules(text: str) -> dict[str, str]:
     ("In this way we are losing messages whenever there is a timeout.", "data_loss_is_sev1", "SEV-1"),
     ("Our database was accessed by an unknown IP and customer records were downloaded.", "account_takeover_is_sev1", "SEV-1"),
     ("Our whole team is locked out of the admin console and payroll must run today.", "full_outage_is_sev1", "SEV-1"),
+    # sent where another party reads it, over a longer destination (2026-12-03: "diagnosis codes ... texted to the shared
+    # family phones of other patients" had come out SEV-4 technical)
+    ("Our diagnosis codes are being texted to the shared family phones of other patients instead of the patient.", "exposure_of_others_data_is_sev1", "SEV-1"),
+    ("The payslips went out to the personal inboxes of the wrong employees this morning.", "exposure_of_others_data_is_sev1", "SEV-1"),
+    ("Lab results go straight to the email of a different patient.", "exposure_of_others_data_is_sev1", "SEV-1"),
+    ("hi, your portal is emailing the scanned passports of our guests to the booking address of a different hotel", "exposure_of_others_data_is_sev1", "SEV-1"),
 ])
 def test_one_rule_per_situation(text, rule, severity):
     assert floor_rules(text).get(rule) == severity, floor_rules(text)
@@ -99,6 +105,10 @@ def test_one_rule_per_situation(text, rule, severity):
     "How long do you keep deleted records before they are purged?",    # a question about retention
     "When I delete the 14gb file from the table, the issues are gone.",  # the problem gone, not the data
     "Orders are piling up and we are losing $20,000 per hour in renewals.",  # money lost, not records
+    "We sent our invoices to the accounting team of our other office.",  # our own other office, not another party
+    "We are sending the invoices to our other customers today.",          # the customer's own customers
+    "Reminders are going to the old phone numbers of our patients.",      # a wrong number of our own, no other party
+    "No patient data was sent to the phones of other patients.",          # negated
 ])
 def test_one_missing_part_and_there_is_no_situation(text):
     assert not set(floor_rules(text)) & {"exposure_of_others_data_is_sev1", "account_takeover_is_sev1", "secret_exposed_is_sev1",

@@ -104,6 +104,16 @@ def billing_not_security(signals: Signals, read) -> object | None:
             or signals.first("data_loss", actual=True) or signals.first("data_gone", actual=True))
 
 
+def over_not_security(signals: Signals, playbook: Severity):
+    """The cue of a problem the customer calls over or a false alarm when it is the playbook's whole reading (SEV-4,
+    nothing broken now) and the text has no word of fraud, theft, exposure or intrusion: the model's P(security),
+    whatever it is, does not send a closing note to the security team. "False alarm: it was our own proxy blocking
+    your domain. All good now, please close this ticket." had been typed security at P 0.31."""
+    if playbook is not Severity.SEV4 or any(signals.first(k) for k in _SECURITY_CUES):
+        return None
+    return signals.first("over")
+
+
 def cue_distribution(level: str) -> dict[str, float]:
     rest = (1.0 - CUE_CONFIDENCE) / (len(decide.LEVELS) - 1)
     return {s: CUE_CONFIDENCE if s == level else rest for s in decide.LEVELS}
@@ -154,7 +164,8 @@ class OfflineEngine:
         )
         severity = Severity(chosen)
         billing_only = billing_not_security(signals, read)
-        model_security = read.is_security and not billing_only
+        over_only = read.is_security and not billing_only and over_not_security(signals, answer.severity)
+        model_security = read.is_security and not billing_only and not over_only
         type_ = EscalationType.SECURITY if model_security else EscalationType(read.type) if read.type else answer.type
         why = ", ".join(f"{s} {p:.0%}" for s, p in reading.severity_probabilities.items())
         words = "; words that weighed most: " + ", ".join(w for w, _ in read.words) if read.words else ""
@@ -175,6 +186,9 @@ class OfflineEngine:
                           "posts, does not raise it.")
         if type_ is not answer.type and model_security:
             rationale += f" Type security: the model puts P(security) at {read.security:.2f}, at or over {read.security_threshold:.2f}."
+        elif over_only:
+            rationale += (f" Not typed security: the model puts P(security) at {read.security:.2f}, over {read.security_threshold:.2f}, "
+                          f"but the customer says it is over (\"{signals.quote(over_only)}\") and names no fraud, theft, exposure or intrusion.")
         elif billing_only:
             rationale += (f" Not typed security: the model puts P(security) at {read.security:.2f}, over {read.security_threshold:.2f} "
                           f"but under {SURE_OF_SECURITY:g} times it, and the text names {'lost data' if billing_only.kind.startswith('data_') else 'a billing error'} (\"{signals.quote(billing_only)}\") "
