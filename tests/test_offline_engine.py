@@ -656,9 +656,18 @@ def test_a_breach_of_an_agreement_is_a_promise_broken_not_a_security_breach():
     ("40 out of 300 drivers cannot log in", 40),
     ("300 drivers cannot log in", 300),
     ("all 200 of our users are locked out", 200),
+    ("Three of our 2,400 users see the app crash when they open the settings page.", 3),
+    ("A handful of our 900 drivers cannot sign in.", 5),
+    ("a few of our 2,000 agents get logged out", 3),
+    ("Twelve out of the 40 clinics report errors.", 12),
 ])
 def test_users_affected_is_the_part_affected_not_the_whole(text, count):
     assert Signals.read(text).users_affected.value == count
+
+
+def test_a_crash_for_three_of_thousands_of_users_is_a_limited_scope():
+    answer = triage("Three of our 2,400 users see the app crash when they open the settings page; everyone else is fine.")
+    assert answer.severity is SEV3 and "a feature is broken for a limited scope" in answer.rationale
 
 
 def test_a_published_hardcoded_secret_is_a_secret_exposed():
