@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from . import board, drafting, lifecycle, lint
+from . import board, draft_checks, drafting, lifecycle, lint
 from .errors import UsageError
 from .schemas import Draft, Escalation
 from .store import Store, now, parse_id
@@ -32,8 +32,14 @@ def check(store: Store, ident: str, kind: str, text: str, *, audience: str | Non
     number = parse_id(esc.id)
     policy = store.policy_of(number)
     moment = moment or now()
-    ctx = drafting.context(esc, policy, moment, board.one(store, number, moment))
-    return lint.lint(text or "", drafting.lint_context(esc, policy, kind, _audience(kind, audience), ctx), fix=False)
+    audience = _audience(kind, audience)
+    ctx = drafting.context(esc, policy, moment, board.one(store, number, moment), kind=kind, audience=audience)
+    found = lint.lint(text or "", drafting.lint_context(esc, policy, kind, audience, ctx), fix=False)
+    # and the checks every generated draft passes: a logged hypothesis, an internal stakeholder or a team's name in a
+    # customer message, a severity or escalation id other than the record's, a promise of another update time
+    _, checked = draft_checks.audit(text or "", drafting.check_facts(esc, policy, ctx, moment, audience), fix=False,
+                                    skip=("placeholder",), warn=("request_unanswered",))
+    return lint.LintResult(found.text, found.findings + checked)
 
 
 def step_for(esc: Escalation, kind: str, audience: str) -> str:

@@ -601,6 +601,12 @@ class Store:
         except sqlite_utils.db.NotFoundError:
             raise NotFound(f"no escalation {format_id(number)}; `escalate list` shows the open ones")
 
+    def draft_audiences(self, ident: str | int) -> dict[str, str]:
+        """The audience of the latest draft of each kind (an update drafted for the internal brief is not the customer's)."""
+        number = parse_id(ident)
+        return {r["kind"]: r["audience"] for r in self.db.query(
+            "SELECT kind, audience FROM drafts WHERE escalation_id = ? ORDER BY id", [number])}
+
     def get(self, ident: str | int) -> Escalation:
         number = parse_id(ident)
         row = self.row(number)

@@ -513,3 +513,19 @@ def test_the_impact_is_told_in_the_past_once_resolved(db_path, clock):
     for kind in ("resolution", "apology", "summary"):
         body = draft(db_path, "ESC-1", kind)["body"]
         assert "it put EUR 15,000 a day at risk" in body and "it puts" not in body, (kind, body)
+
+
+def test_no_shipped_template_line_loses_its_line_end_to_an_inline_block_tag():
+    """trim_blocks drops the line end after a block tag that closes a line: right for a line of tags alone, wrong
+    after text ('... does not happen again.{% endif %}' ran the apology into its next paragraph, the internal brief's
+    'Clocks:' into 'Still to find out'). Such a line keeps its end with '+%}'."""
+    from pathlib import Path
+
+    tag = re.compile(r"\{%-?\s*(?:if|elif|else|endif|for|endfor)\b[^%]*?(?<![+-])-?%\}$")  # not "+%}"
+    found = []
+    for path in sorted((Path(__file__).resolve().parents[1] / "prompts" / "messages").glob("*.j2")):
+        lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+        for number, line in enumerate(lines[:-1], 1):  # jinja drops the file's last line end anyway
+            if tag.search(line) and re.sub(r"\{%.*?%\}", "", line).strip():
+                found.append(f"{path.name}:{number}")
+    assert found == []

@@ -62,6 +62,22 @@ def test_a_hostile_complaint_is_shown_literally(c):
     assert "Evil &lt;b&gt;Corp&lt;/b&gt;" in board and "<b>Corp</b>" not in board
 
 
+def test_a_refused_triage_gives_the_form_back_as_typed_and_stores_nothing(c, db_path):
+    pasted = "Since 9am none of our agents can log in </textarea><script>alert(1)</script>"
+    r = c.post("/triage", data={"csrf": csrf(c), "complaint": pasted, "customer": "", "tier": "enterprise",
+                                "contact": "Dana", "owner": "Sam Rivera", "timezone": "Europe/Paris", "engine": "offline"})
+    assert r.status_code == 400 and '<p class="error" role="alert">name the customer</p>' in r.text
+    assert ">Since 9am none of our agents can log in &lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;</textarea>" in r.text
+    assert 'name="owner" value="Sam Rivera"' in r.text and 'value="Europe/Paris"' in r.text and "<option selected>enterprise</option>" in r.text
+    zone = c.post("/triage", data={"csrf": csrf(c), "complaint": "Exports fail.", "customer": "Acme", "timezone": "Mars/Olympus"})
+    assert zone.status_code == 400 and ">Exports fail.</textarea>" in zone.text
+    big = "x " * 600_000  # 1.2 MB: the app's own limit and message, not the form parser's
+    over = c.post("/triage", data={"csrf": csrf(c), "complaint": big, "customer": "Acme"})
+    assert over.status_code == 400 and "100,000" in over.text and "Field exceeded" not in over.text
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM escalations").fetchone()[0] == 0
+
+
 def test_a_post_without_the_csrf_token_is_refused_and_stores_nothing(c, db_path):
     r = c.post("/triage", data={"complaint": "Down", "customer": "Acme"})
     assert r.status_code == 403 and "CSRF" in r.text
@@ -106,6 +122,7 @@ def test_severity_and_type_change_with_a_reason_are_events(c, db_path):
     assert "severity_changed" in kinds and "type_changed" in kinds
     html = c.get(f"/e/{ident}").text
     assert "SEV-1 → SEV-2: only one region affected" in html and "Type technical → service" in html
+    assert "<strong>SLA plan at triage (SEV-1; the clocks follow the change to SEV-2):</strong>" in html
     r = step(c, ident, "type", type="service", reason="again")
     assert r.status_code == 400 and "already service" in r.text
 
@@ -115,6 +132,8 @@ def test_log_entries_appear_in_the_timeline_with_the_actor(c, db_path):
     token = csrf(c, f"/e/{ident}")
     r = c.post(f"/e/{ident}/log", data={"csrf": token, "kind": "hypothesis", "text": "Auth gateway <cert> expired"})
     assert r.status_code == 303
+    assert r.headers["location"] == f"/e/{ident}?done=logged#timeline"  # the notice before the anchor, not inside it
+    assert '<p class="notice" role="status">logged</p>' in c.get(r.headers["location"]).text
     html = c.get(f"/e/{ident}").text
     assert "Hypothesis: Auth gateway &lt;cert&gt; expired" in html
     assert events(db_path)[-1] == ("log", "dana")
@@ -127,6 +146,20 @@ def test_unknown_escalation_is_404_and_a_bad_page_number_400(c):
     assert c.get("/e/banana").status_code == 404
     assert c.get("/nowhere").status_code == 404
     assert c.get("/board?page=x").status_code == 400
+    huge = c.get("/board?page=99999999999999999999")
+    assert huge.status_code == 400 and "past the last page there could be" in huge.text
+    assert c.get("/board?page=10000000").status_code == 200  # the last allowed, empty
+    assert c.get("/metrics?month=9999-12").status_code == 400
+
+
+def test_a_filter_value_with_an_ampersand_stays_one_value_in_every_link(c):
+    triage(c, customer="AT&T")
+    triage(c, customer="Atlas Corp")
+    board = c.get("/board?customer=AT%26T").text
+    assert 'hx-get="/board/rows?customer=AT%26T&amp;page=1"' in board
+    rows = c.get("/board/rows?customer=AT%26T&page=1").text
+    assert "AT&amp;T" in rows and "Atlas Corp" not in rows
+    assert 'src="/metrics/chart.png?customer=AT%26T"' in c.get("/metrics?customer=AT%26T").text  # matplotlib: a test extra
 
 
 def test_board_filters_and_the_next_30_minutes(c):
@@ -172,6 +205,29 @@ def test_draft_lint_live_then_mark_as_sent_records_the_update(c, db_path):
     sent = c.post(f"/e/{ident}/drafts/update/sent", data={"csrf": token, "subject": subject, "body": body})
     assert sent.status_code == 303 and "customer+update+recorded" in sent.headers["location"]
     assert ("update", "dana") in events(db_path)
+
+
+def test_an_internal_update_opens_as_internal_and_cannot_be_sent_to_the_customer(c, db_path):
+    ident = triage(c)
+    step(c, ident, "ack")
+    token = csrf(c, f"/e/{ident}")
+    c.post(f"/e/{ident}/log", data={"csrf": token, "kind": "hypothesis", "text": "Bob's deploy of auth 4.3 broke SSO"})
+    made = c.post(f"/e/{ident}/drafts", data={"csrf": token, "kind": "update", "audience": "internal", "engine": "offline"})
+    assert made.status_code == 200 and "<h1>Update for internal" in made.text
+    listing = c.get(f"/e/{ident}/drafts").text
+    assert f'href="/e/{ident}/drafts/update?audience=internal"' in listing and "· for internal" in listing
+    assert "<h1>Update for internal" in c.get(f"/e/{ident}/drafts/update").text  # the bare link keeps its audience too
+    import html as h
+
+    body = h.unescape(re.search(r'<textarea name="body"[^>]*>(.*?)</textarea>', made.text, re.S).group(1))
+    assert "Bob's deploy of auth 4.3 broke SSO" in body
+    refused = c.post(f"/e/{ident}/drafts/update/sent", data={"csrf": token, "subject": "Update", "body": body, "audience": "customer"})
+    assert refused.status_code == 400 and "not marked as sent" in refused.text and "internal_only" in refused.text
+    assert [k for k, _ in events(db_path)].count("update") == 0
+    typed = ("Hello,\n\nOur current theory: Bob's deploy of auth 4.3 broke SSO. We will update you soon.\n")
+    lint = c.post(f"/e/{ident}/drafts/update/lint", data={"csrf": token, "subject": "Update", "body": typed, "audience": "customer"},
+                  headers={"HX-Request": "true"})
+    assert "internal_only" in lint.text
 
 
 def test_marking_the_acknowledgment_sent_records_the_ack(c, db_path):

@@ -106,8 +106,12 @@ class Ctx:
         return HTMLResponse(html, status_code=status)
 
     def redirect(self, url: str, done: str | None = None) -> RedirectResponse:
-        return RedirectResponse(url + (("&" if "?" in url else "?") + urlencode({"done": done}) if done else ""),
-                                status_code=303)
+        """To `url`, with the notice in its query: before any #fragment (after it, the browser reads it as part
+        of the fragment, shows no notice and finds no anchor)."""
+        path, hash_, fragment = url.partition("#")
+        if done:
+            path += ("&" if "?" in path else "?") + urlencode({"done": done})
+        return RedirectResponse(path + hash_ + fragment, status_code=303)
 
 
 def csrf_for(settings: Settings, token: str) -> str:
@@ -126,8 +130,10 @@ def page(fn: Callable | None = None, *, write: bool | None = None, manager: bool
         form = None
         if request.method == "POST":
             if int(request.headers.get("content-length") or 0) > MAX_FORM_BYTES:
-                return _plain(413, "the form is too large")
-            form = await request.form(max_files=1, max_fields=200)
+                return _plain(413, f"the form is over {MAX_FORM_BYTES // 1_000_000} MB: a complaint may be up to 100,000 characters; "
+                                   "trim quoted threads and logs, or paste the part that matters")
+            # a field up to the whole limit (Starlette's own 1 MB cap answered with a bare plain-text 400)
+            form = await request.form(max_files=1, max_fields=200, max_part_size=MAX_FORM_BYTES)
         return await run_in_threadpool(_run, fn, request, form, settings, request.method == "POST" if write is None else write,
                                        manager, public)
 

@@ -50,7 +50,9 @@ def drafts_page(ctx: Ctx):
 
     with ctx.store() as store:
         esc = store.get(_id(ctx))
-    return ctx.render("drafts.html", esc=esc, kinds=drafting.KINDS, audiences=drafting.AUDIENCES, engines=ENGINES)
+        drafted_for = store.draft_audiences(esc.id)
+    return ctx.render("drafts.html", esc=esc, kinds=drafting.KINDS, audiences=drafting.AUDIENCES, engines=ENGINES,
+                      drafted_for=drafted_for)
 
 
 @page(write=True)
@@ -72,10 +74,13 @@ def draft_edit(ctx: Ctx):
     ident, kind = _id(ctx), _kind(ctx)
     with ctx.store() as store:
         esc = store.get(ident)
+        drafted_for = store.draft_audiences(esc.id).get(kind)
     draft = esc.drafts.get(kind)
     if draft is None:
         raise UsageError(f"{esc.id} has no {kind} draft yet: make one on the drafts page")
-    return _editor(ctx, esc.id, kind, _audience(ctx, kind), draft.subject, draft.body)
+    # the audience it was drafted for, unless the link names one: an internal update brief is not opened as the customer's
+    audience = _audience(ctx, kind) if ctx.query("audience") else drafted_for or _audience(ctx, kind)
+    return _editor(ctx, esc.id, kind, audience, draft.subject, draft.body)
 
 
 @page(write=False)

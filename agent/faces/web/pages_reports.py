@@ -7,6 +7,7 @@ import io
 import os
 import tempfile
 from datetime import date
+from urllib.parse import urlencode
 
 from starlette.responses import Response
 from starlette.routing import Route
@@ -23,9 +24,9 @@ def _month(value: str | None) -> tuple[str | None, str | None]:
         return None, None
     try:
         first = date.fromisoformat(value + "-01")
+        after = date(first.year + first.month // 12, first.month % 12 + 1, 1)  # 9999-12 has no month after it
     except ValueError:
         raise UsageError(f"month {value!r}: use YYYY-MM, e.g. 2026-11")
-    after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return first.isoformat(), after.isoformat()
 
 
@@ -54,7 +55,7 @@ def _metrics(ctx: Ctx, with_rows: bool = False):
 @page
 def metrics_page(ctx: Ctx):
     result, chosen = _metrics(ctx)
-    query = "&".join(f"{k}={v}" for k, v in chosen.items() if v)
+    query = urlencode({k: v for k, v in chosen.items() if v})
     try:
         import matplotlib  # noqa: F401
         chart = True

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from starlette.routing import Route
 
@@ -11,6 +12,7 @@ from ...errors import UsageError
 from .app import Ctx, page
 
 PAGE_SIZE = 50
+MAX_PAGE = 10_000_000  # past it a page number is a mistyped URL (and one past 2**63 / 50 overflowed SQLite's integer: a bare 500)
 SOON = timedelta(minutes=30)
 TIERS = ("enterprise", "business", "standard", "free")
 LOG_KINDS = ("note", "action", "hypothesis", "workaround", "decision")
@@ -42,6 +44,8 @@ def board_view(ctx: Ctx) -> dict:
         number = max(1, int(ctx.query("page", "1")))
     except ValueError:
         raise UsageError("page is a number, e.g. page=2")
+    if number > MAX_PAGE:
+        raise UsageError(f"page {number} is past the last page there could be ({MAX_PAGE:,})")
     offset = (number - 1) * PAGE_SIZE
     with ctx.store() as store:
         if chosen["flag"]:
@@ -54,7 +58,7 @@ def board_view(ctx: Ctx) -> dict:
             shown, total = board_pages.page(store, moment, offset=offset, limit=PAGE_SIZE, severity=chosen["severity"],
                                             owner=chosen["owner"], customer=chosen["customer"])
         soon, soon_count = board_pages.due_soon(store, moment, SOON, refresh=bool(chosen["flag"]), known=shown)
-    query = "&".join(f"{k}={v}" for k, v in chosen.items() if v)
+    query = urlencode({k: v for k, v in chosen.items() if v})  # "AT&T" is one customer, not "AT" and a "T"
     return {"rows": shown, "total": total, "page": number, "pages": max(1, -(-total // PAGE_SIZE)), "soon": soon,
             "soon_count": soon_count, "now": moment, "chosen": chosen, "query": query, "flags": list(board.FLAG_TEXT),
             "severities": ("SEV-1", "SEV-2", "SEV-3", "SEV-4")}
@@ -74,27 +78,46 @@ def board_rows(ctx: Ctx):
 # -- paste → triage ------------------------------------------------------------------------------
 
 
+TRIAGE_FIELDS = ("complaint", "customer", "tier", "contact", "owner", "timezone", "engine")
+
+
 @page
 def triage_form(ctx: Ctx):
-    return ctx.render("triage.html", tiers=TIERS, values={}, default_tz=ctx.policy().timezone)
+    return ctx.render("triage.html", tiers=TIERS, values=dict.fromkeys(TRIAGE_FIELDS), error=None, default_tz=_default_tz(ctx))
+
+
+def _default_tz(ctx: Ctx) -> str:
+    from ...errors import EscalateError
+
+    try:
+        return ctx.policy().timezone
+    except EscalateError:  # a broken policy file is the refusal shown; the hint falls back
+        return "UTC"
 
 
 @page(write=True)
 def triage_post(ctx: Ctx):
+    from ...errors import EscalateError, NotFound
     from ...triage import triage_complaint
 
-    values = {k: ctx.field(k) for k in ("customer", "tier", "contact", "owner", "timezone", "engine")}
+    values = {k: ctx.field(k) for k in TRIAGE_FIELDS if k != "complaint"}
     text = ctx.raw("complaint")
-    if not text.strip():
-        raise UsageError("paste the complaint first")
-    if not values["customer"]:
-        raise UsageError("name the customer")
-    policy = ctx.policy()
-    engine = ctx.engine(values["engine"], policy)
-    with ctx.store() as store:
-        esc = triage_complaint(text=text, customer=values["customer"], tier=values["tier"] or "standard",
-                               contact=values["contact"], owner=values["owner"], timezone=values["timezone"],
-                               store=store, engine=engine, policy=policy, actor=ctx.actor)
+    try:
+        if not text.strip():
+            raise UsageError("paste the complaint first")
+        if not values["customer"]:
+            raise UsageError("name the customer")
+        policy = ctx.policy()
+        engine = ctx.engine(values["engine"], policy)
+        with ctx.store() as store:
+            esc = triage_complaint(text=text, customer=values["customer"], tier=values["tier"] or "standard",
+                                   contact=values["contact"], owner=values["owner"], timezone=values["timezone"],
+                                   store=store, engine=engine, policy=policy, actor=ctx.actor)
+    except NotFound:
+        raise
+    except EscalateError as exc:  # the form again, as it was typed, with the refusal: the paste is not lost
+        return ctx.render("triage.html", status=400, tiers=TIERS, values={**values, "complaint": text}, error=str(exc),
+                          default_tz=_default_tz(ctx))
     warning = f"; {esc.engine.fallback_reason}: the offline engine triaged it" if esc.engine.fallback_reason else ""
     return ctx.redirect(f"/e/{esc.id}", f"Triaged {esc.id}{warning}")
 
