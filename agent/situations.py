@@ -12,6 +12,7 @@ next), whatever the words around them:
 | `money_moved`: money moved wrongly | a charge, debit, refund or payout + wrong ("twice", "to the wrong cards") |
 | `all_blocked`: everyone or every site unable to work | all the people or sites + unable to act or failing |
 
+The same parts exist in French, Spanish, Portuguese and German (and a little Dutch), below the English ones.
 Each part is a small vocabulary; no sentence is memorised. A part under a negation ("no other
 customer's data was exposed") does not count; one under a hedge or in a yes/no question marks the
 situation as possible (`hedged`). Matched on the lowercased complaint with its claims taken out.
@@ -204,7 +205,9 @@ _UNABLE = _lc(
 
 _SENTENCES = re.compile(r"(?:[^.!?\n]|\.(?=\d))+[.!?]*")  # "v4.2.0", "29.99": a period before a digit ends no sentence
 _QUESTION_START = _lc(r"\s*(?:is|are|was|were|does|do|did|can|could|will|would|has|have|had|should|shall|am|isn't|aren't|doesn't|don't|didn't|how|what|why|who|when|where"
-                     r"|¿|est-ce|pourquoi|comment|peut-on|pouvez|y\s+a-t-il|kann|k(?:ö|o|oe)nnen|ist|sind|hat|haben|gibt|warum|wieso|wie|puede[ns]?|por\s*qu(?:é|e)|c(?:ó|o)mo|hay)\b")
+                     r"|¿|est-ce|pourquoi|comment|peut-on|pouvez|y\s+a-t-il|kann|k(?:ö|o|oe)nnen|ist|sind|hat|haben|gibt|warum|wieso|wie|puede[ns]?|por\s*qu(?:é|e)|c(?:ó|o)mo|hay"
+                     # Portuguese asks yes or no with the word order of a statement: "outros clientes conseguem ver ...?"
+                     r"|ser[áa](?:\s+que)?|(?:[ée]\s+)?poss[íi]vel|existe|h[áa]|podem?|poderia|conseguem?|algu[ée]m|porqu[êe]|quem|(?:os\s+|as\s+)?outr[oa]s)\b")
 
 
 def _part(pattern: re.Pattern, low: str, lo: int, hi: int, places=None, *, negatable: bool = True) -> tuple[bool, bool] | None:
@@ -229,7 +232,7 @@ def find(low: str, places=None) -> list[Situation]:
     """Every situation in the (lowercased, claim-free) text, in text order. `places`: where `low` holds
     the literals of PARTS (agent/windows.py), which only saves searches."""
     kinds = [k for k, needs in _NEEDS.items() if all(any(_may(p, low, places) for p in group) for group in needs)]
-    # French, Spanish or German only in a text with one of their common words (" nous ", " los ", " nicht "...)
+    # French, Spanish, Portuguese or German only in a text with one of their common words (" nous ", " los ", " não ", " nicht "...)
     foreign = [k for k, needs in _NEEDS_F.items() if all(any(_may(p, low, places) for p in group) for group in needs)] if _may(_LANGUAGE_F, low, places) else []
     if not kinds and not foreign:
         return []
@@ -332,41 +335,55 @@ def _may(pattern: re.Pattern, low: str, places) -> bool:
 PARTS = (_OTHERS_DATA, _SHOWN, _SECRET, _PLACE, _IN_PLACE, _ACCESS, _NOT_US, _DEPARTED_P, _STORED, _LOSS, _MONEY_WRONG, _ALL, _UNABLE, _NONE_CAN)
 
 
-# -- French, Spanish and German -----------------------------------------------------------------------
-# The same situations in the three languages customers most often write in besides English, each made of
-# the same kind of parts (small vocabularies, accents optional: "employes" reads as "employés"), composed
-# within one sentence. A part under a negation of its language ("aucune commande n'a disparu", "keine
-# Daten") does not count; one under a hedge ("peut-être", "quizás", "vielleicht") or in a question marks the
-# situation as possible. They are read only when the English parts find nothing.
+# -- French, Spanish, Portuguese and German ---------------------------------------------------------
+# The same situations in the four languages customers most often write in besides English (and a little
+# Dutch), each made of the same kind of parts (small vocabularies, accents optional: "employes" reads as
+# "employés", "ninguem" as "ninguém"; Portuguese in its Brazilian and European forms: "equipe" and "equipa",
+# "usuários" and "utilizadores"), composed within one sentence. A part under a negation of its language
+# ("aucune commande n'a disparu", "keine Daten", "nenhum dado") does not count; one under a hedge
+# ("peut-être", "quizás", "talvez", "vielleicht") or in a question marks the situation as possible. They are
+# read only when the English parts find nothing.
 _ACT_FR = (r"(?:se\s+connecter|s['’](?:identifier|authentifier|enregistrer)|se\s+log(?:u|g)er|travailler|acc[eé]der|ouvrir|utiliser|entrer|imprimer|encaisser|vendre"
            r"|facturer|envoyer|enregistrer|charger|scanner|commander|payer|r[eé]server|rien\s+faire)")
-_ACT_ES = (r"(?:iniciar\s+sesi[oó]n|entrar|acceder|conectar(?:se)?|trabajar|abrir|usar|utilizar|log(?:u)?ear(?:se)?|ingresar|imprimir|cobrar|vender|facturar"
+_ACT_ES = (r"(?:iniciar\s+sesi[oó]n|entrar(?!\s+e[nm]\s+conta(?:c)?to)|acceder|conectar(?:se)?|trabajar|abrir|usar|utilizar|log(?:u)?ear(?:se)?|ingresar|imprimir|cobrar|vender|facturar"
            r"|enviar|guardar|cargar|escanear|pagar|reservar|hacer\s+nada)")
+# Portuguese ("entrar em contato", getting in touch, is no work stopped)
+_ACT_PT = (r"(?:fazer\s+(?:o\s+)?(?:login|logon|log-in)|(?:se\s+)?logar(?:-se)?|entrar(?!\s+e[nm]\s+conta(?:c)?to)|acessar|aceder|(?:se\s+)?conectar(?:-se)?|ligar-se|trabalhar|abrir|usar|utilizar"
+           r"|iniciar\s+(?:a\s+)?sess[ãa]o|(?:se\s+)?autenticar(?:-se)?|imprimir|cobrar|vender|faturar|facturar|emitir|enviar|salvar|gravar|guardar|carregar|escanear|digitalizar"
+           r"|pagar|reservar|atender|fazer\s+nada)")
 _CAN_F = (r"(?:peu(?:t|vent)|pouvons|pouvez|pourra|parvien(?:t|nent)|arrive(?:nt)?|r[eé]ussi(?:t|ssent)|puede[ns]?|podemos|consiguen?|logran?"
+          r"|conseguem?|conseguimos|conseguiu|conseguiram|conseguia(?:m)?|podem?|p[ôo]de|puderam|podia(?:m)?"
           r"|kann|k(?:ö|o|oe)nnen|konnten?|schaff(?:t|en)|kan|kunnen|konden)")
 # Dutch: "sinds vanochtend kan niemand van ons team inloggen"
 _ACT_NL = r"(?:inloggen|aanmelden|werken|betalen|afrekenen|openen|gebruiken|printen|bestellen|verbinden|verkopen|kassa)"
 _NOBODY_F = (r"(?:aucun(?:e)?|(?<!une )(?<!la )(?<!cette )(?<!chaque )(?<!seule )personne|pas\s+un(?:e)?\s+seul(?:e)?|ningun[oa]|ning[uú]n|nadie|ni\s+un[oa]?\s+sol[oa]"
+             r"|ningu[ée]m|nenhum(?:a)?|nem\s+um(?:a)?\s+(?:s[óo]|[úu]nic[oa])"
              r"|keiner|keine\s+(?:unserer|der|von|meiner)|niemand|kein\s+einzige[rs]?)")
 _PEOPLE_F = (
     r"(?:employ[eé]e?s|salari[eé]e?s|collaborat(?:eurs|rices)|coll[eè]gues|utilisat(?:eurs|rices)|agents|[eé]quipes|magasins|boutiques|sites|agences|succursales|clients"
     r"|vendeu(?:rs|ses)|caissi(?:ers|[eè]res)|m[eé]decins|infirmi(?:ers|[eè]res)|[eé]l[eè]ves|[eé]tudiants|chauffeurs|livreurs|techniciens|postes|bureaux|restaurants|h[oô]tels"
     r"|cabinets|cliniques|pharmacies|entrep[oô]ts"
+    r"|funcion[áa]ri[oa]s|colegas|usu[áa]ri[oa]s|utilizadores|atendentes|operador(?:es|as)|equipes|equipas|lojas|filiais|escrit[óo]rios|unidades|caixas|enfermeir[oa]s"
+    r"|alun[oa]s|estudantes|motoristas|entregadores|professor(?:es|as)|farm[áa]cias|armaz[ée]ns|hot[ée]is|consult[óo]rios|terminais|computadores|pontos\s+de\s+venda"
     r"|emplead[oa]s|trabajador(?:es|as)|agentes|usuari[oa]s|colaborador(?:es|as)|compa[nñ]er[oa]s|equipos|tiendas|sucursales|oficinas|clientes|vendedor(?:es|as)|cajer[oa]s"
     r"|m[eé]dicos|enfermer[oa]s|alumn[oa]s|estudiantes|conductor(?:es|as)|repartidor(?:es|as)|t[eé]cnicos|sedes|locales|restaurantes|hoteles|cl[ií]nicas|farmacias|almacenes"
     r"|mitarbeiter(?:innen)?|kolleg(?:en|innen)|nutzer(?:innen)?|benutzer|anwender|kunden|filialen|standorte|gesch(?:ä|a|ae)fte|l(?:ä|a|ae)den|praxen|(?:ä|a|ae)rzte|agenten"
     r"|fahrer|kassierer(?:innen)?|verk(?:ä|a|ae)ufer(?:innen)?|teams|angestellten|besch(?:ä|a|ae)ftigten|sch(?:ü|u|ue)ler|studenten|techniker|b(?:ü|u|ue)ros|kliniken|apotheken)"
 )
-# "aucun de nos 50 employés ne peut se connecter", "nadie puede entrar", "seit heute kann sich keiner unserer Mitarbeiter anmelden"
+# "aucun de nos 50 employés ne peut se connecter", "nadie puede entrar", "ninguém da equipe consegue fazer login",
+# "seit heute kann sich keiner unserer Mitarbeiter anmelden"
 _NONE_CAN_F = _lc(
-    r"\b" + _NOBODY_F + r"\b[^.!?\n]{0,80}?\b" + _CAN_F + r"\b[^.!?\n]{0,40}?\b(?:" + _ACT_FR + "|" + _ACT_ES + "|" + _ACT_DE + "|" + _ACT_NL + r")\b"
-    r"|\b" + _CAN_F + r"\s+(?:sich\s+|uns\s+)?(?:[\wäöüß]+\s+){0,3}?(?:keiner|niemand|nadie)\b[^.!?\n]{0,80}?\b(?:" + _ACT_ES + "|" + _ACT_DE + "|" + _ACT_NL + r")\b"
+    r"\b" + _NOBODY_F + r"\b[^.!?\n]{0,80}?\b" + _CAN_F + r"\b[^.!?\n]{0,40}?\b(?:" + _ACT_FR + "|" + _ACT_ES + "|" + _ACT_PT + "|" + _ACT_DE + "|" + _ACT_NL + r")\b"
+    r"|\b" + _CAN_F + r"\s+(?:sich\s+|uns\s+)?(?:[\wäöüß]+\s+){0,3}?(?:keiner|niemand|nadie|ningu[ée]m)\b[^.!?\n]{0,80}?\b(?:" + _ACT_ES + "|" + _ACT_PT + "|" + _ACT_DE + "|" + _ACT_NL + r")\b"
     r"|\b(?:keiner|niemand)\b[^.!?\n]{0,80}?\b" + _ACT_DE + r"\s+(?:kann|k(?:ö|o|oe)nnen|konnten?)\b"
 )
 _ALL_F = _lc(
     r"\b(?:tou(?:s|tes)\s+(?:les|nos|mes)\s+(?:\d[\d.,]*\s+)?(?:[\w'’-]+\s+)?" + _PEOPLE_F + r"|tout\s+le\s+(?:monde|personnel|bureau|service|magasin|cabinet)"
     r"|toute\s+l['’](?:[eé]quipe|entreprise|agence|[eé]cole|organisation|[eé]tude)"
     r"|tod(?:os|as)\s+(?:los|las|nuestr[oa]s|mis)\s+(?:[\d.,]+\s+)?(?:[\w-]+\s+)?" + _PEOPLE_F + r"|todo\s+el\s+(?:mundo|equipo|personal)|toda\s+la\s+(?:empresa|oficina|plantilla|tienda|cl[ií]nica)"
+    r"|tod(?:os|as)\s+(?:(?:os|as)\s+)?(?:os|as|noss[oa]s|meus|minhas)\s+(?:[\d.,]+\s+)?(?:[\w-]+\s+)?" + _PEOPLE_F + r"|todo\s+(?:o\s+)?(?:mundo|pessoal|escrit[óo]rio|time)"
+    r"|toda\s+a\s+(?:nossa\s+)?(?:equipe|equipa|empresa|loja|cl[íi]nica|escola|organiza[çc][ãa]o|firma|ag[êe]ncia|rede|opera[çc][ãa]o)"
+    r"|(?:a|nossa|a\s+nossa)\s+(?:empresa|equipe|equipa|loja|cl[íi]nica|firma)\s+(?:inteira|toda)|o\s+(?:nosso\s+)?(?:escrit[óo]rio|time|pessoal)\s+(?:inteiro|todo)"
     r"|alle\s+(?:unsere[n]?\s+|meine[n]?\s+|die\s+)?(?:[\d.,]+\s+)?" + _PEOPLE_F + r"|(?:das|unser)\s+(?:ganze|gesamte|komplette)\s+(?:team|b(?:ü|u|ue)ro|personal|unternehmen)"
     r"|(?:die|unsere)\s+(?:ganze|gesamte|komplette)\s+(?:firma|belegschaft|praxis|filiale|abteilung))\b"
 )
@@ -374,6 +391,8 @@ _UNABLE_F = _lc(
     r"\bne\s+" + _CAN_F + r"\s+(?:plus|pas)\s+(?:[àa]\s+)?" + _ACT_FR + r"\b|\bn['’](?:arrive(?:nt)?|parvien(?:t|nent))\s+(?:plus|pas)\s+[àa]\s+" + _ACT_FR + r"\b"
     r"|\b(?:sont|est)\s+(?:tous\s+|toutes\s+)?(?:bloqu[eé]e?s?|d[eé]connect[eé]e?s?)\b"
     r"|\bno\s+" + _CAN_F + r"\s+(?:ya\s+)?" + _ACT_ES + r"\b|\best[aá]n\s+(?:tod[oa]s\s+)?(?:bloquead[oa]s|sin\s+acceso|sin\s+poder\s+trabajar)\b"
+    r"|\bn[ãa]o\s+" + _CAN_F + r"\s+(?:mais\s+)?(?:[\w-]+\s+)?" + _ACT_PT + r"\b"
+    r"|\b(?:est[ãa]o|ficaram|est[áa]|ficou)\s+(?:tod[oa]s\s+)?(?:bloquead[oa]s?|sem\s+acesso|impedid[oa]s?\s+de\s+trabalhar|parad[oa]s?|travad[oa]s?|sem\s+conseguir\s+trabalhar)\b"
     r"|\b" + _CAN_F + r"\s+(?:[\wäöüß]+\s+){0,4}?nicht\s+(?:mehr\s+)?(?:[\wäöüß]+\s+){0,2}?" + _ACT_DE + r"\b|\b(?:sind|ist)\s+(?:alle\s+)?(?:ausgesperrt|gesperrt|blockiert)\b"
 )
 
@@ -382,12 +401,16 @@ _ORG_F = (
     r"|locataires?|membres?|salari[eé]e?s?|employ[eé]e?s?|[eé]l[eè]ves?|boutiques?|organisations?|h[oô]tels?|agences?|firmes?|commer[cç]ants?|m[eé]decins?|banques?"
     r"|clientes?|empresas?|compa[nñ][ií]as?|personas?|pacientes?|usuari[oa]s?|familias?|cuentas?|tiendas?|negocios?|cl[ií]nicas?|escuelas?|colegios?|inquilin[oa]s?"
     r"|miembros?|emplead[oa]s?|firmas?|organizaciones?|hoteles?|agencias?|comercios?|bancos?|alumn[oa]s?|hospitales?"
+    r"|companhias?|pessoas?|usu[áa]ri[oa]s?|utilizador(?:es)?|fam[íi]lias?|contas?|lojas?|neg[óo]cios?|escolas?|membros?|funcion[áa]ri[oa]s?|organiza[çc](?:[ãa]o|[õo]es)"
+    r"|hot[ée]is|hotel|ag[êe]ncias?|com[ée]rcios?|alun[oa]s?|hospita(?:l|is)|consult[óo]rios?|escrit[óo]rios?|condom[íi]nios?|fornecedor(?:es)?|parceiros?|lojistas?"
+    r"|titulares?|colaborador(?:es|as)?|estabelecimentos?|farm[áa]cias?|restaurantes?|filia(?:l|is)|unidades?"
     r"|kunden|kundinnen|firm(?:a|en)|unternehmens?|personen|patient(?:en|innen)|nutzer[sn]?|benutzer[sn]?|praxis|praxen|mandanten|familien?|kontos?|konten"
     r"|gesch(?:ä|a|ae)fts?|filialen?|mitarbeiter[sn]?|mieter[sn]?|schulen?|leute|menschen|h(?:ä|a|ae)ndler[sn]?|betriebs?|betriebe|hotels?|banken?|mitglieder[sn]?)"
 )
 _OTHER_F = (
     r"(?:autres?\s+(?:[\w-]+\s+)?" + _ORG_F + r"|quelqu['’]un\s+d['’]autre|(?:un(?:e)?|des)\s+inconnu(?:e)?s?|(?:un|des|[àa]\s+des)\s+tiers"
     r"|otr[oa]s?\s+(?:[\w-]+\s+)?" + _ORG_F + r"|alguien\s+m[aá]s|(?:un[oa]?s?)\s+desconocid[oa]s?|terceros"
+    r"|outr[oa]s?\s+(?:[\w-]+\s+)?" + _ORG_F + r"|algu[ée]m\s+(?:mais|de\s+fora)|(?:um|uma|uns|umas)\s+(?:desconhecid[oa]s?|estranh[oa]s?)"
     r"|(?:andere[rnms]?|fremde[rnms]?)\s+(?:[\wäöüß-]+\s+)?" + _ORG_F + r"|jemand(?:em|en|es)?\s+(?:anderem|anderen|anderes|fremdem|fremden|fremdes)|dritte[rn]?)"
 )
 _DATA_F = (
@@ -396,18 +419,24 @@ _DATA_F = (
     r"|[eé]tiquettes|dates?\s+de\s+naissance|paiements"
     r"|datos|facturas?|nombres?|direcci(?:ó|o)n(?:es)?|informaci(?:ó|o)n|expedientes?|historiales?|pedidos?|archivos?|ficheros?|n[uú]meros?|n[oó]minas?|recibos?|recetas?"
     r"|resultados?|extractos?|mensajes|correos|albaranes|etiquetas|tel[eé]fonos?|fechas?\s+de\s+nacimiento|pagos"
+    r"|dados|faturas?|nomes?|endere[çc]os?|moradas?|informa[çc](?:[ãa]o|[õo]es)|documentos?|registros?|registos?|extratos?|contratos?|encomendas?|arquivos?"
+    r"|holerites?|contracheques?|folhas?\s+de\s+pagamento|receitas?|prontu[áa]rios?|exames?|hist[óo]ricos?|mensagens|e-?mails|notas?\s+fiscais|nota\s+fiscal"
+    r"|boletos?|telefones?|datas?\s+de\s+nascimento|pagamentos|cpfs?|nifs?|cart[õo]es|cart[ãa]o|guias\s+de\s+remessa|conversas|sal[áa]rios|cadastros?|fotos"
     r"|daten|rechnungen?|namen|adressen?|anschriften?|informationen|dokumente?|unterlagen|akten|kundendaten|patientendaten|bestellungen?|auftr(?:ä|a|ae)ge|vertr(?:ä|a|ae)ge"
     r"|dateien|nummern|lohnabrechnungen?|gehaltsabrechnungen?|lieferscheine?|befunde?|rezepte?|kontoausz(?:ü|u|ue)ge|ibans?|bankdaten|bankverbindungen?|telefonnummern"
     r"|nachrichten|etiketten|datens(?:ä|a|ae)tze|geburtsdaten|zahlungen)"
 )
-_OWN_F = r"(?:nos|notre|mes|mon|ma|nuestr[oa]s?|mis?|unser(?:e[nmrs]?)?|meine?[nmrs]?)"
+_OWN_F = r"(?:nos|notre|mes|mon|ma|nuestr[oa]s?|mis?|noss[oa]s?|meus?|minhas?|unser(?:e[nmrs]?)?|meine?[nmrs]?)"
 _SEE_F = (r"(?:voi(?:r|t|ent)|voyons|voyez|consult(?:er|ent)|acc[eé]d(?:er|ent)\s+[àa]|ouvr(?:ir|ent)|t[eé]l[eé]charg(?:er|ent)|ve[rn]?|vemos|acced(?:er|en)\s+a|abr(?:ir|en)"
-          r"|descarg(?:ar|an)|sehen|sieht|einsehen|(?:ö|o|oe)ffnen|herunterladen)")
+          r"|descarg(?:ar|an)|v[êe]em|vejam?|viram|viu|vendo|acess(?:ar|am|aram|em)|abr(?:ir|em)|baix(?:ar|am)|descarreg(?:ar|am)|consult(?:ar|am)|visualiz(?:ar|am|aram)"
+          r"|sehen|sieht|einsehen|(?:ö|o|oe)ffnen|herunterladen)")
 _GAP_DE = r"(?:(?!(?:bei|f(?:ü|u|ue)r|wie|als|mit|auch)\b)[\wäöüß'’(),-]+\s+){0,3}?"
-# "les noms et adresses de 30 autres clients", "facturas de otra empresa", "die Rechnungen einer anderen Firma", "otros clientes pueden ver nuestros datos"
+# "les noms et adresses de 30 autres clients", "facturas de otra empresa", "os dados bancários de outros clientes" ("doutros"
+# clientes; not "dos nossos outros clientes"), "die Rechnungen einer anderen Firma", "otros clientes pueden ver nuestros datos"
 _OTHERS_DATA_F = _lc(
-    r"\b" + _DATA_F + r"\s+(?:[\w'’(),-]+\s+){0,5}?(?:d['’]|(?:de|des|du|appartenant\s+[àa]|destin[eé]e?s?\s+[àa]|adress[eé]e?s?\s+[àa]|del|pertenecientes?\s+a|destinad[oa]s?\s+a|dirigid[oa]s?\s+a)\s+)"
-    r"(?:[\w-]+\s+){0,2}?" + _OTHER_F + r"\b"
+    r"\b" + _DATA_F + r"\s+(?:[\w'’(),-]+\s+){0,5}?(?:d['’]|d(?=outr)|(?:de|des|du|appartenant\s+[àa]|destin[eé]e?s?\s+[àa]|adress[eé]e?s?\s+[àa]|del|pertenecientes?\s+a|destinad[oa]s?\s+a|dirigid[oa]s?\s+a"
+    r"|do|da|dos|das|pertencentes?\s+a|endere[çc]ad[oa]s?\s+a)\s+)"
+    r"(?:[\w-]+\s+){0,2}?(?<!noss[oa]\s)(?<!noss[oa]s\s)(?<!meus\s)(?<!minhas\s)" + _OTHER_F + r"\b"
     r"|\b" + _DATA_F + r"\s+" + _GAP_DE + r"(?:von\s+|vom\s+)?(?:einer\s+|eines\s+|einem\s+|der\s+|den\s+)?(?:anderer|anderen|fremder|fremden)\s+" + _ORG_F + r"\b"
     r"|\b" + _OTHER_F + r"\s+(?:[\w'’-]+\s+){0,4}?" + _SEE_F + r"\s+(?:[\w'’-]+\s+){0,2}?" + _OWN_F + r"\s+(?:[\w-]+\s+)?" + _DATA_F + r"\b"
     r"|\b" + _SEE_F + r"\s+(?:[\wäöüß'’-]+\s+){0,2}?" + _OTHER_F + r"\s+(?:[\wäöüß-]+\s+){0,2}?" + _OWN_F + r"\s+(?:[\wäöüß-]+\s+)?" + _DATA_F + r"\b"
@@ -418,6 +447,9 @@ _SHOWN_F = _lc(
     r"|expos[eé]\w*|consult\w*|acc[eé]d\w*|trouv\w*|list[eé]\w*|il y a(?:vait)?|compren\w*|inclu\w*|figur\w*|arriv[eé]\w*|partag\w*|divulgu\w*|t[eé]l[eé]charg\w*|ouvr\w*"
     r"|ver|vemos|veo|ven|vio|vimos|vieron|ve[ií]a(?:mos|n)?|vist[oa]s?|lleg(?:ó|o|aron|an?|ado)|tienen?|ten[ií]an?|inclu(?:ye|yen|ía|ían|ido|idos|idas)|muestr\w*|mostr\w*|aparec\w*|recib\w*|envi(?:ad|ar|aron|amos|[oó])\w*|env[ií]an?|contien\w*|conten[ií]\w*|visibles?|accesibles?"
     r"|expuest\w*|acced\w*|accedi\w*|consult\w*|hay|hab[ií]a|encontr\w*|compart\w*|filtr\w*|descarg\w*|abr(?:o|e|en|imos|i[oó]|ieron)|abiert[oa]s?"
+    r"|vejo|veem|v[êe]em|vejam?|viram|viu|vendo|exib\w*|receb\w*|mand(?:ou|aram|ad[oa]s?)|cont[ée]m|continha\w*|contendo|inclu(?:em|i|indo|[íi]a|[íi]am)|vis[íi]ve(?:l|is)"
+    r"|acess[íi]ve(?:l|is)|expost[oa]s?|acess\w*|t[êe]m|tem|tinha\w*|havia|h[áa] |cheg(?:ou|aram|am|a|ado|ando)|consta\w*|vaza\w*|compartilh\w*|partilh\w*"
+    r"|baix\w*|descarreg\w*|abri(?:mos|u|ram)|abert[oa]s?"
     r"|sehen|sieht|sehe|seht|sahen|sah|gesehen|angezeigt|zeig(?:t|en)|anzeig\w*|erhalten|erhielten|bekommen|bekam\w*|geschickt|schick(?:t|en)|gesendet|verschickt|zugeschickt"
     r"|enth(?:ä|a|ae)lt|enthalten|enthielt\w*|sichtbar|zug(?:ä|a|ae)nglich|einsehen|eingesehen|ge(?:ö|o|oe)ffnet|(?:ö|o|oe)ffnen|aufgetaucht|auftauchen|erschein(?:t|en)|erschien\w*"
     r"|finden|gefunden|gibt\s+es|stehen|standen|steht|heruntergeladen|lagen|liegen)\b"
@@ -434,6 +466,14 @@ _ACCESS_F = _lc(
     r"|contrase(?:ñ|n)a\s+(?:[\w-]+\s+){0,3}?(?:cambiad[ao]|cambi[oó]|modificad[ao]|restablecid[ao])"
     r"|(?:correo|email|e-mail|cuenta\s+bancaria|iban|tel[eé]fono)\s+(?:[\w-]+\s+){0,3}?(?:cambiad[oa]|cambi[oó]|modificad[oa])"
     r"|hackead[oa]|jaquead[oa]|piratead[oa]|pedidos|compras|transferencias|pagos"
+    # Portuguese: an access that happened ("fazer login", being able to, is none)
+    r"|acess(?:ou|aram|ad[oa]|os?)|entr(?:ou|aram)|log(?:ou|aram)|logad[oa]s?|fez\s+login|fizeram\s+login|(?<!fazer\s)(?<!fazer\so\s)logins?"
+    r"|inici(?:ou|aram)\s+(?:a\s+)?sess[ãa]o|sess[õo]es|sess[ãa]o\s+(?:aberta|iniciada|ativa)"
+    r"|(?:senha|palavra-passe)\s+(?:[\w-]+\s+){0,3}?(?:alterad[ao]|mudad[ao]|trocad[ao]|redefinid[ao]|modificad[ao]|alterou|mudou|trocou)"
+    r"|(?:mudou|mudaram|alterou|alteraram|trocou|trocaram|redefiniu|redefiniram|modificou|modificaram)\s+(?:(?:a|o)\s+)?(?:a|o|os|as|noss[oa]|minha|meu)\s+"
+    r"(?:senha|palavra-passe|e-?mail|conta\s+banc[áa]ria|iban|telefone|n[úu]mero|dados\s+banc[áa]rios|chave\s+pix|endere[çc]o)"
+    r"|(?:e-?mail|telefone|conta\s+banc[áa]ria|iban|dados\s+banc[áa]rios|chave\s+pix)\s+(?:[\w-]+\s+){0,3}?(?:alterad[oa]s?|mudad[oa]s?|trocad[oa]s?|modificad[oa]s?)"
+    r"|hackead[oa]s|hackearam|hackeou|invadid[oa]s?|invadiu|invadiram|invas[ãa]o|encomendas|transfer[êe]ncias|pagamentos|pix"
     r"|angemeldet|eingeloggt|anmeldung(?:en)?|zugriffe?|zugegriffen|sitzung(?:en)?|passwort\s+(?:[\wäöüß-]+\s+){0,3}?(?:ge(?:ä|a|ae)ndert|zur(?:ü|u|ue)ckgesetzt)"
     r"|(?:e-mail(?:-adresse)?|bankverbindung|iban|telefonnummer|kontodaten)\s+(?:[\wäöüß-]+\s+){0,3}?ge(?:ä|a|ae)ndert"
     r"|gehackt|(?:ü|u|ue)bernommen|gekapert|bestellungen|(?:ü|u|ue)berweisungen|zahlungen)\b"
@@ -447,6 +487,14 @@ _NOT_US_F = _lc(
     r"|nadie\s+(?:de\s+)?(?:nosotros|nuestro\s+equipo|aqu[ií]|la\s+empresa)|sin\s+(?:nuestra|mi)\s+(?:autorizaci(?:ó|o)n|permiso|consentimiento)"
     r"|(?:dispositivo|ip|direcci(?:ó|o)n\s+ip|pa[ií]s|ciudad|ubicaci(?:ó|o)n|navegador|usuario|persona|n[uú]mero|correo|sesi(?:ó|o)n)\w*\s+(?:[\w-]+\s+)?desconocid[oa]s?"
     r"|un[oa]?s?\s+desconocid[oa]s?|alguien\s+(?:m[aá]s\s+)?(?:ha|han|entr|accedi|inici|cambi)\w*|un\s+tercero|no\s+autorizad[oa]s?|nunca\s+(?:pedimos|solicitamos|hicimos)"
+    r"|n[ãa]o\s+(?:f[ôo]mos|fui)\s+(?:n[óo]s|eu)|n[ãa]o\s+(?:[oa]s?\s+)?(?:fizemos|fiz|autorizamos|autorizei|pedimos|pedi|solicitamos|solicitei|mudamos|mudei"
+    r"|alteramos|alterei|trocamos|reconhecemos|reconhe[çc]o|conhecemos|realizamos|efetuamos|efectuamos)"
+    r"|ningu[ée]m\s+(?:(?:da|de|do|na|no|aqui\s+na|aqui\s+no)\s+)?(?:n[óo]s|nossa\s+(?:equipe|equipa|empresa)|nosso\s+(?:time|escrit[óo]rio|lado)|empresa|escrit[óo]rio|aqui)"
+    r"|sem\s+(?:a\s+|o\s+)?(?:nossa|nosso|minha|meu)\s+(?:autoriza[çc][ãa]o|permiss[ãa]o|consentimento|conhecimento)|sem\s+autoriza[çc][ãa]o|n[ãa]o\s+autorizad[oa]s?"
+    r"|(?:dispositivo|aparelho|ip|endere[çc]o\s+ip|pa[íi]s|cidade|local|localiza[çc][ãa]o|navegador|usu[áa]rio|utilizador|pessoa|n[úu]mero|e-?mail|sess[ãa]o|computador)\w*\s+(?:[\w-]+\s+)?desconhecid[oa]s?"
+    r"|(?:um|uma|uns|umas)\s+(?:desconhecid[oa]s?|estranh[oa]s?)|desconhecidos\s+(?:acess|entr|invad|mud|alter)\w*|um\s+terceiro|invasor(?:es)?|golpistas?|criminosos"
+    r"|algu[ée]m\s+(?:de\s+fora\s+|estranho\s+|mais\s+)?(?:acess|entr|mud|alter|troc|fez|invad|log|inici|redefin|us|mexeu|realiz|efetu|efectu|transfer)\w*"
+    r"|nunca\s+(?:pedimos|solicitamos|fizemos|autorizamos)|que\s+n[ãa]o\s+(?:reconhecemos|conhecemos)"
     r"|(?:wir|ich)\s+(?:haben|habe)\s+(?:[\wäöüß]+\s+){0,3}?(?:nicht|nie|niemals)\s+(?:[\wäöüß]+\s+){0,2}?(?:gemacht|ge(?:ä|a|ae)ndert|angefordert|veranlasst|autorisiert|beantragt"
     r"|bestellt|get(?:ä|a|ae)tigt|durchgef(?:ü|u|ue)hrt|ausgel(?:ö|o|oe)st|angemeldet|eingeloggt)|(?:nicht|keiner)\s+von\s+uns|niemand\s+(?:von\s+uns|bei\s+uns|hier|aus\s+unserem\s+team)"
     r"|ohne\s+(?:unser|unsere|mein|meine)\s+(?:wissen|zustimmung|erlaubnis)|unbekannte[mnrs]?\s+(?:ger(?:ä|a|ae)t|ip|land|ort|stadt|browser|nutzer|benutzer|person|nummer|e-mail|sitzung|adresse)\w*"
@@ -458,46 +506,75 @@ _STORED_F = (
     r"|entr[eé]es|fiches|produits|photos|projets|tickets|paiements|transactions|devis|contrats|base\s+de\s+donn[eé]es|saisies|articles"
     r"|datos|pedidos|(?:ó|o)rdenes|facturas|archivos|ficheros|documentos|contactos|citas|reservas|mensajes|correos|notas|historial(?:es)?|registros|entradas|fichas"
     r"|productos|inventario|fotos|proyectos|pagos|transacciones|presupuestos|contratos|expedientes|base\s+de\s+datos|cambios"
+    r"|dados|encomendas|faturas|notas\s+fiscais|registros|registos|arquivos|contatos|agendamentos|consultas|marca[çc][õo]es|mensagens|hist[óo]ricos?|lan[çc]amentos"
+    r"|produtos|projetos|projectos|pagamentos|transa[çc][õo]es|or[çc]amentos|cadastros|banco\s+de\s+dados|altera[çc][õo]es|vendas|planilhas|relat[óo]rios|anexos"
     r"|daten|datens(?:ä|a|ae)tze|rechnungen|bestellungen|auftr(?:ä|a|ae)ge|dokumente|dateien|anh(?:ä|a|ae)nge|eintr(?:ä|a|ae)ge|nachrichten|e-mails|mails|kontakte|termine"
     r"|buchungen|notizen|projekte|berichte|akten|kundendaten|datenbank|zahlungen|produkte|artikel|(?:ä|a|ae)nderungen)"
 )
-_NOT_BEFORE = r"(?<!pas )(?<!jamais )(?<!nicht )(?<!nie )(?<!no )(?<!no se )(?<!no se han )(?<!no se ha )(?<!no han )(?<!no ha )(?<!no hemos )(?<!nunca )(?<!n'ont pas )(?<!n'a pas )"
+_NOT_BEFORE = (r"(?<!pas )(?<!jamais )(?<!nicht )(?<!nie )(?<!no )(?<!no se )(?<!no se han )(?<!no se ha )(?<!no han )(?<!no ha )(?<!no hemos )(?<!nunca )(?<!n'ont pas )(?<!n'a pas )"
+               r"(?<!n[ãa]o )(?<!n[ãa]o se )")
+# Portuguese deletions meant: "foram apagados conforme planejado", "por nós"
+_PT_MEANT = r"(?!\s+(?:por\s+n[óo]s|conforme|como\s+(?:planejado|planeado|previsto|combinado|pedimos|solicitado)|a\s+nosso\s+pedido))"
 _LOSS_F = (
     r"(?:" + _NOT_BEFORE + r"(?:disparu(?:e|s|es)?|dispara(?:[iî]t|issent|issaient)|perdu(?:e|s|es)?|corrompu(?:e|s|es)?|[eé]cras[eé](?:e|s|es)?|introuvables?"
     r"|(?:ont|a)\s+[eé]t[eé]\s+(?:supprim|effac)\w*|se\s+sont\s+(?:supprim|effac)\w*|sont\s+vides|est\s+vide"
     r"|desaparec(?:ido|idos|ida|idas|i[oó]|ieron|en|e)|perdid[oa]s?|perdimos|se\s+perd(?:i[oó]|ieron)|se\s+(?:han\s+)?(?:borrad[oa]s?|borr(?:ó|o|aron)|eliminad[oa]s?|elimin(?:ó|o|aron))"
     r"|(?:han|ha|fueron|fue)\s+(?:sido\s+)?(?:borrad[oa]s?|eliminad[oa]s?)|vac[ií][oa]s|corrupt[oa]s|da(?:ñ|n)ad[oa]s|sobrescrit[oa]s"
+    r"|sumi(?:ram|u|do|dos|da|das)|somem|desaparec(?:eram|eu|em|id[oa]s?)|perderam-se|se\s+perderam|perdeu-se|se\s+perdeu|perdemos|foram\s+perdid[oa]s"
+    r"|(?:foram|foi|t[êe]m\s+sido|tinham\s+sido|est[ãa]o\s+sendo|ficaram)\s+(?:tod[oa]s\s+)?(?:apagad|exclu[íi]d|deletad|eliminad|removid)[oa]s?" + _PT_MEANT +
+    r"|apagaram-se|(?:est[ãa]o|est[áa]|ficaram|ficou|vieram)\s+(?:completamente\s+|totalmente\s+)?vazi[oa]s?|corrompid[oa]s?|corromperam|danificad[oa]s?|sobrescrit[oa]s?|zerad[oa]s"
     r"|verloren|(?:wurden|wurde|sind|ist)\s+(?:[\wäöüß]+\s+){0,2}?gel(?:ö|o|oe)scht|verschwunden|(?:ü|u|ue)berschrieben|besch(?:ä|a|ae)digt|korrupt|sind\s+leer|ist\s+leer"
     r"|(?<!dem )(?<!den )(?<!einen )(?<!im )(?<!halben )weg)"
     r"|ne\s+sont\s+(?:plus|pas)\s+(?:enregistr[eé]e?s|sauvegard[eé]e?s|l[aà]|visibles|conserv[eé]e?s)|n['’](?:ont|a)\s+(?:pas|jamais)\s+[eé]t[eé]\s+(?:enregistr|sauvegard|conserv)\w*"
     r"|n['’](?:appara[iî]ssent|existent)\s+plus|plus\s+aucune\s+trace|n['’]arrivent\s+(?:jamais|plus|pas)"
     r"|ya\s+no\s+(?:est[aá]n|aparecen|existen|se\s+ven|salen)|no\s+se\s+(?:guardan|guardaron|guard[oó]|han\s+guardado|registran|registraron|registr[oó]|sincronizan)"
     r"|no\s+(?:llegan|llegaron|lleg[oó])\s+nunca|nunca\s+(?:llegan|llegaron|lleg[oó])|ni\s+rastro"
+    r"|n[ãa]o\s+(?:est[ãa]o|aparecem|existem|constam)\s+mais|j[áa]\s+n[ãa]o\s+(?:est[ãa]o|aparecem|existem|constam|se\s+v[êe]em|se\s+veem)"
+    r"|n[ãa]o\s+(?:foram|s[ãa]o|est[ãa]o\s+a\s+ser|est[ãa]o\s+sendo)\s+(?:salv|gravad|registrad|registad|guardad|sincronizad)\w*|n[ãa]o\s+(?:se\s+)?(?:salvam|gravam|guardam|sincronizam)"
+    r"|n[ãa]o\s+(?:chegam|chegaram|chegou)\s+nunca|nunca\s+(?:chegam|chegaram|chegou)|nem\s+sinal|nenhum\s+rastro|sem\s+deixar\s+rastro"
     r"|nicht\s+(?:mehr\s+)?(?:gespeichert|da|vorhanden|auffindbar)|kommen\s+nie\s+an|nie\s+angekommen)"
 )
 _DATA_GONE_F = _lc(r"\b" + _STORED_F + r"\b[^.!?\n]{0,60}?\b" + _LOSS_F + r"(?![\wäöüß])|\b" + _LOSS_F + r"\b[^.!?\n]{0,40}?\b" + _STORED_F + r"\b")
 
 _MONEY_F = (r"(?:d[eé]bit[eé]e?s?|pr[eé]lev[eé]e?s?|factur[eé]e?s?|pay[eé]e?s?|vir[eé]e?s?|rembours[eé]e?s?|pr[eé]l[eè]vements?"
             r"|cobrad[oa]s?|cobr(?:ó|o|aron)|cargad[oa]s?|carg(?:ó|o|aron)|pagad[oa]s?|facturad[oa]s?|cargos?|cobros?"
+            r"|(?:cobr(?:ou|aram)|debit(?:ou|aram)|descont(?:ou|aram)|fatur(?:ou|aram))(?:-(?:nos|me|lhes?))?|debitad[oa]s?|descontad[oa]s?|faturad[oa]s?|pagamos|pagou|pagaram|pag[oa]s?"
+            r"|estornad[oa]s?|estornou|reembolsad[oa]s?|reembolsou|transferid[oa]s?|transferiu|transferiram|cobran[çc]as?|d[ée]bitos?|pagamentos?"
             r"|abgebucht|berechnet|belastet|abgerechnet|(?:ü|u|ue)berwiesen|erstattet|bezahlt|abbuchung(?:en)?|lastschriften?)")
 _WRONG_F = (r"(?:deux\s+fois|trois\s+fois|\d+\s+fois|en\s+double|(?:sur|vers|au)\s+(?:le\s+)?mauvais\s+compte|dos\s+veces|tres\s+veces|\d+\s+veces|doble|duplicad[oa]s?"
-            r"|(?:a|en)\s+(?:la|una)\s+cuenta\s+equivocada|zweimal|dreimal|doppelt|\d+\s*mal|mehrfach|(?:auf\s+)?(?:das|ein)\s+falsche[sn]?\s+konto)")
+            r"|(?:a|en)\s+(?:la|una)\s+cuenta\s+equivocada|duas\s+vezes|tr[êe]s\s+vezes|\d+\s+vezes|em\s+dobro|em\s+duplicado|dobrad[oa]s?"
+            r"|(?:na|para\s+a|para\s+uma|numa|em\s+uma|a\s+uma)\s+conta\s+errada|(?:para\s+a\s+)?pessoa\s+errada|zweimal|dreimal|doppelt|\d+\s*mal|mehrfach|(?:auf\s+)?(?:das|ein)\s+falsche[sn]?\s+konto)")
 _MONEY_WRONG_F = _lc(r"\b" + _MONEY_F + r"\s+(?:[\w'’$€£.,-]+\s+){0,6}?" + _WRONG_F + r"\b|\b" + _WRONG_F + r"\s+(?:[\w'’-]+\s+){0,4}?" + _MONEY_F + r"\b")
 
-_NEGATION_F = _lc(r"\b(?:ne|n['’]|pas|jamais|aucun(?:e)?|rien|nunca|jam[aá]s|ning[uú]n\w*|nada|nadie|no|kein\w*|nicht|nie|niemals|nichts)\b[^.;:!?\n,]{0,40}$")
+# "os dados de outros clientes não foram expostos": what was not shown, after the data
+_NOT_SHOWN_F = _lc(r"\b(?:n[ãa]o|nunca|no)\s+(?:(?:foram|foi|est[ãa]o|estavam|s[ãa]o|ficaram|fueron|fue|est[aá]n|son|se\s+han|han\s+sido|ha\s+sido)\s+)?$")
+_NEGATION_F = _lc(r"\b(?:ne|n['’]|pas|jamais|aucun(?:e)?|rien|nunca|jam[aá]s|ning[uú]n\w*|nada|nadie|no|n[ãa]o|nenhu(?:m|ma|ns|mas)|ningu[ée]m|nem|kein\w*|nicht|nie|niemals|nichts)\b[^.;:!?\n,]{0,40}$")
+# Portuguese "no" is "in the" ("vemos no portal"), never "no": a Portuguese sentence reads it as "em"
+_PORTUGUESE = _lc(r"\b(?:n[ãa]o|noss[oa]s?|voc[êe]s?|s[ãa]o|est[ãa]o|tamb[ée]m|ningu[ée]m|nenhuma?|isso|ontem|hoje|pel[oa]s?|com|uma|foram|foi|fomos|dados|outr[oa]s?|faturas?|vezes|já|em|na|nas|ao|aos)\b")
+_NO = _lc(r"\bno\b")
 _HEDGE_F = _lc(r"\b(?:peut-[eê]tre|il\s+se\s+peut|pourrai(?:t|ent)|risque|[eé]viter|au\s+cas\s+o[uù]|si|quiz[aá]s?|tal\s+vez|podr[ií]an?|posiblemente|evitar|en\s+caso\s+de|riesgo"
+               r"|talvez|possivelmente|poss[íi]vel|poderia(?:m)?|pode\s+ser\s+que|caso|evitar|risco|suspeit\w*|receamos|receio|tememos|temos\s+medo|preocupad[oa]s?|ser[áa]\s+que"
                r"|vielleicht|m(?:ö|o|oe)glicherweise|eventuell|k(?:ö|o|oe)nnten?|bef(?:ü|u|ue)rchten|falls|wenn|vermeiden|verhindern|risiko)\b[^.;:!?\n]{0,60}$")
 
 
-def _part_f(pattern: re.Pattern, low: str, lo: int, hi: int, places=None, *, negatable: bool = True) -> tuple[bool, bool] | None:
-    """_part for the French, Spanish and German parts: their own negations and hedges (and the English ones)."""
+def _part_f(pattern: re.Pattern, low: str, lo: int, hi: int, places=None, *, negatable: bool = True, unless: re.Pattern | None = None) -> tuple[bool, bool] | None:
+    """_part for the French, Spanish, Portuguese and German parts: their own negations and hedges (and the English ones)."""
     if places is not None and places.lacks(pattern, lo, hi):
         return None
     best = None
+    portuguese = None
     for m in pattern.finditer(low, lo, hi):
         before = low[max(lo, m.start() - 60) : m.start()]
-        if negatable and (_NEGATION_F.search(before) or _NEGATION.search(before)):
+        if unless is not None and unless.search(before):
             continue
+        if negatable and (_NEGATION_F.search(before) or _NEGATION.search(before)):
+            if portuguese is None:
+                portuguese = _PORTUGUESE.search(low, lo, hi) is not None
+            if not portuguese or not _NO.search(before):
+                continue
+            before = _NO.sub("em", before)
+            if _NEGATION_F.search(before) or _NEGATION.search(before):
+                continue
         if not (_HEDGE_F.search(before) or _HEDGE.search(before)):
             return True, False
         best = (True, True)
@@ -505,11 +582,11 @@ def _part_f(pattern: re.Pattern, low: str, lo: int, hi: int, places=None, *, neg
 
 
 def _foreign(kind: str, low: str, lo: int, hi: int, places=None) -> tuple[bool, bool] | None:
-    """(hedged, attempt) when the sentence at lo:hi holds the situation in French, Spanish or German."""
+    """(hedged, attempt) when the sentence at lo:hi holds the situation in French, Spanish, Portuguese or German."""
     if kind == "exposure":
         if places is not None and places.lacks(_OTHER_WORD_F, lo, hi):
             return None
-        parts = _every(lambda: _part_f(_OTHERS_DATA_F, low, lo, hi, places), lambda: _part_f(_SHOWN_F, low, lo, hi, places, negatable=False))
+        parts = _every(lambda: _part_f(_OTHERS_DATA_F, low, lo, hi, places), lambda: _part_f(_SHOWN_F, low, lo, hi, places, negatable=False, unless=_NOT_SHOWN_F))
     elif kind == "takeover":
         parts = _every(lambda: _part_f(_ACCESS_F, low, lo, hi, places, negatable=False), lambda: _part_f(_NOT_US_F, low, lo, hi, places, negatable=False))
     elif kind == "data_gone":
@@ -526,13 +603,16 @@ def _foreign(kind: str, low: str, lo: int, hi: int, places=None) -> tuple[bool, 
 
 # The parts without which a situation cannot be found in these languages (as _NEEDS). "Another" of each
 # language gates an exposure (the parts' own literals are words English shares: "clients", "documents").
-_OTHER_WORD_F = _lc(r"\b(?:autres?|otr[oa]s?|andere[rnms]?|fremde[rnms]?|quelqu['’]un|alguien|jemand(?:em|en|es)?|inconnu(?:e)?s?|desconocid[oa]s?|tiers|terceros|dritte[rn]?)\b")
-# Common words of the three languages, each between spaces; a text without any is not read in them.
+_OTHER_WORD_F = _lc(r"\b(?:autres?|otr[oa]s?|outr[oa]s?|doutr[oa]s?|algu[ée]m|desconhecid[oa]s?|estranh[oa]s?|andere[rnms]?|fremde[rnms]?|quelqu['’]un|alguien|jemand(?:em|en|es)?|inconnu(?:e)?s?|desconocid[oa]s?|tiers|terceros|dritte[rn]?)\b")
+# Common words of these languages, each between spaces (none an English word: not "no", "do", "a", "as", "os"); a
+# text without any is not read in them.
 _LANGUAGE_F = _lc(
     r" (?:nous|vous|notre|nos|est|sont|ont|les|des|une|pas|dans|avec|depuis|aucun|aucune|personne|tous|toutes|toute|plus|qui|que|sur|mais|ne|je) "
     r"| (?:los|las|del|el|en|la|una|dos|nuestro|nuestra|nuestros|nuestras|desde|para|está|están|esta|han|nadie|todos|todas|ya|por|con|pero|muy|hay) "
     r"| (?:der|die|das|und|ist|sind|nicht|wir|uns|unser|unsere|unserer|seit|mit|von|auf|haben|hat|sich|keiner|niemand|alle|wurde|wurden|ich|sie|kein|keine|kann) "
     r"| (?:ons|onze|het|een|niet|geen|sinds|kan|wij|zijn|naar|ook|alleen|kunnen) "
+    r"| (?:não|nao|nós|nossa|nosso|nossas|nossos|uma|com|são|estão|estao|também|tambem|foi|foram|fomos|temos|ninguém|ninguem|nenhum|nenhuma"
+    r"|isso|isto|este|esse|essa|hoje|ontem|você|voce|vocês|voces|pelo|pela|pelos|pelas|duas|vezes|mês|já|ao|aos|às|da|na|em|outros|outras|dados) "
 )
 _NEEDS_F = {
     "exposure": ((_OTHER_WORD_F,), (_OTHERS_DATA_F,), (_SHOWN_F,)),

@@ -172,7 +172,7 @@ def test_the_triage_notes_what_the_customer_called_it():
 
 
 # -- issue 15, a new user's findings (2026-12-02): access that should have ended, post that is another's, --------
-# French, Spanish and German. Each row: a voice, the complaint, the floor rule it must reach. The held-out rows
+# French, Spanish, Portuguese and German. Each row: a voice, the complaint, the floor rule it must reach. The held-out rows
 # were written after the patterns and checked once (first batch 24 of 29, second 12 of 16 came out right);
 # the misses were then fixed and stay here as cases.
 
@@ -220,6 +220,32 @@ SEV1_SECURITY = [
     ("calm", "Alguien inició sesión en nuestra cuenta desde un dispositivo desconocido y cambió el correo.", "account_takeover_is_sev1"),
     ("calm", "Desconocidos accedieron a nuestra cuenta y hicieron transferencias que no autorizamos.", "account_takeover_is_sev1"),
     ("calm", "Unbekannte haben sich gestern Nacht in unser Konto eingeloggt und die Bankverbindung geändert.", "account_takeover_is_sev1"),
+    # Portuguese (Brazilian and European, with and without accents): another party's data
+    ("calm", "Vemos as faturas e os dados bancários de outros clientes na nossa conta.", "exposure_of_others_data_is_sev1"),
+    ("calm", "Bom dia, no portal aparecem as notas fiscais de outra empresa, com CNPJ e endereço.", "exposure_of_others_data_is_sev1"),
+    ("calm", "No nosso painel estão visíveis os nomes e telefones de pacientes de outra clínica.", "exposure_of_others_data_is_sev1"),
+    ("calm", "Recebemos por e-mail os holerites dos funcionários de outra empresa.", "exposure_of_others_data_is_sev1"),
+    ("calm", "A encomenda chegou com guias de remessa que têm os nomes e moradas de outros clientes.", "exposure_of_others_data_is_sev1"),
+    ("calm", "Há faturas doutros clientes na área de cliente da nossa conta.", "exposure_of_others_data_is_sev1"),
+    ("calm", "Vemos no portal as faturas de outros clientes.", "exposure_of_others_data_is_sev1"),  # "no" is "in the", no negation
+    ("calm", "Outros clientes conseguem ver os nossos contratos pelo link de partilha.", "exposure_of_others_data_is_sev1"),
+    ("angry", "ISTO É INACEITÁVEL!!! ESTAMOS VENDO OS DADOS PESSOAIS DE OUTROS CLIENTES NO SISTEMA DE VOCÊS!!!", "exposure_of_others_data_is_sev1"),
+    ("angry", "Voces estao mostrando para nos os pedidos de outra loja!!!", "exposure_of_others_data_is_sev1"),
+    ("non-native", "ola, nos ver no app as faturas de outra loja, com nome e cpf dele, isso nao é nosso", "exposure_of_others_data_is_sev1"),
+    ("long e-mail", "Prezados, escrevo em nome do departamento financeiro. Hoje de manhã, ao abrir o módulo de cobrança, encontramos os "
+     "boletos e os dados bancários de uma outra empresa, que nunca foi nossa cliente. Não partilhámos nada com ninguém e gostaríamos de "
+     "saber como isto aconteceu.", "exposure_of_others_data_is_sev1"),
+    # Portuguese: an account used by someone else
+    ("calm", "Alguém acessou a nossa conta e mudou a senha, não fomos nós.", "account_takeover_is_sev1"),
+    ("calm", "Houve um login na nossa conta a partir de um dispositivo desconhecido e o e-mail foi alterado.", "account_takeover_is_sev1"),
+    ("calm", "Alguém entrou na nossa conta ontem à noite e fez pagamentos que não autorizamos.", "account_takeover_is_sev1"),
+    ("calm", "Um desconhecido alterou os dados bancários da nossa conta sem a nossa autorização.", "account_takeover_is_sev1"),
+    ("calm", "Houve um login na nossa conta que não reconhecemos.", "account_takeover_is_sev1"),
+    ("angry", "URGENTE!!! INVADIRAM A NOSSA CONTA E MUDARAM O E-MAIL, NÃO FOMOS NÓS!!!", "account_takeover_is_sev1"),
+    ("non-native", "alguem entrou na nossa conta e trocou a senha, nao fomos nos, ajuda", "account_takeover_is_sev1"),
+    ("long e-mail", "Bom dia. Ao verificar o histórico de acessos esta manhã, reparámos que alguém iniciou sessão na nossa conta a partir "
+     "de um IP desconhecido, no Brasil, e alterou o IBAN para onde vão os pagamentos. Ninguém da nossa equipa fez essa alteração. Pedimos "
+     "que bloqueiem a conta com urgência.", "account_takeover_is_sev1"),
 ]
 SEV1_TECHNICAL = [
     # everyone unable to work
@@ -251,6 +277,28 @@ SEV1_TECHNICAL = [
      "cerramos la nómina.", "data_loss_is_sev1"),
     ("calm", "Alle Notizen der letzten drei Wochen sind verschwunden.", "data_loss_is_sev1"),
     ("calm", "Die Termine der nächsten Woche sind alle gelöscht worden.", "data_loss_is_sev1"),
+    # Portuguese: everyone unable to work
+    ("calm", "Desde as 8h ninguém da nossa equipe consegue fazer login no sistema.", "full_outage_is_sev1"),
+    ("calm", "Desde hoje de manhã nenhum dos nossos 60 funcionários consegue entrar no sistema.", "full_outage_is_sev1"),
+    ("calm", "Todos os nossos caixas estão bloqueados, não conseguimos vender nada.", "full_outage_is_sev1"),
+    ("calm", "Desde a atualização, todos os utilizadores não conseguem iniciar sessão.", "full_outage_is_sev1"),
+    ("calm", "Nenhum dos nossos técnicos consegue acessar as ordens de serviço desde ontem.", "full_outage_is_sev1"),
+    ("calm", "Todos os nossos 200 atendentes estão sem acesso desde as 10h.", "full_outage_is_sev1"),
+    ("angry", "ISSO É UM ABSURDO!!! A EMPRESA INTEIRA ESTÁ PARADA, NINGUÉM CONSEGUE TRABALHAR!!!", "full_outage_is_sev1"),
+    ("non-native", "ninguem consegue logar desde 7h, todo o escritorio parado", "full_outage_is_sev1"),  # no accents
+    ("non-native", "ninguem aqui consegue usar o sistema desde cedo, todos os nossos vendedores parados", "full_outage_is_sev1"),
+    ("long e-mail", "Boa tarde. Desde as nove horas da manhã nenhuma das nossas lojas consegue abrir o caixa nem emitir notas fiscais. "
+     "Já reiniciamos os computadores e o problema continua. Temos clientes à espera.", "full_outage_is_sev1"),
+    # Portuguese: data lost
+    ("calm", "Todos os pedidos de ontem sumiram do sistema.", "data_loss_is_sev1"),
+    ("calm", "Os registros de ponto da semana passada desapareceram.", "data_loss_is_sev1"),
+    ("calm", "Depois da sincronização, os contatos importados ontem já não aparecem.", "data_loss_is_sev1"),
+    ("calm", "As faturas de outubro foram apagadas do sistema sem ninguém pedir.", "data_loss_is_sev1"),
+    ("calm", "Os anexos dos contratos estão vazios desde ontem.", "data_loss_is_sev1"),
+    ("angry", "SUMIRAM TODAS AS ENCOMENDAS DE HOJE!!! ONDE ESTÃO???", "data_loss_is_sev1"),
+    ("non-native", "os dados do nosso cadastro sumiu depois da atualização, nao tem mais nada", "data_loss_is_sev1"),
+    ("long e-mail", "Exmos. Senhores, desde a atualização de segunda-feira, as marcações dos nossos clientes para a próxima semana "
+     "desapareceram da agenda. Verificámos com toda a equipa e ninguém as removeu. Agradecemos uma resposta urgente.", "data_loss_is_sev1"),
 ]
 
 
@@ -262,7 +310,7 @@ def test_access_that_should_have_ended_post_of_others_and_other_languages_are_se
 
 
 @pytest.mark.parametrize("voice,text,rule", SEV1_TECHNICAL, ids=[f"{v}-{t[:40]}" for v, t, _ in SEV1_TECHNICAL])
-def test_everyone_blocked_and_data_lost_in_french_spanish_german_are_sev1(voice, text, rule):
+def test_everyone_blocked_and_data_lost_in_french_spanish_portuguese_german_are_sev1(voice, text, rule):
     assert floor_rules(text).get(rule) == "SEV-1", floor_rules(text)
     result = triage(text)
     assert result.severity is Severity.SEV1 and result.type is not EscalationType.SECURITY, result.rationale
@@ -272,8 +320,10 @@ def test_everyone_blocked_and_data_lost_in_french_spanish_german_are_sev1(voice,
     "Vous nous avez débité deux fois ce mois-ci.", "On nous a prélevé l'abonnement deux fois ce mois-ci.",
     "Nos han cobrado dos veces la cuota mensual.", "Me cobraron dos veces el mismo pedido.",
     "Sie haben uns zweimal abgebucht.", "Die Monatsgebühr wurde doppelt abgebucht.",
+    "Fomos cobrados duas vezes este mês.", "A mensalidade foi cobrada em dobro.", "Vocês debitaram a assinatura duas vezes na nossa conta.",
+    "Pagamos a mesma fatura três vezes por causa do sistema.", "Cobraram-nos duas vezes a mensalidade de março.",
 ])
-def test_a_double_charge_in_french_spanish_german_is_one_billing_error(text):
+def test_a_double_charge_in_french_spanish_portuguese_german_is_one_billing_error(text):
     sig = Signals.read(text)
     assert [c.kind for c in sig.cues["money_moved"]] == ["money_moved"] and sig.first("billing_error")
     result = triage(text)  # one billing error, as in English: held at SEV-3
@@ -305,13 +355,41 @@ SITUATION_RULES = {"exposure_of_others_data_is_sev1", "account_takeover_is_sev1"
     "No se ha perdido ningún pedido, solo es lento.",
     "Otros clientes tienen el mismo problema con las facturas.",
     "Nadie me ha respondido todavía.",
+    "Nadie puede entrar en contacto con el soporte.",                                     # getting in touch is no work stopped
+    "Nenhum dado de outros clientes foi exposto, já verificamos.",                        # negated
+    "Nenhum dos dados de outros clientes foi exposto.",
+    "Os dados de outros clientes não foram expostos.",                                    # negated after the data
+    "Vemos as nossas faturas no portal.",                                                 # our own data
+    "Vemos as faturas dos nossos outros clientes no portal.",                             # our own other customers
+    "Enviamos as faturas aos nossos outros clientes hoje.",
+    "Outros clientes têm o mesmo problema com as faturas.",
+    "As faturas aparecem corretamente para outros clientes.",
+    "Alguns usuários não conseguem fazer login desde ontem.",                             # some, not everyone
+    "Um usuário não consegue entrar desde hoje.",
+    "Vamos apagar os pedidos antigos no fim do mês, como combinado.",                     # a planned deletion
+    "Os registros de teste foram apagados conforme planejado.",
+    "Apagamos os arquivos antigos ontem.",                                                # we deleted them
+    "Os pedidos estão a caminho.",
+    "Não perdemos nenhum dos pedidos, mas a exportação é lenta.",
+    "Os pedidos não sumiram, só demoram a aparecer.",
+    "Ninguém consegue me dizer por que a fatura está errada.",                            # nobody answers
+    "Ninguém consegue entrar em contato com o suporte de vocês.",
+    "Ninguem respondeu ao nosso chamado ainda.",
+    "Não conseguimos acessar desde hoje de manhã, o login dá erro.",                      # no intruder
+    "Erro desconhecido ao fazer login.",                                                  # an unknown error, no unknown person
+    "Alteramos a senha ontem e agora não conseguimos entrar.",                            # we changed it
+    "Os pagamentos a terceiros estão atrasados.",
 ])
 def test_near_misses_in_any_language_reach_no_sev1_situation(text):
     assert not set(floor_rules(text)) & SITUATION_RULES, floor_rules(text)
 
 
 @pytest.mark.parametrize("text", ["¿Pueden otros clientes ver nuestros datos?", "Est-ce que d'autres clients peuvent voir nos factures ?",
-                                  "Vielleicht sehen andere Kunden unsere Rechnungen."])
+                                  "Vielleicht sehen andere Kunden unsere Rechnungen.",
+                                  # Portuguese asks yes or no in the order of a statement
+                                  "Outros clientes conseguem ver as nossas faturas?", "Será que outros clientes conseguem ver os nossos dados?",
+                                  "É possível que outros clientes vejam os nossos contratos?", "Talvez outros clientes estejam a ver as nossas faturas.",
+                                  "Estamos preocupados que outras empresas possam ver os nossos dados."])
 def test_a_question_or_hedge_in_another_language_is_a_possible_exposure(text):
     rules = floor_rules(text)
     assert rules.get("security_concern_is_at_least_sev2") == "SEV-2" and "exposure_of_others_data_is_sev1" not in rules, rules
@@ -330,7 +408,11 @@ def test_the_parts_in_other_languages_are_gated_by_their_literals_and_narrowed()
     places = finder.read("since 9am none of our 400 agents can log in and the whole site is down.")
     assert places.lacks(situations._LANGUAGE_F, 0, 80)
     assert not finder.read("depuis ce matin aucun de nos agents").lacks(situations._LANGUAGE_F, 0, 40)
-    # (an English complaint reads no French, Spanish or German part)
+    assert not finder.read("desde as 8h ninguém da nossa equipe").lacks(situations._LANGUAGE_F, 0, 40)
+    assert not finder.read("fomos cobrados duas vezes").lacks(situations._LANGUAGE_F, 0, 30)
+    # (Portuguese words that are English ones too do not open the other languages: "no", "do", "a", "as", "os")
+    assert finder.read("as we do no work on the os a day").lacks(situations._LANGUAGE_F, 0, 40)
+    # (an English complaint reads no French, Spanish, Portuguese or German part)
     calls = []
     real = situations._foreign
     try:
