@@ -409,7 +409,6 @@ def run(store: Store, path: str, *, engine, policy: Policy, options: Options | N
         for chunk in _chunks(rows, options.chunk or CHUNK):
             if stop.asked or summary.stopped_at:
                 break
-            summary.read += len(chunk)
             fresh, refused = [], []
             for item in chunk:
                 if isinstance(item, Refused):
@@ -419,20 +418,21 @@ def run(store: Store, path: str, *, engine, policy: Policy, options: Options | N
                 else:
                     seen.add(item.external_id)
                     fresh.append(item)
-            if options.strict and refused:  # what came before it is written first; an earlier refusal stops first
-                if judging:
-                    _write(store, _collect(judging, summary, options.strict), policy, summary, cache, progress)
-                    judging = None
-                if not summary.stopped_at:
-                    summary.refused += refused
-                    summary.stopped_at = refused[0].describe()
-                break
-            summary.refused += refused
+                if options.strict and refused:  # --strict: the rows before the first refusal go on, then it stops
+                    break
+            strict_stop = refused[0] if options.strict and refused else None
+            summary.read += len(fresh) + len(refused)
+            if not strict_stop:  # a --strict refusal counts once it is the one the run stops at (_stop_at)
+                summary.refused += refused
             present = _present(store, [r.external_id for r in fresh])
             summary.skipped += sum(1 for r in fresh if r.external_id in present)
-            progress.advance(len(chunk) - len(fresh) + sum(1 for r in fresh if r.external_id in present))
+            progress.advance(len(refused) + sum(1 for r in fresh if r.external_id in present))
             fresh = [r for r in fresh if r.external_id not in present]
             if not fresh:
+                if strict_stop:
+                    _stop_at(strict_stop, judging, store, policy, summary, cache, progress, options.strict)
+                    judging = None
+                    break
                 continue
             judge = judge or _Judge(engine, policy, options.workers, progress, options.batch_options, store)
             # The chunk before is judged; while this process writes it, the workers judge this one, each row's
@@ -447,6 +447,10 @@ def run(store: Store, path: str, *, engine, policy: Policy, options: Options | N
             if judging:
                 _write(store, collected, policy, summary, cache, progress)
             judging = submitted
+            if strict_stop:
+                _stop_at(strict_stop, judging, store, policy, summary, cache, progress, options.strict)
+                judging = None
+                break
         if judging and not summary.stopped_at and not stop.asked:  # a Ctrl-C leaves the next chunk unwritten
             _write(store, _collect(judging, summary, options.strict), policy, summary, cache, progress)
         if stop.asked:
@@ -460,6 +464,15 @@ def run(store: Store, path: str, *, engine, policy: Policy, options: Options | N
         summary.seconds = time.perf_counter() - started
     summary.escalations, summary.bytes_per_escalation = footprint(store)
     return summary
+
+
+def _stop_at(refusal: Refused, judging, store: Store, policy: Policy, summary: Summary, cache, progress, strict: bool) -> None:
+    """--strict at a refused row: the rows before it written (a row that fails when judged, earlier, stops first)."""
+    if judging:
+        _write(store, _collect(judging, summary, strict), policy, summary, cache, progress)
+    if not summary.stopped_at:
+        summary.refused.append(refusal)
+        summary.stopped_at = refusal.describe()
 
 
 def _next_number(store: Store) -> int:

@@ -113,9 +113,8 @@ def check_text(path: Path, encoding: str) -> str:
     never held whole); refused exactly as read_text refuses it."""
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
-    codec = codec_for(encoding)
+    codec = _text_codec(encoding)
     try:
-        b"".decode(codec)  # an unknown or non-text codec: read_text's refusal
         decoder = codecs.getincrementaldecoder(codec)()
         with open(path, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
@@ -128,18 +127,31 @@ def check_text(path: Path, encoding: str) -> str:
 
 
 def lines(path: Path, codec: str) -> Iterator[str]:
-    """The file's lines as str.splitlines() cuts its text (\r\n, \r, \n and the rarer breaks such as
-    U+2028), one at a time."""
+    """The file's lines, cut at \n, \r and \r\n only, one at a time: a JSON string may hold U+2028 or U+0085 as they
+    are (json.dumps(..., ensure_ascii=False) writes them so), and str.splitlines() cut a row in two at them."""
     with open(path, encoding=codec, newline="") as fh:
-        for physical in fh:  # cut at \n, \r and \r\n, ends kept; splitlines cuts at the rest and drops the end
-            yield from physical.splitlines()
+        for physical in fh:
+            yield physical.rstrip("\r\n")
+
+
+def _text_codec(encoding: str) -> str:
+    """The codec of a text encoding; refused for an unknown one and for a codec of bytes to bytes or of text to text
+    (base64, rot13: they decode no text file and had failed as an unexpected error)."""
+    codec = codec_for(encoding)
+    try:
+        found = codecs.lookup(codec)
+    except LookupError:
+        raise UsageError(f"unknown encoding {encoding!r}: try utf-8, cp1252 or latin-1")
+    if not getattr(found, "_is_text_encoding", True):
+        raise UsageError(f"{encoding!r} is not a text encoding: try utf-8, cp1252 or latin-1")
+    return codec
 
 
 def read_text(path: Path, encoding: str) -> str:
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
     data = path.read_bytes()
-    codec = codec_for(encoding)
+    codec = _text_codec(encoding)
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
@@ -148,8 +160,9 @@ def read_text(path: Path, encoding: str) -> str:
         raise UsageError(f"unknown encoding {encoding!r}: try utf-8, cp1252 or latin-1")
 
 
-def column_map(columns: list[str], preset: str | None, mapping: dict[str, str]) -> dict[str, str]:
-    """Our field → the file's column, from the preset, then --map, then our own names."""
+def column_map(columns: list[str], preset: str | None, mapping: dict[str, str]) -> dict[str, str | tuple[str, ...]]:
+    """Our field → the file's column (or, from a preset, the columns to try in turn), from the preset, then --map,
+    then our own names."""
     if preset is not None and preset not in PRESETS:
         raise UsageError(f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)} (or map columns with --map)")
     out: dict[str, str] = {}
@@ -160,9 +173,9 @@ def column_map(columns: list[str], preset: str | None, mapping: dict[str, str]) 
             out[name] = col
     if preset:
         for fld, candidates in PRESETS[preset].items():
-            found = next((c for c in candidates if c in present), None)
-            if found is not None:
-                out[fld] = found
+            found = tuple(c for c in candidates if c in present)
+            if found:  # each row reads the first of them it fills: Jira's Organizations, else its Reporter
+                out[fld] = found[0] if len(found) == 1 else found
     for theirs, ours in mapping.items():
         ours = ALIASES.get(ours, ours)
         if ours not in FIELDS:
@@ -217,6 +230,9 @@ def rows(path: str | Path, *, fmt: str | None = None, preset: str | None = None,
         except json.JSONDecodeError as exc:
             yield Refused(line, None, f"not JSON ({exc.msg})")
             continue
+        except RecursionError:
+            yield Refused(line, None, "nested too deep to read")
+            continue
         if not isinstance(raw, dict):
             yield Refused(line, None, "expected a JSON object")
             continue
@@ -239,13 +255,33 @@ def rows(path: str | Path, *, fmt: str | None = None, preset: str | None = None,
 
 def _csv_rows(path: Path, fh, preset: str | None, mapping: dict[str, str] | None,
               default_zone: str) -> Iterator[Intake | Refused]:
-    reader = csv.reader(fh, dialect="excel-tab" if path.suffix.lower() == ".tsv" else "excel")
-    header = next(reader, None)
+    # strict: a quote left open is an error at the row (lenient, it swallowed every later row into one complaint)
+    reader = csv.reader(fh, dialect="excel-tab" if path.suffix.lower() == ".tsv" else "excel", strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise UsageError(f"{path}: the header row is not CSV ({exc})")
     if not header:
         raise UsageError(f"{path} is empty: expected a header row and one complaint a row")
     header = [h.strip() for h in header]
     columns = column_map(header, preset, mapping or {})
-    for record in reader:
+    while True:
+        started = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                yield Refused(started, None, f"a quote opened here is never closed: the rest of the file, to line "
+                                             f"{reader.line_num}, is inside it")
+                return
+            if "field larger than field limit" in str(exc):  # csv's own cap (131,072), past our row limit: had stopped the batch
+                yield Refused(reader.line_num, None, f"a cell is over {csv.field_size_limit():,} characters, past the "
+                                                     f"{MAX_ROW_CHARS:,} limit of a row")
+            else:
+                yield Refused(reader.line_num, None, f"not CSV ({exc})")
+            continue
         line = reader.line_num
         if not any(cell.strip() for cell in record):
             continue
@@ -274,16 +310,26 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _parse(raw: dict, columns: dict[str, str], line: int, default_zone: str) -> Intake | Refused:
-    get = {fld: _text(raw.get(col)) for fld, col in columns.items()}
+def _named(col: str | tuple[str, ...]) -> str:
+    return repr(col) if isinstance(col, str) else " or ".join(repr(c) for c in col)
+
+
+def _first_filled(raw: dict, col: str | tuple[str, ...]) -> str:
+    if isinstance(col, str):
+        return _text(raw.get(col))
+    return next((v for c in col if (v := _text(raw.get(c)))), "")
+
+
+def _parse(raw: dict, columns: dict[str, str | tuple[str, ...]], line: int, default_zone: str) -> Intake | Refused:
+    get = {fld: _first_filled(raw, col) for fld, col in columns.items()}
     ext = get.get("id") or None
     size = sum(len(v) for v in get.values())
     if size > MAX_ROW_CHARS:
         return Refused(line, ext, f"the row is {size:,} characters, over the {MAX_ROW_CHARS:,} limit")
     if not ext:
-        return Refused(line, None, f"no id (column {columns['id']!r} is empty)")
+        return Refused(line, None, f"no id (column {_named(columns['id'])} is empty)")
     if not get.get("customer"):
-        return Refused(line, ext, f"no customer (column {columns['customer']!r} is empty)")
+        return Refused(line, ext, f"no customer (column {_named(columns['customer'])} is empty)")
     complaint = get.get("complaint", "")
     subject = get.get("subject", "")
     if subject and subject.lower() not in complaint[: len(subject) + 40].lower():

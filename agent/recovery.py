@@ -379,7 +379,13 @@ def rebuilt(esc: Escalation, policy: Policy, stored: RecoveryPlan) -> RecoveryPl
 def plan(store, ident: str, *, at: datetime | None = None, actor: str = "cli",
          credit_months: int | None = None) -> tuple[RecoveryPlan, bool]:
     """The escalation's recovery plan: made and stored (with its commitments) the first time,
-    read back after that. Returns (plan, made_now)."""
+    read back after that. Returns (plan, made_now). The check for an earlier plan and the writing of this one
+    happen under one write lock: eight concurrent calls had made eight plans and forty commitments."""
+    with store.transaction():
+        return _plan(store, ident, at=at, actor=actor, credit_months=credit_months)
+
+
+def _plan(store, ident: str, *, at: datetime | None, actor: str, credit_months: int | None) -> tuple[RecoveryPlan, bool]:
     from . import commitments
     from .errors import UsageError
     from .store import parse_id

@@ -185,6 +185,10 @@ def _decode(path: Path, data: bytes) -> str:
         raise UsageError(f"{path} is not UTF-8 (byte {exc.start}): save it as UTF-8")
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_WITH_END = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
 def _pieces(path: Path) -> Iterator[str]:
     """The file's text a physical line at a time (each with its line break), never the whole file at
     once: a byte that is not UTF-8 is named by its offset in the file. UTF-16 (with a byte-order mark)
@@ -192,7 +196,7 @@ def _pieces(path: Path) -> Iterator[str]:
     with path.open("rb") as f:
         head = f.read(3)
         if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            yield from _decode(path, head + f.read()).splitlines(keepends=True)
+            yield from _LINE_WITH_END.findall(_decode(path, head + f.read()))
             return
         offset = 3 if head == b"\xef\xbb\xbf" else 0
         f.seek(offset)
@@ -392,7 +396,8 @@ def _json_records(text: Iterator[str], fmt: str) -> Iterator:
     parser = parse_statuspage if fmt == "statuspage" else parse_jsonl
     line = 0
     for piece in text:
-        for raw_line in piece.splitlines():  # the same lines as the whole text's splitlines()
+        # cut at \r\n, \r and \n only: a JSON string may hold U+2028 or U+0085 as they are, and splitlines() cut there
+        for raw_line in _LINE_BREAK.split(piece.rstrip("\r\n")):
             line += 1
             if not raw_line.strip():
                 continue

@@ -110,6 +110,72 @@ def test_strict_stops_at_the_first_bad_row_keeping_the_rows_before_it(tmp_path, 
         assert [r[0] for r in store.db.execute("SELECT external_id FROM escalations")] == ["T-0"]
 
 
+def test_strict_keeps_the_rows_before_a_row_refused_as_it_is_read(tmp_path, policy, db_path):
+    path = jsonl(tmp_path / "in.jsonl", [row(0), row(1, text=TYPO), {**row(2), "id": ""}, row(3)])
+    result = run(db_path, "triage", "--batch", str(path), "--strict", "--engine", "offline")
+    assert result.exit_code == 2
+    assert "stopped at line 3: no id (column 'id' is empty) (--strict); the 2 rows before it are stored" in result.stderr
+    with Store(db_path) as store:
+        assert [r[0] for r in store.db.execute("SELECT external_id FROM escalations ORDER BY id")] == ["T-0", "T-1"]
+    one = jsonl(tmp_path / "one.jsonl", [row(5), {**row(6), "id": ""}])
+    assert "the 1 row before it is stored" in run(db_path, "triage", "--batch", str(one), "--strict", "--engine", "offline").stderr
+
+
+def test_the_jira_preset_takes_the_reporter_on_a_row_with_no_organization(tmp_path, policy):
+    path = tmp_path / "jira.csv"
+    path.write_text("Issue key,Summary,Description,Organizations,Reporter,Created\n"
+                    "J-1,Login down,Nobody can log in,,Ann Lee,25/Nov/26 9:41 AM\n"
+                    "J-2,Export slow,Export takes an hour,Acme,Bo Chan,25/Nov/26 9:42 AM\n"
+                    "J-3,Blank,Nothing works,,,25/Nov/26 9:43 AM\n", encoding="utf-8")
+    parsed = list(intake.rows(path, preset="jira"))
+    assert [(r.external_id, r.customer) for r in parsed[:2]] == [("J-1", "Ann Lee"), ("J-2", "Acme")]
+    assert parsed[2].reason == "no customer (column 'Organizations' or 'Reporter' is empty)"
+
+
+def test_a_line_separator_inside_a_json_string_is_part_of_its_row(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps(row(0, text="Export fails\u2028since 9am\u0085for everyone"), ensure_ascii=False) + "\n"
+                    + json.dumps(row(1, text=TYPO)) + "\r\n", encoding="utf-8")
+    parsed = list(intake.rows(path))
+    assert [type(r).__name__ for r in parsed] == ["Intake", "Intake"]
+    assert parsed[0].complaint == "Export fails\u2028since 9am\u0085for everyone" and parsed[1].line == 2
+
+
+def test_a_quote_left_open_is_refused_at_its_line_and_swallows_no_row_unsaid(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text('id,customer,complaint\nQ-1,Acme,login broken\nQ-2,Beta,"export is slow\nQ-3,Gamma,invoice wrong\n'
+                    'Q-4,Delta,dashboard down\n', encoding="utf-8")
+    parsed = list(intake.rows(path))
+    assert parsed[0].external_id == "Q-1" and len(parsed) == 2
+    assert parsed[1].line == 3 and parsed[1].reason == "a quote opened here is never closed: the rest of the file, to line 5, is inside it"
+    bad = tmp_path / "bad.csv"
+    bad.write_text('id,customer,complaint\nB-1,Acme,"login" broken\nB-2,Beta,export is slow\n', encoding="utf-8")
+    parsed = list(intake.rows(bad))
+    assert parsed[0].line == 2 and parsed[0].reason.startswith("not CSV (") and parsed[1].external_id == "B-2"
+
+
+def test_a_deeply_nested_row_and_a_cell_past_the_csv_cap_are_refused_and_the_rest_stored(tmp_path, policy):
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text(json.dumps(row(0)) + "\n" + '{"id": "D-1", "customer": "Acme", "complaint": "x", "x": '
+                    + "[" * 15000 + "]" * 15000 + "}\n", encoding="utf-8")
+    huge = tmp_path / "huge.csv"
+    with huge.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerows([["id", "customer", "complaint"], ["H-1", "Acme", "login broken"], ["H-2", "Acme", "x" * 140_000]])
+    for path, refusal in ((deep, "nested too deep to read"), (huge, "a cell is over 131,072 characters, past the 100,000 limit of a row")):
+        with Store(tmp_path / f"{path.stem}.db") as store:
+            s = batch.run(store, str(path), engine=OfflineEngine(policy), policy=policy, options=options())
+            assert (s.stored, [r.reason for r in s.refused]) == (1, [refusal])
+
+
+@pytest.mark.parametrize("encoding,said", [("base64", "'base64' is not a text encoding"), ("rot13", "'rot13' is not a text encoding"),
+                                           ("klingon", "unknown encoding 'klingon'")])
+def test_an_encoding_that_reads_no_text_is_one_clear_line(tmp_path, db_path, encoding, said):
+    path = jsonl(tmp_path / "in.jsonl", [row(0)])
+    result = run(db_path, "triage", "--batch", str(path), "--encoding", encoding, "--engine", "offline")
+    assert result.exit_code == 2 and said in result.stderr and "unexpected" not in result.stderr
+
+
 def test_a_row_over_the_size_limit_is_refused_and_nothing_of_it_is_stored(tmp_path, policy):
     path = jsonl(tmp_path / "in.jsonl", [row(0), row(1, text="x " * (intake.MAX_ROW_CHARS // 2 + 1)), row(2, text=TYPO)])
     with Store(tmp_path / "x.db") as store:
@@ -659,12 +725,13 @@ def test_a_full_term_cache_drops_its_oldest_quarter_and_rebuilds_its_vocabulary(
     assert not any(t.startswith("word0x") for t in cache._terms)
 
 
-def test_the_export_is_read_line_by_line_as_splitlines_cuts_it(tmp_path):
+def test_the_export_is_read_line_by_line_cut_only_at_line_ends(tmp_path):
     body = "a\r\nb\rc\n\nd\u2028e\x0cf\x85g\r\n" + "x" * 8190 + "\r\n" + "y" * 9000 + "\rlast"
     path = tmp_path / "odd.txt"
     path.write_bytes(("\ufeff" + body).encode("utf-8"))  # a byte-order mark first, as Excel writes
-    assert list(intake.lines(path, intake.codec_for("utf-8"))) == body.splitlines()
-    assert batch.count_rows(str(path), batch.Options()) == len([x for x in body.splitlines() if x.strip()]) - 1
+    expected = ["a", "b", "c", "", "d\u2028e\x0cf\x85g", "x" * 8190, "y" * 9000, "last"]  # U+2028, \f, U+0085 cut nothing
+    assert list(intake.lines(path, intake.codec_for("utf-8"))) == expected
+    assert batch.count_rows(str(path), batch.Options()) == len([x for x in expected if x.strip()]) - 1
 
 
 def test_rows_are_parsed_without_the_file_held_whole_and_a_bad_byte_far_in_is_refused_first(tmp_path, monkeypatch):

@@ -332,3 +332,16 @@ def test_mcp_help_works_without_starting_a_server():
     result = CliRunner().invoke(cli, ["mcp", "--help"])
     assert result.exit_code == 0
     assert "Usage: " in result.output and "--db" in result.output
+
+
+def test_an_as_of_outside_the_clocks_range_is_refused_with_its_reason(server):
+    async def session():
+        async with Client(server, raise_exceptions=True) as client:
+            for name in ("metrics", "list_escalations"):
+                for value in ("9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"):
+                    said = error_text(await client.call_tool(name, {"as_of": value}))
+                    assert "is outside 1990 to" in said, (name, value, said)
+            fine = await client.call_tool("metrics", {"as_of": "2026-11-30T12:00:00+00:00"})
+            assert not fine.is_error, fine.content
+
+    run(session)

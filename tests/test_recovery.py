@@ -379,3 +379,33 @@ def test_prevention_step_names_the_completed_rca_actions_and_logged_decisions(ba
     steps = {s.step: s.text for s in conversation(esc, policy, impact, [], schedule(esc, policy, impact.level, [], moment))}
     assert steps["explain_prevention"] == ("To stop it happening again: freeze deploys on Fridays; alert on export queue "
                                            "depth. I will confirm to you when each one is done.")
+
+
+def test_concurrent_calls_make_one_plan_and_one_set_of_commitments(db_path, policy):
+    import threading
+
+    from agent import recovery
+    from agent.store import Store
+
+    with Store(db_path) as s:
+        esc = triage_complaint(text="Production is completely down, 400 agents blocked", customer="Acme", tier="enterprise",
+                               store=s, engine=OfflineEngine(policy), policy=policy, at=OPENED)
+    start, made, errors = threading.Barrier(6), [], []
+
+    def call():
+        try:
+            with Store(db_path) as own:  # a connection each, as separate processes have
+                start.wait()
+                made.append(recovery.plan(own, esc.id, at=OPENED + timedelta(hours=1))[1])
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=call) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == [] and sorted(made) == [False] * 5 + [True]
+    assert len(events(db_path, "recovery_planned")) == 1
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM events WHERE kind = 'commitment'").fetchone()[0] == 5

@@ -51,8 +51,10 @@ def run_batch(obj, path, *, preset, mapping, fmt, strict, tier, timezone, engine
                    "(rows already stored are skipped)", err=True)
         sys.exit(130)
     if summary.stopped_at:
-        click.echo(f"error: stopped at {summary.stopped_at} (--strict); the {summary.stored} rows before it are stored: "
-                   "fix the row and run the same command again", err=True)
+        before = {0: "no row before it is stored", 1: "the 1 row before it is stored"}.get(
+            summary.stored, f"the {summary.stored} rows before it are stored")
+        click.echo(f"error: stopped at {summary.stopped_at} (--strict); {before}: fix the row and run the same command again",
+                   err=True)
         sys.exit(2)
 
 

@@ -37,6 +37,20 @@ def _tool_errors() -> Iterator[None]:
         raise ToolError(str(exc)) from exc
 
 
+def moment_of(as_of: datetime | None) -> datetime:
+    """`as_of`, or now: the CLI's --now bounds (1990 to ten years ahead), refused with the reason (9999-12-31 had
+    overflowed inside the tool, year 1 had answered an empty board)."""
+    from ...errors import UsageError
+    from ...event_data import EARLIEST_YEAR
+    from ...store import now
+
+    if as_of is None:
+        return now()
+    if not EARLIEST_YEAR <= as_of.year <= now().year + 10:
+        raise UsageError(f"as_of {as_of.isoformat()!r} is outside {EARLIEST_YEAR} to {now().year + 10}")
+    return as_of
+
+
 def _clean(name: str) -> str:
     return " ".join("".join(ch for ch in name if ch.isprintable()).split())[:100]
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, Field
 
-from .kit import READ_ONLY, WRITES, WRITES_IDEMPOTENT, Kit, _iso, _tool_errors
+from .kit import READ_ONLY, WRITES, WRITES_IDEMPOTENT, Kit, _iso, _tool_errors, moment_of
 from .models import (At, Actor, CommitmentView, Commitments, EscalationId, RecoveryPlanResult, WarRoom, WarRoomBrief,
                      WorkaroundResult)
 
@@ -106,7 +106,7 @@ def register(kit: Kit) -> None:
         from ... import warroom as wr
 
         with _tool_errors(), store() as s:
-            return WarRoomBrief.model_validate(wr.brief(s, escalation_id, as_of or now()))
+            return WarRoomBrief.model_validate(wr.brief(s, escalation_id, moment_of(as_of)))
 
     @tool(annotations=WRITES)
     def record_workaround(

@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, Field
 
 from ...errors import UsageError
 from ...schemas.rca import PreventionAction
-from .kit import READ_ONLY, WRITES, WRITES_IDEMPOTENT, Kit, _iso, _progress, _tool_errors
+from .kit import READ_ONLY, WRITES, WRITES_IDEMPOTENT, Kit, _iso, _progress, _tool_errors, moment_of
 from .models import (At, Actor, EngineChoice, EscalationId, IncidentReport, MetricsResult, PreventionActions,
                      PreventionActionView, RcaAction, RcaProgress, TimelineRow)
 
@@ -132,6 +132,6 @@ def register(kit: Kit) -> None:
         from ... import metrics as m
 
         with _tool_errors(), store() as s:
-            result = m.compute(s, now=as_of or now(), since=since.isoformat() if since else None,
+            result = m.compute(s, now=moment_of(as_of), since=since.isoformat() if since else None,
                                until=until.isoformat() if until else None, by=by)
         return MetricsResult.model_validate(result)

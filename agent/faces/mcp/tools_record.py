@@ -8,7 +8,7 @@ from pydantic import AwareDatetime, Field
 
 from ...errors import UsageError
 from ...schemas import EscalationType, Severity, Tier
-from .kit import DESTRUCTIVE, READ_ONLY, WRITES, Kit, _status, _tool_errors
+from .kit import DESTRUCTIVE, READ_ONLY, WRITES, Kit, _status, _tool_errors, moment_of
 from .models import (TIMELINE_KINDS, Actor, At, Board, BoardRow, DraftKind, DraftResult, EngineChoice, EscalationId,
                      EscalationStatus, EventKind, LintReport)
 
@@ -77,7 +77,7 @@ def register(kit: Kit) -> None:
         from ...sla import parse_duration
 
         with _tool_errors():
-            moment = as_of or now()
+            moment = moment_of(as_of)
             with store() as s:
                 rows = board.build(s, moment)
             if due_within:
