@@ -230,7 +230,10 @@ def compute_with_rows(store, *, now: datetime, since: str | None = None, until: 
     The projection is always brought up to date as of the real current time (agent.store.now), so
     its rows stay valid for later reads; `now` is applied here, at query time."""
     from . import store as store_module
+    from .errors import UsageError
 
+    if by is not None and by not in DIMENSIONS:
+        raise UsageError(f"cannot group metrics by {by!r}: choose one of {', '.join(DIMENSIONS)}")
     projection.refresh_stale(store, store_module.now())
     rows = _rows(store, since, until)
     now_iso = projection.utc(now)

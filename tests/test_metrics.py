@@ -332,3 +332,16 @@ def test_stage_times_read_the_events_once_and_chart_reuses_the_rows(imported, tm
     result = run(imported, "metrics", "--chart", str(tmp_path / "c.png"), "--now", NOW.isoformat())
     assert result.exit_code == 0, result.output
     assert len(calls) == 1
+
+
+def test_grouping_by_an_unknown_dimension_is_a_usage_error_naming_the_choices(db_path):
+    from datetime import datetime, timezone
+
+    from agent import metrics
+    from agent.errors import UsageError
+    from agent.store import Store
+
+    with Store(db_path) as store:
+        with pytest.raises(UsageError, match="cannot group metrics by 'planet': choose one of severity, type, customer, owner, tier, month"):
+            metrics.compute(store, now=datetime(2026, 12, 1, tzinfo=timezone.utc), by="planet")
+        assert metrics.compute(store, now=datetime(2026, 12, 1, tzinfo=timezone.utc), by="tier")["by"] == "tier"
