@@ -13,8 +13,7 @@ from zoneinfo import ZoneInfo
 
 from .complaint import customer_words
 
-_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-            "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+from .wording import NUMBER_WORDS as _NUMBERS
 _AT = re.compile(
     r"\b(?P<said>(?:since|from|starting(?: at)?|started(?: at| around| about)?|began(?: at| around| about)?|beginning(?: at)?)"
     r"\s+(?:about\s+|around\s+|approximately\s+|roughly\s+|~\s*)?"

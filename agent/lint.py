@@ -19,8 +19,7 @@ from .injection import PROMISE as _PROMISE
 from .injection import system_prompt_lines
 from .literals import may_match, may_match_pieces
 
-WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-         "ten": 10, "eleven": 11, "twelve": 12, "a": 1, "an": 1}
+from .wording import NUMBER_WORDS as WORDS
 
 
 class Finding(BaseModel):

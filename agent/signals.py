@@ -55,6 +55,7 @@ from .cues import (
     _lc,
 )
 from .schemas import Tier
+from .wording import NUMBER_WORDS
 
 @dataclass(frozen=True)
 class Cue:
@@ -451,8 +452,7 @@ _ONGOING = _lc(
 _ONE_PERSON = _lc(r"\b(?:only\s+)?(?:one|a\s+single)\s+(?:of\s+(?:our|my|the)\s+)?(?:[a-z-]+\s+)?(?P<what>" + _PEOPLE + r")\b")
 _PART_OF = _lc(r"(?<![\w.,:/#$€£-])(?P<num>" + _NUM + r")\s+(?:out\s+)?of\s+(?:(?:our|my|the|their|all|about|around|roughly)\s+){0,2}$")
 # "Three of our 2,400 users", "a handful of our 900 drivers": the part in words, a few affected, not the 2,400
-_FEW = {"two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "six": 6.0, "seven": 7.0, "eight": 8.0, "nine": 9.0, "ten": 10.0,
-        "eleven": 11.0, "twelve": 12.0, "a couple": 2.0, "a few": 3.0, "a handful": 5.0}
+_FEW = {**{w: float(n) for w, n in NUMBER_WORDS.items() if n >= 2}, "a couple": 2.0, "a few": 3.0, "a handful": 5.0}
 _PART_OF_WORDS = _lc(r"\b(?P<num>" + "|".join(_FEW).replace(" ", r"\s+") + r")\s+(?:out\s+)?of\s+(?:(?:our|my|the|their|all|about|around|roughly)\s+){0,2}$")
 _LIMITED_AFTER = _lc(r"[ \t]*(?:for|to|in|on)[ \t]+(?:some|a few|certain|one|me|a small|a subset|a handful)\b")
 _CASED_SIGN_IN = re.compile(

@@ -6,6 +6,10 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+# Numbers in words as complaints and drafts write them ("three of our users", "a two-month credit", "two hours ago").
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12, "a": 1, "an": 1}
+
 
 def format_time(moment: datetime | None, tz_name: str) -> str:
     """'14:30 UTC on Tue 3 Nov': unambiguous for the reader, in their time zone."""
