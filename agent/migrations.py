@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import uuid
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -232,8 +234,15 @@ def m010_projection_judged(db: sqlite_utils.Database) -> None:
 
 
 def apply(db: sqlite_utils.Database) -> list[str]:
-    """Apply pending migrations inside one immediate transaction; safe when processes race."""
+    """Apply pending migrations inside one immediate transaction; safe when processes race. When none is
+    pending (read without a lock), nothing is locked: a read-only command does not wait on a writer."""
     conn = db.conn
+    try:
+        done = {row[0] for row in conn.execute("SELECT name FROM _migrations")}
+    except sqlite3.OperationalError:  # a new file: no table yet
+        done = set()
+    if all(fn.__name__ in done for fn in MIGRATIONS):
+        return []
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
@@ -401,3 +410,12 @@ def m065_lean_indexes(db: sqlite_utils.Database) -> None:
     db.execute("DROP INDEX IF EXISTS idx_events_escalation_id_at")
     db.execute("CREATE INDEX IF NOT EXISTS idx_events_escalation ON events (escalation_id)")
     db.execute("DROP INDEX IF EXISTS idx_escalations_customer")
+
+
+@migration
+def m090_database_identity(db: sqlite_utils.Database) -> None:
+    """A random name for this database, made once: an exported escalation that this database opened
+    (no external id) is named `ESC-n@<name>`, so re-importing the export here adds nothing and an
+    export from another database never collides with this one's ESC-n (agent/transfer.py)."""
+    db.execute("CREATE TABLE IF NOT EXISTS identity (id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL)")
+    db.execute("INSERT OR IGNORE INTO identity (id, name) VALUES (1, ?)", [uuid.uuid4().hex[:12]])

@@ -190,6 +190,8 @@ def catch_up(db, cache: TermCache | None = None) -> int:
     conn = getattr(db, "conn", db)
     if conn.in_transaction:
         return _catch_up(conn, cache)
+    if (conn.execute("SELECT max(id) FROM escalations").fetchone()[0] or 0) <= _upto(conn):
+        return 0  # up to date: no write lock taken (a read while another process writes does not wait)
     conn.execute("BEGIN IMMEDIATE")
     try:
         done = _catch_up(conn, cache)

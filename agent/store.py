@@ -286,6 +286,15 @@ def _locked(exc: sqlite3.OperationalError) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 
 
+def locked_error(exc: BaseException, path) -> StoreError | None:
+    """The store's one line for a database another process holds, for a lock met outside `Store.transaction`."""
+    if not isinstance(exc, sqlite3.OperationalError) or not _locked(exc):
+        return None
+    timeout = float(os.environ.get("ESCALATE_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT))
+    return StoreError(f"the database {path} is locked by another process (waited {timeout:g} s); "
+                      "try again, or raise ESCALATE_BUSY_TIMEOUT")
+
+
 def serialised(fn: Callable) -> Callable:
     """Run `fn(store, …)` inside one BEGIN IMMEDIATE transaction: the state it reads and checks is the
     state it writes on, so two concurrent steps queue instead of both passing the same check."""
@@ -355,10 +364,8 @@ class Store:
 
     def _error(self, exc: sqlite3.OperationalError) -> StoreError:
         if _locked(exc):
-            return StoreError(
-                f"the database {self.path} is locked by another process (waited {self.busy_timeout:g} s); "
-                "try again, or raise ESCALATE_BUSY_TIMEOUT"
-            )
+            return StoreError(f"the database {self.path} is locked by another process (waited {self.busy_timeout:g} s); "
+                              "try again, or raise ESCALATE_BUSY_TIMEOUT")
         return StoreError(f"database error on {self.path}: {exc}")
 
     def close(self) -> None:
@@ -690,6 +697,10 @@ class Store:
         if found is None:
             raise StoreError(f"policy {digest} is missing from {self.path}")
         return found[0]
+
+    def identity(self) -> str:
+        """This database's random name (migration m090): what its own escalations are known by elsewhere."""
+        return self.db.execute("SELECT name FROM identity WHERE id = 1").fetchone()[0]
 
     def last_event_id(self, number: int) -> int:
         """The newest event id of one escalation (0 for none): a cheap "has anything changed since?"."""

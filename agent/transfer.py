@@ -3,12 +3,19 @@
 Formats:
 - jsonl: one escalation a line: {"id", "customer", "tier", "severity", "type", "summary",
   "complaint", "opened_at", "owner", "status", "events": [{"kind", "at", "actor", "data"}], and,
-  when exported by this tool, "triage", "sla", "policy"} — export then import reproduces the DB.
-  "triage", "sla" and "policy" are validated (agent.schemas Triage and SlaPlan, agent.policy Policy)
+  when exported by this tool, "external_id", "engine", "triage", "sla", "policy", "drafts"} — export
+  then import reproduces the DB, into an empty database or one with escalations of its own.
+  "id" is the escalation's id where it was exported; "external_id" the id it keeps everywhere (a
+  helpdesk's or an earlier import's id, else `ESC-n@<database name>`), which import matches on, so
+  re-importing an export adds nothing and two databases' ESC-1 never collide. Events (in the order
+  they were stored) and drafts carry a number `n`; what an event names (the workaround a protocol
+  protects, the draft it saved, a similar escalation) is written by number or stable id and read
+  back into the receiving database's ids (agent/references.py). "triage", "sla", "policy" and
+  "engine" are validated (agent.schemas Triage, SlaPlan and EngineInfo, agent.policy Policy)
   before anything is stored. The monthly ticket counts (the escalation-rate denominator, the
   `tickets` table) are exported as extra lines {"tickets": {"period": "YYYY-MM", "count": N}};
   import stores them (replacing the count of the same period) so the metrics come out equal.
-- csv: one escalation a row with columns id, customer, tier, severity, type, summary, complaint,
+- csv: one escalation a row with columns id, external_id (matched on when present), customer, tier, severity, type, summary, complaint,
   opened_at, owner, acknowledged_at, resolved_at, confirmed_at, closed_at, csat, outcome
   (`--map "Their Column=our_column"` renames). csat must be 1–5 and outcome retained, churned or
   at-risk (the checks of `escalate csat` / `escalate outcome`). Ticket counts are not in CSV.
@@ -36,24 +43,24 @@ from typing import Iterator
 from pydantic import ValidationError
 
 from . import sla
-from . import event_data
+from . import event_data, references
 from .errors import UsageError
 from .cues import SENTENCE
 from .event_data import EARLIEST_YEAR
 from .lifecycle import STATUSES
 from .metrics import check_csat, check_outcome
 from .policy import Policy, _check_zone
-from .schemas import EscalationType, Severity, SlaPlan, Tier, Triage
+from .schemas import EngineInfo, EscalationType, Severity, SlaPlan, Tier, Triage
 from . import store as store_module
-from .packing import unpack
-from .store import FUTURE_SLACK, Store, pack_record, put_policy
+from .packing import pack, unpack
+from .store import FUTURE_SLACK, Store, format_id, pack_record, put_policy
 
 MAX_DEPTH = 64  # JSON nesting an escalation line may have (an exported one uses 6)
 MAX_LINE_CHARS = 5_000_000
 MAX_FILE_BYTES = 1_000_000_000
 
 FORMATS = ("jsonl", "csv", "statuspage")
-CSV_COLUMNS = ("id", "customer", "tier", "severity", "type", "summary", "complaint", "opened_at", "owner",
+CSV_COLUMNS = ("id", "external_id", "customer", "tier", "severity", "type", "summary", "complaint", "opened_at", "owner",
                "acknowledged_at", "resolved_at", "confirmed_at", "closed_at", "csat", "outcome")
 CSV_EVENTS = {"acknowledged_at": "ack", "resolved_at": "resolved", "confirmed_at": "confirmed", "closed_at": "closed"}
 STATUS_AFTER = {"ack": "acknowledged", "resolved": "resolved", "confirmed": "confirmed", "closed": "closed"}
@@ -297,11 +304,63 @@ def parse_jsonl(raw: dict, line: int) -> Parsed:
     for key in ("contact", "timezone", "status"):
         if raw.get(key) is not None:
             row[key] = _text(raw[key], line, key)
+    if raw.get("engine") is not None:
+        _validate(EngineInfo, raw["engine"], line, "engine")
+        row["engine"] = EngineInfo.model_validate(raw["engine"])
     raw_events = raw.get("events") or []
     if not isinstance(raw_events, list):
         raise UsageError(f"line {line}: events must be a list")
     events = [_checked_event(e, i, line, row["opened_at"]) for i, e in enumerate(raw_events)]
+    drafts = None
+    if raw.get("drafts") is not None:
+        if not isinstance(raw["drafts"], list):
+            raise UsageError(f"line {line}: drafts must be a list")
+        drafts = [_checked_draft(d, i, line) for i, d in enumerate(raw["drafts"])]
+        row["drafts"] = drafts
+    _numbers(events, line, "events")
+    _numbers(drafts or [], line, "drafts")
+    numbered = {e["n"] for e in events} if events and all("n" in e for e in events) else None
+    for i, e in enumerate(events):
+        if numbered is not None:
+            references.checked(e["kind"], e["data"], numbered,
+                               None if drafts is None else {d["n"] for d in drafts if "n" in d}, f"line {line}: events[{i}]")
+    row["numbered"] = numbered is not None
     return Parsed(ext, row, events, line)
+
+
+def _numbers(items: list[dict], line: int, what: str) -> None:
+    """A line's events (or drafts) are numbered all or none, each number once (agent/references.py)."""
+    given = [x["n"] for x in items if "n" in x]
+    if given and len(given) != len(items):
+        raise UsageError(f"line {line}: some {what} have a number n and some do not: number all of them or none")
+    if len(set(given)) != len(given):
+        raise UsageError(f"line {line}: two {what} have the same number n")
+
+
+def _checked_draft(d, i: int, line: int) -> dict:
+    """A draft as export writes it: its text and what the draft checks found, as the store keeps them."""
+    where = f"drafts[{i}]"
+    if not isinstance(d, dict):
+        raise UsageError(f"line {line}: {where} must be an object {{n, kind, subject, body, ...}}")
+    out = {"kind": _text(d.get("kind"), line, f"{where}.kind", required=True),
+           "subject": _text(d.get("subject"), line, f"{where}.subject") or "",
+           "body": _text(d.get("body"), line, f"{where}.body", required=True),
+           "engine": _text(d.get("engine"), line, f"{where}.engine") or "offline",
+           "audience": _text(d.get("audience"), line, f"{where}.audience") or "customer",
+           "prompt_hash": _text(d.get("prompt_hash"), line, f"{where}.prompt_hash"),
+           "fallback_reason": _text(d.get("fallback_reason"), line, f"{where}.fallback_reason"),
+           "created_at": _time(d.get("created_at"), line, f"{where}.created_at")}
+    if d.get("passed") is not None and not isinstance(d["passed"], bool):
+        raise UsageError(f"line {line}: {where}.passed must be true or false")
+    out["passed"] = d.get("passed")
+    if not isinstance(d.get("findings", []), list):
+        raise UsageError(f"line {line}: {where}.findings must be a list")
+    out["findings"] = d.get("findings") or []
+    if "n" in d:
+        if isinstance(d["n"], bool) or not isinstance(d["n"], int) or d["n"] < 1:
+            raise UsageError(f"line {line}: {where}.n must be a whole number from 1")
+        out["n"] = d["n"]
+    return out
 
 
 def _checked_event(e, i: int, line: int, opened: datetime) -> dict:
@@ -319,7 +378,12 @@ def _checked_event(e, i: int, line: int, opened: datetime) -> dict:
     why = event_data.problem(kind, data)
     if why:
         raise UsageError(f"{where} ({kind}): {why}")
-    return {"kind": kind, "at": at, "actor": actor, "data": data}
+    out = {"kind": kind, "at": at, "actor": actor, "data": data}
+    if "n" in e:
+        if isinstance(e["n"], bool) or not isinstance(e["n"], int) or e["n"] < 1:
+            raise UsageError(f"{where}.n must be a whole number from 1")
+        out["n"] = e["n"]
+    return out
 
 
 def _validate(model, value, line: int, what: str) -> None:
@@ -333,7 +397,8 @@ def _validate(model, value, line: int, what: str) -> None:
 
 
 def parse_csv_row(raw: dict, line: int) -> Parsed:
-    row = _base(line, ext=_ident(raw.get("id") or "", line), customer=raw.get("customer"), tier=raw.get("tier"),
+    key = "external_id" if raw.get("external_id") else "id"
+    row = _base(line, ext=_ident(raw.get(key) or "", line, key), customer=raw.get("customer"), tier=raw.get("tier"),
                 severity=raw.get("severity"), type_=raw.get("type"), summary=raw.get("summary"),
                 complaint=raw.get("complaint"), opened_at=raw.get("opened_at"), owner=raw.get("owner") or None)
     events = [{"kind": kind, "at": _time(raw[col], line, col), "data": {}} for col, kind in CSV_EVENTS.items() if raw.get(col)]
@@ -501,11 +566,12 @@ class _Writer:
     """Inserts escalations and their events in batches, inside the caller's transaction."""
 
     def __init__(self, db):
-        self.db, self.escalations, self.events = db, [], []
+        self.db, self.escalations, self.events, self.drafts = db, [], [], []
 
-    def add(self, escalation: dict, events: list[dict]) -> None:
+    def add(self, escalation: dict, events: list[dict], drafts: list[dict]) -> None:
         self.escalations.append(escalation)
         self.events += events
+        self.drafts += drafts
         if len(self.escalations) >= WRITE_EVERY:
             self.flush()
 
@@ -514,18 +580,38 @@ class _Writer:
             self.db["escalations"].insert_all(self.escalations, batch_size=1000)
         if self.events:
             self.db["events"].insert_all(self.events, batch_size=5000)
+        if self.drafts:
+            self.db["drafts"].insert_all(self.drafts, batch_size=1000)
         # What an interrupt message names: each escalation once (a file's events are kept or lost with it).
         store_module._pending().extend((e["id"], "imported") for e in self.escalations)
-        self.escalations, self.events = [], []
+        self.escalations, self.events, self.drafts = [], [], []
+
+
+class _Ids:
+    """The ids an import gives, counted on from the database's highest, and the escalations it can
+    name by their stable id (agent/references.py): those already stored and those this file adds."""
+
+    def __init__(self, db):
+        def top(table: str) -> int:
+            return db.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+
+        self.escalation, self.event, self.draft = top("escalations") + 1, top("events") + 1, top("drafts") + 1
+        database = db.execute("SELECT name FROM identity WHERE id = 1").fetchone()[0]
+        self.known: dict[str, int] = {references.stable_id(number, ext, database): number
+                                      for number, ext in db.execute("SELECT id, external_id FROM escalations")}
+
+    def take(self, what: str) -> int:
+        value = getattr(self, what)
+        setattr(self, what, value + 1)
+        return value
 
 
 def _ingest(db, source: Path, items, policy: Policy, writer: "_Writer | None", progress) -> ImportReport:
     report = ImportReport(0, 0, 0, 0, writer is None)
-    existing = {r[0] for r in db.execute("SELECT external_id FROM escalations WHERE external_id IS NOT NULL")}
+    ids = _Ids(db)
     known = dict(db.execute("SELECT period, count FROM tickets").fetchall())
     recorded, stamped = store_module.now().isoformat(), store_module.recorded_stamp()
     default_hash = put_policy(db, json.dumps(policy.model_dump(mode="json"), sort_keys=True)) if writer else None
-    number = (db.execute("SELECT max(id) FROM escalations").fetchone()[0] or 0) + 1
     seen: set[str] = set()
     tickets: dict[str, int] = {}
     for item in items:
@@ -538,15 +624,14 @@ def _ingest(db, source: Path, items, policy: Policy, writer: "_Writer | None", p
         if item.external_id in seen:
             raise UsageError(f"id {item.external_id!r} appears twice in {source}")
         seen.add(item.external_id)
-        if item.external_id in existing:
+        if item.external_id in ids.known:
             report.skipped += 1
             continue
         tz, plan = _planned(item, policy)
         report.added += 1
         report.events += len(item.events)
         if writer is not None:
-            writer.add(*_rows(db, number, item, tz, plan, policy, source, default_hash, recorded, stamped))
-            number += 1
+            writer.add(*_rows(db, ids, item, tz, plan, policy, source, default_hash, recorded, stamped))
     changed = {period: count for period, count in tickets.items() if known.get(period) != count}
     report.tickets = len(changed)
     if writer is not None:
@@ -557,15 +642,19 @@ def _ingest(db, source: Path, items, policy: Policy, writer: "_Writer | None", p
     return report
 
 
-def _rows(db, number: int, p: Parsed, tz: str, plan: dict, policy: Policy, source: Path, default_hash: str,
-          recorded: str, stamped: str) -> tuple[dict, list[dict]]:
-    """One parsed escalation as its row and its events."""
+def _rows(db, ids: _Ids, p: Parsed, tz: str, plan: dict, policy: Policy, source: Path, default_hash: str,
+          recorded: str, stamped: str) -> tuple[dict, list[dict], list[dict]]:
+    """One parsed escalation as its row, its events and its drafts, with the ids this database gives
+    them (what its events name is read into those ids: agent/references.py)."""
     row = p.row
+    number = ids.take("escalation")
+    ids.known[p.external_id] = number
     opened = row["opened_at"]
     status = row.get("status") or "open"
     if not row.get("status"):
         for e in sorted(p.events, key=lambda e: e["at"]):
             status = STATUS_AFTER.get(e["kind"], status)
+    engine = row.get("engine") or EngineInfo(name="import", requested="import")
     escalation = {
         "id": number, "external_id": p.external_id, "customer": row["customer"], "tier": row["tier"],
         "contact": row.get("contact"), "owner": row.get("owner") or policy.teams[EscalationType(row["type"])].owner,
@@ -575,14 +664,33 @@ def _rows(db, number: int, p: Parsed, tz: str, plan: dict, policy: Policy, sourc
         "triage_severity": (row.get("triage") or {}).get("severity") or row["severity"],
         "sla": pack_record(_compact(plan)),
         "policy": put_policy(db, json.dumps(row["policy"], sort_keys=True)) if row.get("policy") else default_hash,
-        "engine": "import", "requested_engine": "import",
+        "engine": engine.name, "engine_model": engine.model, "requested_engine": engine.requested,
+        "fallback_reason": engine.fallback_reason,
     }
+    drafts, draft_ids = [], None
+    if row.get("drafts") is not None:
+        draft_ids = {}
+        for d in row["drafts"]:
+            draft_id = ids.take("draft")
+            if "n" in d:
+                draft_ids[d["n"]] = draft_id
+            drafts.append({"id": draft_id, "escalation_id": number, "kind": d["kind"], "subject": d["subject"],
+                           "body": pack(d["body"]), "engine": d["engine"],
+                           "prompt_hash": d["prompt_hash"], "created_at": d["created_at"].isoformat(),
+                           "audience": d["audience"], "findings": json.dumps(d["findings"], ensure_ascii=False),
+                           "passed": None if d["passed"] is None else int(d["passed"]),
+                           "fallback_reason": d["fallback_reason"]})
+    opened_added = not any(e["kind"] == "opened" for e in p.events)
+    first = ids.event + opened_added  # the id the line's first event will get
+    event_ids = {e["n"]: first + i for i, e in enumerate(p.events)} if row.get("numbered") else None
     events = []
-    if not any(e["kind"] == "opened" for e in p.events):
-        events.append(_event(number, "opened", opened, "import", {"customer": row["customer"], "source": source.name}, stamped))
+    if opened_added:
+        events.append(_event(ids.take("event"), number, "opened", opened, "import",
+                             {"customer": row["customer"], "source": source.name}, stamped))
     for e in p.events:
-        events.append(_event(number, e["kind"], e["at"], e.get("actor") or "import", e["data"], stamped))
-    return escalation, events
+        data = references.read(e["kind"], e["data"], event_ids, draft_ids, ids.known.get)
+        events.append(_event(ids.take("event"), number, e["kind"], e["at"], e.get("actor") or "import", data, stamped))
+    return escalation, events, drafts
 
 
 def _compact(value) -> str:
@@ -590,15 +698,15 @@ def _compact(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _event(number: int, kind: str, at: datetime, actor: str, data: dict, recorded: str) -> dict:
-    return {"escalation_id": number, "at": at.isoformat(), "recorded_at": recorded, "actor": actor, "kind": kind,
+def _event(ident: int, number: int, kind: str, at: datetime, actor: str, data: dict, recorded: str) -> dict:
+    return {"id": ident, "escalation_id": number, "at": at.isoformat(), "recorded_at": recorded, "actor": actor, "kind": kind,
             "data": json.dumps(data, ensure_ascii=False)}
 
 
 def _timelines(store: Store):
     """A generator that is sent escalation ids in increasing order and answers each one's events in
-    the order export writes them (time as stored, then id): the events are read in one pass, in step
-    with the escalations, never all at once. An unusable event is skipped with a warning."""
+    the order they were stored (with their ids): the events are read in one pass, in step with the
+    escalations, never all at once. An unusable event is skipped with a warning."""
     rows = store.db.execute("SELECT escalation_id, kind, at, actor, data, id FROM events ORDER BY escalation_id, id")
     pending = next(rows, None)
     answer: list[dict] = []
@@ -609,19 +717,34 @@ def _timelines(store: Store):
             if pending[0] == wanted:
                 found.append(pending)
             pending = next(rows, None)
-        found.sort(key=lambda e: (e[2], e[5]))
-        answer = [{"kind": e[1], "at": e[2], "actor": e[3], "data": data} for e in found
+        answer = [{"id": e[5], "kind": e[1], "at": e[2], "actor": e[3], "data": data} for e in found
                   if (data := store_module.usable(e[0], e[5], e[1], e[2], e[4])) is not None]
-        store_module.hydrate_drafts(store.db, [e["data"] for e in answer if e["kind"] == "draft_saved"])
+
+
+def _drafts(store: Store, number: int) -> list[dict]:
+    """An escalation's drafts, oldest first, as an export line holds them (numbered from 1)."""
+    return [{"n": n, "id": d["id"], "kind": d["kind"], "audience": d["audience"], "subject": d["subject"],
+             "body": unpack(d["body"]), "engine": d["engine"], "created_at": d["created_at"],
+             "prompt_hash": d["prompt_hash"], "passed": None if d["passed"] is None else bool(d["passed"]),
+             "findings": json.loads(d["findings"] or "[]"), "fallback_reason": d["fallback_reason"]}
+            for n, d in enumerate(store.db.query("SELECT * FROM drafts WHERE escalation_id = ? ORDER BY id", [number]), 1)]
 
 
 def export(store: Store, fmt: str, out, progress=None) -> int:
-    """Write every escalation with its events (and, in jsonl, the monthly ticket counts); returns how
-    many escalations. `progress` (agent.progress.Progress) advances by one for each escalation."""
+    """Write every escalation with its events (and, in jsonl, its drafts and the monthly ticket
+    counts); returns how many escalations. Each is named by its id here and, as `external_id`, by the
+    id it keeps everywhere (agent/references.py). `progress` (agent.progress.Progress) advances by one
+    for each escalation."""
     if fmt not in ("jsonl", "csv"):
         raise UsageError(f"unknown export format {fmt!r}: choose jsonl or csv")
     timelines = _timelines(store)
     next(timelines)
+    database = store.identity()
+    external = dict(store.db.execute("SELECT id, external_id FROM escalations WHERE external_id IS NOT NULL"))
+
+    def stable(number: int) -> str:
+        return references.stable_id(number, external.get(number), database)
+
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS) if fmt == "csv" else None
     if writer:
         writer.writeheader()
@@ -629,25 +752,34 @@ def export(store: Store, fmt: str, out, progress=None) -> int:
     for r in store.db.query("SELECT e.*, p.json AS policy_json FROM escalations e JOIN policies p ON p.hash = e.policy "
                             "WHERE e.triage IS NOT NULL ORDER BY e.id"):
         evs = timelines.send(r["id"])
-        ext = r["external_id"] or f"ESC-{r['id']}"
         if writer:
-            first = {kind: next((e["at"] for e in evs if e["kind"] == kind), "") for kind in CSV_EVENTS.values()}
+            first = {kind: next((e["at"] for e in sorted(evs, key=lambda e: e["at"]) if e["kind"] == kind), "")
+                     for kind in CSV_EVENTS.values()}
             csat = [e["data"].get("score") for e in evs if e["kind"] == "csat"]
             outcome = [e["data"].get("outcome") for e in evs if e["kind"] == "outcome"]
             writer.writerow({
-                "id": ext, "customer": r["customer"], "tier": r["tier"], "severity": r["severity"], "type": r["type"],
+                "id": format_id(r["id"]), "external_id": stable(r["id"]), "customer": r["customer"], "tier": r["tier"],
+                "severity": r["severity"], "type": r["type"],
                 "summary": r["summary"], "complaint": r["complaint"], "opened_at": r["opened_at"], "owner": r["owner"],
                 **{col: first[kind] for col, kind in CSV_EVENTS.items()},
                 "csat": csat[-1] if csat else "", "outcome": outcome[-1] if outcome else "",
             })
         else:
+            drafts = _drafts(store, r["id"])
+            draft_n = {d.pop("id"): d["n"] for d in drafts}
+            event_n = {e["id"]: n for n, e in enumerate(evs, 1)}
             out.write(json.dumps({
-                "id": ext, "customer": r["customer"], "contact": r["contact"], "tier": r["tier"], "severity": r["severity"],
+                "id": format_id(r["id"]), "external_id": stable(r["id"]),
+                "customer": r["customer"], "contact": r["contact"], "tier": r["tier"], "severity": r["severity"],
                 "type": r["type"], "status": r["status"], "summary": r["summary"], "complaint": r["complaint"],
                 "opened_at": r["opened_at"], "owner": r["owner"], "timezone": r["timezone"],
+                "engine": {"name": r["engine"], "model": r["engine_model"], "requested": r["requested_engine"],
+                           "fallback_reason": r["fallback_reason"]},
                 "triage": json.loads(unpack(r["triage"])), "sla": json.loads(unpack(r["sla"])),
                 "policy": json.loads(r["policy_json"]),
-                "events": evs,
+                "events": [{"n": event_n[e["id"]], "kind": e["kind"], "at": e["at"], "actor": e["actor"],
+                            "data": references.written(e["kind"], e["data"], event_n, draft_n, stable)} for e in evs],
+                "drafts": drafts,
             }, ensure_ascii=False) + "\n")
         count += 1
         if progress is not None:

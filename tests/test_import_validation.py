@@ -139,4 +139,4 @@ def test_duplicate_ids_in_a_csv_are_the_same_error_as_in_jsonl(tmp_path, exporte
     jsonl = tmp_path / "dup.jsonl"
     jsonl.write_text("".join(json.dumps(r) + "\n" for r in (exported[0], exported[1], exported[0])))
     result = run(tmp_path / "j.db", "import", str(jsonl))
-    assert result.exit_code == 2 and f"id '{exported[0]['id']}' appears twice in {jsonl}" in result.stderr
+    assert result.exit_code == 2 and f"id '{exported[0]['external_id']}' appears twice in {jsonl}" in result.stderr

@@ -5,6 +5,7 @@ file, and a streamed import. Every read path returns what it returned on the old
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import datetime
 
@@ -62,7 +63,8 @@ def _reads(db_path) -> dict:
     """What the read paths print: show (the whole record), the status board, the export, a report."""
     out = {f"show {n}": json.loads(ok(db_path, "show", n, "--json")) for n in ("ESC-1", "ESC-2", "ESC-3", "ESC-4")}
     out["status"] = json.loads(ok(db_path, "status", "--json", "--now", NOW))
-    out["export"] = [json.loads(line) for line in ok(db_path, "export").splitlines()]
+    # each database names its own escalations by its random name (ESC-1@<name>): two databases differ there only
+    out["export"] = [json.loads(re.sub(r"@[0-9a-f]{12}\b", "@<database>", line)) for line in ok(db_path, "export").splitlines()]
     out["report"] = run(db_path, "report", "ESC-1", "--kind", "pir").stdout
     return out
 

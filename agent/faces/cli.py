@@ -66,6 +66,11 @@ class Group(click.Group):
             if isinstance(exc, EscalateError):
                 click.echo(f"error: {exc}", err=True)
                 sys.exit(exc.exit_code)
+            from ..store import default_path, locked_error
+
+            if (error := locked_error(exc, getattr(ctx.obj, "db_path", None) or default_path())) is not None:
+                click.echo(f"error: {error}", err=True)  # a lock met outside a Store transaction: the same line
+                sys.exit(error.exit_code)
             click.echo(f"error: unexpected {type(exc).__name__}: {exc} (set ESCALATE_DEBUG=1 for details)", err=True)
             sys.exit(1)
 
