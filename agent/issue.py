@@ -79,6 +79,9 @@ def _foreign(text: str) -> bool:
     return foreign >= 2 and foreign > len(_ENGLISH.findall(text))
 
 
+# "Just following up on last week's outage", "Writing about the invoice": what the message is about, no clause of what happened.
+_REFERENCE = re.compile(r"^(?:just\s+)?(?:following\s+up|checking\s+in|writing|reaching\s+out|getting\s+back\s+to\s+you|circling\s+back)"
+                        r"\s+(?:on|about|regarding|re|with\s+regard\s+to|in\s+regard\s+to|to\s+follow\s+up\s+on)\b", re.IGNORECASE)
 _VOCATIVE = re.compile(r"^(?-i:[A-Z][a-z]+),\s+(?=[a-z])")
 # A request or an instruction to us ("Tell me in your reply…", "Please call me") is not what is broken.
 _IMPERATIVE = re.compile(
@@ -202,7 +205,7 @@ def clean_clause(text: str) -> str | None:
     core = without_leading_time(clause)
     words = core.split()
     if len(words) < MIN_WORDS or len(clause.split()) > MAX_WORDS or _POINTING.match(core) or not _VERB.search(core) \
-            or _IMPERATIVE.match(core):
+            or _IMPERATIVE.match(core) or _REFERENCE.match(core):
         return None
     if "?" in clause or _QUESTION_LEAD.match(core) or _foreign(core):
         return None  # a question is not a statement; another language is quoted as written

@@ -131,7 +131,7 @@ def set_status(store: Store, ident: str, n: int, status: str, *, at: datetime | 
     status = (status or "").strip().lower().replace(" ", "_").replace("-", "_")
     if status not in ACTION_STATUSES:
         raise UsageError(f"unknown status {status!r}: choose one of {', '.join(ACTION_STATUSES)}")
-    actions = {a.n: a for a in from_events(esc_id, store.events(number))}
+    actions = {a.n: a for a in from_events(esc_id, store.events(number), customer=row["customer"], type=row["type"])}
     if n not in actions:
         known = ", ".join(f"#{k}" for k in actions) if actions else "none yet (the RCA interview records them: `escalate rca " + esc_id + "`)"
         raise UsageError(f"{esc_id} has no prevention action #{n}: it has {known}")

@@ -430,9 +430,12 @@ _OVER_KINDS = ("outage", "outage_scope", "all_blocked", "partial_outage", "compo
 _PAST_ANCHOR = _lc(
     r"\b(?:last|previous|past)\s+(?:week|month|year|night|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?:'s|’s)?\b|\byesterday(?:'s|’s)\b"
     r"|\b(?:outage|incident|downtime|disruption)\s+(?:yesterday|last\s+(?:night|week|month))\b|\bearlier\s+(?:today|this\s+(?:week|month))\b|\bon\s+the\s+\d{1,2}(?:st|nd|rd|th)\b|\bfollowing\s+up\s+on\b|\b(?:we|i)\s+(?:reported|told\s+you|wrote\s+to\s+you|mentioned|raised|flagged)\b|\b(?:a\s+(?:few|couple\s+of)|\d+|two|three|several)\s+(?:days|weeks|months)\s+ago\b"
+    # "the dashboard was down for about two hours": an outage told with how long it lasted is one that ended
+    r"|\b(?:was|were)\s+(?:down|offline|unavailable|unreachable|out)\s+for\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|almost\s+|over\s+|just\s+)?(?:\d+|an?|one|two|three|four|five|six|several|a\s+few|a\s+couple\s+of)\s+(?:minutes?|hours?|days?)\b"
 )
 _OVER = _lc(
-    r"\b(?:is|are|was|were|has\s+been|have\s+been|it's|it’s|that's|that’s)\s+(?:now\s+|all\s+|fully\s+|completely\s+)?(?:fixed|resolved|solved|restored|back\s+(?:up|online|to\s+normal)|working\s+(?:again|fine|normally))\b"
+    r"\b(?:is|are|was|were|has\s+been|have\s+been|it's|it’s|that's|that’s)\s+(?:now\s+|all\s+|fully\s+|completely\s+)?(?:been\s+)?(?:fixed|resolved|solved|restored|back\s+(?:up|online|to\s+normal)|working\s+(?:again|fine|normally))\b"
+    r"|\bno\s+(?:further\s+)?action\s+(?:is\s+)?(?:needed|required|necessary)\b"
     r"|\b(?:we|they|everyone|everybody|users|all\s+(?:\d+\s+)?(?:of\s+)?(?:our|the)\s+[\w-]+)\s+(?:are|is|were)\s+(?:all\s+)?back\s+in\b"
     r"|\ball\s+good\s+(?:now|on\s+our\s+(?:side|end))\b|\b(?:you\s+can|please|feel\s+free\s+to)\s+close\s+(?:the|this|our|it)(?:\s+(?:ticket|case|request))?\b"
     r"|\bthanks?\s+(?:you\s+)?for\s+(?:the\s+)?(?:quick\s+|fast\s+)?(?:fix|resolution|work|post-?incident\s+report|rca)\b"

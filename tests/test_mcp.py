@@ -236,7 +236,10 @@ def test_rca_interview_then_the_post_incident_report(server):
             assert report["timeline"][0]["label"] == "Issue first reported"
             actions = (await client.call_tool("list_prevention_actions", {})).structured_content["actions"]
             assert [(a["n"], a["status"]) for a in actions] == [(1, "open")]
-            assert (await call("set_prevention_action", n=1, status="done"))["status"] == "done"
+            changed = await call("set_prevention_action", n=1, status="done")
+            # the action as list_prevention_actions shows it, its escalation's customer and type included
+            assert (changed["status"], changed["customer"], changed["type"]) == ("done", "Acme", actions[0]["type"])
+            assert changed["type"] is not None
 
     run(session)
 

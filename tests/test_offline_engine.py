@@ -780,6 +780,32 @@ def test_an_outage_named_only_in_the_past_with_everything_working_since_is_over(
     assert assess_severity(Signals.read("Since yesterday nobody can log in. Thanks for the quick fix last month."), Tier.BUSINESS)[0] is SEV1
 
 
+RECORDED_OUTAGE = ("Hi, just following up on last week's outage. It's all been working fine since Tuesday, so no action needed "
+                   "from your side - we only wanted it on record that the dashboard was down for about two hours.")
+
+
+def test_an_outage_told_with_how_long_it_lasted_and_working_since_is_over():
+    sig = Signals.read(RECORDED_OUTAGE)
+    assert sig.first("over").phrase == "It's all been working fine"
+    assert assess_severity(sig, Tier.ENTERPRISE)[0] is SEV4
+    assert triage(RECORDED_OUTAGE, tier=Tier.ENTERPRISE).severity is SEV4
+    # each phrase on its own: "no action needed" says it is over, "was down for about two hours" places it in the past
+    told = "The dashboard was down for about two hours yesterday morning. No action needed, it is working again."
+    assert assess_severity(Signals.read(told), Tier.ENTERPRISE)[0] is SEV4
+    assert assess_severity(Signals.read("The dashboard was down for about two hours. It is still down."), Tier.ENTERPRISE)[0] is SEV1
+    assert assess_severity(Signals.read("The dashboard is down. No action needed from the customer side, they say."),
+                           Tier.ENTERPRISE)[0] is SEV1
+
+
+@pytest.mark.parametrize("lead", ["Just following up on last week's outage", "Checking in about the invoice from March",
+                                  "Writing about the export that failed", "Circling back on the login problem"])
+def test_what_a_message_is_about_is_no_statement_of_what_happened(lead):
+    from agent.issue import clean_clause
+
+    assert clean_clause(lead) is None
+    assert clean_clause("The export that failed on Monday is failing again") == "The export that failed on Monday is failing again"
+
+
 def test_an_email_address_or_a_version_ends_no_sentence():
     from agent.issue import statement
     from agent.signals import sentences
