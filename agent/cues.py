@@ -132,6 +132,20 @@ _DEPARTED_PERSON = (
 )
 _DEPARTED = _DEPARTED_PERSON + r"|(?:was|were|been|got)\s+(?:let go|fired|terminated|offboarded|deactivated|disabled)"
 _ACCESS_ACT = r"(?:exported|downloaded|logged in(?:to)?|signed in(?:to)?|accessed|copied|used (?:their|his|her|the) (?:account|login|credentials))"
+# The same in French, Spanish, Portuguese and German: a system (English loans too) that "is down".
+_SYSTEM_F = (
+    r"(?:site(?:\s+web)?|sitio(?:\s+web)?|p[aá]gina(?:\s+web)?|webseite|website|app|aplicaci[oó]n|aplica[çc][ãa]o|aplicativo|application|appli"
+    r"|sistema|syst[eè]me|system|plataforma|plateforme|plattform|servicio|servi[çc]o|dienst|serveur|servidor|server|checkout|caisse|caja|kasse"
+    r"|paiements?|pagos?|pagamentos?|zahlungen|portal|portail|api|login|dashboard|panel|painel|tableau\s+de\s+bord|logiciel|software|tout|todo|tudo|alles)"
+)
+_DOWN_F = (
+    r"(?:est|sont)\s+(?:compl[eè]tement\s+|totalement\s+|toujours\s+|encore\s+|de\s+nouveau\s+)?(?:en\s+panne|hors\s+service|hors\s+ligne|indisponibles?|inaccessibles?|plant[ée]e?s?|down)"
+    r"|(?:est[aá]n?|sigue|siguen)\s+(?:completamente\s+|totalmente\s+|todav[ií]a\s+|otra\s+vez\s+)?(?:ca[ií]d[oa]s?|fuera\s+de\s+(?:servicio|l[ií]nea)|inaccesibles?|down|offline)"
+    r"|se\s+(?:ha\s+)?ca[ií]d[oa]|se\s+cay[oó]"
+    r"|(?:est[áa]|est[ãa]o|continua|continuam|ficou|ficaram)\s+(?:completamente\s+|totalmente\s+|de\s+novo\s+)?(?:fora\s+do\s+ar|em\s+baixo|ca[íi]d[oa]s?|inacess[íi]ve(?:l|is)|indispon[íi]ve(?:l|is)|down|offline)"
+    r"|ca[íi]u|ca[íi]ram"
+    r"|(?:ist|sind)\s+(?:(?:seit|heute|schon|gerade|wieder)\s+(?:[\wäöüß.:]+\s+){0,3}?)?(?:komplett\s+|v(?:ö|o|oe)llig\s+|total\s+|ganz\s+)?(?:ausgefallen|abgest(?:ü|u|ue)rzt)"
+)
 # A part of a product: "the API's billing features are unavailable" is not the API being down.
 _PART = r"(?:features?|functions?|functionality|parts?|sections?|options?|buttons?|tabs?|settings|modules?|widgets?|reports?|fields?)\b"
 # A deletion the customer meant: "deleted the old test records we no longer need, as planned".
@@ -170,6 +184,8 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
             r"\bnothing (?:loads|is loading|will load)\b",
             r"\b(?:we|they)\s+(?:can't|cannot|can not|are unable to|aren't able to|are not able to|couldn't|could not)\s+(?:do\s+)?(?:any|our)\s+(?:work|jobs?|business)\b",
             r"\b(?:we|they)\s+(?:can't|cannot|can not|are unable to|aren't able to|are not able to)\s+(?:work|operate|trade|do business)\s+at all\b",
+            # "el checkout está caído", "le site est en panne", "o sistema está fora do ar", "der Checkout ist ausgefallen"
+            r"\b" + _SYSTEM_F + r"(?:\s+(?!(?:no|n[ãa]o|nicht|nunca|jamais|ne)\b)[\w-]+){0,2}?\s+(?:" + _DOWN_F + r")(?![\w])",
             r"\bsystem\s+(?:ist\s+(?:ausgefallen|down)|ausgefallen)\b|\b(?:totalausfall|ausfall)\b|\bgeht\s+(?:gar\s+)?nichts\s+mehr\b|\b(?:ist|sind)\s+(?:(?:seit|heute|schon|gerade|wieder)\s+(?:[\wäöüß.:]+\s+){0,3}?)?(?:komplett\s+|völlig\s+|total\s+|ganz\s+)?(?:offline|down|nicht erreichbar)\b",
         ),
         True,
@@ -345,6 +361,10 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
             r"\bdegrad(?:ed|ation)\b|\bpartial(?:ly)?\b|\belevated\s+(?:error|latency|errors)\b|\bincreased\s+(?:error|latency|errors)\b|\berror rates?\b",
             r"\bsome\s+(?:of\s+(?:our|the|my)\s+)?(?:" + _PEOPLE + r"|requests|pages|calls|reports)\b",
             r"\blangsam\b",
+            # French, Spanish, Portuguese: "très lent", "va muy lento", "está um pouco lenta", "intermitente"
+            # (French "lent" only after a word of its own: in English "we lent them a laptop")
+            r"\b(?:est|sont|tr[eè]s|trop|un\s+peu|vraiment|si|devenue?s?)\s+lent(?:e|s|es)?\b|\blenteurs?\b"
+            r"|\blent[oa]s?\b|\blentitud\b|\blentid[ãa]o\b|\bintermitentes?\b|\bpar\s+intermittence\b",
         ),
         False,
     ),
@@ -657,7 +677,9 @@ TYPE_CUES: dict[str, re.Pattern] = {
 # refunded by Friday, my lawyer ...") ends its reach; a list ("no data, orders or invoices") does not.
 _SCOPE_END = (
     r"(?!\b(?:but|however|although|though|yet|except|instead|because)\b|\s[-–—]\s|[–—]"
-    r"|,\s*(?:my|our|we|i|you|they|it|the|this|that|there|he|she|his|her|their|your|so|then)\b)[^.;:!?\n]"
+    r"|,\s*(?:my|our|we|i|you|they|it|the|this|that|there|he|she|his|her|their|your|so|then"
+    # a new clause in French, Spanish, Portuguese or German: "können nicht bezahlen, der Checkout ist ausgefallen"
+    r"|der|die|das|den|dem|le|la|les|el|los|las|o|os|as|wir|nous|unser\w*|notre|nuestr[oa]s?|noss[oa]s?|aber|mais|pero|mas)\b)[^.;:!?\n]"
 )
 _NEGATION = _lc(
     r"\b(?:no(?!\s+longer\b)|not(?!\s+(?:just|only|merely|simply)\b)|never|nothing(?!\s+(?:works|loads|is (?:working|loading)|happens))"

@@ -177,6 +177,15 @@ MULTILINGUAL = [
     case("nl-nobody-can-log-in", "Niemand in ons kantoor kan inloggen sinds 9 uur.", SEV1, TECH),
     case("de-offline-since", "Guten Morgen, unsere Kasse ist seit heute früh völlig offline, keine Zahlungen möglich.", SEV1, TECH),
     case("de-data-gone", "Nach dem Update sind alle Rechnungen vom März verschwunden!", SEV1, TECH),
+    # a system that "is down" in each language, the customers unable to pay beside it in a clause of its own
+    case("es-checkout-down", "Nuestros clientes no pueden pagar desde ayer, el checkout está caído.", SEV1, TECH),
+    case("fr-checkout-down", "Nos clients ne peuvent plus payer depuis hier, le checkout est en panne.", SEV1, TECH),
+    case("de-checkout-down", "Unsere Kunden können seit gestern nicht bezahlen, der Checkout ist ausgefallen.", SEV1, TECH),
+    case("pt-checkout-down", "Os nossos clientes não conseguem pagar desde ontem, o checkout está fora do ar.", SEV1, TECH),
+    case("pt-site-fell", "O site caiu hoje de manhã e ninguém consegue comprar.", SEV1, TECH),
+    case("es-site-fell", "Nuestro sitio web se cayó esta mañana.", SEV1, TECH),
+    # ... and not when a person is away ("ausgefallen": off sick)
+    case("de-colleague-away", "Unser Ansprechpartner ist ausgefallen, bitte rufen Sie morgen an.", SEV4, TECH),
     case("de-not-urgent", "Kleiner Tippfehler in der Rechnung, nicht dringend.", SEV4, BUSINESS),
     case("fr-nobody-can-log-in", "Depuis ce matin aucun de nos 50 employés ne peut se connecter.", SEV1, TECH),
     case("es-nobody-can-log-in", "Desde esta mañana ninguno de nuestros agentes puede iniciar sesión.", SEV1, TECH),
@@ -778,6 +787,34 @@ def test_an_outage_named_only_in_the_past_with_everything_working_since_is_over(
     assert assess_severity(Signals.read(fixed), Tier.BUSINESS)[0] is SEV4
     # "since yesterday" is not the past: the outage goes on
     assert assess_severity(Signals.read("Since yesterday nobody can log in. Thanks for the quick fix last month."), Tier.BUSINESS)[0] is SEV1
+
+
+@pytest.mark.parametrize("text", [
+    "El checkout no está caído, solo va un poco lento al cargar la página.",
+    "O sistema não está fora do ar, só a exportação está um pouco lenta.",
+    "Le site n'est pas en panne, mais il est lent.",
+    "Der Server ist nicht ausgefallen, nur langsam.",
+])
+def test_a_system_said_not_to_be_down_in_another_language_is_no_outage(text):
+    assert not Signals.read(text).has("outage")
+    assert triage(text).severity.rank >= 3
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("La exportación va muy lenta desde el lunes.", "lenta"),
+    ("A exportação está um pouco lenta desde ontem.", "lenta"),
+    ("L'export est très lent depuis lundi.", "très lent"),
+    ("Nous constatons des lenteurs sur le tableau de bord.", "lenteurs"),
+    ("Die Suche ist seit gestern sehr langsam.", "langsam"),
+])
+def test_slowness_in_another_language_is_a_degraded_service(text, phrase):
+    sig = Signals.read(text)
+    assert sig.first("degraded").phrase == phrase
+    assert assess_severity(sig, Tier.STANDARD)[0] is SEV3
+
+
+def test_lent_in_english_is_no_slowness():
+    assert not Signals.read("We lent our spare laptop to the new hire and the invoice is wrong.").has("degraded")
 
 
 RECORDED_OUTAGE = ("Hi, just following up on last week's outage. It's all been working fine since Tuesday, so no action needed "
