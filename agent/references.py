@@ -18,6 +18,7 @@ from .errors import UsageError
 from .store import format_id, parse_id
 
 EVENT_KEYS = ("log_event_id", "event_id")  # data fields naming another event of the same escalation
+MATCHING = ("similar_found", "root_cause_recurs")  # events whose matches name other escalations
 # what a draft_saved event written before m065 held of its draft (the store fills them in from the draft since)
 DRAFT_FACTS = ("kind", "passed", "findings", "engine", "audience")
 
@@ -44,7 +45,7 @@ def written(kind: str, data: dict, events: dict[int, int], drafts: dict[int, int
         if n is not None:  # the draft's kind, verdict, engine and audience are in the line's drafts: one copy
             out = {k: v for k, v in out.items() if k not in DRAFT_FACTS}
         out["draft_id"] = n
-    if kind == "similar_found" and isinstance(out.get("matches"), list):
+    if kind in MATCHING and isinstance(out.get("matches"), list):
         matches = []
         for m in out["matches"]:
             try:
@@ -68,23 +69,29 @@ def checked(kind: str, data: dict, events: set[int], drafts: set[int] | None, wh
 
 
 def read(kind: str, data: dict, events: dict[int, int] | None, drafts: dict[int, int] | None,
-         number_of: Callable[[str], int | None]) -> dict:
-    """An exported event's data with this database's ids: the line's numbers as the ids import gave
-    (when the line is numbered), each `ref` as the escalation it names here (or the match dropped)."""
+         number_of: Callable[[str], int | None], *, earlier: list[tuple[int, str, dict]] = ()) -> dict:
+    """An exported event's data with this database's ids: the line's numbers as the ids import gave,
+    each `ref` as the escalation it names here (or the match dropped). What the line cannot resolve
+    (it is not numbered, or has no drafts, or a match has no `ref`) becomes None or is dropped: an id
+    of another database never names one of this one's events, drafts or escalations. One exception,
+    for lines written before the numbers: a workaround protocol names the workaround logged last
+    before it (`earlier`: the line's events before this one, as (id given, kind, data)), as
+    `escalate workaround` writes them one after the other."""
     out = dict(data)
-    if events is not None:
-        for key in EVENT_KEYS:
-            if _whole(out.get(key)):
-                out[key] = events.get(out[key])
-    if drafts is not None and kind == "draft_saved" and _whole(out.get("draft_id")):
-        out["draft_id"] = drafts.get(out["draft_id"])
-    if kind == "similar_found" and isinstance(out.get("matches"), list):
+    for key in EVENT_KEYS:
+        if _whole(out.get(key)):
+            out[key] = events.get(out[key]) if events is not None else None
+    if kind == "workaround_protocol" and events is None:
+        out["log_event_id"] = next((i for i, k, d in reversed(earlier) if k == "log" and d.get("kind") == "workaround"), None)
+    if kind == "draft_saved" and _whole(out.get("draft_id")):
+        out["draft_id"] = drafts.get(out["draft_id"]) if drafts is not None else None
+    if kind in MATCHING and isinstance(out.get("matches"), list):
         matches = []
         for m in out["matches"]:
-            if not isinstance(m, dict) or "ref" not in m:
-                matches.append(m)
-                continue
-            number = number_of(str(m["ref"]))
+            ref = m.get("ref") if isinstance(m, dict) else None
+            if ref is None:
+                continue  # (a match by another database's ESC-n would name this one's)
+            number = number_of(str(ref))
             if number is not None:
                 matches.append({**{k: v for k, v in m.items() if k != "ref"}, "id": format_id(number)})
         out["matches"] = matches

@@ -286,11 +286,26 @@ def _locked(exc: sqlite3.OperationalError) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 
 
+def busy_timeout_from_env() -> float:
+    """ESCALATE_BUSY_TIMEOUT: seconds to wait for another process's write (a number from 0 to a day)."""
+    raw = os.environ.get("ESCALATE_BUSY_TIMEOUT")
+    if raw is None or not raw.strip():
+        return DEFAULT_BUSY_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86_400:
+        raise StoreError(f"ESCALATE_BUSY_TIMEOUT={raw!r} is not a number of seconds from 0 to 86400; unset it or "
+                         f"give one (default {DEFAULT_BUSY_TIMEOUT:g})")
+    return value
+
+
 def locked_error(exc: BaseException, path) -> StoreError | None:
     """The store's one line for a database another process holds, for a lock met outside `Store.transaction`."""
     if not isinstance(exc, sqlite3.OperationalError) or not _locked(exc):
         return None
-    timeout = float(os.environ.get("ESCALATE_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT))
+    timeout = busy_timeout_from_env()
     return StoreError(f"the database {path} is locked by another process (waited {timeout:g} s); "
                       "try again, or raise ESCALATE_BUSY_TIMEOUT")
 
@@ -329,7 +344,7 @@ def _use_wal(conn: sqlite3.Connection, timeout: float) -> None:
 class Store:
     def __init__(self, path: str | Path, *, busy_timeout: float | None = None):
         self.path = Path(path)
-        timeout = busy_timeout if busy_timeout is not None else float(os.environ.get("ESCALATE_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT))
+        timeout = busy_timeout if busy_timeout is not None else busy_timeout_from_env()
         self.busy_timeout = timeout
         self._writer = threading.RLock()  # a Store shared by threads: one thread's transaction at a time
         try:

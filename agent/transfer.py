@@ -152,6 +152,8 @@ def detect(path: Path, first: str) -> str:
         sample = _json(first, 0)
     except UsageError:
         sample = None
+    if sample is None and first.lstrip().startswith("{"):
+        return "jsonl"  # JSON the reader will refuse with its line and reason (too long, not JSON, too deep)
     if not isinstance(sample, dict):
         raise UsageError(f"{path}: cannot tell the format; pass --format {'|'.join(FORMATS)}")
     return "statuspage" if {"provider", "updates", "started_at"} <= set(sample) else "jsonl"
@@ -285,8 +287,8 @@ def postmortem_rca(text) -> dict:
 
 
 def parse_jsonl(raw: dict, line: int) -> Parsed:
-    key = "external_id" if raw.get("external_id") not in (None, "") else "id"
-    ext = _ident(raw.get(key), line, key)
+    id_key = "external_id" if raw.get("external_id") not in (None, "") else "id"
+    ext = _ident(raw.get(id_key), line, id_key)
     row = _base(line, ext=ext, customer=raw.get("customer"), tier=raw.get("tier"), severity=raw.get("severity"),
                 type_=raw.get("type"), summary=raw.get("summary"), complaint=raw.get("complaint"),
                 opened_at=raw.get("opened_at"), owner=raw.get("owner"))
@@ -325,6 +327,9 @@ def parse_jsonl(raw: dict, line: int) -> Parsed:
             references.checked(e["kind"], e["data"], numbered,
                                None if drafts is None else {d["n"] for d in drafts if "n" in d}, f"line {line}: events[{i}]")
     row["numbered"] = numbered is not None
+    row["by_id"] = id_key == "id"
+    if numbered is not None:
+        events.sort(key=lambda e: e["n"])  # the order they were stored in, whatever order the file lists them
     return Parsed(ext, row, events, line)
 
 
@@ -350,6 +355,12 @@ def _checked_draft(d, i: int, line: int) -> dict:
            "prompt_hash": _text(d.get("prompt_hash"), line, f"{where}.prompt_hash"),
            "fallback_reason": _text(d.get("fallback_reason"), line, f"{where}.fallback_reason"),
            "created_at": _time(d.get("created_at"), line, f"{where}.created_at")}
+    from .drafting import AUDIENCES, KINDS
+
+    if out["kind"] not in KINDS:
+        raise UsageError(f"line {line}: {where}.kind {out['kind']!r}: choose one of {', '.join(KINDS)}")
+    if out["audience"] not in AUDIENCES:
+        raise UsageError(f"line {line}: {where}.audience {out['audience']!r}: choose one of {', '.join(AUDIENCES)}")
     if d.get("passed") is not None and not isinstance(d["passed"], bool):
         raise UsageError(f"line {line}: {where}.passed must be true or false")
     out["passed"] = d.get("passed")
@@ -402,6 +413,9 @@ def parse_csv_row(raw: dict, line: int) -> Parsed:
                 severity=raw.get("severity"), type_=raw.get("type"), summary=raw.get("summary"),
                 complaint=raw.get("complaint"), opened_at=raw.get("opened_at"), owner=raw.get("owner") or None)
     events = [{"kind": kind, "at": _time(raw[col], line, col), "data": {}} for col, kind in CSV_EVENTS.items() if raw.get(col)]
+    for col, e in zip([c for c in CSV_EVENTS if raw.get(c)], events):
+        if e["at"] < row["opened_at"]:
+            raise UsageError(f"line {line}: {col} {raw[col]!r} is before the escalation opened ({row['opened_at'].isoformat()})")
     when = events[-1]["at"] if events else row["opened_at"]
     if raw.get("csat"):
         try:
@@ -419,6 +433,7 @@ def parse_csv_row(raw: dict, line: int) -> Parsed:
         except UsageError as exc:
             raise UsageError(f"line {line}: {exc}")
         events.append({"kind": "outcome", "at": when, "data": {"outcome": outcome}})
+    row["by_id"] = key == "id"
     return Parsed(row["external_id"], row, events, line)
 
 
@@ -488,11 +503,15 @@ def parse(path: Path, fmt: str | None, mapping: dict[str, str] | None = None) ->
 
 
 def _no_duplicates(parsed: list[Parsed], path: Path) -> None:
-    seen = set()
+    seen: dict[str, int] = {}
     for p in parsed:
         if p.external_id in seen:
-            raise UsageError(f"id {p.external_id!r} appears twice in {path}")
-        seen.add(p.external_id)
+            raise UsageError(_twice(p, path, seen[p.external_id]))
+        seen[p.external_id] = p.line
+
+
+def _twice(p: Parsed, path: Path, first: int) -> str:
+    return f"line {p.line}: id {p.external_id!r} appears twice in {path} (first on line {first})"
 
 
 def _tickets_line(value, line: int) -> tuple[str, int]:
@@ -596,9 +615,39 @@ class _Ids:
             return db.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
 
         self.escalation, self.event, self.draft = top("escalations") + 1, top("events") + 1, top("drafts") + 1
-        database = db.execute("SELECT name FROM identity WHERE id = 1").fetchone()[0]
-        self.known: dict[str, int] = {references.stable_id(number, ext, database): number
-                                      for number, ext in db.execute("SELECT id, external_id FROM escalations")}
+        self.database = db.execute("SELECT name FROM identity WHERE id = 1").fetchone()[0]
+        self.known: dict[str, int] = {}
+        self.facts: dict[int, tuple[str, str, bool]] = {}  # number → (customer, opened_at, opened here)
+        for number, ext, customer, opened in db.execute("SELECT id, external_id, customer, opened_at FROM escalations"):
+            self.known[references.stable_id(number, ext, self.database)] = number
+            self.facts[number] = (customer, opened, ext is None)
+
+    def present(self, p: Parsed) -> bool:
+        """Whether the escalation is stored here already (an id known here, naming the same customer and
+        opening). The same id on another escalation is refused: two copies of one database that both
+        went on (a backup restored beside the original), or two helpdesks' ids that collide."""
+        number = self.known.get(p.external_id)
+        if number is None and p.row.get("by_id") and re.fullmatch(r"ESC-\d{1,18}", p.external_id) \
+                and self.facts.get(int(p.external_id[4:]), ("", "", False))[2]:
+            # a file written before external ids: "ESC-n" is an escalation of this database when it is the same one
+            candidate = int(p.external_id[4:])
+            return self._same(candidate, p) and self.known.setdefault(p.external_id, candidate) == candidate
+        if number is None:
+            if re.fullmatch(rf"ESC-\d+@{self.database}", p.external_id):
+                raise UsageError(f"line {p.line}: id {p.external_id!r} names an escalation this database opened, "
+                                 "and it holds none by that id: the file was edited, or written by a copy of this database")
+            return False
+        if not self._same(number, p):
+            customer, opened, _ = self.facts[number]
+            raise UsageError(f"line {p.line}: id {p.external_id!r} is already here as {format_id(number)}, a different "
+                             f"escalation ({customer}, opened {opened}; the file has {p.row['customer']}, opened "
+                             f"{p.row['opened_at'].isoformat()}): a copy of this database that went on by itself, "
+                             "or ids that collide; nothing imported")
+        return True
+
+    def _same(self, number: int, p: Parsed) -> bool:
+        customer, opened, _ = self.facts[number]
+        return customer == p.row["customer"] and datetime.fromisoformat(opened) == p.row["opened_at"]
 
     def take(self, what: str) -> int:
         value = getattr(self, what)
@@ -612,7 +661,7 @@ def _ingest(db, source: Path, items, policy: Policy, writer: "_Writer | None", p
     known = dict(db.execute("SELECT period, count FROM tickets").fetchall())
     recorded, stamped = store_module.now().isoformat(), store_module.recorded_stamp()
     default_hash = put_policy(db, json.dumps(policy.model_dump(mode="json"), sort_keys=True)) if writer else None
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     tickets: dict[str, int] = {}
     for item in items:
         if isinstance(item, tuple):
@@ -622,9 +671,9 @@ def _ingest(db, source: Path, items, policy: Policy, writer: "_Writer | None", p
         if progress is not None:
             progress.advance()
         if item.external_id in seen:
-            raise UsageError(f"id {item.external_id!r} appears twice in {source}")
-        seen.add(item.external_id)
-        if item.external_id in ids.known:
+            raise UsageError(_twice(item, source, seen[item.external_id]))
+        seen[item.external_id] = item.line
+        if ids.present(item):
             report.skipped += 1
             continue
         tz, plan = _planned(item, policy)
@@ -649,6 +698,7 @@ def _rows(db, ids: _Ids, p: Parsed, tz: str, plan: dict, policy: Policy, source:
     row = p.row
     number = ids.take("escalation")
     ids.known[p.external_id] = number
+    ids.facts[number] = (row["customer"], row["opened_at"].isoformat(), False)
     opened = row["opened_at"]
     status = row.get("status") or "open"
     if not row.get("status"):
@@ -687,9 +737,12 @@ def _rows(db, ids: _Ids, p: Parsed, tz: str, plan: dict, policy: Policy, source:
     if opened_added:
         events.append(_event(ids.take("event"), number, "opened", opened, "import",
                              {"customer": row["customer"], "source": source.name}, stamped))
+    earlier: list[tuple[int, str, dict]] = []
     for e in p.events:
-        data = references.read(e["kind"], e["data"], event_ids, draft_ids, ids.known.get)
-        events.append(_event(ids.take("event"), number, e["kind"], e["at"], e.get("actor") or "import", data, stamped))
+        data = references.read(e["kind"], e["data"], event_ids, draft_ids, ids.known.get, earlier=earlier)
+        ident = ids.take("event")
+        earlier.append((ident, e["kind"], data))
+        events.append(_event(ident, number, e["kind"], e["at"], e.get("actor") or "import", data, stamped))
     return escalation, events, drafts
 
 

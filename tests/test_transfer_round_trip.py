@@ -205,3 +205,148 @@ def test_read_only_commands_do_not_wait_on_another_writer(tmp_path):
     assert wrote.returncode == 1
     assert wrote.stderr.strip() == (f"error: the database {db} is locked by another process (waited 0.2 s); "
                                     "try again, or raise ESCALATE_BUSY_TIMEOUT")
+
+
+def test_a_root_cause_seen_before_names_the_imported_escalation_like_a_similar_match():
+    data = {"matches": [{"id": "ESC-1", "shared_terms": ["certificate"]}]}
+    written = references.written("root_cause_recurs", data, {}, {}, lambda number: f"ESC-{number}@abc")
+    assert references.read("root_cause_recurs", written, {}, {}, {"ESC-1@abc": 9}.get) == \
+        {"matches": [{"id": "ESC-9", "shared_terms": ["certificate"]}]}
+    # a match with no ref (an old file, an edited one) names nothing here: dropped, never this database's ESC-1
+    assert references.read("root_cause_recurs", data, None, None, {"ESC-1@abc": 9}.get) == {"matches": []}
+
+
+def test_what_a_line_cannot_resolve_names_nothing_here():
+    """Without numbers or drafts, an event's ids are another database's: None, not the receiver's event or draft."""
+    assert references.read("rca_answer", {"key": "identified", "event_id": 23}, None, None, lambda r: None)["event_id"] is None
+    assert references.read("draft_saved", {"draft_id": 2}, {}, None, lambda r: None) == {"draft_id": None}
+    # ... except a workaround protocol of an old file: the workaround logged last before it
+    earlier = [(40, "log", {"kind": "action", "text": "x"}), (41, "log", {"kind": "workaround", "text": "y"}),
+               (42, "commitment", {})]
+    assert references.read("workaround_protocol", {"log_event_id": 8}, None, None, lambda r: None,
+                           earlier=earlier)["log_event_id"] == 41
+
+
+def test_a_line_without_its_drafts_does_not_borrow_the_receivers_drafts(tmp_path):
+    a, target = tmp_path / "a.db", tmp_path / "target.db"
+    _source(a)
+    line = json.loads(ok(a, "export").splitlines()[0])
+    del line["drafts"]
+    path = tmp_path / "no-drafts.jsonl"
+    path.write_text(json.dumps(line) + "\n")
+    ok(target, "triage", "--text", "Typo on the pricing page: 'recieve'.", "--customer", "Beta")
+    ok(target, "import", str(path))
+    with Store(target) as s:
+        imported = s.get("ESC-2")
+    assert imported.drafts == {}
+    assert [e.data["draft_id"] for e in imported.events if e.kind == "draft_saved"] == [None, None]
+
+
+def test_events_are_stored_in_the_order_of_their_numbers_whatever_order_the_file_lists_them(tmp_path):
+    a = tmp_path / "a.db"
+    _source(a)
+    line = json.loads(ok(a, "export").splitlines()[0])
+    kinds = [e["kind"] for e in line["events"]]
+    line["events"].reverse()
+    path = tmp_path / "reversed.jsonl"
+    path.write_text(json.dumps(line) + "\n")
+    ok(tmp_path / "t.db", "import", str(path))
+    assert [e["kind"] for e in json.loads(ok(tmp_path / "t.db", "export").splitlines()[0])["events"]] == kinds
+
+
+def test_a_copy_of_a_database_that_went_on_by_itself_is_refused_not_dropped(tmp_path):
+    first, copy = tmp_path / "first.db", tmp_path / "copy.db"
+    ok(first, "triage", "--text", OUTAGE, "--customer", "Acme")
+    ok(first, "backup", str(copy))
+    ok(first, "triage", "--text", "Invoices are emailed twice to every customer.", "--customer", "Alpha")
+    ok(copy, "triage", "--text", "Every API key returns 401 since the rotation.", "--customer", "Beta")
+    result = run(first, "import", _export(copy, tmp_path, "copy.jsonl"))
+    assert result.exit_code == 2
+    assert "line 2: id 'ESC-2@" in result.stderr and "is already here as ESC-2, a different escalation (Alpha" in result.stderr
+    assert _count(first) == 2
+
+
+def test_an_id_in_this_databases_own_form_that_it_does_not_hold_is_refused(tmp_path):
+    a = tmp_path / "a.db"
+    _source(a)
+    with Store(a) as s:
+        name = s.identity()
+    line = json.loads(ok(a, "export").splitlines()[0])
+    line["external_id"] = f"ESC-77@{name}"
+    path = tmp_path / "edited.jsonl"
+    path.write_text(json.dumps(line) + "\n")
+    result = run(a, "import", str(path))
+    assert result.exit_code == 2
+    assert f"line 1: id 'ESC-77@{name}' names an escalation this database opened, and it holds none by that id" in result.stderr
+
+
+def test_a_file_written_before_external_ids_reimported_here_adds_nothing_when_it_is_the_same_escalation(tmp_path):
+    a = tmp_path / "a.db"
+    _source(a)
+    lines = [json.loads(line) for line in ok(a, "export").splitlines()]
+    for line in lines:  # the shape of an export before external ids and numbers
+        del line["external_id"]
+        for e in line["events"]:
+            del e["n"]
+        del line["drafts"]
+    path = tmp_path / "old.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    assert "added 0 escalations with 0 events, 2 already present" in ok(a, "import", str(path))
+    lines[1]["customer"] = "Someone Else"  # an ESC-2 of another database: a new escalation here
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    assert "added 1 escalations" in ok(a, "import", str(path))
+
+
+def test_a_repeated_id_names_both_lines(tmp_path):
+    a = tmp_path / "a.db"
+    _source(a)
+    first = ok(a, "export").splitlines()[0]
+    path = tmp_path / "dup.jsonl"
+    path.write_text(first + "\n" + first + "\n")
+    result = run(tmp_path / "t.db", "import", str(path))
+    assert result.exit_code == 2
+    assert f"line 2: id '{json.loads(first)['external_id']}' appears twice in {path} (first on line 1)" in result.stderr
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("kind", "ransom note", "drafts[0].kind 'ransom note': choose one of acknowledgment, update"),
+    ("audience", "everyone", "drafts[0].audience 'everyone': choose one of customer, internal, exec"),
+])
+def test_a_draft_of_a_kind_or_audience_this_tool_never_writes_is_refused(tmp_path, field, value, message):
+    a = tmp_path / "a.db"
+    _source(a)
+    line = json.loads(ok(a, "export").splitlines()[0])
+    line["drafts"][0][field] = value
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(line) + "\n")
+    result = run(tmp_path / "t.db", "import", str(path))
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_a_csv_time_before_the_escalation_opened_is_refused(tmp_path):
+    path = tmp_path / "h.csv"
+    path.write_text("id,customer,severity,summary,complaint,opened_at,closed_at\n"
+                    "T-1,Acme,SEV-2,Exports fail,Every export fails.,2026-11-20T09:00:00+00:00,2026-11-19T00:00:00+00:00\n")
+    result = run(tmp_path / "t.db", "import", str(path))
+    assert result.exit_code == 2
+    assert "line 2: closed_at '2026-11-19T00:00:00+00:00' is before the escalation opened (2026-11-20T09:00:00+00:00)" in result.stderr
+
+
+def test_a_first_line_over_the_limit_is_named_as_such_not_as_an_unknown_format(tmp_path, monkeypatch):
+    from agent import transfer
+
+    monkeypatch.setattr(transfer, "MAX_LINE_CHARS", 1000)
+    path = tmp_path / "huge.jsonl"
+    path.write_text(json.dumps({"id": "H-1", "complaint": "x" * 2000}) + "\n")
+    result = run(tmp_path / "t.db", "import", str(path))
+    assert result.exit_code == 2
+    assert "line 1: 2," in result.stderr and "over the 1,000 limit for one line" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "nan", "100000"])
+def test_a_busy_timeout_that_is_no_number_of_seconds_is_one_line(tmp_path, monkeypatch, value):
+    monkeypatch.setenv("ESCALATE_BUSY_TIMEOUT", value)
+    result = run(tmp_path / "t.db", "list")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"error: ESCALATE_BUSY_TIMEOUT={value!r} is not a number of seconds from 0 to 86400; "
+                                     "unset it or give one (default 5)")
