@@ -21,6 +21,10 @@ class StoreError(EscalateError):
     exit_code = 1
 
 
+class StoreLocked(StoreError):
+    """Another process holds the database's write lock (past the busy timeout)."""
+
+
 class EngineError(EscalateError):
     """A model call failed; carries the calls made so far so they can still be logged."""
 

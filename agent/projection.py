@@ -9,10 +9,13 @@ only goes stale when an event is appended; `refresh_stale` recomputes exactly th
 from __future__ import annotations
 
 import json
+import sys
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 from . import similar, sla
 from . import store as store_module
+from .errors import StoreLocked
 from .policy import policy_from_json
 from .schemas import Severity
 from .store import events_by_escalation
@@ -109,9 +112,30 @@ def refresh_stale(store, now: datetime) -> int:
                 row["next_due"] = None
             row["is_repeat"] = int(repeats.get(row["escalation_id"], False))
             rows.append(row)
-        with store.transaction() as tx:  # the projection is derived: a chunk not yet written is stale next time
-            tx["clock_projection"].upsert_all(rows, pk="escalation_id")
+        try:
+            with _briefly(store), store.transaction() as tx:  # derived: a chunk not yet written is stale next time
+                tx["clock_projection"].upsert_all(rows, pk="escalation_id")
+        except StoreLocked:
+            # A reader does not wait on another process's write: it answers from the projection as it stands.
+            left = len(stale) - chunk
+            print(f"warning: {left} escalation(s) changed since their clocks were last projected are read as they were "
+                  f"then: another process is writing to {store.path}; run again for up-to-date figures", file=sys.stderr)
+            return chunk
     return len(stale)
+
+
+@contextmanager
+def _briefly(store, seconds: float = 0.25):
+    """The projection's write waits a moment for the lock, not the whole busy timeout."""
+    conn = store.db.conn
+    if conn.in_transaction:  # inside the caller's transaction: its lock is held already
+        yield
+        return
+    conn.execute(f"PRAGMA busy_timeout = {int(min(seconds, store.busy_timeout) * 1000)}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(store.busy_timeout * 1000)}")
 
 
 def _by_customer(db, ids: list[int]):

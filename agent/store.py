@@ -39,7 +39,7 @@ def _import_sqlite_utils():
 sqlite_utils = _import_sqlite_utils()
 
 from . import event_data, migrations, packing  # noqa: E402  (after sqlite_utils, which it imports too)
-from .errors import NotFound, StoreError  # noqa: E402
+from .errors import NotFound, StoreError, StoreLocked  # noqa: E402
 from .private import narrow  # noqa: E402
 from .schemas import Draft, EngineInfo, Escalation, Event, ModelCall, SlaPlan, Triage
 
@@ -301,12 +301,12 @@ def busy_timeout_from_env() -> float:
     return value
 
 
-def locked_error(exc: BaseException, path) -> StoreError | None:
+def locked_error(exc: BaseException, path) -> StoreLocked | None:
     """The store's one line for a database another process holds, for a lock met outside `Store.transaction`."""
     if not isinstance(exc, sqlite3.OperationalError) or not _locked(exc):
         return None
     timeout = busy_timeout_from_env()
-    return StoreError(f"the database {path} is locked by another process (waited {timeout:g} s); "
+    return StoreLocked(f"the database {path} is locked by another process (waited {timeout:g} s); "
                       "try again, or raise ESCALATE_BUSY_TIMEOUT")
 
 
@@ -379,7 +379,7 @@ class Store:
 
     def _error(self, exc: sqlite3.OperationalError) -> StoreError:
         if _locked(exc):
-            return StoreError(f"the database {self.path} is locked by another process (waited {self.busy_timeout:g} s); "
+            return StoreLocked(f"the database {self.path} is locked by another process (waited {self.busy_timeout:g} s); "
                               "try again, or raise ESCALATE_BUSY_TIMEOUT")
         return StoreError(f"database error on {self.path}: {exc}")
 

@@ -190,6 +190,7 @@ def test_read_only_commands_do_not_wait_on_another_writer(tmp_path):
     db = tmp_path / "a.db"
     ok(db, "triage", "--text", OUTAGE, "--customer", "Acme")
     blocker = sqlite3.connect(db, isolation_level=None)
+    blocker.execute("UPDATE escalations SET updated_at = '2999-01-01T00:00:00+00:00'")  # its clocks' projection stale
     blocker.execute("BEGIN IMMEDIATE")
     env = {**os.environ, "ESCALATE_BUSY_TIMEOUT": "0.2", "ESCALATE_OFFLINE_MODEL": "off"}
     try:
@@ -197,6 +198,12 @@ def test_read_only_commands_do_not_wait_on_another_writer(tmp_path):
             done = subprocess.run([sys.executable, "-m", "agent", "--db", str(db), *command], env=env,
                                   capture_output=True, text=True, timeout=60)
             assert done.returncode == 0, (command, done.stderr)
+        # metrics answer from the projection as it stands, and say so, instead of waiting for the lock
+        metrics = subprocess.run([sys.executable, "-m", "agent", "--db", str(db), "metrics", "--json"], env=env,
+                                 capture_output=True, text=True, timeout=60)
+        assert metrics.returncode == 0 and json.loads(metrics.stdout)["overall"]
+        assert metrics.stderr.strip() == (f"warning: 1 escalation(s) changed since their clocks were last projected are read as "
+                                          f"they were then: another process is writing to {db}; run again for up-to-date figures")
         wrote = subprocess.run([sys.executable, "-m", "agent", "--db", str(db), "ack", "ESC-1"], env=env,
                                capture_output=True, text=True, timeout=60)
     finally:
