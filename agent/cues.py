@@ -334,6 +334,11 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
             r"\b(?:is|are|was|were|been|went|gone)\s+(?:completely\s+|totally\s+|all\s+|still\s+)?(?:down|offline)\b" + _DOWNISH_TAIL,
             r"\b(?:unavailable|not available|inaccessible|unreachable)\b",
             r"\bfunktioniert\s+(?:nicht|gar nicht)\b|\bkaputt\b|\bfehler\b|\b(?:können|kann)\s+(?:uns\s+|sich\s+)?(?:nicht|nicht mehr)\s+(?:anmelden|einloggen|arbeiten|zugreifen)\b",
+            # "our customers cannot pay" in Spanish, French, Portuguese and German
+            r"\bno\s+(?:pueden|podemos|puede|consiguen|conseguimos|logran)\s+(?:ya\s+)?(?:pagar|cobrar|comprar|facturar|enviar|iniciar\s+sesi[oó]n|entrar|acceder|trabajar|reservar)\b"
+            r"|\bne\s+(?:peuvent|pouvons|peut|parviennent|parvient|arrivent|arrive)\s+(?:plus|pas)\s+(?:[àa]\s+)?(?:payer|encaisser|acheter|commander|facturer|envoyer|se\s+connecter|acc[eé]der|travailler|r[eé]server)\b"
+            r"|\bn[ãa]o\s+(?:conseguem|conseguimos|consegue|podem|podemos|pode)\s+(?:mais\s+)?(?:pagar|cobrar|comprar|faturar|enviar|fazer\s+(?:o\s+)?login|entrar|acessar|trabalhar|reservar)\b"
+            r"|\b(?:können|kann|konnten|konnte)\s+(?:[\wäöüß]+\s+){0,4}?nicht\s+(?:mehr\s+)?(?:bezahlen|zahlen|kaufen|bestellen|buchen|versenden)\b",
         ),
         True,
     ),

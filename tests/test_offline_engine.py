@@ -813,6 +813,18 @@ def test_slowness_in_another_language_is_a_degraded_service(text, phrase):
     assert assess_severity(sig, Tier.STANDARD)[0] is SEV3
 
 
+@pytest.mark.parametrize("text", [
+    "Nuestros clientes no pueden pagar desde ayer.",
+    "Nos clients ne peuvent plus payer depuis hier.",
+    "Os nossos clientes não conseguem pagar desde ontem.",
+    "Unsere Kunden können seit gestern nicht bezahlen.",
+])
+def test_customers_who_cannot_pay_in_another_language_are_a_broken_feature_at_least(text):
+    sig = Signals.read(text)
+    assert sig.has("major")
+    assert assess_severity(sig, Tier.STANDARD)[0] is SEV3
+
+
 def test_lent_in_english_is_no_slowness():
     assert not Signals.read("We lent our spare laptop to the new hire and the invoice is wrong.").has("degraded")
 
