@@ -188,6 +188,11 @@ def usable(escalation_id: int, event_id: int, kind: str, at: str, raw: str) -> d
     return data
 
 
+def identity(db) -> str:
+    """The database's random name (migration m090): what its own escalations are known by elsewhere."""
+    return db.execute("SELECT name FROM identity WHERE id = 1").fetchone()[0]
+
+
 def put_policy(db: sqlite_utils.Database, policy_json: str) -> str:
     """Store a policy once (inside the caller's transaction); returns the hash escalations keep."""
     from .migrations import policy_hash
@@ -714,8 +719,7 @@ class Store:
         return found[0]
 
     def identity(self) -> str:
-        """This database's random name (migration m090): what its own escalations are known by elsewhere."""
-        return self.db.execute("SELECT name FROM identity WHERE id = 1").fetchone()[0]
+        return identity(self.db)
 
     def last_event_id(self, number: int) -> int:
         """The newest event id of one escalation (0 for none): a cheap "has anything changed since?"."""

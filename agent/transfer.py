@@ -321,14 +321,12 @@ def parse_jsonl(raw: dict, line: int) -> Parsed:
         row["drafts"] = drafts
     _numbers(events, line, "events")
     _numbers(drafts or [], line, "drafts")
-    numbered = {e["n"] for e in events} if events and all("n" in e for e in events) else None
-    for i, e in enumerate(events):
-        if numbered is not None:
-            references.checked(e["kind"], e["data"], numbered,
-                               None if drafts is None else {d["n"] for d in drafts if "n" in d}, f"line {line}: events[{i}]")
-    row["numbered"] = numbered is not None
+    row["numbered"] = bool(events) and all("n" in e for e in events)
     row["by_id"] = id_key == "id"
-    if numbered is not None:
+    if row["numbered"]:
+        numbers, draft_numbers = {e["n"] for e in events}, None if drafts is None else {d["n"] for d in drafts if "n" in d}
+        for i, e in enumerate(events):
+            references.checked(e["kind"], e["data"], numbers, draft_numbers, f"line {line}: events[{i}]")
         events.sort(key=lambda e: e["n"])  # the order they were stored in, whatever order the file lists them
     return Parsed(ext, row, events, line)
 
@@ -368,10 +366,15 @@ def _checked_draft(d, i: int, line: int) -> dict:
         raise UsageError(f"line {line}: {where}.findings must be a list")
     out["findings"] = d.get("findings") or []
     if "n" in d:
-        if isinstance(d["n"], bool) or not isinstance(d["n"], int) or d["n"] < 1:
-            raise UsageError(f"line {line}: {where}.n must be a whole number from 1")
-        out["n"] = d["n"]
+        out["n"] = _number(d["n"], f"line {line}: {where}")
     return out
+
+
+def _number(value, where: str) -> int:
+    """An event's or draft's number in its line (agent/references.py): a whole number from 1."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise UsageError(f"{where}.n must be a whole number from 1")
+    return value
 
 
 def _checked_event(e, i: int, line: int, opened: datetime) -> dict:
@@ -391,9 +394,7 @@ def _checked_event(e, i: int, line: int, opened: datetime) -> dict:
         raise UsageError(f"{where} ({kind}): {why}")
     out = {"kind": kind, "at": at, "actor": actor, "data": data}
     if "n" in e:
-        if isinstance(e["n"], bool) or not isinstance(e["n"], int) or e["n"] < 1:
-            raise UsageError(f"{where}.n must be a whole number from 1")
-        out["n"] = e["n"]
+        out["n"] = _number(e["n"], where)
     return out
 
 
@@ -615,7 +616,7 @@ class _Ids:
             return db.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
 
         self.escalation, self.event, self.draft = top("escalations") + 1, top("events") + 1, top("drafts") + 1
-        self.database = db.execute("SELECT name FROM identity WHERE id = 1").fetchone()[0]
+        self.database = store_module.identity(db)
         self.known: dict[str, int] = {}
         self.facts: dict[int, tuple[str, str, bool]] = {}  # number → (customer, opened_at, opened here)
         for number, ext, customer, opened in db.execute("SELECT id, external_id, customer, opened_at FROM escalations"):
@@ -630,8 +631,7 @@ class _Ids:
         if number is None and p.row.get("by_id") and re.fullmatch(r"ESC-\d{1,18}", p.external_id) \
                 and self.facts.get(int(p.external_id[4:]), ("", "", False))[2]:
             # a file written before external ids: "ESC-n" is an escalation of this database when it is the same one
-            candidate = int(p.external_id[4:])
-            return self._same(candidate, p) and self.known.setdefault(p.external_id, candidate) == candidate
+            return self._same(int(p.external_id[4:]), p)
         if number is None:
             if re.fullmatch(rf"ESC-\d+@{self.database}", p.external_id):
                 raise UsageError(f"line {p.line}: id {p.external_id!r} names an escalation this database opened, "

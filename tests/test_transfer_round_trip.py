@@ -40,6 +40,17 @@ def _count(db) -> int:
         conn.close()
 
 
+def _first_line(db) -> dict:
+    return json.loads(ok(db, "export").splitlines()[0])
+
+
+def _file(tmp_path, *lines: dict) -> str:
+    """The lines as a JSONL file to import."""
+    path = tmp_path / "lines.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return str(path)
+
+
 def _export(db, tmp_path, name: str) -> str:
     path = tmp_path / name
     path.write_text(ok(db, "export"))
@@ -127,11 +138,10 @@ def test_a_match_to_an_escalation_the_receiving_database_lacks_is_dropped(tmp_pa
 def test_an_event_naming_an_event_the_line_lacks_is_refused_and_nothing_stored(tmp_path):
     a, target = tmp_path / "a.db", tmp_path / "target.db"
     _source(a)
-    line = json.loads(ok(a, "export").splitlines()[0])
+    line = _first_line(a)
     protocol = next(e for e in line["events"] if e["kind"] == "workaround_protocol")
     protocol["data"]["log_event_id"] = 99
-    path = tmp_path / "bad.jsonl"
-    path.write_text(json.dumps(line) + "\n")
+    path = _file(tmp_path, line)
     result = run(target, "import", str(path))
     assert result.exit_code == 2
     index = line["events"].index(protocol)
@@ -150,10 +160,9 @@ def test_an_event_naming_an_event_the_line_lacks_is_refused_and_nothing_stored(t
 def test_a_malformed_numbered_line_names_what_is_wrong(tmp_path, change, message):
     a = tmp_path / "a.db"
     _source(a)
-    line = json.loads(ok(a, "export").splitlines()[0])
+    line = _first_line(a)
     change(line)
-    path = tmp_path / "bad.jsonl"
-    path.write_text(json.dumps(line) + "\n")
+    path = _file(tmp_path, line)
     result = run(tmp_path / "t.db", "import", str(path))
     assert result.exit_code == 2
     assert message in result.stderr
@@ -164,8 +173,7 @@ def test_an_export_without_numbers_imports_as_before(tmp_path):
     line = {"id": "H-1", "customer": "Initech", "severity": "SEV-2", "summary": "Exports fail",
             "complaint": "Every export fails.", "opened_at": "2026-11-02T09:00:00+00:00",
             "events": [{"kind": "ack", "at": "2026-11-02T09:20:00+00:00"}]}
-    path = tmp_path / "old.jsonl"
-    path.write_text(json.dumps(line) + "\n")
+    path = _file(tmp_path, line)
     assert "added 1 escalations with 1 events" in ok(tmp_path / "t.db", "import", str(path))
     with Store(tmp_path / "t.db") as s:
         assert s.get("ESC-1").engine.name == "import"
@@ -237,10 +245,9 @@ def test_what_a_line_cannot_resolve_names_nothing_here():
 def test_a_line_without_its_drafts_does_not_borrow_the_receivers_drafts(tmp_path):
     a, target = tmp_path / "a.db", tmp_path / "target.db"
     _source(a)
-    line = json.loads(ok(a, "export").splitlines()[0])
+    line = _first_line(a)
     del line["drafts"]
-    path = tmp_path / "no-drafts.jsonl"
-    path.write_text(json.dumps(line) + "\n")
+    path = _file(tmp_path, line)
     ok(target, "triage", "--text", "Typo on the pricing page: 'recieve'.", "--customer", "Beta")
     ok(target, "import", str(path))
     with Store(target) as s:
@@ -252,11 +259,10 @@ def test_a_line_without_its_drafts_does_not_borrow_the_receivers_drafts(tmp_path
 def test_events_are_stored_in_the_order_of_their_numbers_whatever_order_the_file_lists_them(tmp_path):
     a = tmp_path / "a.db"
     _source(a)
-    line = json.loads(ok(a, "export").splitlines()[0])
+    line = _first_line(a)
     kinds = [e["kind"] for e in line["events"]]
     line["events"].reverse()
-    path = tmp_path / "reversed.jsonl"
-    path.write_text(json.dumps(line) + "\n")
+    path = _file(tmp_path, line)
     ok(tmp_path / "t.db", "import", str(path))
     assert [e["kind"] for e in json.loads(ok(tmp_path / "t.db", "export").splitlines()[0])["events"]] == kinds
 
@@ -278,10 +284,9 @@ def test_an_id_in_this_databases_own_form_that_it_does_not_hold_is_refused(tmp_p
     _source(a)
     with Store(a) as s:
         name = s.identity()
-    line = json.loads(ok(a, "export").splitlines()[0])
+    line = _first_line(a)
     line["external_id"] = f"ESC-77@{name}"
-    path = tmp_path / "edited.jsonl"
-    path.write_text(json.dumps(line) + "\n")
+    path = _file(tmp_path, line)
     result = run(a, "import", str(path))
     assert result.exit_code == 2
     assert f"line 1: id 'ESC-77@{name}' names an escalation this database opened, and it holds none by that id" in result.stderr
@@ -322,10 +327,9 @@ def test_a_repeated_id_names_both_lines(tmp_path):
 def test_a_draft_of_a_kind_or_audience_this_tool_never_writes_is_refused(tmp_path, field, value, message):
     a = tmp_path / "a.db"
     _source(a)
-    line = json.loads(ok(a, "export").splitlines()[0])
+    line = _first_line(a)
     line["drafts"][0][field] = value
-    path = tmp_path / "bad.jsonl"
-    path.write_text(json.dumps(line) + "\n")
+    path = _file(tmp_path, line)
     result = run(tmp_path / "t.db", "import", str(path))
     assert result.exit_code == 2 and message in result.stderr
 
