@@ -87,7 +87,8 @@ _PEOPLE = (
     r"engineers|developers|operators|cashiers|technicians|workers|colleagues|coworkers|co-workers|"
     r"physicians|pharmacists|teachers|dispatchers|couriers|riders|guests|patients|properties|hotels|restaurants|venues|offices|"
     r"warehouses|outlets|depots|franchises|facilities|practices|schools|sellers|merchants|subscribers|vendors|suppliers|buyers|shoppers|contractors|"
-    r"mitarbeiter(?:innen)?|nutzer|kunden|kollegen|employ[eé]e?s|salari[eé]e?s|utilisat(?:eurs|rices)|collaborat(?:eurs|rices)|empleados|usuarios|trabajadores|agentes|clientes|colaboradores"
+    r"mitarbeiter(?:innen)?|nutzer|kunden|kollegen|employ[eé]e?s|salari[eé]e?s|utilisat(?:eurs|rices)|collaborat(?:eurs|rices)|personnes|empleados|usuarios|trabajadores|agentes|clientes|colaboradores"
+    r"|personas|usu[áa]rios|funcion[áa]rios|utilizadores|pessoas|benutzer|personen|besch(?:ä|a|ae)ftigte"
 )
 # What a person does in German ("keiner kann sich anmelden"), the verb at the end; agent/situations.py reads it too.
 _ACT_DE = (r"(?:anmelden|einloggen|arbeiten|zugreifen|(?:ö|o|oe)ffnen|verbinden|drucken|kassieren|verkaufen|reinkommen|hineinkommen|nutzen|benutzen|verwenden"
@@ -204,6 +205,10 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
             r"\b(?:every(?:one|body)|all (?:" + _PEOPLE + r"))(?:\s+(?:in|at|on|across)\s+(?:our|my|the)\s+[\w-]+)?\s+(?:is\s+|are\s+|has been\s+|have been\s+)?(?:unable|locked out|blocked|can't|cannot|kicked out|getting errors)\b",
             r"\b(?:won't|will not|doesn't|does not|don't|do not|isn't|is not|aren't|are not|can't|cannot|no longer)\s+(?:works?|working|loads?|loading|opens?|opening|starts?|starting|responds?|responding|connects?|connecting|available|accessible|reachable)"
             r"\s+(?:for|to)\s+(?:anyone|anybody|any of (?:us|our|the)\b|any\s+(?:of\s+)?(?:our\s+)?(?:" + _PEOPLE + r"))",
+            # "no funciona para ninguno de nuestros clientes", "ne fonctionne plus pour personne", "não funciona para nenhum"
+            r"\b(?:no\s+(?:funciona|funcionan)|ne\s+(?:fonctionne|fonctionnent|marche|marchent)\s+(?:plus|pas)|n[ãa]o\s+(?:funciona|funcionam))"
+            r"\s+(?:para|pour|pra)\s+(?:ninguno|ninguna|nadie|personne|aucun|aucune|ningu[ée]m|nenhum|nenhuma)\b"
+            r"|\bfunktionier(?:t|en)\s+(?:[\wäöüß-]+\s+){0,3}?f(?:ü|u|ue)r\s+(?:niemanden|keinen|keine)\b",
             # ("niemand kann mir sagen, warum" is nobody answering, not nobody working)
             r"\bkann\s+sich\s+(?:keiner|niemand)\b(?:\s+[\wäöüß]+){0,5}?\s+" + _ACT_DE + r"\b"
             r"|\b(?:keiner|niemand)\s+(?:[\wäöüß]+\s+){0,4}?(?:kann|konnte|können)\s+(?:[\wäöüß]+\s+){0,4}?" + _ACT_DE + r"\b",
@@ -333,6 +338,14 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
             r"\blocked out\b|\bblocked\b|\bbroken\b",
             r"\b(?:is|are|was|were|been|went|gone)\s+(?:completely\s+|totally\s+|all\s+|still\s+)?(?:down|offline)\b" + _DOWNISH_TAIL,
             r"\b(?:unavailable|not available|inaccessible|unreachable)\b",
+            # "the export no longer works" (not a person: "Mark no longer works for us", "she no longer works here")
+            r"(?<!\bhe )(?<!\bshe )(?<!\bwho )\bno longer\s+(?:works?|working|loads?|opens?|syncs?|saves?|sends?|exports?|imports?|prints?|connects?|responds?|updates?|runs?)\b"
+            r"(?!\s+(?:here|there|at\b|with\b|for\s+(?:us|me|you|them|him|her|the company|our company|this company)\b))",
+            # "no funciona", "ne fonctionne plus", "não funciona", "funktioniert der Export nicht mehr": a feature that does not work
+            r"\bno\s+(?:funciona|funcionan|carga|cargan|abre|se\s+abre|responde|responden)\b|\b(?:dej[oó]|dejaron|ha\s+dejado|han\s+dejado)\s+de\s+funcionar\b"
+            r"|\bne\s+(?:fonctionne|fonctionnent|marche|marchent|charge|chargent|r[eé]pond|r[eé]pondent)\s+(?:plus|pas)\b|\bn'(?:est|sont)\s+plus\s+fonctionnel(?:le)?s?\b"
+            r"|\bn[ãa]o\s+(?:funciona|funcionam|carrega|carregam|abre|responde|respondem)\b|\b(?:parou|pararam)\s+de\s+funcionar\b"
+            r"|\bfunktionier(?:t|en)\s+(?:[\wäöüß-]+\s+){1,3}?(?:nicht|gar nicht)(?:\s+mehr)?\b",
             r"\bfunktioniert\s+(?:nicht|gar nicht)\b|\bkaputt\b|\bfehler\b|\b(?:können|kann)\s+(?:uns\s+|sich\s+)?(?:nicht|nicht mehr)\s+(?:anmelden|einloggen|arbeiten|zugreifen)\b",
             # "our customers cannot pay" in Spanish, French, Portuguese and German
             r"\bno\s+(?:pueden|podemos|puede|consiguen|conseguimos|logran)\s+(?:ya\s+)?(?:pagar|cobrar|comprar|facturar|enviar|iniciar\s+sesi[oó]n|entrar|acceder|trabajar|reservar)\b"
@@ -698,7 +711,10 @@ _HEDGE = _lc(
     r"(?:" + _SCOPE_END + r"){0,40}$",
 )
 
-_NUM = r"(?:\d{1,3}(?:[,\.]\d{3})+|\d+(?:\.\d+)?)(?:\s*(?:k|m|bn|thousand|million|billion)\b)?"
+# "1,200", "1.200" and "1 200" (a space or a narrow no-break space between thousands, as French writes them); "8 mil",
+# "2 millones", "3 Mio." in the other languages
+_NUM = (r"(?:\d{1,3}(?:[,\.]\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.]\d)|\d+(?:\.\d+)?)"
+        r"(?:\s*(?:k|m|bn|thousand|million|billion|mil|millones|millions|milh[õo]es|millionen|mio)\b)?")
 _USERS = _lc(
     r"(?<![\w.,:/#$€£-])(?P<num>" + _NUM + r")\+?\s+(?:of\s+(?:our|my|the)\s+)?(?:[a-z-]+\s+){0,2}?(?P<what>" + _PEOPLE + r")\b",
 )
@@ -715,7 +731,7 @@ _ALL_USERS = _rx(
     r"\bevery(?:one|body)\b(?!\s+else)|\bentire\s+(?:company|team|org|organi[sz]ation|staff|workforce|user base)\b|\bwhole\s+(?:company|team|org|organi[sz]ation|office)\b|\ball users\b|\balle\b",
 )
 _MONEY = _lc(
-    r"(?P<cur>[$€£]|\b(?:usd|eur|gbp|chf|sek|nok|dkk|cad|aud|nzd|jpy|inr|pln|czk|sgd|hkd|zar|brl|mxn)\b)\s?(?P<amt>" + _NUM + r")|(?<![\w.,])(?P<amt2>" + _NUM + r")\s*(?P<cur2>usd|eur|gbp|chf|sek|nok|dkk|cad|aud|nzd|jpy|inr|pln|czk|sgd|hkd|zar|brl|mxn|dollars|euros?|pounds|bucks|[$€£])(?!\w)",
+    r"(?P<cur>[$€£]|\b(?:usd|eur|gbp|chf|sek|nok|dkk|cad|aud|nzd|jpy|inr|pln|czk|sgd|hkd|zar|brl|mxn)\b)\s?(?P<amt>" + _NUM + r")|(?<![\w.,])(?P<amt2>" + _NUM + r")\s*(?:d(?:e\s+|['’]\s*))?(?P<cur2>usd|eur|gbp|chf|sek|nok|dkk|cad|aud|nzd|jpy|inr|pln|czk|sgd|hkd|zar|brl|mxn|dollars|euros?|pounds|bucks|reais|pesos|francs|francos|libras|d[óo]lares|[$€£])(?!\w)",
 )
 # A sum with no currency named, read as money only when a verb of paying or losing governs it and either a
 # multiplier ("48k", "2 million") or a period ("2,000 a day") follows: "we lose 2k a day", "we pay you 48k/year".
@@ -728,8 +744,14 @@ _IMPLIED_MONEY = _lc(
     r"(?![$€£%]|\s*(?:%|percent|usd|eur|gbp|dollars|euros?|pounds|bucks)\b)",
 )
 _PERIOD = _lc(
-    r"\s*(?:in\s+(?:[\w-]+\s+){1,3}?)?(?:(?:per|a|an|each|every|/)\s*(?P<period>minute|min|hour|hr|day|week|month|year)\b|(?P<adverb>hourly|daily|weekly|monthly|yearly|annually)\b)",
+    r"\s*(?:in\s+(?:[\w-]+\s+){1,3}?)?(?:(?:per|a|an|each|every|/)\s*(?P<period>minute|min|hour|hr|day|week|month|year)\b|(?P<adverb>hourly|daily|weekly|monthly|yearly|annually)\b"
+    # "par heure", "por hora", "pro Stunde", "al día", "par jour"
+    r"|(?:par|por|pro|al|ao|à\s+l['’])\s*(?P<foreign>minute|minuto|heure|hora|stunde|jour|d[ií]a|tag|semaine|semana|woche|mois|mes|m[êe]s|monat|ann[ée]e|an|a[ñn]o|jahr)\b)",
 )
 _ADVERB_PERIOD = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annually": "year"}
+_FOREIGN_PERIOD = {"minute": "minute", "minuto": "minute", "heure": "hour", "hora": "hour", "stunde": "hour", "jour": "day", "día": "day",
+                   "dia": "day", "tag": "day", "semaine": "week", "semana": "week", "woche": "week", "mois": "month", "mes": "month",
+                   "mês": "month", "monat": "month", "année": "year", "annee": "year", "an": "year", "año": "year", "ano": "year",
+                   "jahr": "year"}
 # A sentence: "29.99 each time", "v5.2" and "GPT-3.5 Turbo" are not cut at their points.
 SENTENCE = re.compile(r"(?:[^.!?\n]|\.(?=\w))+(?:[.!?]+|$)")  # "v4.2", "p.jansen@example.nl": no end

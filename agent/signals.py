@@ -34,6 +34,7 @@ from .cues import (
     WORKAROUND_NO,
     WORKAROUND_YES,
     _ADVERB_PERIOD,
+    _FOREIGN_PERIOD,
     _ALL_USERS,
     _CASED_GATES,
     _DOCUMENT_REQUEST,
@@ -73,16 +74,24 @@ class Quantity:
     unit: str = ""
 
 
+def _period(tail: re.Match) -> str:
+    """The period a sum is lost or paid in, in English: "per hour", "hourly", "par heure" are all "hour"."""
+    if tail.group("period"):
+        return tail.group("period")
+    return _ADVERB_PERIOD[tail.group("adverb")] if tail.group("adverb") else _FOREIGN_PERIOD[tail.group("foreign")]
+
+
 def _scale(raw: str) -> float:
     raw = raw.strip().lower()
     mult = 1
-    for suffix, m in (("thousand", 1e3), ("million", 1e6), ("billion", 1e9), ("bn", 1e9), ("k", 1e3), ("m", 1e6)):
+    for suffix, m in (("thousand", 1e3), ("million", 1e6), ("billion", 1e9), ("bn", 1e9), ("k", 1e3), ("m", 1e6), ("mil", 1e3),
+                      ("millones", 1e6), ("millions", 1e6), ("milhões", 1e6), ("milhoes", 1e6), ("millionen", 1e6), ("mio", 1e6)):
         if raw.endswith(suffix):
             mult, raw = m, raw[: -len(suffix)].strip()
             break
-    # "1,200" and "1.200" are thousands; "2.5" is a decimal.
-    if re.fullmatch(r"\d{1,3}(?:[,\.]\d{3})+", raw):
-        raw = re.sub(r"[,\.]", "", raw)
+    # "1,200", "1.200" and "1 200" are thousands; "2.5" is a decimal.
+    if re.fullmatch(r"\d{1,3}(?:[,\.]\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+", raw):
+        raw = re.sub(r"[,\. \u00a0\u202f]", "", raw)
     try:
         return float(raw) * mult
     except ValueError:
@@ -313,7 +322,7 @@ class Signals:
             cur = self.text[slice(*m.span("cur" if m.group("cur") else "cur2"))]
             tail = _PERIOD.match(low, m.end())
             evidence = self.text[m.start() : tail.end() if tail else m.end()].strip()
-            period = tail and (tail.group("period") or _ADVERB_PERIOD[tail.group("adverb")])
+            period = tail and _period(tail)
             unit = f"{cur} per {period}" if period else cur
             if best is None or amount > (best.value or 0):
                 best = Quantity(amount, evidence, unit)
@@ -321,7 +330,7 @@ class Signals:
             implied = []
             for m in _IMPLIED_MONEY.finditer(low):
                 tail = _PERIOD.match(low, m.end())
-                period = tail and (tail.group("period") or _ADVERB_PERIOD[tail.group("adverb")])
+                period = tail and _period(tail)
                 evidence = self.text[m.start("amt") : tail.end() if tail else m.end()].strip()
                 implied.append((not m.group("verb").startswith(("pa", "spen", "worth")), _scale(m.group("amt")),
                                 Quantity(_scale(m.group("amt")), evidence, f"per {period}" if period else "")))

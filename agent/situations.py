@@ -344,13 +344,13 @@ PARTS = (_OTHERS_DATA, _SHOWN, _SECRET, _PLACE, _IN_PLACE, _ACCESS, _NOT_US, _DE
 # ("peut-être", "quizás", "talvez", "vielleicht") or in a question marks the situation as possible. They are
 # read only when the English parts find nothing.
 _ACT_FR = (r"(?:se\s+connecter|s['’](?:identifier|authentifier|enregistrer)|se\s+log(?:u|g)er|travailler|acc[eé]der|ouvrir|utiliser|entrer|imprimer|encaisser|vendre"
-           r"|facturer|envoyer|enregistrer|charger|scanner|commander|payer|r[eé]server|rien\s+faire)")
+           r"|facturer|envoyer|enregistrer|charger|scanner|commander|payer|r[eé]server|exporter|importer|rien\s+faire)")
 _ACT_ES = (r"(?:iniciar\s+sesi[oó]n|entrar(?!\s+e[nm]\s+conta(?:c)?to)|acceder|conectar(?:se)?|trabajar|abrir|usar|utilizar|log(?:u)?ear(?:se)?|ingresar|imprimir|cobrar|vender|facturar"
-           r"|enviar|guardar|cargar|escanear|pagar|reservar|hacer\s+nada)")
+           r"|enviar|guardar|cargar|escanear|pagar|reservar|exportar|importar|hacer\s+nada)")
 # Portuguese ("entrar em contato", getting in touch, is no work stopped)
 _ACT_PT = (r"(?:fazer\s+(?:o\s+)?(?:login|logon|log-in)|(?:se\s+)?logar(?:-se)?|entrar(?!\s+e[nm]\s+conta(?:c)?to)|acessar|aceder|(?:se\s+)?conectar(?:-se)?|ligar-se|trabalhar|abrir|usar|utilizar"
            r"|iniciar\s+(?:a\s+)?sess[ãa]o|(?:se\s+)?autenticar(?:-se)?|imprimir|cobrar|vender|faturar|facturar|emitir|enviar|salvar|gravar|guardar|carregar|escanear|digitalizar"
-           r"|pagar|reservar|atender|fazer\s+nada)")
+           r"|pagar|reservar|atender|exportar|importar|fazer\s+nada)")
 _CAN_F = (r"(?:peu(?:t|vent)|pouvons|pouvez|pourra|parvien(?:t|nent)|arrive(?:nt)?|r[eé]ussi(?:t|ssent)|puede[ns]?|podemos|consiguen?|logran?"
           r"|conseguem?|conseguimos|conseguiu|conseguiram|conseguia(?:m)?|podem?|p[ôo]de|puderam|podia(?:m)?"
           r"|kann|k(?:ö|o|oe)nnen|konnten?|schaff(?:t|en)|kan|kunnen|konden)")
@@ -379,7 +379,7 @@ _NONE_CAN_F = _lc(
 )
 _ALL_F = _lc(
     r"\b(?:tou(?:s|tes)\s+(?:les|nos|mes)\s+(?:\d[\d.,]*\s+)?(?:[\w'’-]+\s+)?" + _PEOPLE_F + r"|tout\s+le\s+(?:monde|personnel|bureau|service|magasin|cabinet)"
-    r"|toute\s+l['’](?:[eé]quipe|entreprise|agence|[eé]cole|organisation|[eé]tude)"
+    r"|toute\s+(?:l['’]|notre\s+|ma\s+)(?:[eé]quipe|entreprise|soci[eé]t[eé]|agence|[eé]cole|organisation|[eé]tude)"
     r"|tod(?:os|as)\s+(?:los|las|nuestr[oa]s|mis)\s+(?:[\d.,]+\s+)?(?:[\w-]+\s+)?" + _PEOPLE_F + r"|todo\s+el\s+(?:mundo|equipo|personal)|toda\s+la\s+(?:empresa|oficina|plantilla|tienda|cl[ií]nica)"
     r"|tod(?:os|as)\s+(?:(?:os|as)\s+)?(?:os|as|noss[oa]s|meus|minhas)\s+(?:[\d.,]+\s+)?(?:[\w-]+\s+)?" + _PEOPLE_F + r"|todo\s+(?:o\s+)?(?:mundo|pessoal|escrit[óo]rio|time)"
     r"|toda\s+a\s+(?:nossa\s+)?(?:equipe|equipa|empresa|loja|cl[íi]nica|escola|organiza[çc][ãa]o|firma|ag[êe]ncia|rede|opera[çc][ãa]o)"

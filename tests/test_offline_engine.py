@@ -982,3 +982,58 @@ def test_a_dutch_statement_with_we_in_it_is_quoted_as_written_not_turned_around(
     said = "Alle 45 medewerkers zitten stil en we krijgen alleen een foutmelding"
     got = statement(said + ".")
     assert got == f"you reported: “{said}”" and "you krijgen" not in got
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("El pago con tarjeta no funciona desde esta mañana.", "no funciona"),
+    ("L'export des factures ne fonctionne plus depuis ce matin.", "ne fonctionne plus"),
+    ("O relatório não funciona desde ontem.", "não funciona"),
+    ("Seit heute Morgen funktioniert der Export nicht mehr.", "funktioniert der Export nicht mehr"),
+    ("Since Monday the CSV export no longer works.", "no longer works"),
+])
+def test_a_feature_that_does_not_work_is_a_broken_feature_in_any_of_five_languages(text, phrase):
+    sig = Signals.read(text)
+    assert sig.first("major").phrase == phrase
+    assert assess_severity(sig, Tier.STANDARD)[0] is SEV3
+
+
+@pytest.mark.parametrize("text", ["Mark no longer works for us but his login still opens the admin page.",
+                                  "She no longer works here.", "Our old contact no longer works at Acme."])
+def test_a_person_who_no_longer_works_somewhere_is_no_broken_feature(text):
+    assert not Signals.read(text).has("major")
+
+
+@pytest.mark.parametrize("text, severity", [
+    # a broken feature with money at risk or many people: a major feature broken (SEV-2), as in English
+    ("Bonjour, depuis ce matin l'export des factures ne fonctionne plus pour notre équipe comptable (45 personnes). "
+     "Nous perdons environ 5 000 euros par heure.", SEV2),
+    ("Hallo, seit heute Morgen funktioniert der Export nicht mehr, alle 200 Mitarbeiter sind betroffen.", SEV2),
+    ("Hello, since this morning the invoice export no longer works for our accounting team (45 people). "
+     "We are losing about 5,000 euros per hour.", SEV2),
+    # ... and not working for anyone: nobody can work
+    ("Hola, desde esta mañana el pago con tarjeta no funciona para ninguno de nuestros clientes.", SEV1),
+    ("Olá, desde hoje de manhã nenhum dos nossos 500 usuários consegue exportar relatórios.", SEV1),
+])
+def test_impact_written_in_another_language_weighs_as_it_does_in_english(text, severity):
+    assert assess_severity(Signals.read(text), Tier.STANDARD)[0] is severity
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("Nous perdons environ 5 000 euros par heure.", 5000.0, "euros per hour"),
+    ("Nous perdons environ 5\u202f000 € par jour.", 5000.0, "€ per day"),
+    ("Estamos perdendo cerca de 8 mil reais por hora.", 8000.0, "reais per hour"),
+    ("Perdemos 2 millones de pesos al mes.", 2e6, "pesos per month"),
+    ("Nous perdons 2 millions d'euros par an.", 2e6, "euros per year"),
+    ("Wir verlieren etwa 10.000 Euro pro Stunde.", 10000.0, "Euro per hour"),
+    ("We lose $2,000 a day.", 2000.0, "$ per day"),
+])
+def test_a_sum_at_risk_is_read_with_the_thousands_and_periods_of_other_languages(text, value, unit):
+    money = Signals.read(text).money_at_risk
+    assert (money and money.value, money and money.unit) == (value, unit)
+
+
+@pytest.mark.parametrize("text, value", [("Toute notre équipe (45 personnes) est bloquée.", 45.0),
+                                         ("500 usuários não conseguem entrar.", 500.0), ("3 200 users cannot log in.", 3200.0),
+                                         ("Version 2 and 300 users", 300.0)])
+def test_people_affected_are_counted_in_other_languages_and_with_spaced_thousands(text, value):
+    assert Signals.read(text).users_affected.value == value

@@ -424,7 +424,7 @@ MONEY = [
     case("per-hour", "We are losing $20,000 per hour while checkout is down.", 20_000, "$20,000 per hour", "$ per hour"),
     case("euro-k-a-day", "Das kostet uns €5k a day, minimum.", 5_000, "€5k a day", "€ per day"),
     case("in-lost-x-per", "Roughly $3,500 in lost bookings per day.", 3_500, "$3,500 in lost bookings per day", "$ per day"),
-    case("symbol-after", "Der Schaden liegt bei 20.000 € pro Tag, eher mehr.", 20_000, "20.000 €", "€"),
+    case("symbol-after", "Der Schaden liegt bei 20.000 € pro Tag, eher mehr.", 20_000, "20.000 € pro Tag", "€ per day"),
     case("million-annually", "The contract is worth $1.2 million annually to us.", 1_200_000, "$1.2 million annually", "$ per year"),
     case("code-before", "The failed payouts total USD 45,000 so far.", 45_000, "USD 45,000", "USD"),
     case("pounds-word", "We've refunded 2,300 pounds a week to angry customers.", 2_300, "2,300 pounds a week", "pounds per week"),
