@@ -16,7 +16,8 @@ A window's end cuts the text, which only changes attempts past its last literal,
 dropped; its start does not (`pos` keeps what lies before it visible to `\\b` and look-behinds).
 
 The same places tell a search bounded to one sentence (agent/situations.py) that it cannot match
-there: no literal of the pattern lies whole in the sentence (`lacks`).
+there (`lacks`): no alternative of the pattern has its anchor and one literal of each other set it
+needs lying whole in the sentence.
 
 The literals of every pattern are found in one pass over the text (Aho-Corasick, pyahocorasick). A
 pattern without literals or without a reach, a case-blind one, or any pattern when pyahocorasick is
@@ -100,7 +101,9 @@ class Places:
         return self.finder.automaton is not None and self.finder.reaches.get(id(pattern)) is not None
 
     def lacks(self, pattern: re.Pattern, lo: int, hi: int) -> bool:
-        """True when no literal of `pattern` lies whole within [lo, hi): `pattern.finditer(low, lo, hi)` finds nothing."""
+        """True when `pattern.finditer(low, lo, hi)` finds nothing: no alternative of `pattern` has its anchor
+        literal and one literal of each other set it needs lying whole within [lo, hi) (a match consumes
+        every literal it holds, look-arounds add none, so they all lie in the match and the match in [lo, hi))."""
         if self.finder.automaton is None or id(pattern) not in self.finder.reaches:
             return False
         places = self.found.get(id(pattern))
@@ -109,12 +112,22 @@ class Places:
         if not self._sorted.get(id(pattern)):
             places.sort()
             self._sorted[id(pattern)] = True
-        for start, length, _ in places[bisect_left(places, (lo, 0, -1)):]:
+        plan = self.finder.plans.get(id(pattern))
+        tried: set[int] = set()
+        for start, length, alt in places[bisect_left(places, (lo, 0, -1)):]:
             if start >= hi:
                 return True
-            if start + length <= hi:
+            if start + length > hi or alt in tried:
+                continue
+            if alt < 0 or self._holds_each(plan[alt][0], lo, hi):
                 return False
+            tried.add(alt)
         return True
+
+    def _holds_each(self, sets: tuple[frozenset[str], ...], lo: int, hi: int) -> bool:
+        """Whether [lo, hi) holds, whole, one literal of each set."""
+        low, seen = self.low, self.seen
+        return all(any(low.find(word, lo, hi) >= 0 for word in words & seen) for words in sets)
 
     def finditer(self, pattern: re.Pattern, low: str) -> Iterator[re.Match]:
         """pattern.finditer(low), searching only where a match can be (`low` is the text this was read from)."""

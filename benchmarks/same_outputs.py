@@ -9,8 +9,8 @@ Each side's agent/ and prompts/ are laid out in turn at the same temporary path 
 PYTHONPATH (the workers, forked from the command or spawned, have them too), and run with PYTHONHASHSEED=0:
 an order that follows the hash seed would otherwise differ between identical runs. Rows are
 benchmarks/batch.py's (the 597 CFPB dev complaints repeated with varied ids, 500 customers, a fixed
-opened_at). Columns that hold the clock of the run itself (migration times) are left out; they are
-named in the output. Exit status 1 when anything differs.
+opened_at). Columns that hold the clock of the run itself (migration times) or the database's random name are
+left out; they are named in the output. Exit status 1 when anything differs.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from batch import cfpb_rows  # noqa: E402
 
-CLOCK = {("_migrations", "applied_at"), ("events", "recorded_at")}  # when the run happened, not what it decided
+# when the run happened and the database's random name (migrations.py: uuid4), not what it decided
+CLOCK = {("_migrations", "applied_at"), ("events", "recorded_at"), ("identity", "name")}
 TREE = ("agent", "prompts")
 
 
@@ -76,9 +77,9 @@ def _has_rowid(c: sqlite3.Connection, table: str) -> bool:
         return False
 
 
-def run(side: str | None, rows: Path, at: Path, work: Path) -> dict[str, str]:
+def run(side: str | None, rows: Path, at: Path, work: Path, n: int) -> dict[str, str]:
     lay_out(side, at)
-    db = work / f"{side or 'tree'}.db".replace("/", "_")
+    db = work / f"{n}-{side or 'tree'}.db".replace("/", "_")  # its own database even when both sides are one revision
     env = {k: v for k, v in os.environ.items() if k not in ("ANTHROPIC_API_KEY", "ESCALATE_DB", "ESCALATE_POLICY")}
     env.update(PYTHONPATH=str(at), PYTHONHASHSEED="0")
     code = ("import sys; from agent.faces.cli import main; sys.argv[0] = 'escalate'; sys.exit(main())")
@@ -104,15 +105,15 @@ def main(argv: list[str]) -> int:
         work = Path(tmp)
         (work / "rows.jsonl").write_text(cfpb_rows(n))
         at = work / "checkout"
-        a = run(a_side, work / "rows.jsonl", at, work)
-        b = run(b_side, work / "rows.jsonl", at, work)
+        a = run(a_side, work / "rows.jsonl", at, work, 1)
+        b = run(b_side, work / "rows.jsonl", at, work, 2)
     differing = [k for k in a.keys() | b.keys() if a.get(k) != b.get(k)]
     for k in sorted(a.keys() | b.keys()):
         mark = "DIFFERENT" if k in differing else "same"
         extra = f" {a.get(k)} / {b.get(k)}" if k.startswith("count(") or k in differing else ""
         print(f"{mark:9s} {k}{extra}")
     print(f"{n} rows, {a_side} against {b_side or 'the working tree'}: "
-          f"{len(differing)} of {len(a.keys() | b.keys())} differ; left out (the run's clock): "
+          f"{len(differing)} of {len(a.keys() | b.keys())} differ; left out (the run's clock and the database's name): "
           + ", ".join(f"{t}.{c}" for t, c in sorted(CLOCK)))
     return 1 if differing else 0
 

@@ -74,6 +74,19 @@ def test_an_alternative_missing_another_part_it_needs_gets_no_window():
     assert places.windows(p, places.found[id(p)]) == [(218 - reach, len(text), 218)]  # none around "credit"
 
 
+def test_a_sentence_with_an_alternative_anchor_but_not_the_rest_it_needs_lacks_the_pattern():
+    p = re.compile(r"\bcredit\s+freeze\b|\boutage\b")
+    text = "my credit card was declined. then the freeze came."  # "credit" in the first sentence, "freeze" in the next
+    places = windows.Finder([p]).read(text)
+    assert places.lacks(p, 0, 28)  # "credit" alone: its alternative needs "freeze" too
+    assert not places.lacks(p, 0, len(text))  # both held: the pattern may match (it does not: the lack is a bound)
+    end = text.index("freeze") + len("freeze")
+    assert not places.lacks(p, 0, end)  # "freeze" ends right at the bound: whole within it
+    assert places.lacks(p, 0, end - 1)  # one character short: not whole
+    assert not windows.Finder([p]).read("an outage").lacks(p, 0, 9)  # an alternative that needs nothing else
+    assert windows.Finder([p]).read("an outage").lacks(p, 0, 8)
+
+
 def test_without_pyahocorasick_every_pattern_is_searched_whole(monkeypatch):
     monkeypatch.setattr(windows, "ahocorasick", None)
     p = re.compile(r"\boutage\b")
@@ -134,3 +147,27 @@ def test_the_cues_of_a_complaint_are_those_of_a_whole_search(text, monkeypatch):
     monkeypatch.setattr(windows, "ahocorasick", None)
     monkeypatch.setattr(signals, "_FINDER", None)
     assert signals.Signals.read(text).cues == narrowed
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(WORDS), GAPS), max_size=40), st.sampled_from(range(len(RULES))),
+       st.integers(0, 400), st.integers(0, 400))
+def test_a_range_said_to_lack_a_pattern_holds_no_match_of_it(parts, which, lo, size):
+    pattern = RULES[which]
+    text = "".join(w + gap for w, gap in parts)
+    lo = min(lo, len(text))
+    hi = min(lo + size, len(text))
+    if FINDER.read(text).lacks(pattern, lo, hi):
+        assert list(pattern.finditer(text, lo, hi)) == []
+
+
+@pytest.mark.parametrize("which", range(len(RULES)))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(data=st.data())
+def test_a_range_holding_a_match_of_the_pattern_is_never_said_to_lack_it(which, data):
+    pattern = RULES[which]
+    text = data.draw(st.sampled_from(["", " ", ". ", " lorem. "])).join(data.draw(st.lists(MATCHES[which], min_size=1, max_size=3)))
+    places = FINDER.read(text)
+    for m in pattern.finditer(text):
+        assert not places.lacks(pattern, m.start(), m.end()), (pattern.pattern[:60], text, m.span())
+        assert not places.lacks(pattern, 0, len(text))
