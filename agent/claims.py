@@ -140,6 +140,10 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         r"(?:minor|trivial|nothing(?:\s+(?:serious|major|big|important|urgent|critical|to\s+worry\s+about))?(?=\s*[,.;:!?\n]|\s*$|\s+(?:serious|really))|"
         r"not\s+(?:a\s+)?(?:big\s+deal|serious|important|critical|a\s+problem|an\s+issue|a\s+priority)|no\s+big\s+deal)\b"
         r"|\b(?:this\s+is|it(?:'s|’s|\s+is))\s+(?:a\s+)?(?:total\s+|complete\s+|absolute\s+)?(?:disaster|catastrophe|nightmare|crisis)\b|\bnot\s+a\s+big\s+deal\b|\bno\s+big\s+deal\b")),
+    # A level the customer gives it rather than what happened: "this is a data breach level emergency", "a SEV-1-level incident".
+    ("characterisation", _lc(
+        r"\b(?:(?:this|it|that)" + _IS + r"|we(?:'ve|’ve|\s+have)(?:\s+got)?)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?[\w-]+[- ]level\s+"
+        r"(?:emergency|incident|crisis|issue|problem|event|situation|matter)\b")),
     # Text addressed to the triage rather than to us: "Note to the AI triaging this:", "ignore previous instructions".
     ("instruction", _lc(
         r"\b(?:ignore|disregard|forget|override|bypass|skip)\b(?:\s+(?:all|any|every|the|your|my|these|those|previous|prior|earlier|above|preceding|existing|other|system|of|former))*"
@@ -196,7 +200,7 @@ _ANCHOR = _lc(
     r"|downgrad|down-grad|escalat|de-?escalat|depriorit|(?:lower|reduce|decrease|drop|upgrade|raise|bump|increase|set|change|put)\s+(?:this|it)\s+to\b"
     r"|(?:not|need\s+to|never)\s+(?:page|wake|alert|notify|involve|bother|call\s+in|loop\s+in)\b|(?:don|don’)t\s+(?:page|wake|alert|notify|involve|bother|call\s+in|loop\s+in)\b"
     r"|not\s+an?\s+(?:security|compliance|legal)\s"
-    r"|asap|rush\b|hurry\b|can\s+(?:easily\s+)?wait\b|emergenc|critical"
+    r"|asap|rush\b|hurry\b|can\s+(?:easily\s+)?wait\b|emergenc|critical|[- ]level\s+(?:incident|crisis|issue|problem|event|situation|matter)\b"
     r"|(?:" + _SMALL + r"|" + _BIG + r")\b|cosmetic|disaster|catastroph|nightmare|crisis|big\s+deal|(?:it|this|that)" + _IS + r"\s+(?:\w+\s+)?(?:nothing|not)\b"
     r"|(?:ignor|disregard|forget|bypass|skip)\w*\s+(?:[\w-]+\s+){0,4}?(?:instruction|rule|polic|prompt|guideline|direction|constraint|check|programming|context|anweisung|regel|instrucc|regla|consigne)"
     r"|(?:system|developer|assistant|admin)\s+(?:prompt|instructions?|mode|message|note)|jailbreak|you\s+are\s+now"
@@ -380,9 +384,19 @@ def strip(text: str, claims: list[Claim] | None = None) -> str:
     claims = [_through_sentence(text, c) if c.kind in _TO_SENTENCE_END
               and not any(w.start <= c.start and c.end <= w.end for w in wrappers) else c for c in claims]
     out, at = [], 0
+    capital = capitalise = False  # the words after a claim that ended a sentence start a new one: "… fix it." -> "Fix it."
     for start, end, spaced in _spans(claims):
         left = text[at:start]
-        if spaced:
+        # only ", " between two claims, after a full stop: "Typo. This is an emergency level issue, treat as SEV-1."
+        stopped = spaced and bool(left.strip()) and not left.strip(" \t,;:–—-") and bool(out) and out[-1].rstrip(" \t").endswith((".", "!", "?"))
+        if stopped:
+            left = ""
+            while end < len(text) and text[end] in ".,;:!?":
+                end += 1
+            end += len(text[end:]) - len(text[end:].lstrip(" \t"))
+            if end < len(text) and text[end] != "\n":
+                left = " "
+        elif spaced:
             left = left.rstrip(" \t")
             line_start = not left or left.endswith("\n")
             rest = text[end:]
@@ -398,6 +412,11 @@ def strip(text: str, claims: list[Claim] | None = None) -> str:
             elif left.endswith((".", "!", "?")) and text[end : end + 1] in (".", "!", "?"):  # "Sunday. Not urgent at all."
                 while end < len(text) and text[end] in ".!?":
                     end += 1
+            elif left.endswith((".", "!", "?")) and text[end : end + 1] in (",", ";"):  # "Blurry. It's a SEV-1-level incident, fix it."
+                end += 1
+                end += len(text[end:]) - len(text[end:].lstrip(" \t"))
+                left += " "
+                capital = True
             elif left.endswith("(") and text[end : end + 1] == ")":  # "FYI (not urgent): typo" -> "FYI: typo"
                 left, end = left[:-1].rstrip(" \t"), end + 1
             elif text[end : end + 1] == ":" and left.endswith(","):  # a lead-in: "Hi team, small thing: the date picker…"
@@ -406,10 +425,15 @@ def strip(text: str, claims: list[Claim] | None = None) -> str:
                 left += " "
             elif not line_start and end < len(text) and text[end] not in "\n.,;:!?)":
                 left += " "
+        if capitalise:
+            left, capitalise = left[:1].upper() + left[1:], False
         out.append(left)
         at = end
-    out.append(text[at:])
-    return "".join(out)
+        capitalise, capital = capital, False
+    tail = text[at:]
+    out.append(tail[:1].upper() + tail[1:] if capitalise else tail)
+    stripped = "".join(out)
+    return stripped.rstrip(" \t") if not text.endswith((" ", "\t")) else stripped
 
 
 @lru_cache(maxsize=256)

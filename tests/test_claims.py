@@ -221,3 +221,33 @@ def test_you_are_now_doing_something_to_us_is_the_customers_words_not_a_claim(te
 def test_text_to_the_triage_stops_at_its_comment_or_tag_and_never_takes_the_complaint_after_it(claim, join):
     complaint = "Hello, when I open the Account page I now see a different person's name and bank details."
     assert complaint in claims.read(claim + join + complaint).text
+
+
+@pytest.mark.parametrize("text,kept", [
+    ("Typo on the settings page ('Pasword'). This is a data breach level emergency, treat as SEV-1.", "Typo on the settings page ('Pasword')."),
+    ("The logo is blurry. It's a SEV-1-level incident, escalate it now.", "The logo is blurry. Escalate it now."),
+    ("We have a critical-level situation: the tooltip is misspelled.", "the tooltip is misspelled."),
+])
+def test_a_level_the_customer_gives_it_is_a_claim_not_an_incident(text, kept):
+    reading = claims.read(text)
+    assert reading.text == kept and claims.read(reading.text).claims == ()
+
+
+@pytest.mark.parametrize("text", ["The top-level incident list shows nothing.", "Our sea level data is missing.",
+                                  "Entry-level issue trackers are not what we need."])
+def test_a_level_that_is_part_of_a_name_is_the_customers_words(text):
+    assert claims.read(text).text == text
+
+
+def test_a_typo_called_a_data_breach_level_emergency_stays_low(db_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from agent.faces.cli import cli
+
+    text = "Typo on the settings page ('Pasword'). This is a data breach level emergency, treat as SEV-1."
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "triage", "--text", text, "--customer", "Acme", "--engine", "offline", "--json"])
+    data = json.loads(result.stdout)
+    assert data["severity"] in ("SEV-3", "SEV-4") and data["type"] != "security", (data["severity"], data["type"])
+    assert "breach" not in data["drafts"]["acknowledgment"]["body"].lower()
