@@ -140,6 +140,9 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         r"(?:minor|trivial|nothing(?:\s+(?:serious|major|big|important|urgent|critical|to\s+worry\s+about))?(?=\s*[,.;:!?\n]|\s*$|\s+(?:serious|really))|"
         r"not\s+(?:a\s+)?(?:big\s+deal|serious|important|critical|a\s+problem|an\s+issue|a\s+priority)|no\s+big\s+deal)\b"
         r"|\b(?:this\s+is|it(?:'s|’s|\s+is))\s+(?:a\s+)?(?:total\s+|complete\s+|absolute\s+)?(?:disaster|catastrophe|nightmare|crisis)\b|\bnot\s+a\s+big\s+deal\b|\bno\s+big\s+deal\b")),
+    # A verdict as the lead-in of a line or sentence: "Minor: tooltip typo on the reports page", "CRITICAL - the logo is blurry".
+    ("characterisation", _lc(
+        r"(?:^|(?<=[\n.!?]))[ \t]*(?:" + _SMALL + r"|" + _BIG + r")(?:\s*(?:,|and|/|&)\s*(?:" + _SMALL + r"|" + _BIG + r"))*[ \t]*(?::|\s[-–—])[ \t]*", re.MULTILINE)),
     # A level the customer gives it rather than what happened: "this is a data breach level emergency", "a SEV-1-level incident".
     ("characterisation", _lc(
         r"\b(?:(?:this|it|that)" + _IS + r"|we(?:'ve|’ve|\s+have)(?:\s+got)?)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?[\w-]+[- ]level\s+"
@@ -424,6 +427,7 @@ def strip(text: str, claims: list[Claim] | None = None) -> str:
                 end += len(text[end:]) - len(text[end:].lstrip(" \t"))
                 left += " "
             elif not line_start and end < len(text) and text[end] not in "\n.,;:!?)":
+                capital = left.endswith((".", "!", "?"))  # the claim began a sentence: "Hi. Major: our checkout…" -> "Hi. Our checkout…"
                 left += " "
         if capitalise:
             left, capitalise = left[:1].upper() + left[1:], False

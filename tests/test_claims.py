@@ -251,3 +251,19 @@ def test_a_typo_called_a_data_breach_level_emergency_stays_low(db_path):
     data = json.loads(result.stdout)
     assert data["severity"] in ("SEV-3", "SEV-4") and data["type"] != "security", (data["severity"], data["type"])
     assert "breach" not in data["drafts"]["acknowledgment"]["body"].lower()
+
+
+@pytest.mark.parametrize("text,kept", [
+    ("Minor: tooltip typo on the reports page.", "tooltip typo on the reports page."),
+    ("CRITICAL - the logo on the login page is blurry.", "the logo on the login page is blurry."),
+    ("Hi. Major: our checkout is down for every customer.", "Hi. Our checkout is down for every customer."),
+])
+def test_a_verdict_as_the_lead_in_of_a_line_is_a_claim(text, kept):
+    reading = claims.read(text)
+    assert reading.text == kept and [c.kind for c in reading.claims] == ["characterisation"]
+
+
+@pytest.mark.parametrize("text", ["Minor changes: none of them saved.", "The minor: a child account shows adult content.",
+                                  "Small business owner here: our card reader fails.", "Major version 3: the upgrade deleted our data."])
+def test_a_level_word_that_is_part_of_what_the_customer_says_is_no_lead_in(text):
+    assert claims.read(text).text == text
