@@ -57,6 +57,10 @@ def _base_severity(sig: Signals) -> tuple[Severity, str]:
         where = f'"{sig.quote(billing)}"'
         if broad or money or sig.has("repeated"):
             return Severity.SEV2, f"a billing error that is large or repeated: {where}"
+        misdirected = sig.first("money_misdirected", actual=True)
+        if misdirected:
+            return Severity.SEV2, f'money paid to the wrong party: "{sig.quote(misdirected)}"'
+
         if minor:
             return Severity.SEV4, f'a small billing error: {where}; "{sig.quote(minor)}"'
         return Severity.SEV3, f"a billing error: {where}"

@@ -195,7 +195,7 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
         _rx(
             # "nobody in the company can log in", "none of our 250 drivers can open the app"
             r"\b(?:none|no[- ]?one|nobody|noone|not\s+(?:a\s+single|one)\s+[\w-]+)"
-            r"(?:\s+(?:of|in|at|from|on|across|within)\s+(?:us|(?:our|my|the|this)\s+(?:[\w,.-]+\s+){0,3}?[\w-]+))?"
+            r"(?:\s+(?:of|in|at|from|on|across|within)\s+(?:us|(?:any\s+(?:of\s+)?|either\s+(?:of\s+)?)?(?:our|my|the|this)\s+(?:[\w,.-]+\s+){0,3}?[\w-]+)){0,2}"
             r"(?:\s*\([^()\n]{1,40}\))?"  # "Nobody at our company (1,200 employees) can sign in"
             r"\s+(?:can|could|is able to|are able to|was able to|were able to|has been able to|have been able to|managed to)"
             r"\s+(?:even\s+|currently\s+|still\s+|now\s+|actually\s+)?(?:" + _ACT + r")\b",
@@ -478,6 +478,10 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
         _rx(
             r"\bagain\b|\bin a row\b|\b(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+(?:time|month|week)\b(?!\s+outs?\b)|\b(?:every|each)\s+(?:single\s+)?(?:month|week|time)\b"
             r"|\b(?:two|three|four|five|six|several|\d+)\s+(?:months|weeks|times)\s+(?:running|in a row)\b|\b(?:week|month)\s+running\b|\bonce more\b|\bkeeps?\s+happening\b",
+            # more than twice: "3 times this week", "charged three times for one order", "trois fois", "dreimal abgebucht"
+            r"\b(?:three|four|five|six|seven|eight|nine|ten|several|multiple|[3-9]|\d{2,})\s+times\s+(?:(?:so\s+far\s+)?(?:(?:this|last)\s+|in\s+(?:the\s+|a\s+|one\s+)?(?:last\s+|past\s+|same\s+)?)(?:week|month|day|year|quarter|morning|fortnight)|today|now)\b",
+            r"\b(?:charged|billed|debited|paid|refunded|sent|went\s+out|taken|collected|deducted|invoiced)\s+(?:[\w-]+\s+){0,3}?(?:three|four|five|six|seven|eight|nine|ten|several|multiple|[3-9]|\d{2,})\s+times\b",
+            r"\b(?:trois|quatre|cinq|plusieurs|[3-9])\s+fois\b|\b(?:tres|cuatro|cinco|varias|[3-9])\s+veces\b|\b(?:tr[êe]s|quatro|cinco|v[áa]rias|[3-9])\s+vezes\b|\b(?:dreimal|viermal|f(?:ü|u|ue)nfmal|mehrmals|[3-9]\s*mal)\b",
         ),
         False,
     ),
@@ -630,6 +634,8 @@ CRITICAL_PROCESS = _rx(
 # Words that say a problem reaches many users, not a few ("across all regions", "most of our customers").
 BROAD_SCOPE = _rx(
     r"\b(?:all|every)\s+(?:of\s+(?:our|the|my)\s+)?(?:[\w-]+\s+)?(?:users|customers|regions|models|endpoints|services|plans|products|locations|stores|shops|sites|tenants|agents|employees|staff|clients|branches|clinics)\b",
+    # "every customer was billed twice"
+    r"\bevery\s+(?:single\s+)?(?:customer|user|client|tenant|subscriber|member|seller|merchant|vendor|supplier|patient|employee|store|shop|branch|site|location|clinic|account\s+holder)\b",
     r"\b(?:every|each)\s+(?:single\s+)?one\s+of\s+(?:our|the|my)\s+(?:[\w-]+\s+)?(?:" + _PEOPLE + r")\b|\b(?:hundreds|thousands|dozens)\s+of\s+them\b",
     r"\bacross\s+(?:all|the board|every|the whole|the entire|our whole|our entire)\b|\beverywhere\b|\bglobally\b|\bworld-?wide\b|\bwidespread\b|\b(?:company|org|organi[sz]ation)[- ]wide\b",
     r"\b(?:most|many|the majority|a majority|a large number|a lot|lots|numerous|dozens|hundreds|thousands)\s+(?:of\s+)?(?:our\s+|the\s+|my\s+)?(?:[\w-]+\s+)?(?:users|customers|people|agents|employees|staff|requests|calls|traffic|clients|stores|locations)\b",
@@ -648,7 +654,7 @@ GATES: dict[str, tuple[str, ...]] = {
     "slow_and_failing": ("latenc", "slowness", "response times", "timeouts"),
     "ui_text": ("say", "read", "show", "display", "instead of", "statt", "rather than"),
     "security_hint": ("2fa", "mfa", "factor", "session", "sign", "new ", "allow", "whitelist", "ip ", "password", "rotat", "access review"),
-    "repeated": ("again", "row", "time", "month", "week", "running", "once more", "happening"),
+    "repeated": ("again", "row", "time", "month", "week", "running", "once more", "happening", "fois", "veces", "vezes", "mal"),
     "unanswered": ("respon", "repl", "back", "answer", "help", "follow", "turned up", "showed up", "picked up", "returned", "call", "waiting",
                    "ring", "rang", "voicemail", "auto", "where is everyone", "keine", "niemand", "phoned", "contacted", "looked",
                    "came back", "heard"),
@@ -742,6 +748,13 @@ _IMPLIED_MONEY = _lc(
     r"(?P<amt>(?:\d{1,3}(?:[,\.]\d{3})+|\d+(?:\.\d+)?)(?:\s*(?:k|m|bn|thousand|million|billion)\b"
     r"|(?=\s*(?:/|per|a|an|each|every)\s*(?:minute|min|hour|hr|day|week|month|year)\b|\s+(?:hourly|daily|weekly|monthly|yearly|annually)\b)))"
     r"(?![$€£%]|\s*(?:%|percent|usd|eur|gbp|dollars|euros?|pounds|bucks)\b)",
+)
+# A sum with a multiplier and no currency, in a sentence of money moving: "payouts went out twice - about 80k in total",
+# "refunds of 2.5m went to the wrong account" (not "80k users", "3k orders").
+_MOVED_SUM = _lc(
+    r"\b(?:payouts?|payments?|refunds?|refunded|charges?|charged|billed|debited|debits?|transfers?|transferred|remittances?|withdrawals?|paid|wired|invoiced|went\s+out)\b"
+    r"[^.!?\n]{0,60}?(?<![\w.,$€£])(?P<amt>(?:\d{1,3}(?:[,\.]\d{3})+|\d+(?:\.\d+)?)\s*(?:k|m|bn|thousand|million|billion)\b)"
+    r"(?!\s*(?:%|percent)|\s+(?:[\w-]+\s+)?(?:" + _PEOPLE + r"|orders|records|rows|items|lines|transactions|payments|payouts|invoices|emails|messages|times|requests|calls|events)\b)"
 )
 _PERIOD = _lc(
     r"\s*(?:in\s+(?:[\w-]+\s+){1,3}?)?(?:(?:per|a|an|each|every|/)\s*(?P<period>minute|min|hour|hr|day|week|month|year)\b|(?P<adverb>hourly|daily|weekly|monthly|yearly|annually)\b"

@@ -95,10 +95,15 @@ def severity_floors(sig: Signals, tier: Tier | None) -> list[Floor]:
         hedged = next((c for c in sig.cues.get(kind, ()) if c.hedged), None)
         if hedged and not sig.has(kind, actual=True):
             floors.append(Floor(Severity.SEV2, "security_concern_is_at_least_sev2", f'{what}: "{sig.quote(hedged)}"'))
+    # Money moved wrongly for many, again, in a large sum or to the wrong party (a third party holds it); one
+    # customer charged twice, once, stays one billing error (SEV-3 in the playbook).
     moved = sig.first("money_moved", actual=True)
-    if moved and (is_broad(sig) or sig.has("repeated")):
+    misdirected = sig.first("money_misdirected", actual=True)
+    large = sig.money_at_risk is not None and (sig.money_at_risk.value or 0) >= SIGNIFICANT_MONEY
+    if moved and (is_broad(sig) or sig.has("repeated") or large or misdirected):
+        how = "to the wrong party" if misdirected else "at scale or repeatedly" if is_broad(sig) or sig.has("repeated") else "in a large sum"
         floors.append(Floor(Severity.SEV2, "money_moved_wrongly_at_scale_is_at_least_sev2",
-                            f'money moved wrongly, at scale or repeatedly: "{sig.quote(moved)}"'))
+                            f'money moved wrongly, {how}: "{sig.quote(misdirected or moved)}"'))
     hedged_breach = next((c for c in sig.cues.get("security_breach", ()) if c.hedged), None)
     if hedged_breach and not sig.has("security_breach", actual=True):
         floors.append(

@@ -47,6 +47,7 @@ from .cues import (
     _NUM,
     _PEOPLE,
     _IMPLIED_MONEY,
+    _MOVED_SUM,
     _NEGATION,
     _PERIOD,
     _SCOPE_END,
@@ -184,6 +185,8 @@ class Signals:
         # Money moved wrongly is a billing error, whatever the words.
         if cues["money_moved"]:
             cues["billing_error"] = _merge(cues["billing_error"], [c for c in cues["money_moved"] if not c.hedged])
+        # ... and paid to the wrong party, a third party now holds it: "payouts went to the wrong vendors"
+        cues["money_misdirected"] = [c for c in cues["money_moved"] if not c.hedged and _situations.MISDIRECTED.search(low, c.start, c.end)]
         # "We tried re-running it manually three times" is an attempt, not a way to keep working.
         if cues["workaround_yes"]:
             cues["workaround_yes"] = [c for c in cues["workaround_yes"] if not _attempted_by_hand(low, c)]
@@ -335,6 +338,9 @@ class Signals:
                 implied.append((not m.group("verb").startswith(("pa", "spen", "worth")), _scale(m.group("amt")),
                                 Quantity(_scale(m.group("amt")), evidence, f"per {period}" if period else "")))
             best = max(implied, key=lambda c: c[:2])[2] if implied else None
+        if best is None:  # money moved with no currency named: "payouts went out twice - about 80k in total"
+            sums = [Quantity(_scale(m.group("amt")), self.text[m.start("amt") : m.end("amt")].strip()) for m in _MOVED_SUM.finditer(low)]
+            best = max(sums, key=lambda q: q.value or 0) if sums else None
         return best
 
     def first_match(self, pattern: re.Pattern) -> Cue | None:

@@ -154,6 +154,13 @@ _NOT_US = _lc(
     r"|\bno(?:body|\s?one)\s+of\s+us\b|\b(?:every(?:body|one)|all\s+of\s+us|we)\s+(?:[\w-]+\s+){0,3}?(?:was|were)\s+(?:asleep|sleeping|away|offline|on\s+holiday)\b|\bswitched\s+off\s+at\s+home\b"
     r"|\bwhere\s+none\s+of\s+us\b|\bi\s+was\s+(?:sleeping|asleep|away|on\s+holiday)\b|\bi\s+not\s+(?:use|make|do|request)\b|\bnot\s+(?:requested|asked\s+for|made)\s+by\b"
     r"|\bnever\s+asked\s+for\b|\bdid\s+not\s+request\b|\boffice\s+is\s+closed\b"
+    # the access named a place or a device the person was not on: "a 'new sign-in from Windows PC in Lagos' alert, but she
+    # uses a Mac and is in Leeds", "a login from Brazil although I was at home in Lyon"
+    r"|\bfrom\s+(?:[\w'’,-]+\s+){1,8}?(?:but|although|though|while|whereas|yet)\s+(?:she|he|they|we|i|the\s+user|my\s+\w+|our\s+\w+)\s+(?:(?:only|always|never|actually|physically)\s+)?"
+    r"(?:(?:is|are|was|were|am|'s|’s|'m|’m|'re|’re)\s+(?:(?:still|actually|physically|currently|only|always)\s+)?"
+    r"(?:(?:in|at|based\s+in)(?!\s+(?:a|an|the|our|my|middle|trouble|hurry|charge|touch|contact|progress|favou?r|need|line|time|use)\b)|on\s+holiday|on\s+leave|asleep|away|offline)"
+    r"|(?:uses?|used|owns?|has|have|had)\s+(?:only\s+)?(?:an?\s+)?(?:mac|macbook|imac|iphone|ipad|android|linux|chromebook|windows|pc|laptop)"
+    r"|(?:never|(?:has|have|had)\s+never|(?:was|were)\s+never|(?:has|have)\s+not|hasn't|haven't|(?:was|were)\s+not|wasn't|weren't)\s+(?:been\s+)?(?:in|to|there|near|used|owned))\b"
     r"|\b(?:some(?:one|body)(?:\s+else)?|a\s+stranger|an?\s+attacker|attackers|hackers?|an\s+intruder)\s+(?:has\s+|have\s+|had\s+)?(?:taken|took|enter\w*|log\w*|sign\w*|got|get|changed|is\s+in|was\s+in|accessed)\b"
 )
 _STORED = _lc(
@@ -190,6 +197,16 @@ _WRONG = _lc(
 )
 _MONEY_WRONG = _lc(
     _MONEY_ACT.pattern + r"(?:\s+[\w'’$€£.,;-]+){0,10}?\s+(?:" + _WRONG.pattern + r")|(?:" + _WRONG.pattern + r")(?:\s+[\w'’-]+){0,4}?\s+" + _MONEY_ACT.pattern
+)
+# Money that reached someone it was not meant for (a third party has it): "payouts went to the wrong vendors", "the refund
+# is go to wrong account, not to our customer", "supplier A got supplier B's money", "sur le mauvais compte".
+MISDIRECTED = _lc(
+    r"\b(?:to|into|reached|reaching)\s+(?:the\s+|a\s+|an\s+)?wrong\s+(?:bank\s+)?(?:accounts?|recipients?|people|person|payees?|beneficiar(?:y|ies)|vendors?|suppliers?|sellers?|merchants?|customers?|clients?|compan(?:y|ies)|part(?:y|ies)|ibans?|employees?|landlords?|contractors?)\b"
+    r"|\bwrong\s+(?:recipients?|payees?|beneficiar(?:y|ies))\b|\b(?:received|got|took)\s+(?:the\s+)?(?:money|payouts?|payments?|funds|refunds?)\s+(?:meant|intended)\s+for\b"
+    r"|\b(?:another|other|a\s+different)\s+(?:[\w-]+\s+)?(?:suppliers?|vendors?|sellers?|merchants?|customers?|person|compan(?:y|ies)|payees?|employees?)(?:'s|’s|s'|s’)\s+(?:money|payouts?|payments?|funds|refunds?|salar(?:y|ies)|wages)\b"
+    r"|\b(?:supplier|vendor|seller|merchant|customer|employee)\s+\w+\s+(?:got|received)\s+(?:supplier|vendor|seller|merchant|customer|employee)\s+\w+(?:'s|’s)\b|\bwent\s+to\s+strangers\b"
+    r"|\bmauvais\s+(?:compte|destinataire|b[eé]n[eé]ficiaire|fournisseur)|\b(?:cuenta|persona)\s+equivocada|\b(?:destinatario|proveedor|beneficiario)\s+equivocado|\b(?:conta|pessoa)\s+errada|\b(?:destinat[áa]rio|fornecedor|benefici[áa]rio)\s+errado"
+    r"|\bfalsche[snm]?\s+(?:konto|empf(?:ä|a|ae)nger|lieferanten)"
 )
 _ALL = _lc(
     r"\b(?:every|each)\s+(?:single\s+)?(?:one\s+of\s+(?:our|the|my)\s+)?(?:[\w-]+\s+){0,2}?(?:" + _PEOPLE + r")\b|\bevery(?:one|body)\b"
@@ -509,7 +526,9 @@ _STORED_F = (
     r"|dados|encomendas|faturas|notas\s+fiscais|registros|registos|arquivos|contatos|agendamentos|consultas|marca[çc][õo]es|mensagens|hist[óo]ricos?|lan[çc]amentos"
     r"|produtos|projetos|projectos|pagamentos|transa[çc][õo]es|or[çc]amentos|cadastros|banco\s+de\s+dados|altera[çc][õo]es|vendas|planilhas|relat[óo]rios|anexos"
     r"|daten|datens(?:ä|a|ae)tze|rechnungen|bestellungen|auftr(?:ä|a|ae)ge|dokumente|dateien|anh(?:ä|a|ae)nge|eintr(?:ä|a|ae)ge|nachrichten|e-mails|mails|kontakte|termine"
-    r"|buchungen|notizen|projekte|berichte|akten|kundendaten|datenbank|zahlungen|produkte|artikel|(?:ä|a|ae)nderungen)"
+    r"|buchungen|notizen|projekte|berichte|akten|kundendaten|datenbank|zahlungen|produkte|artikel|(?:ä|a|ae)nderungen"
+    # the books: "asientos" of the "libro mayor", "écritures", "Buchungssätze", "lançamentos" (above)
+    r"|asientos|apuntes|saldos|libro\s+mayor|[eé]critures|soldes|grand\s+livre|buchungss(?:ä|a|ae)tze|salden|hauptbuch|livro\s+raz[ãa]o)"
 )
 _NOT_BEFORE = (r"(?<!pas )(?<!jamais )(?<!nicht )(?<!nie )(?<!no )(?<!no se )(?<!no se han )(?<!no se ha )(?<!no han )(?<!no ha )(?<!no hemos )(?<!nunca )(?<!n'ont pas )(?<!n'a pas )"
                r"(?<!n[ãa]o )(?<!n[ãa]o se )")
@@ -532,11 +551,21 @@ _LOSS_F = (
     r"|n[ãa]o\s+(?:est[ãa]o|aparecem|existem|constam)\s+mais|j[áa]\s+n[ãa]o\s+(?:est[ãa]o|aparecem|existem|constam|se\s+v[êe]em|se\s+veem)"
     r"|n[ãa]o\s+(?:foram|s[ãa]o|est[ãa]o\s+a\s+ser|est[ãa]o\s+sendo)\s+(?:salv|gravad|registrad|registad|guardad|sincronizad)\w*|n[ãa]o\s+(?:se\s+)?(?:salvam|gravam|guardam|sincronizam)"
     r"|n[ãa]o\s+(?:chegam|chegaram|chegou)\s+nunca|nunca\s+(?:chegam|chegaram|chegou)|nem\s+sinal|nenhum\s+rastro|sem\s+deixar\s+rastro"
-    r"|nicht\s+(?:mehr\s+)?(?:gespeichert|da|vorhanden|auffindbar)|kommen\s+nie\s+an|nie\s+angekommen)"
+    r"|nicht\s+(?:mehr\s+)?(?:gespeichert|da|vorhanden|auffindbar)|kommen\s+nie\s+an|nie\s+angekommen"
+    # missing: "faltan asientos", "il en manque environ 300", "es fehlen 2000 Datensätze", "faltam pedidos"
+    r"|" + _NOT_BEFORE + r"(?:faltan|faltaban|nos\s+faltan|manquent|manquants?|manquantes?|il\s+(?:en\s+)?manque|fehlen|fehlten|fehlende[nr]?|faltam|faltavam|faltando|em\s+falta)"
+    # what a process did to them: "la sincronización los está perdiendo", "la synchronisation supprime des commandes",
+    # "die Synchronisation hat sie gelöscht", "a migração apagou" (not "nous avons supprimé", ourselves)
+    r"|(?:sincronizaci(?:ó|o)n|migraci(?:ó|o)n|importaci(?:ó|o)n|actualizaci(?:ó|o)n|synchronisation|synchro|migration|importation|mise\s+[àa]\s+jour"
+    r"|synchronisierung|sync|import|aktualisierung|update|sincroniza[çc][ãa]o|migra[çc][ãa]o|importa[çc][ãa]o|atualiza[çc][ãa]o|actualiza[çc][ãa]o)\s+"
+    r"(?:(?!(?:ne|pas|no|nicht|kein\w*|n[ãa]o|nunca|jamais|nie)\b)[\wäöüß'’]+\s+){0,3}?"
+    r"(?:supprim\w*|efface\w*|perd(?:u|ue|us|ues|ent|ait|aient)?\b|[eé]cras\w*|borr\w*|elimin\w*|perdiendo|pierde\w*|perdi(?:ó|o|eron)|apag\w*|exclu[ií]\w*|delet\w*"
+    r"|gel(?:ö|o|oe)scht|l(?:ö|o|oe)scht|verliert|verloren|(?:ü|u|ue)berschr\w*|perdendo|perdeu|perderam))"
 )
 _DATA_GONE_F = _lc(r"\b" + _STORED_F + r"\b[^.!?\n]{0,60}?\b" + _LOSS_F + r"(?![\wäöüß])|\b" + _LOSS_F + r"\b[^.!?\n]{0,40}?\b" + _STORED_F + r"\b")
 
-_MONEY_F = (r"(?:d[eé]bit[eé]e?s?|pr[eé]lev[eé]e?s?|factur[eé]e?s?|pay[eé]e?s?|vir[eé]e?s?|rembours[eé]e?s?|pr[eé]l[eè]vements?"
+_MONEY_F = (r"(?:d[eé]bit[eé]e?s?|pr[eé]lev[eé]e?s?|factur[eé]e?s?|pay[eé]e?s?|vir[eé]e?s?|rembours[eé]e?s?|pr[eé]l[eè]vements?|remboursements?|virements?|versements?"
+            r"|reembolsos?|transferencias?|devoluci(?:ó|o)n(?:es)?|estornos?|transfer[êe]ncias?|erstattung(?:en)?|r(?:ü|u|ue)ckerstattung(?:en)?|(?:ü|u|ue)berweisung(?:en)?|auszahlung(?:en)?"
             r"|cobrad[oa]s?|cobr(?:ó|o|aron)|cargad[oa]s?|carg(?:ó|o|aron)|pagad[oa]s?|facturad[oa]s?|cargos?|cobros?"
             r"|(?:cobr(?:ou|aram)|debit(?:ou|aram)|descont(?:ou|aram)|fatur(?:ou|aram))(?:-(?:nos|me|lhes?))?|debitad[oa]s?|descontad[oa]s?|faturad[oa]s?|pagamos|pagou|pagaram|pag[oa]s?"
             r"|estornad[oa]s?|estornou|reembolsad[oa]s?|reembolsou|transferid[oa]s?|transferiu|transferiram|cobran[çc]as?|d[ée]bitos?|pagamentos?"

@@ -321,7 +321,7 @@ def test_everyone_blocked_and_data_lost_in_french_spanish_portuguese_german_are_
     "Nos han cobrado dos veces la cuota mensual.", "Me cobraron dos veces el mismo pedido.",
     "Sie haben uns zweimal abgebucht.", "Die Monatsgebühr wurde doppelt abgebucht.",
     "Fomos cobrados duas vezes este mês.", "A mensalidade foi cobrada em dobro.", "Vocês debitaram a assinatura duas vezes na nossa conta.",
-    "Pagamos a mesma fatura três vezes por causa do sistema.", "Cobraram-nos duas vezes a mensalidade de março.",
+    "Pagamos a mesma fatura duas vezes por causa do sistema.", "Cobraram-nos duas vezes a mensalidade de março.",
 ])
 def test_a_double_charge_in_french_spanish_portuguese_german_is_one_billing_error(text):
     sig = Signals.read(text)
@@ -421,3 +421,106 @@ def test_the_parts_in_other_languages_are_gated_by_their_literals_and_narrowed()
     finally:
         situations._foreign = real
     assert calls == []
+
+
+# -- red-team round 6, section 1: under-rated real incidents -----------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Since 8 this morning nobody in any of our 40 stores can open the till app.",
+    "no one at any of our clinics can sign in, patients are queueing at reception",
+    "None of the staff at any of the three warehouses could log on since the update.",
+])
+def test_nobody_at_any_of_our_sites_able_to_work_is_everyone_blocked_sev1(text):
+    assert floor_rules(text).get("full_outage_is_sev1") == "SEV-1", floor_rules(text)
+    assert triage(text).severity is Severity.SEV1
+
+
+@pytest.mark.parametrize("text", [
+    "My colleague got a 'new sign-in from Windows PC in Lagos' alert, but she uses a Mac and is in Leeds.",
+    "We received a login notification from Chrome on Linux in Manila, while our admin was on holiday in Spain.",
+    "There was a sign-in to my account from Kyiv last night although I was at home in Lyon the whole time.",
+])
+def test_an_access_from_where_its_owner_was_not_is_an_account_used_by_someone_else(text):
+    sig = Signals.read(text)
+    assert sig.has("takeover") or sig.has("takeover_attempt"), sig.cues
+    result = triage(text)
+    assert result.type is EscalationType.SECURITY and result.severity.at_least(Severity.SEV2), result.rationale
+
+
+@pytest.mark.parametrize("text", [
+    "The login page is slow but we are in Australia, is that normal?",
+    "Login from the office is slow but we are in a hurry to finish payroll.",
+    "Sessions time out every 5 minutes but we use Chrome.",
+])
+def test_a_sign_in_complaint_naming_where_the_user_is_is_no_takeover(text):
+    sig = Signals.read(text)
+    assert not sig.has("takeover") and not sig.has("takeover_attempt"), sig.cues
+    assert triage(text).type is not EscalationType.SECURITY
+
+
+@pytest.mark.parametrize("text,how", [
+    ("Your payouts went to the wrong vendors. Supplier A got supplier B's money and vice versa.", "to the wrong party"),
+    ("the refund of our client is going to wrong account, not to our customer", "to the wrong party"),
+    ("Our customers are being charged three times for one order since your release at 10:00.", "at scale or repeatedly"),
+    ("I was billed 4 times for my subscription in October.", "at scale or repeatedly"),
+    ("The card was debited again today - that is 3 times this week now.", "at scale or repeatedly"),
+    ("Heads up: every customer was billed twice yesterday.", "at scale or repeatedly"),
+    ("Payouts to our sellers went out twice this morning - about 80k in total.", "in a large sum"),
+    ("Le remboursement est parti sur le mauvais compte, pas chez notre client.", "to the wrong party"),
+    ("Nos cobraron tres veces la misma factura.", "at scale or repeatedly"),
+])
+def test_money_moved_to_the_wrong_party_again_for_everyone_or_in_a_large_sum_is_at_least_sev2(text, how):
+    floors = {f.rule: f for f in severity_floors(Signals.read(text), Tier.STANDARD)}
+    floor = floors["money_moved_wrongly_at_scale_is_at_least_sev2"]
+    assert floor.severity is Severity.SEV2 and how in floor.reason, floor.reason
+    result = triage(text)
+    assert result.severity.at_least(Severity.SEV2) and result.type is EscalationType.BUSINESS, result.rationale
+
+
+@pytest.mark.parametrize("text", [
+    "Hi, we were billed twice for March. Can you refund one of them?",
+    "Bonjour, nous avons été facturés deux fois pour l'abonnement annuel.",
+    "Olá, fomos cobrados duas vezes na fatura deste mês.",
+    "My refund went to my old card instead of my new one.",
+])
+def test_one_customer_charged_twice_once_stays_one_billing_error_at_sev3(text):
+    # The policy's playbook: a billing error is SEV-3; large or repeated (or many customers) SEV-2.
+    assert "money_moved_wrongly_at_scale_is_at_least_sev2" not in floor_rules(text)
+    assert triage(text).severity is Severity.SEV3
+
+
+@pytest.mark.parametrize("text,value", [
+    ("Payouts to our sellers went out twice this morning - about 80k in total.", 80_000),
+    ("Refunds of 2.5m went to the wrong account overnight.", 2_500_000),
+    ("We were charged €80k twice.", 80_000),
+])
+def test_a_sum_with_a_multiplier_where_money_moves_is_money(text, value):
+    assert Signals.read(text).money_at_risk.value == value
+
+
+@pytest.mark.parametrize("text", ["The payouts went out twice for 3k sellers.", "We tried three times this morning to log in."])
+def test_a_count_is_no_sum_of_money(text):
+    assert Signals.read(text).money_at_risk is None
+
+
+@pytest.mark.parametrize("text", [
+    "Hola equipo, nuestro contador vio que el libro mayor tiene saldos incorrectos y faltan asientos desde la migración.",
+    "Hallo, seit gestern Abend fehlen 2000 Datensätze in unserer Datenbank, die Synchronisation hat sie gelöscht.",
+    "Hola, desde ayer nos faltan cientos de pedidos, la sincronización los está perdiendo sin avisar.",
+    "Bonjour, depuis la mise à jour, la synchronisation supprime des commandes sans prévenir, il en manque environ 300.",
+    "Olá, desde a atualização faltam centenas de encomendas no sistema.",
+    "Depuis hier soir il manque toutes les écritures de janvier dans le grand livre.",
+])
+def test_records_missing_or_a_sync_deleting_them_in_other_languages_is_data_loss(text):
+    assert floor_rules(text).get("data_loss_is_sev1") == "SEV-1", floor_rules(text)
+    assert triage(text).severity is Severity.SEV1
+
+
+@pytest.mark.parametrize("text", [
+    "Bonjour, nous avons supprimé des commandes de test hier, tout va bien.",
+    "Hola, la sincronización no borra nada, solo queríamos saber cómo funciona.",
+    "Guten Tag, uns fehlen noch die Zugangsdaten für den neuen Kollegen.",
+    "Hola, nos falta información sobre el precio del plan anual.",
+])
+def test_our_own_deletion_a_denial_or_a_missing_login_is_no_data_loss(text):
+    assert "data_loss_is_sev1" not in floor_rules(text)
