@@ -103,17 +103,26 @@ _OTHERS_DATA = _lc(
 _SHOWN = _lc(
     r"\b(?:see|sees|saw|seeing|seen|view|views|viewed|viewing|open|opens|opened|access|accessed|accessible|read|reads|download(?:ed|s)?|edit(?:s|ed)?|change(?:d)?|visible|showing|shows?|shown|showed|displays?|displayed"
     r"|contains?|contained|containing|includes?|included|including|appears?|appeared|listed|full\s+of|got|gets|received|receives?|sent|send|sends|sending|emailed|mailed|texted|messaged|faxed|emailing|e-mailing|texting|mailing|forwarding|faxing|posting|go|goes|going|gone|went|went\s+out|delivered|forwarded|shared|published|posted|leaked|exposed|printed|exported"
-    r"|found|finds?|indexed|has|have|had|call(?:ed)?\s+me\s+and\s+read)\b|\bthere\s+(?:is|are|was|were)\b|\b(?:we|i|they)\s+get\b|\b(?:came|comes|arrived|arrives)\s+with\b|\b(?:put|placed|packed|enclosed)\b|\b(?:is|are)\s+from\b|\bbelong\w*\b|\bnot\s+mine\b|\bnot\s+ours\b"
+    r"|found|finds?|indexed|has|have|had|call(?:ed)?\s+me\s+and\s+read|prints?|printing)\b|\bthere\s+(?:is|are|was|were)\b|\b(?:we|i|they)\s+get\b|\b(?:came|comes|arrived|arrives)\s+with\b|\b(?:put|placed|packed|enclosed)\b|\b(?:is|are)\s+from\b|\bbelong\w*\b|\bnot\s+mine\b|\bnot\s+ours\b"
 )
 _SECRET = _lc(
-    r"\bcard\s+numbers?\b|\bfull\s+(?:card\s+)?numbers?\b|\bcvvs?\b|\bcvcs?\b|\bpasswords?\b|\bpasscodes?\b|\bpin\s+(?:numbers?|codes?)\b|\bapi\s+keys?\b|\bsecret\s+keys?\b|\bprivate\s+keys?\b"
+    r"\bcard\s+numbers?\b|\bfull\s+(?:card\s+)?numbers?\b|\bcvvs?\b|\bcvcs?\b|\bpasswords?\b(?!\s+(?:resets?|changes?|polic(?:y|ies)|managers?|expir\w*|requirements?|rules|fields?|pages?|screens?|links?|e-?mails?|strength|hints?))|\bpasscodes?\b|\bpin\s+(?:numbers?|codes?)\b|\bapi\s+keys?\b|\bsecret\s+keys?\b|\bprivate\s+keys?\b"
     r"|\b(?:signing|client|webhook|app|shared)\s+secrets?\b|\b(?:access|api|auth|bearer|session|refresh|oauth)\s+tokens?\b|\bcredentials\b|\bssh\s+keys?\b|\bsession\s+cookies?\b"
 )
+# What is handed or sent to someone, or read by agents (not the customer's own export on their own file share: a PCI
+# finding there is regulatory exposure, not a card number in the open)
+_PRINTED = r"(?:receipts?|invoices?|statements?|e-?mails?|pdfs?|confirmations?|printouts?|transcripts?|tickets?|texts?|sms|letters?|order\s+history)"
 _PLACE = _lc(
     r"\blogs\b|\blog\s+(?:files?|entries|lines|output)\b|\blogging\b|\blogged\b(?!\s+(?:in|on|into|out|off))|\b(?:debug|error|server|access|application|audit|event|the)\s+log\b|\bdebug\b|\bconsole\b"
     r"|\bstack\s*traces?\b|\bpage\s+source\b|\bsource\s+code\b|\bpublic(?:ly)?\b(?!\s+records?)|\bforums?\b|\bgithub\b|\bgitlab\b|\brepo(?:sitory)?\b"
     r"|\bhard[\s-]?coded\b|\bdecompil\w+|\bpastebin\b|\burls?\b|\bquery\s+strings?\b|\banalytics\b|\b(?:plain|clear)[\s-]?text\b|\bunmasked\b|\bunencrypted\b|\b(?:not|n't)\s+(?:masked|encrypted|redacted|hidden)\b|\bwithout\s+(?:masking|encryption)\b|\bin\s+the\s+clear\b|(?<![./@-])\bexamples?\b(?![./-]\w)|\bscreenshots?\b|\bemails?\s+to\s+(?:all|every)"
     r"|\b(?:anyone|anybody|everyone|everybody)\s+(?:can|could|who|visiting|with)\b|\b(?:to|for)\s+(?:all|every|any)\s+(?:visitors?|users?|customers?)\b|\ball\s+visitors\b|\bstatus\s+page\b|\bsearch\s+engines?\b"
+    # a record of conversations others read: "card numbers are written to the support chat transcripts"
+    r"|\btranscripts?\b|\b(?:chat|call|conversation)\s+(?:histor(?:y|ies)|recordings?)\b"
+    # a card number unmasked where it is printed or sent: "the PDF receipts now show the full card number instead of the last 4 digits"
+    r"|\binstead\s+of\s+(?:just\s+|only\s+)?(?:the\s+)?(?:last|final)\s+(?:4|four)\b"
+    r"|\b(?:full|complete|entire|whole|unmasked)\s+(?:16[\s-]digit\s+)?(?:credit\s+|debit\s+|bank\s+)?card\s+numbers?\b(?=[^.!?\n]{0,80}?\b" + _PRINTED + r"\b)"
+    r"|\b" + _PRINTED + r"\b(?=[^.!?\n]{0,80}?\b(?:full|complete|entire|whole|unmasked)\s+(?:16[\s-]digit\s+)?(?:credit\s+|debit\s+|bank\s+)?card\s+numbers?\b)"
 )
 # An access to an account or a change to it that only its owner should make.
 _ACCESS = _lc(
@@ -518,6 +527,23 @@ _NOT_US_F = _lc(
     r"|fremde[mnrs]?\s+(?:ger(?:ä|a|ae)t|ip|land|person|nutzer|benutzer)\w*|(?:unbekannte|fremde)\s+(?:haben|hat|sind)|ein(?:e)?\s+(?:unbekannte[rs]?|fremde[rs]?)|jemand\s+(?:fremdes|anderes|unbekanntes)|hacker|nicht\s+wir|nicht\s+autorisiert\w*|die\s+wir\s+nicht\s+kennen)"
 )
 
+# Secrets and where they lie in the open: "die API-Schlüssel stehen im Klartext in den öffentlichen Logs", "los números de
+# tarjeta aparecen completos en los registros", "les numéros de carte apparaissent en clair dans les journaux" (the English
+# secrets count too: "die API keys"). Not under a negation of the place: "nunca en texto plano", "nicht im Klartext".
+_SECRET_F = _lc(
+    r"\b(?:n[uú]m[eé]ros?\s+de\s+(?:(?:la|las|los|sus?|leurs?|des|nos|vos|notre)\s+)?(?:cartes?|tarjetas?)|mots?\s+de\s+passe|contrase(?:ñ|n)as?"
+    r"|claves?\s+(?:de\s+)?(?:api|acceso|secretas?|privadas?)|cl[eé]s?\s+(?:d['’]\s*)?(?:api|secr[eè]tes?|priv[eé]es?|d['’]acc[eè]s)|jetons?\s+d['’]\s*(?:acc[eè]s|api)|tokens?\s+de\s+acceso"
+    r"|api[\s-]?(?:keys?|schl(?:ü|u|ue)ssel|tokens?|claves?|cl[eé]s?)|passw(?:ö|o|oe)rter|passwort|kennw(?:ö|o|oe)rter|kennwort|(?:kredit)?kartennummern?|kreditkartendaten|zugangsdaten"
+    r"|senhas?|chaves?\s+(?:de\s+)?(?:api|acesso|secretas?|privadas?)|n[úu]meros?\s+(?:de|do|dos)\s+cart(?:[ãa]o|[õo]es)|cvv|cvc)\b"
+)
+_PLACE_F = _lc(
+    r"\b(?:logs?|journaux|journal\s+(?:d['’]\s*)?(?:erreurs|applicati\w+|[eé]v[eé]nements)|fichiers?\s+(?:de\s+)?(?:log|journalisation)"
+    r"|registros?\s+(?:de\s+(?:la\s+|el\s+)?)?(?:aplicaci(?:ó|o)n|errores|actividad|acceso|servidor|sistema|eventos|depuraci(?:ó|o)n)|(?:los|en\s+los|nos|dos)\s+(?:registros|registos)"
+    r"|protokoll(?:en|e|dateien?)?|logdateien?|en\s+clair|en\s+texto\s+(?:plano|claro)|em\s+texto\s+(?:puro|claro|simples|plano)|im\s+klartext|klartext"
+    r"|(?:ö|o|oe)ffentlich\w*|publi(?:c|que)s?|p[uú]blic[oa]s?|completos|complets|compl[eè]tes|completas|vollst(?:ä|a|ae)ndig\w*|sin\s+(?:enmascarar|cifrar|ocultar)"
+    r"|non\s+(?:masqu|chiffr)[eé]e?s?|unverschl(?:ü|u|ue)sselt\w*|unmaskiert\w*|sem\s+(?:m[áa]scara|mascarar|criptografia|ocultar)|n[ãa]o\s+mascarad[oa]s)\b"
+)
+
 _STORED_F = (
     r"(?:donn[eé]es|commandes|factures|dossiers|fichiers|documents|contacts|rendez-vous|r[eé]servations|messages|e-?mails|courriels|notes|historiques?|enregistrements"
     r"|entr[eé]es|fiches|produits|photos|projets|tickets|paiements|transactions|devis|contrats|base\s+de\s+donn[eé]es|saisies|articles"
@@ -618,6 +644,9 @@ def _foreign(kind: str, low: str, lo: int, hi: int, places=None) -> tuple[bool, 
         parts = _every(lambda: _part_f(_OTHERS_DATA_F, low, lo, hi, places), lambda: _part_f(_SHOWN_F, low, lo, hi, places, negatable=False, unless=_NOT_SHOWN_F))
     elif kind == "takeover":
         parts = _every(lambda: _part_f(_ACCESS_F, low, lo, hi, places, negatable=False), lambda: _part_f(_NOT_US_F, low, lo, hi, places, negatable=False))
+    elif kind == "secret_exposed":
+        parts = _every(lambda: _part_f(_SECRET_F, low, lo, hi, places, negatable=False) or _part_f(_SECRET, low, lo, hi, places, negatable=False),
+                       lambda: _part_f(_PLACE_F, low, lo, hi, places))
     elif kind == "data_gone":
         parts = _every(lambda: _part_f(_DATA_GONE_F, low, lo, hi, places))
     elif kind == "money_moved":
@@ -646,6 +675,7 @@ _LANGUAGE_F = _lc(
 _NEEDS_F = {
     "exposure": ((_OTHER_WORD_F,), (_OTHERS_DATA_F,), (_SHOWN_F,)),
     "takeover": ((_ACCESS_F,), (_NOT_US_F,)),
+    "secret_exposed": ((_SECRET_F, _SECRET), (_PLACE_F,)),
     "data_gone": ((_DATA_GONE_F,),),
     "money_moved": ((_MONEY_WRONG_F,),),
     "all_blocked": ((_NONE_CAN_F, _ALL_F), (_NONE_CAN_F, _UNABLE_F)),
@@ -654,4 +684,4 @@ _KINDS_IN_ORDER = KINDS
 # The windows (agent/windows.py) find only the two gates: the other parts of these languages are read only in a text
 # that passes them, by their literals (literals.may_match) and then in one sentence at a time.
 PARTS += (_LANGUAGE_F, _OTHER_WORD_F)
-PARTS_F = (_NONE_CAN_F, _ALL_F, _UNABLE_F, _OTHERS_DATA_F, _SHOWN_F, _ACCESS_F, _NOT_US_F, _DATA_GONE_F, _MONEY_WRONG_F)
+PARTS_F = (_NONE_CAN_F, _ALL_F, _UNABLE_F, _OTHERS_DATA_F, _SHOWN_F, _ACCESS_F, _NOT_US_F, _SECRET_F, _PLACE_F, _DATA_GONE_F, _MONEY_WRONG_F)

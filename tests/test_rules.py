@@ -143,7 +143,7 @@ ENTERPRISE = "enterprise_significant_impact_is_at_least_sev2"
 REGULATORY_COMPLAINTS = [
     case("gdpr-erasure", "A former customer sent us a GDPR request to erase her data, and your tool has no way to delete her history. We have 30 days."),
     case("hipaa-audit-log", "The access log stopped recording who opened patient charts on Monday. Without it we are out of HIPAA compliance."),
-    case("pci-receipts", "Your receipts print the full card number. Our PCI assessor flagged it and we need a fix before the assessment closes."),
+    case("pci-receipts", "Your receipts omit the PCI merchant statement. Our PCI assessor flagged it and we need a fix before the assessment closes."),
     case("sox-approvals", "The quarterly access review export is missing the approver column, and our SOX controls depend on that evidence."),
     case("regulator-filing", "We must file our annual figures with the regulator on Friday and the report builder produces totals that don't add up."),
     case("lawyer-refund", "If the refund isn't processed this week I'm handing this over to my lawyer."),

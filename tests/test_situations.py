@@ -524,3 +524,32 @@ def test_records_missing_or_a_sync_deleting_them_in_other_languages_is_data_loss
 ])
 def test_our_own_deletion_a_denial_or_a_missing_login_is_no_data_loss(text):
     assert "data_loss_is_sev1" not in floor_rules(text)
+
+
+@pytest.mark.parametrize("text", [
+    "The PDF receipts we send to customers now show the full card number instead of the last 4 digits.",
+    "Since Monday the order confirmation e-mails print the complete card number of the buyer.",
+    "Customer card numbers are being written to the support chat transcripts that your agents can see.",
+    "Guten Tag, die API-Schlüssel unserer Kunden stehen im Klartext in den öffentlichen Logs.",
+    "Hola, los números de tarjeta aparecen completos en los registros de la aplicación.",
+    "Bonjour, les numéros de carte bancaire des clients apparaissent en clair dans les journaux.",
+    "Olá, as senhas dos usuários aparecem em texto puro nos logs do servidor.",
+])
+def test_a_card_number_unmasked_on_what_is_sent_or_a_secret_in_logs_in_any_language_is_a_secret_exposed(text):
+    assert floor_rules(text).get("secret_exposed_is_sev1") == "SEV-1", floor_rules(text)
+    result = triage(text)
+    assert (result.severity, result.type) == (Severity.SEV1, EscalationType.SECURITY), result.rationale
+
+
+@pytest.mark.parametrize("text", [
+    "We need the full card number to process refunds, can you send it?",
+    "The receipt shows the wrong card number, it should end in 4242.",
+    "Can you send me the transcript of my chat with your agent about my password reset?",
+    "Wir speichern Passwörter nie im Klartext, wie können wir das nachweisen?",
+    "Hola, las contraseñas no aparecen en los registros, solo queremos confirmar.",
+    "Bonjour, comment changer le mot de passe de notre compte ?",
+    # the customer's own export on their own share: a PCI finding, regulatory exposure (SEV-2), not a card number in the open
+    "Our auditor found full card numbers in the settlement export files we download from your platform each night.",
+])
+def test_a_card_number_or_password_named_with_nothing_in_the_open_is_no_secret_exposed(text):
+    assert "secret_exposed_is_sev1" not in floor_rules(text), floor_rules(text)
