@@ -258,6 +258,15 @@ _DEADLINE = re.compile(
 )
 
 
+# Business the customer says they lose while it lasts: "We are losing orders every minute", "we can't take payments".
+_LOST_BUSINESS = re.compile(
+    r"\b(?:we|i)\b[^.!?\n]{0,20}?\b(?:losing|lose|lost|missing\s+out\s+on)\s+(?:(?:all|our|my|the|new|potential|\w+'s)\s+){0,2}"
+    r"(?:orders|sales|bookings|revenue|customers|business|deals|money|reservations|subscribers|income)\b"
+    r"|\b(?:we|i)\s+(?:can't|can’t|cannot|can\s+not|are\s+unable\s+to)\s+(?:sell|ship|trade|take\s+(?:any\s+)?(?:orders|payments|bookings))\b",
+    re.IGNORECASE,
+)
+
+
 _EARLIER_REQUEST = re.compile(r"\b(?:asked|requested|sent|submitted|made|filed|wrote|e-?mailed|contacted)\b|\bago\b|\bstill\b|"
                               r"\balready\b|\b(?:have|has)n't\b|\b(?:have|has) not\b", re.IGNORECASE)
 
@@ -281,7 +290,7 @@ def triage_questions(sig: Signals, summary: str, type_: EscalationType | None = 
         "what": summary if _describes_problem(sig) else None,
         "when": _time_answer(sig),
         "who": (users.evidence if users else None),
-        "business_impact": money.evidence if money else (sig.quote(critical) if critical else None),
+        "business_impact": money.evidence if money else _found(sig, _LOST_BUSINESS) or (sig.quote(critical) if critical else None),
         "tried": _clause(sig, "tried"),
         "workaround": (
             f"No: {_clause(sig, 'workaround_no')}" if sig.workaround is False

@@ -735,6 +735,8 @@ _MANY = {"dozens": 24.0, "hundreds": 200.0, "thousands": 2_000.0, "millions": 2_
 _ALL_USERS = _rx(
     r"\b(?:all|every(?:one)?\s+of)\s+(?:of\s+)?(?:our|my|the)\s+(?:[\w-]+\s+)?(?:" + _PEOPLE + r")\b",
     r"\bevery(?:one|body)\b(?!\s+else)|\bentire\s+(?:company|team|org|organi[sz]ation|staff|workforce|user base)\b|\bwhole\s+(?:company|team|org|organi[sz]ation|office)\b|\ball users\b|\balle\b",
+    # "returns a 500 error for every customer in the EU": who is affected is answered
+    r"\b(?:all|every(?:\s+single)?)\s+(?:customers?|users?|clients?|tenants?|subscribers?|members?|employees?|staff|stores?|shops?|branch(?:es)?|sites?|locations?|clinics?|patients?|agents?)\b",
 )
 _MONEY = _lc(
     r"(?P<cur>[$€£]|\b(?:usd|eur|gbp|chf|sek|nok|dkk|cad|aud|nzd|jpy|inr|pln|czk|sgd|hkd|zar|brl|mxn)\b)\s?(?P<amt>" + _NUM + r")|(?<![\w.,])(?P<amt2>" + _NUM + r")\s*(?:d(?:e\s+|['’]\s*))?(?P<cur2>usd|eur|gbp|chf|sek|nok|dkk|cad|aud|nzd|jpy|inr|pln|czk|sgd|hkd|zar|brl|mxn|dollars|euros?|pounds|bucks|reais|pesos|francs|francos|libras|d[óo]lares|[$€£])(?!\w)",

@@ -72,7 +72,7 @@ SECURITY_FOLLOW_UPS = [
 SECURITY_SHAPES = {
     "yours": ("I take the possible exposure of your data as seriously as you do: it may affect you and your users",
               SECURITY_FOLLOW_UPS),
-    "others": ("I take this exposure of other people's data as seriously as you do",
+    "others": ("I'm sorry this reached you. I take this exposure of other people's data as seriously as you do",
                ["Where exactly did it appear (the page, e-mail, document or parcel), and whose data does it show? "
                 "Please describe it rather than send it on.",
                 "When did you first see it, and has anyone else on your side seen or saved it?",
@@ -99,8 +99,9 @@ def security_shape(own: str) -> str:
     if sig.first("takeover", actual=True):
         return "takeover"
     # a breach cue that names the other party ("other customers' names") is this exposure, not a breach of their own
-    breach = [c for c in sig.cues.get("security_breach", ()) if not c.hedged and not _OTHER_PARTY.search(c.phrase)]
-    if sig.first("exposure", actual=True) and not breach and not any(
+    said = [c for c in sig.cues.get("security_breach", ()) if not c.hedged]
+    breach = [c for c in said if not _OTHER_PARTY.search(c.phrase)]
+    if (sig.first("exposure", actual=True) or said) and not breach and not any(
             sig.first(k, actual=True) for k in ("secret_exposed", "data_loss", "exfiltration")):
         return "others"
     return "yours"

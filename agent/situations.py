@@ -179,8 +179,11 @@ _LOSS = _lc(
     r"\bno\s+longer\s+(?:in|there|visible|available|in\s+the\s+system|on\s+the\s+system|showing|exist|appears?|show\s+up)\b|\bnever\s+(?:arrive[sd]?|reach(?:es|ed)?|show(?:s|ed)?\s+up|appear(?:s|ed)?|made\s+it|got\s+(?:saved|there))\b"
     r"|\b(?:not|never|n't)\s+(?:been\s+|being\s+)?(?:saved|stored|recorded|kept|synced|synchronised|synchronized)\b|\bare\s+not\s+saved\b|\bsimply\s+not\s+been\s+saved\b"
     # "the app keeps losing our entries" (and not "we are losing $20,000 per hour")
-    r"|\b(?:is|are|keeps?|kept|has\s+been|have\s+been|was|were)\s+(?:\w+\s+)?losing\s+(?:(?:all|some|most|many|our|my|the|their|its|of|new|incoming|\w+'s)\s+){0,3}"
-    r"(?:data|records|messages|entries|rows|files|orders|emails|events|transactions|items|notes|changes|edits|work|history|uploads|documents|bookings|payments|updates)\b|\b(?:\d+|some|many|several|dozens\s+of|hundreds\s+of)\s+(?:[\w-]+\s+)?(?:invoices|orders|records|entries|rows|items|files|messages|bookings|transactions)\s+(?:are\s+|were\s+|went\s+)?missing\b"
+    # ("we are losing orders every minute" is business lost while checkout is down; "we are losing data" stays a loss)
+    r"|(?<!\bwe\s)(?<!\bi\s)\b(?:is|are|keeps?|kept|has\s+been|have\s+been|was|were)\s+(?:\w+\s+)?losing\s+(?:(?:all|some|most|many|our|my|the|their|its|of|new|incoming|\w+'s)\s+){0,3}"
+    r"(?:data|records|messages|entries|rows|files|orders|emails|events|transactions|items|notes|changes|edits|work|history|uploads|documents|bookings|payments|updates)\b"
+    r"|\b(?:we|i)\s+(?:are|keep|kept|have\s+been|were|was|am)\s+(?:\w+\s+)?losing\s+(?:(?:all|some|most|many|our|my|the|their|its|of|new|incoming|\w+'s)\s+){0,3}"
+    r"(?:data|records|messages|entries|rows|files|emails|events|notes|changes|edits|work|history|uploads|documents|updates)\b|\b(?:\d+|some|many|several|dozens\s+of|hundreds\s+of)\s+(?:[\w-]+\s+)?(?:invoices|orders|records|entries|rows|items|files|messages|bookings|transactions)\s+(?:are\s+|were\s+|went\s+)?missing\b"
     r"|\b(?:silently|quietly)\s+(?:\w+\s+)?(?:dropp(?:ed|ing)|lost|los(?:e|ing)|discard(?:ed|ing)|skipp(?:ed|ing)|deleted|(?:not|never)\s+(?:delivered|sent|saved|stored|synced|processed|recorded))\b"
     # what a process did to the data: "last night's sync deleted about 2,000 patient records"
     r"|\b(?:sync|synchroni[sz]ation|import|migration|upgrade|update|job|script|release|deploy(?:ment)?|integration|cleanup|clean-up|bug|restore)(?:'s|’s)?\s+"
@@ -225,7 +228,7 @@ _ALL = _lc(
 _UNABLE = _lc(
     r"\b(?:can't|cannot|can\s+not|couldn't|could\s+not|unable\s+to|not\s+able\s+to|has\s+been\s+unable\s+to|have\s+been\s+unable\s+to|are\s+unable|is\s+unable|fail(?:s|ed|ing)?\s+to)\s+(?:even\s+|currently\s+|still\s+|now\s+)?"
     r"(?:do\s+anything|do\s+any\s+work|work|log|sign|open|load|use|access|connect|reach|enter|print|scan|take|process|pay|sell|see|get|save|ship|book|check|start|run|serve|trade|operate)\b"
-    r"|\b(?:gets?|getting|got|see|sees|shows?|showing)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:errors?|timeouts?|white\s+page|blank\s+page|error\s+page|spinner)\b|\bjust\s+spins\b|\bsitting\s+on\s+their\s+hands\b"
+    r"|\b(?:gets?|getting|got|see|sees|shows?|showing|returns?|returning|throws?|throwing)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:errors?|timeouts?|white\s+page|blank\s+page|error\s+page|spinner)\b|\bjust\s+spins\b|\bsitting\s+on\s+their\s+hands\b"
     r"|\b(?:is|are|has\s+been|have\s+been)\s+(?:completely\s+)?(?:locked\s+out|blocked|down|offline)\b|\btime(?:s|d)?\s*-?\s*out\s+for\s+(?:everyone|all)\b|\bshows?\s+a\s+timeout\b"
 )
 

@@ -285,6 +285,8 @@ def test_a_statement_that_starts_with_when_is_not_a_question():
      "I take this exposure of other people's data as seriously as you do", "unshared, until our security team"),
     ("Our account page shows someone else's name, address and bank details.",
      "I take this exposure of other people's data as seriously as you do", "Please describe it rather than send it on."),
+    ("Since yesterday our staff can see another clinic's patient appointments in the calendar view, including names.",
+     "I take this exposure of other people's data as seriously as you do", "Please describe it rather than send it on."),
     ("Someone logged into our admin account from Brazil last night and changed the payout details. We did not do this.",
      "I take someone else being in your account as seriously as you do", "signed out every other session"),
     ("Our API keys were printed in plain text on your public status page.",
@@ -301,6 +303,8 @@ def test_a_security_acknowledgment_speaks_of_whose_data_it_is(text, line, asks, 
     assert line in body and asks in body
     if "other people's data" in line:
         assert "your data" not in body and "API keys" not in body
+        # its own line says sorry: no generic apology is bolted on above it
+        assert "I'm sorry this reached you." in body and "how disruptive" not in body
 
 
 @pytest.mark.parametrize("text, statement_", [

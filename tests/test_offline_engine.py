@@ -1037,3 +1037,32 @@ def test_a_sum_at_risk_is_read_with_the_thousands_and_periods_of_other_languages
                                          ("Version 2 and 300 users", 300.0)])
 def test_people_affected_are_counted_in_other_languages_and_with_spaced_thousands(text, value):
     assert Signals.read(text).users_affected.value == value
+
+
+CHECKOUT_500 = ("Hi, since this morning's release our checkout returns a 500 error for every customer in the EU. "
+                "We are losing orders every minute.")
+
+
+def test_every_customer_answers_who_is_affected_and_orders_lost_answer_the_business_impact():
+    answer = triage(CHECKOUT_500)
+    q = {q.key: q for q in answer.questions}
+    assert q["who"].answer == "every customer" and answer.impact.users_affected.assessment == "all users"
+    assert q["business_impact"].answer == "We are losing orders every minute."
+    assert "returns a 500 error" in q["what"].answer  # the failure is what happens, not the orders lost
+
+
+@pytest.mark.parametrize("text,who", [("All customers see a blank page at checkout.", "All customers"),
+                                      ("Every single user is logged out after a minute.", "Every single user")])
+def test_all_or_every_customer_is_everyone_affected(text, who):
+    assert triage(text).impact.users_affected.evidence == who
+
+
+@pytest.mark.parametrize("text", ["Our checkout is slow and we are losing orders.", "We can't take payments since 9am."])
+def test_business_lost_in_the_customers_words_answers_the_business_impact(text):
+    q = {q.key: q for q in triage(text).questions}
+    assert q["business_impact"].answer == text
+
+
+def test_orders_lost_by_the_system_are_not_business_lost():
+    q = {q.key: q for q in triage("The app keeps losing our orders after the sync.").questions}
+    assert q["business_impact"].answer != "The app keeps losing our orders after the sync."

@@ -553,3 +553,25 @@ def test_a_card_number_unmasked_on_what_is_sent_or_a_secret_in_logs_in_any_langu
 ])
 def test_a_card_number_or_password_named_with_nothing_in_the_open_is_no_secret_exposed(text):
     assert "secret_exposed_is_sev1" not in floor_rules(text), floor_rules(text)
+
+
+@pytest.mark.parametrize("text,lost", [
+    ("Our checkout returns a 500 error. We are losing orders every minute.", False),
+    ("Checkout is down and I am losing bookings by the hour.", False),
+    ("We are losing data since the upgrade.", True),
+    ("We have been losing messages since Monday's release.", True),
+    ("The app keeps losing our orders after the sync.", True),
+    ("Your API is losing bookings between the cart and the confirmation.", True),
+])
+def test_we_losing_orders_is_business_lost_and_the_system_losing_them_is_data_loss(text, lost):
+    assert Signals.read(text).has("data_gone") is lost, Signals.read(text).cues
+
+
+@pytest.mark.parametrize("text", ["Since the release our checkout returns a 500 error for every customer.",
+                                  "The API throws an error for every user since 09:00."])
+def test_an_error_returned_to_every_customer_is_everyone_blocked(text):
+    assert floor_rules(text).get("full_outage_is_sev1") == "SEV-1", floor_rules(text)
+
+
+def test_an_error_returned_to_only_some_customers_is_not_everyone_blocked():
+    assert "full_outage_is_sev1" not in floor_rules("The export returns an error for some of our users.")
