@@ -12,7 +12,7 @@ from . import commitments, requests, sla
 from .complaint import customer_words
 from .policy import Policy
 from .schemas import Escalation
-from .wording import format_time
+from .wording import format_time, second_person
 
 # The teams' names are ours; a customer hears who is working on it in plain words.
 CUSTOMER_TEAM = {"technical": "our engineers", "service": "our support team", "business": "our account team",
@@ -96,6 +96,11 @@ def answers(esc: Escalation, policy: Policy, moment: datetime, *, next_update: d
         elif r.kind == "deadline":
             sentence = f"You told us you need this {r.detail}: I will tell you by {at} whether we will meet it."
             what = f"tell the customer whether we meet their deadline ({r.detail})"
+        elif r.kind == "explanation":
+            detail = r.detail or "what happened"
+            asked = f'"{detail}"' if detail.endswith("?") else second_person(detail[:1].lower() + detail[1:])
+            sentence = f"You asked {asked}: I will tell you what we know by {at}."
+            what = f"tell the customer {detail.rstrip('?')}"
         else:  # channel: a preference to follow, not a promise with a date
             out.append(Answer(r.kind, r.words, f"As you asked, we will keep you updated by {r.detail}.", None, None))
             continue

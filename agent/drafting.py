@@ -283,7 +283,8 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
 
 
 REQUEST_LABELS = {"call": "a call", "senior": "someone senior", "written_rca": "a written root cause",
-                  "credit": "a credit or refund", "deadline": "a deadline", "channel": "a preferred channel"}
+                  "credit": "a credit or refund", "deadline": "a deadline", "channel": "a preferred channel",
+                  "explanation": "an explanation"}
 # The shipped policy's placeholder channels: never printed as if they were a real address.
 DEFAULT_CHANNELS = {k: v["channel"] for k, v in DEFAULT_POLICY["teams"].items()}
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .literals import may_match
 
-KINDS = ("call", "senior", "written_rca", "credit", "deadline", "channel")
+KINDS = ("call", "senior", "written_rca", "credit", "deadline", "channel", "explanation")
 _PHONE = re.compile(r"\+?\d[\d ()./-]{6,}\d")
 _DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _PATTERNS = {
@@ -43,6 +43,18 @@ _PATTERNS = {
         r"\b(?:contact|reach|update|reply to|message)\s+(?:me|us)\s+(?:by|via|on|over|through)\s+(?P<detail>e-?mail|phone|slack|teams|whatsapp|sms|text)\b|"
         r"\bprefer\s+(?P<detail2>e-?mail|phone|slack|teams|a call|whatsapp|sms)\b",
         re.IGNORECASE),
+    # a question about the incident put to us: "Can you tell us what happened and who else can see our data?",
+    # "Please explain why we were charged twice", "What happened?" (not "tell me how to export the report")
+    "explanation": re.compile(
+        r"(?:\b(?:(?:can|could|would|will)\s+(?:you|someone|somebody|anyone)\s+(?:please\s+)?|please\s+|pls\s+)?"
+        r"(?:tell|explain(?:\s+to)?)\s+(?:us|me)\s+(?:exactly\s+)?"
+        r"|\b(?:i|we)\s+(?:want|need|would\s+like|expect|deserve)\s+to\s+(?:know|understand)\s+(?:exactly\s+)?"
+        r"|\b(?:please\s+)?explain\s+(?:exactly\s+)?"
+        r"|(?:^|(?<=[.!?]\s))(?=[^.!?\n]{1,40}\?))"
+        r"(?P<detail>(?:what\s+(?:happened|went\s+wrong|is\s+going\s+on|caused\s+(?:this|it))|why\b|how\s+(?:this|it|that)\s+(?:happened|could\s+happen|was\s+possible)"
+        r"|who\s+(?:else\s+)?(?:can|could|has|had|was|were|saw|accessed|is)\b|whether\b|if\s+(?:our|my|any|anyone|other)\b"
+        r"|when\s+(?:it|this|that|the\s+\w+)\s+(?:will|is\s+going\s+to)\s+be\s+(?:fixed|resolved|back|working))[^.!?\n]{0,100})",
+        re.IGNORECASE | re.MULTILINE),
 }
 
 
@@ -81,6 +93,8 @@ def detect(texts: list[str]) -> list[Request]:
                 phone = _PHONE.search(words) or _PHONE.search(text)
                 earlier = found.get("call")
                 detail = " ".join(phone.group(0).split()) if phone else (earlier.detail if earlier else None)
+            if kind == "explanation" and detail and m.start() == m.start("detail") and text[m.end():m.end() + 1] == "?":
+                detail += "?"  # asked straight out ("Why did this happen?"): answered in its own words, quoted
             here[kind] = Request(kind, words, " ".join(detail.split()) if detail else None)
         if "call" in here and "senior" in here and here["call"].words == here["senior"].words:
             del here["call"]  # "a call with your VP": the senior request, answered with their call

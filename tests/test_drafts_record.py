@@ -182,6 +182,32 @@ def test_a_request_in_a_logged_reply_is_answered_in_the_next_update(db_path, clo
     assert "You asked for a written root cause: you will have our written root cause report by" in update
 
 
+@pytest.mark.parametrize("said, answer", [
+    ("Can you tell us what happened and who else can see our data?", "You asked what happened and who else can see your data: "),
+    ("Please explain why we were charged twice.", "You asked why you were charged twice: "),
+    ("We need to know whether our customers were affected.", "You asked whether your customers were affected: "),
+    ("Why did this happen?", 'You asked "Why did this happen?": '),
+])
+def test_a_question_about_the_incident_is_answered_with_when_we_will_tell_and_becomes_a_commitment(said, answer, db_path, clock):
+    ok(db_path, "triage", "--text", "Our export fails for every user since 9am. " + said, "--customer", "Acme", "--engine", "offline")
+    body = draft(db_path, "ESC-1", "acknowledgment")["body"]
+    (line,) = [ln for ln in body.splitlines() if ln.startswith("- You asked")]
+    promised = next(ln for ln in body.splitlines() if ln.startswith("You will hear from me by "))
+    # the answer is promised by the next update the clock computed, and said once
+    assert line.startswith("- " + answer + "I will tell you what we know by ") and line.removeprefix("- " + answer + "I will tell you what we know by ").removesuffix(".") in promised
+    clock.advance(5)
+    ok(db_path, "ack", "ESC-1")
+    made = json.loads(ok(db_path, "commitments", "--json").stdout)
+    assert [c["source"] for c in made] == ["request:explanation"] and made[0]["what"].startswith("tell the customer ")
+
+
+@pytest.mark.parametrize("said", ["Let us know if you need logs.", "Can you tell me how to export the report?",
+                                  "I told my manager what happened yesterday.", "The page shows why the payment failed."])
+def test_an_offer_a_how_to_or_a_question_told_about_is_no_question_about_the_incident(said):
+    from agent import requests as customer_requests
+    assert "explanation" not in {r.kind for r in customer_requests.detect([said])}
+
+
 # -- who is writing ------------------------------------------------------------------------------------
 
 def test_an_unfilled_team_section_warns_in_json_and_on_stderr(db_path, clock):
