@@ -226,6 +226,12 @@ def _name_of(headers: list[Header] | tuple[Header, ...]) -> str | None:
     return name or value.strip("<>") or None
 
 
+_DAY_NAME = re.compile(r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?|wednesday|saturday|yesterday|today|"
+                       r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|gestern|heute|lundi|mardi|mercredi|jeudi|"
+                       r"vendredi|samedi|dimanche|hier|lunes|martes|miércoles|jueves|viernes|sábado|domingo|ayer|hoy|maandag|"
+                       r"dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|gisteren|vandaag)\b[\s,.]*\S*.*$", re.IGNORECASE)
+
+
 def _header(line: str) -> Header | None:
     m = _HEADER.match(line)
     if not m or not m.group("value"):
@@ -234,8 +240,8 @@ def _header(line: str) -> Header | None:
     value = m.group("value").strip("* \t")
     if name in ("From", "To", "Cc", "Bcc", "Reply-To") and not _ADDRESS_LIKE.search(value):
         return None
-    if name in ("Sent", "Date") and not re.search(r"\d", value):
-        return None
+    if name in ("Sent", "Date") and not re.search(r"\d", value) and not _DAY_NAME.match(value):
+        return None  # "Sent: Monday" is a date, "Date: to be agreed" is not
     return Header(name, value, m.group("name"))
 
 
@@ -375,7 +381,10 @@ def _contact_block(body: list[str]) -> int | None:
     contact = sum(1 for x in block if _CONTACT.search(x))
     if any(_CODE_MARK.search(x) for x in block):
         return None
-    if _NAME_LINE.match(block[0]) and (contact or (len(block) <= 2 and all(_NAME_LINE.match(x) for x in block))) and len(block) <= 6:
+    # (the name may lead a line of its own parts: "Maria Lopez | Head of Ops | Acme Corp", "Tom Reed, CFO")
+    name, *rest = re.split(r"\s*[|,/·•]\s*|\s+[-–—]\s+", block[0].strip(), maxsplit=1)
+    name = name if not rest or len(name.split()) >= 2 else block[0]  # a first and last name, not "Payroll | Finance …"
+    if _NAME_LINE.match(name) and (contact or (len(block) <= 2 and all(_NAME_LINE.match(x) for x in block))) and len(block) <= 6:
         return start  # "Jordan", "Mark Ellis", "Dr. Helen Ortiz / Clinic / +1 555…": a name under the message
     return None
 

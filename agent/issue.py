@@ -17,7 +17,7 @@ import re
 from . import claims
 from .cues import SENTENCE
 from .complaint import clean_subject, parsed
-from .wording import without_leading_time
+from .wording import ABUSE, ABUSE_LEAD, without_leading_time
 
 QUOTE_PREFIX = "you reported: "
 MAX_WORDS = 30
@@ -28,8 +28,58 @@ _URGENCY = re.compile(
     re.IGNORECASE,
 )
 _NOTICE = re.compile(r"^(?:just\s+)?(?:an?\s+)?(?:quick\s+|friendly\s+)?(?:heads[\s-]?up|fyi|f\.y\.i\.?|psa)\b\s*[-:!,.–—]*\s*(?=\w)", re.IGNORECASE)
-_FAULT_ASIDE = re.compile(r"\s*[(\[][^()\[\]]{0,60}\b(?:mistake|fault|blame|error on (?:our|my|your) (?:side|part|end))\b[^()\[\]]{0,60}[)\]]"
-                          r"|,\s*(?:(?:her|his|my|our|their|your)\s+(?:own\s+)?(?:mistake|fault)|not\s+(?:your|our)\s+fault)(?:,\s*not\s+(?:yours|ours|theirs))?(?=[,.;!?]|$)", re.IGNORECASE)
+# Whose fault it was is not the issue: "(her mistake, not yours)", ", her own mistake", ", probably our fault for using the
+# old template", ", my bad", "- totally on us". Said back to the customer, their own "our fault" would read "your fault".
+_HEDGE = (r"(?:(?:that's|that’s|that\s+is|it's|it’s|it\s+is|it\s+was|this\s+is|this\s+was)\s+)?(?:(?:probably|maybe|perhaps|possibly|"
+          r"likely|most\s+likely|admittedly|totally|entirely|completely|all|partly|definitely|surely|honestly|i\s+guess|i\s+think|"
+          r"i\s+admit|i\s+know|we\s+know)\s*,?\s+)*")
+_FAULT_ASIDE = re.compile(
+    r"\s*[(\[][^()\[\]]{0,60}\b(?:mistake|fault|blame|(?:my|our)\s+bad|error on (?:our|my|your) (?:side|part|end))\b[^()\[\]]{0,60}[)\]]"
+    r"|(?:,|\s+[-–—])\s*" + _HEDGE + r"(?:(?:(?:her|his|my|our|their|your)\s+(?:own\s+)?(?:mistake|fault|bad|doing|error)"
+    r"|not\s+(?:your|our)\s+fault)(?:\s+(?:for|that|because|since)\s+[^,.;!?()]{1,60})?"
+    r"|(?:that's|that’s|it's|it’s|it\s+is|it\s+was|totally|entirely|all)\s+on\s+(?:us|me))"
+    r"(?:,\s*not\s+(?:yours|ours|theirs))?(?=\s*(?:[,.;!?]|[-–—]\s|$))", re.IGNORECASE)
+# "We accidentally deleted a project ourselves": what they did, without the self-reproach ("you accidentally deleted a
+# project yourselves" said back to them). Only the writer's own doing: "One of our admins accidentally deleted …" stays.
+_OWN_SLIP = re.compile(r"^(?P<who>(?:i|we)\b(?:\s+(?:have|had|just|then|also|somehow|must\s+have))*)\s+(?:accidentally|mistakenly|"
+                       r"inadvertently|unintentionally|stupidly|carelessly|foolishly|unwittingly)\s+(?=\w)", re.IGNORECASE)
+_OWN_SLIP_AFTER = re.compile(r"\s+(?:by\s+(?:mistake|accident)|ourselves|myself|on\s+(?:our|my)\s+own)(?=\s*(?:[,.;!?]|\s+and\b|$))", re.IGNORECASE)
+
+
+def _without_self_reproach(text: str) -> str:
+    if not re.match(r"(?:i|we)\b", text, re.IGNORECASE):
+        return text
+    return _OWN_SLIP_AFTER.sub("", _OWN_SLIP.sub(lambda m: m.group("who") + " ", text))
+
+
+# A clause of abuse ("your product is garbage, your team are idiots, and the date picker …") is not the issue, and
+# said back it would read as our own admission: the clause goes, the rest of the sentence stays.
+_ABUSE_WORD = re.compile(r"\b" + ABUSE + r"\b|\bsucks?\b|\bstinks?\b", re.IGNORECASE)
+_ABUSE_PIECE = re.compile(
+    r"^(?:(?:and|but|also|plus|honestly|frankly|seriously|quite\s+frankly)\s+)*(?:[\w-]+\s+){0,3}?[\w-]+"
+    r"(?:\s+(?:is|are|was|were|seems?(?:\s+to\s+be)?|looks?\s+like|remains?)|'s|’s|'re|’re)\s+" + ABUSE_LEAD + ABUSE + r"\W*$"
+    r"|^(?:(?:and|but|also|plus|honestly|frankly)\s+)*(?:your|this|the|you)\s+(?:[\w-]+\s+){0,2}?(?:sucks?|stinks?)\W*$",
+    re.IGNORECASE)
+_PIECE_SPLIT = re.compile(r"(,\s+|;\s+|\s+[-–—]\s+|\s+and\s+|\s+but\s+)", re.IGNORECASE)
+
+
+def _without_abuse(text: str) -> str:
+    if not _ABUSE_WORD.search(text):
+        return text
+    pieces = _PIECE_SPLIT.split(text)
+    kept = []
+    for i in range(0, len(pieces), 2):
+        if _ABUSE_PIECE.match(pieces[i].strip()):
+            continue
+        if kept:
+            kept.append(pieces[i - 1])
+        kept.append(pieces[i])
+    if len(kept) == len(pieces):
+        return text
+    out = re.sub(r"^(?:,\s+|;\s+|[-–—]\s+|and\s+|but\s+|also\s+|plus\s+)+", "", "".join(kept).strip(), flags=re.IGNORECASE)
+    return out[:1].upper() + out[1:] if text[:1].isupper() else out
+
+
 # "Sorry to bother you, and no rush at all, but it looks like last night's sync deleted ...": the courtesy is not the issue
 _BOTHER = re.compile(r"^(?:so\s+|very\s+|really\s+)?(?:sorry|apologies)\s+(?:to|for)\s+(?:bother|trouble|disturb)(?:ing)?\s+you\b[^.!?]{0,60}?,?\s+but\s+"
                      r"(?:it\s+(?:looks|seems)\s+(?:like|as\s+if|as\s+though|that)\s+)?(?=\w)"
@@ -156,6 +206,8 @@ def _tidy(text: str) -> str:
     text = _URGENCY.sub("", text).strip()
     text = _NOTICE.sub("", text)  # "Heads up: your SDK ships with a key" -> "your SDK ships with a key"
     text = _FAULT_ASIDE.sub("", text)  # "deleted the workspace (her mistake, not yours)": whose fault is not the issue
+    text = _without_self_reproach(text)  # "We accidentally deleted a project ourselves" -> "We deleted a project"
+    text = _without_abuse(text)  # "Your product is garbage, and the date picker …" -> "The date picker …"
     text = _BOTHER.sub("", text)  # "Sorry to bother you, but it looks like the sync deleted ..." -> "the sync deleted ..."
     text = _FRANKLY.sub("", text)  # "Frankly this is unacceptable" -> "this is unacceptable", which points elsewhere
     text = _VOCATIVE.sub("", text)  # "Anna, the terminals are down" -> "the terminals are down"
@@ -197,9 +249,45 @@ def _as_statement(clause: str) -> str:
     return f"{subj} {m.group('aux').lower()} {m.group('rest')}"
 
 
+# What they ask of us after what happened ("…getting locked out, but can you raise the lockout limit?"): said back it
+# would read "can we raise the lockout limit". The request goes; what happened stays.
+_ASKED_AFTER = re.compile(r"(?:\s*,\s*|\s+)(?:(?:but|so|and|or)\s+)?(?:(?:can|could|would|will)\s+(?:you|someone|somebody|anyone|anybody|your\s+team)"
+                          r"|(?:please|pls|kindly)(?=\s+\w)|(?:i|we)\s+(?:would\s+like|'d\s+like|’d\s+like|need|want)\s+(?:you|someone)\s+to)\b.*$",
+                          re.IGNORECASE)
+# A tag question asks whether it is so ("none of our data was lost, right?"): no statement of what happened.
+_TAG_QUESTION = re.compile(r",\s*(?:right|correct|yes|no|ok(?:ay)?|true|is\s+(?:it|that\s+right)|isn't\s+it|aren't\s+they|didn't\s+it|did\s+it|"
+                           r"wasn't\s+it|weren't\s+they|hasn't\s+it|haven't\s+they|don't\s+you\s+think|I\s+hope|we\s+hope)\s*[?!.]*\s*$", re.IGNORECASE)
+# What might happen is not what happened: "If the sync ever dropped records we'd be in trouble", "What if someone could …".
+_HYPOTHETICAL = re.compile(r"^(?:what\s+if|if|suppose|supposing|imagine|hypothetically|in\s+case)\b[^.!?]*?(?:\bever\b|\bwould\b|'d\b|’d\b)", re.IGNORECASE)
+# A reassurance that something is not happening ("We are NOT seeing another customer's data, just to be clear",
+# "Nobody has logged into my account except me, I checked"): what did not happen is not the issue.
+_REASSURED = re.compile(r"\b(?:just\s+)?to\s+be\s+(?:clear|safe|sure)\b|\bto\s+clarify\b|\bfor\s+the\s+record\b|\brest\s+assured\b|\bdon't\s+worry\b"
+                        r"|\b(?:i|we)(?:\s+have|'ve|’ve)?\s+(?:double[\s-])?(?:checked|verified|confirmed)\b|\bexcept\s+(?:for\s+)?(?:me|us|myself|ourselves)\b"
+                        r"|\bas\s+far\s+as\s+(?:i|we)\s+(?:can\s+tell|know|can\s+see)\b", re.IGNORECASE)
+_DENIED = re.compile(r"\b(?:not|no|none|nobody|no\s+one|nothing|never|neither)\b|n't\b|n’t\b", re.IGNORECASE)
+
+
+def not_the_issue(sentence: str) -> bool:
+    """A sentence that asks whether it is so (a tag question), supposes, or reassures that something is not
+    happening: no part of it is the issue, not even the engine's line cut from it."""
+    tidied = " ".join(_unshouted(sentence).split())
+    if _TAG_QUESTION.search(tidied) or _HYPOTHETICAL.match(_tidy(tidied)):
+        return True
+    return bool(_REASSURED.search(tidied) and _DENIED.search(tidied))
+
+
+def _request_cut(clause: str) -> str:
+    m = _ASKED_AFTER.search(clause)
+    if m and m.start() > 0 and len(clause[:m.start()].split()) >= MIN_WORDS:
+        return clause[:m.start()].rstrip(" ,;:-–—")
+    return clause
+
+
 def clean_clause(text: str) -> str | None:
     """The text as an issue clause, or None when it is not one a reader can take as it stands."""
-    clause = _as_statement(_repeat_last(_tidy(_unshouted(text))))  # (a clause of ours, not a quote: the order may change)
+    if not_the_issue(text):
+        return None
+    clause = _as_statement(_repeat_last(_request_cut(_tidy(_unshouted(text)))))  # (a clause of ours, not a quote: the order may change)
     if not clause or _HEADERISH.match(text) or _CLAIM.search(clause) or not balanced(clause):
         return None
     core = without_leading_time(clause)
@@ -267,7 +355,8 @@ def _statement(text: str, summary: str | None = None) -> str:
         rest = whole[len(said):] if whole.startswith(said) else ""
         # (its end cut off mid-clause: "... personal data processed on your" | "platform", not at a ";" or ",")
         cut = summary.rstrip().endswith("…") or (holding and not whole.startswith(core[:20])) or re.match(r" \w", rest) is not None
-        candidates += holding if cut else [summary, *holding]
+        if not (holding and not_the_issue(holding[0])):  # "none of our data was lost, right?": nor the engine's line cut from it
+            candidates += holding if cut else [summary, *holding]
     candidates += sentences
     if summary and _QUESTION_LEAD.match(_tidy(summary)) and not clean_clause(summary):
         # the problem was asked as a question we cannot turn into a statement: quote it as asked

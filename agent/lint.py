@@ -19,6 +19,7 @@ from .injection import PROMISE as _PROMISE
 from .injection import system_prompt_lines
 from .literals import may_match, may_match_pieces
 
+from .wording import ABUSE, ABUSE_LEAD
 from .wording import NUMBER_WORDS as WORDS
 
 
@@ -177,6 +178,12 @@ _ATTRIBUTION = re.compile(
 )
 
 
+_ABUSE_WORD = re.compile(r"\b" + ABUSE + r"\b", re.IGNORECASE)
+_ABUSE_SENTENCE = re.compile(
+    r"\b(?:our|your|the|this|my|their|you|we|they|[\w-]+)\s+(?:[\w-]+\s+){0,2}?(?:is|are|was|were|'s|’s|'re|’re|seems?|looks?\s+like)\s+"
+    + ABUSE_LEAD + ABUSE + r"\b", re.IGNORECASE)
+
+
 def _attributed(text: str, start: int) -> bool:
     """Whether the sentence gives the words that follow to the customer ('you told us …', a quote mark):
     only then may a draft repeat blame or a 'fully resolved' the customer wrote. A model that parrots an
@@ -312,6 +319,24 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
         text = re.sub(r"[ \t]{2,}", " ", text)
 
     customer_facing = ctx.audience == "customer" and ctx.kind in CUSTOMER_FACING
+
+    # 1a. Abuse said of anyone ("our product is garbage", "your team are idiots"): a customer's insult restated,
+    #     even as their words, is never ours to send; the sentence goes.
+    if customer_facing and _ABUSE_WORD.search(text):
+        out = []
+        for sentence in _SENTENCE.finditer(text):
+            hit = _ABUSE_SENTENCE.search(sentence.group(0))
+            if hit:
+                body = sentence.group(0).strip()
+                start = sentence.start() + sentence.group(0).index(body[:1])
+                findings.append(Finding(rule="abusive_language", span=(start, start + len(body)), found=hit.group(0),
+                                        fix="sentence removed" if fix else None, fixed=fix))
+                if fix:
+                    out.append(REMOVED)
+                    continue
+            out.append(sentence.group(0))
+        if fix:
+            text = "".join(out)
 
     # 1b. What an injected complaint may smuggle into a reply through a model that obeyed it:
     #     system prompt text, instructions to the model, promises nobody approved.

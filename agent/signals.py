@@ -211,7 +211,8 @@ class Signals:
                                    key=lambda c: c.start)
         # "Following up on last month's outage, where nobody could log in ... all good, you can close the ticket":
         # an outage the customer places in the past and calls over is not one now.
-        over = _OVER.search(low)
+        # ("when it is fixed", "until it is resolved": a time still to come, not the customer calling it over)
+        over = next((m for m in _OVER.finditer(low) if not _TO_COME.search(low, max(0, m.start() - 40), m.start())), None)
         if over and not _ONGOING.search(low):
             before = sum(len(cues[k]) for k in _OVER_KINDS)
             # a false alarm the customer calls over ("False alarm: it was our own proxy ... please close this") had
@@ -455,6 +456,7 @@ _OVER = _lc(
     r"|\ball\s+good\s+(?:now|on\s+our\s+(?:side|end))\b|\b(?:you\s+can|please|feel\s+free\s+to)\s+close\s+(?:the|this|our|it)(?:\s+(?:ticket|case|request))?\b"
     r"|\bthanks?\s+(?:you\s+)?for\s+(?:the\s+)?(?:quick\s+|fast\s+)?(?:fix|resolution|work|post-?incident\s+report|rca)\b"
 )
+_TO_COME = _lc(r"\b(?:when|until|till|once|if|before|whether|unless|as\s+soon\s+as)\s+(?:[\w'’-]+\s+){0,3}$")
 _FEATURE_REQUEST = _lc(
     r"\b(?:does|do|did)\s*(?:not|n't|n’t)\s+(?:support|offer)\s+(?!(?:us|me|it|this|that|them)\b)\w+|\bno\s+(?:option|setting|feature)\s+to\b"
     r"|\b(?:have|has|had)\s+been\s+asking\s+for\s+(?:this|it|that)(?:\s+feature)?\s+for\b|\bplease\s+(?:add|build|implement)\s+(?:support|an?\s+option|a\s+feature)\b"

@@ -378,3 +378,25 @@ def test_a_subject_is_read_only_when_it_says_something_the_body_does_not(subject
     p = parse(f"Subject: {subject}\n\nHello, exports are failing again since this morning for all of us.\n\nThanks,\nPriya\n")
     body = "Hello, exports are failing again since this morning for all of us."
     assert p.triage_text == (f"{read}\n\n{body}" if read else body)
+
+
+@pytest.mark.parametrize("signature", ["Maria Lopez | Head of Ops | Acme Corp\nmaria@acme.example",
+                                       "Tom Reed, CFO\n+44 20 7946 0958", "Dr. Helen Ortiz / Clinic Sol / +1 555 0100"])
+def test_a_signature_whose_first_line_leads_with_the_name_is_not_the_customers_words(signature):
+    text = f"Hi team,\n\nOur nightly export has been empty since Tuesday.\n\n{signature}"
+    assert parse(text).triage_text == "Hi team,\n\nOur nightly export has been empty since Tuesday."
+
+
+def test_a_line_that_is_no_name_under_the_message_stays():
+    text = "Hi team,\n\nOur nightly export has been empty since Tuesday.\n\nPayroll | Finance | Reports are all empty\nsee ticket 4411"
+    assert "Payroll | Finance" in parse(text).triage_text
+
+
+@pytest.mark.parametrize("sent", ["Monday", "Mon, 3 Nov", "yesterday", "Montag"])
+def test_a_sent_header_with_a_day_name_is_a_header(sent):
+    text = f"From: Anna <anna@x.example>\nSent: {sent}\nSubject: export empty\n\nOur nightly export has been empty since Tuesday."
+    assert parse(text).triage_text == "Our nightly export has been empty since Tuesday."
+
+
+def test_a_date_line_that_is_no_date_is_the_customers_words():
+    assert parse("Date: to be agreed\nWe need the migration done before Friday.").triage_text.startswith("Date: to be agreed")

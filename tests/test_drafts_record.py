@@ -408,3 +408,54 @@ def test_a_pause_for_anything_else_stays_internal(db_path, clock):
     update = draft(db_path, "ESC-1", "update")["body"]
     assert "payment provider" not in update and "are actively investigating" in update
     assert "PAUSED (waiting for the payment provider's patch)" in draft(db_path, "ESC-1", "internal")["body"]
+
+
+# -- what the customer says that is not the issue ---------------------------------------------------------
+
+@pytest.mark.parametrize("text, statement_", [
+    ("Since the update the export drops every second row, probably our fault for using the old template.",
+     "Since the update the export drops every second row"),
+    ("Our admin removed the SSO configuration, my bad.", "Our admin removed the SSO configuration"),
+    ("The sync deleted our price list - totally on us.", "The sync deleted our price list"),
+    ("We accidentally deleted a project ourselves and need it restored.", "We deleted a project and need it restored"),
+    ("Your product is garbage, your team are idiots, and the date picker shows the wrong month.",
+     "The date picker shows the wrong month"),
+    ("This tool is a joke - the export has been broken for a week.", "The export has been broken for a week"),
+    ("The invoice PDF shows last month's VAT rate, can you tell us when it will be fixed?", "The invoice PDF shows last month's VAT rate"),
+    ("Our users keep getting locked out after one wrong password, but can you raise the lockout limit?",
+     "Our users keep getting locked out after one wrong password"),
+])
+def test_whose_fault_abuse_and_what_they_ask_of_us_are_not_the_issue(text, statement_):
+    assert statement(text, None) == statement_
+
+
+@pytest.mark.parametrize("text, statement_", [
+    ("The garbage collection job crashes every night since 3.2.", "The garbage collection job crashes every night since 3.2"),
+    ("One of our admins accidentally deleted the billing project.", "One of our admins accidentally deleted the billing project"),
+    ("The report is useless because the totals are missing since Monday.", "The report is useless because the totals are missing since Monday"),
+    ("None of our agents can log in since 9am (502 Bad Gateway).", "None of our agents can log in since 9am (502 Bad Gateway)"),
+    ("The export fails with our error code E42 since Monday.", "The export fails with our error code E42 since Monday"),
+])
+def test_the_same_words_inside_what_happened_stay(text, statement_):
+    assert statement(text, None) == statement_
+
+
+@pytest.mark.parametrize("text, summary, statement_", [
+    ("None of our data was lost, right? The sync log shows an error at 3am.", "None of our data was lost",
+     "The sync log shows an error at 3am"),
+    ("If the sync ever dropped records we would be in trouble. The export button is greyed out for admins.",
+     "If the sync ever dropped records we would be in trouble", "The export button is greyed out for admins"),
+    ("We are NOT seeing another customer's data, just to be clear. The dashboard loads slowly since Monday.", None,
+     "The dashboard loads slowly since Monday"),
+])
+def test_a_tag_question_a_supposition_or_a_reassurance_is_not_what_happened(text, summary, statement_):
+    assert statement(text, summary) == statement_
+
+
+def test_an_acknowledgment_never_restates_the_customers_insults_or_their_own_fault(db_path, clock):
+    ok(db_path, "triage", "--text", "Your product is garbage, your team are idiots, and the date picker shows the wrong month. "
+       "Probably our fault for not updating, but can you tell us when it is fixed?", "--customer", "Acme", "--engine", "offline")
+    body = draft(db_path, "ESC-1", "acknowledgment")["body"]
+    assert "I understand that the date picker shows the wrong month" in body
+    for word in ("garbage", "idiots", "your fault", "can we tell"):
+        assert word not in body, word

@@ -55,6 +55,10 @@ TRIPS = [
     ("blame_language", "As we already told you, exports over 10,000 rows are slow.", {}),
     ("blame_language", "Per my last email, the export limit is 10,000 rows.", {}),
     ("blame_language", "It was user error.", {}),  # the customer's phrase, bare: a claim, not a quote
+    # abusive_language: a customer's insult restated, even as theirs
+    ("abusive_language", "I understand that our product is garbage and the export fails.", {}),
+    ("abusive_language", "You told us that our support team are a bunch of amateurs.", {}),
+    ("abusive_language", "I know the export feature is useless to you right now.", {}),
     # unfilled_placeholder
     ("unfilled_placeholder", "Dear [Name], we are on it.", {}),
     ("unfilled_placeholder", "Thanks, [Customer Name].", {}),
@@ -78,6 +82,9 @@ TRIPS = [
 ]
 
 NEAR_MISSES = [
+    ("abusive_language", "The garbage collection job crashed at 03:10 and we restarted it.", {}),
+    ("abusive_language", "We have cleared the junk mail filter that held your invoices.", {}),
+    ("abusive_language", "I'm sorry the export let you down.", {}),
     ("blame_language", "We are sorry you did not get the service you should have had.", {}),
     ("blame_language", "You should have received a confirmation email from us at 09:40.", {}),
     ("blame_language", "We should have caught this before the release.", {}),

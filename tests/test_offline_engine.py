@@ -652,6 +652,15 @@ def test_an_outage_that_is_not_over_stays_sev1(text):
     assert assess_severity(Signals.read(text), Tier.STANDARD)[0] is SEV1
 
 
+@pytest.mark.parametrize("text", [
+    "Last week's outage where nobody could log in was our own proxy, sorry. Can you tell us when the export is fixed?",
+    "Our own mistake last week broke the import. Please call us once it is resolved; the export still shows no rows.",
+    "Our fault, we know. Tell us as soon as it is working again.",
+])
+def test_when_or_once_it_is_fixed_is_a_time_to_come_not_the_customer_calling_it_over(text):
+    assert Signals.read(text).first("over") is None
+
+
 def test_a_breach_of_an_agreement_is_a_promise_broken_not_a_security_breach():
     for text in ("If we miss it we're in breach of union agreements.", "This is a breach of our SLA with you.",
                  "That would be a breach of the data processing agreement."):
