@@ -46,14 +46,18 @@ def _w(*alternatives: str) -> str:
 _ORG = r"(?:customers?|compan(?:y|ies)|tenants?|users?|patients?|clinics?|practices?|organi[sz]ations?|business(?:es)?|firms?|schools?|shops?|stores?|merchants?|sellers?|people|persons?|clients?|famil(?:y|ies)|accounts?|members?|employers?|banks?|hospitals?|guests?|households?|homes?|hotels?|propert(?:y|ies)|agenc(?:y|ies)|offices?|branches|pupils?|students?|class(?:es)?|teams?|groups?|divisions?|residents?|parents?|children|child|kids?|drivers?|employees?|patrons?|subscribers?|departments?|firma|firmen)"
 _OTHER_P = (
     r"(?:some(?:one|body)\s+else|every(?:one|body)\s+else|each\s+other|one\s+another|(?:another|other|a\s+different|different|some\s+other)\s+(?:[\w-]+\s+)?" + _ORG
-    + r"|(?:a|the)\s+stranger|strangers|third\s+parties|the\s+wrong\s+(?:recipients?|people|person|customers?|clients?|users?|tenants?|patients?|merchants?|sellers?|employees?|staff|members?|parents?|students?|famil(?:y|ies)|households?)"
-    r"|(?:(?:a|an)\s+(?:[\w-]+\s+)?" + _ORG + r"|(?:compan|business|customer|client|patient|firm|merchant|tenant|organi[sz]ation|people)\w*)"
-    r"\s+(?:that\s+|which\s+|who\s+)?(?:i|we)(?:'ve|’ve|\s+have)?\s+(?:never|don't|don’t|do\s+not)\s+(?:heard\s+of|know|seen|met|worked\s+with|dealt\s+with|done\s+business\s+with|did\s+business\s+with|ordered\s+from)"
+    + r"|(?:a|the)\s+stranger|strangers|third\s+parties|the\s+wrong\s+(?:recipients?|people|person|customers?|clients?|users?|tenants?|patients?|merchants?|sellers?|employees?|staff|members?|parents?|students?|famil(?:y|ies)|households?"
+    r"|suppliers?|vendors?|payees?|contractors?|compan(?:y|ies)|business(?:es)?|clinics?|practices?)"
+    # a party we do not know or are not: "somebody I don't know", "a company called Brightwell Ltd, we are not Brightwell"
+    r"|(?:(?:a|an)\s+(?:[\w-]+\s+)?" + _ORG + r"|(?:compan|business|customer|client|patient|firm|merchant|tenant|organi[sz]ation|people)\w*|some(?:one|body)|a\s+(?:person|man|woman))"
+    r"(?:\s+(?:called|named)\s+(?:[\w&,'’()-]+\s+){1,4}?)?\s*"
+    r"(?:(?:that\s+|which\s+|who\s+|whom\s+)?(?:i|we)(?:'ve|’ve|\s+have)?\s+(?:never|don't|don’t|do\s+not)\s+(?:heard\s+of|know|seen|met|worked\s+with|dealt\s+with|done\s+business\s+with|did\s+business\s+with|ordered\s+from)"
+    r"|(?:-\s+|\(\s*)?(?:and\s+|but\s+)?(?:we|i)(?:'re|’re|'m|’m|\s+are|\s+am)\s+not\b(?!\s+(?:sure|able|happy|aware|getting|seeing|receiving|the\s+only)\b)|(?:which|who|that)\s+(?:is|are)(?:\s+not|n't|n’t)\s+(?:us|ours|our\s+\w+|one\s+of\s+(?:our|my)\s+\w+))"
     r")"
 )
 _DATA_P = (
-    r"(?:names?|address(?:es)?|bank\s+(?:details|account(?:\s+numbers?)?|numbers?|statements?)|ibans?|account\s+numbers?|card\s+(?:numbers?|details)|cvvs?|social\s+security\s+numbers?|ssns?"
-    r"|dates?\s+of\s+birth|phone\s+numbers?|email\s+address(?:es)?|salar(?:y|ies)|payroll(?:\s+\w+)?|wages|medical\s+\w+|diagnos[ie]s|medications?|prescriptions?|health\s+records?"
+    r"(?:names?|address(?:es)?|bank\s+(?:details|account(?:\s+numbers?)?|numbers?|statements?)|ibans?|account\s+numbers?|card\s+(?:numbers?|details)|(?:bank|credit|debit|payment)\s+cards?|cvvs?|social\s+security\s+numbers?|ssns?"
+    r"|remittances?(?:\s+advices?)?|payment\s+advices?|dates?\s+of\s+birth|phone\s+numbers?|email\s+address(?:es)?|salar(?:y|ies)|payroll(?:\s+\w+)?|wages|medical\s+\w+|diagnos[ie]s|medications?|prescriptions?|health\s+records?"
     r"|patient\s+(?:notes|records|list|data|files|details)|(?:rent\s+|tax\s+|bank\s+)?(?:invoices?|statements?|contracts?|documents?|records?|rows|certificates?|returns?)|orders?|accounts?|profiles?|balances?"
     r"|(?:customer|client|contact|guest|tenant|patient|member)\s+(?:list|data|details|records|information|files)|personal\s+(?:data|information|details|info)|data|information|details|files?|transactions?"
     r"|passports?|id\s+(?:cards?|documents?)|packing\s+(?:slips?|lists?)|delivery\s+(?:notes?|slips?)|dispatch\s+notes?|pay\s?slips?|pay\s?stubs?|pay\s+statements?|labels?|driving\s+licen[cs]es?|photos?|reports?|report\s+cards?|grades|results|transcripts?|(?:order\s+|purchase\s+|chat\s+|medical\s+)?histor(?:y|ies)|messages|conversations|chats|emails)"
@@ -61,7 +65,7 @@ _DATA_P = (
 # What identifies a person or a business (not an "account" or a "balance": "accounts that are not mine" on a
 # credit report is a dispute about the report, not a view into someone else's records).
 _IDENTITY_P = (
-    r"(?:names?|address(?:es)?|bank\s+(?:details|account\s+numbers?)|ibans?|card\s+(?:numbers?|details)|cvvs?|social\s+security\s+numbers?|ssns?|dates?\s+of\s+birth"
+    r"(?:names?|address(?:es)?|bank\s+(?:details|account\s+numbers?)|ibans?|card\s+(?:numbers?|details)|(?:bank|credit|debit|payment)\s+cards?|cvvs?|social\s+security\s+numbers?|ssns?|dates?\s+of\s+birth"
     r"|phone\s+numbers?|email\s+address(?:es)?|salar(?:y|ies)|payroll|diagnos[ie]s|medications?|prescriptions?|health\s+records?|patient\s+(?:notes|records|list|data|files|details)"
     r"|(?:rent\s+|tax\s+)?(?:invoices?|contracts?|documents?|rows|certificates?)|(?:customer|client|contact|guest|tenant|patient|member)\s+(?:list|data|details|records|information|files)"
     r"|personal\s+(?:data|information|details|info)|pay\s?slips?|pay\s?stubs?|packing\s+(?:slips?|lists?)|delivery\s+(?:notes?|slips?))"
@@ -99,6 +103,15 @@ _OTHERS_DATA = _lc(
     r"|\b" + _OTHER_P + r"\s+(?:(?:can|could|is\s+able\s+to|are\s+able\s+to|was\s+able\s+to|were\s+able\s+to|has|have|had|got)\s+)?(?:see|sees|saw|view|views|viewed|open|opens|opened|access|accessed|download|downloaded|read|edit|edited|get|gets|received|receives|seen)"
     r"\s+(?:(?:all|every)\s+(?:of\s+)?)?(?:our|my|their|the|all)\s+(?:[\w-]+\s+){0,2}?" + _DATA_P + r"\b"
     r"|\b(?:anyone|anybody|everyone|everybody)\s+(?:with\s+the\s+link\s+|who\s+has\s+the\s+link\s+)?(?:can|could)\s+(?:see|view|open|download|read|access)\s+(?:our|their|the|all|every|my)\s+(?:[\w-]+\s+){0,2}?" + _DATA_P + r"\b"
+)
+_PEOPLE_REC = r"(?:customers|clients|patients|contacts|employees|staff|users|members|people|students|pupils|guests|tenants|residents|subscribers|donors|suppliers|vendors|payees)"
+_SEEN_IN = (r"(?:see|sees|saw|seeing|seen|shows?|showing|shown|showed|displays?|displaying|displayed|contains?|containing|contained|had|has|lists?|listing|listed"
+            r"|includes?|including|included|full\s+of|got|received|opened|open|opens|pulls?|pulled|returns?|returned|with)")
+_OTHERS_PEOPLE = _lc(
+    r"\b" + _SEEN_IN + r"\s+(?:[\w-]+\s+){0,3}?(?<!\bour\s)(?<!\bmy\s)" + _OTHER_P + r"(?:'s|’s|s'|s’)\s+(?:[\w-]+\s+){0,2}?" + _PEOPLE_REC + r"\b"
+    r"|\b" + _SEEN_IN + r"\s+(?:[\w-]+\s+){0,3}?" + _PEOPLE_REC + r"\s+(?:[\w'’(),-]+\s+){0,3}?(?:of|from|belonging\s+to|(?:that|which|who)\s+(?:belong|belongs|belonged)\s+to)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?<!\bour\s)(?<!\bmy\s)" + _OTHER_P + r"\b"
+    r"|\b" + _OTHER_P + r"(?:'s|’s|s'|s’)\s+[^.!?\n]{0,60}?\b(?:their|its)\s+(?:customers?|clients?|patients?|employees?|users?|members?|tenants?|guests?|suppliers?)(?:'s|’s|s'|s’)?\s+(?:[\w-]+\s+){0,2}?" + _DATA_P + r"\b"
 )
 _SHOWN = _lc(
     r"\b(?:see|sees|saw|seeing|seen|view|views|viewed|viewing|open|opens|opened|access|accessed|accessible|read|reads|download(?:ed|s)?|edit(?:s|ed)?|change(?:d)?|visible|showing|shows?|shown|showed|displays?|displayed"
@@ -297,7 +310,7 @@ def _has(pattern: re.Pattern, low: str, places) -> bool:
 def _situation(kind: str, low: str, lo: int, hi: int, nxt: int, places=None, departed: bool = True) -> tuple[bool, bool] | None:
     """(hedged, attempt) when the sentence at lo:hi (with the next, up to nxt, where parts may follow) holds the situation."""
     if kind == "exposure":
-        parts = _every(lambda: _part(_OTHERS_DATA, low, lo, hi, places), lambda: _part(_SHOWN, low, lo, hi, places))
+        parts = _every(lambda: _part(_OTHERS_DATA, low, lo, hi, places) or _part(_OTHERS_PEOPLE, low, lo, hi, places), lambda: _part(_SHOWN, low, lo, hi, places))
     elif kind == "secret_exposed":
         parts = _every(lambda: _part(_SECRET, low, lo, hi, places, negatable=False), lambda: _part(_PLACE, low, lo, hi, places, negatable=False),
                        lambda: _part(_SHOWN, low, lo, hi, places) or _part(_IN_PLACE, low, lo, hi, places))
@@ -347,7 +360,7 @@ _ONLY_SOME = _lc(r"\b(?:some|a\s+few|(?<!every\s)(?<!each\s)one\s+of|only\s+(?:o
 # The parts without which a situation cannot be found, each group one of which must match somewhere in the
 # text; a text that holds none of a group's literals (agent/literals.py) is not read for that situation.
 _NEEDS = {
-    "exposure": ((_OTHERS_DATA,), (_SHOWN,)),
+    "exposure": ((_OTHERS_DATA, _OTHERS_PEOPLE), (_SHOWN,)),
     "takeover": ((_ACCESS, _DEPARTED_P), (_NOT_US, _DEPARTED_P)),
     "secret_exposed": ((_SECRET,), (_PLACE,)),
     "data_gone": ((_STORED,), (_LOSS,)),
@@ -361,7 +374,7 @@ def _may(pattern: re.Pattern, low: str, places) -> bool:
     return not places.lacks(pattern, 0, len(low)) if places is not None and places.knows(pattern) else may_match(pattern, low)
 
 
-PARTS = (_OTHERS_DATA, _SHOWN, _SECRET, _PLACE, _IN_PLACE, _ACCESS, _NOT_US, _DEPARTED_P, _STORED, _LOSS, _MONEY_WRONG, _ALL, _UNABLE, _NONE_CAN)
+PARTS = (_OTHERS_DATA, _OTHERS_PEOPLE, _SHOWN, _SECRET, _PLACE, _IN_PLACE, _ACCESS, _NOT_US, _DEPARTED_P, _STORED, _LOSS, _MONEY_WRONG, _ALL, _UNABLE, _NONE_CAN)
 
 
 # -- French, Spanish, Portuguese and German ---------------------------------------------------------

@@ -575,3 +575,26 @@ def test_an_error_returned_to_every_customer_is_everyone_blocked(text):
 
 def test_an_error_returned_to_only_some_customers_is_not_everyone_blocked():
     assert "full_outage_is_sev1" not in floor_rules("The export returns an error for some of our users.")
+
+
+@pytest.mark.parametrize("text", [
+    "Our invoice PDF shows another company's name and their customer's billing address.",
+    "Since yesterday we can see another clinic's patients in our calendar.",
+    "These orders belong to a different account, not ours - we see their customers' names and addresses.",
+    "The invoice went to a company called Brightwell Ltd, we are not Brightwell.",
+])
+def test_another_partys_people_or_a_party_we_are_not_is_an_exposure_of_others_data(text):
+    assert floor_rules(text).get("exposure_of_others_data_is_sev1") == "SEV-1", floor_rules(text)
+    result = triage(text)
+    assert (result.severity, result.type) == (Severity.SEV1, EscalationType.SECURITY), result.rationale
+
+
+@pytest.mark.parametrize("text", [
+    "I can see my customers' names in the export, but the totals are wrong.",
+    "The dashboard shows the customers of our other store.",
+    "We are not Acme, please update the company name on our invoices.",
+    "We are not able to see our own invoices since Monday.",
+    "The report lists customers from another region than we selected.",
+])
+def test_our_own_people_a_name_to_correct_or_another_region_is_no_exposure(text):
+    assert "exposure_of_others_data_is_sev1" not in floor_rules(text), floor_rules(text)
