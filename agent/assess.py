@@ -234,6 +234,8 @@ def billing_only(sig: Signals) -> Cue | None:
 
 def _found(sig: Signals, pattern: re.Pattern) -> str | None:
     """The sentence of the customer's words that matches, as written."""
+    if not pattern.search(sig.text):  # (most texts: no sentence to split out)
+        return None
     found = next((" ".join(s.split()) for s in sentences(sig.text) if pattern.search(s)), None)
     return _OPENING.sub("", found) if found else None
 

@@ -13,6 +13,7 @@ instructs a model.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from . import claims
 from .cues import SENTENCE
@@ -200,6 +201,7 @@ _WRITING_BECAUSE = re.compile(
     r"\s+(?:because|as|since)\s+(?=\w)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1024)  # one statement tidies the same sentences several times (candidates, checks)
 def _tidy(text: str) -> str:
     text = " ".join(text.split())
     text = _GREETING.sub("", text)
@@ -267,6 +269,7 @@ _REASSURED = re.compile(r"\b(?:just\s+)?to\s+be\s+(?:clear|safe|sure)\b|\bto\s+c
 _DENIED = re.compile(r"\b(?:not|no|none|nobody|no\s+one|nothing|never|neither)\b|n't\b|n’t\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1024)
 def not_the_issue(sentence: str) -> bool:
     """A sentence that asks whether it is so (a tag question), supposes, or reassures that something is not
     happening: no part of it is the issue, not even the engine's line cut from it."""
@@ -326,8 +329,11 @@ def _quote(words: str) -> str:
     return f"{QUOTE_PREFIX}“{words}”"
 
 
+@lru_cache(maxsize=1024)
 def _unshouted(line: str) -> str:
     """A statement typed in capitals, in sentence case: a reply does not shout the customer's words back."""
+    if sum(map(str.isupper, line)) < 10:  # (the common case, at C speed: too few capitals to be shouting)
+        return line
     letters = [c for c in line if c.isalpha()]
     if len(letters) < 12 or sum(c.isupper() for c in letters) < 0.8 * len(letters):
         return line
