@@ -708,7 +708,9 @@ _SCOPE_END = (
 _NEGATION = _lc(
     r"\b(?:no(?!\s+longer\b)|not(?!\s+(?:just|only|merely|simply)\b)|never|nothing(?!\s+(?:works|loads|is (?:working|loading)|happens))"
     r"|without(?!\s+(?:it|this|that|them|which|those|these)\b)|isn't|wasn't|aren't|weren't|hasn't|haven't|hadn't|didn't|don't|doesn't|no sign of|rather than|kein\w*|nicht)\b"
-    r"(?:" + _SCOPE_END + r"){0,25}$",
+    r"(?:" + _SCOPE_END + r"){0,25}$"
+    # "None of our data was lost": right before what it denies
+    r"|\bnone\s+of\s+(?:(?:the|our|my|their|your|its|this|these|those)\s+)?$",
 )
 _HEDGE = _lc(
     r"\b(?:could (?:be|have|lead|result|cause|potentially|expose|mean)|might|may|worried|afraid|concerned|fear|risk of|at risk|the risk|chance of|if|whether|"

@@ -201,14 +201,26 @@ class Signals:
         # feature shouted as an outage is a feature request; the label and the sentence asking for it say no outage.
         wanted = _FEATURE_REQUEST.search(low)
 
-        def label(c: Cue) -> bool:  # a sentence of three words at most: "TOTAL OUTAGE!!!"
-            return len(low[slice(*_sentence_bounds(low, c.start, c.end))].split()) <= 3
+        def label(c: Cue) -> bool:  # a sentence of three words at most: "TOTAL OUTAGE!!!", or a verdict: "THIS IS A CRITICAL OUTAGE"
+            sentence = low[slice(*_sentence_bounds(low, c.start, c.end))]
+            return len(sentence.split()) <= 3 or _VERDICT_LABEL.match(sentence) is not None
 
-        if wanted and any(label(c) for c in cues["outage"]):  # (a plain "X does not support Y" is left as read)
+        # (a plain "X does not support Y" is left as read; beside a typo, only the verdict goes: "THIS IS A CRITICAL
+        # OUTAGE. The word 'Recieved' is misspelled" had been SEV-1)
+        if (wanted or cues["minor"] or cues["ui_text"]) and any(label(c) for c in cues["outage"]):
             for kind in ("outage", "major"):
                 cues[kind] = [c for c in cues[kind] if not label(c) and not _FEATURE_REQUEST.search(low, *_sentence_bounds(low, c.start, c.end))]
-            cues["minor"] = sorted(cues["minor"] + [Cue("minor", self.text[wanted.start():wanted.end()], wanted.start(), wanted.end())],
-                                   key=lambda c: c.start)
+            if wanted:
+                cues["minor"] = sorted(cues["minor"] + [Cue("minor", self.text[wanted.start():wanted.end()], wanted.start(), wanted.end())],
+                                       key=lambda c: c.start)
+        # "Please add a dark mode", "Could you add an export to Excel button?": asking for what does not exist yet, with
+        # nothing broken, is a low-impact request (the playbook's SEV-4) however a model trained on bug trackers reads it.
+        if not any(cues[k] for k in _BROKEN_OR_WORSE):
+            asked = _ASKED_FOR.search(low)
+            if asked:
+                cues["asked_for"] = [Cue("asked_for", self.text[asked.start():asked.end()], asked.start(), asked.end())]
+                cues["minor"] = sorted(cues["minor"] + [Cue("minor", self.text[asked.start():asked.end()], asked.start(), asked.end())],
+                                       key=lambda c: c.start)
         # "Following up on last month's outage, where nobody could log in ... all good, you can close the ticket":
         # an outage the customer places in the past and calls over is not one now.
         # ("when it is fixed", "until it is resolved": a time still to come, not the customer calling it over)
@@ -455,7 +467,22 @@ _OVER = _lc(
     r"|\b(?:we|they|everyone|everybody|users|all\s+(?:\d+\s+)?(?:of\s+)?(?:our|the)\s+[\w-]+)\s+(?:are|is|were)\s+(?:all\s+)?back\s+in\b"
     r"|\ball\s+good\s+(?:now|on\s+our\s+(?:side|end))\b|\b(?:you\s+can|please|feel\s+free\s+to)\s+close\s+(?:the|this|our|it)(?:\s+(?:ticket|case|request))?\b"
     r"|\bthanks?\s+(?:you\s+)?for\s+(?:the\s+)?(?:quick\s+|fast\s+)?(?:fix|resolution|work|post-?incident\s+report|rca)\b"
+    # "last month's outage … was handled well, thanks", "thank you for sorting it out so quickly"
+    r"|\b(?:was|were|got|has\s+been)\s+(?:handled|resolved|fixed|sorted(?:\s+out)?)\s+(?:really\s+|very\s+|so\s+)?(?:well|quickly|fast|nicely|professionally|promptly)\b"
+    r"|\bthanks?\s+(?:you\s+)?(?:\w+\s+){0,2}for\s+(?:handling|fixing|sorting|resolving|restoring)\b"
 )
+_VERDICT_LABEL = _lc(r"^\W*(?:(?:this|it|that)\s+is|it's|it’s|this's|we\s+have|there\s+is|we\s+are\s+in)?\s*(?:an?\s+)?(?:[\w-]+\s+){0,2}?"
+                     r"(?:outage|emergency|disaster|incident|crisis)\W*$")
+_ASKED_FOR = _lc(
+    r"\b(?:please|pls|kindly|could\s+you|can\s+you|would\s+you|will\s+you|could\s+we\s+get|can\s+we\s+(?:get|have))\s+(?:please\s+)?"
+    r"(?:add|build|implement|introduce|offer|consider\s+adding)\s+(?:an?\s+|the\s+|some\s+|support\s+for\s+|more\s+|a\s+way\s+to\s+|an?\s+option\s+to\s+)?(?!(?:me|us|him|her|them|my|our)\b)\w"
+    r"|\bfeature\s+(?:request|suggestion|idea)\b|\bit\s+would\s+be\s+(?:really\s+|very\s+|so\s+)?(?:nice|great|helpful|useful|good|awesome)\s+(?:if|to)\b"
+    r"|\b(?:we|i)(?:'d|’d|\s+would)\s+love\s+(?:an?\s+|to\s+(?:see|have)\b)|\bany\s+plans\s+to\s+(?:add|support|offer|build)\b|\bwish\s*list\b"
+)
+# Cues of something broken, lost, breached or down: with one of them a request for more is no longer the whole complaint.
+_BROKEN_OR_WORSE = ("outage", "outage_scope", "partial_outage", "component_down", "major", "data_loss", "slow_and_failing", "degraded",
+                    "billing_error", "security_breach", "security_concern", "exposure", "takeover", "takeover_attempt", "secret_exposed",
+                    "data_gone", "money_moved", "all_blocked", "unanswered")
 _TO_COME = _lc(r"\b(?:when|until|till|once|if|before|whether|unless|as\s+soon\s+as)\s+(?:[\w'’-]+\s+){0,3}$")
 _FEATURE_REQUEST = _lc(
     r"\b(?:does|do|did)\s*(?:not|n't|n’t)\s+(?:support|offer)\s+(?!(?:us|me|it|this|that|them)\b)\w+|\bno\s+(?:option|setting|feature)\s+to\b"

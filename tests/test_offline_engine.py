@@ -1075,3 +1075,51 @@ def test_business_lost_in_the_customers_words_answers_the_business_impact(text):
 def test_orders_lost_by_the_system_are_not_business_lost():
     q = {q.key: q for q in triage("The app keeps losing our orders after the sync.").questions}
     assert q["business_impact"].answer != "The app keeps losing our orders after the sync."
+
+
+@pytest.mark.parametrize("text", ["Please add a dark mode.", "Could you add an export to Excel button?",
+                                  "Feature request: let us set a default currency per customer.",
+                                  "It would be great if the report could be scheduled weekly.",
+                                  "Any plans to support SAML for the mobile app?"])
+def test_a_request_for_what_does_not_exist_yet_is_sev4_whatever_the_model_reads(text):
+    sig = Signals.read(text)
+    assert sig.first("asked_for") is not None and assess_severity(sig, Tier.STANDARD)[0] is SEV4
+    answer = triage(text)
+    assert answer.severity is SEV4, answer.rationale
+
+
+@pytest.mark.parametrize("text", ["The export fails for every user. Could you add a retry button?",
+                                  "Checkout is down since 9am, please add more servers!",
+                                  "Could you add me to the incident call?"])
+def test_a_request_beside_something_broken_or_for_a_person_is_no_feature_request(text):
+    assert Signals.read(text).first("asked_for") is None
+
+
+@pytest.mark.parametrize("text", ["THIS IS A CRITICAL OUTAGE. The word 'Recieved' on the orders page is misspelled.",
+                                  "It's a total emergency! The tooltip on the reports page has a typo."])
+def test_a_verdict_shouted_over_a_typo_is_no_outage_nor_a_security_matter(text):
+    sig = Signals.read(text)
+    assert not sig.has("outage") and sig.has("minor")
+    answer = triage(text)
+    assert answer.severity.rank >= 3 and answer.type is not SECURITY, answer.rationale
+
+
+@pytest.mark.parametrize("text", ["Our whole site is down. Also the footer has a typo.",
+                                  "This is a critical outage. Nobody can log in, and the error page has a typo."])
+def test_an_outage_stated_beside_a_typo_stays_an_outage(text):
+    assert triage(text).severity is SEV1
+
+
+@pytest.mark.parametrize("text", ["Last month's outage where nobody could log in was handled well, thanks.",
+                                  "Thanks so much for fixing yesterday's outage where nobody could log in."])
+def test_a_past_outage_the_customer_thanks_us_for_is_over(text):
+    sig = Signals.read(text)
+    assert sig.first("over") is not None and assess_severity(sig, Tier.STANDARD)[0] is SEV4
+    assert triage(text).severity.rank >= 3
+
+
+@pytest.mark.parametrize("text, lost", [("None of our data was lost, right?", False),
+                                        ("None of our customer records were deleted.", False),
+                                        ("None of the staff could log in and our data was lost.", True)])
+def test_none_of_our_data_denies_the_loss_right_after_it(text, lost):
+    assert Signals.read(text).has("data_loss") is lost

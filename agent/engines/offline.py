@@ -43,6 +43,13 @@ def trivial_issue(signals: Signals, playbook: Severity):
     return signals.first("minor") or signals.first("ui_text") or signals.first("over")
 
 
+def asked_for_only(signals: Signals, playbook: Severity):
+    """The cue of a request for something that does not exist yet ("Please add a dark mode") when it is the
+    playbook's whole reading (SEV-4, nothing broken, lost or breached): nothing a model reads in its words can
+    make it urgent ("Please add a dark mode." had come out SEV-1 on four words under the expected-cost choice)."""
+    return signals.first("asked_for") if playbook is Severity.SEV4 else None
+
+
 def one_billing_error(signals: Signals, playbook: Severity):
     """The cue of one billing error when it is the playbook's whole reading (SEV-3: not large, not
     repeated, nothing broken, no floor above it): the model learned severity from bug trackers and
@@ -101,7 +108,13 @@ def billing_not_security(signals: Signals, read) -> object | None:
     if any(signals.first(k) for k in _SECURITY_CUES):
         return None
     return (signals.first("billing_error", actual=True) or signals.first("money_moved", actual=True)
-            or signals.first("data_loss", actual=True) or signals.first("data_gone", actual=True))
+            or signals.first("data_loss", actual=True) or signals.first("data_gone", actual=True)
+            # a typo or a request for more ("THIS IS A CRITICAL OUTAGE. The word 'Recieved' is misspelled" at P 0.12)
+            or signals.first("asked_for") or signals.first("minor", actual=True))
+
+
+# How the rationale names what billing_not_security found.
+_NAMED = {"data_loss": "lost data", "data_gone": "lost data", "minor": "a low-impact issue", "asked_for": "a request for something new"}
 
 
 def over_not_security(signals: Signals, playbook: Severity):
@@ -151,7 +164,9 @@ class OfflineEngine:
         degraded = None if trivial or billing else degraded_only(signals, answer.severity)
         commercial = None if trivial or billing or degraded else commercial_only(signals, answer.severity, answer.type)
         unbounded = decide.cheapest(probabilities, costs)
-        ceiling = TRIVIAL_CEILING if trivial or billing else DEGRADED_CEILING if degraded or commercial else "SEV-1"
+        requested = asked_for_only(signals, answer.severity)
+        ceiling = ("SEV-4" if requested else TRIVIAL_CEILING if trivial or billing else DEGRADED_CEILING if degraded or commercial
+                   else "SEV-1")
         chosen = decide.cheapest(probabilities, costs, highest=ceiling)
         expected = decide.expected_costs(probabilities, costs)
         reading = ModelReading(
@@ -171,7 +186,10 @@ class OfflineEngine:
         words = "; words that weighed most: " + ", ".join(w for w, _ in read.words) if read.words else ""
         rationale = (f"{severity.value}: the model read this as a {read.kind} text ({why}); {severity.value} has the "
                      f"lowest expected cost{' of the levels allowed' if ceiling != 'SEV-1' else ''}{words}. The playbook's reading: {answer.rationale}")
-        if chosen != unbounded and trivial:
+        if chosen != unbounded and requested:
+            rationale += (f" Held at SEV-4: the customer asks for something that does not exist yet (\"{signals.quote(requested)}\") "
+                          "and nothing is broken, so the model's reading does not raise it.")
+        elif chosen != unbounded and trivial:
             rationale += (f" Held at {TRIVIAL_CEILING}: the playbook reads a low-impact issue (\"{signals.quote(trivial)}\") "
                           "and nothing worse, so the model's reading may raise it one level, no more.")
         elif chosen != unbounded and degraded:
@@ -191,7 +209,7 @@ class OfflineEngine:
                           f"but the customer says it is over (\"{signals.quote(over_only)}\") and names no fraud, theft, exposure or intrusion.")
         elif billing_only:
             rationale += (f" Not typed security: the model puts P(security) at {read.security:.2f}, over {read.security_threshold:.2f} "
-                          f"but under {SURE_OF_SECURITY:g} times it, and the text names {'lost data' if billing_only.kind.startswith('data_') else 'a billing error'} (\"{signals.quote(billing_only)}\") "
+                          f"but under {SURE_OF_SECURITY:g} times it, and the text names {_NAMED.get(billing_only.kind, 'a billing error')} (\"{signals.quote(billing_only)}\") "
                           "and no fraud, theft, exposure or intrusion.")
         answer = answer.model_copy(update={"severity": severity, "type": type_, "rationale": rationale,
                                            "routing": route(self.policy, type_, severity)})
