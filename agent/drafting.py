@@ -89,6 +89,19 @@ SECURITY_SHAPES = {
 }
 
 
+# A security question the customer already answered by saying when it began ("Since yesterday our staff can see …"):
+# asked without its time, or not at all.
+_WHEN_TOLD = {
+    SECURITY_FOLLOW_UPS[1]: None,
+    "When did you first see it, and has anyone else on your side seen or saved it?": "Has anyone else on your side seen or saved it?",
+}
+
+
+def _security_asks(asks: list[str], t: Triage) -> list[str]:
+    told = any(q.key == "when" and q.answer for q in t.questions)
+    return [_WHEN_TOLD.get(q, q) for q in asks if not (told and q in _WHEN_TOLD and _WHEN_TOLD[q] is None)] if told else asks
+
+
 def security_shape(own: str) -> str:
     """The shape of a security matter in the customer's own words (see SECURITY_SHAPES)."""
     from .signals import Signals
@@ -249,7 +262,7 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
         "hypotheses": _logged(esc, "hypothesis"),
         "decisions": _logged(esc, "decision"),
         "security_line": security_line,
-        "follow_ups": [q for q in (security_follow_ups if exposure
+        "follow_ups": [q for q in (_security_asks(security_follow_ups, t) if exposure
                                    else [q.follow_up for q in t.questions if q.follow_up]) if not _already_said(q, t, own)][:3],
         "next_update": format_time(next_update, tz) if next_update else None,
         "missed_update": format_time(missed_update, tz) if missed_update else None,

@@ -435,8 +435,8 @@ def test_security_acknowledgment_asks_about_exposure_and_acknowledges_the_concer
             "and I am taking ownership of it from here.\n\nHere is what is happening right now:") in ack
     assert ("To speed things up, could you tell me:\n"
             "- Who may have seen or accessed the data (which people, accounts or outside parties)?\n"
-            "- Since when could it have been exposed: when did you first notice it?\n"
             "- Which accounts, passwords, API keys or other credentials should be rotated or revoked now?\n") in ack
+    assert "Since when" not in ack  # they told us: "Since this morning"
     assert "What have you tried" not in ack and "keep working" not in ack
     assert "you think" not in ack and "I think" not in ack
 

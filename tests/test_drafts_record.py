@@ -459,3 +459,21 @@ def test_an_acknowledgment_never_restates_the_customers_insults_or_their_own_fau
     assert "I understand that the date picker shows the wrong month" in body
     for word in ("garbage", "idiots", "your fault", "can we tell"):
         assert word not in body, word
+
+
+@pytest.mark.parametrize("text, gone, kept", [
+    ("Our API keys were printed in plain text on your public status page since Monday.",
+     "Since when could it have been exposed", "should be rotated or revoked now"),
+    ("Since yesterday our staff can see another clinic's patient appointments in the calendar view, including names.",
+     "When did you first see it", "Has anyone else on your side seen or saved it?"),
+])
+def test_a_security_acknowledgment_does_not_ask_since_when_once_the_customer_said_it(text, gone, kept, db_path, clock):
+    ok(db_path, "triage", "--text", text, "--customer", "Acme", "--engine", "offline")
+    body = ok(db_path, "draft", "ESC-1", "acknowledgment").output
+    assert gone not in body and kept in body
+
+
+def test_a_security_acknowledgment_asks_since_when_when_the_customer_did_not_say(db_path, clock):
+    ok(db_path, "triage", "--text", "Our API keys are printed in plain text on your public status page.", "--customer", "Acme",
+       "--engine", "offline")
+    assert "Since when could it have been exposed: when did you first notice it?" in ok(db_path, "draft", "ESC-1", "acknowledgment").output

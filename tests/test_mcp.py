@@ -290,6 +290,22 @@ def test_stdio_subprocess_speaks_only_protocol_on_stdout(db_path, tmp_path):
     assert db_path.exists()  # --db was honoured
 
 
+@pytest.mark.slow
+def test_a_line_that_is_no_json_rpc_message_gets_its_error_and_the_server_goes_on(db_path, tmp_path):
+    import json
+    import subprocess
+
+    initialize = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                  "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}
+    lines = ["this is not json", '{"jsonrpc": "2.0", "method": 1}', json.dumps(initialize)]
+    command = [*_escalate(), "--db", str(db_path), "mcp", "--engine", "offline"]
+    done = subprocess.run(command, input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    replies = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(r.get("id"), r.get("error", {}).get("code")) for r in replies] == [(None, -32700), (None, -32600), (1, None)]
+    assert replies[2]["result"]["serverInfo"]["name"] == "escalation-handler"
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+
+
 def test_readme_lists_every_tool(server):
     import re
 

@@ -66,4 +66,45 @@ def serve(*, db_path: str | Path | None = None, policy_path: str | Path | None =
         pass  # opens (and migrates) the database now: a bad path fails before serving
     server = build_server(db_path=db_path, policy_path=policy_path, engine=engine, model=model, actor=actor)
     logging.getLogger(__name__).info("serving %s on stdio", SERVER_NAME)
-    server.run("stdio")
+    import anyio
+
+    anyio.run(_serve_stdio, server)
+
+
+def _unreadable(exc: Exception):
+    """The JSON-RPC error a line that is no message gets (JSON-RPC 2.0 §5.1, id null): -32700 when it is not
+    JSON, -32600 when it is JSON but no request, notification or response."""
+    import mcp_types as types
+    from pydantic import ValidationError
+
+    errors = exc.errors() if isinstance(exc, ValidationError) else []
+    not_json = any(e.get("type") == "json_invalid" for e in errors)
+    code, what = (-32700, "Parse error: the line is not JSON") if not_json or not errors else (
+        -32600, "Invalid Request: the line is JSON but no JSON-RPC 2.0 request, notification or response")
+    return types.JSONRPCError(jsonrpc="2.0", id=None, error=types.ErrorData(code=code, message=what))
+
+
+async def _serve_stdio(server: MCPServer) -> None:
+    """server.run("stdio"), except that a line that is no JSON-RPC message is answered with its error, as
+    JSON-RPC asks, instead of being dropped with no reply (the SDK's stdio transport hands it to the session,
+    which only logs it)."""
+    import anyio
+    from mcp.server.stdio import stdio_server
+    from mcp.shared.message import SessionMessage
+
+    lowlevel = server._lowlevel_server
+    async with stdio_server() as (read_stream, write_stream):
+        to_session, from_wire = anyio.create_memory_object_stream(0)
+
+        async def relay() -> None:
+            async with to_session:
+                async for item in read_stream:
+                    if isinstance(item, Exception):
+                        await write_stream.send(SessionMessage(_unreadable(item)))
+                    else:
+                        await to_session.send(item)
+
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(relay)
+            await lowlevel.run(from_wire, write_stream, lowlevel.create_initialization_options())
+            tasks.cancel_scope.cancel()
