@@ -260,7 +260,8 @@ _ASKED_AFTER = re.compile(r"(?:\s*,\s*|\s+)(?:(?:but|so|and|or)\s+)?(?:(?:can|co
 _TAG_QUESTION = re.compile(r",\s*(?:right|correct|yes|no|ok(?:ay)?|true|is\s+(?:it|that\s+right)|isn't\s+it|aren't\s+they|didn't\s+it|did\s+it|"
                            r"wasn't\s+it|weren't\s+they|hasn't\s+it|haven't\s+they|don't\s+you\s+think|I\s+hope|we\s+hope)\s*[?!.]*\s*$", re.IGNORECASE)
 # What might happen is not what happened: "If the sync ever dropped records we'd be in trouble", "What if someone could …".
-_HYPOTHETICAL = re.compile(r"^(?:what\s+if|if|suppose|supposing|imagine|hypothetically|in\s+case)\b[^.!?]*?(?:\bever\b|\bwould\b|'d\b|’d\b)", re.IGNORECASE)
+_HYPOTHETICAL = re.compile(r"^(?:what\s+(?:if|would\s+happen\s+if)|suppose|supposing|imagine|hypothetically|in\s+the\s+(?:unlikely\s+)?event)\b"
+                           r"|^(?:if|in\s+case)\b[^.!?]*?(?:\bever\b|\bwould\b|'d\b|’d\b)", re.IGNORECASE)
 # A reassurance that something is not happening ("We are NOT seeing another customer's data, just to be clear",
 # "Nobody has logged into my account except me, I checked"): what did not happen is not the issue.
 _REASSURED = re.compile(r"\b(?:just\s+)?to\s+be\s+(?:clear|safe|sure)\b|\bto\s+clarify\b|\bfor\s+the\s+record\b|\brest\s+assured\b|\bdon't\s+worry\b"
@@ -269,12 +270,16 @@ _REASSURED = re.compile(r"\b(?:just\s+)?to\s+be\s+(?:clear|safe|sure)\b|\bto\s+c
 _DENIED = re.compile(r"\b(?:not|no|none|nobody|no\s+one|nothing|never|neither)\b|n't\b|n’t\b", re.IGNORECASE)
 
 
+# "Just asking before we sign", "Just checking in": why they write, not what happened.
+_FILLER = re.compile(r"^(?:just|only)\s+(?:asking|checking(?:\s+in)?|wondering|curious)\b|^(?:asking|wondering|curious)\s*$", re.IGNORECASE)
+
+
 @lru_cache(maxsize=1024)
 def not_the_issue(sentence: str) -> bool:
-    """A sentence that asks whether it is so (a tag question), supposes, or reassures that something is not
-    happening: no part of it is the issue, not even the engine's line cut from it."""
+    """A sentence that asks whether it is so (a tag question), supposes, reassures that something is not
+    happening, or only says why they write: no part of it is the issue, not even the engine's line cut from it."""
     tidied = " ".join(_unshouted(sentence).split())
-    if _TAG_QUESTION.search(tidied) or _HYPOTHETICAL.match(_tidy(tidied)):
+    if _TAG_QUESTION.search(tidied) or _HYPOTHETICAL.match(_tidy(tidied)) or _FILLER.match(_tidy(tidied)):
         return True
     return bool(_REASSURED.search(tidied) and _DENIED.search(tidied))
 

@@ -447,6 +447,12 @@ def test_the_same_words_inside_what_happened_stay(text, statement_):
      "If the sync ever dropped records we would be in trouble", "The export button is greyed out for admins"),
     ("We are NOT seeing another customer's data, just to be clear. The dashboard loads slowly since Monday.", None,
      "The dashboard loads slowly since Monday"),
+    ("Suppose the sync dropped records. The export button is greyed out for admins.", None, "The export button is greyed out for admins"),
+    ("In the event of an outage, who do we call? Our SSO login fails since 9am.", None, "Our SSO login fails since 9am"),
+    # nothing but a supposition and why they write: their words, quoted
+    ("What if someone could see our customers' invoices? Just asking before we sign.", None,
+     "you reported: “What if someone could see our customers' invoices”"),
+    ("Checking the invoices we found three wrong totals.", None, "Checking the invoices we found three wrong totals"),
 ])
 def test_a_tag_question_a_supposition_or_a_reassurance_is_not_what_happened(text, summary, statement_):
     assert statement(text, summary) == statement_
