@@ -283,8 +283,11 @@ def compliance_only(sig: Signals, type_: EscalationType | None):
 
 def triage_questions(sig: Signals, summary: str, type_: EscalationType | None = None) -> list[TriageQuestion]:
     billing = billing_only(sig)
-    unanswered = None if billing else unanswered_only(sig)
-    compliance = None if billing or unanswered else compliance_only(sig, type_)
+    # a request under a law that went unanswered ("our GDPR erasure request … nobody has replied") is asked about as
+    # the request it is: its deadline, what came back, where to reply
+    compliance = None if billing else compliance_only(sig, type_)
+    unanswered = None if billing or compliance else unanswered_only(sig)
+    ignored = sig.first("unanswered", actual=True) if compliance else None
     users = sig.users_affected
     money = sig.money_at_risk
     critical = sig.first("critical")
@@ -312,7 +315,8 @@ def triage_questions(sig: Signals, summary: str, type_: EscalationType | None = 
                     "when": (answers["when"] or _found(sig, _SAID_WHEN) or _found(sig, _CHARGED_WHEN)) if earlier
                     else "With this message.",
                     "who": None, "business_impact": _found(sig, _DEADLINE),
-                    "tried": None if earlier else "Nothing yet: this message is the request.", "workaround": None}
+                    "tried": sig.quote(ignored) if ignored else None if earlier else "Nothing yet: this message is the request.",
+                    "workaround": None}
     asked = (BILLING_QUESTIONS if billing else SERVICE_QUESTIONS if unanswered else COMPLIANCE_QUESTIONS if compliance
              else QUESTIONS)
     return [

@@ -583,6 +583,9 @@ REGULATORY_OBLIGATION = _rx(
     r"\bregulators?\b|\bregulatory\b|\bregulations?\b|\bcompliance\b|\baudit(?:or|ors|s)?\b(?!\s*(?:logs?|trails?|history|events?|entries)\b)|\bdata protection\b|\bprivacy (?:law|regulation|officer|commissioner)\b",
     r"\bombudsman\b|\bsupervisory authority\b|\bdata protection (?:authority|officer)\b|\bdpo\b|\btrading standards\b|\bconsumer protection\b",
     r"\bright to (?:be forgotten|erasure|access)\b|\bsubject access request\b|\bdsar\b|\bdata processing agreement\b|\bbreach notification\b",
+    # "our GDPR erasure request", "or we will have to inform the authority"
+    r"\b(?:erasure|data\s+deletion|data\s+access)\s+requests?\b|\b(?:inform|notify|tell|alert|report\s+(?:this|you|it|the\s+matter)\s+to)\s+the\s+"
+    r"(?:data\s+protection\s+|supervisory\s+|relevant\s+|competent\s+)?(?:authority|authorities|regulator)\b",
     r"\btax\s+(?:office|authorit(?:y|ies)|inspectors?|auditors?)\b|\bhmrc\b|\bfinanzamt\b|\bvat\s+returns?\b|"
     r"\binformation commissioner\b|\bcommissioner(?:'s|’s)? office\b|\bcnil\b|\baepd\b|\bautoriteit persoonsgegevens\b|"
     r"\bcfpb\b|\bftc\b|\battorney general\b|\bfinra\b|\bdatenschutz\w*\b|\baufsichtsbehörde\b|\bqsa\b|\bsoc ?2\b|\biso ?27001\b|\bassessors?\b",

@@ -1123,3 +1123,30 @@ def test_a_past_outage_the_customer_thanks_us_for_is_over(text):
                                         ("None of the staff could log in and our data was lost.", True)])
 def test_none_of_our_data_denies_the_loss_right_after_it(text, lost):
     assert Signals.read(text).has("data_loss") is lost
+
+
+ERASURE_UNANSWERED = ("Dear support, on 2 November we sent a GDPR erasure request for our former employee Jan Novak (ticket #4411). "
+                      "It has now been 30 days and nobody has replied. Our DPO needs written confirmation by Friday or we will "
+                      "have to inform the authority.")
+
+
+def test_a_request_under_a_law_that_went_unanswered_is_compliance_asked_about_as_the_request():
+    answer = triage(ERASURE_UNANSWERED)
+    assert answer.type is COMPLIANCE, answer.rationale
+    q = {q.key: q for q in answer.questions}
+    assert q["when"].question == "When was the request made?" and "on 2 November we sent" in q["when"].answer
+    assert q["business_impact"].question == "Is there a deadline?" and "by Friday" in q["business_impact"].answer
+    assert q["tried"].answer == "It has now been 30 days and nobody has replied"
+    from agent.issue import statement
+
+    assert statement(ERASURE_UNANSWERED, answer.summary).startswith("On 2 November we sent a GDPR erasure request")
+
+
+@pytest.mark.parametrize("text", ["We will have to inform the authority if this is not fixed.", "Our erasure request is still open."])
+def test_informing_the_authority_or_an_erasure_request_is_regulatory(text):
+    assert Signals.read(text).has("regulatory")
+
+
+def test_nobody_answering_with_no_law_named_stays_a_service_failure():
+    answer = triage("We sent three e-mails about our invoice address (ticket #4411) and nobody has replied in 30 days.")
+    assert answer.type is not COMPLIANCE
