@@ -140,6 +140,16 @@ def exposure_described(t: Triage, own: str) -> bool:
     return bool(rules.security_matter(sig) or sig.first("security_concern") or sig.first("security_hint") or sig.first("exfiltration"))
 
 
+def _sorry(own: str) -> str:
+    """The apology of an acknowledgment, for what went wrong: nobody answering them is not a disruption."""
+    from .signals import Signals
+
+    sig = Signals.read(own)
+    if sig.first("unanswered", actual=True):
+        return "I'm sorry you were left without an answer"
+    return "I'm sorry for the disruption this is causing"
+
+
 def said_over(esc: Escalation) -> str | None:
     """The customer's own words that the problem is over or was a false alarm, when that is the playbook's whole
     reading of the complaint (SEV-4, nothing broken now; the severity may stand higher) and nothing since has been
@@ -233,6 +243,7 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
         "severity_criteria": policy.for_severity(esc.severity, esc.tier).criteria,
         "severity_priority": PRIORITY[esc.severity.rank],
         "security": exposure,
+        "sorry_line": security_line if exposure else _sorry(own),
         "type": esc.type.value,
         "tier": esc.tier.value,
         "status": esc.status,

@@ -483,3 +483,11 @@ def test_a_security_acknowledgment_asks_since_when_when_the_customer_did_not_say
     ok(db_path, "triage", "--text", "Our API keys are printed in plain text on your public status page.", "--customer", "Acme",
        "--engine", "offline")
     assert "Since when could it have been exposed: when did you first notice it?" in ok(db_path, "draft", "ESC-1", "acknowledgment").output
+
+
+def test_an_acknowledgment_of_nobody_answering_is_sorry_for_that_not_for_a_disruption(db_path, clock):
+    ok(db_path, "triage", "--text", "We wrote to you on Monday about our invoice address (ticket #4411) and nobody has replied since.",
+       "--customer", "Acme", "--engine", "offline")
+    body = ok(db_path, "draft", "ESC-1", "acknowledgment").output
+    assert "I'm sorry you were left without an answer, and I am taking ownership of it from here." in body
+    assert "disruption" not in body
