@@ -84,6 +84,8 @@ def detect(texts: list[str]) -> list[Request]:
         low = text.lower()
         for kind in KINDS:
             pattern = _PATTERNS[kind]
+            if kind == "explanation" and not ("?" in text or "tell" in low or "explain" in low or "know" in low or "understand" in low):
+                continue  # (its lead-ins hold no literal may_match can use: the words it needs, checked here)
             m = pattern.search(text) if may_match(pattern, text, low) else None  # not searched without its words
             if not m:
                 continue
