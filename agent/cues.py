@@ -455,6 +455,8 @@ CRITERIA: dict[str, tuple[re.Pattern, bool]] = {
     "unanswered": (
         _rx(
             r"\bno(?:body| one|-one)\s+(?:has\s+|have\s+|ever\s+)?(?:responded|replied|got back|called back|answered|helped|followed up|turned up|showed up|picked up)\b",
+            # the present of habit: "nobody ever calls back", "no one answers the phone"
+            r"\bno(?:body| one|-one)\s+(?:ever\s+|even\s+)?(?:calls?\s+(?:us\s+|me\s+)?back|answers|replies|responds|gets\s+back\s+to)\b",
             r"\b(?:hasn't|has not|haven't|have not|didn't|did not|never)\s+(?:once\s+)?(?:answered|replied|responded|got back|gotten back|called back|returned (?:my|our) calls?|turned up|showed up)\b",
             r"\bnever\s+(?:heard back|got a (?:reply|response|call))\b|\bno\s+(?:response|reply|answer|callback|call back)(?:\s+at all)?\b|\b(?:heard|had|got)\s+nothing\s+back\b",
             r"\bwaiting\s+(?:for|on)\s+(?:a\s+|your\s+)?(?:response|reply|answer|call|update|callback)\b|\b(?:rings?|rang) out\b|\bgoes to voicemail\b|\bauto-?(?:reply|response)\b|\bwhere is everyone\b",

@@ -1150,3 +1150,14 @@ def test_informing_the_authority_or_an_erasure_request_is_regulatory(text):
 def test_nobody_answering_with_no_law_named_stays_a_service_failure():
     answer = triage("We sent three e-mails about our invoice address (ticket #4411) and nobody has replied in 30 days.")
     assert answer.type is not COMPLIANCE
+
+
+@pytest.mark.parametrize("text", ["I have called three times about my broken router and nobody ever calls back.",
+                                  "No one answers the phone at your support line since Monday.",
+                                  "Nobody gets back to us, whatever we try."])
+def test_nobody_ever_calling_back_is_nobody_answering(text):
+    assert Signals.read(text).first("unanswered") is not None
+
+
+def test_someone_calling_back_is_no_silence():
+    assert Signals.read("Your agent calls back every morning with an update, thank you.").first("unanswered") is None
