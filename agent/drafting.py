@@ -165,6 +165,12 @@ def said_over(esc: Escalation) -> str | None:
     over = sig.first("over")
     if over is None or assess_severity(sig, esc.tier)[0] is not Severity.SEV4:
         return None
+    from .signals import _PAST_ANCHOR, _sentence_bounds
+
+    lo, hi = _sentence_bounds(sig.lower, over.start, over.end)
+    if _PAST_ANCHOR.search(sig.lower, lo, hi) and any(c.start >= hi or c.end <= lo for k in ("minor", "ui_text", "major", "degraded")
+                                                      for c in sig.cues.get(k, ())):
+        return None  # "Last year we had an outage …, it was resolved. Today: the footer has a typo": the past one is over
     return second_person(sig.quote(over, tight=True))
 
 

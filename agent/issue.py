@@ -28,6 +28,8 @@ _URGENCY = re.compile(
     r"|\s*[!]{2,}\s*$",
     re.IGNORECASE,
 )
+_TIME_LABEL = re.compile(r"^((?:today|yesterday|tonight|this\s+(?:morning|afternoon|evening|week)|last\s+night|since\s+(?:\w+|\d{1,2}[:.]\d{2}))"
+                         r")\s*(?::|\s[-–—])\s+(?=\w)", re.IGNORECASE)
 _NOTICE = re.compile(r"^(?:just\s+)?(?:an?\s+)?(?:quick\s+|friendly\s+)?(?:heads[\s-]?up|fyi|f\.y\.i\.?|psa)\b\s*[-:!,.–—]*\s*(?=\w)", re.IGNORECASE)
 # Whose fault it was is not the issue: "(her mistake, not yours)", ", her own mistake", ", probably our fault for using the
 # old template", ", my bad", "- totally on us". Said back to the customer, their own "our fault" would read "your fault".
@@ -210,6 +212,7 @@ def _tidy(text: str) -> str:
     text = _GREETING.sub("", text)
     text = _URGENCY.sub("", text).strip()
     text = _NOTICE.sub("", text)  # "Heads up: your SDK ships with a key" -> "your SDK ships with a key"
+    text = _TIME_LABEL.sub(r"\1 ", text)  # "Today: the footer has a typo" -> "Today the footer has a typo"
     text = _FAULT_ASIDE.sub("", text)  # "deleted the workspace (her mistake, not yours)": whose fault is not the issue
     text = _without_self_reproach(text)  # "We accidentally deleted a project ourselves" -> "We deleted a project"
     text = _without_abuse(text)  # "Your product is garbage, and the date picker …" -> "The date picker …"

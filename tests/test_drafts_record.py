@@ -491,3 +491,18 @@ def test_an_acknowledgment_of_nobody_answering_is_sorry_for_that_not_for_a_disru
     body = ok(db_path, "draft", "ESC-1", "acknowledgment").output
     assert "I'm sorry you were left without an answer, and I am taking ownership of it from here." in body
     assert "disruption" not in body
+
+
+@pytest.mark.parametrize("text, statement_", [("Today: the footer has a typo on every page.", "Today the footer has a typo on every page"),
+                                              ("Since Monday: the export adds a blank column.", "Since Monday the export adds a blank column"),
+                                              ("Yesterday - the sync skipped 40 records.", "Yesterday the sync skipped 40 records")])
+def test_a_time_set_off_as_a_label_reads_as_the_start_of_the_sentence(text, statement_):
+    assert statement(text, None) == statement_
+
+
+def test_a_past_incident_called_over_beside_a_new_issue_is_not_said_over(db_path, clock):
+    ok(db_path, "triage", "--text", "Last year we had an outage where nobody could log in for a day, it was resolved. "
+       "Today: the footer has a typo.", "--customer", "Acme", "--engine", "offline")
+    body = draft(db_path, "ESC-1", "acknowledgment")["body"]
+    assert "I understand that today the footer has a typo." in body
+    assert "behind you" not in body and "it is over now" not in body
