@@ -184,6 +184,24 @@ _ABUSE_SENTENCE = re.compile(
     + ABUSE_LEAD + ABUSE + r"\b", re.IGNORECASE)
 
 
+def _remove_sentences(text: str, findings: list, rule: str, found_in, fix: bool) -> str:
+    """A finding of `rule` for each sentence in which found_in(sentence) finds words, and with fix the sentence
+    removed (REMOVED in its place)."""
+    out = []
+    for sentence in _SENTENCE.finditer(text):
+        found = found_in(sentence)
+        if found:
+            body = sentence.group(0).strip()
+            start = sentence.start() + sentence.group(0).index(body[:1]) if body else sentence.start()
+            findings.append(Finding(rule=rule, span=(start, start + len(body)), found=found,
+                                    fix="sentence removed" if fix else None, fixed=fix))
+            if fix:
+                out.append(REMOVED)
+                continue
+        out.append(sentence.group(0))
+    return "".join(out) if fix else text
+
+
 def _attributed(text: str, start: int) -> bool:
     """Whether the sentence gives the words that follow to the customer ('you told us …', a quote mark):
     only then may a draft repeat blame or a 'fully resolved' the customer wrote. A model that parrots an
@@ -292,21 +310,12 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
     def blames(source: str, m: re.Match) -> bool:
         return not (_attributed(source, m.start()) and _quoted(source, m.start(), m.end(), ctx.customer_text, 4))
 
-    out = []
-    blaming = may_match(_BLAME_SENTENCE, text)  # else no sentence can blame: none is searched
-    for sentence in _SENTENCE.finditer(text):
-        hit = blaming and next((h for h in _BLAME_SENTENCE.finditer(text, sentence.start(), sentence.end()) if blames(text, h)), None)
-        if hit:
-            body = sentence.group(0).strip()
-            start = sentence.start() + sentence.group(0).index(body[:1]) if body else sentence.start()
-            findings.append(Finding(rule="blame_language", span=(start, start + len(body)),
-                                    found=hit.group(0), fix="sentence removed" if fix else None, fixed=fix))
-            if fix:
-                out.append(REMOVED)
-                continue
-        out.append(sentence.group(0))
-    if fix:
-        text = "".join(out)
+    def blame_in(sentence: re.Match) -> str | None:
+        hit = next((h for h in _BLAME_SENTENCE.finditer(text, sentence.start(), sentence.end()) if blames(text, h)), None)
+        return hit.group(0) if hit else None
+
+    if may_match(_BLAME_SENTENCE, text):  # else no sentence can blame: none is searched
+        text = _remove_sentences(text, findings, "blame_language", blame_in, fix)
 
     asides = [m for m in _matches(_BLAME_ASIDE, text) if blames(text, m)]
     for m in asides:
@@ -323,20 +332,8 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
     # 1a. Abuse said of anyone ("our product is garbage", "your team are idiots"): a customer's insult restated,
     #     even as their words, is never ours to send; the sentence goes.
     if customer_facing and _ABUSE_WORD.search(text):
-        out = []
-        for sentence in _SENTENCE.finditer(text):
-            hit = _ABUSE_SENTENCE.search(sentence.group(0))
-            if hit:
-                body = sentence.group(0).strip()
-                start = sentence.start() + sentence.group(0).index(body[:1])
-                findings.append(Finding(rule="abusive_language", span=(start, start + len(body)), found=hit.group(0),
-                                        fix="sentence removed" if fix else None, fixed=fix))
-                if fix:
-                    out.append(REMOVED)
-                    continue
-            out.append(sentence.group(0))
-        if fix:
-            text = "".join(out)
+        abuse_in = lambda sentence: (hit := _ABUSE_SENTENCE.search(sentence.group(0))) and hit.group(0)  # noqa: E731
+        text = _remove_sentences(text, findings, "abusive_language", abuse_in, fix)
 
     # 1b. What an injected complaint may smuggle into a reply through a model that obeyed it:
     #     system prompt text, instructions to the model, promises nobody approved.
