@@ -66,6 +66,9 @@ def serve(*, db_path: str | Path | None = None, policy_path: str | Path | None =
         pass  # opens (and migrates) the database now: a bad path fails before serving
     server = build_server(db_path=db_path, policy_path=policy_path, engine=engine, model=model, actor=actor)
     logging.getLogger(__name__).info("serving %s on stdio", SERVER_NAME)
+    if getattr(server, "_lowlevel_server", None) is None:  # (an SDK whose internals moved: its own transport)
+        server.run("stdio")
+        return
     import anyio
 
     anyio.run(_serve_stdio, server)
