@@ -391,7 +391,9 @@ def _statement(text: str, summary: str | None = None) -> str:
             return _quote(head)
     plain = [s for s in sentences if not _CLAIM.search(s) and _tidy(s)]
     if plain:
-        return _quote(_tidy(plain[0]) if balanced(_tidy(plain[0])) else plain[0])
+        words = _tidy(plain[0]) if balanced(_tidy(plain[0])) else plain[0]
+        asked = plain[0].rstrip().endswith("?") and not words.endswith("?")
+        return _quote(words + ("?" if asked else ""))  # a question quoted keeps its mark
     return _quote(_tidy(own) or own.strip() or (summary or ""))
 
 

@@ -287,7 +287,7 @@ def test_a_why_question_about_a_state_becomes_the_statement_of_it(text, statemen
 
 
 @pytest.mark.parametrize("text, statement_", [
-    ("Why does nobody answer my emails? I wrote 5 times.", "you reported: “Why does nobody answer my emails”"),
+    ("Why does nobody answer my emails? I wrote 5 times.", "you reported: “Why does nobody answer my emails?”"),  # quoted, as asked
     ("Is anyone working on this? The export fails for every user.", "The export fails for every user"),
 ])
 def test_any_other_question_is_never_an_issue_clause(text, statement_):
@@ -451,7 +451,7 @@ def test_the_same_words_inside_what_happened_stay(text, statement_):
     ("In the event of an outage, who do we call? Our SSO login fails since 9am.", None, "Our SSO login fails since 9am"),
     # nothing but a supposition and why they write: their words, quoted
     ("What if someone could see our customers' invoices? Just asking before we sign.", None,
-     "you reported: “What if someone could see our customers' invoices”"),
+     "you reported: “What if someone could see our customers' invoices?”"),
     ("Checking the invoices we found three wrong totals.", None, "Checking the invoices we found three wrong totals"),
 ])
 def test_a_tag_question_a_supposition_or_a_reassurance_is_not_what_happened(text, summary, statement_):
