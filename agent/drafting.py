@@ -147,6 +147,10 @@ def _sorry(own: str) -> str:
     sig = Signals.read(own)
     if sig.first("unanswered", actual=True):
         return "I'm sorry you were left without an answer"
+    from .assess import billing_only
+
+    if billing_only(sig):
+        return "I'm sorry for the wrong charge and the trouble it causes you"
     return "I'm sorry for the disruption this is causing"
 
 

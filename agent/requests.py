@@ -32,7 +32,9 @@ _PATTERNS = {
         re.IGNORECASE),
     "credit": re.compile(
         r"\b(?:want|expect|demand|need|request|requesting|asking for|ask for|entitled to|insist on|deserve)\b[^.!?\n]{0,80}?"
-        r"\b(?P<detail>refund|credit|compensation|money back|reimburse\w*)\b",
+        r"\b(?P<detail>refund|credit|compensation|money back|reimburse\w*)\b"
+        # asked straight: "Can you refund one of them?", "Please refund the second charge"
+        r"|\b(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?|please\s+|kindly\s+)(?P<detail2>refund|reimburse)\b",
         re.IGNORECASE),
     "deadline": re.compile(
         r"\b(?:need|needs|must|have to|has to|got to|require|required|want)\b[^.!?\n]{0,60}?\b(?P<detail>(?:by|before|no later than)\s+"

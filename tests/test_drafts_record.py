@@ -506,3 +506,17 @@ def test_a_past_incident_called_over_beside_a_new_issue_is_not_said_over(db_path
     body = draft(db_path, "ESC-1", "acknowledgment")["body"]
     assert "I understand that today the footer has a typo." in body
     assert "behind you" not in body and "it is over now" not in body
+
+
+@pytest.mark.parametrize("said", ["Can you refund one of them?", "Please refund the second charge."])
+def test_a_refund_asked_straight_is_a_credit_request_and_a_billing_ack_is_sorry_for_the_charge(said, db_path, clock):
+    ok(db_path, "triage", "--text", f"Hi, we were billed twice for March (invoice INV-20931). {said}", "--customer", "Acme",
+       "--engine", "offline")
+    body = ok(db_path, "draft", "ESC-1", "acknowledgment").output
+    assert "You asked for a refund: " in body
+    assert "I'm sorry for the wrong charge and the trouble it causes you" in body and "disruption" not in body
+
+
+def test_a_refund_someone_promised_is_no_request():
+    from agent import requests as customer_requests
+    assert "credit" not in {r.kind for r in customer_requests.detect(["Your agent said you would refund us last week."])}
