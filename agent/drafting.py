@@ -93,13 +93,14 @@ SECURITY_SHAPES = {
 # asked without its time, or not at all.
 _WHEN_TOLD = {
     SECURITY_FOLLOW_UPS[1]: None,
-    "When did you first see it, and has anyone else on your side seen or saved it?": "Has anyone else on your side seen or saved it?",
+    SECURITY_SHAPES["others"][1][1]: "Has anyone else on your side seen or saved it?",
 }
 
 
 def _security_asks(asks: list[str], t: Triage) -> list[str]:
-    told = any(q.key == "when" and q.answer for q in t.questions)
-    return [_WHEN_TOLD.get(q, q) for q in asks if not (told and q in _WHEN_TOLD and _WHEN_TOLD[q] is None)] if told else asks
+    if not any(q.key == "when" and q.answer for q in t.questions):
+        return asks
+    return [q for q in (_WHEN_TOLD.get(ask, ask) for ask in asks) if q]
 
 
 def security_shape(own: str) -> str:

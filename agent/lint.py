@@ -19,7 +19,7 @@ from .injection import PROMISE as _PROMISE
 from .injection import system_prompt_lines
 from .literals import may_match, may_match_pieces
 
-from .wording import ABUSE, ABUSE_LEAD
+from .wording import ABUSE, ABUSE_LEAD, ABUSE_WORD
 from .wording import NUMBER_WORDS as WORDS
 
 
@@ -178,9 +178,8 @@ _ATTRIBUTION = re.compile(
 )
 
 
-_ABUSE_WORD = re.compile(r"\b" + ABUSE + r"\b", re.IGNORECASE)
 _ABUSE_SENTENCE = re.compile(
-    r"\b(?:our|your|the|this|my|their|you|we|they|[\w-]+)\s+(?:[\w-]+\s+){0,2}?(?:is|are|was|were|'s|’s|'re|’re|seems?|looks?\s+like)\s+"
+    r"\b[\w-]+\s+(?:[\w-]+\s+){0,2}?(?:is|are|was|were|'s|’s|'re|’re|seems?|looks?\s+like)\s+"
     + ABUSE_LEAD + ABUSE + r"\b", re.IGNORECASE)
 
 
@@ -331,7 +330,7 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
 
     # 1a. Abuse said of anyone ("our product is garbage", "your team are idiots"): a customer's insult restated,
     #     even as their words, is never ours to send; the sentence goes.
-    if customer_facing and _ABUSE_WORD.search(text):
+    if customer_facing and ABUSE_WORD.search(text):
         abuse_in = lambda sentence: (hit := _ABUSE_SENTENCE.search(sentence.group(0))) and hit.group(0)  # noqa: E731
         text = _remove_sentences(text, findings, "abusive_language", abuse_in, fix)
 

@@ -201,6 +201,12 @@ class Signals:
         # feature shouted as an outage is a feature request; the label and the sentence asking for it say no outage.
         wanted = _FEATURE_REQUEST.search(low)
 
+        def cue(kind: str, m: re.Match) -> Cue:
+            return Cue(kind, self.text[m.start():m.end()], m.start(), m.end())
+
+        def add_minor(m: re.Match) -> None:
+            cues["minor"] = sorted(cues["minor"] + [cue("minor", m)], key=lambda c: c.start)
+
         def label(c: Cue) -> bool:  # a sentence of three words at most: "TOTAL OUTAGE!!!", or a verdict: "THIS IS A CRITICAL OUTAGE"
             sentence = low[slice(*_sentence_bounds(low, c.start, c.end))]
             return len(sentence.split()) <= 3 or _VERDICT_LABEL.match(sentence) is not None
@@ -211,16 +217,14 @@ class Signals:
             for kind in ("outage", "major"):
                 cues[kind] = [c for c in cues[kind] if not label(c) and not _FEATURE_REQUEST.search(low, *_sentence_bounds(low, c.start, c.end))]
             if wanted:
-                cues["minor"] = sorted(cues["minor"] + [Cue("minor", self.text[wanted.start():wanted.end()], wanted.start(), wanted.end())],
-                                       key=lambda c: c.start)
+                add_minor(wanted)
         # "Please add a dark mode", "Could you add an export to Excel button?": asking for what does not exist yet, with
         # nothing broken, is a low-impact request (the playbook's SEV-4) however a model trained on bug trackers reads it.
         if not any(cues[k] for k in _BROKEN_OR_WORSE):
             asked = _ASKED_FOR.search(low)
             if asked:
-                cues["asked_for"] = [Cue("asked_for", self.text[asked.start():asked.end()], asked.start(), asked.end())]
-                cues["minor"] = sorted(cues["minor"] + [Cue("minor", self.text[asked.start():asked.end()], asked.start(), asked.end())],
-                                       key=lambda c: c.start)
+                cues["asked_for"] = [cue("asked_for", asked)]
+                add_minor(asked)
         # "Following up on last month's outage, where nobody could log in ... all good, you can close the ticket":
         # an outage the customer places in the past and calls over is not one now.
         # ("when it is fixed", "until it is resolved": a time still to come, not the customer calling it over)

@@ -12,13 +12,16 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 
 
 # Abuse, as a customer hurls it at us and no draft may say it of anyone: "your product is garbage", "your team are
-# idiots", "you guys are useless". The issue statement leaves such a clause out (agent/issue.py).
+# idiots", "you guys are useless". The issue statement leaves such a clause out (agent/issue.py); lint removes a
+# customer draft's sentence that says it (agent/lint.py, abusive_language).
 ABUSE = (r"(?:garbage|trash|rubbish|crap|crappy|junk|useless|worthless|pathetic|incompetent|clueless|hopeless|"
          r"idiots?|idiotic|morons?|moronic|clowns?|imbeciles?|amateurs?|amateurish|stupid|dumb|a\s+joke|disgrace|"
          r"scam|scammers?|thieves|crooks|shit|shite|shitty|the\s+worst(?:\s+[\w-]+){0,2}?(?:\s+ever)?)")
 # "(so|total|a bunch of) …" before the word: "your support is a total joke", "you are a bunch of amateurs"
 ABUSE_LEAD = (r"(?:(?:such|so|total|totally|complete|completely|absolute|absolutely|utter|utterly|just|really|truly|"
               r"a|an|bunch|pile|load|piece|heap|of|full|incredibly|beyond|fucking|bloody)\s+)*")
+# Whether a text holds an abuse word at all, before a sentence is read for one (the issue statement, lint).
+ABUSE_WORD = re.compile(r"\b" + ABUSE + r"\b|\bsucks?\b|\bstinks?\b", re.IGNORECASE)
 
 
 def format_time(moment: datetime | None, tz_name: str) -> str:

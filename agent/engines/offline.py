@@ -97,7 +97,8 @@ SURE_OF_SECURITY = 2.0  # times the threshold: a billing error with no word of s
 
 
 def billing_not_security(signals: Signals, read) -> object | None:
-    """The cue of a billing error (a charge taken twice, money moved wrongly) or of lost data in a text with no
+    """The cue of a billing error (a charge taken twice, money moved wrongly), of lost data, or of a low-impact
+    issue or a request for something new ("THIS IS A CRITICAL OUTAGE. The word 'Recieved' is misspelled") in a text with no
     word of fraud, theft, exposure or intrusion, when the model's P(security) is over its threshold but not
     SURE_OF_SECURITY times it: the charge is a billing matter, the lost records an engineering one. "my account
     is charged 3 times for the same month, 29.99 each time" had been typed security at P 0.17 over the complaint
