@@ -95,7 +95,8 @@ def assess_type(sig: Signals) -> tuple[EscalationType, str]:
         EscalationType.TECHNICAL: n("type_technical") + 2 * n("ui_text")
         + 2 * (fault("major") + fault("partial_outage") + fault("component_down"))
         + 3 * (fault("outage") + fault("outage_scope") + fault("data_loss")),
-        EscalationType.SERVICE: 1.5 * (n("type_service") + n("unanswered")),
+        # a change to the account (a new admin, another plan) is Support Operations' to make
+        EscalationType.SERVICE: 1.5 * (n("type_service") + n("unanswered") + n("account_change")),
         EscalationType.BUSINESS: 1.2 * n("type_business") + 2 * n("billing_error"),
         # a lawyer, a court or a regulator makes it a matter for Legal & Compliance
         EscalationType.COMPLIANCE: 2 * (n("regulatory") + n("regulatory_request") + n("legal")),
@@ -202,6 +203,16 @@ COMPLIANCE_QUESTIONS = {
     "tried": ("What has been received so far?", "What have you had from us so far: a confirmation, a reference or a partial answer?"),
     "workaround": ("How to reply?", "To which address should the written answer go, and in what form (e-mail, letter or the portal)?"),
 }
+# A request with nothing gone wrong (a feature, a change to the account) has no start, no one affected and nothing
+# tried: what is wanted, for whom, by when, and, for a change to an account, who on their side may ask for it.
+REQUEST_QUESTIONS = {
+    "what": ("What is asked for?", "What exactly should we change or add, and where?"),
+    "when": ("By when is it needed?", "By when do you need it, and is a date attached?"),
+    "who": ("For whom or which account?", "Which users, e-mail addresses or accounts should it apply to?"),
+    "business_impact": ("What will it make possible?", "What will it let you do that you cannot do today?"),
+    "tried": ("Who approves it?", "Can you confirm that you may ask for this change on the account, or who on your side approves it?"),
+    "workaround": ("How is it done today?", "How do you manage without it today?"),
+}
 _BROKEN = ("outage", "outage_scope", "partial_outage", "component_down", "data_loss", "data_gone", "exposure", "takeover",
            "takeover_attempt", "secret_exposed", "security_breach", "security_concern", "major", "all_blocked",
            "slow_and_failing", "degraded")
@@ -255,7 +266,16 @@ _TICKET = _numbered("ticket|case|request|reference|ref|incident", 2)
 _DEADLINE = re.compile(
     r"\b(?:by|before|until|no later than)\s+(?:(?:next|this)\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|the\s+\d{1,2}(?:st|nd|rd|th)?|"
     r"\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r"|" + _MONTH + r"\s+\d{1,2}|end of (?:the )?(?:day|week|month))\b"
-    r"|\bdeadline\b|\bwithin\s+(?:\d+|one|two|three|thirty)\s+(?:days|weeks|months)\b",
+    r"|\bdeadline\b|\bwithin\s+(?:\d+|a|an|one|two|three|four|thirty)\s+(?:(?:calendar|business|working)\s+)?(?:days?|weeks?|months?)\b",
+    re.IGNORECASE,
+)
+# Whose data or which account a request concerns, when the customer says: "about our employee John Smith
+# (john.smith@acme.com)", "all personal data you hold about me", "jane.doe@acme.com", "account 48213".
+_DATA_SUBJECT = re.compile(
+    r"\b(?:about|of|concerning|regarding|on|for|belonging\s+to)\s+(?:me|myself|us|(?:our|my|a|the|one\s+of\s+our)\s+(?:former\s+|ex-?)?"
+    r"(?:employee|customer|client|user|member|patient|colleague|staff\s+member|account\s+holder|student|tenant)s?"
+    r"(?-i:(?:,?\s+[A-Z][\w'’-]+){0,3})(?:\s*\([^()\n]{1,80}\))?)(?![\w'’-])"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\baccount\s+(?:id\s+|number\s+|no\.?\s+)?#?\s*[\w-]*\d[\w-]*",
     re.IGNORECASE,
 )
 
@@ -279,6 +299,18 @@ def compliance_only(sig: Signals, type_: EscalationType | None):
             or sig.first("billing_error", actual=True):
         return None
     return sig.first("regulatory_request") or sig.first("regulatory") or sig.first("legal")
+
+
+def request_only(sig: Signals) -> Cue | None:
+    """The cue of a request for something new or for a change to the account, when that is all the complaint says
+    (signals sets these only with nothing broken, lost, breached, down or unanswered)."""
+    return sig.first("asked_for") or sig.first("account_change")
+
+
+def _said(sig: Signals, pattern: re.Pattern) -> str | None:
+    """The customer's words that match, as written (a name or an address, not its whole sentence)."""
+    m = pattern.search(sig.text)
+    return " ".join(m.group().split()) if m else None
 
 
 def triage_questions(sig: Signals, summary: str, type_: EscalationType | None = None) -> list[TriageQuestion]:
@@ -314,11 +346,19 @@ def triage_questions(sig: Signals, summary: str, type_: EscalationType | None = 
         answers |= {"what": answers["what"] or sig.quote(compliance),
                     "when": (answers["when"] or _found(sig, _SAID_WHEN) or _found(sig, _CHARGED_WHEN)) if earlier
                     else "With this message.",
-                    "who": None, "business_impact": _found(sig, _DEADLINE),
+                    "who": _said(sig, _DATA_SUBJECT), "business_impact": _found(sig, _DEADLINE),
                     "tried": sig.quote(ignored) if ignored else None if earlier else "Nothing yet: this message is the request.",
                     "workaround": None}
+    request = None if billing or compliance or unanswered else request_only(sig)
+    if request:
+        change = request.kind == "account_change"
+        answers = {"what": sig.quote(request), "when": _found(sig, _DEADLINE), "who": _said(sig, _DATA_SUBJECT),
+                   "business_impact": answers["business_impact"],
+                   # only a change to an account needs someone allowed to ask for it; a feature request needs nobody's
+                   "tried": None if change else "Not needed for a request for something new.",
+                   "workaround": "Not needed for a change to the account." if change else None}
     asked = (BILLING_QUESTIONS if billing else SERVICE_QUESTIONS if unanswered else COMPLIANCE_QUESTIONS if compliance
-             else QUESTIONS)
+             else REQUEST_QUESTIONS if request else QUESTIONS)
     return [
         TriageQuestion(key=key, question=q, answer=answers[key], follow_up=None if answers[key] else ask)
         for key, (q, ask) in asked.items()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .lint import Finding
+from .lint import REQUEST_TAKEN_UP, Finding
 
 MISSING = {"next_update_time": "no next-update time", "single_point_of_contact": "no named contact with a channel",
            "impact_acknowledged": "the impact on the customer is not acknowledged"}
@@ -18,7 +18,8 @@ MISSING = {"next_update_time": "no next-update time", "single_point_of_contact":
 
 def parts(ctx: dict) -> dict[str, str]:
     """Each part's sentence, from the record as drafting read it."""
-    out = {"impact_acknowledged": "I know how disruptive this has been for you, and I'm sorry."}
+    out = {"impact_acknowledged": f"Thank you for your request; {REQUEST_TAKEN_UP}." if ctx.get("request")
+           else "I know how disruptive this has been for you, and I'm sorry."}
     if ctx.get("next_update"):
         out["next_update_time"] = (f"You will hear from me by {ctx['next_update']} with the next update, "
                                    "whether or not it is resolved by then.")

@@ -141,8 +141,19 @@ def exposure_described(t: Triage, own: str) -> bool:
     return bool(rules.security_matter(sig) or sig.first("security_concern") or sig.first("security_hint") or sig.first("exfiltration"))
 
 
+def is_request(own: str) -> bool:
+    """The customer asks for something with nothing gone wrong: a feature, a change to the account (a new admin), a
+    copy of their data under GDPR. There is no disruption to apologise for (lint then wants the request taken up)."""
+    from .signals import _BROKEN_OR_WORSE, Signals
+
+    sig = Signals.read(own)
+    return bool(sig.first("asked_for") or sig.first("account_change") or (sig.first("regulatory_request") or sig.first("regulatory"))
+                and not any(sig.first(k, actual=True) for k in _BROKEN_OR_WORSE))
+
+
 def _sorry(own: str) -> str:
-    """The apology of an acknowledgment, for what went wrong: nobody answering them is not a disruption."""
+    """The apology of an acknowledgment, for what went wrong: nobody answering them is not a disruption, and a
+    request has none (`is_request`)."""
     from .signals import Signals
 
     sig = Signals.read(own)
@@ -152,6 +163,8 @@ def _sorry(own: str) -> str:
 
     if billing_only(sig):
         return "I'm sorry for the wrong charge and the trouble it causes you"
+    if is_request(own):
+        return lint.REQUEST_TAKEN_UP
     return "I'm sorry for the disruption this is causing"
 
 
@@ -255,6 +268,7 @@ def context(esc: Escalation, policy: Policy, moment: datetime, row: board.Row | 
         "severity_priority": PRIORITY[esc.severity.rank],
         "security": exposure,
         "sorry_line": security_line if exposure else _sorry(own),
+        "request": not exposure and is_request(own),
         "type": esc.type.value,
         "tier": esc.tier.value,
         "status": esc.status,
@@ -413,6 +427,7 @@ def lint_context(esc: Escalation, policy: Policy, kind: str, audience: str, ctx:
         severity=esc.severity.value,
         status=esc.status,
         plan_credit_months=recovery.planned_credit_months(esc),
+        request=ctx["request"],
     )
 
 

@@ -51,6 +51,7 @@ class LintContext:
     severity: str | None = None  # the record's severity: a customer message naming another one is wrong
     status: str | None = None  # the record's status: "fully resolved" before any fix is cut whole
     plan_credit_months: int | None = None  # the service credit a stored recovery plan holds, if any
+    request: bool = False  # the customer asks for something with nothing gone wrong: the request is taken up, not a disruption
 
 
 @dataclass
@@ -111,6 +112,9 @@ _FULLY_RESOLVED = re.compile(
     r"\b(?:fully|completely|totally|permanently|100\s?%)\s+(?P<verb>resolved|fixed)\b|\b(?P<never>will never happen again)\b", re.IGNORECASE
 )
 _IMPACT = re.compile(r"\b(?:impact|disrupt\w*|affect\w*|inconvenien\w*|frustrat\w*|cost you|sorry|apologi[sz]e)\b", re.IGNORECASE)
+# A request with nothing gone wrong has no impact to acknowledge: the draft takes the request up instead.
+REQUEST_TAKEN_UP = "I'm glad to help with this"
+_TAKEN_UP = re.compile(r"\b(?:glad|happy|pleased)\s+to\s+help\b|\bthank\s+you\s+for\s+(?:your|the|this)\s+request\b", re.IGNORECASE)
 _TIMELINE = re.compile(
     r"\b(?:by \d{1,2}[:.]\d{2}|within \d+ (?:minutes?|hours?|days?|business days?)|by (?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|end of day)|"
     r"next update|ETA|estimated|\d{1,2}[:.]\d{2} \w+ on|on \w+day|no later than)\b",
@@ -443,8 +447,8 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
         if ctx.owner and ctx.channel and not (ctx.owner in text and ctx.channel in text):
             findings.append(Finding(rule="single_point_of_contact", span=None, found="no named contact with a channel",
                                     fix=f"needs: {ctx.owner}, {ctx.channel}"))
-        # 8. Impact acknowledged.
-        if not _IMPACT.search(text):
+        # 8. Impact acknowledged (a request: taken up).
+        if not _IMPACT.search(text) and not (ctx.request and _TAKEN_UP.search(text)):
             findings.append(Finding(rule="impact_acknowledged", span=None, found="the impact on the customer is not acknowledged",
                                     fix="needs: an acknowledgment of the disruption"))
         # 9. Specific next steps: a timeline, even an estimate.

@@ -225,6 +225,12 @@ class Signals:
             if asked:
                 cues["asked_for"] = [cue("asked_for", asked)]
                 add_minor(asked)
+            # (a request under a law or a contract is the compliance team's: "please delete all my data under GDPR")
+            change = (None if asked or cues["regulatory"] or cues["regulatory_request"] or cues["legal"] or _NOT_ROUTINE.search(low)
+                      else _ACCOUNT_CHANGE.search(low))
+            if change:
+                cues["account_change"] = [cue("account_change", change)]
+                add_minor(change)
         # "Following up on last month's outage, where nobody could log in ... all good, you can close the ticket":
         # an outage the customer places in the past and calls over is not one now.
         # ("when it is fixed", "until it is resolved": a time still to come, not the customer calling it over)
@@ -482,6 +488,27 @@ _ASKED_FOR = _lc(
     r"(?:add|build|implement|introduce|offer|consider\s+adding)\s+(?:an?\s+|the\s+|some\s+|support\s+for\s+|more\s+|a\s+way\s+to\s+|an?\s+option\s+to\s+)?(?!(?:me|us|him|her|them|my|our)\b)\w"
     r"|\bfeature\s+(?:request|suggestion|idea)\b|\bit\s+would\s+be\s+(?:really\s+|very\s+|so\s+)?(?:nice|great|helpful|useful|good|awesome)\s+(?:if|to)\b"
     r"|\b(?:we|i)(?:'d|’d|\s+would)\s+love\s+(?:an?\s+|to\s+(?:see|have)\b)|\bany\s+plans\s+to\s+(?:add|support|offer|build)\b|\bwish\s*list\b"
+)
+# "Please add our new admin to the account", "Could you change the billing e-mail to ...": a routine change to the
+# account, asked for with nothing broken, is a low-impact request (SEV-4) like a request for a feature.
+_ACCOUNT_CHANGE = _lc(
+    r"\b(?:please|pls|kindly|could\s+you|can\s+you|would\s+you|will\s+you|(?:i|we)(?:'d|’d|\s+would)\s+like\s+(?:you\s+)?to"
+    r"|(?:i|we)\s+need\s+you\s+to)\s+(?:please\s+)?"
+    r"(?:add|remove|delete|create|set\s+up|change|update|rename|transfer|upgrade|downgrade|cancel|deactivate|reactivate|enable|disable"
+    r"|grant|revoke|give|assign|reset|unlock)\b[^.!?\n]{0,60}?\b(?:admins?|administrators?|users?|seats?|members?|accounts?|contacts?|e-?mails?"
+    r"|address|plan|subscription|licen[cs]es?|owners?|roles?|permissions?|access|billing\s+details|phone\s+number|vat\s+(?:number|id)"
+    r"|passwords?|2fa|mfa|two-factor)\b"
+)
+# ... not when something is wrong besides: a record that is not theirs ("Please remove these accounts from my credit file
+# ... they are not mine" is a dispute), a fault ("remove the duplicate users that your sync created"), someone seeing or
+# trying what they should not ("right now every user can see the payroll module", "someone keeps trying to reset my
+# password"), or access that must end now ("he was fired today and must not log in again").
+_NOT_ROUTINE = _lc(
+    r"\b(?:not\s+(?:mine|ours|accurate|correct|right)|(?:does|do|did)\s*(?:not|n't|n’t)\s+belong|inaccura\w+|incorrect\w*|wrong\w*|mistak\w+"
+    r"|errors?|erroneous\w*|unauthori[sz]ed|fraud\w*|disput\w+|still\s+(?:has|have|had)\s+access|duplicat\w+|bugs?|broken|break\w*|fail\w*"
+    r"|crash\w*|missing|stopped|(?:not|n't|n’t)\s+work\w*|(?:can|could|is\s+able\s+to|are\s+able\s+to)\s+(?:see|view|access|read|edit|open)"
+    r"|visible|exposed|some(?:one|body)|strangers?|hack\w*|attack\w*|suspicious|trying\s+to|fired|dismissed|terminated|let\s+go"
+    r"|must\s+not|mustn't|should\s+not\s+(?:be\s+able\s+to\s+)?(?:log|sign|access|see))\b"
 )
 # Cues of something broken, lost, breached or down: with one of them a request for more is no longer the whole complaint.
 _BROKEN_OR_WORSE = ("outage", "outage_scope", "partial_outage", "component_down", "major", "data_loss", "slow_and_failing", "degraded",

@@ -77,6 +77,12 @@ _IDENTITIES_P = (
     r"|salaries|diagnoses|medications|prescriptions|health\s+records|patient\s+(?:notes|records|list|data|files|details)|invoices|contracts|documents|rows|certificates"
     r"|(?:customer|client|contact|guest|tenant|patient|member)\s+(?:list|data|details|records|information|files)|personal\s+(?:data|information|details)|pay\s?slips|pay\s?stubs|packing\s+slips|delivery\s+notes)"
 )
+# What harms its owner in a stranger's hands (not a name: a stranger's mail carries their own name).
+_SENSITIVE_P = (
+    r"(?:card\s+(?:numbers?|details)|(?:bank|credit|debit|payment)\s+cards?|bank\s+(?:details|account\s+numbers?)|ibans?|cvvs?|social\s+security\s+numbers?"
+    r"|ssns?|dates?\s+of\s+birth|(?:home\s+)?address(?:es)?|phone\s+numbers?|medical\s+\w+|diagnos[ie]s|prescriptions?|health\s+records?|payroll|salar(?:y|ies)"
+    r"|pay\s?slips?|passports?|personal\s+(?:data|information|details))"
+)
 _NOT_MINE = r"(?:not\s+(?:ours|mine|our\s+(?:own\s+)?" + _ORG + r"|my\s+" + _ORG + r")|(?:which|who|that)\s+(?:are|is)\s+not\s+(?:ours|mine|our\s+" + _ORG + r"|my\s+" + _ORG + r"))"
 _SENT_TO = (r"(?:sent|texted|sms(?:'d|ed)|messaged|emailed|e-mailed|mailed|posted|faxed|delivered|forwarded|pushed|routed|shared|went\s+out|going\s+out|go\s+out|going|gone|go|went)"
             r"(?:\s+(?:out|straight|directly|automatically))?\s+to")
@@ -102,6 +108,8 @@ _OTHERS_DATA = _lc(
     r"|\b" + _DATA_P + r"\s+(?:[\w'’(),-]+\s+){0,6}?(?:is|are|was|were|has\s+been|have\s+been)\s+(?:now\s+)?(?:publicly\s+)?(?:visible|accessible|available|open|exposed|indexed|readable|searchable)\s+(?:to|for|by)\s+(?:anyone|anybody|everyone|everybody|the\s+public|the\s+whole\s+internet|all\s+users|every\s+user)\b"
     r"|\b" + _OTHER_P + r"\s+(?:(?:can|could|is\s+able\s+to|are\s+able\s+to|was\s+able\s+to|were\s+able\s+to|has|have|had|got)\s+)?(?:see|sees|saw|view|views|viewed|open|opens|opened|access|accessed|download|downloaded|read|edit|edited|get|gets|received|receives|seen)"
     r"\s+(?:(?:all|every)\s+(?:of\s+)?)?(?:our|my|their|the|all)\s+(?:[\w-]+\s+){0,2}?" + _DATA_P + r"\b"
+    # a stranger's details reaching us: "a payment confirmation from somebody I don't know, with their name and their card number"
+    r"|\b" + _OTHER_P + r"[^.!?\n]{0,60}?\b(?:with|showing|containing|including|listing)\s+(?:all\s+)?(?:their|his|her)\s+(?:[\w'’-]+\s+){0,4}?" + _SENSITIVE_P + r"\b"
     r"|\b(?:anyone|anybody|everyone|everybody)\s+(?:with\s+the\s+link\s+|who\s+has\s+the\s+link\s+)?(?:can|could)\s+(?:see|view|open|download|read|access)\s+(?:our|their|the|all|every|my)\s+(?:[\w-]+\s+){0,2}?" + _DATA_P + r"\b"
 )
 _PEOPLE_REC = r"(?:customers|clients|patients|contacts|employees|staff|users|members|people|students|pupils|guests|tenants|residents|subscribers|donors|suppliers|vendors|payees)"

@@ -520,3 +520,29 @@ def test_a_refund_asked_straight_is_a_credit_request_and_a_billing_ack_is_sorry_
 def test_a_refund_someone_promised_is_no_request():
     from agent import requests as customer_requests
     assert "credit" not in {r.kind for r in customer_requests.detect(["Your agent said you would refund us last week."])}
+
+
+@pytest.mark.parametrize("text", ["Hi, please add our new admin to the account: jane.doe@acme.com. Thanks, Tom",
+                                  "Please add a dark mode.",
+                                  "Under GDPR article 15 I request a copy of all personal data you hold about our employee John Smith."])
+def test_an_acknowledgment_of_a_request_takes_it_up_and_is_sorry_for_no_disruption(text, db_path, clock):
+    ok(db_path, "triage", "--text", text, "--customer", "Acme", "--engine", "offline")
+    body = draft(db_path, "ESC-1", "acknowledgment")["body"]
+    assert "I'm glad to help with this, and I am taking ownership of it from here." in body
+    assert "disruption" not in body and "disruptive" not in body
+
+
+def test_an_acknowledgment_of_a_change_to_the_account_asks_who_may_ask_for_it_not_who_is_affected(db_path, clock):
+    ok(db_path, "triage", "--text", "Please add our new admin to the account: jane.doe@acme.com.", "--customer", "Acme",
+       "--engine", "offline")
+    body = draft(db_path, "ESC-1", "acknowledgment")["body"]
+    assert "- Can you confirm that you may ask for this change on the account, or who on your side approves it?" in body
+    assert "How many users" not in body and "When did this start" not in body
+
+
+def test_an_acknowledgment_whose_issue_is_the_customer_calling_it_over_thanks_them_without_restating_it(db_path, clock):
+    ok(db_path, "triage", "--text", "Following up on last month's outage. All good on our side now, you can close the ticket. "
+       "Thanks, Maria", "--customer", "Acme", "--engine", "offline")
+    body = draft(db_path, "ESC-1", "acknowledgment")["body"]
+    assert 'Thank you for letting us know that it is over now ("All good on your side now"). I\'m sorry for the trouble' in body
+    assert "I understand that all good" not in body

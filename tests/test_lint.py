@@ -402,3 +402,11 @@ def test_severity_history_is_kept_and_only_claims_about_the_current_severity_are
     summary = lint("Hi Priya,\n\nTimeline:\n" + timeline + "\nI'm sorry for the disruption.\n",
                    replace(ctx, kind="summary", next_update=None))
     assert timeline in summary.text and "severity_mismatch" not in [f.rule for f in summary.findings]
+
+
+def test_a_request_taken_up_acknowledges_it_only_when_the_customer_asked_for_something():
+    text = "Hi Tom,\n\nThank you for your request; I'm glad to help with this. We will add the admin today.\n"
+    asked = lint(text, LintContext(kind="acknowledgment", request=True))
+    told = lint(text, LintContext(kind="acknowledgment"))
+    assert "impact_acknowledged" not in [f.rule for f in asked.findings]
+    assert "impact_acknowledged" in [f.rule for f in told.findings]  # an outage is not taken up by being glad to help

@@ -1161,3 +1161,110 @@ def test_nobody_ever_calling_back_is_nobody_answering(text):
 
 def test_someone_calling_back_is_no_silence():
     assert Signals.read("Your agent calls back every morning with an update, thank you.").first("unanswered") is None
+
+
+# -- a routine change to the account is a request, not an incident ---------------------------------------
+
+@pytest.mark.uses_model
+@pytest.mark.parametrize("text", ["Hi, please add our new admin to the account: jane.doe@acme.com. Thanks, Tom",
+                                  "Could you change our billing email to ap@acme.com please?",
+                                  "Please cancel our subscription at the end of this month.",
+                                  "Can you reset my password? I forgot it.",
+                                  "We'd like you to upgrade our plan to 50 seats from January."])
+def test_a_routine_change_to_the_account_is_sev4_and_never_typed_security_by_the_model_alone(text):
+    sig = Signals.read(text)
+    assert sig.first("account_change") is not None and assess_severity(sig, Tier.STANDARD)[0] is SEV4
+    answer = triage(text)
+    assert answer.severity is SEV4, answer.rationale
+    assert answer.type is not SECURITY, answer.rationale
+
+
+@pytest.mark.uses_model
+def test_an_account_change_typed_security_by_the_model_says_why_it_was_not():
+    answer = triage("Can you reset my password? I forgot it.")  # P(security) 0.25 against 0.12
+    assert answer.type is SERVICE
+    assert "asks for a change to their account with nothing gone wrong" in answer.rationale
+    assert "Held at SEV-4: the customer asks for a change to their account" in answer.rationale
+
+
+@pytest.mark.parametrize("text", [
+    "Please remove these accounts from my credit file, they are not mine.",          # a dispute: the record is wrong
+    "Please remove John from our account, he left last week and still has access.",  # access that should have ended
+    "Please delete my account and all my data under GDPR.",                          # a request under a law
+    "Nobody can log in. Please reset the admin password.",                           # something broken
+    "Please add our new admin to the account, I have asked three times and nobody answers.",
+])
+def test_a_change_asked_for_beside_something_wrong_is_not_routine(text):
+    assert Signals.read(text).first("account_change") is None
+
+
+@pytest.mark.uses_model
+def test_a_security_setting_asked_for_stays_security_and_claims_no_veto():
+    answer = triage("Please enable 2FA for all our users.")
+    assert answer.type is SECURITY and answer.severity is SEV4
+    assert "Not typed security" not in answer.rationale
+
+
+@pytest.mark.uses_model
+def test_a_request_under_gdpr_is_compliance_however_the_model_reads_security():
+    answer = triage("Under GDPR article 15 I request a copy of all personal data you hold about our employee John Smith "
+                    "(john.smith@acme.com). Please reply within one month.")  # P(security) 0.13 against 0.12
+    assert answer.type is COMPLIANCE, answer.rationale
+    assert "Not typed security" in answer.rationale and "a legal or regulatory matter" in answer.rationale
+
+
+def test_a_request_under_gdpr_names_whose_data_and_its_deadline_when_the_customer_does():
+    q = {q.key: q for q in triage("Under GDPR article 15 I request a copy of all personal data you hold about our employee "
+                                  "John Smith (john.smith@acme.com). Please reply within one month.").questions}
+    assert q["who"].answer == "about our employee John Smith (john.smith@acme.com)"
+    assert q["business_impact"].answer == "Please reply within one month."
+    assert [x.key for x in q.values() if x.follow_up] == ["workaround"]
+
+
+@pytest.mark.parametrize("text, who", [
+    ("Send me every record you hold about me under GDPR.", "about me"),
+    ("Under CCPA, disclose the data you hold for account 48213.", "account 48213"),
+    ("Under GDPR please tell us what data you keep on our former employees.", "on our former employees"),
+])
+def test_whose_data_a_request_concerns_is_answered_in_the_customers_words(text, who):
+    q = {q.key: q for q in triage(text).questions}
+    assert q["who"].answer == who
+
+
+def test_a_feature_request_asks_by_when_for_whom_and_how_it_is_done_today():
+    q = {q.key: q for q in triage("Please add a dark mode.").questions}
+    assert q["what"].question == "What is asked for?" and q["what"].answer == "Please add a dark mode"
+    assert [x.key for x in q.values() if x.follow_up] == ["when", "who", "business_impact", "workaround"]
+    assert q["when"].follow_up == "By when do you need it, and is a date attached?"
+
+
+def test_a_change_to_the_account_asks_who_may_ask_for_it_and_reads_for_whom():
+    q = {q.key: q for q in triage("Hi, please add our new admin to the account: jane.doe@acme.com by Friday. Thanks, Tom").questions}
+    assert q["who"].answer == "jane.doe@acme.com"
+    assert q["when"].answer == "please add our new admin to the account: jane.doe@acme.com by Friday."  # the greeting left out
+    assert q["tried"].question == "Who approves it?" and q["tried"].follow_up.startswith("Can you confirm that you may ask")
+
+
+# -- nobody answering is not an outage, however the model reads it ----------------------------------------
+
+@pytest.mark.uses_model
+def test_nobody_answering_with_nothing_broken_is_held_at_sev2():
+    answer = triage("Nobody answers the question of why our invoices went up 20% this year. I have asked three times.")
+    assert answer.type is SERVICE and answer.severity is SEV2, answer.rationale
+    assert "Held at SEV-2: the playbook reads a customer not being answered" in answer.rationale
+
+
+@pytest.mark.uses_model
+def test_nobody_answering_during_an_outage_is_not_held():
+    answer = triage("Our whole site has been down since 9am and nobody answers the phone.")
+    assert answer.severity is SEV1, answer.rationale
+
+
+@pytest.mark.parametrize("text", [
+    "Can you remove the duplicate users that your sync created? It created 300 duplicates overnight.",
+    "Please update the permissions, right now every user can see the payroll module.",
+    "Please delete the user bob@acme.com, he was fired today and must not log in again.",
+    "Can you update the email on my account? Someone keeps trying to reset my password.",
+])
+def test_a_change_asked_for_because_of_a_fault_or_an_access_risk_is_not_routine(text):
+    assert Signals.read(text).first("account_change") is None

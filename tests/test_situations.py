@@ -598,3 +598,19 @@ def test_another_partys_people_or_a_party_we_are_not_is_an_exposure_of_others_da
 ])
 def test_our_own_people_a_name_to_correct_or_another_region_is_no_exposure(text):
     assert "exposure_of_others_data_is_sev1" not in floor_rules(text), floor_rules(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I received a payment confirmation email from somebody I don't know, with their name and their card number in it.",
+    "We got a receipt from a customer we have never dealt with, showing his home address and date of birth.",
+])
+def test_a_strangers_sensitive_details_reaching_us_are_an_exposure_of_others_data(text):
+    assert floor_rules(text).get("exposure_of_others_data_is_sev1") == "SEV-1", floor_rules(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I received an email from somebody I don't know, with their name and a link to a survey.",  # a name is no secret
+    "A company we have never heard of called us, with their sales pitch.",
+])
+def test_a_stranger_writing_with_their_own_name_or_pitch_is_no_exposure(text):
+    assert "exposure_of_others_data_is_sev1" not in floor_rules(text), floor_rules(text)

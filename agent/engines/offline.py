@@ -47,7 +47,7 @@ def asked_for_only(signals: Signals, playbook: Severity):
     """The cue of a request for something that does not exist yet ("Please add a dark mode") when it is the
     playbook's whole reading (SEV-4, nothing broken, lost or breached): nothing a model reads in its words can
     make it urgent ("Please add a dark mode." had come out SEV-1 on four words under the expected-cost choice)."""
-    return signals.first("asked_for") if playbook is Severity.SEV4 else None
+    return (signals.first("asked_for") or signals.first("account_change")) if playbook is Severity.SEV4 else None
 
 
 def one_billing_error(signals: Signals, playbook: Severity):
@@ -85,11 +85,13 @@ def commercial_only(signals: Signals, playbook: Severity, playbook_type: Escalat
     promise a sales call made, a price, a renewal; nothing down, broken, slow, lost or breached): the model,
     which learned severity from bug reports and status posts, may raise it to DEGRADED_CEILING, not to
     SEV-1. "We were promised a dedicated CSM ... not going to renew at the current price" had come out
-    SEV-1 with the Incident Commander paged, the model reading it as a bug report."""
-    if playbook is not Severity.SEV3 or playbook_type is not EscalationType.BUSINESS or any(
+    SEV-1 with the Incident Commander paged, the model reading it as a bug report. The same for a customer nobody
+    answers (SEV-3 service): "Nobody answers the question of why our invoices went up 20% this year" had paged
+    all hands at SEV-1."""
+    if playbook is not Severity.SEV3 or playbook_type not in (EscalationType.BUSINESS, EscalationType.SERVICE) or any(
             signals.first(k) for k in _NOTHING_WRONG_WITH_THE_PRODUCT):
         return None
-    return signals.first("type_business")
+    return signals.first("type_business") if playbook_type is EscalationType.BUSINESS else signals.first("unanswered", actual=True)
 
 
 _SECURITY_CUES = ("security_breach", "security_concern", "exposure", "takeover", "takeover_attempt", "secret_exposed")
@@ -103,7 +105,8 @@ def billing_not_security(signals: Signals, read) -> object | None:
     SURE_OF_SECURITY times it: the charge is a billing matter, the lost records an engineering one. "my account
     is charged 3 times for the same month, 29.99 each time" had been typed security at P 0.17 over the complaint
     threshold 0.12 and sent to the security team; so had "ALL of our customer records from 2019-2023 are gone
-    ... your system deleted them during the 'dedupe' job"."""
+    ... your system deleted them during the 'dedupe' job". So had a request under GDPR for a copy of an employee's data
+    (P 0.13): a legal request, no incident."""
     if not read.is_security or read.security >= SURE_OF_SECURITY * read.security_threshold:
         return None
     if any(signals.first(k) for k in _SECURITY_CUES):
@@ -111,21 +114,29 @@ def billing_not_security(signals: Signals, read) -> object | None:
     return (signals.first("billing_error", actual=True) or signals.first("money_moved", actual=True)
             or signals.first("data_loss", actual=True) or signals.first("data_gone", actual=True)
             # a typo or a request for more ("THIS IS A CRITICAL OUTAGE. The word 'Recieved' is misspelled" at P 0.12)
-            or signals.first("asked_for") or signals.first("minor", actual=True))
+            or signals.first("asked_for") or signals.first("minor", actual=True)
+            # a request under a law or an audit ("Under GDPR article 15 I request a copy of ..." at P 0.13)
+            or signals.first("regulatory", actual=True) or signals.first("regulatory_request"))
 
 
 # How the rationale names what billing_not_security found.
-_NAMED = {"data_loss": "lost data", "data_gone": "lost data", "minor": "a low-impact issue", "asked_for": "a request for something new"}
+_NAMED = {"data_loss": "lost data", "data_gone": "lost data", "minor": "a low-impact issue", "asked_for": "a request for something new",
+          "regulatory": "a legal or regulatory matter",
+          "regulatory_request": "a request for documents under a law or an audit"}
 
 
 def over_not_security(signals: Signals, playbook: Severity):
     """The cue of a problem the customer calls over or a false alarm when it is the playbook's whole reading (SEV-4,
     nothing broken now) and the text has no word of fraud, theft, exposure or intrusion: the model's P(security),
     whatever it is, does not send a closing note to the security team. "False alarm: it was our own proxy blocking
-    your domain. All good now, please close this ticket." had been typed security at P 0.31."""
+    your domain. All good now, please close this ticket." had been typed security at P 0.31. Nor a routine change to the
+    account: "Can you reset my password? I forgot it." had been, at P 0.25."""
     if playbook is not Severity.SEV4 or any(signals.first(k) for k in _SECURITY_CUES):
         return None
-    return signals.first("over")
+    # ... nor a routine change to the account ("Please cancel our subscription at the end of this month" at P 0.16; a
+    # request for a new feature keeps the model's reading over twice its threshold, billing_not_security: "Provide a
+    # read-only view of security wizard entries" is a security report in Ohira et al.)
+    return signals.first("over") or signals.first("account_change")
 
 
 def cue_distribution(level: str) -> dict[str, float]:
@@ -188,7 +199,8 @@ class OfflineEngine:
         rationale = (f"{severity.value}: the model read this as a {read.kind} text ({why}); {severity.value} has the "
                      f"lowest expected cost{' of the levels allowed' if ceiling != 'SEV-1' else ''}{words}. The playbook's reading: {answer.rationale}")
         if chosen != unbounded and requested:
-            rationale += (f" Held at SEV-4: the customer asks for something that does not exist yet (\"{signals.quote(requested)}\") "
+            asks = "a change to their account" if requested.kind == "account_change" else "something that does not exist yet"
+            rationale += (f" Held at SEV-4: the customer asks for {asks} (\"{signals.quote(requested)}\") "
                           "and nothing is broken, so the model's reading does not raise it.")
         elif chosen != unbounded and trivial:
             rationale += (f" Held at {TRIVIAL_CEILING}: the playbook reads a low-impact issue (\"{signals.quote(trivial)}\") "
@@ -197,7 +209,8 @@ class OfflineEngine:
             rationale += (f" Held at {DEGRADED_CEILING}: the playbook reads a degraded feature (\"{signals.quote(degraded)}\") "
                           "and nothing down, lost or breached, so the model's reading may raise it one level, no more.")
         elif chosen != unbounded and commercial:
-            rationale += (f" Held at {DEGRADED_CEILING}: the playbook reads a commercial matter (\"{signals.quote(commercial)}\") "
+            matter = "a customer not being answered" if commercial.kind == "unanswered" else "a commercial matter"
+            rationale += (f" Held at {DEGRADED_CEILING}: the playbook reads {matter} (\"{signals.quote(commercial)}\") "
                           "and nothing wrong with the product, so the model's reading may raise it one level, no more.")
         elif chosen != unbounded:
             rationale += (f" Held at {TRIVIAL_CEILING}: the playbook reads one billing error (\"{signals.quote(billing)}\"), neither "
@@ -205,10 +218,11 @@ class OfflineEngine:
                           "posts, does not raise it.")
         if type_ is not answer.type and model_security:
             rationale += f" Type security: the model puts P(security) at {read.security:.2f}, at or over {read.security_threshold:.2f}."
-        elif over_only:
+        elif type_ is not EscalationType.SECURITY and over_only:  # (the playbook may type it security itself: "Please enable 2FA")
+            says = "says it is over" if over_only.kind == "over" else "asks for a change to their account with nothing gone wrong"
             rationale += (f" Not typed security: the model puts P(security) at {read.security:.2f}, over {read.security_threshold:.2f}, "
-                          f"but the customer says it is over (\"{signals.quote(over_only)}\") and names no fraud, theft, exposure or intrusion.")
-        elif billing_only:
+                          f"but the customer {says} (\"{signals.quote(over_only)}\") and names no fraud, theft, exposure or intrusion.")
+        elif type_ is not EscalationType.SECURITY and billing_only:
             rationale += (f" Not typed security: the model puts P(security) at {read.security:.2f}, over {read.security_threshold:.2f} "
                           f"but under {SURE_OF_SECURITY:g} times it, and the text names {_NAMED.get(billing_only.kind, 'a billing error')} (\"{signals.quote(billing_only)}\") "
                           "and no fraud, theft, exposure or intrusion.")
