@@ -597,7 +597,9 @@ REGULATORY_ACRONYMS = re.compile(r"\b(?:SOX|ICO|SEC|FCA|BaFin|OCC|FDIC)\b")
 _DOCUMENT_REQUEST = _lc(
     r"\b(?:(?:could|can|would|will)\s+you\s+(?:please\s+)?(?:send|share|provide|forward|email|countersign|sign)|please\s+(?:send|share|provide|forward)"
     r"|(?:asked|asking|ask|asks)\s+(?:us\s+|me\s+)?(?:for|to\s+see)\s+(?:your|a copy|the latest|a signed|them|it|those|these|our|the)\b|(?:asked|asks)\s+me\s+to\s+(?:confirm|check|find out)|(?:need|needs|require|requires|requesting|request)\s+(?:a\s+copy\s+of\s+|a\s+signed\s+|an?\s+(?:updated|current)\s+)?your\b"
-    r"|(?:need|needs|require|requires)\s+a\s+signed\b)"
+    r"|(?:need|needs|require|requires)\s+a\s+signed\b"
+    # access for the customer's own auditors: "Please give our auditor read-only access to the reports"
+    r"|(?:please|could\s+you|can\s+you|would\s+you)\s+(?:please\s+)?(?:give|grant|set\s+up|create|provide)\s+(?:our|the|an?)\s+(?:external\s+|internal\s+)?auditors?\s+(?:[\w-]+\s+){0,2}?(?:access|accounts?|logins?)\b)"
 )
 # A regulator acting on the customer ("the Information Commissioner's Office has contacted us about a complaint"):
 # what it asks for is exposure, not paperwork.

@@ -226,7 +226,7 @@ class Signals:
                 cues["asked_for"] = [cue("asked_for", asked)]
                 add_minor(asked)
             # (a request under a law or a contract is the compliance team's: "please delete all my data under GDPR")
-            change = (None if asked or cues["regulatory"] or cues["regulatory_request"] or cues["legal"] or _NOT_ROUTINE.search(low)
+            change = (None if asked or cues["regulatory"] or cues["regulatory_request"] or cues["legal"] or _not_routine(low)
                       else _ACCOUNT_CHANGE.search(low))
             if change:
                 cues["account_change"] = [cue("account_change", change)]
@@ -510,6 +510,14 @@ _NOT_ROUTINE = _lc(
     r"|visible|exposed|some(?:one|body)|strangers?|hack\w*|attack\w*|suspicious|trying\s+to|fired|dismissed|terminated|let\s+go"
     r"|must\s+not|mustn't|should\s+not\s+(?:be\s+able\s+to\s+)?(?:log|sign|access|see))\b"
 )
+# (their own slip is no fault: "I typed the wrong password too many times")
+_OWN_SLIP = _lc(r"\b(?:i|we)\s+(?:typed|entered|used|put\s+in|tried|gave)\s+(?:in\s+)?(?:the\s+|a\s+|my\s+|our\s+)?$")
+
+
+def _not_routine(low: str) -> bool:
+    return any(not _OWN_SLIP.search(low, max(0, m.start() - 30), m.start()) for m in _NOT_ROUTINE.finditer(low))
+
+
 # Cues of something broken, lost, breached or down: with one of them a request for more is no longer the whole complaint.
 _BROKEN_OR_WORSE = ("outage", "outage_scope", "partial_outage", "component_down", "major", "data_loss", "slow_and_failing", "degraded",
                     "billing_error", "security_breach", "security_concern", "exposure", "takeover", "takeover_attempt", "secret_exposed",

@@ -1268,3 +1268,24 @@ def test_nobody_answering_during_an_outage_is_not_held():
 ])
 def test_a_change_asked_for_because_of_a_fault_or_an_access_risk_is_not_routine(text):
     assert Signals.read(text).first("account_change") is None
+
+
+def test_the_customers_own_slip_leaves_a_change_to_the_account_routine_and_someone_elses_does_not():
+    assert Signals.read("Can you unlock my account? I typed the wrong password too many times.").first("account_change") is not None
+    assert Signals.read("Can you unlock my account? Someone typed the wrong password 40 times tonight.").first("account_change") is None
+
+
+@pytest.mark.uses_model
+@pytest.mark.parametrize("text", ["Please give our auditor read-only access to the reports for the next two weeks.",
+                                  "Please send us your SOC 2 report and the signed DPA, our auditors need it by the 15th."])
+def test_a_request_for_documents_or_access_for_an_audit_is_compliance_held_at_sev3(text):
+    sig = Signals.read(text)
+    assert sig.first("regulatory_request") is not None and assess_severity(sig, Tier.STANDARD)[0] is SEV4
+    answer = triage(text)
+    assert answer.type is COMPLIANCE and answer.severity.rank >= 3, answer.rationale
+
+
+@pytest.mark.uses_model
+def test_an_auditors_finding_of_an_exposure_is_no_request():
+    answer = triage("Our auditor found that your system exposed our payroll data to another tenant.")
+    assert (answer.severity, answer.type) == (SEV1, SECURITY), answer.rationale

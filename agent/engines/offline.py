@@ -37,10 +37,11 @@ def trivial_issue(signals: Signals, playbook: Severity):
     reading (SEV-4, no floor, nothing broken): shouting, or a model trained on bug trackers where the
     same words can open a blocker, lifts it at most to TRIVIAL_CEILING. Out of fold this held the
     status incidents and Apache Jira where they were (one Jira SEV-1 in 600 more rated low) and moved
-    the written SEV-4 cases rated SEV-1/2 from 10 of 19 to 2."""
+    the written SEV-4 cases rated SEV-1/2 from 10 of 19 to 2. A request for documents or access under an audit or a
+    law with nothing wrong ("Please give our auditor read-only access to the reports") is held the same way."""
     if playbook is not Severity.SEV4:
         return None
-    return signals.first("minor") or signals.first("ui_text") or signals.first("over")
+    return signals.first("minor") or signals.first("ui_text") or signals.first("over") or signals.first("regulatory_request")
 
 
 def asked_for_only(signals: Signals, playbook: Severity):
@@ -136,7 +137,7 @@ def over_not_security(signals: Signals, playbook: Severity):
     # ... nor a routine change to the account ("Please cancel our subscription at the end of this month" at P 0.16; a
     # request for a new feature keeps the model's reading over twice its threshold, billing_not_security: "Provide a
     # read-only view of security wizard entries" is a security report in Ohira et al.)
-    return signals.first("over") or signals.first("account_change")
+    return signals.first("over") or signals.first("account_change") or signals.first("regulatory_request")
 
 
 def cue_distribution(level: str) -> dict[str, float]:
@@ -203,7 +204,8 @@ class OfflineEngine:
             rationale += (f" Held at SEV-4: the customer asks for {asks} (\"{signals.quote(requested)}\") "
                           "and nothing is broken, so the model's reading does not raise it.")
         elif chosen != unbounded and trivial:
-            rationale += (f" Held at {TRIVIAL_CEILING}: the playbook reads a low-impact issue (\"{signals.quote(trivial)}\") "
+            what = "a request under an audit or a law" if trivial is signals.first("regulatory_request") else "a low-impact issue"
+            rationale += (f" Held at {TRIVIAL_CEILING}: the playbook reads {what} (\"{signals.quote(trivial)}\") "
                           "and nothing worse, so the model's reading may raise it one level, no more.")
         elif chosen != unbounded and degraded:
             rationale += (f" Held at {DEGRADED_CEILING}: the playbook reads a degraded feature (\"{signals.quote(degraded)}\") "
@@ -219,7 +221,8 @@ class OfflineEngine:
         if type_ is not answer.type and model_security:
             rationale += f" Type security: the model puts P(security) at {read.security:.2f}, at or over {read.security_threshold:.2f}."
         elif type_ is not EscalationType.SECURITY and over_only:  # (the playbook may type it security itself: "Please enable 2FA")
-            says = "says it is over" if over_only.kind == "over" else "asks for a change to their account with nothing gone wrong"
+            says = {"over": "says it is over", "account_change": "asks for a change to their account with nothing gone wrong"}.get(
+                over_only.kind, "asks for documents or access under an audit or a law with nothing gone wrong")
             rationale += (f" Not typed security: the model puts P(security) at {read.security:.2f}, over {read.security_threshold:.2f}, "
                           f"but the customer {says} (\"{signals.quote(over_only)}\") and names no fraud, theft, exposure or intrusion.")
         elif type_ is not EscalationType.SECURITY and billing_only:
