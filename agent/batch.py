@@ -301,10 +301,11 @@ class _Judge:
         engine = self._here()
         if hasattr(engine, "triage_batch") and len(rows) > 1:
             outcomes = self._batched(rows, tier, tz)
-        else:
-            outcomes = [judge_row(r, engine=engine, policy=self.policy, tier=tier, tz=tz, requested=requested,
-                                  offline_model=self.model) for r in rows]
-        return _Done([_with_draft(o, self.policy, base + k) for k, o in enumerate(outcomes)])
+            return _Done([_with_draft(o, self.policy, base + k) for k, o in enumerate(outcomes)])
+        # Each row's acknowledgment composed right after its judgement, as a worker does: the draft reads the
+        # signals its triage has just read (signals.Signals.read keeps the last), not the chunk's last row's.
+        return _Done([_with_draft(judge_row(r, engine=engine, policy=self.policy, tier=tier, tz=tz, requested=requested,
+                                            offline_model=self.model), self.policy, base + k) for k, r in enumerate(rows)])
 
     def _batched(self, rows: list[Intake], tier: str, tz: str | None) -> list:
         """One message batch for the chunk's valid rows; each answer goes through decide as if the engine
