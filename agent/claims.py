@@ -132,6 +132,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     # The customer's own verdict on the size of it: "minor, cosmetic", "just a small thing", "a huge problem".
     ("characterisation", _lc(
         r"\b(?:(?:it|this|that)" + _IS + r"\s+)?(?:(?:just|only|merely|purely|simply|really|very|quite|super|totally|completely|entirely|a|an|mostly)\s+)*"
+        # (not after a determiner: "we can split the big ones", "the big problem is that checkout fails" name a thing)
+        r"(?<!\bthe\s)(?<!\bthese\s)(?<!\bthose\s)(?<!\bour\s)(?<!\bmy\s)(?<!\byour\s)(?<!\btheir\s)"
         r"(?:" + _SMALL + r"|" + _BIG + r")(?:\s*(?:,|and|/|&)?\s*(?:" + _SMALL + r"|" + _BIG + r"))*\s+" + _GENERIC + r"\b")),
     ("characterisation", _lc(
         r"\b(?:(?:just|only|purely|merely|simply|entirely|mostly)\s+)?(?:minor\s*(?:,|and|/)\s*)?cosmetic(?:\s+only)?\b(?!\s+(?:surgery|products?|brands?|company|store|shop|line|industry|clinic))")),

@@ -478,9 +478,10 @@ class Composed:
 
 
 def compose(esc: Escalation, policy: Policy, kind: str, *, audience: str, moment: datetime,
-            row: board.Row | None = None, engine=None) -> Composed:
+            row: board.Row | None = None, engine=None, others: tuple[str, ...] = ()) -> Composed:
     """Draft one message and lint it, nothing stored (batch triage composes acknowledgments for records
-    not yet written; `create` saves what this returns)."""
+    not yet written; `create` saves what this returns). `others`: the database's other customers, whom a
+    customer's message never names."""
     ctx = context(esc, policy, moment, row, kind=kind, audience=audience)
     ctx["audience"] = audience
     ctx["kind"] = kind
@@ -496,6 +497,8 @@ def compose(esc: Escalation, policy: Policy, kind: str, *, audience: str, moment
     if draft is None:
         draft = render_offline(kind, ctx, name)
     body_ctx = lint_context(esc, policy, kind, audience, ctx)
+    # (a customer who names another one, "we are not Brightwater", may read that name back)
+    body_ctx.other_customers = tuple(n for n in others if n.lower() not in esc.complaint.lower()) if audience != "internal" else ()
     result = lint.lint(draft.body, body_ctx)
     if audience == "customer":  # what lint found missing, drafting adds from the record
         result = lint.LintResult(*completion.complete(result.text, result.findings, ctx))
@@ -537,7 +540,7 @@ def create(store: Store, ident: str, kind: str, *, audience: str | None = None, 
     moment = moment or now()
     policy = store.policy_of(number)
     made = compose(esc, policy, kind, audience=audience, moment=moment, row=board.one(store, number, moment),
-                   engine=engine)
+                   engine=engine, others=store.other_customers(esc.customer))
     store.save_draft(number, made.draft, made.prompt, findings=[f.model_dump(mode="json") for f in made.findings],
                      passed=made.passed, audience=audience, actor=actor, at=moment,
                      calls=made.calls, fallback_reason=made.fallback_reason, promises=made.promises)

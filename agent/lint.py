@@ -7,6 +7,7 @@ A draft passes when no error is left unfixed.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
@@ -52,6 +53,7 @@ class LintContext:
     status: str | None = None  # the record's status: "fully resolved" before any fix is cut whole
     plan_credit_months: int | None = None  # the service credit a stored recovery plan holds, if any
     request: bool = False  # the customer asks for something with nothing gone wrong: the request is taken up, not a disruption
+    other_customers: tuple[str, ...] = ()  # the database's other customers (not named in the complaint): a message names none
 
 
 @dataclass
@@ -74,7 +76,13 @@ _BLAME_SENTENCE = re.compile(
     r"(?:caused|broken|introduced) by (?:another|the other|a different) team|"
     r"(?:caused|broken) by (?:your|the customer'?s?) (?:team|staff|admins?|configuration|setup|mistake)|"
     r"blame (?:lies|rests) with|(?:engineering|the dev(?:elopment)? team|ops|the vendor|our vendor|"
-    r"the other team|another team) (?:broke|messed up|screwed up|dropped the ball|is to blame))",
+    r"the other team|another team) (?:broke|messed up|screwed up|dropped the ball|is to blame)|"
+    # the customer's side blamed in the third person, and a named colleague's work ("Customer's own proxy is also
+    # misconfigured", "Dave's bad config push caused it": a note of ours for the timeline, not for the customer)
+    r"(?:the )?customer(?:'s|’s) (?:own )?[\w-]+(?: [\w-]+)? (?:is|was|are|were) (?:also )?(?:misconfigured|broken|wrong|at fault|to blame)|"
+    r"your (?:own )?[\w-]+(?: [\w-]+)? (?:is|was|are|were) (?:also )?(?:misconfigured|at fault|to blame)|"
+    r"(?-i:\b(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September"
+    r"|October|November|December|Today|Yesterday|Last|This|Our|Your|The)\b)[A-Z][a-z]{1,11}(?:'s|’s)) (?:bad|wrong|broken|faulty|botched|careless|sloppy)\b)",
     re.IGNORECASE,
 )
 _BLAME_ASIDE = re.compile(
@@ -186,6 +194,16 @@ _ATTRIBUTION = re.compile(
 _ABUSE_SENTENCE = re.compile(
     r"\b[\w-]+\s+(?:[\w-]+\s+){0,2}?(?:is|are|was|were|'s|’s|'re|’re|seems?|looks?\s+like)\s+"
     + ABUSE_LEAD + ABUSE + r"\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def _others_named(names: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern for the other customers' names (three characters or more), whole words, as written: a name is a
+    proper noun, and a customer called "Target" must not take every "resolution target" with it."""
+    names = tuple(n.strip() for n in names if len(n.strip()) >= 3 and n.strip() != n.strip().lower())
+    if not names:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])")
 
 
 def _remove_sentences(text: str, findings: list, rule: str, found_in, fix: bool) -> str:
@@ -335,6 +353,11 @@ def lint(text: str, ctx: LintContext, *, fix: bool = True) -> LintResult:
 
     # 1a. Abuse said of anyone ("our product is garbage", "your team are idiots"): a customer's insult restated,
     #     even as their words, is never ours to send; the sentence goes.
+    # 1b. Another customer named ("Globex and Initech also hit", from a note logged for the timeline): whose else was
+    #     hit is never this customer's to read; the sentence goes (unless the customer named them first).
+    others = _others_named(ctx.other_customers)
+    if customer_facing and others is not None and others.search(text):
+        text = _remove_sentences(text, findings, "other_customer", lambda s: (m := others.search(s.group(0))) and m.group(0), fix)
     if customer_facing and may_match(ABUSE_WORD, text) and ABUSE_WORD.search(text):  # (a search costs five times the test)
         abuse_in = lambda sentence: (hit := _ABUSE_SENTENCE.search(sentence.group(0))) and hit.group(0)  # noqa: E731
         text = _remove_sentences(text, findings, "abusive_language", abuse_in, fix)

@@ -705,6 +705,11 @@ class Store:
             return None
         return {**rows[0], "metrics": json.loads(rows[0]["metrics"])}
 
+    def other_customers(self, customer: str) -> tuple[str, ...]:
+        """Every other customer this database holds: a customer's message must name none of them."""
+        rows = self.db.execute("SELECT DISTINCT customer FROM escalations WHERE customer != ?", [customer]).fetchall()
+        return tuple(sorted(r[0] for r in rows if r[0]))
+
     def policy_of(self, ident: str | int):
         """The policy stored with the escalation when it was triaged (later edits never rewrite it)."""
         from .policy import policy_from_json

@@ -267,3 +267,10 @@ def test_a_verdict_as_the_lead_in_of_a_line_is_a_claim(text, kept):
                                   "Small business owner here: our card reader fails.", "Major version 3: the upgrade deleted our data."])
 def test_a_level_word_that_is_part_of_what_the_customer_says_is_no_lead_in(text):
     assert claims.read(text).text == text
+
+
+@pytest.mark.parametrize("text", ["Smaller reports work fine, and we can split the big ones as a workaround.",
+                                  "The big problem is that checkout fails for half of our users."])
+def test_a_size_word_after_a_determiner_names_a_thing_and_is_no_claim(text):
+    reading = claims.read(text)
+    assert reading.text == text and list(reading.claims) == []

@@ -546,3 +546,12 @@ def test_an_acknowledgment_whose_issue_is_the_customer_calling_it_over_thanks_th
     body = draft(db_path, "ESC-1", "acknowledgment")["body"]
     assert 'Thank you for letting us know that it is over now ("All good on your side now"). I\'m sorry for the trouble' in body
     assert "I understand that all good" not in body
+
+
+def test_an_update_never_names_another_customer_logged_in_the_timeline(db_path, clock):
+    ok(db_path, "triage", "--text", "Checkout is slow.", "--customer", "Globex", "--engine", "offline")
+    ok(db_path, "triage", "--text", "Since 09:00 the EU region is very slow.", "--customer", "Acme", "--engine", "offline")
+    ok(db_path, "log", "ESC-2", "Globex was also hit by the same change.", "--kind", "action")
+    ok(db_path, "log", "ESC-2", "Rolled back the load balancer config", "--kind", "action")
+    body = draft(db_path, "ESC-2", "update")["body"]
+    assert "Globex" not in body and "- Rolled back the load balancer config" in body

@@ -410,3 +410,30 @@ def test_a_request_taken_up_acknowledges_it_only_when_the_customer_asked_for_som
     told = lint(text, LintContext(kind="acknowledgment"))
     assert "impact_acknowledged" not in [f.rule for f in asked.findings]
     assert "impact_acknowledged" in [f.rule for f in told.findings]  # an outage is not taken up by being glad to help
+
+
+def test_another_customer_named_in_a_customer_message_is_removed_with_its_sentence():
+    text = ("Hello,\n\nWhat we have done so far:\n- Rolled back the change.\n- Globex and Initech were also hit by it.\n\n"
+            "Our resolution target stands.\n")
+    result = lint(text, LintContext(kind="update", other_customers=("Globex", "Target", "acme")))
+    assert "Globex" not in result.text and "Rolled back the change." in result.text
+    assert "resolution target stands" in result.text  # a name is matched as written, a lower-case one never
+    assert [(f.rule, f.found) for f in result.findings if f.rule == "other_customer"] == [("other_customer", "Globex")]
+    internal = lint(text, LintContext(kind="internal", audience="internal", other_customers=("Globex",)))
+    assert "Globex" in internal.text
+
+
+@pytest.mark.parametrize("note, blamed", [
+    ("Dave's bad config push on eu-lb-3 caused it.", "Dave's bad"),
+    ("Customer's own proxy is also misconfigured.", "Customer's own proxy is also misconfigured"),
+    ("Your proxy is misconfigured.", "Your proxy is misconfigured"),
+])
+def test_a_named_colleagues_faulty_work_or_the_customers_side_blamed_is_removed(note, blamed):
+    result = lint(f"Hello,\n\n- {note}\n- We rolled back the change.\n", LintContext(kind="update"))
+    assert note not in result.text and "We rolled back the change." in result.text
+    assert ("blame_language", blamed) in [(f.rule, f.found) for f in result.findings]
+
+
+def test_a_weekdays_bad_weather_blames_nobody():
+    result = lint("Hello,\n\n- Monday's bad weather delayed the courier.\n", LintContext(kind="update"))
+    assert "Monday's bad weather delayed the courier." in result.text
