@@ -108,6 +108,8 @@ _OTHERS_DATA = _lc(
     r"|\b" + _DATA_P + r"\s+(?:[\w'’(),-]+\s+){0,6}?(?:is|are|was|were|has\s+been|have\s+been)\s+(?:now\s+)?(?:publicly\s+)?(?:visible|accessible|available|open|exposed|indexed|readable|searchable)\s+(?:to|for|by)\s+(?:anyone|anybody|everyone|everybody|the\s+public|the\s+whole\s+internet|all\s+users|every\s+user)\b"
     r"|\b" + _OTHER_P + r"\s+(?:(?:can|could|is\s+able\s+to|are\s+able\s+to|was\s+able\s+to|were\s+able\s+to|has|have|had|got)\s+)?(?:see|sees|saw|view|views|viewed|open|opens|opened|access|accessed|download|downloaded|read|edit|edited|get|gets|received|receives|seen)"
     r"\s+(?:(?:all|every)\s+(?:of\s+)?)?(?:our|my|their|the|all)\s+(?:[\w-]+\s+){0,2}?" + _DATA_P + r"\b"
+    # someone else's space opened: "I logged in with my own email and landed in someone else's workspace"
+    r"|\b(?:some(?:one|body)|any(?:one|body))\s+else(?:'s|’s)\s+(?:[\w-]+\s+)?(?:workspaces?|projects?|dashboards?|inbox(?:es)?|folders?|portals?)\b"
     # a stranger's details reaching us: "a payment confirmation from somebody I don't know, with their name and their card number"
     r"|\b" + _OTHER_P + r"[^.!?\n]{0,60}?\b(?:with|showing|containing|including|listing)\s+(?:all\s+)?(?:their|his|her)\s+(?:[\w'’-]+\s+){0,4}?" + _SENSITIVE_P + r"\b"
     r"|\b(?:anyone|anybody|everyone|everybody)\s+(?:with\s+the\s+link\s+|who\s+has\s+the\s+link\s+)?(?:can|could)\s+(?:see|view|open|download|read|access)\s+(?:our|their|the|all|every|my)\s+(?:[\w-]+\s+){0,2}?" + _DATA_P + r"\b"
@@ -124,7 +126,7 @@ _OTHERS_PEOPLE = _lc(
 _SHOWN = _lc(
     r"\b(?:see|sees|saw|seeing|seen|view|views|viewed|viewing|open|opens|opened|access|accessed|accessible|read|reads|download(?:ed|s)?|edit(?:s|ed)?|change(?:d)?|visible|showing|shows?|shown|showed|displays?|displayed"
     r"|contains?|contained|containing|includes?|included|including|appears?|appeared|listed|full\s+of|got|gets|received|receives?|sent|send|sends|sending|emailed|mailed|texted|messaged|faxed|emailing|e-mailing|texting|mailing|forwarding|faxing|posting|go|goes|going|gone|went|went\s+out|delivered|forwarded|shared|published|posted|leaked|exposed|printed|exported"
-    r"|found|finds?|indexed|has|have|had|call(?:ed)?\s+me\s+and\s+read|prints?|printing)\b|\bthere\s+(?:is|are|was|were)\b|\b(?:we|i|they)\s+get\b|\b(?:came|comes|arrived|arrives)\s+with\b|\b(?:put|placed|packed|enclosed)\b|\b(?:is|are)\s+from\b|\bbelong\w*\b|\bnot\s+mine\b|\bnot\s+ours\b"
+    r"|found|finds?|indexed|has|have|had|call(?:ed)?\s+me\s+and\s+read|prints?|printing|land(?:ed|s)?\s+(?:in|on)|ended\s+up\s+in)\b|\bthere\s+(?:is|are|was|were)\b|\b(?:we|i|they)\s+get\b|\b(?:came|comes|arrived|arrives)\s+with\b|\b(?:put|placed|packed|enclosed)\b|\b(?:is|are)\s+from\b|\bbelong\w*\b|\bnot\s+mine\b|\bnot\s+ours\b"
 )
 _SECRET = _lc(
     r"\bcard\s+numbers?\b|\bfull\s+(?:card\s+)?numbers?\b|\bcvvs?\b|\bcvcs?\b|\bpasswords?\b(?!\s+(?:resets?|changes?|polic(?:y|ies)|managers?|expir\w*|requirements?|rules|fields?|pages?|screens?|links?|e-?mails?|strength|hints?))|\bpasscodes?\b|\bpin\s+(?:numbers?|codes?)\b|\bapi\s+keys?\b|\bsecret\s+keys?\b|\bprivate\s+keys?\b"

@@ -614,3 +614,9 @@ def test_a_strangers_sensitive_details_reaching_us_are_an_exposure_of_others_dat
 ])
 def test_a_stranger_writing_with_their_own_name_or_pitch_is_no_exposure(text):
     assert "exposure_of_others_data_is_sev1" not in floor_rules(text), floor_rules(text)
+
+
+def test_landing_in_someone_elses_workspace_is_an_exposure_of_others_data():
+    text = "I logged in with my own email this morning and landed in someone else's workspace - their projects, everything."
+    assert floor_rules(text).get("exposure_of_others_data_is_sev1") == "SEV-1", floor_rules(text)
+    assert "exposure_of_others_data_is_sev1" not in floor_rules("I moved the files into my own workspace yesterday.")
