@@ -122,8 +122,7 @@ def billing_not_security(signals: Signals, read) -> object | None:
 
 # How the rationale names what billing_not_security found.
 _NAMED = {"data_loss": "lost data", "data_gone": "lost data", "minor": "a low-impact issue", "asked_for": "a request for something new",
-          "regulatory": "a legal or regulatory matter",
-          "regulatory_request": "a request for documents under a law or an audit"}
+          "regulatory": "a legal or regulatory matter"}  # (a request for documents is a "regulatory" cue too)
 
 
 def over_not_security(signals: Signals, playbook: Severity):
