@@ -351,12 +351,13 @@ def triage_questions(sig: Signals, summary: str, type_: EscalationType | None = 
                     "workaround": None}
     request = None if billing or compliance or unanswered else request_only(sig)
     if request:
+        # only a change to an account needs someone allowed to ask for it, and it makes nothing new possible (a new
+        # admin, a cancellation); a feature request needs nobody's leave
         change = request.kind == "account_change"
+        unneeded = "Not needed for a change to the account." if change else "Not needed for a request for something new."
         answers = {"what": sig.quote(request), "when": _found(sig, _DEADLINE), "who": _said(sig, _DATA_SUBJECT),
-                   "business_impact": answers["business_impact"],
-                   # only a change to an account needs someone allowed to ask for it; a feature request needs nobody's
-                   "tried": None if change else "Not needed for a request for something new.",
-                   "workaround": "Not needed for a change to the account." if change else None}
+                   "business_impact": answers["business_impact"] or (unneeded if change else None),
+                   "tried": None if change else unneeded, "workaround": unneeded if change else None}
     asked = (BILLING_QUESTIONS if billing else SERVICE_QUESTIONS if unanswered else COMPLIANCE_QUESTIONS if compliance
              else REQUEST_QUESTIONS if request else QUESTIONS)
     return [

@@ -555,3 +555,9 @@ def test_an_update_never_names_another_customer_logged_in_the_timeline(db_path, 
     ok(db_path, "log", "ESC-2", "Rolled back the load balancer config", "--kind", "action")
     body = draft(db_path, "ESC-2", "update")["body"]
     assert "Globex" not in body and "- Rolled back the load balancer config" in body
+
+
+def test_an_acknowledgment_of_a_change_to_the_account_does_not_ask_what_it_makes_possible(db_path, clock):
+    ok(db_path, "triage", "--text", "Please cancel our subscription at the end of this month.", "--customer", "Acme",
+       "--engine", "offline")
+    assert "What will it let you do" not in draft(db_path, "ESC-1", "acknowledgment")["body"]
